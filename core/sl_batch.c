@@ -1,0 +1,71 @@
+#include "sl_batch.h"
+
+#include <stdlib.h>
+
+struct sl_batch *sl_batch_new(size_t ncols, size_t row_cap, size_t arena_max)
+{
+    if (ncols == 0 || row_cap == 0 || arena_max == 0 || arena_max > UINT32_MAX)
+        return NULL;
+    struct sl_batch *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->ncols = ncols;
+    b->row_cap = row_cap;
+    b->cells = calloc(ncols * row_cap, sizeof *b->cells);
+    b->pos = calloc(row_cap, sizeof *b->pos);
+    if (!b->cells || !b->pos) {
+        sl_batch_free(b);
+        return NULL;
+    }
+    sl_buf_init(&b->arena, arena_max);
+    return b;
+}
+
+void sl_batch_free(struct sl_batch *b)
+{
+    if (!b)
+        return;
+    free(b->cells);
+    free(b->pos);
+    sl_buf_release(&b->arena);
+    free(b);
+}
+
+void sl_batch_reset(struct sl_batch *b)
+{
+    b->nrows = 0;
+    b->source = 0;
+    b->row_mark = 0;
+    sl_buf_reset(&b->arena);
+}
+
+int sl_batch_set_cell(struct sl_batch *b, size_t col, const void *p, size_t len)
+{
+    size_t off = b->arena.len;
+    if (len >= SL_CELL_NULL || sl_buf_append(&b->arena, p, len) != 0)
+        return -1;
+    struct sl_cell *c = &b->cells[b->nrows * b->ncols + col];
+    c->off = (uint32_t)off;
+    c->len = (uint32_t)len;
+    return 0;
+}
+
+void sl_batch_set_null(struct sl_batch *b, size_t col)
+{
+    struct sl_cell *c = &b->cells[b->nrows * b->ncols + col];
+    c->off = 0;
+    c->len = SL_CELL_NULL;
+}
+
+void sl_batch_end_row(struct sl_batch *b, uint64_t line, uint64_t offset)
+{
+    b->pos[b->nrows].line = line;
+    b->pos[b->nrows].offset = offset;
+    b->nrows++;
+    b->row_mark = b->arena.len;
+}
+
+void sl_batch_drop_row(struct sl_batch *b)
+{
+    b->arena.len = b->row_mark;
+}

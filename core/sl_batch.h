@@ -1,0 +1,90 @@
+/*
+ * sl_batch: a batch of rows, the unit that moves between threads.
+ *
+ * A batch holds up to row_cap rows of ncols cells. Cell bytes live in the
+ * batch's own arena, so a batch owns everything it points to and can be handed
+ * from a reader thread to a writer thread as one pointer. Each row also keeps
+ * where it came from (line and byte offset in its source), so that a writer
+ * can name the exact input line when the server refuses a value.
+ *
+ * Batches are recycled: sl_batch_reset() empties one but keeps its memory, so
+ * a fixed pool of batches bounds the memory of the whole pipeline.
+ *
+ * Filling a row: sl_batch_set_cell()/sl_batch_set_null() for every column, in
+ * any order, then sl_batch_end_row(). sl_batch_drop_row() abandons a row
+ * half-way (its arena bytes are reclaimed).
+ */
+#ifndef SL_BATCH_H
+#define SL_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sl_buf.h"
+
+#define SL_CELL_NULL UINT32_MAX
+
+struct sl_cell {
+    uint32_t off; /* into arena */
+    uint32_t len; /* SL_CELL_NULL for SQL NULL */
+};
+
+struct sl_row_pos {
+    uint64_t line;   /* 1-based physical line where the record starts */
+    uint64_t offset; /* byte offset of the record in the (decompressed) source */
+};
+
+struct sl_batch {
+    size_t ncols;
+    size_t nrows;
+    size_t row_cap;
+    size_t source;          /* index of the source every row came from */
+    struct sl_cell *cells;  /* row_cap * ncols, row-major */
+    struct sl_row_pos *pos; /* row_cap */
+    struct sl_buf arena;
+    size_t row_mark; /* arena length when the current row began */
+};
+
+/* Allocates an empty batch. arena_max caps the bytes of cell data it may
+ * hold. Returns NULL if memory is short or an argument is zero. */
+struct sl_batch *sl_batch_new(size_t ncols, size_t row_cap, size_t arena_max);
+
+/* Frees the batch and its arena. NULL is ignored. */
+void sl_batch_free(struct sl_batch *b);
+
+/* Empties the batch, keeping its memory for reuse. */
+void sl_batch_reset(struct sl_batch *b);
+
+/* Stores a value for column col of the row being filled (row index nrows).
+ * Returns 0, or -1 if the arena cap would be passed (nothing stored). */
+int sl_batch_set_cell(struct sl_batch *b, size_t col, const void *p, size_t len);
+
+/* Stores SQL NULL for column col of the row being filled. */
+void sl_batch_set_null(struct sl_batch *b, size_t col);
+
+/* Finishes the row being filled; its cells must all have been set. The caller
+ * must not call this when nrows == row_cap. */
+void sl_batch_end_row(struct sl_batch *b, uint64_t line, uint64_t offset);
+
+/* Abandons the row being filled and reclaims its arena bytes. */
+void sl_batch_drop_row(struct sl_batch *b);
+
+/* Returns the cell of (row, col). */
+static inline const struct sl_cell *sl_batch_cell(const struct sl_batch *b, size_t row, size_t col)
+{
+    return &b->cells[row * b->ncols + col];
+}
+
+/* Returns a pointer to a cell's bytes (not NUL-terminated). */
+static inline const char *sl_batch_cell_data(const struct sl_batch *b, const struct sl_cell *c)
+{
+    return b->arena.data + c->off;
+}
+
+/* True when no further row may be added. */
+static inline int sl_batch_is_full(const struct sl_batch *b)
+{
+    return b->nrows >= b->row_cap;
+}
+
+#endif

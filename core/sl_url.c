@@ -1,0 +1,199 @@
+#include "sl_url.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCHEME "mysql://"
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Returns a malloc'ed, percent-decoded copy of s[0..n), or NULL on a bad
+ * escape, a decoded NUL, or no memory. */
+static char *decode(const char *s, size_t n)
+{
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            int h, l;
+            if (i + 2 >= n) {
+                free(out);
+                return NULL;
+            }
+            h = hexval(s[i + 1]);
+            l = hexval(s[i + 2]);
+            if (h < 0 || l < 0 || (h == 0 && l == 0)) {
+                free(out);
+                return NULL;
+            }
+            out[o++] = (char)(h * 16 + l);
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+char *sl_url_mask(const char *text, char *out, size_t outlen)
+{
+    const char *start = strstr(text, "//");
+    const char *at = start ? strchr(start + 2, '@') : NULL;
+    const char *colon = NULL;
+    if (at) {
+        /* the last '@' before the path ends the credentials */
+        const char *slash = strchr(start + 2, '/');
+        const char *p = start + 2;
+        const char *q;
+        while ((q = strchr(p, '@')) && (!slash || q < slash)) {
+            at = q;
+            p = q + 1;
+        }
+        colon = memchr(start + 2, ':', (size_t)(at - (start + 2)));
+    }
+    if (colon)
+        snprintf(out, outlen, "%.*s:***%s", (int)(colon - text), text, at);
+    else
+        snprintf(out, outlen, "%s", text);
+    return out;
+}
+
+static int fail(struct sl_url *url, struct sl_err *err, const char *text, const char *why)
+{
+    char masked[512];
+    sl_url_release(url);
+    return sl_err_set(err, SL_ERR_FATAL, "invalid URL '%s': %s",
+                      sl_url_mask(text, masked, sizeof masked), why);
+}
+
+int sl_url_parse(struct sl_url *url, const char *text, struct sl_err *err)
+{
+    memset(url, 0, sizeof *url);
+    if (strncmp(text, SCHEME, strlen(SCHEME)) != 0)
+        return fail(url, err, text, "it must start with mysql://");
+    const char *p = text + strlen(SCHEME);
+    const char *query = strchr(p, '?');
+    const char *end = query ? query : p + strlen(p);
+    const char *slash = memchr(p, '/', (size_t)(end - p));
+    const char *auth_end = slash ? slash : end;
+
+    /* credentials: everything up to the last '@' before the path */
+    const char *at = NULL;
+    for (const char *q = p; q < auth_end; q++)
+        if (*q == '@')
+            at = q;
+    if (at) {
+        const char *colon = memchr(p, ':', (size_t)(at - p));
+        const char *uend = colon ? colon : at;
+        if (uend > p && !(url->user = decode(p, (size_t)(uend - p))))
+            return fail(url, err, text, "bad percent-escape in the user name");
+        if (colon && !(url->password = decode(colon + 1, (size_t)(at - colon - 1))))
+            return fail(url, err, text, "bad percent-escape in the password");
+        p = at + 1;
+    }
+
+    /* host[:port], host may be [v6] */
+    const char *hend = auth_end;
+    const char *port = NULL;
+    if (*p == '[') {
+        const char *rb = memchr(p, ']', (size_t)(hend - p));
+        if (!rb)
+            return fail(url, err, text, "unclosed '[' in the host");
+        url->host = decode(p + 1, (size_t)(rb - p - 1));
+        if (rb + 1 < hend) {
+            if (rb[1] != ':')
+                return fail(url, err, text, "unexpected text after ']'");
+            port = rb + 2;
+        }
+    } else {
+        const char *colon = memchr(p, ':', (size_t)(hend - p));
+        if (colon)
+            port = colon + 1;
+        const char *h_end = colon ? colon : hend;
+        if (h_end > p)
+            url->host = decode(p, (size_t)(h_end - p));
+    }
+    if (port) {
+        char *e;
+        if (port == hend)
+            return fail(url, err, text, "empty port");
+        unsigned long v = strtoul(port, &e, 10);
+        if (e != hend || v == 0 || v > 65535 || *port < '0' || *port > '9')
+            return fail(url, err, text, "the port must be a number from 1 to 65535");
+        url->port = (unsigned)v;
+    }
+
+    /* /db[/table] */
+    if (slash) {
+        const char *d = slash + 1;
+        const char *s2 = memchr(d, '/', (size_t)(end - d));
+        const char *dend = s2 ? s2 : end;
+        if (dend > d && !(url->db = decode(d, (size_t)(dend - d))))
+            return fail(url, err, text, "bad percent-escape in the database name");
+        if (s2) {
+            const char *t = s2 + 1;
+            if (memchr(t, '/', (size_t)(end - t)))
+                return fail(url, err, text, "too many '/' parts; expected /db/table");
+            if (end > t && !(url->table = decode(t, (size_t)(end - t))))
+                return fail(url, err, text, "bad percent-escape in the table name");
+            if (!url->db && url->table)
+                return fail(url, err, text, "a table needs a database");
+        }
+    }
+
+    /* ?socket=/path (other parameters are refused so typos are not ignored) */
+    if (query) {
+        const char *q = query + 1;
+        while (*q) {
+            const char *amp = strchr(q, '&');
+            size_t n = amp ? (size_t)(amp - q) : strlen(q);
+            if (n > 7 && strncmp(q, "socket=", 7) == 0) {
+                free(url->socket);
+                if (!(url->socket = decode(q + 7, n - 7)))
+                    return fail(url, err, text, "bad percent-escape in the socket path");
+            } else {
+                return fail(url, err, text, "unknown parameter; only ?socket=/path is known");
+            }
+            q += n + (amp ? 1 : 0);
+        }
+    }
+    return 0;
+}
+
+void sl_url_release(struct sl_url *url)
+{
+    free(url->user);
+    free(url->password);
+    free(url->host);
+    free(url->db);
+    free(url->table);
+    free(url->socket);
+    memset(url, 0, sizeof *url);
+}
+
+char *sl_url_format(const struct sl_url *url, char *out, size_t outlen)
+{
+    char port[16] = "";
+    int v6 = url->host && strchr(url->host, ':');
+    if (url->port)
+        snprintf(port, sizeof port, ":%u", url->port);
+    snprintf(out, outlen, "mysql://%s%s%s%s%s%s%s%s%s%s%s%s%s", url->user ? url->user : "",
+             url->password ? ":***" : "", url->user || url->password ? "@" : "", v6 ? "[" : "",
+             url->host ? url->host : "", v6 ? "]" : "", port, url->db ? "/" : "",
+             url->db ? url->db : "", url->table ? "/" : "", url->table ? url->table : "",
+             url->socket ? "?socket=" : "", url->socket ? url->socket : "");
+    return out;
+}

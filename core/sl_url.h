@@ -1,0 +1,47 @@
+/*
+ * sl_url: the connection URL of a MySQL or MariaDB server.
+ *
+ *   mysql://[user[:password]@]host[:port][/db[/table]][?socket=/path]
+ *
+ * user, password, db and table may be percent-encoded (%40 for '@', %2F for
+ * '/', ...). host may be an IPv6 literal in brackets. With ?socket= the
+ * connection uses that unix socket and host is only informative.
+ *
+ * A password in the URL is accepted but never shown: every function that turns
+ * a URL back into text masks it. Prefer MYSQL_PWD or an option file.
+ */
+#ifndef SL_URL_H
+#define SL_URL_H
+
+#include <stddef.h>
+
+#include "sl_err.h"
+
+struct sl_url {
+    char *user;     /* NULL if absent */
+    char *password; /* NULL if absent */
+    char *host;     /* NULL if absent */
+    unsigned port;  /* 0 if absent */
+    char *db;       /* NULL if absent */
+    char *table;    /* NULL if absent */
+    char *socket;   /* NULL if absent */
+};
+
+/* Parses text into url (which the caller then owns and releases with
+ * sl_url_release). On error returns -1 with a message that shows the URL
+ * with its password masked, and url holds nothing. */
+int sl_url_parse(struct sl_url *url, const char *text, struct sl_err *err);
+
+/* Frees every string of url and zeroes it. */
+void sl_url_release(struct sl_url *url);
+
+/* Writes url as text into out (at most outlen bytes, always terminated), with
+ * any password shown as "***". Returns out. */
+char *sl_url_format(const struct sl_url *url, char *out, size_t outlen);
+
+/* Copies the raw URL text into out with the password part (between "//user:"
+ * and "@") replaced by "***", without otherwise parsing it. For messages about
+ * a URL that may not even parse. Returns out. */
+char *sl_url_mask(const char *text, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,361 @@
+/*
+ * How positions are tracked: libcsv reports fields and record ends through
+ * callbacks but not where they happened. The reader therefore feeds libcsv
+ * one segment at a time, a segment ending at the first CR or LF (or at the end
+ * of the read buffer). A record can only end on a CR or LF, so it ends at the
+ * end of the segment that completed it, and the byte offset and line number
+ * at every segment boundary are exact.
+ *
+ * libcsv does not say whether a field was quoted either. That matters only for
+ * a field whose text equals the NULL marker, which is rare, so such a field is
+ * looked up again in the raw record to see if it began with a quote.
+ */
+#include "sl_csv.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+
+#define CHUNK      (256 * 1024)
+#define MAX_FIELDS 65536
+
+struct field_slot {
+    size_t off, len;
+    int is_null;
+    int maybe_null; /* text equals the marker: NULL unless it was quoted */
+};
+
+struct sl_csv {
+    struct sl_input *in;
+    struct csv_parser parser;
+    struct sl_csv_dialect d;
+    size_t null_len;
+    size_t max_record_bytes;
+
+    unsigned char *chunk;
+    size_t chunk_len, chunk_pos;
+    int at_start, input_done, finished;
+
+    uint64_t offset; /* of chunk[chunk_pos] */
+    uint64_t line;   /* of chunk[chunk_pos] */
+    int pending_cr;  /* last segment ended in CR: a LF may follow */
+    uint64_t skip_left;
+
+    struct sl_buf raw;  /* bytes of the record in progress */
+    struct sl_buf data; /* field bytes of the record in progress */
+    struct field_slot *slots;
+    struct sl_csv_field *fields;
+    size_t nslots, slot_cap;
+    uint64_t rec_line, rec_offset;
+    int record_ready;
+    int overflow; /* a callback ran out of room */
+};
+
+static int never_space(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
+static int is_term(unsigned char c)
+{
+    return c == '\r' || c == '\n';
+}
+
+static void on_field(void *s, size_t len, void *ctx)
+{
+    struct sl_csv *r = ctx;
+    if (r->overflow)
+        return;
+    if (r->nslots == r->slot_cap) {
+        size_t ncap = r->slot_cap ? r->slot_cap * 2 : 64;
+        if (ncap > MAX_FIELDS) {
+            r->overflow = 2;
+            return;
+        }
+        struct field_slot *ns = realloc(r->slots, ncap * sizeof *ns);
+        struct sl_csv_field *nf = ns ? realloc(r->fields, ncap * sizeof *nf) : NULL;
+        if (ns)
+            r->slots = ns;
+        if (!ns || !nf) {
+            r->overflow = 1;
+            return;
+        }
+        r->fields = nf;
+        r->slot_cap = ncap;
+    }
+    struct field_slot *f = &r->slots[r->nslots++];
+    f->off = r->data.len;
+    f->len = len;
+    f->is_null = 0;
+    f->maybe_null = 0;
+    if (s == NULL) { /* empty and unquoted (CSV_EMPTY_IS_NULL) */
+        f->is_null = r->null_len == 0;
+        return;
+    }
+    if (len > 0 && len == r->null_len && memcmp(s, r->d.null_marker, len) == 0)
+        f->maybe_null = 1;
+    if (sl_buf_append(&r->data, s, len) != 0)
+        r->overflow = 1;
+}
+
+static void on_record(int c, void *ctx)
+{
+    (void)c;
+    struct sl_csv *r = ctx;
+    r->record_ready = 1;
+}
+
+int sl_csv_open(struct sl_csv **out, struct sl_input *in, const struct sl_csv_dialect *d,
+                size_t max_record_bytes, struct sl_err *err)
+{
+    struct sl_csv *r = calloc(1, sizeof *r);
+    unsigned char opts = CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL;
+    if (!r || csv_init(&r->parser, opts) != 0) {
+        free(r);
+        sl_input_close(in);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    r->in = in;
+    r->d = *d;
+    r->null_len = strlen(d->null_marker);
+    r->max_record_bytes = max_record_bytes;
+    r->line = 1;
+    r->at_start = 1;
+    r->skip_left = d->skip_lines;
+    csv_set_delim(&r->parser, d->delim);
+    csv_set_quote(&r->parser, d->quote);
+    csv_set_space_func(&r->parser, never_space);
+    csv_set_term_func(&r->parser, is_term);
+    csv_set_blk_size(&r->parser, 64 * 1024);
+    sl_buf_init(&r->raw, max_record_bytes);
+    sl_buf_init(&r->data, max_record_bytes);
+    r->chunk = malloc(CHUNK);
+    if (!r->chunk) {
+        sl_csv_close(r);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    *out = r;
+    return 0;
+}
+
+/* Refills the chunk. Returns 0 (input_done set at the end) or -1. */
+static int refill(struct sl_csv *r, struct sl_err *err)
+{
+    ssize_t n = sl_input_read(r->in, r->chunk, CHUNK, err);
+    if (n < 0)
+        return -1;
+    r->chunk_len = (size_t)n;
+    r->chunk_pos = 0;
+    if (n == 0)
+        r->input_done = 1;
+    if (r->at_start && n > 0) {
+        r->at_start = 0;
+        /* a BOM split across reads is not expected: the first read of a file
+         * or a zstd frame yields far more than three bytes */
+        if (n >= 3 && memcmp(r->chunk, "\xEF\xBB\xBF", 3) == 0) {
+            r->chunk_pos = 3;
+            r->offset = 3;
+        }
+    }
+    return 0;
+}
+
+/* Was field idx of the raw record enclosed in quotes? */
+static int raw_field_quoted(const struct sl_csv *r, size_t idx)
+{
+    const unsigned char *p = (const unsigned char *)r->raw.data;
+    size_t n = r->raw.len, i = 0, field = 0;
+    unsigned char q = r->d.quote, dl = r->d.delim;
+    while (i < n) {
+        int quoted = p[i] == q;
+        if (field == idx)
+            return quoted;
+        if (quoted) {
+            for (i++; i < n; i++) {
+                if (p[i] == q) {
+                    if (i + 1 < n && p[i + 1] == q)
+                        i++;
+                    else
+                        break;
+                }
+            }
+        }
+        while (i < n && p[i] != dl)
+            i++;
+        i++;
+        field++;
+    }
+    return 0;
+}
+
+static void finish_record(struct sl_csv *r, struct sl_csv_record *rec)
+{
+    for (size_t i = 0; i < r->nslots; i++) {
+        struct field_slot *s = &r->slots[i];
+        if (s->maybe_null && !raw_field_quoted(r, i))
+            s->is_null = 1;
+        r->fields[i].is_null = s->is_null;
+        r->fields[i].data = s->is_null ? NULL : r->data.data + s->off;
+        r->fields[i].len = s->is_null ? 0 : s->len;
+        /* an empty string still needs a valid pointer */
+        if (!s->is_null && !r->fields[i].data)
+            r->fields[i].data = "";
+    }
+    rec->nfields = r->nslots;
+    rec->fields = r->fields;
+    rec->line = r->rec_line;
+    rec->offset = r->rec_offset;
+    rec->raw = r->raw.data ? r->raw.data : "";
+    rec->raw_len = r->raw.len;
+    r->record_ready = 0;
+}
+
+static int parse_error(struct sl_csv *r, struct sl_err *err, uint64_t line)
+{
+    int st = csv_error(&r->parser);
+    size_t field = r->nslots + 1;
+    if (st == CSV_EPARSE)
+        return sl_err_set(err, SL_ERR_ROW,
+                          "line %llu, field %zu: malformed quoting (a quote inside an unquoted "
+                          "field, or text after a closing quote)",
+                          (unsigned long long)line, field);
+    return sl_err_set(err, SL_ERR_FATAL, "line %llu, field %zu: %s", (unsigned long long)line,
+                      field, csv_strerror(st));
+}
+
+static int too_long(struct sl_csv *r, struct sl_err *err)
+{
+    if (r->overflow == 2)
+        return sl_err_set(err, SL_ERR_FATAL, "line %llu: more than %d fields in one record",
+                          (unsigned long long)r->rec_line, MAX_FIELDS);
+    return sl_err_set(err, SL_ERR_FATAL, "line %llu: record longer than %zu bytes",
+                      (unsigned long long)r->rec_line, r->max_record_bytes);
+}
+
+/* Skips whole lines for --skip-lines. Returns 1 while lines remain. */
+static int skip_lines(struct sl_csv *r)
+{
+    while (r->skip_left > 0 && r->chunk_pos < r->chunk_len) {
+        unsigned char *p = r->chunk + r->chunk_pos;
+        size_t avail = r->chunk_len - r->chunk_pos;
+        unsigned char *nl = memchr(p, '\n', avail);
+        size_t n = nl ? (size_t)(nl - p) + 1 : avail;
+        r->chunk_pos += n;
+        r->offset += n;
+        if (nl) {
+            r->line++;
+            r->skip_left--;
+        }
+    }
+    return r->skip_left > 0;
+}
+
+int sl_csv_next(struct sl_csv *r, struct sl_csv_record *rec, struct sl_err *err)
+{
+    if (r->finished)
+        return 0;
+    for (;;) {
+        if (r->chunk_pos == r->chunk_len) {
+            if (!r->input_done && refill(r, err) != 0)
+                return -1;
+            if (r->input_done) {
+                r->finished = 1;
+                if (csv_fini(&r->parser, on_field, on_record, r) != 0)
+                    return sl_err_set(err, SL_ERR_ROW,
+                                      "line %llu: quoted field not closed before the end of "
+                                      "the input",
+                                      (unsigned long long)r->rec_line);
+                if (r->overflow)
+                    return too_long(r, err);
+                if (r->record_ready) {
+                    finish_record(r, rec);
+                    return 1;
+                }
+                return 0;
+            }
+        }
+        if (r->skip_left > 0 && skip_lines(r))
+            continue;
+        if (r->chunk_pos == r->chunk_len)
+            continue;
+
+        /* one segment: up to and including the first CR or LF */
+        unsigned char *seg = r->chunk + r->chunk_pos;
+        size_t avail = r->chunk_len - r->chunk_pos;
+        unsigned char *lf = memchr(seg, '\n', avail);
+        size_t n = lf ? (size_t)(lf - seg) + 1 : avail;
+        unsigned char *cr = memchr(seg, '\r', n);
+        if (cr)
+            n = (size_t)(cr - seg) + 1;
+
+        if (r->pending_cr) {
+            if (seg[0] != '\n')
+                r->line++;
+            r->pending_cr = 0;
+        }
+        if (r->parser.pstate == 0 /* ROW_NOT_BEGUN */) {
+            if (n == 1 && is_term(seg[0])) { /* blank line, or the LF of a CRLF */
+                r->chunk_pos++;
+                r->offset++;
+                if (seg[0] == '\n')
+                    r->line++;
+                else
+                    r->pending_cr = 1;
+                continue;
+            }
+            sl_buf_reset(&r->raw);
+            sl_buf_reset(&r->data);
+            r->nslots = 0;
+            r->rec_line = r->line;
+            r->rec_offset = r->offset;
+        }
+        if (sl_buf_append(&r->raw, seg, n) != 0)
+            return too_long(r, err);
+        size_t used = csv_parse(&r->parser, seg, n, on_field, on_record, r);
+        if (used < n) {
+            uint64_t line = r->line;
+            for (size_t i = 0; i < used; i++)
+                line += seg[i] == '\n';
+            return parse_error(r, err, line);
+        }
+        r->chunk_pos += n;
+        r->offset += n;
+        if (seg[n - 1] == '\n')
+            r->line++;
+        else if (seg[n - 1] == '\r')
+            r->pending_cr = 1;
+        if (r->overflow || r->parser.entry_pos > r->max_record_bytes)
+            return too_long(r, err);
+        if (r->record_ready) {
+            finish_record(r, rec);
+            return 1;
+        }
+    }
+}
+
+uint64_t sl_csv_offset(const struct sl_csv *r)
+{
+    return r->offset;
+}
+
+const struct sl_input *sl_csv_input(const struct sl_csv *r)
+{
+    return r->in;
+}
+
+void sl_csv_close(struct sl_csv *r)
+{
+    if (!r)
+        return;
+    csv_free(&r->parser);
+    sl_input_close(r->in);
+    sl_buf_release(&r->raw);
+    sl_buf_release(&r->data);
+    free(r->slots);
+    free(r->fields);
+    free(r->chunk);
+    free(r);
+}

@@ -1,0 +1,74 @@
+/*
+ * sl_csv: an RFC 4180 CSV record reader over an sl_input, built on libcsv.
+ *
+ * Records come out one at a time with every field resolved to either a value
+ * or SQL NULL, plus the physical line and byte offset where the record starts
+ * and its raw bytes (for reject files and error messages).
+ *
+ * Rules:
+ *  - fields are separated by `delim` and may be enclosed in `quote`; inside a
+ *    quoted field the delimiter, CR, LF and a doubled quote are literal;
+ *  - records end in LF, CRLF or CR; the last one may lack a line ending;
+ *  - blank lines are skipped; spaces are kept (never trimmed);
+ *  - a UTF-8 byte order mark at the very start is skipped;
+ *  - a quote inside an unquoted field, text after a closing quote, or a quote
+ *    left open at the end of the input is an error;
+ *  - NULL: an unquoted field equal to `null_marker` is NULL. A quoted field is
+ *    always a string, so "\N" is the two characters \N and "" is the empty
+ *    string. With an empty null_marker, an empty unquoted field is NULL.
+ *
+ * The reader owns the input it was given and closes it. Memory is bounded by
+ * max_record_bytes (the raw record and its field bytes each stay under it).
+ */
+#ifndef SL_CSV_H
+#define SL_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sl_err.h"
+#include "sl_input.h"
+
+struct sl_csv_dialect {
+    unsigned char delim;     /* ',' */
+    unsigned char quote;     /* '"' */
+    const char *null_marker; /* "\\N"; "" makes empty unquoted fields NULL */
+    uint64_t skip_lines;     /* physical lines to skip before the first record */
+};
+
+struct sl_csv_field {
+    const char *data; /* not NUL-terminated; NULL when is_null */
+    size_t len;
+    int is_null;
+};
+
+struct sl_csv_record {
+    size_t nfields;
+    const struct sl_csv_field *fields; /* valid until the next sl_csv_next */
+    uint64_t line;                     /* 1-based physical line of the first byte */
+    uint64_t offset;                   /* byte offset of the first byte */
+    const char *raw;                   /* the record's bytes, line ending included */
+    size_t raw_len;
+};
+
+struct sl_csv;
+
+/* Creates a reader over in, taking ownership of it (also on failure). */
+int sl_csv_open(struct sl_csv **out, struct sl_input *in, const struct sl_csv_dialect *d,
+                size_t max_record_bytes, struct sl_err *err);
+
+/* Reads the next record. Returns 1 with *rec filled, 0 at the end of the
+ * input, or -1 with err set; the message then begins "line N" (and names the
+ * field where one is at fault) but not the file, which the caller adds. */
+int sl_csv_next(struct sl_csv *r, struct sl_csv_record *rec, struct sl_err *err);
+
+/* Decompressed bytes consumed so far. */
+uint64_t sl_csv_offset(const struct sl_csv *r);
+
+/* The underlying input, for its name and progress counters. */
+const struct sl_input *sl_csv_input(const struct sl_csv *r);
+
+/* Closes the reader and its input. NULL is ignored. */
+void sl_csv_close(struct sl_csv *r);
+
+#endif

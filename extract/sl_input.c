@@ -1,0 +1,212 @@
+#include "sl_input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#define PLAIN_BUF (256 * 1024)
+/* Refuse zstd windows above 2^27 (128 MiB), zstd's own default limit. */
+#define ZSTD_WINDOW_LOG_MAX 27
+
+struct sl_input {
+    int fd;
+    int is_stdin;
+    char *name;
+    int64_t size;
+    uint64_t raw_bytes;
+    int started; /* magic number looked at */
+    int eof;     /* the file has no more bytes */
+    ZSTD_DCtx *dctx;
+    size_t last_ret; /* last ZSTD_decompressStream result: 0 at a frame end */
+    unsigned char *ibuf;
+    size_t ibuf_cap, ilen, ipos; /* bytes read from the file, not yet used */
+};
+
+static int io_error(struct sl_input *in, struct sl_err *err, const char *what)
+{
+    return sl_err_set(err, SL_ERR_FATAL, "%s: %s: %s", in->name, what, strerror(errno));
+}
+
+int sl_input_open(struct sl_input **out, const char *path, struct sl_err *err)
+{
+    struct sl_input *in = calloc(1, sizeof *in);
+    if (!in)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    in->fd = -1;
+    in->is_stdin = strcmp(path, "-") == 0;
+    in->name = strdup(in->is_stdin ? "stdin" : path);
+    in->ibuf_cap = PLAIN_BUF;
+    in->ibuf = malloc(in->ibuf_cap);
+    in->size = -1;
+    if (!in->name || !in->ibuf) {
+        sl_input_close(in);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    in->fd = in->is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (in->fd < 0) {
+        io_error(in, err, "cannot open");
+        in->fd = -1;
+        sl_input_close(in);
+        return -1;
+    }
+    struct stat st;
+    if (fstat(in->fd, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            sl_err_set(err, SL_ERR_FATAL, "%s: is a directory", in->name);
+            sl_input_close(in);
+            return -1;
+        }
+        if (S_ISREG(st.st_mode))
+            in->size = (int64_t)st.st_size;
+    }
+#ifdef POSIX_FADV_SEQUENTIAL
+    if (!in->is_stdin)
+        posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    *out = in;
+    return 0;
+}
+
+/* Reads more file bytes into ibuf (which must be used up). Returns 0 or -1. */
+static int fill(struct sl_input *in, struct sl_err *err)
+{
+    in->ipos = in->ilen = 0;
+    for (;;) {
+        ssize_t n = read(in->fd, in->ibuf, in->ibuf_cap);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return io_error(in, err, "read failed");
+        if (n == 0)
+            in->eof = 1;
+        in->ilen = (size_t)n;
+        in->raw_bytes += (uint64_t)n;
+        return 0;
+    }
+}
+
+/* Looks at the first bytes to decide between plain and zstd. */
+static int start(struct sl_input *in, struct sl_err *err)
+{
+    static const unsigned char zstd_magic[4] = {0x28, 0xB5, 0x2F, 0xFD};
+    static const unsigned char gzip_magic[2] = {0x1F, 0x8B};
+    in->started = 1;
+    if (fill(in, err) != 0)
+        return -1;
+    /* a pipe may deliver fewer than 4 bytes at first */
+    while (!in->eof && in->ilen < 4) {
+        ssize_t n = read(in->fd, in->ibuf + in->ilen, in->ibuf_cap - in->ilen);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return io_error(in, err, "read failed");
+        if (n == 0)
+            in->eof = 1;
+        in->ilen += (size_t)n;
+        in->raw_bytes += (uint64_t)n;
+    }
+    if (in->ilen >= 2 && memcmp(in->ibuf, gzip_magic, 2) == 0)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "%s: gzip input is not supported; use zstd, or pipe it: "
+                          "gzip -dc FILE | sluice load - ...",
+                          in->name);
+    if (in->ilen >= 4 && memcmp(in->ibuf, zstd_magic, 4) == 0) {
+        in->dctx = ZSTD_createDCtx();
+        if (!in->dctx)
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        ZSTD_DCtx_setParameter(in->dctx, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX);
+        in->last_ret = 1;
+    }
+    return 0;
+}
+
+static ssize_t read_plain(struct sl_input *in, void *buf, size_t cap, struct sl_err *err)
+{
+    if (in->ipos < in->ilen) { /* bytes kept from the magic-number peek */
+        size_t n = in->ilen - in->ipos;
+        if (n > cap)
+            n = cap;
+        memcpy(buf, in->ibuf + in->ipos, n);
+        in->ipos += n;
+        return (ssize_t)n;
+    }
+    if (in->eof)
+        return 0;
+    for (;;) {
+        ssize_t n = read(in->fd, buf, cap);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return io_error(in, err, "read failed");
+        if (n == 0)
+            in->eof = 1;
+        in->raw_bytes += (uint64_t)n;
+        return n;
+    }
+}
+
+static ssize_t read_zstd(struct sl_input *in, void *buf, size_t cap, struct sl_err *err)
+{
+    for (;;) {
+        if (in->ipos == in->ilen && !in->eof && fill(in, err) != 0)
+            return -1;
+        ZSTD_inBuffer zin = {in->ibuf, in->ilen, in->ipos};
+        ZSTD_outBuffer zout = {buf, cap, 0};
+        size_t ret = ZSTD_decompressStream(in->dctx, &zout, &zin);
+        in->ipos = zin.pos;
+        if (ZSTD_isError(ret))
+            return sl_err_set(err, SL_ERR_FATAL, "%s: corrupt zstd data: %s", in->name,
+                              ZSTD_getErrorName(ret));
+        in->last_ret = ret;
+        if (zout.pos > 0)
+            return (ssize_t)zout.pos;
+        if (in->eof && in->ipos == in->ilen) {
+            if (in->last_ret != 0)
+                return sl_err_set(err, SL_ERR_FATAL, "%s: truncated zstd stream", in->name);
+            return 0;
+        }
+    }
+}
+
+ssize_t sl_input_read(struct sl_input *in, void *buf, size_t cap, struct sl_err *err)
+{
+    if (!in->started && start(in, err) != 0)
+        return -1;
+    return in->dctx ? read_zstd(in, buf, cap, err) : read_plain(in, buf, cap, err);
+}
+
+uint64_t sl_input_raw_bytes(const struct sl_input *in)
+{
+    return in->raw_bytes;
+}
+
+int64_t sl_input_raw_size(const struct sl_input *in)
+{
+    return in->size;
+}
+
+int sl_input_is_zstd(const struct sl_input *in)
+{
+    return in->dctx != NULL;
+}
+
+const char *sl_input_name(const struct sl_input *in)
+{
+    return in->name;
+}
+
+void sl_input_close(struct sl_input *in)
+{
+    if (!in)
+        return;
+    if (in->fd >= 0 && !in->is_stdin)
+        close(in->fd);
+    ZSTD_freeDCtx(in->dctx);
+    free(in->ibuf);
+    free(in->name);
+    free(in);
+}

@@ -1,0 +1,47 @@
+/*
+ * sl_input: a byte stream read from a file or stdin, decompressed on the fly.
+ *
+ * A zstd stream is recognised by its magic number, whatever the file is
+ * called, and decompressed while it is read; nothing is written to disk.
+ * Concatenated zstd frames are read as one stream. A truncated zstd stream is
+ * an error, not a silent short read. Memory is one read buffer plus zstd's
+ * window, independent of the file size.
+ *
+ * One sl_input is used by one thread at a time.
+ */
+#ifndef SL_INPUT_H
+#define SL_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sl_err.h"
+
+struct sl_input;
+
+/* Opens path ("-" for stdin). Returns 0 and sets *out, or -1 with err set
+ * (missing file, unreadable file, a directory). */
+int sl_input_open(struct sl_input **out, const char *path, struct sl_err *err);
+
+/* Reads up to cap decompressed bytes into buf. Returns the count, 0 at the
+ * end of the stream, or -1 with err set (I/O error, corrupt or truncated zstd
+ * data). */
+ssize_t sl_input_read(struct sl_input *in, void *buf, size_t cap, struct sl_err *err);
+
+/* Bytes read so far from the file itself (compressed bytes for zstd). */
+uint64_t sl_input_raw_bytes(const struct sl_input *in);
+
+/* Size of the file in bytes, or -1 when unknown (stdin, a pipe). */
+int64_t sl_input_raw_size(const struct sl_input *in);
+
+/* True if the stream is zstd-compressed. Known after the first read. */
+int sl_input_is_zstd(const struct sl_input *in);
+
+/* The name given to sl_input_open ("-" shows as "stdin"). */
+const char *sl_input_name(const struct sl_input *in);
+
+/* Closes the file (not stdin) and frees everything. NULL is ignored. */
+void sl_input_close(struct sl_input *in);
+
+#endif

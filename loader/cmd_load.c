@@ -1,0 +1,318 @@
+/*
+ * `sluice load`: options, help, the run, the summary and the exit code.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_cli.h"
+#include "sl_commands.h"
+#include "sl_exit.h"
+#include "sl_load.h"
+#include "sl_progress.h"
+
+#define DEFAULT_THREADS    4
+#define DEFAULT_BATCH_ROWS 1000
+#define DEFAULT_TXN_ROWS   20000
+
+enum {
+    OPT_INTO = 256,
+    OPT_DEFAULTS_FILE,
+    OPT_BATCH_ROWS,
+    OPT_TXN_ROWS,
+    OPT_DELIMITER,
+    OPT_QUOTE,
+    OPT_HEADER,
+    OPT_NO_HEADER,
+    OPT_NULL,
+    OPT_SKIP_LINES,
+    OPT_COLUMNS,
+    OPT_SESSION_SQL,
+    OPT_TIME_ZONE,
+};
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+static const struct sl_opt load_opts[] = {
+    {"into", OPT_INTO, 1, "URL", "target table: mysql://user@host[:port]/db/table[?socket=PATH]"},
+    {"defaults-file", OPT_DEFAULTS_FILE, 1, "FILE",
+     "read user, password, host, port or socket from the [client]\ngroup of this option file"},
+    {"threads", 't', 1, "N", "writer connections (default " STR(DEFAULT_THREADS) ")"},
+    {"batch-rows", OPT_BATCH_ROWS, 1, "N",
+     "rows per INSERT statement (default " STR(
+         DEFAULT_BATCH_ROWS) "); also capped by\n"
+                             "65,535 placeholders and the server's max_allowed_packet"},
+    {"txn-rows", OPT_TXN_ROWS, 1, "N",
+     "rows per transaction: COMMIT after this many (default " STR(DEFAULT_TXN_ROWS) ")"},
+    {"delimiter", 'd', 1, "C",
+     "field delimiter, one character; 'tab' or '\\t' for TAB (default ,)"},
+    {"quote", OPT_QUOTE, 1, "C", "quote character (default \")"},
+    {"header", OPT_HEADER, 0, "", "the first record names the columns (default)"},
+    {"no-header", OPT_NO_HEADER, 0, "",
+     "there is no header: fields map to --columns, or else to the\ntable's columns in order"},
+    {"null", OPT_NULL, 1, "STR",
+     "an unquoted field equal to STR is NULL (default \\N); with\n--null '' an empty unquoted "
+     "field is NULL"},
+    {"skip-lines", OPT_SKIP_LINES, 1, "N",
+     "skip N lines at the start of each file, before the header"},
+    {"columns", OPT_COLUMNS, 1, "a,b,c",
+     "column names for the fields, in order (replaces the header)"},
+    {"session-sql", OPT_SESSION_SQL, 1, "SQL",
+     "run SQL on every connection after sluice's own set-up"},
+    {"time-zone", OPT_TIME_ZONE, 1, "TZ",
+     "session time_zone for TIMESTAMP values (default +00:00)"},
+    {"quiet", 'q', 0, "", "print only errors"},
+    {"help", 'h', 0, "", "show this help"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static void load_help(FILE *out)
+{
+    fputs("Usage: sluice load SOURCE... --into mysql://user@host[:port]/db/table [options]\n"
+          "\n"
+          "Loads CSV files into a MySQL or MariaDB table with multi-row prepared INSERTs over\n"
+          "a pool of connections, committing every --txn-rows rows.\n"
+          "\n"
+          "SOURCE is a CSV file, a .zst-compressed CSV file (recognised by content), a glob\n"
+          "such as 'drop/orders-*.csv.zst', or - for stdin. Columns are matched by name to\n"
+          "the table's; table columns the files lack take their defaults.\n"
+          "\n"
+          "Options:\n",
+          out);
+    sl_cli_print_options(out, load_opts);
+    fputs("\n"
+          "CSV rules (RFC 4180): fields may be quoted with --quote; inside quotes the\n"
+          "delimiter, CR, LF and a doubled quote are literal. Lines end in LF or CRLF; the\n"
+          "last may lack one. Blank lines are skipped; spaces are kept. A UTF-8 BOM is\n"
+          "skipped. Text must be valid UTF-8.\n"
+          "\n"
+          "Empty and NULL:   a,,c     the middle field is '' (empty string)\n"
+          "                  a,\"\",c   the middle field is '' (empty string)\n"
+          "                  a,\\N,c   the middle field is NULL\n"
+          "                  a,\"\\N\",c the middle field is the text \\N\n"
+          "With --null '' the first line's empty field is NULL instead.\n"
+          "\n"
+          "Password: never needed on the command line. sluice uses, in order, the password\n"
+          "in the URL, the [client] group of --defaults-file, or the MYSQL_PWD variable.\n"
+          "It is never printed: every URL shown has its password replaced by ***.\n"
+          "\n"
+          "Sessions run with utf8mb4, sql_mode="
+          "STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,\n"
+          "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO (so no\n"
+          "value is silently changed), time_zone=+00:00 and autocommit off.\n"
+          "\n"
+          "Exit codes:\n"
+          "  0  every row was loaded and committed\n"
+          "  1  the load stopped on an error (a bad row, a refused value, a lost server);\n"
+          "     the open chunk was rolled back, and the summary counts only committed rows\n"
+          "  2  nothing was written: bad options, a missing file, an unreachable server,\n"
+          "     or a missing table or column\n"
+          "\n"
+          "Examples:\n"
+          "  sluice load orders.csv.zst --into 'mysql://etl@db1:3306/shop/orders' --threads 4\n"
+          "  sluice load 'drop/*.csv' --into mysql://etl@db1/shop/orders --defaults-file etl.cnf\n"
+          "  zstd -dc big.csv.zst | sluice load - --into 'mysql://etl@localhost/shop/t?socket="
+          "/run/mysqld/mysqld.sock'\n",
+          out);
+}
+
+struct load_args {
+    struct sl_load_config c;
+    char **sources;
+    size_t nsources;
+    int quiet;
+    int help;
+    FILE *err;
+};
+
+static int parse_count(const char *name, const char *v, unsigned long long lo,
+                       unsigned long long hi, unsigned long long *out, FILE *err)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || end == v || *end || *v == '-' || n < lo || n > hi) {
+        fprintf(err, "sluice load: --%s must be a whole number from %llu to %llu, not '%s'\n", name,
+                lo, hi, v);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+static int parse_char(const char *name, const char *v, unsigned char *out, FILE *err)
+{
+    if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0)
+        *out = '\t';
+    else if (strlen(v) == 1 && v[0] != '\r' && v[0] != '\n')
+        *out = (unsigned char)v[0];
+    else {
+        fprintf(err, "sluice load: --%s must be one character (or 'tab'), not '%s'\n", name, v);
+        return -1;
+    }
+    return 0;
+}
+
+static int on_load_opt(void *ctx, int key, const char *v)
+{
+    struct load_args *a = ctx;
+    unsigned long long n;
+    switch (key) {
+    case OPT_INTO:
+        a->c.into = v;
+        return 0;
+    case OPT_DEFAULTS_FILE:
+        a->c.defaults_file = v;
+        return 0;
+    case 't':
+        if (parse_count("threads", v, 1, 256, &n, a->err) != 0)
+            return -1;
+        a->c.threads = (unsigned)n;
+        return 0;
+    case OPT_BATCH_ROWS:
+        if (parse_count("batch-rows", v, 1, 65535, &n, a->err) != 0)
+            return -1;
+        a->c.batch_rows = (size_t)n;
+        return 0;
+    case OPT_TXN_ROWS:
+        if (parse_count("txn-rows", v, 1, 100000000, &n, a->err) != 0)
+            return -1;
+        a->c.txn_rows = (size_t)n;
+        return 0;
+    case 'd':
+        return parse_char("delimiter", v, &a->c.dialect.delim, a->err);
+    case OPT_QUOTE:
+        return parse_char("quote", v, &a->c.dialect.quote, a->err);
+    case OPT_HEADER:
+        a->c.header = 1;
+        return 0;
+    case OPT_NO_HEADER:
+        a->c.header = 0;
+        return 0;
+    case OPT_NULL:
+        a->c.dialect.null_marker = v;
+        return 0;
+    case OPT_SKIP_LINES:
+        if (parse_count("skip-lines", v, 0, UINT64_MAX, &n, a->err) != 0)
+            return -1;
+        a->c.dialect.skip_lines = n;
+        return 0;
+    case OPT_COLUMNS:
+        a->c.columns = v;
+        return 0;
+    case OPT_SESSION_SQL:
+        a->c.session_sql = v;
+        return 0;
+    case OPT_TIME_ZONE:
+        a->c.time_zone = v;
+        return 0;
+    case 'q':
+        a->quiet = 1;
+        return 0;
+    case 'h':
+        a->help = 1;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static int on_load_arg(void *ctx, const char *arg)
+{
+    struct load_args *a = ctx;
+    char **nv = realloc(a->sources, (a->nsources + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    a->sources = nv;
+    a->sources[a->nsources++] = (char *)arg;
+    return 0;
+}
+
+/* Checks what the option parser cannot. Returns 0 or -1 after a message. */
+static int check_args(const struct load_args *a)
+{
+    const struct sl_load_config *c = &a->c;
+    if (a->nsources == 0) {
+        fprintf(a->err, "sluice load: no SOURCE given\nTry 'sluice load --help'.\n");
+        return -1;
+    }
+    if (!c->into) {
+        fprintf(a->err, "sluice load: --into is required\nTry 'sluice load --help'.\n");
+        return -1;
+    }
+    if (c->dialect.delim == c->dialect.quote) {
+        fprintf(a->err, "sluice load: --delimiter and --quote must differ\n");
+        return -1;
+    }
+    if (c->columns && (!*c->columns || strstr(c->columns, ",,") || c->columns[0] == ',' ||
+                       c->columns[strlen(c->columns) - 1] == ',')) {
+        fprintf(a->err, "sluice load: --columns has an empty name: '%s'\n", c->columns);
+        return -1;
+    }
+    return 0;
+}
+
+static void print_summary(FILE *out, const struct sl_load_result *r)
+{
+    char a[32], b[32], rate[32];
+    double secs = r->seconds > 0 ? r->seconds : 1e-9;
+    fprintf(out, "sluice: %s %s\n", r->err.kind == SL_ERR_NONE ? "loaded into" : "load into",
+            r->target);
+    fprintf(out, "  rows read     %s\n", sl_fmt_count(r->rows_read, a, sizeof a));
+    fprintf(out, "  rows written  %s\n", sl_fmt_count(r->rows_written, b, sizeof b));
+    fprintf(out, "  bytes read    %.1f MB", (double)r->raw_bytes / 1e6);
+    if (r->data_bytes != r->raw_bytes)
+        fprintf(out, " (%.1f MB uncompressed)", (double)r->data_bytes / 1e6);
+    fprintf(out, "\n  seconds       %.2f\n", r->seconds);
+    fprintf(out, "  rows/s        %s\n",
+            sl_fmt_count((uint64_t)((double)r->rows_written / secs), rate, sizeof rate));
+    fprintf(out, "  MB/s          %.1f\n", (double)r->data_bytes / 1e6 / secs);
+}
+
+int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err)
+{
+    struct load_args a;
+    memset(&a, 0, sizeof a);
+    a.err = err;
+    a.c.threads = DEFAULT_THREADS;
+    a.c.batch_rows = DEFAULT_BATCH_ROWS;
+    a.c.txn_rows = DEFAULT_TXN_ROWS;
+    a.c.dialect.delim = ',';
+    a.c.dialect.quote = '"';
+    a.c.dialect.null_marker = "\\N";
+    a.c.header = 1;
+    a.c.time_zone = "+00:00";
+
+    int rc = sl_cli_parse("load", load_opts, argc, argv, on_load_opt, on_load_arg, &a, err);
+    if (rc == 0 && a.help) {
+        load_help(out);
+        free(a.sources);
+        return SL_EXIT_OK;
+    }
+    if (rc != 0 || check_args(&a) != 0) {
+        free(a.sources);
+        return SL_EXIT_USAGE;
+    }
+    a.c.sources = a.sources;
+    a.c.nsources = a.nsources;
+    a.c.progress = !a.quiet;
+
+    struct sl_load_result res;
+    int failed = sl_load_run(&a.c, &res, err) != 0;
+    free(a.sources);
+    if (failed) {
+        fprintf(err, "sluice: error: %s\n", res.err.msg);
+        if (!res.started)
+            return SL_EXIT_USAGE;
+        char w[32];
+        fprintf(err,
+                "sluice: load failed; %s rows were committed, the open chunk was rolled back\n",
+                sl_fmt_count(res.rows_written, w, sizeof w));
+    }
+    if (!a.quiet || failed)
+        print_summary(err, &res);
+    return failed ? SL_EXIT_FAILED : SL_EXIT_OK;
+}

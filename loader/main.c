@@ -1,0 +1,60 @@
+/*
+ * sluice: bulk loading for MySQL and MariaDB. This file only dispatches to
+ * the sub-command; see sl_commands.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sl_commands.h"
+#include "sl_exit.h"
+
+#ifndef SLUICE_VERSION
+#define SLUICE_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *out)
+{
+    fputs("Usage: sluice COMMAND [options]\n"
+          "\n"
+          "Commands:\n"
+          "  load     load CSV files (plain or .zst) into a MySQL/MariaDB table\n"
+          "  help     show help for a command: sluice help load\n"
+          "\n"
+          "Options:\n"
+          "  -h, --help     show this help\n"
+          "  -V, --version  show the version\n"
+          "\n"
+          "Exit codes: 0 success; 1 the run failed after it began; 2 nothing was written\n"
+          "(bad options or set-up). See 'sluice load --help' for details.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return SL_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        usage(stdout);
+        return SL_EXIT_OK;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("sluice %s\n", SLUICE_VERSION);
+        return SL_EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc > 2 && strcmp(argv[2], "load") == 0) {
+            char *hargv[] = {"load", "--help", NULL};
+            return sl_cmd_load(2, hargv, stdout, stderr);
+        }
+        usage(stdout);
+        return argc > 2 ? SL_EXIT_USAGE : SL_EXIT_OK;
+    }
+    if (strcmp(cmd, "load") == 0)
+        return sl_cmd_load(argc - 1, argv + 1, stdout, stderr);
+    fprintf(stderr, "sluice: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return SL_EXIT_USAGE;
+}

@@ -1,0 +1,79 @@
+#include "sl_cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **argv,
+                 int (*on_opt)(void *ctx, int key, const char *val),
+                 int (*on_arg)(void *ctx, const char *arg), void *ctx, FILE *err)
+{
+    size_t n = 0;
+    while (opts[n].name)
+        n++;
+    struct option *lo = calloc(n + 1, sizeof *lo);
+    char *shorts = calloc(2 * n + 3, 1);
+    if (!lo || !shorts) {
+        free(lo);
+        free(shorts);
+        fprintf(err, "sluice %s: out of memory\n", cmd);
+        return -1;
+    }
+    size_t s = 0;
+    shorts[s++] = ':'; /* report a missing argument as ':' */
+    for (size_t i = 0; i < n; i++) {
+        lo[i].name = opts[i].name;
+        lo[i].has_arg = opts[i].has_arg ? required_argument : no_argument;
+        lo[i].val = opts[i].key;
+        if (opts[i].key < 256) {
+            shorts[s++] = (char)opts[i].key;
+            if (opts[i].has_arg)
+                shorts[s++] = ':';
+        }
+    }
+    int rc = 0;
+    optind = 1;
+    opterr = 0;
+    while (rc == 0) {
+        int k = getopt_long(argc, argv, shorts, lo, NULL);
+        if (k == -1) { /* getopt_long moved every operand to the end */
+            for (int i = optind; i < argc && rc == 0; i++)
+                rc = on_arg(ctx, argv[i]);
+            break;
+        }
+        if (k == '?' || k == ':') {
+            const char *bad = argv[optind - 1];
+            if (k == ':')
+                fprintf(err, "sluice %s: option '%s' needs an argument\n", cmd, bad);
+            else
+                fprintf(err, "sluice %s: unknown option '%s'\n", cmd, bad);
+            fprintf(err, "Try 'sluice %s --help'.\n", cmd);
+            rc = -1;
+            break;
+        }
+        rc = on_opt(ctx, k, optarg);
+    }
+    free(lo);
+    free(shorts);
+    return rc;
+}
+
+void sl_cli_print_options(FILE *out, const struct sl_opt *opts)
+{
+    for (const struct sl_opt *o = opts; o->name; o++) {
+        char left[64];
+        if (o->key < 256)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->key, o->name, o->has_arg ? " " : "",
+                     o->has_arg ? o->arg : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->has_arg ? " " : "",
+                     o->has_arg ? o->arg : "");
+        fprintf(out, "  %-26s ", left);
+        for (const char *p = o->help; *p; p++) {
+            fputc(*p, out);
+            if (*p == '\n')
+                fprintf(out, "  %-26s ", "");
+        }
+        fputc('\n', out);
+    }
+}

@@ -1,0 +1,32 @@
+/*
+ * sl_cli: command-line options described once, in a table.
+ *
+ * Each command lists its options as an array of struct sl_opt; the same
+ * table drives getopt_long() and the option list in --help, so the two
+ * cannot drift apart.
+ */
+#ifndef SL_CLI_H
+#define SL_CLI_H
+
+#include <stdio.h>
+
+struct sl_opt {
+    const char *name; /* long name, without "--"; NULL ends the table */
+    int key;          /* short option letter, or a value >= 256 */
+    int has_arg;
+    const char *arg;  /* the argument's placeholder in --help, e.g. "N" */
+    const char *help; /* one line; "\n" starts a continuation line */
+};
+
+/* Parses argv against opts, calling on_opt(ctx, key, optarg) for each option
+ * and on_arg(ctx, arg) for each operand. Stops at the first non-zero return
+ * of a callback. Returns 0, or -1 after printing "sluice CMD: ..." to err for
+ * an unknown option or a missing argument. */
+int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **argv,
+                 int (*on_opt)(void *ctx, int key, const char *val),
+                 int (*on_arg)(void *ctx, const char *arg), void *ctx, FILE *err);
+
+/* Prints the option list of opts, one option per line, aligned. */
+void sl_cli_print_options(FILE *out, const struct sl_opt *opts);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * sl_exit: the exit codes of sluice. Only the loader's commands choose one.
+ */
+#ifndef SL_EXIT_H
+#define SL_EXIT_H
+
+enum sl_exit {
+    SL_EXIT_OK = 0,     /* everything was loaded and committed */
+    SL_EXIT_FAILED = 1, /* the run stopped on an error after it began; rows of
+                           chunks committed before it stay, the summary says how
+                           many */
+    SL_EXIT_USAGE = 2,  /* nothing was written: bad options, a missing file, an
+                           unreachable server, a missing table or column */
+};
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * sl_load: one `sluice load` run, from checked options to the final counts.
+ *
+ * Everything that can be checked before rows move is checked first: the
+ * target URL, the files and their headers, the connection, the table and its
+ * columns. Only then are the writer connections opened and the pipeline
+ * started. The result says whether the failure came before any work (nothing
+ * was written) or during it.
+ */
+#ifndef SL_LOAD_H
+#define SL_LOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sl_csv.h"
+#include "sl_err.h"
+
+struct sl_load_config {
+    char *const *sources; /* files, globs, or "-" */
+    size_t nsources;
+    const char *into;          /* mysql://... URL naming db and table */
+    const char *defaults_file; /* NULL or an option file with [client] */
+    struct sl_csv_dialect dialect;
+    int header;          /* 1: the first record names the columns */
+    const char *columns; /* NULL or "a,b,c" */
+    unsigned threads;    /* writer connections */
+    size_t batch_rows;   /* rows per INSERT */
+    size_t txn_rows;     /* rows per COMMIT */
+    const char *session_sql;
+    const char *time_zone;
+    int progress; /* draw progress on stderr */
+};
+
+struct sl_load_result {
+    int started; /* 0: stopped before any row could be written */
+    uint64_t rows_read;
+    uint64_t rows_written; /* committed */
+    uint64_t raw_bytes;    /* read from the files */
+    uint64_t data_bytes;   /* parsed, after decompression */
+    double seconds;
+    char target[512];  /* the target, password masked */
+    struct sl_err err; /* kind SL_ERR_NONE on success */
+};
+
+/* Runs the load. Progress goes to log. Returns 0 on success or -1 with
+ * result->err set; the counts in result are valid either way. */
+int sl_load_run(const struct sl_load_config *c, struct sl_load_result *result, FILE *log);
+
+#endif

@@ -1,0 +1,76 @@
+#include "sl_progress.h"
+
+#include <time.h>
+#include <unistd.h>
+
+double sl_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const char *sl_fmt_count(uint64_t n, char *buf, size_t len)
+{
+    char tmp[32];
+    int d = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)n);
+    size_t o = 0;
+    for (int i = 0; i < d && o + 1 < len; i++) {
+        if (i && (d - i) % 3 == 0 && o + 2 < len)
+            buf[o++] = ',';
+        buf[o++] = tmp[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+void sl_progress_init(struct sl_progress *p, FILE *out, int enabled, uint64_t total_raw_bytes)
+{
+    p->out = out;
+    p->enabled = enabled;
+    p->tty = isatty(fileno(out));
+    p->start = sl_now();
+    p->last = p->start;
+    p->interval = p->tty ? 0.5 : 5.0;
+    p->total = total_raw_bytes;
+    p->drawn = 0;
+}
+
+void sl_progress_tick(struct sl_progress *p, struct sl_counters *c)
+{
+    if (!p->enabled)
+        return;
+    double now = sl_now();
+    if (now - p->last < p->interval)
+        return;
+    p->last = now;
+    double secs = now - p->start;
+    uint64_t read = atomic_load_explicit(&c->rows_read, memory_order_relaxed);
+    uint64_t written = atomic_load_explicit(&c->rows_written, memory_order_relaxed);
+    uint64_t raw = atomic_load_explicit(&c->raw_bytes, memory_order_relaxed);
+    uint64_t data = atomic_load_explicit(&c->data_bytes, memory_order_relaxed);
+    char r1[32], r2[32], rate[32], pct[48] = "";
+    if (p->total > 0 && raw > 0) {
+        double f = (double)raw / (double)p->total;
+        if (f > 1)
+            f = 1;
+        double eta = f > 0 ? secs * (1 - f) / f : 0;
+        snprintf(pct, sizeof pct, "  %4.1f%%  ETA %d:%02d", f * 100, (int)eta / 60, (int)eta % 60);
+    }
+    fprintf(p->out, "%s%s rows read, %s written, %.1f MB, %s rows/s%s%s",
+            p->tty ? "\r" : "sluice: ", sl_fmt_count(read, r1, sizeof r1),
+            sl_fmt_count(written, r2, sizeof r2), (double)data / 1e6,
+            sl_fmt_count(secs > 0 ? (uint64_t)(written / secs) : 0, rate, sizeof rate), pct,
+            p->tty ? "\033[K" : "\n");
+    fflush(p->out);
+    p->drawn = p->tty;
+}
+
+void sl_progress_clear(struct sl_progress *p)
+{
+    if (p->drawn) {
+        fputs("\r\033[K", p->out);
+        fflush(p->out);
+        p->drawn = 0;
+    }
+}

@@ -1,0 +1,50 @@
+/*
+ * sl_progress: the run's shared counters, the progress display and the
+ * closing summary.
+ *
+ * Worker threads only add to the counters (relaxed atomics, once per batch).
+ * The main thread reads them to draw progress: a line redrawn in place
+ * while stderr is a terminal, or a plain line every few seconds otherwise.
+ */
+#ifndef SL_PROGRESS_H
+#define SL_PROGRESS_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct sl_counters {
+    _Atomic uint64_t rows_read;    /* records parsed into batches */
+    _Atomic uint64_t rows_written; /* rows in committed chunks */
+    _Atomic uint64_t raw_bytes;    /* bytes read from the files (compressed) */
+    _Atomic uint64_t data_bytes;   /* bytes parsed (decompressed) */
+};
+
+struct sl_progress {
+    FILE *out;
+    int enabled;
+    int tty;
+    double start;
+    double last;     /* when the last line was drawn */
+    double interval; /* seconds between lines */
+    uint64_t total;  /* raw bytes expected, 0 if unknown */
+    int drawn;       /* a terminal line is on screen */
+};
+
+/* Seconds on a monotonic clock. */
+double sl_now(void);
+
+/* Sets up the display on out. enabled = 0 draws nothing. total_raw_bytes is
+ * the sum of the input sizes, or 0 when unknown (stdin). */
+void sl_progress_init(struct sl_progress *p, FILE *out, int enabled, uint64_t total_raw_bytes);
+
+/* Draws a progress line if one is due. */
+void sl_progress_tick(struct sl_progress *p, struct sl_counters *c);
+
+/* Removes the terminal line, if any, before the summary or an error. */
+void sl_progress_clear(struct sl_progress *p);
+
+/* Formats n with thousands separators into buf (at least 32 bytes). */
+const char *sl_fmt_count(uint64_t n, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,361 @@
+#include "sl_sources.h"
+
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sl_buf.h"
+#include "sl_utf8.h"
+
+static int add_path(struct sl_sources *s, const char *path, struct sl_err *err)
+{
+    struct sl_source *nv = realloc(s->v, (s->n + 1) * sizeof *nv);
+    if (!nv)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    s->v = nv;
+    memset(&s->v[s->n], 0, sizeof s->v[s->n]);
+    s->v[s->n].size = -1;
+    if (!(s->v[s->n].path = strdup(path)))
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    s->n++;
+    return 0;
+}
+
+static int expand(struct sl_sources *s, char *const *patterns, size_t n, struct sl_err *err)
+{
+    int stdin_seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *p = patterns[i];
+        struct stat st;
+        if (strcmp(p, "-") == 0) {
+            if (stdin_seen++)
+                return sl_err_set(err, SL_ERR_FATAL, "stdin ('-') may be given only once");
+            if (add_path(s, p, err) != 0)
+                return -1;
+            continue;
+        }
+        if (stat(p, &st) == 0 || !strpbrk(p, "*?[")) {
+            if (add_path(s, p, err) != 0)
+                return -1;
+            continue;
+        }
+        glob_t g;
+        int rc = glob(p, GLOB_ERR, NULL, &g);
+        if (rc == GLOB_NOMATCH)
+            return sl_err_set(err, SL_ERR_FATAL, "no file matches '%s'", p);
+        if (rc != 0)
+            return sl_err_set(err, SL_ERR_FATAL, "cannot expand '%s'", p);
+        for (size_t k = 0; k < g.gl_pathc; k++) {
+            if (add_path(s, g.gl_pathv[k], err) != 0) {
+                globfree(&g);
+                return -1;
+            }
+        }
+        globfree(&g);
+    }
+    return 0;
+}
+
+/* Splits "a,b,c" into names. */
+static char **split_columns(const char *list, size_t *n)
+{
+    size_t count = 1;
+    for (const char *p = list; *p; p++)
+        count += *p == ',';
+    char **v = calloc(count, sizeof *v);
+    if (!v)
+        return NULL;
+    const char *p = list;
+    for (size_t i = 0; i < count; i++) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        v[i] = strndup(p, len);
+        if (!v[i]) {
+            for (size_t k = 0; k < i; k++)
+                free(v[k]);
+            free(v);
+            return NULL;
+        }
+        p += len + 1;
+    }
+    *n = count;
+    return v;
+}
+
+static void free_names(char **v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static int open_reader(const char *path, const struct sl_source_opts *o, struct sl_csv **out,
+                       struct sl_err *err)
+{
+    struct sl_input *in;
+    if (sl_input_open(&in, path, err) != 0)
+        return -1;
+    return sl_csv_open(out, in, o->dialect, o->max_record_bytes, err);
+}
+
+/* Reads the header record into names. */
+static int read_header(struct sl_csv *r, const char *path, char ***names, size_t *n,
+                       struct sl_err *err)
+{
+    struct sl_csv_record rec;
+    int rc = sl_csv_next(r, &rec, err);
+    if (rc < 0) {
+        sl_err_prefix(err, "%s", path);
+        return -1;
+    }
+    if (rc == 0)
+        return sl_err_set(err, SL_ERR_FATAL, "%s: the file is empty; a header line was expected",
+                          path);
+    char **v = calloc(rec.nfields, sizeof *v);
+    if (!v)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (size_t i = 0; i < rec.nfields; i++) {
+        const struct sl_csv_field *f = &rec.fields[i];
+        if (f->is_null || f->len == 0) {
+            free_names(v, rec.nfields);
+            return sl_err_set(err, SL_ERR_FATAL, "%s: line %llu: header field %zu is empty", path,
+                              (unsigned long long)rec.line, i + 1);
+        }
+        if (sl_utf8_check((const unsigned char *)f->data, f->len) != f->len ||
+            memchr(f->data, '\0', f->len)) {
+            free_names(v, rec.nfields);
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "%s: line %llu: header field %zu is not a valid name (bad UTF-8 or "
+                              "a NUL byte)",
+                              path, (unsigned long long)rec.line, i + 1);
+        }
+        if (!(v[i] = strndup(f->data, f->len))) {
+            free_names(v, rec.nfields);
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        }
+    }
+    *names = v;
+    *n = rec.nfields;
+    return 0;
+}
+
+static void list_columns(const struct sl_table *t, struct sl_buf *b)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        sl_buf_printf(b, "%s%s", i ? ", " : "", t->cols[i].name);
+}
+
+/* Maps names onto table columns; fills src->perm. The first source defines
+ * s->table_col; later ones must have the same set. */
+static int map_columns(struct sl_sources *s, struct sl_source *src, char **names, size_t n,
+                       const struct sl_table *t, struct sl_err *err)
+{
+    const char *path = src->path;
+    src->perm = calloc(n, sizeof *src->perm);
+    long *tcol = calloc(n, sizeof *tcol);
+    int rc = -1;
+    if (!src->perm || !tcol) {
+        sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        tcol[i] = sl_table_find(t, names[i], strlen(names[i]));
+        if (tcol[i] < 0) {
+            struct sl_buf cols;
+            sl_buf_init(&cols, 64 * 1024);
+            list_columns(t, &cols);
+            sl_err_set(err, SL_ERR_FATAL,
+                       "%s: column '%s' (field %zu) does not exist in table %s.%s; its columns "
+                       "are: %s",
+                       path, names[i], i + 1, t->schema, t->name,
+                       sl_buf_cstr(&cols) ? cols.data : "?");
+            sl_buf_release(&cols);
+            goto out;
+        }
+        if (t->cols[tcol[i]].generated) {
+            sl_err_set(err, SL_ERR_FATAL,
+                       "%s: column '%s' (field %zu) is a generated column and cannot be loaded",
+                       path, names[i], i + 1);
+            goto out;
+        }
+        for (size_t k = 0; k < i; k++) {
+            if (tcol[k] == tcol[i]) {
+                sl_err_set(err, SL_ERR_FATAL, "%s: column '%s' appears twice (fields %zu and %zu)",
+                           path, names[i], k + 1, i + 1);
+                goto out;
+            }
+        }
+    }
+    if (!s->table_col) { /* the first source sets the batch column order */
+        s->table_col = calloc(n, sizeof *s->table_col);
+        if (!s->table_col) {
+            sl_err_set(err, SL_ERR_FATAL, "out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++) {
+            s->table_col[i] = (size_t)tcol[i];
+            src->perm[i] = i;
+        }
+        s->ncols = n;
+    } else {
+        if (n != s->ncols) {
+            sl_err_set(err, SL_ERR_FATAL,
+                       "%s: has %zu columns but %s has %zu; all files of one load must have the "
+                       "same columns",
+                       path, n, s->v[0].path, s->ncols);
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t k = 0;
+            while (k < s->ncols && s->table_col[k] != (size_t)tcol[i])
+                k++;
+            if (k == s->ncols) {
+                sl_err_set(err, SL_ERR_FATAL,
+                           "%s: column '%s' is not in %s; all files of one load must have the "
+                           "same columns",
+                           path, names[i], s->v[0].path);
+                goto out;
+            }
+            src->perm[i] = k;
+        }
+    }
+    src->nfields = n;
+    rc = 0;
+out:
+    free(tcol);
+    return rc;
+}
+
+/* NOT NULL columns without a default must be supplied by the files. */
+static int check_required(const struct sl_sources *s, const struct sl_table *t, struct sl_err *err)
+{
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (t->cols[c].has_default)
+            continue;
+        size_t k = 0;
+        while (k < s->ncols && s->table_col[k] != c)
+            k++;
+        if (k == s->ncols)
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "column '%s' of %s.%s is NOT NULL without a default, and the input "
+                              "does not supply it",
+                              t->cols[c].name, t->schema, t->name);
+    }
+    return 0;
+}
+
+/* The names a source's fields carry when there is no header. */
+static char **default_names(const struct sl_table *t, size_t *n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < t->ncols; i++)
+        count += !t->cols[i].generated;
+    char **v = calloc(count ? count : 1, sizeof *v);
+    if (!v)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < t->ncols; i++) {
+        if (t->cols[i].generated)
+            continue;
+        if (!(v[k++] = strdup(t->cols[i].name))) {
+            free_names(v, k);
+            return NULL;
+        }
+    }
+    *n = count;
+    return v;
+}
+
+int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatterns,
+                       const struct sl_source_opts *o, const struct sl_table *t, struct sl_err *err)
+{
+    memset(s, 0, sizeof *s);
+    if (expand(s, patterns, npatterns, err) != 0)
+        return -1;
+    char **given = NULL;
+    size_t ngiven = 0;
+    if (o->columns && !(given = split_columns(o->columns, &ngiven)))
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (!given && !o->header && !(given = default_names(t, &ngiven)))
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < s->n && rc == 0; i++) {
+        struct sl_source *src = &s->v[i];
+        struct sl_csv *r = NULL;
+        char **hdr = NULL;
+        size_t nhdr = 0;
+        if (open_reader(src->path, o, &r, err) != 0) {
+            rc = -1;
+            break;
+        }
+        if (o->header && read_header(r, src->path, &hdr, &nhdr, err) != 0)
+            rc = -1;
+        if (rc == 0 && given && hdr && nhdr != ngiven)
+            rc = sl_err_set(err, SL_ERR_FATAL,
+                            "%s: --columns names %zu columns but the header has %zu fields",
+                            src->path, ngiven, nhdr);
+        if (rc == 0)
+            rc = map_columns(s, src, given ? given : hdr, given ? ngiven : nhdr, t, err);
+        src->header = hdr;
+        src->nheader = nhdr;
+        src->size = (long long)sl_input_raw_size(sl_csv_input(r));
+        if (rc == 0 && strcmp(src->path, "-") == 0)
+            src->open = r;
+        else
+            sl_csv_close(r);
+    }
+    free_names(given, ngiven);
+    if (rc == 0)
+        rc = check_required(s, t, err);
+    return rc;
+}
+
+int sl_sources_open(struct sl_sources *s, size_t i, const struct sl_source_opts *o,
+                    struct sl_csv **out, struct sl_err *err)
+{
+    struct sl_source *src = &s->v[i];
+    if (src->open) {
+        *out = src->open;
+        src->open = NULL;
+        return 0;
+    }
+    struct sl_csv *r;
+    if (open_reader(src->path, o, &r, err) != 0)
+        return -1;
+    if (o->header) {
+        char **hdr;
+        size_t n;
+        if (read_header(r, src->path, &hdr, &n, err) != 0) {
+            sl_csv_close(r);
+            return -1;
+        }
+        int same = n == src->nheader;
+        for (size_t k = 0; same && k < n; k++)
+            same = strcmp(hdr[k], src->header[k]) == 0;
+        free_names(hdr, n);
+        if (!same) {
+            sl_csv_close(r);
+            return sl_err_set(err, SL_ERR_FATAL, "%s: the header changed since the load began",
+                              src->path);
+        }
+    }
+    *out = r;
+    return 0;
+}
+
+void sl_sources_release(struct sl_sources *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct sl_source *src = &s->v[i];
+        free(src->path);
+        free(src->perm);
+        free_names(src->header, src->nheader);
+        sl_csv_close(src->open);
+    }
+    free(s->v);
+    free(s->table_col);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Starts and stops a private MariaDB server for tests, the demo and bench/.
+#
+#   scripts/dbserver.sh start [DIR]   start a server in DIR (default: a new
+#                                     temporary directory); prints how to
+#                                     connect and writes DIR/env.sh
+#   scripts/dbserver.sh stop DIR      stop it and remove DIR entirely
+#
+# The server listens on a unix socket inside DIR and on a free port of
+# 127.0.0.1 only, has local_infile on, and knows two accounts:
+#   root@localhost  no password, socket only (for test set-up)
+#   sluice@%        password in DIR/client.cnf (what sluice connects as)
+# Nothing outside DIR is touched.
+set -euo pipefail
+
+die() { echo "dbserver: $*" >&2; exit 1; }
+
+find_bin() {
+  for b in "$@"; do
+    command -v "$b" >/dev/null 2>&1 && { command -v "$b"; return; }
+    [ -x "/usr/sbin/$b" ] && { echo "/usr/sbin/$b"; return; }
+  done
+  die "none of $* found; run scripts/install-deps.sh"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+start() {
+  local dir=${1:-}
+  if [ -z "$dir" ]; then
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/sluice-db.XXXXXX")
+  else
+    mkdir -p "$dir"
+    [ -z "$(ls -A "$dir")" ] || die "$dir is not empty"
+  fi
+  dir=$(cd "$dir" && pwd)
+  local mariadbd install_db client admin port user
+  mariadbd=$(find_bin mariadbd mysqld)
+  install_db=$(find_bin mariadb-install-db mysql_install_db)
+  client=$(find_bin mariadb mysql)
+  admin=$(find_bin mariadb-admin mysqladmin)
+  port=$(free_port)
+  user=$(id -un)
+  mkdir -p "$dir/data" "$dir/tmp"
+
+  "$install_db" --no-defaults --datadir="$dir/data" --user="$user" \
+    --auth-root-authentication-method=normal --skip-test-db \
+    >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; die "install-db failed"; }
+
+  cat >"$dir/my.cnf" <<CNF
+[mariadbd]
+datadir=$dir/data
+socket=$dir/mysql.sock
+pid-file=$dir/mariadbd.pid
+log-error=$dir/error.log
+tmpdir=$dir/tmp
+port=$port
+bind-address=127.0.0.1
+user=$user
+skip-name-resolve
+local-infile=1
+character-set-server=utf8mb4
+innodb-buffer-pool-size=512M
+innodb-log-file-size=512M
+innodb-flush-log-at-trx-commit=2
+max-connections=300
+max-allowed-packet=64M
+CNF
+  "$mariadbd" --defaults-file="$dir/my.cnf" >/dev/null 2>&1 &
+  local i
+  for i in $(seq 1 120); do
+    "$admin" --no-defaults --socket="$dir/mysql.sock" -uroot ping >/dev/null 2>&1 && break
+    if ! kill -0 $! 2>/dev/null; then cat "$dir/error.log" >&2; die "server exited"; fi
+    sleep 0.25
+  done
+  "$admin" --no-defaults --socket="$dir/mysql.sock" -uroot ping >/dev/null 2>&1 ||
+    { cat "$dir/error.log" >&2; die "server did not come up"; }
+
+  local pw
+  pw="pw-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+  "$client" --no-defaults --socket="$dir/mysql.sock" -uroot <<SQL
+CREATE USER 'sluice'@'%' IDENTIFIED BY '$pw';
+CREATE USER 'sluice'@'localhost' IDENTIFIED BY '$pw';
+GRANT ALL PRIVILEGES ON *.* TO 'sluice'@'%';
+GRANT ALL PRIVILEGES ON *.* TO 'sluice'@'localhost';
+SQL
+  cat >"$dir/client.cnf" <<CNF
+[client]
+user=sluice
+password=$pw
+host=127.0.0.1
+port=$port
+CNF
+  chmod 600 "$dir/client.cnf"
+  cat >"$dir/env.sh" <<ENV
+export SLUICE_DB_DIR='$dir'
+export SLUICE_DB_SOCKET='$dir/mysql.sock'
+export SLUICE_DB_PORT='$port'
+export SLUICE_DB_CNF='$dir/client.cnf'
+export SLUICE_DB_URL='mysql://sluice@127.0.0.1:$port'
+ENV
+  cat <<MSG
+private MariaDB running in $dir
+  tcp:     127.0.0.1:$port  user sluice, password in $dir/client.cnf
+  socket:  $dir/mysql.sock  (root, no password, for admin)
+  sluice:  sluice load FILE --into 'mysql://sluice@127.0.0.1:$port/DB/TABLE' --defaults-file $dir/client.cnf
+  client:  mariadb --defaults-file=$dir/client.cnf
+  env:     source $dir/env.sh
+  stop:    scripts/dbserver.sh stop $dir
+MSG
+}
+
+stop() {
+  local dir=${1:-}
+  [ -n "$dir" ] || die "usage: dbserver.sh stop DIR"
+  [ -d "$dir" ] || return 0
+  [ -f "$dir/my.cnf" ] || die "$dir does not look like a dbserver directory"
+  local admin pid=""
+  admin=$(find_bin mariadb-admin mysqladmin)
+  [ -f "$dir/mariadbd.pid" ] && pid=$(cat "$dir/mariadbd.pid")
+  "$admin" --no-defaults --socket="$dir/mysql.sock" -uroot shutdown >/dev/null 2>&1 || true
+  if [ -n "$pid" ]; then
+    local i
+    for i in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$dir"
+}
+
+case "${1:-}" in
+  start) shift; start "$@" ;;
+  stop) shift; stop "$@" ;;
+  *) echo "usage: $0 start [DIR] | stop DIR" >&2; exit 2 ;;
+esac

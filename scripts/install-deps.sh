@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of sluice from Debian packages.
+# Idempotent: packages already present are skipped, so a second run is quick.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config clang clang-format
+  default-libmysqlclient-dev libcsv-dev libzstd-dev libinih-dev
+  mariadb-server mariadb-client zstd
+  python3 time
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The Debian package starts a system-wide server on install; sluice never uses
+# it (tests run a private one), so stop it where systemd is not in charge.
+if command -v service >/dev/null 2>&1 && ! pidof systemd >/dev/null 2>&1; then
+  $SUDO service mariadb stop >/dev/null 2>&1 || true
+fi
+echo "install-deps: done"

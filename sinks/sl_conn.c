@@ -1,0 +1,252 @@
+#include "sl_conn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+
+enum sl_err_kind sl_conn_errno_kind(unsigned e)
+{
+    switch (e) {
+    case 1213: /* ER_LOCK_DEADLOCK */
+    case 1205: /* ER_LOCK_WAIT_TIMEOUT */
+    case 1040: /* ER_CON_COUNT_ERROR: too many connections */
+    case 1053: /* ER_SERVER_SHUTDOWN */
+    case 1927: /* ER_CONNECTION_KILLED (MariaDB) */
+    case 2002: /* CR_CONNECTION_ERROR: socket not there (restarting) */
+    case 2003: /* CR_CONN_HOST_ERROR */
+    case 2006: /* CR_SERVER_GONE_ERROR */
+    case 2013: /* CR_SERVER_LOST */
+    case 2055: /* CR_SERVER_LOST_EXTENDED */
+        return SL_ERR_RETRYABLE;
+    default:
+        return SL_ERR_FATAL;
+    }
+}
+
+int sl_conn_fail(MYSQL *m, struct sl_err *err, const char *what)
+{
+    unsigned e = mysql_errno(m);
+    return sl_err_set_server(err, sl_conn_errno_kind(e), e, mysql_sqlstate(m), "%s: %s (%u)", what,
+                             mysql_error(m), e);
+}
+
+int sl_conn_stmt_fail(MYSQL_STMT *s, struct sl_err *err, const char *what)
+{
+    unsigned e = mysql_stmt_errno(s);
+    return sl_err_set_server(err, sl_conn_errno_kind(e), e, mysql_stmt_sqlstate(s), "%s: %s (%u)",
+                             what, mysql_stmt_error(s), e);
+}
+
+int sl_conn_exec(MYSQL *m, const char *sql, struct sl_err *err)
+{
+    if (mysql_real_query(m, sql, strlen(sql)) != 0)
+        return sl_conn_fail(m, err, "query failed");
+    /* drain any result so the connection stays usable */
+    do {
+        MYSQL_RES *r = mysql_store_result(m);
+        if (r)
+            mysql_free_result(r);
+        else if (mysql_field_count(m) != 0)
+            return sl_conn_fail(m, err, "query failed");
+    } while (mysql_next_result(m) == 0);
+    if (mysql_errno(m))
+        return sl_conn_fail(m, err, "query failed");
+    return 0;
+}
+
+int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
+{
+    const struct sl_url *u = o->url;
+    char where[512];
+    sl_url_format(u, where, sizeof where);
+    MYSQL *m = mysql_init(NULL);
+    if (!m)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    unsigned timeout = o->connect_timeout;
+    mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+    if (o->defaults_file) {
+        mysql_options(m, MYSQL_READ_DEFAULT_FILE, o->defaults_file);
+        mysql_options(m, MYSQL_READ_DEFAULT_GROUP, "client");
+    }
+    const char *host = u->socket ? NULL : u->host;
+    unsigned flags = CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS;
+    if (!mysql_real_connect(m, host, u->user, u->password, NULL, u->port, u->socket, flags)) {
+        unsigned e = mysql_errno(m);
+        enum sl_err_kind kind = e == 1040 || e == 1053 ? SL_ERR_RETRYABLE : SL_ERR_FATAL;
+        sl_err_set_server(err, kind, e, mysql_sqlstate(m), "cannot connect to %s: %s (%u)", where,
+                          mysql_error(m), e);
+        mysql_close(m);
+        return -1;
+    }
+    struct sl_buf sql;
+    sl_buf_init(&sql, 64 * 1024);
+    sl_buf_printf(&sql, "SET SESSION sql_mode='%s', time_zone='%s', autocommit=0", SL_CONN_SQL_MODE,
+                  o->time_zone);
+    const char *text = sl_buf_cstr(&sql);
+    int rc = text ? sl_conn_exec(m, text, err) : sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    sl_buf_release(&sql);
+    if (rc == 0 && o->session_sql && *o->session_sql) {
+        rc = sl_conn_exec(m, o->session_sql, err);
+        if (rc != 0)
+            sl_err_prefix(err, "--session-sql");
+    }
+    if (rc != 0) {
+        sl_err_prefix(err, "session set-up on %s", where);
+        mysql_close(m);
+        return -1;
+    }
+    *out = m;
+    return 0;
+}
+
+static int read_one(void *ctx, char **vals, unsigned long *lens, unsigned nvals)
+{
+    (void)lens;
+    unsigned long long *v = ctx;
+    if (nvals < 1 || !vals[0])
+        return 1;
+    *v = strtoull(vals[0], NULL, 10);
+    return 0;
+}
+
+int sl_conn_read_var(MYSQL *m, const char *name, unsigned long long *value, struct sl_err *err)
+{
+    const char *params[] = {name};
+    *value = 0;
+    int rc = sl_conn_select(m,
+                            "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES "
+                            "WHERE VARIABLE_NAME = UPPER(?)",
+                            params, 1, read_one, value, err);
+    if (rc > 0 || (rc == 0 && *value == 0))
+        return sl_err_set(err, SL_ERR_FATAL, "cannot read the server variable %s", name);
+    return rc;
+}
+
+#define SELECT_BUF 512
+
+int sl_conn_select(MYSQL *m, const char *sql, const char **params, unsigned nparams,
+                   sl_conn_row_fn fn, void *ctx, struct sl_err *err)
+{
+    int rc = -1;
+    MYSQL_BIND *pb = NULL, *rb = NULL;
+    unsigned long *plen = NULL, *rlen = NULL;
+    my_bool *rnull = NULL;
+    char **vals = NULL;
+    size_t *caps = NULL;
+    unsigned ncols = 0;
+    MYSQL_RES *meta = NULL;
+    MYSQL_STMT *s = mysql_stmt_init(m);
+    if (!s)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (mysql_stmt_prepare(s, sql, strlen(sql)) != 0) {
+        sl_conn_stmt_fail(s, err, "prepare failed");
+        goto out_close_stmt;
+    }
+    if (nparams) {
+        pb = calloc(nparams, sizeof *pb);
+        plen = calloc(nparams, sizeof *plen);
+        if (!pb || !plen) {
+            sl_err_set(err, SL_ERR_FATAL, "out of memory");
+            goto out_close_stmt;
+        }
+        for (unsigned i = 0; i < nparams; i++) {
+            plen[i] = strlen(params[i]);
+            pb[i].buffer_type = MYSQL_TYPE_STRING;
+            pb[i].buffer = (void *)params[i];
+            pb[i].buffer_length = plen[i];
+            pb[i].length = &plen[i];
+        }
+        if (mysql_stmt_bind_param(s, pb) != 0) {
+            sl_conn_stmt_fail(s, err, "bind failed");
+            goto out_close_stmt;
+        }
+    }
+    if (mysql_stmt_execute(s) != 0) {
+        sl_conn_stmt_fail(s, err, "query failed");
+        goto out_close_stmt;
+    }
+    meta = mysql_stmt_result_metadata(s);
+    ncols = meta ? mysql_num_fields(meta) : 0;
+    if (ncols) {
+        rb = calloc(ncols, sizeof *rb);
+        rlen = calloc(ncols, sizeof *rlen);
+        rnull = calloc(ncols, sizeof *rnull);
+        vals = calloc(ncols, sizeof *vals);
+        caps = calloc(ncols, sizeof *caps);
+        if (!rb || !rlen || !rnull || !vals || !caps) {
+            sl_err_set(err, SL_ERR_FATAL, "out of memory");
+            goto out_free;
+        }
+        for (unsigned i = 0; i < ncols; i++) {
+            caps[i] = SELECT_BUF;
+            if (!(vals[i] = malloc(caps[i] + 1))) {
+                sl_err_set(err, SL_ERR_FATAL, "out of memory");
+                goto out_free;
+            }
+            rb[i].buffer_type = MYSQL_TYPE_STRING;
+            rb[i].buffer = vals[i];
+            rb[i].buffer_length = caps[i];
+            rb[i].length = &rlen[i];
+            rb[i].is_null = &rnull[i];
+        }
+        if (mysql_stmt_bind_result(s, rb) != 0) {
+            sl_conn_stmt_fail(s, err, "bind failed");
+            goto out_free;
+        }
+    }
+    rc = 0;
+    for (;;) {
+        int f = ncols ? mysql_stmt_fetch(s) : MYSQL_NO_DATA;
+        if (f == MYSQL_NO_DATA)
+            break;
+        if (f == 1) {
+            rc = sl_conn_stmt_fail(s, err, "fetch failed");
+            break;
+        }
+        char *row[ncols];
+        for (unsigned i = 0; i < ncols; i++) {
+            if (rlen[i] > caps[i]) { /* truncated: fetch the whole value */
+                char *nv = realloc(vals[i], rlen[i] + 1);
+                if (!nv) {
+                    rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+                    break;
+                }
+                vals[i] = nv;
+                caps[i] = rlen[i];
+                rb[i].buffer = vals[i];
+                rb[i].buffer_length = caps[i];
+                if (mysql_stmt_fetch_column(s, &rb[i], i, 0) != 0) {
+                    rc = sl_conn_stmt_fail(s, err, "fetch failed");
+                    break;
+                }
+                mysql_stmt_bind_result(s, rb);
+            }
+            vals[i][rlen[i]] = '\0';
+            row[i] = rnull[i] ? NULL : vals[i];
+        }
+        if (rc != 0)
+            break;
+        rc = fn(ctx, row, rlen, ncols);
+        if (rc != 0)
+            break;
+    }
+out_free:
+    if (vals)
+        for (unsigned i = 0; i < ncols; i++)
+            free(vals[i]);
+    free(vals);
+    free(caps);
+    free(rb);
+    free(rlen);
+    free(rnull);
+    if (meta)
+        mysql_free_result(meta);
+out_close_stmt:
+    free(pb);
+    free(plen);
+    mysql_stmt_close(s);
+    return rc;
+}

@@ -1,0 +1,69 @@
+/*
+ * sl_conn: opening and preparing a connection to a MySQL or MariaDB server.
+ *
+ * Every connection sluice opens goes through sl_conn_open(), so all of them
+ * get the same session: utf8mb4, a strict sql_mode (no value is silently
+ * truncated or converted), a fixed time zone, autocommit off, and then the
+ * user's own --session-sql.
+ *
+ * Credentials: the URL's user and password win; without a password in the
+ * URL, the [client] group of --defaults-file is used, and then MYSQL_PWD.
+ * No password is ever written into a message.
+ */
+#ifndef SL_CONN_H
+#define SL_CONN_H
+
+#include <mysql.h>
+#include <stddef.h>
+
+#include "sl_err.h"
+#include "sl_url.h"
+
+/* The sql_mode every sluice session runs with. */
+#define SL_CONN_SQL_MODE                                                                           \
+    "STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"                   \
+    "NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO"
+
+struct sl_conn_opts {
+    const struct sl_url *url;
+    const char *defaults_file; /* NULL: no option file is read */
+    const char *session_sql;   /* NULL or statements run after the set-up */
+    const char *time_zone;     /* e.g. "+00:00" */
+    unsigned connect_timeout;  /* seconds */
+};
+
+/* Connects and sets the session up. Returns 0 and *out, or -1 with err set
+ * (kind SL_ERR_FATAL, or SL_ERR_RETRYABLE when the server is merely busy or
+ * restarting); the message names the server with its password masked. */
+int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err);
+
+/* Runs one statement that returns no rows. Returns 0 or -1 with err set. */
+int sl_conn_exec(MYSQL *m, const char *sql, struct sl_err *err);
+
+/* Fills err from the connection's last error, prefixed by `what`. The kind
+ * comes from sl_conn_errno_kind(). Returns -1. */
+int sl_conn_fail(MYSQL *m, struct sl_err *err, const char *what);
+
+/* Fills err from a statement's last error, prefixed by `what`. Returns -1. */
+int sl_conn_stmt_fail(MYSQL_STMT *s, struct sl_err *err, const char *what);
+
+/* Classifies a server or client error number: SL_ERR_RETRYABLE for errors
+ * that may pass if the work is tried again (deadlock, lock wait timeout, lost
+ * connection, server restarting, too many connections), else SL_ERR_FATAL. */
+enum sl_err_kind sl_conn_errno_kind(unsigned server_errno);
+
+/* Reads an unsigned global variable such as max_allowed_packet. Returns 0 or
+ * -1 with err set. */
+int sl_conn_read_var(MYSQL *m, const char *name, unsigned long long *value, struct sl_err *err);
+
+/* A row handler for sl_conn_select(): vals[i] is NUL-terminated (NULL for
+ * SQL NULL). Return 0 to go on, non-zero to stop with that value. */
+typedef int (*sl_conn_row_fn)(void *ctx, char **vals, unsigned long *lens, unsigned nvals);
+
+/* Runs a SELECT as a prepared statement with string parameters bound (never
+ * spliced into the text), calling fn for each row. Returns 0, the handler's
+ * non-zero value, or -1 with err set. */
+int sl_conn_select(MYSQL *m, const char *sql, const char **params, unsigned nparams,
+                   sl_conn_row_fn fn, void *ctx, struct sl_err *err);
+
+#endif

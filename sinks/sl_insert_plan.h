@@ -1,0 +1,49 @@
+/*
+ * sl_insert_plan: the shape and size of sluice's multi-row INSERT.
+ *
+ *   INSERT INTO `db`.`t` (`c1`,`c2`) VALUES (?,?),(?,?),...
+ *
+ * How many rows one statement carries is capped three ways:
+ *   1. --batch-rows;
+ *   2. 65,535 placeholders, the protocol's limit for one statement;
+ *   3. the server's max_allowed_packet, against the size of the execute
+ *      packet that carries the bound values.
+ * These functions are pure (no server involved) so the caps can be tested.
+ */
+#ifndef SL_INSERT_PLAN_H
+#define SL_INSERT_PLAN_H
+
+#include <stddef.h>
+
+#include "sl_batch.h"
+#include "sl_buf.h"
+
+#define SL_INSERT_MAX_PLACEHOLDERS 65535
+/* Bytes kept free under max_allowed_packet for headers we do not model. */
+#define SL_INSERT_PACKET_MARGIN 1024
+
+/* Rows per statement allowed by caps 1 and 2: min(batch_rows,
+ * 65535 / ncols), and at least 1. */
+size_t sl_insert_max_rows(size_t batch_rows, size_t ncols);
+
+/* Bytes that row `row` of b adds to an execute packet: for each value its
+ * length prefix and bytes, plus two type bytes and a NULL-bitmap bit per
+ * column. */
+size_t sl_insert_row_bytes(const struct sl_batch *b, size_t row);
+
+/* Bytes of an execute packet before any value (command, statement id, flags,
+ * iteration count, new-params flag). */
+size_t sl_insert_packet_base(void);
+
+/* How many rows, starting at `start` and at most max_rows, fit in one execute
+ * packet of at most max_packet bytes (SL_INSERT_PACKET_MARGIN is kept free).
+ * Returns 0 if the row at start is too large on its own. */
+size_t sl_insert_rows_that_fit(const struct sl_batch *b, size_t start, size_t max_rows,
+                               size_t max_packet);
+
+/* Appends the statement text for nrows rows to out. cols are the table's
+ * column names, quoted here. Returns 0 or -1 (a bad name, or out is full). */
+int sl_insert_build_sql(struct sl_buf *out, const char *schema, const char *table,
+                        char *const *cols, size_t ncols, size_t nrows);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * sl_mysql_writer: writes row batches into one table over one connection,
+ * with prepared multi-row INSERT statements.
+ *
+ * A writer belongs to one thread and one connection. Values are always bound
+ * as parameters, never put into the statement text. The statement for a full
+ * batch is prepared once and reused; statements for shorter batches (the
+ * tail of a file, or rows cut short by max_allowed_packet) are kept in a small
+ * cache.
+ *
+ * The writer does not commit on its own: the caller groups batches into
+ * chunks and calls sl_writer_commit() or sl_writer_rollback().
+ */
+#ifndef SL_MYSQL_WRITER_H
+#define SL_MYSQL_WRITER_H
+
+#include <mysql.h>
+#include <stddef.h>
+
+#include "sl_batch.h"
+#include "sl_err.h"
+
+struct sl_insert_target {
+    const char *schema;
+    const char *table;
+    char *const *cols; /* table column names, in batch column order */
+    size_t ncols;
+};
+
+/* Where a failed write went wrong. */
+struct sl_writer_fault {
+    long row;         /* batch row the server refused, or -1 if unknown */
+    size_t first_row; /* rows [first_row, first_row + nrows) of the failed statement */
+    size_t nrows;
+    long col; /* batch column named by the server, or -1 */
+};
+
+struct sl_writer;
+
+/* Creates a writer. max_rows caps rows per statement (see sl_insert_plan),
+ * max_packet is the server's max_allowed_packet. The target's strings must
+ * outlive the writer. Returns 0 or -1 with err set. */
+int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_target *t,
+                   size_t max_rows, size_t max_packet, struct sl_err *err);
+
+/* Inserts every row of b, in one or more statements, inside the connection's
+ * open transaction. Returns 0, or -1 with err and *fault set; rows of b before
+ * fault->first_row were inserted (uncommitted), the rest were not. */
+int sl_writer_write(struct sl_writer *w, const struct sl_batch *b, struct sl_writer_fault *fault,
+                    struct sl_err *err);
+
+/* Commits the open transaction. Returns 0 or -1 with err set. */
+int sl_writer_commit(struct sl_writer *w, struct sl_err *err);
+
+/* Rolls the open transaction back. Returns 0 or -1 with err set. */
+int sl_writer_rollback(struct sl_writer *w, struct sl_err *err);
+
+/* Closes the writer's statements and frees it; the connection stays open.
+ * NULL is ignored. */
+void sl_writer_close(struct sl_writer *w);
+
+#endif

@@ -1,0 +1,100 @@
+#include "sl_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sl_conn.h"
+
+static int add_column(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    struct sl_table *t = ctx;
+    if (n < 6 || !v[0] || !v[1] || !v[2])
+        return 1;
+    struct sl_column *nc = realloc(t->cols, (t->ncols + 1) * sizeof *nc);
+    if (!nc)
+        return 1;
+    t->cols = nc;
+    struct sl_column *c = &t->cols[t->ncols];
+    memset(c, 0, sizeof *c);
+    c->name = strdup(v[0]);
+    c->data_type = strdup(v[1]);
+    c->column_type = strdup(v[2]);
+    t->ncols++;
+    if (!c->name || !c->data_type || !c->column_type)
+        return 1;
+    c->nullable = v[3] && strcmp(v[3], "YES") == 0;
+    const char *extra = v[5] ? v[5] : "";
+    c->generated = strstr(extra, "GENERATED") != NULL || strstr(extra, "VIRTUAL") != NULL ||
+                   strstr(extra, "PERSISTENT") != NULL || strstr(extra, "STORED") != NULL;
+    c->has_default = (v[4] && strcmp(v[4], "1") == 0) || c->nullable ||
+                     strstr(extra, "auto_increment") != NULL || c->generated;
+    return 0;
+}
+
+static int count_one(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)v, (void)lens, (void)n;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_table *t,
+                      struct sl_err *err)
+{
+    memset(t, 0, sizeof *t);
+    t->schema = strdup(schema);
+    t->name = strdup(name);
+    if (!t->schema || !t->name) {
+        sl_table_release(t);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    const char *params[] = {schema, name};
+    int rc = sl_conn_select(m,
+                            "SELECT COLUMN_NAME, LOWER(DATA_TYPE), COLUMN_TYPE, IS_NULLABLE, "
+                            "COLUMN_DEFAULT IS NOT NULL, EXTRA "
+                            "FROM information_schema.COLUMNS "
+                            "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+                            params, 2, add_column, t, err);
+    if (rc > 0)
+        sl_err_set(err, SL_ERR_FATAL, "out of memory reading the columns of %s.%s", schema, name);
+    if (rc != 0) {
+        sl_table_release(t);
+        return -1;
+    }
+    if (t->ncols == 0) {
+        int found = 0;
+        sl_table_release(t);
+        if (sl_conn_select(m, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+                           params, 1, count_one, &found, err) != 0)
+            return -1;
+        if (!found)
+            return sl_err_set(err, SL_ERR_FATAL, "database '%s' does not exist", schema);
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "table '%s.%s' does not exist (or this user may not see it)", schema,
+                          name);
+    }
+    return 0;
+}
+
+long sl_table_find(const struct sl_table *t, const char *name, size_t len)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        if (strlen(t->cols[i].name) == len && strncasecmp(t->cols[i].name, name, len) == 0)
+            return (long)i;
+    return -1;
+}
+
+void sl_table_release(struct sl_table *t)
+{
+    for (size_t i = 0; i < t->ncols; i++) {
+        free(t->cols[i].name);
+        free(t->cols[i].data_type);
+        free(t->cols[i].column_type);
+    }
+    free(t->cols);
+    free(t->schema);
+    free(t->name);
+    memset(t, 0, sizeof *t);
+}

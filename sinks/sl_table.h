@@ -1,0 +1,43 @@
+/*
+ * sl_table: what sluice knows about a target table, read from
+ * information_schema.COLUMNS.
+ *
+ * Column names are the table's own spelling; sl_table_find() matches a name
+ * the way MySQL does, ignoring ASCII case.
+ */
+#ifndef SL_TABLE_H
+#define SL_TABLE_H
+
+#include <mysql.h>
+#include <stddef.h>
+
+#include "sl_err.h"
+
+struct sl_column {
+    char *name;
+    char *data_type;   /* lower case, e.g. "int", "varchar" */
+    char *column_type; /* e.g. "decimal(10,2) unsigned" */
+    int nullable;
+    int has_default; /* a DEFAULT, NULL-able, or auto_increment */
+    int generated;   /* VIRTUAL or STORED generated: cannot be inserted */
+};
+
+struct sl_table {
+    char *schema;
+    char *name;
+    struct sl_column *cols;
+    size_t ncols;
+};
+
+/* Reads the columns of schema.name. Returns 0, or -1 with err set; a missing
+ * database or table gets a message saying which. */
+int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_table *t,
+                      struct sl_err *err);
+
+/* Returns the index of the column called name (ASCII case ignored), or -1. */
+long sl_table_find(const struct sl_table *t, const char *name, size_t len);
+
+/* Frees everything t holds and zeroes it. */
+void sl_table_release(struct sl_table *t);
+
+#endif
