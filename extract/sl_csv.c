@@ -112,6 +112,9 @@ int sl_csv_open(struct sl_csv **out, struct sl_input *in, const struct sl_csv_di
                 size_t max_record_bytes, struct sl_err *err)
 {
     struct sl_csv *r = calloc(1, sizeof *r);
+    /* strict, so that text after a closing quote is an error instead of
+     * re-opening the field; a quote inside an unquoted field is let through
+     * as a literal by feed() */
     unsigned char opts = CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL;
     if (!r || csv_init(&r->parser, opts) != 0) {
         free(r);
@@ -213,17 +216,37 @@ static void finish_record(struct sl_csv *r, struct sl_csv_record *rec)
     r->record_ready = 0;
 }
 
-static int parse_error(struct sl_csv *r, struct sl_err *err, uint64_t line)
+/* Feeds one segment to libcsv. In strict mode libcsv stops at a quote inside
+ * an unquoted field; such a quote is taken literally (5'11" stays 5'11"), so
+ * it is stored as libcsv's lenient mode would and parsing resumes after it.
+ * Any other stop is a real error. Returns 0 or -1 with err set. */
+static int feed(struct sl_csv *r, const unsigned char *seg, size_t n, struct sl_err *err)
 {
-    int st = csv_error(&r->parser);
-    size_t field = r->nslots + 1;
-    if (st == CSV_EPARSE)
-        return sl_err_set(err, SL_ERR_ROW,
-                          "line %llu, field %zu: malformed quoting (a quote inside an unquoted "
-                          "field, or text after a closing quote)",
-                          (unsigned long long)line, field);
-    return sl_err_set(err, SL_ERR_FATAL, "line %llu, field %zu: %s", (unsigned long long)line,
-                      field, csv_strerror(st));
+    struct csv_parser *p = &r->parser;
+    size_t done = 0;
+    while (done < n) {
+        done += csv_parse(p, seg + done, n - done, on_field, on_record, r);
+        if (done == n)
+            break;
+        uint64_t line = r->line;
+        for (size_t i = 0; i < done; i++)
+            line += seg[i] == '\n';
+        int st = csv_error(p);
+        if (st == CSV_EPARSE && p->pstate == 2 /* FIELD_BEGUN */ && !p->quoted &&
+            seg[done] == r->d.quote && p->entry_pos < p->entry_size) {
+            p->entry_buf[p->entry_pos++] = seg[done++];
+            p->status = 0;
+            continue;
+        }
+        if (st == CSV_EPARSE)
+            return sl_err_set(err, SL_ERR_ROW,
+                              "line %llu, field %zu: text after a closing quote (a quote inside a "
+                              "quoted field must be doubled)",
+                              (unsigned long long)line, r->nslots + 1);
+        return sl_err_set(err, SL_ERR_FATAL, "line %llu, field %zu: %s", (unsigned long long)line,
+                          r->nslots + 1, csv_strerror(st));
+    }
+    return 0;
 }
 
 static int too_long(struct sl_csv *r, struct sl_err *err)
@@ -265,9 +288,9 @@ int sl_csv_next(struct sl_csv *r, struct sl_csv_record *rec, struct sl_err *err)
                 r->finished = 1;
                 if (csv_fini(&r->parser, on_field, on_record, r) != 0)
                     return sl_err_set(err, SL_ERR_ROW,
-                                      "line %llu: quoted field not closed before the end of "
-                                      "the input",
-                                      (unsigned long long)r->rec_line);
+                                      "line %llu, field %zu: quoted field not closed before the "
+                                      "end of the input",
+                                      (unsigned long long)r->rec_line, r->nslots + 1);
                 if (r->overflow)
                     return too_long(r, err);
                 if (r->record_ready) {
@@ -314,13 +337,8 @@ int sl_csv_next(struct sl_csv *r, struct sl_csv_record *rec, struct sl_err *err)
         }
         if (sl_buf_append(&r->raw, seg, n) != 0)
             return too_long(r, err);
-        size_t used = csv_parse(&r->parser, seg, n, on_field, on_record, r);
-        if (used < n) {
-            uint64_t line = r->line;
-            for (size_t i = 0; i < used; i++)
-                line += seg[i] == '\n';
-            return parse_error(r, err, line);
-        }
+        if (feed(r, seg, n, err) != 0)
+            return -1;
         r->chunk_pos += n;
         r->offset += n;
         if (seg[n - 1] == '\n')

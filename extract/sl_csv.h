@@ -11,8 +11,10 @@
  *  - records end in LF, CRLF or CR; the last one may lack a line ending;
  *  - blank lines are skipped; spaces are kept (never trimmed);
  *  - a UTF-8 byte order mark at the very start is skipped;
- *  - a quote inside an unquoted field, text after a closing quote, or a quote
- *    left open at the end of the input is an error;
+ *  - a quote inside an unquoted field is literal (5'11" stays 5'11");
+ *  - text after a closing quote ("ab"c) is an error, and so is a quote left
+ *    open at the end of the input: both would otherwise swallow the records
+ *    that follow;
  *  - NULL: an unquoted field equal to `null_marker` is NULL. A quoted field is
  *    always a string, so "\N" is the two characters \N and "" is the empty
  *    string. With an empty null_marker, an empty unquoted field is NULL.

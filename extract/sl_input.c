@@ -80,7 +80,7 @@ static int fill(struct sl_input *in, struct sl_err *err)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return io_error(in, err, "read failed");
+            return sl_err_set(err, SL_ERR_FATAL, "read failed: %s", strerror(errno));
         if (n == 0)
             in->eof = 1;
         in->ilen = (size_t)n;
@@ -103,7 +103,7 @@ static int start(struct sl_input *in, struct sl_err *err)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return io_error(in, err, "read failed");
+            return sl_err_set(err, SL_ERR_FATAL, "read failed: %s", strerror(errno));
         if (n == 0)
             in->eof = 1;
         in->ilen += (size_t)n;
@@ -111,9 +111,8 @@ static int start(struct sl_input *in, struct sl_err *err)
     }
     if (in->ilen >= 2 && memcmp(in->ibuf, gzip_magic, 2) == 0)
         return sl_err_set(err, SL_ERR_FATAL,
-                          "%s: gzip input is not supported; use zstd, or pipe it: "
-                          "gzip -dc FILE | sluice load - ...",
-                          in->name);
+                          "gzip input is not supported; use zstd, or pipe it: "
+                          "gzip -dc FILE | sluice load - ...");
     if (in->ilen >= 4 && memcmp(in->ibuf, zstd_magic, 4) == 0) {
         in->dctx = ZSTD_createDCtx();
         if (!in->dctx)
@@ -141,7 +140,7 @@ static ssize_t read_plain(struct sl_input *in, void *buf, size_t cap, struct sl_
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return io_error(in, err, "read failed");
+            return sl_err_set(err, SL_ERR_FATAL, "read failed: %s", strerror(errno));
         if (n == 0)
             in->eof = 1;
         in->raw_bytes += (uint64_t)n;
@@ -157,16 +156,19 @@ static ssize_t read_zstd(struct sl_input *in, void *buf, size_t cap, struct sl_e
         ZSTD_inBuffer zin = {in->ibuf, in->ilen, in->ipos};
         ZSTD_outBuffer zout = {buf, cap, 0};
         size_t ret = ZSTD_decompressStream(in->dctx, &zout, &zin);
+        int progressed = zin.pos != in->ipos || zout.pos > 0;
         in->ipos = zin.pos;
         if (ZSTD_isError(ret))
-            return sl_err_set(err, SL_ERR_FATAL, "%s: corrupt zstd data: %s", in->name,
-                              ZSTD_getErrorName(ret));
-        in->last_ret = ret;
+            return sl_err_set(err, SL_ERR_FATAL, "corrupt zstd data: %s", ZSTD_getErrorName(ret));
+        /* a call with nothing to do reports the next frame's header size;
+         * only real progress says whether a frame is still open */
+        if (progressed)
+            in->last_ret = ret;
         if (zout.pos > 0)
             return (ssize_t)zout.pos;
         if (in->eof && in->ipos == in->ilen) {
             if (in->last_ret != 0)
-                return sl_err_set(err, SL_ERR_FATAL, "%s: truncated zstd stream", in->name);
+                return sl_err_set(err, SL_ERR_FATAL, "truncated zstd stream");
             return 0;
         }
     }

@@ -26,7 +26,7 @@ int sl_input_open(struct sl_input **out, const char *path, struct sl_err *err);
 
 /* Reads up to cap decompressed bytes into buf. Returns the count, 0 at the
  * end of the stream, or -1 with err set (I/O error, corrupt or truncated zstd
- * data). */
+ * data); the message does not name the file, which the caller adds. */
 ssize_t sl_input_read(struct sl_input *in, void *buf, size_t cap, struct sl_err *err);
 
 /* Bytes read so far from the file itself (compressed bytes for zstd). */

@@ -71,7 +71,9 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
         mysql_options(m, MYSQL_READ_DEFAULT_FILE, o->defaults_file);
         mysql_options(m, MYSQL_READ_DEFAULT_GROUP, "client");
     }
-    const char *host = u->socket ? NULL : u->host;
+    /* "localhost" makes the client use the socket even if an option file
+     * names a host */
+    const char *host = u->socket ? "localhost" : u->host;
     unsigned flags = CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS;
     if (!mysql_real_connect(m, host, u->user, u->password, NULL, u->port, u->socket, flags)) {
         unsigned e = mysql_errno(m);

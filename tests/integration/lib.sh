@@ -1,0 +1,92 @@
+# Shared helpers for the integration tests. Each test script sources this,
+# then calls `setup NAME`, which gives it a database of its own on the private
+# server that ctest's db fixture started, and a scratch directory.
+#
+# Environment from ctest: SLUICE_BIN (the binary), SLUICE_SRC (the source
+# tree), SLUICE_TESTDB (the server directory made by scripts/dbserver.sh).
+set -euo pipefail
+
+# shellcheck disable=SC1091
+source "$SLUICE_TESTDB/env.sh"
+PASSED=0
+FAILED=0
+TOOLS="$SLUICE_SRC/tests/tools"
+GEN="$SLUICE_SRC/bench/gen_orders.py"
+
+setup() {
+  DB="t_$1"
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/sluice-it-$1.XXXXXX")
+  trap 'rm -rf "$WORK"' EXIT
+  sql "DROP DATABASE IF EXISTS \`$DB\`; CREATE DATABASE \`$DB\`"
+  URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DB"
+}
+
+# Runs SQL as root over the socket; prints rows tab-separated.
+sql() {
+  mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot --batch --skip-column-names \
+    --default-character-set=utf8mb4 -e "$1"
+}
+
+# Runs `sluice load ARGS... --defaults-file CNF`, keeping stdout, stderr and
+# the exit code in $WORK/out, $WORK/err and $RC.
+load() {
+  set +e
+  "$SLUICE_BIN" load "$@" --defaults-file "$SLUICE_DB_CNF" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+  set -e
+}
+
+# Runs sluice with exactly the given arguments (no defaults file).
+run_sluice() {
+  set +e
+  "$SLUICE_BIN" "$@" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+  set -e
+}
+
+pass() { PASSED=$((PASSED + 1)); }
+fail() {
+  FAILED=$((FAILED + 1))
+  echo "FAIL: $*" >&2
+  if [ -f "$WORK/err" ]; then sed 's/^/  stderr: /' "$WORK/err" | head -20 >&2; fi
+}
+
+check_eq() { # GOT WANT WHAT
+  if [ "$1" == "$2" ]; then pass; else fail "$3: got '$1', want '$2'"; fi
+}
+
+check_rc() { # WANT WHAT
+  check_eq "$RC" "$1" "exit code of $2"
+}
+
+check_contains() { # FILE TEXT WHAT
+  if grep -qF -- "$2" "$1"; then pass; else fail "$3: '$2' not in $(basename "$1")"; fi
+}
+
+check_not_contains() { # FILE TEXT WHAT
+  if grep -qF -- "$2" "$1"; then fail "$3: '$2' found in $(basename "$1")"; else pass; fi
+}
+
+check_table() { # TABLE EXPECTED.jsonl [ORDER_COL] WHAT
+  local order=()
+  [ -n "${3:-}" ] && order=(--order-by "$3")
+  if python3 "$TOOLS/dbcheck.py" compare "$DB.$1" "$2" "${order[@]}" >"$WORK/dbcheck" 2>&1; then
+    pass
+  else
+    fail "${4:-table $1}: contents differ"
+    cat "$WORK/dbcheck" >&2
+  fi
+}
+
+count() { sql "SELECT COUNT(*) FROM \`$DB\`.\`$1\`"; }
+
+orders_table() { # NAME
+  python3 "$GEN" --schema | sed "s/CREATE TABLE orders/CREATE TABLE \`$1\`/" |
+    mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot "$DB"
+}
+
+# Prints the closing line ctest-readers understand and exits accordingly.
+finish() {
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A bad row in the middle of a file stops the load with a message naming the
+# file, line, column and reason; the chunk it was in is rolled back, and the
+# summary counts exactly the rows that were committed.
+source "$(dirname "$0")/lib.sh"
+setup bad_rows
+orders_table orders
+python3 "$GEN" --rows 5000 --expect "$WORK/expected" >"$WORK/orders.csv"
+
+# line 3502 holds data row 3501; with 100-row statements and 1000-row chunks,
+# chunks 1-3 commit and chunk 4 (rows 3001-4000) is rolled back
+awk -F, 'BEGIN{OFS=","} NR==3502{$4="twelve"} {print}' "$WORK/orders.csv" >"$WORK/bad.csv"
+load "$WORK/bad.csv" --into "$URL/orders" --threads 1 --batch-rows 100 --txn-rows 1000
+check_rc 1 "bad value"
+check_contains "$WORK/err" "sluice: error: $WORK/bad.csv: line 3502, column 'qty': Incorrect integer value: 'twelve' for column \`$DB\`.\`orders\`.\`qty\` at row 1 (1366)" "bad value message"
+check_contains "$WORK/err" "sluice: load failed; 3,000 rows were committed, the open chunk was rolled back" "failure line"
+check_contains "$WORK/err" "rows written  3,000" "summary counts committed rows only"
+check_eq "$(count orders)" 3000 "rows in the table"
+head -3000 "$WORK/expected" >"$WORK/expected3000"
+check_table orders "$WORK/expected3000" id "the committed chunks are intact"
+
+# with four writers the summary still matches the table exactly
+sql "TRUNCATE \`$DB\`.orders"
+load "$WORK/bad.csv" --into "$URL/orders" --threads 4 --batch-rows 100 --txn-rows 500
+check_rc 1 "bad value, four writers"
+written=$(sed -n 's/^  rows written  //p' "$WORK/err" | tr -d ,)
+check_eq "$(count orders)" "$written" "table count equals the summary's rows written"
+check_eq "$(sql "SELECT COUNT(*) FROM \`$DB\`.orders WHERE id BETWEEN 3501 AND 3600")" 0 "the bad statement's rows are absent"
+
+# wrong field count; the reader stops, and whatever the writers committed
+# before the stop is exactly what the summary reports
+sql "TRUNCATE \`$DB\`.orders"
+awk -F, 'BEGIN{OFS=","} NR==10{NF=7} {print}' "$WORK/orders.csv" >"$WORK/short.csv"
+load "$WORK/short.csv" --into "$URL/orders" --threads 1 --batch-rows 2 --txn-rows 4
+check_rc 1 "short row"
+check_contains "$WORK/err" "sluice: error: $WORK/short.csv: line 10: expected 8 fields, found 7" "short row message"
+written=$(sed -n 's/^  rows written  //p' "$WORK/err" | tr -d ,)
+check_eq "$(count orders)" "$written" "table count equals rows written after a short row"
+check_eq "$(sql "SELECT COUNT(*) FROM \`$DB\`.orders WHERE id >= 9")" 0 "no row from line 10 on"
+
+# invalid UTF-8 (a Latin-1 byte)
+sql "TRUNCATE \`$DB\`.orders"
+{ head -4 "$WORK/orders.csv"; printf '4000001,1,SKU-1,1,1.00,new,2026-01-01 00:00:00,caf\xe9\n'; } >"$WORK/latin1.csv"
+load "$WORK/latin1.csv" --into "$URL/orders"
+check_rc 1 "invalid UTF-8"
+check_contains "$WORK/err" "sluice: error: $WORK/latin1.csv: line 5, column 'note' (field 8): invalid UTF-8 at byte 4 of the value" "invalid UTF-8 message"
+check_eq "$(count orders)" 0 "nothing committed before the bad byte"
+
+# NULL into a NOT NULL column: the server names no row, sluice finds it
+printf 'id,customer_id,sku,qty,price,status,created_at\n1,1,a,1,1,new,2026-01-01\n2,1,b,\\N,1,new,2026-01-01\n' >"$WORK/null.csv"
+load "$WORK/null.csv" --into "$URL/orders"
+check_rc 1 "NULL in NOT NULL"
+check_contains "$WORK/err" "sluice: error: $WORK/null.csv: line 3, column 'qty': Column 'qty' cannot be null (1048)" "NOT NULL message"
+
+# a value too long for its column
+printf 'id,customer_id,sku,qty,price,status,created_at\n1,1,a,1,1,%s,2026-01-01\n' "$(printf 'x%.0s' {1..17})" >"$WORK/long.csv"
+load "$WORK/long.csv" --into "$URL/orders"
+check_rc 1 "value too long"
+check_contains "$WORK/err" "sluice: error: $WORK/long.csv: line 2, column 'status': Data too long for column 'status' at row 1 (1406)" "too long message"
+
+# a quote left open at the end of the file
+printf 'id,customer_id,sku,qty,price,status,created_at\n1,1,"a,1,1,new,2026-01-01\n2,1,b,1,1,new,2026-01-01\n' >"$WORK/quote.csv"
+load "$WORK/quote.csv" --into "$URL/orders"
+check_rc 1 "unclosed quote"
+check_contains "$WORK/err" "sluice: error: $WORK/quote.csv: line 2, field 3: quoted field not closed before the end of the input" "unclosed quote message"
+check_eq "$(count orders)" 0 "no rows from the failed loads"
+finish

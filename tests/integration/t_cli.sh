@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The command line itself: help, usage errors and their exit codes.
+source "$(dirname "$0")/lib.sh"
+setup cli
+
+run_sluice --help
+check_rc 0 "--help"
+check_contains "$WORK/out" "load     load CSV files" "top-level help lists load"
+run_sluice load --help
+check_rc 0 "load --help"
+for opt in --into --defaults-file --threads --batch-rows --txn-rows --delimiter --quote \
+  --header --no-header --null --skip-lines --columns --session-sql --time-zone --quiet; do
+  check_contains "$WORK/out" "$opt" "load --help documents $opt"
+done
+check_contains "$WORK/out" "Exit codes:" "load --help documents exit codes"
+check_contains "$WORK/out" "(default 4)" "load --help states the thread default"
+run_sluice --version
+check_rc 0 "--version"
+check_contains "$WORK/out" "sluice " "--version output"
+
+run_sluice
+check_rc 2 "no command"
+run_sluice frobnicate
+check_rc 2 "unknown command"
+check_contains "$WORK/err" "sluice: unknown command 'frobnicate'" "unknown command message"
+run_sluice load x.csv
+check_rc 2 "missing --into"
+check_contains "$WORK/err" "sluice load: --into is required" "missing --into message"
+run_sluice load --into mysql://a@b/c/d
+check_rc 2 "missing SOURCE"
+check_contains "$WORK/err" "sluice load: no SOURCE given" "missing SOURCE message"
+run_sluice load x.csv --into mysql://a@b/c/d --threads 0
+check_rc 2 "--threads 0"
+check_eq "$(cat "$WORK/err")" "sluice load: --threads must be a whole number from 1 to 256, not '0'" "--threads 0 message"
+run_sluice load x.csv --into mysql://a@b/c/d --batch-rows 12x
+check_rc 2 "--batch-rows 12x"
+run_sluice load x.csv --into mysql://a@b/c/d --delimiter ab
+check_rc 2 "two-character delimiter"
+check_contains "$WORK/err" "--delimiter must be one character" "delimiter message"
+run_sluice load x.csv --into mysql://a@b/c/d --delimiter '"'
+check_rc 2 "delimiter equal to quote"
+run_sluice load x.csv --into mysql://a@b/c/d --bogus
+check_rc 2 "unknown option"
+check_contains "$WORK/err" "sluice load: unknown option '--bogus'" "unknown option message"
+run_sluice load x.csv --into
+check_rc 2 "option without its argument"
+check_contains "$WORK/err" "needs an argument" "missing argument message"
+run_sluice load - - --into mysql://a@b/c/d
+check_rc 2 "stdin twice"
+finish

@@ -1,0 +1,209 @@
+/* Unit tests of the dependency-free core: URL parsing and masking,
+ * identifier quoting, UTF-8 validation, the bounded queue, batches. */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "sl_batch.h"
+#include "sl_ident.h"
+#include "sl_queue.h"
+#include "sl_url.h"
+#include "sl_utf8.h"
+
+static CHECK_INIT();
+
+static void test_url(void)
+{
+    struct sl_url u;
+    struct sl_err e;
+    char buf[512];
+
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://etl@db1:3306/shop/orders", &e), 0);
+    CHECK_EQ_STR(u.user, "etl");
+    CHECK(u.password == NULL);
+    CHECK_EQ_STR(u.host, "db1");
+    CHECK_EQ_INT(u.port, 3306);
+    CHECK_EQ_STR(u.db, "shop");
+    CHECK_EQ_STR(u.table, "orders");
+    CHECK(u.socket == NULL);
+    CHECK_EQ_STR(sl_url_format(&u, buf, sizeof buf), "mysql://etl@db1:3306/shop/orders");
+    sl_url_release(&u);
+
+    /* a password is parsed but never shown */
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://etl:s3cr%40t@db1/shop/orders", &e), 0);
+    CHECK_EQ_STR(u.password, "s3cr@t");
+    CHECK_EQ_STR(sl_url_format(&u, buf, sizeof buf), "mysql://etl:***@db1/shop/orders");
+    CHECK(strstr(buf, "s3cr") == NULL);
+    sl_url_release(&u);
+
+    /* '@' in the password without escaping: the last '@' ends the credentials */
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://etl:p@ss@db1/shop/t", &e), 0);
+    CHECK_EQ_STR(u.password, "p@ss");
+    CHECK_EQ_STR(u.host, "db1");
+    sl_url_release(&u);
+
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://root@localhost/shop/t?socket=/run/my%20d.sock", &e), 0);
+    CHECK_EQ_STR(u.socket, "/run/my d.sock");
+    CHECK_EQ_INT(u.port, 0);
+    sl_url_release(&u);
+
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://u@[::1]:3307/db", &e), 0);
+    CHECK_EQ_STR(u.host, "::1");
+    CHECK_EQ_INT(u.port, 3307);
+    CHECK_EQ_STR(u.db, "db");
+    CHECK(u.table == NULL);
+    CHECK_EQ_STR(sl_url_format(&u, buf, sizeof buf), "mysql://u@[::1]:3307/db");
+    sl_url_release(&u);
+
+    /* names with odd characters arrive percent-encoded */
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://u@h/my%2Fdb/t%60x", &e), 0);
+    CHECK_EQ_STR(u.db, "my/db");
+    CHECK_EQ_STR(u.table, "t`x");
+    sl_url_release(&u);
+
+    /* errors mask the password too */
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://etl:hunter2@db1:99999/shop/t", &e), -1);
+    CHECK_EQ_STR(e.msg, "invalid URL 'mysql://etl:***@db1:99999/shop/t': the port must be a "
+                        "number from 1 to 65535");
+    CHECK_EQ_INT(sl_url_parse(&u, "postgres://a@b/c", &e), -1);
+    CHECK_EQ_STR(e.msg, "invalid URL 'postgres://a@b/c': it must start with mysql://");
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://a@b/c/d/e", &e), -1);
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://a@b/c?sock=/x", &e), -1);
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://a:%zz@b/c", &e), -1);
+    CHECK(strstr(e.msg, "%zz") == NULL);
+
+    CHECK_EQ_STR(sl_url_mask("mysql://a:secret@h/db", buf, sizeof buf), "mysql://a:***@h/db");
+    CHECK_EQ_STR(sl_url_mask("mysql://a@h/db", buf, sizeof buf), "mysql://a@h/db");
+    CHECK_EQ_STR(sl_url_mask("mysql://a:p@x@h/db", buf, sizeof buf), "mysql://a:***@h/db");
+}
+
+static void test_ident(void)
+{
+    struct sl_buf b;
+    sl_buf_init(&b, 1024);
+    CHECK_EQ_INT(sl_ident_append(&b, "orders", 6), 0);
+    CHECK_EQ_STR(sl_buf_cstr(&b), "`orders`");
+    sl_buf_reset(&b);
+    CHECK_EQ_INT(sl_ident_append(&b, "a`b``c", 6), 0);
+    CHECK_EQ_STR(sl_buf_cstr(&b), "`a``b````c`");
+    sl_buf_reset(&b);
+    const char *evil = "x`; DROP TABLE t; --";
+    CHECK_EQ_INT(sl_ident_append(&b, evil, strlen(evil)), 0);
+    CHECK_EQ_STR(sl_buf_cstr(&b), "`x``; DROP TABLE t; --`");
+    sl_buf_reset(&b);
+    CHECK_EQ_INT(sl_ident_append_qualified(&b, "my db", "t`1"), 0);
+    CHECK_EQ_STR(sl_buf_cstr(&b), "`my db`.`t``1`");
+    sl_buf_reset(&b);
+    CHECK_EQ_INT(sl_ident_append(&b, "", 0), -1);
+    CHECK_EQ_INT(sl_ident_append(&b, "a\0b", 3), -1);
+    /* a full buffer refuses instead of truncating */
+    struct sl_buf small;
+    sl_buf_init(&small, 4);
+    CHECK_EQ_INT(sl_ident_append(&small, "abcd", 4), -1);
+    CHECK_EQ_INT(small.len, 0);
+    sl_buf_release(&small);
+    sl_buf_release(&b);
+}
+
+static void test_utf8(void)
+{
+#define U(s) sl_utf8_check((const unsigned char *)(s), sizeof(s) - 1)
+    CHECK_EQ_INT(U("plain ascii text that is long"), 29);
+    CHECK_EQ_INT(U("K\xC3\xB6ln"), 5);              /* 2-byte */
+    CHECK_EQ_INT(U("\xE6\x9D\xB1\xE4\xBA\xAC"), 6); /* 3-byte */
+    CHECK_EQ_INT(U("\xF0\x9F\x98\x80!"), 5);        /* 4-byte emoji */
+    CHECK_EQ_INT(U("ab\xFF"), 2);                   /* invalid byte */
+    CHECK_EQ_INT(U("ab\xC3"), 2);                   /* truncated */
+    CHECK_EQ_INT(U("\xC0\xAF"), 0);                 /* overlong '/' */
+    CHECK_EQ_INT(U("\xE0\x80\xAF"), 0);             /* overlong 3-byte */
+    CHECK_EQ_INT(U("\xED\xA0\x80"), 0);             /* surrogate */
+    CHECK_EQ_INT(U("\xF4\x90\x80\x80"), 0);         /* above U+10FFFF */
+    CHECK_EQ_INT(U("12345678\xF0\x9F\x98"), 8);     /* truncated after fast path */
+    CHECK_EQ_INT(U("latin1 caf\xE9 bar"), 10);      /* latin-1, not UTF-8 */
+#undef U
+}
+
+struct qctx {
+    struct sl_queue *q;
+    long sum;
+};
+
+static void *consumer(void *arg)
+{
+    struct qctx *c = arg;
+    void *p;
+    while ((p = sl_queue_pop(c->q)) != NULL)
+        c->sum += (long)(intptr_t)p;
+    return NULL;
+}
+
+static void test_queue(void)
+{
+    struct sl_queue q;
+    CHECK_EQ_INT(sl_queue_init(&q, 3), 0);
+    struct qctx c1 = {&q, 0}, c2 = {&q, 0};
+    pthread_t t1, t2;
+    pthread_create(&t1, NULL, consumer, &c1);
+    pthread_create(&t2, NULL, consumer, &c2);
+    long want = 0;
+    for (long i = 1; i <= 10000; i++) {
+        CHECK_EQ_INT(sl_queue_push(&q, (void *)(intptr_t)i), 0);
+        want += i;
+    }
+    sl_queue_close(&q);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    CHECK_EQ_INT(c1.sum + c2.sum, want);
+    CHECK_EQ_INT(sl_queue_push(&q, (void *)1), -1); /* closed */
+    CHECK(sl_queue_pop(&q) == NULL);
+    sl_queue_release(&q);
+
+    /* close drains what is left before returning NULL */
+    CHECK_EQ_INT(sl_queue_init(&q, 4), 0);
+    sl_queue_push(&q, (void *)7);
+    sl_queue_close(&q);
+    CHECK((intptr_t)sl_queue_pop(&q) == 7);
+    CHECK(sl_queue_pop(&q) == NULL);
+    sl_queue_release(&q);
+}
+
+static void test_batch(void)
+{
+    struct sl_batch *b = sl_batch_new(2, 3, 16);
+    CHECK(b != NULL);
+    CHECK_EQ_INT(sl_batch_set_cell(b, 1, "world", 5), 0);
+    CHECK_EQ_INT(sl_batch_set_cell(b, 0, "hello", 5), 0);
+    sl_batch_end_row(b, 2, 10);
+    sl_batch_set_null(b, 0);
+    CHECK_EQ_INT(sl_batch_set_cell(b, 1, "", 0), 0);
+    sl_batch_end_row(b, 3, 22);
+    CHECK_EQ_INT(b->nrows, 2);
+    const struct sl_cell *c = sl_batch_cell(b, 0, 0);
+    CHECK(c->len == 5 && memcmp(sl_batch_cell_data(b, c), "hello", 5) == 0);
+    c = sl_batch_cell(b, 0, 1);
+    CHECK(c->len == 5 && memcmp(sl_batch_cell_data(b, c), "world", 5) == 0);
+    CHECK(sl_batch_cell(b, 1, 0)->len == SL_CELL_NULL);
+    CHECK(sl_batch_cell(b, 1, 1)->len == 0);
+    CHECK_EQ_INT(b->pos[1].line, 3);
+    /* the arena cap (16 bytes) refuses, and a dropped row gives its bytes back */
+    CHECK_EQ_INT(sl_batch_set_cell(b, 0, "12345", 5), 0);
+    CHECK_EQ_INT(sl_batch_set_cell(b, 1, "1234567", 7), -1);
+    sl_batch_drop_row(b);
+    CHECK_EQ_INT(b->arena.len, 10);
+    CHECK(!sl_batch_is_full(b));
+    sl_batch_reset(b);
+    CHECK_EQ_INT(b->nrows, 0);
+    CHECK_EQ_INT(b->arena.len, 0);
+    sl_batch_free(b);
+}
+
+int main(void)
+{
+    test_url();
+    test_ident();
+    test_utf8();
+    test_queue();
+    test_batch();
+    return CHECK_DONE();
+}

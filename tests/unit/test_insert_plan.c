@@ -1,0 +1,111 @@
+/* Unit tests of statement sizing (rows per INSERT against --batch-rows, the
+ * 65,535-placeholder limit and max_allowed_packet), the statement text, and
+ * reading row and column out of server messages. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "sl_insert_plan.h"
+#include "sl_server_msg.h"
+
+static CHECK_INIT();
+
+static struct sl_batch *batch_of(size_t ncols, size_t nrows, size_t value_len)
+{
+    struct sl_batch *b = sl_batch_new(ncols, nrows, 64 * 1024 * 1024);
+    char *v = malloc(value_len + 1);
+    memset(v, 'x', value_len);
+    for (size_t r = 0; r < nrows; r++) {
+        for (size_t c = 0; c < ncols; c++)
+            sl_batch_set_cell(b, c, v, value_len);
+        sl_batch_end_row(b, r + 2, 0);
+    }
+    free(v);
+    return b;
+}
+
+static void test_max_rows(void)
+{
+    CHECK_EQ_INT(sl_insert_max_rows(1000, 8), 1000);  /* --batch-rows binds */
+    CHECK_EQ_INT(sl_insert_max_rows(50000, 8), 8191); /* 65535 / 8 */
+    CHECK_EQ_INT(sl_insert_max_rows(50000, 1), 50000);
+    CHECK_EQ_INT(sl_insert_max_rows(10, 70000), 1); /* never zero */
+    CHECK(sl_insert_max_rows(65535, 3) * 3 <= SL_INSERT_MAX_PLACEHOLDERS);
+}
+
+static void test_packet_cap(void)
+{
+    /* 2 columns of 100 bytes: each row is 2*2 type bytes + 1 bitmap byte +
+     * 2*(1 + 100) value bytes = 207 bytes */
+    struct sl_batch *b = batch_of(2, 100, 100);
+    CHECK_EQ_INT(sl_insert_row_bytes(b, 0), 207);
+    size_t base = sl_insert_packet_base() + SL_INSERT_PACKET_MARGIN;
+    /* room for exactly 10 rows */
+    CHECK_EQ_INT(sl_insert_rows_that_fit(b, 0, 1000, base + 207 * 10), 10);
+    CHECK_EQ_INT(sl_insert_rows_that_fit(b, 0, 1000, base + 207 * 10 - 1), 9);
+    /* the row cap still applies when the packet is roomy */
+    CHECK_EQ_INT(sl_insert_rows_that_fit(b, 0, 7, 64 * 1024 * 1024), 7);
+    /* only the rows left in the batch */
+    CHECK_EQ_INT(sl_insert_rows_that_fit(b, 95, 1000, 64 * 1024 * 1024), 5);
+    /* a single row too large for the packet */
+    CHECK_EQ_INT(sl_insert_rows_that_fit(b, 0, 1000, base + 206), 0);
+    sl_batch_free(b);
+
+    /* length prefixes grow with the value: 300 bytes take a 3-byte prefix */
+    b = batch_of(1, 1, 300);
+    CHECK_EQ_INT(sl_insert_row_bytes(b, 0), 2 + 1 + 3 + 300);
+    sl_batch_free(b);
+
+    /* NULL cells carry no value bytes */
+    b = sl_batch_new(3, 1, 1024);
+    sl_batch_set_null(b, 0);
+    sl_batch_set_null(b, 1);
+    sl_batch_set_cell(b, 2, "ab", 2);
+    sl_batch_end_row(b, 1, 0);
+    CHECK_EQ_INT(sl_insert_row_bytes(b, 0), 3 * 2 + 1 + 1 + 2);
+    sl_batch_free(b);
+}
+
+static void test_sql(void)
+{
+    struct sl_buf s;
+    sl_buf_init(&s, 1 << 20);
+    char *cols[] = {"id", "na`me"};
+    CHECK_EQ_INT(sl_insert_build_sql(&s, "shop", "or`ders", cols, 2, 3), 0);
+    CHECK_EQ_STR(sl_buf_cstr(&s), "INSERT INTO `shop`.`or``ders` (`id`,`na``me`) VALUES "
+                                  "(?,?),(?,?),(?,?)");
+    sl_buf_release(&s);
+}
+
+static void test_server_msg(void)
+{
+    char col[64];
+    const char *m1 = "Incorrect integer value: 'twelve' for column `shop`.`orders`.`qty` at row 3";
+    CHECK_EQ_INT(sl_server_msg_row(m1), 3);
+    CHECK_EQ_INT(sl_server_msg_column(m1, col, sizeof col), 1);
+    CHECK_EQ_STR(col, "qty");
+    const char *m2 = "Incorrect integer value: 'x' for column 'qty' at row 12";
+    CHECK_EQ_INT(sl_server_msg_row(m2), 12);
+    CHECK_EQ_INT(sl_server_msg_column(m2, col, sizeof col), 1);
+    CHECK_EQ_STR(col, "qty");
+    const char *m3 = "Data too long for column 'name' at row 2";
+    CHECK_EQ_INT(sl_server_msg_row(m3), 2);
+    CHECK_EQ_INT(sl_server_msg_column(m3, col, sizeof col), 1);
+    CHECK_EQ_STR(col, "name");
+    const char *m4 = "Column 'qty' cannot be null";
+    CHECK_EQ_INT(sl_server_msg_row(m4), 0);
+    CHECK_EQ_INT(sl_server_msg_column(m4, col, sizeof col), 1);
+    CHECK_EQ_STR(col, "qty");
+    const char *m5 = "Duplicate entry '5' for key 'PRIMARY'";
+    CHECK_EQ_INT(sl_server_msg_row(m5), 0);
+    CHECK_EQ_INT(sl_server_msg_column(m5, col, sizeof col), 0);
+    CHECK_EQ_STR(col, "");
+}
+
+int main(void)
+{
+    test_max_rows();
+    test_packet_cap();
+    test_sql();
+    test_server_msg();
+    return CHECK_DONE();
+}
