@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds sluice and shows its main job: a nightly-style load of a compressed
+# CSV drop into a private local MariaDB server that this script starts and
+# removes again.
+#
+#   scripts/demo.sh [ROWS]     (default 200000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-200000}
+
+scripts/install-deps.sh
+echo "== building sluice"
+cmake -S . -B build -DBUILD_TESTING=OFF >/dev/null
+cmake --build build -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-demo.XXXXXX")
+cleanup() { scripts/dbserver.sh stop "$work/db" >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "== starting a private MariaDB server"
+scripts/dbserver.sh start "$work/db"
+# shellcheck disable=SC1091
+source "$work/db/env.sh"
+admin() { mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot "$@"; }
+admin -e "CREATE DATABASE shop"
+python3 bench/gen_orders.py --schema | admin shop
+
+echo "== generating $rows orders as orders-2026-11-20.csv.zst"
+python3 bench/gen_orders.py --rows "$rows" | zstd -q -3 -o "$work/orders-2026-11-20.csv.zst"
+ls -l "$work/orders-2026-11-20.csv.zst" | awk '{print "   " $5 " bytes compressed"}'
+
+echo "== sluice load orders-2026-11-20.csv.zst --into mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/shop/orders --threads 2"
+./build/sluice load "$work/orders-2026-11-20.csv.zst" \
+  --into "mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/shop/orders" \
+  --defaults-file "$SLUICE_DB_CNF" --threads 2
+
+echo "== what the server now holds"
+admin shop -t -e "SELECT COUNT(*) AS orders, SUM(qty) AS items, SUM(price) AS revenue,
+                  SUM(note IS NULL) AS null_notes, MIN(created_at), MAX(created_at) FROM orders"
+admin shop -t -e "SELECT id, sku, price, status, note FROM orders ORDER BY id LIMIT 5"
+echo "== done; the server and its files are removed on exit"
