@@ -59,6 +59,15 @@ void sl_batch_reset(struct sl_batch *b);
  * Returns 0, or -1 if the arena cap would be passed (nothing stored). */
 int sl_batch_set_cell(struct sl_batch *b, size_t col, const void *p, size_t len);
 
+/* Makes column col of the row being filled refer to len bytes already in the
+ * arena at offset off (written there by a parser given &b->arena). */
+static inline void sl_batch_set_ref(struct sl_batch *b, size_t col, size_t off, size_t len)
+{
+    struct sl_cell *c = &b->cells[b->nrows * b->ncols + col];
+    c->off = (uint32_t)off;
+    c->len = (uint32_t)len;
+}
+
 /* Stores SQL NULL for column col of the row being filled. */
 void sl_batch_set_null(struct sl_batch *b, size_t col);
 

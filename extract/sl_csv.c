@@ -43,8 +43,14 @@ struct sl_csv {
     int pending_cr;  /* last segment ended in CR: a LF may follow */
     uint64_t skip_left;
 
-    struct sl_buf raw;  /* bytes of the record in progress */
-    struct sl_buf data; /* field bytes of the record in progress */
+    /* the record in progress starts at chunk[rec_start]; when a refill comes
+     * before it ends, its bytes so far move to `raw` (spilled) */
+    size_t rec_start;
+    int spilled;
+    struct sl_buf raw;
+    struct sl_buf own;   /* field bytes, when the caller gives no buffer */
+    struct sl_buf *dest; /* where field bytes go */
+    size_t dest_start;   /* dest->len when the record began */
     struct field_slot *slots;
     struct sl_csv_field *fields;
     size_t nslots, slot_cap;
@@ -63,6 +69,9 @@ static int is_term(unsigned char c)
 {
     return c == '\r' || c == '\n';
 }
+
+/* libcsv's built-in terminators are the same CR and LF as is_term(); it is
+ * not installed as libcsv's term function, which would cost a call per byte. */
 
 static void on_field(void *s, size_t len, void *ctx)
 {
@@ -87,7 +96,7 @@ static void on_field(void *s, size_t len, void *ctx)
         r->slot_cap = ncap;
     }
     struct field_slot *f = &r->slots[r->nslots++];
-    f->off = r->data.len;
+    f->off = r->dest->len;
     f->len = len;
     f->is_null = 0;
     f->maybe_null = 0;
@@ -97,7 +106,8 @@ static void on_field(void *s, size_t len, void *ctx)
     }
     if (len > 0 && len == r->null_len && memcmp(s, r->d.null_marker, len) == 0)
         f->maybe_null = 1;
-    if (sl_buf_append(&r->data, s, len) != 0)
+    if (r->dest->len - r->dest_start + len > r->max_record_bytes ||
+        sl_buf_append(r->dest, s, len) != 0)
         r->overflow = 1;
 }
 
@@ -131,10 +141,9 @@ int sl_csv_open(struct sl_csv **out, struct sl_input *in, const struct sl_csv_di
     csv_set_delim(&r->parser, d->delim);
     csv_set_quote(&r->parser, d->quote);
     csv_set_space_func(&r->parser, never_space);
-    csv_set_term_func(&r->parser, is_term);
     csv_set_blk_size(&r->parser, 64 * 1024);
     sl_buf_init(&r->raw, max_record_bytes);
-    sl_buf_init(&r->data, max_record_bytes);
+    sl_buf_init(&r->own, max_record_bytes);
     r->chunk = malloc(CHUNK);
     if (!r->chunk) {
         sl_csv_close(r);
@@ -147,6 +156,16 @@ int sl_csv_open(struct sl_csv **out, struct sl_input *in, const struct sl_csv_di
 /* Refills the chunk. Returns 0 (input_done set at the end) or -1. */
 static int refill(struct sl_csv *r, struct sl_err *err)
 {
+    if (r->parser.pstate != 0 /* ROW_NOT_BEGUN: a record is in progress */) {
+        if (!r->spilled) {
+            sl_buf_reset(&r->raw);
+            r->spilled = 1;
+        }
+        if (sl_buf_append(&r->raw, r->chunk + r->rec_start, r->chunk_len - r->rec_start) != 0)
+            return sl_err_set(err, SL_ERR_FATAL, "line %llu: record longer than %zu bytes",
+                              (unsigned long long)r->rec_line, r->max_record_bytes);
+        r->rec_start = 0;
+    }
     ssize_t n = sl_input_read(r->in, r->chunk, CHUNK, err);
     if (n < 0)
         return -1;
@@ -167,10 +186,9 @@ static int refill(struct sl_csv *r, struct sl_err *err)
 }
 
 /* Was field idx of the raw record enclosed in quotes? */
-static int raw_field_quoted(const struct sl_csv *r, size_t idx)
+static int raw_field_quoted(const struct sl_csv *r, const unsigned char *p, size_t n, size_t idx)
 {
-    const unsigned char *p = (const unsigned char *)r->raw.data;
-    size_t n = r->raw.len, i = 0, field = 0;
+    size_t i = 0, field = 0;
     unsigned char q = r->d.quote, dl = r->d.delim;
     while (i < n) {
         int quoted = p[i] == q;
@@ -194,25 +212,33 @@ static int raw_field_quoted(const struct sl_csv *r, size_t idx)
     return 0;
 }
 
-static void finish_record(struct sl_csv *r, struct sl_csv_record *rec)
+/* Completes *rec. rec_end is the chunk index just past the record. */
+static void finish_record(struct sl_csv *r, struct sl_csv_record *rec, size_t rec_end)
 {
+    if (r->spilled) {
+        /* the tail is in the chunk; the buffer was sized to hold it */
+        sl_buf_append(&r->raw, r->chunk, rec_end);
+        rec->raw = r->raw.data;
+        rec->raw_len = r->raw.len;
+    } else {
+        rec->raw = (const char *)r->chunk + r->rec_start;
+        rec->raw_len = rec_end - r->rec_start;
+    }
+    r->spilled = 0;
     for (size_t i = 0; i < r->nslots; i++) {
         struct field_slot *s = &r->slots[i];
-        if (s->maybe_null && !raw_field_quoted(r, i))
+        if (s->maybe_null && !raw_field_quoted(r, (const unsigned char *)rec->raw, rec->raw_len, i))
             s->is_null = 1;
         r->fields[i].is_null = s->is_null;
-        r->fields[i].data = s->is_null ? NULL : r->data.data + s->off;
+        r->fields[i].off = s->off;
         r->fields[i].len = s->is_null ? 0 : s->len;
         /* an empty string still needs a valid pointer */
-        if (!s->is_null && !r->fields[i].data)
-            r->fields[i].data = "";
+        r->fields[i].data = s->is_null ? NULL : r->dest->data ? r->dest->data + s->off : "";
     }
     rec->nfields = r->nslots;
     rec->fields = r->fields;
     rec->line = r->rec_line;
     rec->offset = r->rec_offset;
-    rec->raw = r->raw.data ? r->raw.data : "";
-    rec->raw_len = r->raw.len;
     r->record_ready = 0;
 }
 
@@ -276,10 +302,16 @@ static int skip_lines(struct sl_csv *r)
     return r->skip_left > 0;
 }
 
-int sl_csv_next(struct sl_csv *r, struct sl_csv_record *rec, struct sl_err *err)
+int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec,
+                struct sl_err *err)
 {
     if (r->finished)
         return 0;
+    if (!dest) {
+        dest = &r->own;
+        sl_buf_reset(dest);
+    }
+    r->dest = dest;
     for (;;) {
         if (r->chunk_pos == r->chunk_len) {
             if (!r->input_done && refill(r, err) != 0)
@@ -294,7 +326,7 @@ int sl_csv_next(struct sl_csv *r, struct sl_csv_record *rec, struct sl_err *err)
                 if (r->overflow)
                     return too_long(r, err);
                 if (r->record_ready) {
-                    finish_record(r, rec);
+                    finish_record(r, rec, 0);
                     return 1;
                 }
                 return 0;
@@ -329,13 +361,14 @@ int sl_csv_next(struct sl_csv *r, struct sl_csv_record *rec, struct sl_err *err)
                     r->pending_cr = 1;
                 continue;
             }
-            sl_buf_reset(&r->raw);
-            sl_buf_reset(&r->data);
+            r->rec_start = r->chunk_pos;
+            r->spilled = 0;
+            r->dest_start = dest->len;
             r->nslots = 0;
             r->rec_line = r->line;
             r->rec_offset = r->offset;
         }
-        if (sl_buf_append(&r->raw, seg, n) != 0)
+        if (r->spilled && r->raw.len + (r->chunk_pos + n) > r->max_record_bytes)
             return too_long(r, err);
         if (feed(r, seg, n, err) != 0)
             return -1;
@@ -348,7 +381,7 @@ int sl_csv_next(struct sl_csv *r, struct sl_csv_record *rec, struct sl_err *err)
         if (r->overflow || r->parser.entry_pos > r->max_record_bytes)
             return too_long(r, err);
         if (r->record_ready) {
-            finish_record(r, rec);
+            finish_record(r, rec, r->chunk_pos);
             return 1;
         }
     }
@@ -371,7 +404,7 @@ void sl_csv_close(struct sl_csv *r)
     csv_free(&r->parser);
     sl_input_close(r->in);
     sl_buf_release(&r->raw);
-    sl_buf_release(&r->data);
+    sl_buf_release(&r->own);
     free(r->slots);
     free(r->fields);
     free(r->chunk);

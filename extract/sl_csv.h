@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sl_buf.h"
 #include "sl_err.h"
 #include "sl_input.h"
 
@@ -40,6 +41,7 @@ struct sl_csv_dialect {
 
 struct sl_csv_field {
     const char *data; /* not NUL-terminated; NULL when is_null */
+    size_t off;       /* where data starts in the destination buffer */
     size_t len;
     int is_null;
 };
@@ -49,7 +51,7 @@ struct sl_csv_record {
     const struct sl_csv_field *fields; /* valid until the next sl_csv_next */
     uint64_t line;                     /* 1-based physical line of the first byte */
     uint64_t offset;                   /* byte offset of the first byte */
-    const char *raw;                   /* the record's bytes, line ending included */
+    const char *raw; /* the record's bytes, line ending included; valid until the next call */
     size_t raw_len;
 };
 
@@ -59,10 +61,18 @@ struct sl_csv;
 int sl_csv_open(struct sl_csv **out, struct sl_input *in, const struct sl_csv_dialect *d,
                 size_t max_record_bytes, struct sl_err *err);
 
-/* Reads the next record. Returns 1 with *rec filled, 0 at the end of the
- * input, or -1 with err set; the message then begins "line N" (and names the
- * field where one is at fault) but not the file, which the caller adds. */
-int sl_csv_next(struct sl_csv *r, struct sl_csv_record *rec, struct sl_err *err);
+/* Reads the next record. Its field bytes are appended to dest, a buffer of
+ * the caller's (so that they can land in a row batch without another copy),
+ * or to a buffer of the reader's own when dest is NULL. Field data pointers
+ * stay valid until dest changes; offsets stay valid until it is truncated.
+ * The caller must leave dest room for max_record_bytes more bytes.
+ *
+ * Returns 1 with *rec filled, 0 at the end of the input, or -1 with err set;
+ * the message then begins "line N" (and names the field where one is at
+ * fault) but not the file, which the caller adds. On -1, bytes may have been
+ * appended to dest. */
+int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec,
+                struct sl_err *err);
 
 /* Decompressed bytes consumed so far. */
 uint64_t sl_csv_offset(const struct sl_csv *r);

@@ -13,9 +13,9 @@
 #include "sl_load.h"
 #include "sl_progress.h"
 
-#define DEFAULT_THREADS    4
-#define DEFAULT_BATCH_ROWS 1000
-#define DEFAULT_TXN_ROWS   20000
+#define DEFAULT_THREADS    2
+#define DEFAULT_BATCH_ROWS 200
+#define DEFAULT_TXN_ROWS   10000
 
 enum {
     OPT_INTO = 256,

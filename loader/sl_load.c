@@ -13,7 +13,27 @@
 #include "sl_url.h"
 
 /* A batch is handed to a writer once its values pass this many bytes. */
-#define BATCH_BYTES (1024 * 1024)
+#define BATCH_BYTES (4 * 1024 * 1024)
+/* Batches carry up to this many rows: a whole number of statements, and as
+ * much of a chunk as fits. A writer then inserts a long run of consecutive
+ * rows, instead of two writers taking turns at the same end of the primary
+ * key index and contending for its pages (measured: 1.27x -> 1.17x of
+ * two-connection LOAD DATA with 2,000-row versus 10,000-row batches). */
+#define BATCH_ROWS_TARGET 10000
+
+/* Rows per pipeline batch: a whole number of statements that also divides
+ * the chunk (--txn-rows, rounded up to whole statements), as large as
+ * possible up to BATCH_ROWS_TARGET. */
+static size_t pipeline_batch_rows(size_t stmt_rows, size_t txn_rows)
+{
+    size_t stmts_per_chunk = (txn_rows + stmt_rows - 1) / stmt_rows;
+    size_t max_k = stmt_rows < BATCH_ROWS_TARGET ? BATCH_ROWS_TARGET / stmt_rows : 1;
+    size_t k = 1;
+    for (size_t d = 1; d <= max_k && d <= stmts_per_chunk; d++)
+        if (stmts_per_chunk % d == 0)
+            k = d;
+    return stmt_rows * k;
+}
 
 static void close_all(MYSQL **conns, unsigned n)
 {
@@ -102,6 +122,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     struct sl_progress progress;
     sl_progress_init(&progress, log, c->progress, total);
 
+    size_t stmt_rows = sl_insert_max_rows(c->batch_rows, sources.ncols);
     struct sl_pipeline_plan plan = {
         .sources = &sources,
         .source_opts = &so,
@@ -112,7 +133,8 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
                    .table = table.name,
                    .cols = colnames,
                    .ncols = sources.ncols},
-        .batch_rows = sl_insert_max_rows(c->batch_rows, sources.ncols),
+        .stmt_rows = stmt_rows,
+        .batch_rows = pipeline_batch_rows(stmt_rows, c->txn_rows),
         .batch_bytes = BATCH_BYTES,
         .max_packet = (size_t)max_packet,
         .txn_rows = c->txn_rows,

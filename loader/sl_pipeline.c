@@ -94,56 +94,52 @@ static int row_error(struct reader *rd, struct sl_err *e, const struct sl_csv_re
                       (unsigned long long)rec->line, name, field + 1, detail);
 }
 
-/* Copies one record into the current batch. Returns 0 or -1 with e set. */
+/* Makes sure the reader has a batch with room for one more record. Returns
+ * 0, or 1 when the run is stopping. */
+static int ensure_batch(struct reader *rd)
+{
+    if (rd->batch &&
+        (sl_batch_is_full(rd->batch) || rd->batch->arena.len >= rd->r->p->batch_bytes) &&
+        push_batch(rd) != 0)
+        return 1;
+    if (!rd->batch) {
+        rd->batch = sl_queue_pop(&rd->r->empty);
+        if (!rd->batch)
+            return 1;
+        rd->batch->source = rd->src_index;
+    }
+    return 0;
+}
+
+/* Turns the record just parsed into the batch's arena into a row. Returns 0
+ * or -1 with e set (the row is then dropped). */
 static int add_record(struct reader *rd, const struct sl_csv_record *rec, struct sl_err *e)
 {
     const struct sl_source *src = rd->src;
-    if (rec->nfields != src->nfields)
+    struct sl_batch *b = rd->batch;
+    if (rec->nfields != src->nfields) {
+        sl_batch_drop_row(b);
         return sl_err_set(e, SL_ERR_ROW, "%s: line %llu: expected %zu fields, found %zu", src->path,
                           (unsigned long long)rec->line, src->nfields, rec->nfields);
+    }
     for (size_t f = 0; f < rec->nfields; f++) {
         const struct sl_csv_field *fl = &rec->fields[f];
-        if (fl->is_null)
+        if (fl->is_null) {
+            sl_batch_set_null(b, src->perm[f]);
             continue;
+        }
         size_t ok = sl_utf8_check((const unsigned char *)fl->data, fl->len);
         if (ok != fl->len) {
             char why[96];
             snprintf(why, sizeof why, "invalid UTF-8 at byte %zu of the value", ok + 1);
+            sl_batch_drop_row(b);
             return row_error(rd, e, rec, f, why);
         }
+        sl_batch_set_ref(b, src->perm[f], fl->off, fl->len);
     }
-    for (int attempt = 0; attempt < 2; attempt++) {
-        if (!rd->batch) {
-            rd->batch = sl_queue_pop(&rd->r->empty);
-            if (!rd->batch)
-                return 1; /* stopping */
-            rd->batch->source = rd->src_index;
-        }
-        struct sl_batch *b = rd->batch;
-        size_t f;
-        for (f = 0; f < rec->nfields; f++) {
-            const struct sl_csv_field *fl = &rec->fields[f];
-            if (fl->is_null)
-                sl_batch_set_null(b, src->perm[f]);
-            else if (sl_batch_set_cell(b, src->perm[f], fl->data, fl->len) != 0)
-                break;
-        }
-        if (f == rec->nfields) {
-            sl_batch_end_row(b, rec->line, rec->offset);
-            rd->rows++;
-            if (sl_batch_is_full(b) || b->arena.len >= rd->r->p->batch_bytes)
-                return push_batch(rd) == 0 ? 0 : 1;
-            return 0;
-        }
-        /* the batch's arena is full: hand it on and retry in a fresh one */
-        sl_batch_drop_row(b);
-        if (b->nrows == 0)
-            break;
-        if (push_batch(rd) != 0)
-            return 1;
-    }
-    return sl_err_set(e, SL_ERR_ROW, "%s: line %llu: record too large for one batch", src->path,
-                      (unsigned long long)rec->line);
+    sl_batch_end_row(b, rec->line, rec->offset);
+    rd->rows++;
+    return 0;
 }
 
 static void read_source(struct reader *rd, struct sl_err *e)
@@ -160,27 +156,28 @@ static void read_source(struct reader *rd, struct sl_err *e)
     for (;;) {
         if (atomic_load_explicit(&r->stop, memory_order_relaxed))
             break;
-        int rc = sl_csv_next(csv, &rec, e);
+        struct sl_batch *before = rd->batch;
+        if (ensure_batch(rd) != 0)
+            break;
+        if (rd->batch != before) { /* a batch went out: update the byte counters */
+            uint64_t raw = sl_input_raw_bytes(sl_csv_input(csv)), data = sl_csv_offset(csv);
+            atomic_fetch_add_explicit(&c->raw_bytes, raw - raw_seen, memory_order_relaxed);
+            atomic_fetch_add_explicit(&c->data_bytes, data - data_seen, memory_order_relaxed);
+            raw_seen = raw;
+            data_seen = data;
+        }
+        int rc = sl_csv_next(csv, &rd->batch->arena, &rec, e);
         if (rc < 0) {
+            sl_batch_drop_row(rd->batch);
             sl_err_prefix(e, "%s", rd->src->path);
             fail(r, e);
             break;
         }
         if (rc == 0)
             break;
-        rc = add_record(rd, &rec, e);
-        if (rc < 0) {
+        if (add_record(rd, &rec, e) != 0) {
             fail(r, e);
             break;
-        }
-        if (rc > 0)
-            break;        /* stopping */
-        if (!rd->batch) { /* a batch went out: update the byte counters */
-            uint64_t raw = sl_input_raw_bytes(sl_csv_input(csv)), data = sl_csv_offset(csv);
-            atomic_fetch_add_explicit(&c->raw_bytes, raw - raw_seen, memory_order_relaxed);
-            atomic_fetch_add_explicit(&c->data_bytes, data - data_seen, memory_order_relaxed);
-            raw_seen = raw;
-            data_seen = data;
         }
     }
     if (!atomic_load(&r->stop))
@@ -359,7 +356,7 @@ int sl_pipeline_run(const struct sl_pipeline_plan *p, struct sl_err *err)
             sl_err_set(err, SL_ERR_FATAL, "out of memory");
             goto out_free;
         }
-        if (sl_writer_open(&writers[i].w, p->conns[i], &p->target, p->batch_rows, p->max_packet,
+        if (sl_writer_open(&writers[i].w, p->conns[i], &p->target, p->stmt_rows, p->max_packet,
                            err) != 0)
             goto out_free;
     }

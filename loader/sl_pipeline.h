@@ -10,6 +10,9 @@
  * and insert the batches they pop. Every batch comes from a fixed pool, so
  * memory is bounded by the configuration, never by the size of the input.
  *
+ * A batch is normally a whole chunk of consecutive input rows (see
+ * sl_load.c), so each writer inserts its own run of keys.
+ *
  * A writer commits after --txn-rows rows (a "chunk"). It keeps the chunk's
  * batches until the COMMIT succeeds, and only then counts their rows as
  * written and returns the batches to the pool.
@@ -36,7 +39,8 @@ struct sl_pipeline_plan {
     unsigned nwriters;
     unsigned nreaders;
     struct sl_insert_target target;
-    size_t batch_rows;  /* rows per batch, already capped by placeholders */
+    size_t stmt_rows;   /* rows per INSERT, already capped by placeholders */
+    size_t batch_rows;  /* rows per batch: a whole number of statements */
     size_t batch_bytes; /* a batch is handed on once its values pass this */
     size_t max_packet;  /* the server's max_allowed_packet */
     size_t txn_rows;

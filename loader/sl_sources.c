@@ -106,7 +106,7 @@ static int read_header(struct sl_csv *r, const char *path, char ***names, size_t
                        struct sl_err *err)
 {
     struct sl_csv_record rec;
-    int rc = sl_csv_next(r, &rec, err);
+    int rc = sl_csv_next(r, NULL, &rec, err);
     if (rc < 0) {
         sl_err_prefix(err, "%s", path);
         return -1;

@@ -13,7 +13,7 @@ for opt in --into --defaults-file --threads --batch-rows --txn-rows --delimiter 
   check_contains "$WORK/out" "$opt" "load --help documents $opt"
 done
 check_contains "$WORK/out" "Exit codes:" "load --help documents exit codes"
-check_contains "$WORK/out" "(default 4)" "load --help states the thread default"
+check_contains "$WORK/out" "(default 2)" "load --help states the thread default"
 run_sluice --version
 check_rc 0 "--version"
 check_contains "$WORK/out" "sluice " "--version output"

@@ -36,7 +36,7 @@ int main(int argc, char **argv)
     }
     struct sl_csv_record rec;
     int rc;
-    while ((rc = sl_csv_next(r, &rec, &e)) == 1) {
+    while ((rc = sl_csv_next(r, NULL, &rec, &e)) == 1) {
         putchar('[');
         for (size_t i = 0; i < rec.nfields; i++) {
             if (i)

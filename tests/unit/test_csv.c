@@ -46,7 +46,7 @@ static char *render(const char *text, size_t len, const char *null_marker, char 
     int rc;
     out[0] = '\0';
     errbuf[0] = '\0';
-    while ((rc = sl_csv_next(r, &rec, &e)) == 1) {
+    while ((rc = sl_csv_next(r, NULL, &rec, &e)) == 1) {
         for (size_t i = 0; i < rec.nfields; i++) {
             const struct sl_csv_field *f = &rec.fields[i];
             o += (size_t)snprintf(out + o, sizeof out - o, "%s%.*s%s", i ? "|" : "",
@@ -103,31 +103,31 @@ static void test_positions(void)
     struct sl_csv *r = open_csv(path, "\\N", 0);
     struct sl_csv_record rec;
     struct sl_err e;
-    CHECK_EQ_INT(sl_csv_next(r, &rec, &e), 1);
+    CHECK_EQ_INT(sl_csv_next(r, NULL, &rec, &e), 1);
     CHECK_EQ_INT(rec.line, 1);
     CHECK_EQ_INT(rec.offset, 0);
-    CHECK_EQ_INT(sl_csv_next(r, &rec, &e), 1);
+    CHECK_EQ_INT(sl_csv_next(r, NULL, &rec, &e), 1);
     CHECK_EQ_INT(rec.line, 2);
     CHECK_EQ_INT(rec.offset, 6);
     CHECK(rec.raw_len == 14 && memcmp(rec.raw, "1,\"two\nlines\"\n", 14) == 0);
-    CHECK_EQ_INT(sl_csv_next(r, &rec, &e), 1);
+    CHECK_EQ_INT(sl_csv_next(r, NULL, &rec, &e), 1);
     CHECK_EQ_INT(rec.line, 5); /* after a two-line record and a blank line */
     CHECK_EQ_INT(rec.offset, 21);
-    CHECK_EQ_INT(sl_csv_next(r, &rec, &e), 1);
+    CHECK_EQ_INT(sl_csv_next(r, NULL, &rec, &e), 1);
     CHECK_EQ_INT(rec.line, 6);
     CHECK(rec.raw_len == 3 && memcmp(rec.raw, "4,y", 3) == 0);
-    CHECK_EQ_INT(sl_csv_next(r, &rec, &e), 0);
-    CHECK_EQ_INT(sl_csv_next(r, &rec, &e), 0);
+    CHECK_EQ_INT(sl_csv_next(r, NULL, &rec, &e), 0);
+    CHECK_EQ_INT(sl_csv_next(r, NULL, &rec, &e), 0);
     sl_csv_close(r);
 
     /* --skip-lines counts physical lines, before the header */
     const char pre[] = "# exported 2026-11-20\n# by cron\nid,v\n1,a\n";
     path = write_file("skip.csv", pre, sizeof pre - 1);
     r = open_csv(path, "\\N", 2);
-    CHECK_EQ_INT(sl_csv_next(r, &rec, &e), 1);
+    CHECK_EQ_INT(sl_csv_next(r, NULL, &rec, &e), 1);
     CHECK_EQ_INT(rec.line, 3);
     CHECK(rec.nfields == 2 && memcmp(rec.fields[0].data, "id", 2) == 0);
-    CHECK_EQ_INT(sl_csv_next(r, &rec, &e), 1);
+    CHECK_EQ_INT(sl_csv_next(r, NULL, &rec, &e), 1);
     CHECK_EQ_INT(rec.line, 4);
     sl_csv_close(r);
 }
@@ -158,7 +158,7 @@ static void test_malformed(void)
     struct sl_csv *r = open_csv(path, "\\N", 0);
     struct sl_csv_record rec;
     struct sl_err e;
-    CHECK_EQ_INT(sl_csv_next(r, &rec, &e), -1);
+    CHECK_EQ_INT(sl_csv_next(r, NULL, &rec, &e), -1);
     CHECK_EQ_STR(e.msg, "line 1: record longer than 1048576 bytes");
     sl_csv_close(r);
 }
@@ -176,7 +176,7 @@ static void test_zstd(void)
     struct sl_csv_record rec;
     struct sl_err e;
     int count = 0;
-    while (sl_csv_next(r, &rec, &e) == 1)
+    while (sl_csv_next(r, NULL, &rec, &e) == 1)
         count++;
     CHECK_EQ_INT(count, 4);
     CHECK(rec.nfields == 2 && rec.fields[1].len == 1 && rec.fields[1].data[0] == 'x');
@@ -187,7 +187,7 @@ static void test_zstd(void)
     path = write_file("trunc.csv.zst", z, n - 3);
     r = open_csv(path, "\\N", 0);
     int rc;
-    while ((rc = sl_csv_next(r, &rec, &e)) == 1)
+    while ((rc = sl_csv_next(r, NULL, &rec, &e)) == 1)
         ;
     CHECK_EQ_INT(rc, -1);
     CHECK(strstr(e.msg, "truncated zstd stream") != NULL);
@@ -196,7 +196,7 @@ static void test_zstd(void)
     /* a plain file named .zst is read as plain text (content decides) */
     path = write_file("plain.zst", "a\n1\n", 4);
     r = open_csv(path, "\\N", 0);
-    CHECK_EQ_INT(sl_csv_next(r, &rec, &e), 1);
+    CHECK_EQ_INT(sl_csv_next(r, NULL, &rec, &e), 1);
     CHECK(!sl_input_is_zstd(sl_csv_input(r)));
     sl_csv_close(r);
     free(z);
@@ -204,7 +204,7 @@ static void test_zstd(void)
     /* gzip is refused with advice */
     path = write_file("x.gz", "\x1f\x8b\x08\x00", 4);
     r = open_csv(path, "\\N", 0);
-    CHECK_EQ_INT(sl_csv_next(r, &rec, &e), -1);
+    CHECK_EQ_INT(sl_csv_next(r, NULL, &rec, &e), -1);
     CHECK(strstr(e.msg, "gzip input is not supported") != NULL);
     sl_csv_close(r);
 }
