@@ -6,7 +6,8 @@
 #                                     connect and writes DIR/env.sh
 #   scripts/dbserver.sh stop DIR      stop it and remove DIR entirely
 #
-# The server listens on a unix socket inside DIR and on a free port of
+# The server listens on a unix socket inside DIR (or in a short /tmp
+# directory when DIR's path is too long for a socket) and on a free port of
 # 127.0.0.1 only, has local_infile on, and knows two accounts:
 #   root@localhost  no password, socket only (for test set-up)
 #   sluice@%        password in DIR/client.cnf (what sluice connects as)
@@ -44,6 +45,13 @@ start() {
   port=$(free_port)
   user=$(id -un)
   mkdir -p "$dir/data" "$dir/tmp"
+  # a unix socket path must stay under ~107 bytes: use a short directory
+  # (removed by stop) when DIR's own path is long
+  local sock="$dir/mysql.sock"
+  if [ ${#sock} -gt 90 ]; then
+    sock="$(mktemp -d /tmp/sluice-sock.XXXXXX)/mysql.sock"
+  fi
+  echo "$sock" >"$dir/socket-path"
 
   "$install_db" --no-defaults --datadir="$dir/data" --user="$user" \
     --auth-root-authentication-method=normal --skip-test-db \
@@ -52,7 +60,7 @@ start() {
   cat >"$dir/my.cnf" <<CNF
 [mariadbd]
 datadir=$dir/data
-socket=$dir/mysql.sock
+socket=$sock
 pid-file=$dir/mariadbd.pid
 log-error=$dir/error.log
 tmpdir=$dir/tmp
@@ -71,16 +79,16 @@ CNF
   "$mariadbd" --defaults-file="$dir/my.cnf" >/dev/null 2>&1 &
   local i
   for i in $(seq 1 120); do
-    "$admin" --no-defaults --socket="$dir/mysql.sock" -uroot ping >/dev/null 2>&1 && break
+    "$admin" --no-defaults --socket="$sock" -uroot ping >/dev/null 2>&1 && break
     if ! kill -0 $! 2>/dev/null; then cat "$dir/error.log" >&2; die "server exited"; fi
     sleep 0.25
   done
-  "$admin" --no-defaults --socket="$dir/mysql.sock" -uroot ping >/dev/null 2>&1 ||
+  "$admin" --no-defaults --socket="$sock" -uroot ping >/dev/null 2>&1 ||
     { cat "$dir/error.log" >&2; die "server did not come up"; }
 
   local pw
   pw="pw-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-  "$client" --no-defaults --socket="$dir/mysql.sock" -uroot <<SQL
+  "$client" --no-defaults --socket="$sock" -uroot <<SQL
 CREATE USER 'sluice'@'%' IDENTIFIED BY '$pw';
 CREATE USER 'sluice'@'localhost' IDENTIFIED BY '$pw';
 GRANT ALL PRIVILEGES ON *.* TO 'sluice'@'%';
@@ -96,7 +104,7 @@ CNF
   chmod 600 "$dir/client.cnf"
   cat >"$dir/env.sh" <<ENV
 export SLUICE_DB_DIR='$dir'
-export SLUICE_DB_SOCKET='$dir/mysql.sock'
+export SLUICE_DB_SOCKET='$sock'
 export SLUICE_DB_PORT='$port'
 export SLUICE_DB_CNF='$dir/client.cnf'
 export SLUICE_DB_URL='mysql://sluice@127.0.0.1:$port'
@@ -104,7 +112,7 @@ ENV
   cat <<MSG
 private MariaDB running in $dir
   tcp:     127.0.0.1:$port  user sluice, password in $dir/client.cnf
-  socket:  $dir/mysql.sock  (root, no password, for admin)
+  socket:  $sock  (root, no password, for admin)
   sluice:  sluice load FILE --into 'mysql://sluice@127.0.0.1:$port/DB/TABLE' --defaults-file $dir/client.cnf
   client:  mariadb --defaults-file=$dir/client.cnf
   env:     source $dir/env.sh
@@ -117,15 +125,17 @@ stop() {
   [ -n "$dir" ] || die "usage: dbserver.sh stop DIR"
   [ -d "$dir" ] || return 0
   [ -f "$dir/my.cnf" ] || die "$dir does not look like a dbserver directory"
-  local admin pid=""
+  local admin pid="" sock="$dir/mysql.sock"
   admin=$(find_bin mariadb-admin mysqladmin)
   [ -f "$dir/mariadbd.pid" ] && pid=$(cat "$dir/mariadbd.pid")
-  "$admin" --no-defaults --socket="$dir/mysql.sock" -uroot shutdown >/dev/null 2>&1 || true
+  [ -f "$dir/socket-path" ] && sock=$(cat "$dir/socket-path")
+  "$admin" --no-defaults --socket="$sock" -uroot shutdown >/dev/null 2>&1 || true
   if [ -n "$pid" ]; then
     local i
     for i in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -9 "$pid" 2>/dev/null || true
   fi
+  case "$sock" in /tmp/sluice-sock.*) rm -rf "$(dirname "$sock")" ;; esac
   rm -rf "$dir"
 }
 

@@ -14,6 +14,15 @@ set -e
 check_rc 0 "password from MYSQL_PWD"
 check_not_contains "$WORK/err" "$PW" "MYSQL_PWD password not printed"
 
+# the option file's password wins over MYSQL_PWD
+sql "TRUNCATE \`$DB\`.t"
+set +e
+MYSQL_PWD=not-the-password "$SLUICE_BIN" load "$WORK/t.csv" --into "$URL/t" \
+  --defaults-file "$SLUICE_DB_CNF" >"$WORK/out" 2>"$WORK/err"
+RC=$?
+set -e
+check_rc 0 "option file before MYSQL_PWD"
+
 # the password in the URL is masked in the summary
 sql "TRUNCATE \`$DB\`.t"
 run_sluice load "$WORK/t.csv" --into "mysql://sluice:$PW@127.0.0.1:$SLUICE_DB_PORT/$DB/t"
