@@ -46,7 +46,9 @@ static const struct sl_opt load_opts[] = {
          DEFAULT_BATCH_ROWS) "); also capped by\n"
                              "65,535 placeholders and the server's max_allowed_packet"},
     {"txn-rows", OPT_TXN_ROWS, 1, "N",
-     "rows per transaction: COMMIT after this many (default " STR(DEFAULT_TXN_ROWS) ")"},
+     "rows per transaction: COMMIT after this many (default " STR(
+         DEFAULT_TXN_ROWS) "),\n"
+                           "or sooner for wide rows: a chunk buffers at most 4 MB per 10,000 rows"},
     {"delimiter", 'd', 1, "C",
      "field delimiter, one character; 'tab' or '\\t' for TAB (default ,)"},
     {"quote", OPT_QUOTE, 1, "C", "quote character (default \")"},

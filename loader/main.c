@@ -2,6 +2,8 @@
  * sluice: bulk loading for MySQL and MariaDB. This file only dispatches to
  * the sub-command; see sl_commands.h.
  */
+#include <mysql.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,7 +31,7 @@ static void usage(FILE *out)
           out);
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -57,4 +59,17 @@ int main(int argc, char **argv)
     fprintf(stderr, "sluice: unknown command '%s'\n", cmd);
     usage(stderr);
     return SL_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    /* a server that drops the connection must give an error, not SIGPIPE */
+    signal(SIGPIPE, SIG_IGN);
+    if (mysql_library_init(0, NULL, NULL) != 0) {
+        fprintf(stderr, "sluice: cannot initialise the MySQL client library\n");
+        return SL_EXIT_FAILED;
+    }
+    int rc = dispatch(argc, argv);
+    mysql_library_end();
+    return rc;
 }

@@ -268,6 +268,7 @@ static void *writer_main(void *arg)
     struct run *r = wr->r;
     struct sl_err e;
     sl_err_clear(&e);
+    mysql_thread_init(); /* a no-op in Connector/C, required by libmysqlclient */
     for (;;) {
         struct sl_batch *b = sl_queue_pop(&r->full);
         if (!b)
@@ -297,6 +298,7 @@ static void *writer_main(void *arg)
         sl_writer_rollback(wr->w, &ignored);
         release_held(wr);
     }
+    mysql_thread_end();
     thread_done(r);
     return NULL;
 }
