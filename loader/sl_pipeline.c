@@ -182,6 +182,10 @@ static void read_source(struct reader *rd, struct sl_err *e)
     }
     if (!atomic_load(&r->stop))
         push_batch(rd);
+    /* rows parsed into a batch that a stop kept from going out still count
+     * as read */
+    atomic_fetch_add_explicit(&c->rows_read, rd->rows, memory_order_relaxed);
+    rd->rows = 0;
     uint64_t raw = sl_input_raw_bytes(sl_csv_input(csv)), data = sl_csv_offset(csv);
     atomic_fetch_add_explicit(&c->raw_bytes, raw - raw_seen, memory_order_relaxed);
     atomic_fetch_add_explicit(&c->data_bytes, data - data_seen, memory_order_relaxed);

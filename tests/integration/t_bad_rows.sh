@@ -15,6 +15,8 @@ check_rc 1 "bad value"
 check_contains "$WORK/err" "sluice: error: $WORK/bad.csv: line 3502, column 'qty': Incorrect integer value: 'twelve' for column \`$DB\`.\`orders\`.\`qty\` at row 1 (1366)" "bad value message"
 check_contains "$WORK/err" "sluice: load failed; 3,000 rows were committed, the open chunk was rolled back" "failure line"
 check_contains "$WORK/err" "rows written  3,000" "summary counts committed rows only"
+read_rows=$(sed -n 's/^  rows read     //p' "$WORK/err" | tr -d ,)
+check_eq "$([ "$read_rows" -ge 3501 ] && [ "$read_rows" -le 5000 ] && echo in-range)" in-range "rows read covers the bad row ($read_rows)"
 check_eq "$(count orders)" 3000 "rows in the table"
 head -3000 "$WORK/expected" >"$WORK/expected3000"
 check_table orders "$WORK/expected3000" id "the committed chunks are intact"
