@@ -35,6 +35,8 @@ void sl_batch_reset(struct sl_batch *b)
 {
     b->nrows = 0;
     b->source = 0;
+    b->start = 0;
+    b->end = 0;
     b->row_mark = 0;
     sl_buf_reset(&b->arena);
 }
@@ -57,10 +59,21 @@ void sl_batch_set_null(struct sl_batch *b, size_t col)
     c->len = SL_CELL_NULL;
 }
 
+int sl_batch_keep_raw(struct sl_batch *b, const char *raw, size_t len)
+{
+    size_t off = b->arena.len;
+    if (len >= UINT32_MAX || sl_buf_append(&b->arena, raw, len) != 0)
+        return -1;
+    b->pos[b->nrows].raw_off = (uint32_t)off;
+    b->pos[b->nrows].raw_len = (uint32_t)len;
+    return 0;
+}
+
 void sl_batch_end_row(struct sl_batch *b, uint64_t line, uint64_t offset)
 {
     b->pos[b->nrows].line = line;
     b->pos[b->nrows].offset = offset;
+    b->pos[b->nrows].rejected = 0;
     b->nrows++;
     b->row_mark = b->arena.len;
 }
@@ -68,4 +81,6 @@ void sl_batch_end_row(struct sl_batch *b, uint64_t line, uint64_t offset)
 void sl_batch_drop_row(struct sl_batch *b)
 {
     b->arena.len = b->row_mark;
+    if (b->nrows < b->row_cap)
+        b->pos[b->nrows].raw_len = 0;
 }

@@ -30,8 +30,11 @@ struct sl_cell {
 };
 
 struct sl_row_pos {
-    uint64_t line;   /* 1-based physical line where the record starts */
-    uint64_t offset; /* byte offset of the record in the (decompressed) source */
+    uint64_t line;    /* 1-based physical line where the record starts */
+    uint64_t offset;  /* byte offset of the record in the (decompressed) source */
+    uint32_t raw_off; /* the record's original bytes in the arena, if kept */
+    uint32_t raw_len; /* 0 when not kept */
+    uint8_t rejected; /* set once the row has been sent to the rejects */
 };
 
 struct sl_batch {
@@ -39,6 +42,8 @@ struct sl_batch {
     size_t nrows;
     size_t row_cap;
     size_t source;          /* index of the source every row came from */
+    uint64_t start;         /* the source byte range the batch covers, from start */
+    uint64_t end;           /* to end, rejected records included */
     struct sl_cell *cells;  /* row_cap * ncols, row-major */
     struct sl_row_pos *pos; /* row_cap */
     struct sl_buf arena;
@@ -74,6 +79,10 @@ void sl_batch_set_null(struct sl_batch *b, size_t col);
 /* Finishes the row being filled; its cells must all have been set. The caller
  * must not call this when nrows == row_cap. */
 void sl_batch_end_row(struct sl_batch *b, uint64_t line, uint64_t offset);
+
+/* Copies the row's original record bytes into the arena (for the rejects
+ * file) and notes them in the row being filled. Returns 0 or -1 (no room). */
+int sl_batch_keep_raw(struct sl_batch *b, const char *raw, size_t len);
 
 /* Abandons the row being filled and reclaims its arena bytes. */
 void sl_batch_drop_row(struct sl_batch *b);

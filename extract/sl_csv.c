@@ -212,19 +212,26 @@ static int raw_field_quoted(const struct sl_csv *r, const unsigned char *p, size
     return 0;
 }
 
-/* Completes *rec. rec_end is the chunk index just past the record. */
-static void finish_record(struct sl_csv *r, struct sl_csv_record *rec, size_t rec_end)
+/* Points rec->raw at the record's bytes; rec_end is the chunk index just
+ * past the record. */
+static void finish_raw(struct sl_csv *r, struct sl_csv_record *rec, size_t rec_end)
 {
     if (r->spilled) {
         /* the tail is in the chunk; the buffer was sized to hold it */
         sl_buf_append(&r->raw, r->chunk, rec_end);
-        rec->raw = r->raw.data;
+        rec->raw = r->raw.data ? r->raw.data : "";
         rec->raw_len = r->raw.len;
     } else {
         rec->raw = (const char *)r->chunk + r->rec_start;
         rec->raw_len = rec_end - r->rec_start;
     }
     r->spilled = 0;
+}
+
+/* Completes *rec. rec_end is the chunk index just past the record. */
+static void finish_record(struct sl_csv *r, struct sl_csv_record *rec, size_t rec_end)
+{
+    finish_raw(r, rec, rec_end);
     for (size_t i = 0; i < r->nslots; i++) {
         struct field_slot *s = &r->slots[i];
         if (s->maybe_null && !raw_field_quoted(r, (const unsigned char *)rec->raw, rec->raw_len, i))
@@ -269,10 +276,31 @@ static int feed(struct sl_csv *r, const unsigned char *seg, size_t n, struct sl_
                               "line %llu, field %zu: text after a closing quote (a quote inside a "
                               "quoted field must be doubled)",
                               (unsigned long long)line, r->nslots + 1);
+
         return sl_err_set(err, SL_ERR_FATAL, "line %llu, field %zu: %s", (unsigned long long)line,
                           r->nslots + 1, csv_strerror(st));
     }
     return 0;
+}
+
+/* Describes a malformed record that ends at chunk[rec_end] in *rec, and
+ * resets the parser so that reading goes on after it. */
+static void bad_record(struct sl_csv *r, struct sl_csv_record *rec, size_t rec_end)
+{
+    finish_raw(r, rec, rec_end);
+    rec->nfields = 0;
+    rec->fields = r->fields;
+    rec->line = r->rec_line;
+    rec->offset = r->rec_offset;
+    r->record_ready = 0;
+    r->nslots = 0;
+    r->dest->len = r->dest_start;
+    struct csv_parser *p = &r->parser;
+    p->pstate = 0; /* ROW_NOT_BEGUN */
+    p->quoted = 0;
+    p->spaces = 0;
+    p->entry_pos = 0;
+    p->status = 0;
 }
 
 static int too_long(struct sl_csv *r, struct sl_err *err)
@@ -318,11 +346,14 @@ int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec
                 return -1;
             if (r->input_done) {
                 r->finished = 1;
-                if (csv_fini(&r->parser, on_field, on_record, r) != 0)
-                    return sl_err_set(err, SL_ERR_ROW,
-                                      "line %llu, field %zu: quoted field not closed before the "
-                                      "end of the input",
-                                      (unsigned long long)r->rec_line, r->nslots + 1);
+                if (csv_fini(&r->parser, on_field, on_record, r) != 0) {
+                    sl_err_set(err, SL_ERR_ROW,
+                               "line %llu, field %zu: quoted field not closed before the end of "
+                               "the input",
+                               (unsigned long long)r->rec_line, r->nslots + 1);
+                    bad_record(r, rec, 0);
+                    return -1;
+                }
                 if (r->overflow)
                     return too_long(r, err);
                 if (r->record_ready) {
@@ -370,8 +401,19 @@ int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec
         }
         if (r->spilled && r->raw.len + (r->chunk_pos + n) > r->max_record_bytes)
             return too_long(r, err);
-        if (feed(r, seg, n, err) != 0)
+        if (feed(r, seg, n, err) != 0) {
+            if (err->kind != SL_ERR_ROW)
+                return -1;
+            /* drop the rest of this line and start afresh after it */
+            r->chunk_pos += n;
+            r->offset += n;
+            if (seg[n - 1] == '\n')
+                r->line++;
+            else if (seg[n - 1] == '\r')
+                r->pending_cr = 1;
+            bad_record(r, rec, r->chunk_pos);
             return -1;
+        }
         r->chunk_pos += n;
         r->offset += n;
         if (seg[n - 1] == '\n')

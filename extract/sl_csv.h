@@ -70,7 +70,10 @@ int sl_csv_open(struct sl_csv **out, struct sl_input *in, const struct sl_csv_di
  * Returns 1 with *rec filled, 0 at the end of the input, or -1 with err set;
  * the message then begins "line N" (and names the field where one is at
  * fault) but not the file, which the caller adds. On -1, bytes may have been
- * appended to dest. */
+ * appended to dest. When err->kind is SL_ERR_ROW the input itself is fine
+ * but one record is malformed: rec->line, offset and raw (the record up to
+ * the end of the line where the fault is) describe it, and the next call
+ * carries on after it. */
 int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec,
                 struct sl_err *err);
 

@@ -16,6 +16,8 @@
 #define DEFAULT_THREADS    2
 #define DEFAULT_BATCH_ROWS 200
 #define DEFAULT_TXN_ROWS   10000
+#define DEFAULT_RETRIES    10
+#define DEFAULT_RETRY_SECS 300
 
 enum {
     OPT_INTO = 256,
@@ -31,6 +33,13 @@ enum {
     OPT_COLUMNS,
     OPT_SESSION_SQL,
     OPT_TIME_ZONE,
+    OPT_ON_ERROR,
+    OPT_REJECTS,
+    OPT_MAX_REJECTS,
+    OPT_RETRIES,
+    OPT_RETRY_MAX_SECONDS,
+    OPT_RESUME,
+    OPT_NO_CHECKPOINT,
 };
 
 #define STR_(x) #x
@@ -66,6 +75,24 @@ static const struct sl_opt load_opts[] = {
      "run SQL on every connection after sluice's own set-up"},
     {"time-zone", OPT_TIME_ZONE, 1, "TZ",
      "session time_zone for TIMESTAMP values (default +00:00)"},
+    {"on-error", OPT_ON_ERROR, 1, "MODE",
+     "stop: the first bad row stops the load (default); skip: bad rows\n"
+     "go to --rejects and the load goes on"},
+    {"rejects", OPT_REJECTS, 1, "PATH",
+     "with --on-error skip: rejected records go to PATH.csv as they\n"
+     "were, and a reason for each to PATH.log"},
+    {"max-rejects", OPT_MAX_REJECTS, 1, "N",
+     "with --on-error skip: stop once more than N rows are rejected"},
+    {"retries", OPT_RETRIES, 1, "N",
+     "retry a transient error (deadlock, lock wait timeout, lost\n"
+     "connection, server restart, too many connections) up to N times,\n"
+     "replaying the chunk (default " STR(DEFAULT_RETRIES) ")"},
+    {"retry-max-seconds", OPT_RETRY_MAX_SECONDS, 1, "S",
+     "give up retrying one chunk after S seconds (default " STR(DEFAULT_RETRY_SECS) ")"},
+    {"resume", OPT_RESUME, 0, "", "finish an interrupted load: skip the chunks it committed"},
+    {"no-checkpoint", OPT_NO_CHECKPOINT, 0, "",
+     "do not record committed chunks in the target's sluice_checkpoints\n"
+     "table (no --resume then)"},
     {"quiet", 'q', 0, "", "print only errors"},
     {"help", 'h', 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
@@ -106,12 +133,27 @@ static void load_help(FILE *out)
           "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO (so no\n"
           "value is silently changed), time_zone=+00:00 and autocommit off.\n"
           "\n"
+          "Bad rows: a wrong field count, invalid UTF-8, a malformed quote, a value the\n"
+          "column cannot take (caught on the client when the column type makes it cheap,\n"
+          "else refused by the server), or a value the server changed (a warning naming\n"
+          "the row). With --on-error stop the first stops the load; with skip, each goes\n"
+          "to --rejects and every good row of its batch is still written.\n"
+          "\n"
+          "Checkpoints: each committed chunk is recorded in the target database's\n"
+          "sluice_checkpoints table, in the chunk's own transaction. After an\n"
+          "interruption or a failure, --resume skips exactly what was committed. A\n"
+          "finished load deletes its checkpoints. A rerun without --resume over an\n"
+          "unfinished load is refused, and so is a resume of a file that changed.\n"
+          "\n"
           "Exit codes:\n"
-          "  0  every row was loaded and committed\n"
-          "  1  the load stopped on an error (a bad row, a refused value, a lost server);\n"
-          "     the open chunk was rolled back, and the summary counts only committed rows\n"
+          "  0  every row was loaded and committed (retries included)\n"
+          "  1  the load stopped on an error (a bad row under --on-error stop, too many\n"
+          "     rejects, a lost server after the retries); open chunks were rolled back,\n"
+          "     and the summary counts only committed rows; --resume continues\n"
           "  2  nothing was written: bad options, a missing file, an unreachable server,\n"
-          "     or a missing table or column\n"
+          "     a missing table or column\n"
+          "  3  finished, with rejects (see --rejects)\n"
+          "  4  interrupted by SIGINT or SIGTERM; run again with --resume to finish\n"
           "\n"
           "Examples:\n"
           "  sluice load orders.csv.zst --into 'mysql://etl@db1:3306/shop/orders' --threads 4\n"
@@ -127,6 +169,8 @@ struct load_args {
     size_t nsources;
     int quiet;
     int help;
+    int skip;
+    int max_rejects_set;
     FILE *err;
 };
 
@@ -211,6 +255,38 @@ static int on_load_opt(void *ctx, int key, const char *v)
     case OPT_TIME_ZONE:
         a->c.time_zone = v;
         return 0;
+    case OPT_ON_ERROR:
+        if (strcmp(v, "stop") && strcmp(v, "skip")) {
+            fprintf(a->err, "sluice load: --on-error must be stop or skip, not '%s'\n", v);
+            return -1;
+        }
+        a->skip = strcmp(v, "skip") == 0;
+        return 0;
+    case OPT_REJECTS:
+        a->c.rejects = v;
+        return 0;
+    case OPT_MAX_REJECTS:
+        if (parse_count("max-rejects", v, 0, UINT64_MAX, &n, a->err) != 0)
+            return -1;
+        a->c.max_rejects = n;
+        a->max_rejects_set = 1;
+        return 0;
+    case OPT_RETRIES:
+        if (parse_count("retries", v, 0, 1000, &n, a->err) != 0)
+            return -1;
+        a->c.retries = (unsigned)n;
+        return 0;
+    case OPT_RETRY_MAX_SECONDS:
+        if (parse_count("retry-max-seconds", v, 0, 86400 * 7, &n, a->err) != 0)
+            return -1;
+        a->c.retry_max_seconds = (double)n;
+        return 0;
+    case OPT_RESUME:
+        a->c.resume = 1;
+        return 0;
+    case OPT_NO_CHECKPOINT:
+        a->c.checkpoint = 0;
+        return 0;
     case 'q':
         a->quiet = 1;
         return 0;
@@ -245,6 +321,19 @@ static int check_args(const struct load_args *a)
         fprintf(a->err, "sluice load: --into is required\nTry 'sluice load --help'.\n");
         return -1;
     }
+    if (a->skip && !c->rejects) {
+        fprintf(a->err, "sluice load: --on-error skip needs --rejects PATH, where rejected rows "
+                        "are kept\n");
+        return -1;
+    }
+    if (!a->skip && (c->rejects || a->max_rejects_set)) {
+        fprintf(a->err, "sluice load: --rejects and --max-rejects go with --on-error skip\n");
+        return -1;
+    }
+    if (c->resume && !c->checkpoint) {
+        fprintf(a->err, "sluice load: --resume needs checkpoints; drop --no-checkpoint\n");
+        return -1;
+    }
     if (c->dialect.delim == c->dialect.quote) {
         fprintf(a->err, "sluice load: --delimiter and --quote must differ\n");
         return -1;
@@ -265,6 +354,8 @@ static void print_summary(FILE *out, const struct sl_load_result *r)
             r->target);
     fprintf(out, "  rows read     %s\n", sl_fmt_count(r->rows_read, a, sizeof a));
     fprintf(out, "  rows written  %s\n", sl_fmt_count(r->rows_written, b, sizeof b));
+    fprintf(out, "  rows rejected %s\n", sl_fmt_count(r->rows_rejected, a, sizeof a));
+    fprintf(out, "  retries       %s\n", sl_fmt_count(r->retries, a, sizeof a));
     fprintf(out, "  bytes read    %.1f MB", (double)r->raw_bytes / 1e6);
     if (r->data_bytes != r->raw_bytes)
         fprintf(out, " (%.1f MB uncompressed)", (double)r->data_bytes / 1e6);
@@ -287,6 +378,9 @@ int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err)
     a.c.dialect.null_marker = "\\N";
     a.c.header = 1;
     a.c.time_zone = "+00:00";
+    a.c.retries = DEFAULT_RETRIES;
+    a.c.retry_max_seconds = DEFAULT_RETRY_SECS;
+    a.c.checkpoint = 1;
 
     int rc = sl_cli_parse("load", load_opts, argc, argv, on_load_opt, on_load_arg, &a, err);
     if (rc == 0 && a.help) {
@@ -305,16 +399,28 @@ int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err)
     struct sl_load_result res;
     int failed = sl_load_run(&a.c, &res, err) != 0;
     free(a.sources);
+    char w[32], j[32];
     if (failed) {
         fprintf(err, "sluice: error: %s\n", res.err.msg);
         if (!res.started)
             return SL_EXIT_USAGE;
-        char w[32];
         fprintf(err,
                 "sluice: load failed; %s rows were committed, the open chunk was rolled back\n",
                 sl_fmt_count(res.rows_written, w, sizeof w));
+    } else if (res.interrupted) {
+        fprintf(err,
+                "sluice: interrupted; %s rows were committed; run the same command with "
+                "--resume to finish\n",
+                sl_fmt_count(res.rows_written, w, sizeof w));
+    } else if (res.rows_rejected) {
+        fprintf(err, "sluice: %s rows rejected; see %s.csv and %s.log\n",
+                sl_fmt_count(res.rows_rejected, j, sizeof j), a.c.rejects, a.c.rejects);
     }
-    if (!a.quiet || failed)
+    if (!a.quiet || failed || res.interrupted)
         print_summary(err, &res);
-    return failed ? SL_EXIT_FAILED : SL_EXIT_OK;
+    if (failed)
+        return SL_EXIT_FAILED;
+    if (res.interrupted)
+        return SL_EXIT_INTERRUPTED;
+    return res.rows_rejected ? SL_EXIT_REJECTS : SL_EXIT_OK;
 }

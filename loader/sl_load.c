@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_checkpoint.h"
+#include "sl_colcheck.h"
 #include "sl_conn.h"
 #include "sl_insert_plan.h"
 #include "sl_pipeline.h"
@@ -42,6 +44,97 @@ static void close_all(MYSQL **conns, unsigned n)
             mysql_close(conns[i]);
 }
 
+/* Checkpoint state of every source: job keys, and with --resume the ranges
+ * to skip. Refuses a fresh run over an interrupted one, and a resume whose
+ * source changed. */
+struct resume_state {
+    struct sl_checkpoint_job *jobs;
+    struct sl_skip *skips;
+    struct sl_checkpoint_range **ranges;
+    char *target;
+    size_t n;
+    size_t nranges;
+};
+
+static void resume_release(struct resume_state *rs)
+{
+    for (size_t i = 0; i < rs->n && rs->ranges; i++)
+        free(rs->ranges[i]);
+    free(rs->ranges);
+    free(rs->skips);
+    free(rs->jobs);
+    free(rs->target);
+    memset(rs, 0, sizeof *rs);
+}
+
+static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_load_config *c,
+                          const struct sl_table *t, const struct sl_sources *src, FILE *log,
+                          struct sl_err *err)
+{
+    memset(rs, 0, sizeof *rs);
+    rs->n = src->n;
+    rs->jobs = calloc(src->n, sizeof *rs->jobs);
+    rs->skips = calloc(src->n, sizeof *rs->skips);
+    rs->ranges = calloc(src->n, sizeof *rs->ranges);
+    size_t tlen = strlen(t->schema) + strlen(t->name) + 2;
+    rs->target = malloc(tlen);
+    if (!rs->jobs || !rs->skips || !rs->ranges || !rs->target)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    snprintf(rs->target, tlen, "%s.%s", t->schema, t->name);
+    if (sl_checkpoint_ensure_table(m, t->schema, err) != 0)
+        return -1;
+    for (size_t i = 0; i < src->n; i++) {
+        const struct sl_source *s = &src->v[i];
+        if (strcmp(s->path, "-") == 0) {
+            if (c->resume)
+                return sl_err_set(err, SL_ERR_FATAL,
+                                  "stdin cannot be resumed: its contents cannot be checked; "
+                                  "load from a file to use --resume");
+            continue; /* no checkpoints for stdin */
+        }
+        struct sl_checkpoint_job *job = &rs->jobs[i];
+        job->hash = sl_checkpoint_job_hash(t->schema, t->name, s->path);
+        job->target = rs->target;
+        job->source = s->path;
+        job->size = s->size;
+        job->mtime_ns = s->mtime_ns;
+        size_t n = 0;
+        int64_t size, mtime;
+        if (sl_checkpoint_load(m, t->schema, job->hash, &rs->ranges[i], &n, &size, &mtime, err) !=
+            0)
+            return -1;
+        if (n == 0)
+            continue;
+        if (!c->resume)
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "%s: an earlier load of this file into %s was interrupted after "
+                              "committing %zu chunk(s); run again with --resume to finish it, or "
+                              "load afresh after: DELETE FROM %s.%s WHERE job_hash = %llu",
+                              s->path, rs->target, n, t->schema, SL_CHECKPOINT_TABLE,
+                              (unsigned long long)job->hash);
+        if (size != s->size || mtime != s->mtime_ns)
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "%s: the file changed since the interrupted load (size %lld, now "
+                              "%lld; modified %lld, now %lld ns); it cannot be resumed",
+                              s->path, (long long)size, s->size, (long long)mtime, s->mtime_ns);
+        rs->skips[i].ranges = rs->ranges[i];
+        rs->skips[i].n = n;
+        rs->nranges += n;
+        fprintf(log, "sluice: %s: resuming; %zu committed chunk(s) are skipped\n", s->path, n);
+    }
+    return 0;
+}
+
+/* Deletes the checkpoints of a finished load. */
+static int resume_finish(const struct resume_state *rs, MYSQL *m, const char *db,
+                         struct sl_err *err)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->jobs[i].hash && sl_checkpoint_clear(m, db, rs->jobs[i].hash, err) != 0)
+            return -1;
+    return 0;
+}
+
 int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE *log)
 {
     memset(res, 0, sizeof res[0]);
@@ -50,11 +143,16 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     struct sl_url url;
     struct sl_table table;
     struct sl_sources sources;
+    struct resume_state rs;
+    struct sl_rejects rejects;
     MYSQL **conns = NULL;
     char **colnames = NULL;
+    struct sl_colcheck *checks = NULL;
     int rc = -1;
     memset(&table, 0, sizeof table);
     memset(&sources, 0, sizeof sources);
+    memset(&rs, 0, sizeof rs);
+    memset(&rejects, 0, sizeof rejects);
 
     if (sl_url_parse(&url, c->into, err) != 0)
         return -1;
@@ -93,18 +191,34 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     };
     if (sl_sources_prepare(&sources, c->sources, c->nsources, &so, &table, err) != 0)
         goto out_sources;
+    if (c->checkpoint && resume_prepare(&rs, conns[0], c, &table, &sources, log, err) != 0)
+        goto out_sources;
+    res->resumed_ranges = rs.nranges;
+    if (c->resume && !c->checkpoint) {
+        sl_err_set(err, SL_ERR_FATAL, "--resume needs checkpoints; drop --no-checkpoint");
+        goto out_sources;
+    }
 
     for (unsigned i = 1; i < c->threads; i++)
         if (sl_conn_open(&conns[i], &co, err) != 0)
             goto out_sources;
 
     colnames = calloc(sources.ncols, sizeof *colnames);
-    if (!colnames) {
+    checks = calloc(sources.ncols, sizeof *checks);
+    if (!colnames || !checks) {
         sl_err_set(err, SL_ERR_FATAL, "out of memory");
         goto out_sources;
     }
-    for (size_t i = 0; i < sources.ncols; i++)
+    for (size_t i = 0; i < sources.ncols; i++) {
         colnames[i] = table.cols[sources.table_col[i]].name;
+        checks[i] = sl_colcheck_for(&table.cols[sources.table_col[i]]);
+    }
+    if (c->rejects) {
+        const struct sl_source *first = &sources.v[0];
+        if (sl_rejects_open(&rejects, c->rejects, c->resume, first->raw_header,
+                            first->raw_header_len, err) != 0)
+            goto out_sources;
+    }
 
     uint64_t total = 0;
     for (size_t i = 0; i < sources.n; i++) {
@@ -119,6 +233,8 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     atomic_init(&counters.rows_written, 0);
     atomic_init(&counters.raw_bytes, 0);
     atomic_init(&counters.data_bytes, 0);
+    atomic_init(&counters.rows_rejected, 0);
+    atomic_init(&counters.retries, 0);
     struct sl_progress progress;
     sl_progress_init(&progress, log, c->progress, total);
 
@@ -126,6 +242,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     struct sl_pipeline_plan plan = {
         .sources = &sources,
         .source_opts = &so,
+        .conn_opts = &co,
         .conns = conns,
         .nwriters = c->threads,
         .nreaders = sources.n < c->threads ? (unsigned)sources.n : c->threads,
@@ -133,25 +250,53 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
                    .table = table.name,
                    .cols = colnames,
                    .ncols = sources.ncols},
+        .checks = checks,
         .stmt_rows = stmt_rows,
         .batch_rows = pipeline_batch_rows(stmt_rows, c->txn_rows),
         .batch_bytes = BATCH_BYTES,
         .max_packet = (size_t)max_packet,
         .txn_rows = c->txn_rows,
+        .rejects = c->rejects ? &rejects : NULL,
+        .max_rejects = c->max_rejects,
+        .retries = c->retries,
+        .retry_max_seconds = c->retry_max_seconds,
+        .jobs = c->checkpoint ? rs.jobs : NULL,
+        .skips = c->checkpoint ? rs.skips : NULL,
         .counters = &counters,
         .progress = &progress,
+        .log = log,
     };
     res->started = 1;
-    rc = sl_pipeline_run(&plan, err);
+    rc = sl_pipeline_run(&plan, &res->interrupted, err);
     sl_progress_clear(&progress);
     res->seconds = sl_now() - progress.start;
     res->rows_read = atomic_load(&counters.rows_read);
     res->rows_written = atomic_load(&counters.rows_written);
     res->raw_bytes = atomic_load(&counters.raw_bytes);
     res->data_bytes = atomic_load(&counters.data_bytes);
+    res->rows_rejected = atomic_load(&counters.rows_rejected);
+    res->retries = atomic_load(&counters.retries);
+    if (rc == 0 && c->rejects && sl_rejects_close(&rejects, err) != 0)
+        rc = -1;
+    /* a finished load leaves no checkpoints behind */
+    if (rc == 0 && !res->interrupted && c->checkpoint) {
+        MYSQL *m = NULL;
+        for (unsigned i = 0; i < c->threads && !m; i++)
+            m = conns[i];
+        if (!m && sl_conn_open(&conns[0], &co, err) != 0)
+            rc = -1;
+        else if (resume_finish(&rs, m ? m : conns[0], table.schema, err) != 0)
+            rc = -1;
+    }
 
 out_sources:
+    if (c->rejects) {
+        struct sl_err ignored;
+        sl_rejects_close(&rejects, &ignored);
+    }
     free(colnames);
+    free(checks);
+    resume_release(&rs);
     sl_sources_release(&sources);
     sl_table_release(&table);
 out_conns:

@@ -31,12 +31,23 @@ struct sl_load_config {
     const char *session_sql;
     const char *time_zone;
     int progress; /* draw progress on stderr */
+
+    const char *rejects;  /* non-NULL: --on-error skip, rejects to PATH.csv/.log */
+    uint64_t max_rejects; /* 0: no limit */
+    unsigned retries;     /* retries of a transient error */
+    double retry_max_seconds;
+    int checkpoint; /* record committed ranges in the target */
+    int resume;     /* skip the ranges an earlier run committed */
 };
 
 struct sl_load_result {
     int started; /* 0: stopped before any row could be written */
     uint64_t rows_read;
     uint64_t rows_written; /* committed */
+    uint64_t rows_rejected;
+    uint64_t retries;
+    int interrupted;       /* a signal stopped it; --resume continues */
+    size_t resumed_ranges; /* committed ranges an earlier run left, skipped now */
     uint64_t raw_bytes;    /* read from the files */
     uint64_t data_bytes;   /* parsed, after decompression */
     double seconds;
@@ -44,7 +55,8 @@ struct sl_load_result {
     struct sl_err err; /* kind SL_ERR_NONE on success */
 };
 
-/* Runs the load. Progress goes to log. Returns 0 on success or -1 with
+/* Runs the load. Progress, retries and notices go to log. Returns 0 when the
+ * load finished or was interrupted (result->interrupted), or -1 with
  * result->err set; the counts in result are valid either way. */
 int sl_load_run(const struct sl_load_config *c, struct sl_load_result *result, FILE *log);
 

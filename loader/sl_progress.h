@@ -14,10 +14,12 @@
 #include <stdio.h>
 
 struct sl_counters {
-    _Atomic uint64_t rows_read;    /* records parsed into batches */
-    _Atomic uint64_t rows_written; /* rows in committed chunks */
-    _Atomic uint64_t raw_bytes;    /* bytes read from the files (compressed) */
-    _Atomic uint64_t data_bytes;   /* bytes parsed (decompressed) */
+    _Atomic uint64_t rows_read;     /* records parsed into batches */
+    _Atomic uint64_t rows_written;  /* rows in committed chunks */
+    _Atomic uint64_t raw_bytes;     /* bytes read from the files (compressed) */
+    _Atomic uint64_t data_bytes;    /* bytes parsed (decompressed) */
+    _Atomic uint64_t rows_rejected; /* sent to the rejects files */
+    _Atomic uint64_t retries;       /* transient errors retried */
 };
 
 struct sl_progress {

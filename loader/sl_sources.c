@@ -16,6 +16,7 @@ static int add_path(struct sl_sources *s, const char *path, struct sl_err *err)
     s->v = nv;
     memset(&s->v[s->n], 0, sizeof s->v[s->n]);
     s->v[s->n].size = -1;
+    s->v[s->n].mtime_ns = -1;
     if (!(s->v[s->n].path = strdup(path)))
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     s->n++;
@@ -101,9 +102,10 @@ static int open_reader(const char *path, const struct sl_source_opts *o, struct 
     return sl_csv_open(out, in, o->dialect, o->max_record_bytes, err);
 }
 
-/* Reads the header record into names. */
-static int read_header(struct sl_csv *r, const char *path, char ***names, size_t *n,
-                       struct sl_err *err)
+/* Reads the header record into names (and, if raw is not NULL, a copy of its
+ * bytes into *raw). */
+static int read_header(struct sl_csv *r, const char *path, char ***names, size_t *n, char **raw,
+                       size_t *raw_len, struct sl_err *err)
 {
     struct sl_csv_record rec;
     int rc = sl_csv_next(r, NULL, &rec, err);
@@ -136,6 +138,15 @@ static int read_header(struct sl_csv *r, const char *path, char ***names, size_t
             free_names(v, rec.nfields);
             return sl_err_set(err, SL_ERR_FATAL, "out of memory");
         }
+    }
+    if (raw) {
+        *raw = malloc(rec.raw_len ? rec.raw_len : 1);
+        if (!*raw) {
+            free_names(v, rec.nfields);
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        }
+        memcpy(*raw, rec.raw, rec.raw_len);
+        *raw_len = rec.raw_len;
     }
     *names = v;
     *n = rec.nfields;
@@ -291,7 +302,8 @@ int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatt
             rc = -1;
             break;
         }
-        if (o->header && read_header(r, src->path, &hdr, &nhdr, err) != 0)
+        if (o->header && read_header(r, src->path, &hdr, &nhdr, &src->raw_header,
+                                     &src->raw_header_len, err) != 0)
             rc = -1;
         if (rc == 0 && given && hdr && nhdr != ngiven)
             rc = sl_err_set(err, SL_ERR_FATAL,
@@ -302,6 +314,10 @@ int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatt
         src->header = hdr;
         src->nheader = nhdr;
         src->size = (long long)sl_input_raw_size(sl_csv_input(r));
+        struct stat st;
+        src->mtime_ns = -1;
+        if (strcmp(src->path, "-") != 0 && stat(src->path, &st) == 0)
+            src->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
         if (rc == 0 && strcmp(src->path, "-") == 0)
             src->open = r;
         else
@@ -328,7 +344,7 @@ int sl_sources_open(struct sl_sources *s, size_t i, const struct sl_source_opts 
     if (o->header) {
         char **hdr;
         size_t n;
-        if (read_header(r, src->path, &hdr, &n, err) != 0) {
+        if (read_header(r, src->path, &hdr, &n, NULL, NULL, err) != 0) {
             sl_csv_close(r);
             return -1;
         }
@@ -353,6 +369,7 @@ void sl_sources_release(struct sl_sources *s)
         free(src->path);
         free(src->perm);
         free_names(src->header, src->nheader);
+        free(src->raw_header);
         sl_csv_close(src->open);
     }
     free(s->v);

@@ -28,6 +28,9 @@ struct sl_source {
     size_t nheader;
     struct sl_csv *open; /* stdin only: kept open after its header was read */
     long long size;      /* bytes, or -1 when unknown */
+    long long mtime_ns;  /* modification time, or -1 when unknown */
+    char *raw_header;    /* the header record's bytes, or NULL */
+    size_t raw_header_len;
 };
 
 struct sl_sources {

@@ -25,6 +25,37 @@ enum sl_err_kind sl_conn_errno_kind(unsigned e)
     }
 }
 
+int sl_conn_errno_is_row_error(unsigned e)
+{
+    switch (e) {
+    case 1022: /* ER_DUP_KEY */
+    case 1048: /* ER_BAD_NULL_ERROR */
+    case 1062: /* ER_DUP_ENTRY */
+    case 1216: /* ER_NO_REFERENCED_ROW */
+    case 1263: /* ER_WARN_NULL_TO_NOTNULL */
+    case 1264: /* ER_WARN_DATA_OUT_OF_RANGE */
+    case 1265: /* WARN_DATA_TRUNCATED */
+    case 1292: /* ER_TRUNCATED_WRONG_VALUE */
+    case 1300: /* ER_INVALID_CHARACTER_STRING */
+    case 1365: /* ER_DIVISION_BY_ZERO */
+    case 1366: /* ER_TRUNCATED_WRONG_VALUE_FOR_FIELD */
+    case 1367: /* ER_ILLEGAL_VALUE_FOR_TYPE */
+    case 1406: /* ER_DATA_TOO_LONG */
+    case 1411: /* ER_WRONG_VALUE_FOR_TYPE */
+    case 1452: /* ER_NO_REFERENCED_ROW_2 */
+    case 1557: /* ER_FOREIGN_DUPLICATE_KEY */
+    case 1586: /* ER_DUP_ENTRY_WITH_KEY_NAME */
+    case 1690: /* ER_DATA_OUT_OF_RANGE */
+    case 1859: /* ER_DUP_UNKNOWN_IN_INDEX */
+    case 3140: /* ER_INVALID_JSON_TEXT (MySQL) */
+    case 3819: /* ER_CHECK_CONSTRAINT_VIOLATED (MySQL) */
+    case 4025: /* ER_CONSTRAINT_FAILED (MariaDB CHECK) */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int sl_conn_fail(MYSQL *m, struct sl_err *err, const char *what)
 {
     unsigned e = mysql_errno(m);

@@ -52,6 +52,11 @@ int sl_conn_stmt_fail(MYSQL_STMT *s, struct sl_err *err, const char *what);
  * connection, server restarting, too many connections), else SL_ERR_FATAL. */
 enum sl_err_kind sl_conn_errno_kind(unsigned server_errno);
 
+/* True for errors that are one row's fault, never the statement's: a bad
+ * value, a duplicate key, a NULL in a NOT NULL column, a failed foreign-key or
+ * CHECK constraint. Only these may be isolated to a row and rejected. */
+int sl_conn_errno_is_row_error(unsigned server_errno);
+
 /* Reads an unsigned global variable such as max_allowed_packet. Returns 0 or
  * -1 with err set. */
 int sl_conn_read_var(MYSQL *m, const char *name, unsigned long long *value, struct sl_err *err);

@@ -40,22 +40,21 @@ size_t sl_insert_row_bytes(const struct sl_batch *b, size_t row)
     return n;
 }
 
-size_t sl_insert_rows_that_fit(const struct sl_batch *b, size_t start, size_t max_rows,
-                               size_t max_packet)
+size_t sl_insert_rows_that_fit(const struct sl_batch *b, const uint32_t *rows, size_t n,
+                               size_t max_rows, size_t max_packet)
 {
     if (max_packet <= SL_INSERT_PACKET_MARGIN + sl_insert_packet_base())
         return 0;
     size_t budget = max_packet - SL_INSERT_PACKET_MARGIN - sl_insert_packet_base();
-    size_t left = b->nrows - start;
-    size_t want = left < max_rows ? left : max_rows;
+    size_t want = n < max_rows ? n : max_rows;
     /* fast path: even with the longest length prefix (9 bytes) on every
      * cell, the whole batch fits */
     size_t per_row_max = b->ncols * (2 + 9) + (b->ncols + 7) / 8;
     if (b->nrows && b->arena.len <= budget && per_row_max <= (budget - b->arena.len) / b->nrows)
         return want;
     size_t used = 0, k = 0;
-    while (start + k < b->nrows && k < max_rows) {
-        size_t r = sl_insert_row_bytes(b, start + k);
+    while (k < want) {
+        size_t r = sl_insert_row_bytes(b, rows[k]);
         if (r > budget - used)
             break;
         used += r;

@@ -35,11 +35,11 @@ size_t sl_insert_row_bytes(const struct sl_batch *b, size_t row);
  * iteration count, new-params flag). */
 size_t sl_insert_packet_base(void);
 
-/* How many rows, starting at `start` and at most max_rows, fit in one execute
- * packet of at most max_packet bytes (SL_INSERT_PACKET_MARGIN is kept free).
- * Returns 0 if the row at start is too large on its own. */
-size_t sl_insert_rows_that_fit(const struct sl_batch *b, size_t start, size_t max_rows,
-                               size_t max_packet);
+/* How many of the rows listed in rows[0..n), at most max_rows, fit in one
+ * execute packet of at most max_packet bytes (SL_INSERT_PACKET_MARGIN is
+ * kept free). Returns 0 if rows[0] is too large on its own. */
+size_t sl_insert_rows_that_fit(const struct sl_batch *b, const uint32_t *rows, size_t n,
+                               size_t max_rows, size_t max_packet);
 
 /* Appends the statement text for nrows rows to out. cols are the table's
  * column names, quoted here. Returns 0 or -1 (a bad name, or out is full). */

@@ -25,6 +25,8 @@ struct sl_writer {
     size_t next_evict;
     MYSQL_BIND *binds;   /* max_rows * ncols */
     unsigned long *lens; /* max_rows * ncols */
+    uint32_t *rows;      /* row_cap of the largest batch seen */
+    size_t rows_cap;
     struct sl_buf sql;
 };
 
@@ -89,89 +91,218 @@ static MYSQL_STMT *stmt_for(struct sl_writer *w, size_t rows, struct sl_err *err
     return slot->stmt;
 }
 
-/* Finds the first of rows [first, first+n) with NULL in column col. */
-static long first_null_row(const struct sl_batch *b, size_t first, size_t n, long col)
+/* Finds the first listed row with NULL in column col. */
+static long first_null_row(const struct sl_batch *b, const uint32_t *rows, size_t n, long col)
 {
     if (col < 0)
         return -1;
-    for (size_t r = first; r < first + n; r++)
-        if (sl_batch_cell(b, r, (size_t)col)->len == SL_CELL_NULL)
-            return (long)r;
+    for (size_t i = 0; i < n; i++)
+        if (sl_batch_cell(b, rows[i], (size_t)col)->len == SL_CELL_NULL)
+            return (long)i;
     return -1;
 }
 
-static void locate_fault(struct sl_writer *w, const struct sl_batch *b, const char *msg,
-                         unsigned server_errno, struct sl_writer_fault *fault)
+static long find_column(const struct sl_writer *w, const char *msg)
 {
     char col[256];
-    fault->col = -1;
-    fault->row = -1;
-    if (sl_server_msg_column(msg, col, sizeof col)) {
+    if (sl_server_msg_column(msg, col, sizeof col))
         for (size_t c = 0; c < w->t.ncols; c++)
             if (strcmp(w->t.cols[c], col) == 0)
-                fault->col = (long)c;
-    }
-    unsigned long at = sl_server_msg_row(msg);
-    if (at >= 1 && at <= fault->nrows)
-        fault->row = (long)(fault->first_row + at - 1);
-    else if (server_errno == 1048) /* ER_BAD_NULL_ERROR names no row */
-        fault->row = first_null_row(b, fault->first_row, fault->nrows, fault->col);
+                return (long)c;
+    return -1;
 }
 
-int sl_writer_write(struct sl_writer *w, const struct sl_batch *b, struct sl_writer_fault *fault,
-                    struct sl_err *err)
+/* Index into rows[0..n) of the row a statement error names, or -1. */
+static long failed_index(const struct sl_batch *b, const uint32_t *rows, size_t n, const char *msg,
+                         unsigned server_errno, long col)
+{
+    unsigned long at = sl_server_msg_row(msg);
+    if (at >= 1 && at <= n)
+        return (long)at - 1;
+    if (server_errno == 1048) /* ER_BAD_NULL_ERROR names no row */
+        return first_null_row(b, rows, n, col);
+    return -1;
+}
+
+/* Executes one INSERT for rows[0..k). Returns 0 or -1 with err set. */
+static int exec_stmt(struct sl_writer *w, const struct sl_batch *b, const uint32_t *rows, size_t k,
+                     struct sl_err *err)
 {
     size_t ncols = w->t.ncols;
-    for (size_t start = 0; start < b->nrows;) {
-        size_t k = sl_insert_rows_that_fit(b, start, w->max_rows, w->max_packet);
-        fault->first_row = start;
-        fault->nrows = k ? k : 1;
+    MYSQL_STMT *s = stmt_for(w, k, err);
+    if (!s)
+        return -1;
+    for (size_t r = 0; r < k; r++) {
+        for (size_t c = 0; c < ncols; c++) {
+            size_t i = r * ncols + c;
+            const struct sl_cell *cell = sl_batch_cell(b, rows[r], c);
+            MYSQL_BIND *bd = &w->binds[i];
+            if (cell->len == SL_CELL_NULL) {
+                bd->buffer_type = MYSQL_TYPE_NULL;
+                bd->buffer = NULL;
+                bd->buffer_length = 0;
+                bd->length = NULL;
+            } else {
+                w->lens[i] = cell->len;
+                bd->buffer_type = MYSQL_TYPE_STRING;
+                bd->buffer = (void *)sl_batch_cell_data(b, cell);
+                bd->buffer_length = cell->len;
+                bd->length = &w->lens[i];
+            }
+        }
+    }
+    if (mysql_stmt_bind_param(s, w->binds) != 0)
+        return sl_conn_stmt_fail(s, err, "bind failed");
+    if (mysql_stmt_execute(s) != 0) {
+        unsigned e = mysql_stmt_errno(s);
+        enum sl_err_kind kind = sl_conn_errno_kind(e);
+        if (kind == SL_ERR_FATAL && sl_conn_errno_is_row_error(e))
+            kind = SL_ERR_ROW;
+        return sl_err_set_server(err, kind, e, mysql_stmt_sqlstate(s), "%s (%u)",
+                                 mysql_stmt_error(s), e);
+    }
+    return 0;
+}
+
+struct warned {
+    unsigned long at;
+    unsigned code;
+    char msg[512];
+};
+
+/* After a statement that left warnings: rows whose values the server changed
+ * (data warnings that name a row) are reported through fn. Returns how many
+ * rows were named, or -1 with err set. */
+static long collect_warnings(struct sl_writer *w, struct sl_batch *b, const uint32_t *rows,
+                             size_t k, sl_writer_reject_fn fn, void *ctx,
+                             struct sl_writer_fault *fault, struct sl_err *err)
+{
+    if (mysql_query(w->conn, "SHOW WARNINGS") != 0)
+        return sl_conn_fail(w->conn, err, "SHOW WARNINGS failed");
+    MYSQL_RES *res = mysql_store_result(w->conn);
+    if (!res)
+        return sl_conn_fail(w->conn, err, "SHOW WARNINGS failed");
+    long named = 0;
+    int stop = 0;
+    MYSQL_ROW row;
+    while (!stop && (row = mysql_fetch_row(res)) != NULL) {
+        if (!row[1] || !row[2])
+            continue;
+        unsigned code = (unsigned)strtoul(row[1], NULL, 10);
+        unsigned long at = sl_server_msg_row(row[2]);
+        if (!sl_conn_errno_is_row_error(code) || at < 1 || at > k)
+            continue;
+        size_t r = rows[at - 1];
+        if (b->pos[r].rejected)
+            continue;
+        long col = find_column(w, row[2]);
+        struct sl_err why;
+        sl_err_set_server(&why, SL_ERR_ROW, code, "", "value changed by the server: %s %s (%u)",
+                          row[0] ? row[0] : "Warning", row[2], code);
+        b->pos[r].rejected = 1;
+        named++;
+        if (!fn || fn(ctx, b, r, col, &why) != 0) {
+            fault->row = (long)r;
+            fault->col = col;
+            *err = why;
+            stop = 1;
+        }
+    }
+    mysql_free_result(res);
+    return stop ? -1 : named;
+}
+
+/* Inserts rows[0..n), isolating refused rows when on_reject is set.
+ * Returns 0, SL_WRITE_REPLAY, or -1. */
+static int write_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, size_t n,
+                      sl_writer_reject_fn on_reject, void *ctx, struct sl_writer_fault *fault,
+                      struct sl_err *err)
+{
+    int replay = 0;
+    size_t pos = 0;
+    while (pos < n) {
+        uint32_t *cur = rows + pos;
+        size_t k = sl_insert_rows_that_fit(b, cur, n - pos, w->max_rows, w->max_packet);
+        fault->first_row = cur[0];
+        fault->last_row = cur[k ? k - 1 : 0];
         fault->row = -1;
         fault->col = -1;
         if (k == 0) {
-            fault->row = (long)start;
-            return sl_err_set(err, SL_ERR_ROW,
-                              "row of %zu bytes does not fit the server's max_allowed_packet "
-                              "(%zu bytes)",
-                              sl_insert_row_bytes(b, start), w->max_packet);
+            sl_err_set(err, SL_ERR_ROW,
+                       "row of %zu bytes does not fit the server's max_allowed_packet (%zu bytes)",
+                       sl_insert_row_bytes(b, cur[0]), w->max_packet);
+            fault->row = (long)cur[0];
+            if (!on_reject || on_reject(ctx, b, cur[0], -1, err) != 0)
+                return -1;
+            b->pos[cur[0]].rejected = 1;
+            pos++;
+            continue;
         }
-        MYSQL_STMT *s = stmt_for(w, k, err);
-        if (!s)
-            return -1;
-        for (size_t r = 0; r < k; r++) {
-            for (size_t c = 0; c < ncols; c++) {
-                size_t i = r * ncols + c;
-                const struct sl_cell *cell = sl_batch_cell(b, start + r, c);
-                MYSQL_BIND *bd = &w->binds[i];
-                if (cell->len == SL_CELL_NULL) {
-                    bd->buffer_type = MYSQL_TYPE_NULL;
-                    bd->buffer = NULL;
-                    bd->buffer_length = 0;
-                    bd->length = NULL;
-                } else {
-                    w->lens[i] = cell->len;
-                    bd->buffer_type = MYSQL_TYPE_STRING;
-                    bd->buffer = (void *)sl_batch_cell_data(b, cell);
-                    bd->buffer_length = cell->len;
-                    bd->length = &w->lens[i];
-                }
+        if (exec_stmt(w, b, cur, k, err) == 0) {
+            if (mysql_warning_count(w->conn) > 0) {
+                long named = collect_warnings(w, b, cur, k, on_reject, ctx, fault, err);
+                if (named < 0)
+                    return -1;
+                replay |= named > 0;
             }
+            pos += k;
+            continue;
         }
-        if (mysql_stmt_bind_param(s, w->binds) != 0)
-            return sl_conn_stmt_fail(s, err, "bind failed");
-        if (mysql_stmt_execute(s) != 0) {
-            unsigned e = mysql_stmt_errno(s);
-            const char *msg = mysql_stmt_error(s);
-            locate_fault(w, b, msg, e, fault);
-            enum sl_err_kind kind = sl_conn_errno_kind(e);
-            /* a refused value is the row's fault, not the run's */
-            if (kind == SL_ERR_FATAL && e >= 1000 && e < 2000 && fault->row >= 0)
-                kind = SL_ERR_ROW;
-            return sl_err_set_server(err, kind, e, mysql_stmt_sqlstate(s), "%s (%u)", msg, e);
+        if (err->kind != SL_ERR_ROW) /* the connection's or the statement's fault */
+            return -1;
+        fault->col = find_column(w, err->msg);
+        long j = failed_index(b, cur, k, err->msg, err->server_errno, fault->col);
+        if (!on_reject) {
+            fault->row = j >= 0 ? (long)cur[j] : -1;
+            return -1;
         }
-        start += k;
+        if (j < 0 && k > 1) { /* no row named: halve the statement */
+            size_t half = k / 2;
+            int rc = write_rows(w, b, cur, half, on_reject, ctx, fault, err);
+            if (rc < 0)
+                return rc;
+            replay |= rc;
+            rc = write_rows(w, b, cur + half, k - half, on_reject, ctx, fault, err);
+            if (rc < 0)
+                return rc;
+            replay |= rc;
+            pos += k;
+            continue;
+        }
+        if (j < 0)
+            j = 0;
+        fault->row = (long)cur[j];
+        if (on_reject(ctx, b, cur[j], fault->col, err) != 0)
+            return -1;
+        b->pos[cur[j]].rejected = 1;
+        /* the rows before the refused one were fine: insert them again */
+        int rc = write_rows(w, b, cur, (size_t)j, on_reject, ctx, fault, err);
+        if (rc < 0)
+            return rc;
+        replay |= rc;
+        pos += (size_t)j + 1;
     }
-    return 0;
+    return replay ? SL_WRITE_REPLAY : 0;
+}
+
+int sl_writer_write(struct sl_writer *w, struct sl_batch *b, sl_writer_reject_fn on_reject,
+                    void *ctx, struct sl_writer_fault *fault, struct sl_err *err)
+{
+    if (b->nrows > w->rows_cap) {
+        uint32_t *nr = realloc(w->rows, b->nrows * sizeof *nr);
+        if (!nr)
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        w->rows = nr;
+        w->rows_cap = b->nrows;
+    }
+    size_t n = 0;
+    for (size_t r = 0; r < b->nrows; r++)
+        if (!b->pos[r].rejected)
+            w->rows[n++] = (uint32_t)r;
+    fault->row = -1;
+    fault->col = -1;
+    fault->first_row = fault->last_row = 0;
+    return write_rows(w, b, w->rows, n, on_reject, ctx, fault, err);
 }
 
 int sl_writer_commit(struct sl_writer *w, struct sl_err *err)
@@ -199,6 +330,7 @@ void sl_writer_close(struct sl_writer *w)
             mysql_stmt_close(w->part[i].stmt);
     free(w->binds);
     free(w->lens);
+    free(w->rows);
     sl_buf_release(&w->sql);
     free(w);
 }

@@ -30,10 +30,18 @@ struct sl_insert_target {
 /* Where a failed write went wrong. */
 struct sl_writer_fault {
     long row;         /* batch row the server refused, or -1 if unknown */
-    size_t first_row; /* rows [first_row, first_row + nrows) of the failed statement */
-    size_t nrows;
+    size_t first_row; /* the failed statement's first and last batch rows */
+    size_t last_row;
     long col; /* batch column named by the server, or -1 */
 };
+
+/* Told about each row the server refuses (or changes, per its warnings).
+ * why holds the server's message. Return 0 to go on, non-zero to stop the
+ * write (it then fails with why as its error). */
+typedef int (*sl_writer_reject_fn)(void *ctx, const struct sl_batch *b, size_t row, long col,
+                                   const struct sl_err *why);
+
+#define SL_WRITE_REPLAY 1
 
 struct sl_writer;
 
@@ -43,11 +51,23 @@ struct sl_writer;
 int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_target *t,
                    size_t max_rows, size_t max_packet, struct sl_err *err);
 
-/* Inserts every row of b, in one or more statements, inside the connection's
- * open transaction. Returns 0, or -1 with err and *fault set; rows of b before
- * fault->first_row were inserted (uncommitted), the rest were not. */
-int sl_writer_write(struct sl_writer *w, const struct sl_batch *b, struct sl_writer_fault *fault,
-                    struct sl_err *err);
+/* Inserts every row of b not yet marked rejected, in one or more statements,
+ * inside the connection's open transaction.
+ *
+ * Without on_reject, the first row the server refuses fails the write. With
+ * on_reject, refused rows are isolated (by the row number in the server's
+ * message, else by halving the statement), marked rejected in b and passed
+ * to on_reject, and every other row is inserted. Only errors that are a
+ * row's fault are isolated (sl_conn_errno_is_row_error).
+ *
+ * Returns 0; SL_WRITE_REPLAY when the server changed values it warned about:
+ * those rows are now rejected (or, without on_reject, the write fails), and
+ * since they were inserted the caller must roll back and write its open
+ * chunk again; or -1 with err and *fault set (a connection error, a
+ * statement error, a refused row without on_reject, or on_reject said stop).
+ * Rows of b already inserted stay in the open transaction either way. */
+int sl_writer_write(struct sl_writer *w, struct sl_batch *b, sl_writer_reject_fn on_reject,
+                    void *ctx, struct sl_writer_fault *fault, struct sl_err *err);
 
 /* Commits the open transaction. Returns 0 or -1 with err set. */
 int sl_writer_commit(struct sl_writer *w, struct sl_err *err);

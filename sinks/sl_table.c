@@ -10,7 +10,7 @@ static int add_column(void *ctx, char **v, unsigned long *lens, unsigned n)
 {
     (void)lens;
     struct sl_table *t = ctx;
-    if (n < 6 || !v[0] || !v[1] || !v[2])
+    if (n < 7 || !v[0] || !v[1] || !v[2])
         return 1;
     struct sl_column *nc = realloc(t->cols, (t->ncols + 1) * sizeof *nc);
     if (!nc)
@@ -28,6 +28,7 @@ static int add_column(void *ctx, char **v, unsigned long *lens, unsigned n)
     const char *extra = v[5] ? v[5] : "";
     c->generated = strstr(extra, "GENERATED") != NULL || strstr(extra, "VIRTUAL") != NULL ||
                    strstr(extra, "PERSISTENT") != NULL || strstr(extra, "STORED") != NULL;
+    c->max_chars = v[6] ? strtoll(v[6], NULL, 10) : -1;
     c->has_default = (v[4] && strcmp(v[4], "1") == 0) || c->nullable ||
                      strstr(extra, "auto_increment") != NULL || c->generated;
     return 0;
@@ -53,7 +54,7 @@ int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_
     const char *params[] = {schema, name};
     int rc = sl_conn_select(m,
                             "SELECT COLUMN_NAME, LOWER(DATA_TYPE), COLUMN_TYPE, IS_NULLABLE, "
-                            "COLUMN_DEFAULT IS NOT NULL, EXTRA "
+                            "COLUMN_DEFAULT IS NOT NULL, EXTRA, CHARACTER_MAXIMUM_LENGTH "
                             "FROM information_schema.COLUMNS "
                             "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
                             params, 2, add_column, t, err);

@@ -18,8 +18,9 @@ struct sl_column {
     char *data_type;   /* lower case, e.g. "int", "varchar" */
     char *column_type; /* e.g. "decimal(10,2) unsigned" */
     int nullable;
-    int has_default; /* a DEFAULT, NULL-able, or auto_increment */
-    int generated;   /* VIRTUAL or STORED generated: cannot be inserted */
+    int has_default;     /* a DEFAULT, NULL-able, or auto_increment */
+    int generated;       /* VIRTUAL or STORED generated: cannot be inserted */
+    long long max_chars; /* CHARACTER_MAXIMUM_LENGTH, -1 if none */
 };
 
 struct sl_table {

@@ -80,6 +80,12 @@ check_table() { # TABLE EXPECTED.jsonl [ORDER_COL] WHAT
 
 count() { sql "SELECT COUNT(*) FROM \`$DB\`.\`$1\`"; }
 
+# Empties a table and forgets the checkpoints of earlier loads into it.
+reset_table() {
+  sql "TRUNCATE \`$DB\`.\`$1\`; DELETE FROM \`$DB\`.sluice_checkpoints WHERE target = '$DB.$1'" 2>/dev/null ||
+    sql "TRUNCATE \`$DB\`.\`$1\`"
+}
+
 orders_table() { # NAME
   python3 "$GEN" --schema | sed "s/CREATE TABLE orders/CREATE TABLE \`$1\`/" |
     mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot "$DB"

@@ -37,17 +37,20 @@ static void test_packet_cap(void)
     /* 2 columns of 100 bytes: each row is 2*2 type bytes + 1 bitmap byte +
      * 2*(1 + 100) value bytes = 207 bytes */
     struct sl_batch *b = batch_of(2, 100, 100);
+    uint32_t all[100];
+    for (uint32_t i = 0; i < 100; i++)
+        all[i] = i;
     CHECK_EQ_INT(sl_insert_row_bytes(b, 0), 207);
     size_t base = sl_insert_packet_base() + SL_INSERT_PACKET_MARGIN;
     /* room for exactly 10 rows */
-    CHECK_EQ_INT(sl_insert_rows_that_fit(b, 0, 1000, base + 207 * 10), 10);
-    CHECK_EQ_INT(sl_insert_rows_that_fit(b, 0, 1000, base + 207 * 10 - 1), 9);
+    CHECK_EQ_INT(sl_insert_rows_that_fit(b, all, 100, 1000, base + 207 * 10), 10);
+    CHECK_EQ_INT(sl_insert_rows_that_fit(b, all, 100, 1000, base + 207 * 10 - 1), 9);
     /* the row cap still applies when the packet is roomy */
-    CHECK_EQ_INT(sl_insert_rows_that_fit(b, 0, 7, 64 * 1024 * 1024), 7);
-    /* only the rows left in the batch */
-    CHECK_EQ_INT(sl_insert_rows_that_fit(b, 95, 1000, 64 * 1024 * 1024), 5);
+    CHECK_EQ_INT(sl_insert_rows_that_fit(b, all, 100, 7, 64 * 1024 * 1024), 7);
+    /* only the rows listed */
+    CHECK_EQ_INT(sl_insert_rows_that_fit(b, all + 95, 5, 1000, 64 * 1024 * 1024), 5);
     /* a single row too large for the packet */
-    CHECK_EQ_INT(sl_insert_rows_that_fit(b, 0, 1000, base + 206), 0);
+    CHECK_EQ_INT(sl_insert_rows_that_fit(b, all, 100, 1000, base + 206), 0);
     sl_batch_free(b);
 
     /* length prefixes grow with the value: 300 bytes take a 3-byte prefix */
