@@ -130,6 +130,7 @@ static int bad_row(struct reader *rd, const struct sl_csv_record *rec, long fiel
     const struct sl_source *src = rd->src;
     const char *col = field >= 0 ? p->target.cols[src->perm[field]] : NULL;
     struct sl_err e;
+    rd->rows++; /* a rejected record was read all the same */
     if (!p->rejects) {
         if (col)
             sl_err_set(&e, SL_ERR_ROW, "%s: line %llu, column '%s' (field %ld): %s", src->path,

@@ -5,6 +5,7 @@
 # Environment from ctest: SLUICE_BIN (the binary), SLUICE_SRC (the source
 # tree), SLUICE_TESTDB (the server directory made by scripts/dbserver.sh).
 set -euo pipefail
+export LC_ALL=C
 
 # shellcheck disable=SC1091
 source "$SLUICE_TESTDB/env.sh"
@@ -77,6 +78,9 @@ check_table() { # TABLE EXPECTED.jsonl [ORDER_COL] WHAT
     cat "$WORK/dbcheck" >&2
   fi
 }
+
+# 1234567 -> 1,234,567, as sluice prints counts
+fmt() { python3 -c 'import sys; print(f"{int(sys.argv[1]):,}")' "$1"; }
 
 count() { sql "SELECT COUNT(*) FROM \`$DB\`.\`$1\`"; }
 
