@@ -264,11 +264,11 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .skips = c->checkpoint ? rs.skips : NULL,
         .counters = &counters,
         .progress = &progress,
-        .log = log,
     };
     res->started = 1;
     rc = sl_pipeline_run(&plan, &res->interrupted, err);
     sl_progress_clear(&progress);
+    sl_progress_release(&progress);
     res->seconds = sl_now() - progress.start;
     res->rows_read = atomic_load(&counters.rows_read);
     res->rows_written = atomic_load(&counters.rows_written);

@@ -457,10 +457,8 @@ static int recover(struct writer *wr, struct retry *rt, const struct sl_err *cau
         if (delay > BACKOFF_MAX)
             delay = BACKOFF_MAX;
         delay *= 0.5 + (double)rand_r(&wr->seed) / RAND_MAX;
-        sl_progress_clear(p->progress);
-        fprintf(p->log, "sluice: writer %u: %s; retry %u of %u in %.1f s\n", wr->index + 1, e.msg,
-                rt->attempts, p->retries, delay);
-        fflush(p->log);
+        sl_progress_printf(p->progress, "sluice: writer %u: %s; retry %u of %u in %.1f s\n",
+                           wr->index + 1, e.msg, rt->attempts, p->retries, delay);
         atomic_fetch_add_explicit(&p->counters->retries, 1, memory_order_relaxed);
         pause_for(r, delay);
         if (atomic_load(&r->stop))
@@ -643,18 +641,14 @@ static void *signal_main(void *arg)
         int sig = sigtimedwait(&set, NULL, &ts);
         if (sig < 0)
             continue;
-        FILE *log = r->p->log;
         if (!atomic_exchange(&r->interrupted, 1)) {
-            sl_progress_clear(r->p->progress);
-            fprintf(log,
-                    "sluice: %s: finishing the rows already read, then stopping; a second "
-                    "signal exits at once\n",
-                    sig == SIGINT ? "interrupted" : "terminated");
-            fflush(log);
+            sl_progress_printf(r->p->progress,
+                               "sluice: %s: finishing the rows already read, then stopping; a "
+                               "second signal exits at once\n",
+                               sig == SIGINT ? "interrupted" : "terminated");
         } else {
-            fprintf(log, "sluice: second signal: exiting now; committed chunks are kept, "
-                         "--resume continues\n");
-            fflush(log);
+            sl_progress_printf(r->p->progress, "sluice: second signal: exiting now; committed "
+                                               "chunks are kept, --resume continues\n");
             _exit(SL_EXIT_INTERRUPTED);
         }
     }

@@ -83,8 +83,7 @@ struct sl_pipeline_plan {
     const struct sl_skip *skips;          /* per source; NULL: nothing to skip */
 
     struct sl_counters *counters;
-    struct sl_progress *progress;
-    FILE *log; /* retries and interruptions are reported here */
+    struct sl_progress *progress; /* also where retries and signals are reported */
 };
 
 /* Runs the load to its end, its first fatal error, or an interruption.

@@ -1,5 +1,6 @@
 #include "sl_progress.h"
 
+#include <stdarg.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ const char *sl_fmt_count(uint64_t n, char *buf, size_t len)
 
 void sl_progress_init(struct sl_progress *p, FILE *out, int enabled, uint64_t total_raw_bytes)
 {
+    pthread_mutex_init(&p->mu, NULL);
     p->out = out;
     p->enabled = enabled;
     p->tty = isatty(fileno(out));
@@ -41,8 +43,11 @@ void sl_progress_tick(struct sl_progress *p, struct sl_counters *c)
     if (!p->enabled)
         return;
     double now = sl_now();
-    if (now - p->last < p->interval)
+    pthread_mutex_lock(&p->mu);
+    if (now - p->last < p->interval) {
+        pthread_mutex_unlock(&p->mu);
         return;
+    }
     p->last = now;
     double secs = now - p->start;
     uint64_t read = atomic_load_explicit(&c->rows_read, memory_order_relaxed);
@@ -64,13 +69,39 @@ void sl_progress_tick(struct sl_progress *p, struct sl_counters *c)
             p->tty ? "\033[K" : "\n");
     fflush(p->out);
     p->drawn = p->tty;
+    pthread_mutex_unlock(&p->mu);
 }
 
-void sl_progress_clear(struct sl_progress *p)
+/* Clears the terminal line; the caller holds the lock. */
+static void clear_locked(struct sl_progress *p)
 {
     if (p->drawn) {
         fputs("\r\033[K", p->out);
         fflush(p->out);
         p->drawn = 0;
     }
+}
+
+void sl_progress_clear(struct sl_progress *p)
+{
+    pthread_mutex_lock(&p->mu);
+    clear_locked(p);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void sl_progress_printf(struct sl_progress *p, const char *fmt, ...)
+{
+    va_list ap;
+    pthread_mutex_lock(&p->mu);
+    clear_locked(p);
+    va_start(ap, fmt);
+    vfprintf(p->out, fmt, ap);
+    va_end(ap);
+    fflush(p->out);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void sl_progress_release(struct sl_progress *p)
+{
+    pthread_mutex_destroy(&p->mu);
 }

@@ -5,10 +5,13 @@
  * Worker threads only add to the counters (relaxed atomics, once per batch).
  * The main thread reads them to draw progress: a line redrawn in place
  * while stderr is a terminal, or a plain line every few seconds otherwise.
+ * Any thread may print a message with sl_progress_printf(); the display's
+ * lock keeps it from mixing with a progress line.
  */
 #ifndef SL_PROGRESS_H
 #define SL_PROGRESS_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +26,7 @@ struct sl_counters {
 };
 
 struct sl_progress {
+    pthread_mutex_t mu; /* guards drawing: last, drawn */
     FILE *out;
     int enabled;
     int tty;
@@ -45,6 +49,14 @@ void sl_progress_tick(struct sl_progress *p, struct sl_counters *c);
 
 /* Removes the terminal line, if any, before the summary or an error. */
 void sl_progress_clear(struct sl_progress *p);
+
+/* Prints a message line (from any thread), clearing the progress line
+ * first. */
+void sl_progress_printf(struct sl_progress *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Releases the display's lock. */
+void sl_progress_release(struct sl_progress *p);
 
 /* Formats n with thousands separators into buf (at least 32 bytes). */
 const char *sl_fmt_count(uint64_t n, char *buf, size_t len);

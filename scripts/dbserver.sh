@@ -5,6 +5,8 @@
 #                                     temporary directory); prints how to
 #                                     connect and writes DIR/env.sh
 #   scripts/dbserver.sh stop DIR      stop it and remove DIR entirely
+#   scripts/dbserver.sh kill DIR      SIGKILL the server, as a crash would
+#   scripts/dbserver.sh restart DIR   start it again on the same data and port
 #
 # The server listens on a unix socket inside DIR (or in a short /tmp
 # directory when DIR's path is too long for a socket) and on a free port of
@@ -28,6 +30,21 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# Starts mariadbd on DIR's configuration and waits until it answers.
+run_server() {
+  local dir=$1 sock=$2 mariadbd admin i
+  mariadbd=$(find_bin mariadbd mysqld)
+  admin=$(find_bin mariadb-admin mysqladmin)
+  "$mariadbd" --defaults-file="$dir/my.cnf" >/dev/null 2>&1 &
+  for i in $(seq 1 240); do
+    "$admin" --no-defaults --socket="$sock" -uroot ping >/dev/null 2>&1 && return 0
+    if ! kill -0 $! 2>/dev/null; then cat "$dir/error.log" >&2; die "server exited"; fi
+    sleep 0.25
+  done
+  cat "$dir/error.log" >&2
+  die "server did not come up"
+}
+
 start() {
   local dir=${1:-}
   if [ -z "$dir" ]; then
@@ -37,11 +54,9 @@ start() {
     [ -z "$(ls -A "$dir")" ] || die "$dir is not empty"
   fi
   dir=$(cd "$dir" && pwd)
-  local mariadbd install_db client admin port user
-  mariadbd=$(find_bin mariadbd mysqld)
+  local install_db client port user
   install_db=$(find_bin mariadb-install-db mysql_install_db)
   client=$(find_bin mariadb mysql)
-  admin=$(find_bin mariadb-admin mysqladmin)
   port=$(free_port)
   user=$(id -un)
   mkdir -p "$dir/data" "$dir/tmp"
@@ -76,15 +91,7 @@ innodb-flush-log-at-trx-commit=2
 max-connections=300
 max-allowed-packet=64M
 CNF
-  "$mariadbd" --defaults-file="$dir/my.cnf" >/dev/null 2>&1 &
-  local i
-  for i in $(seq 1 120); do
-    "$admin" --no-defaults --socket="$sock" -uroot ping >/dev/null 2>&1 && break
-    if ! kill -0 $! 2>/dev/null; then cat "$dir/error.log" >&2; die "server exited"; fi
-    sleep 0.25
-  done
-  "$admin" --no-defaults --socket="$sock" -uroot ping >/dev/null 2>&1 ||
-    { cat "$dir/error.log" >&2; die "server did not come up"; }
+  run_server "$dir" "$sock"
 
   local pw
   pw="pw-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
@@ -139,8 +146,25 @@ stop() {
   rm -rf "$dir"
 }
 
+crash() {
+  local dir=${1:-}
+  [ -f "$dir/mariadbd.pid" ] || die "no server running in $dir"
+  local pid
+  pid=$(cat "$dir/mariadbd.pid")
+  kill -9 "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+}
+
+restart() {
+  local dir=${1:-}
+  [ -f "$dir/my.cnf" ] || die "$dir does not look like a dbserver directory"
+  run_server "$dir" "$(cat "$dir/socket-path")"
+}
+
 case "${1:-}" in
   start) shift; start "$@" ;;
   stop) shift; stop "$@" ;;
-  *) echo "usage: $0 start [DIR] | stop DIR" >&2; exit 2 ;;
+  kill) shift; crash "$@" ;;
+  restart) shift; restart "$@" ;;
+  *) echo "usage: $0 start [DIR] | stop DIR | kill DIR | restart DIR" >&2; exit 2 ;;
 esac

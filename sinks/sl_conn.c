@@ -108,9 +108,8 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
     unsigned flags = CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS;
     if (!mysql_real_connect(m, host, u->user, u->password, NULL, u->port, u->socket, flags)) {
         unsigned e = mysql_errno(m);
-        enum sl_err_kind kind = e == 1040 || e == 1053 ? SL_ERR_RETRYABLE : SL_ERR_FATAL;
-        sl_err_set_server(err, kind, e, mysql_sqlstate(m), "cannot connect to %s: %s (%u)", where,
-                          mysql_error(m), e);
+        sl_err_set_server(err, sl_conn_errno_kind(e), e, mysql_sqlstate(m),
+                          "cannot connect to %s: %s (%u)", where, mysql_error(m), e);
         mysql_close(m);
         return -1;
     }

@@ -100,3 +100,32 @@ finish() {
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 }
+
+# Starts `sluice load ARGS... --defaults-file CNF` in the background; its
+# output goes to $WORK/out and $WORK/err, its pid to $LOAD_PID.
+start_load() {
+  "$SLUICE_BIN" load "$@" --defaults-file "$SLUICE_DB_CNF" >"$WORK/out" 2>"$WORK/err" &
+  LOAD_PID=$!
+}
+
+# Waits for the background load; its exit code goes to $RC.
+wait_load() {
+  set +e
+  wait "$LOAD_PID"
+  RC=$?
+  set -e
+}
+
+# Waits until TABLE holds at least N committed rows (or the load ended).
+wait_rows() { # TABLE N
+  local i
+  for i in $(seq 1 600); do
+    [ "$(count "$1")" -ge "$2" ] && return 0
+    kill -0 "$LOAD_PID" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  return 0
+}
+
+# The number after "NAME" in the summary, e.g. summary_value "rows written".
+summary_value() { sed -n "s/^  $1 *//p" "$WORK/err" | tr -d , | head -1; }
