@@ -5,6 +5,8 @@
 #   sluice   sluice load --threads 2
 #   ld1      LOAD DATA LOCAL INFILE on one connection
 #   ld2      LOAD DATA LOCAL INFILE on two connections, half the file each
+# and, to price the checkpoints of issue #5,
+#   nocp     sluice load --threads 2 --no-checkpoint
 # Each method runs REPEAT times, interleaved, into an emptied table on a
 # settled server (no dirty pages left from the run before); the medians of
 # wall time and client CPU (user+sys) and the largest client peak RSS are
@@ -41,7 +43,7 @@ scripts/dbserver.sh start "$tmp/srv" >/dev/null
 source "$tmp/srv/env.sh"
 admin() { mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot -N "$@"; }
 admin -e "CREATE DATABASE bench"
-for t in t_sluice t_ld1 t_ld2 t_big; do
+for t in t_sluice t_ld1 t_ld2 t_nocp t_big; do
   python3 bench/gen_orders.py --schema | sed "s/CREATE TABLE orders/CREATE TABLE $t/" | admin bench
 done
 half=$(((rows + 1) / 2))
@@ -78,6 +80,10 @@ run() {
       # shellcheck disable=SC2086
       /usr/bin/time -f "%U %S %M" -o "$tmp/time" ./build/sluice load "$csv" --into "$url/t_sluice" \
         --defaults-file "$SLUICE_DB_CNF" --threads 2 -q $extra ;;
+    nocp)
+      # shellcheck disable=SC2086
+      /usr/bin/time -f "%U %S %M" -o "$tmp/time" ./build/sluice load "$csv" --into "$url/t_nocp" \
+        --defaults-file "$SLUICE_DB_CNF" --threads 2 -q --no-checkpoint $extra ;;
     ld1) /usr/bin/time -f "%U %S %M" -o "$tmp/time" bash -c "$(declare -f loaddata); loaddata t_ld1 '$PWD/$csv' 1" ;;
     ld2)
       /usr/bin/time -f "%U %S %M" -o "$tmp/time" bash -c "$(declare -f loaddata)
@@ -93,7 +99,7 @@ col() { cut -d' ' -f"$2" "$tmp/$1.runs"; }
 
 echo "loading $rows rows ($(du -m "$csv" | cut -f1) MB) three ways, $repeat times each, on one server"
 for i in $(seq 1 "$repeat"); do
-  for m in sluice ld1 ld2; do
+  for m in sluice ld1 ld2 nocp; do
     run "$m"
     printf '  run %d %-6s wall %6.2f s  client CPU %5.2f s  peak RSS %4d MB\n' "$i" "$m" \
       "$(tail -1 "$tmp/$m.runs" | cut -d' ' -f1)" "$(tail -1 "$tmp/$m.runs" | cut -d' ' -f2)" \
@@ -102,7 +108,7 @@ for i in $(seq 1 "$repeat"); do
 done
 
 declare -A wall cpu rss
-for m in sluice ld1 ld2; do
+for m in sluice ld1 ld2 nocp; do
   wall[$m]=$(col "$m" 1 | median)
   cpu[$m]=$(col "$m" 2 | median)
   rss[$m]=$(($(col "$m" 3 | sort -n | tail -1) / 1024))
@@ -111,6 +117,7 @@ printf '\n%-36s %8s %13s %9s\n' "method (median of $repeat)" "wall s" "client CP
 printf '%-36s %8.2f %13.2f %6d MB\n' "sluice --threads 2 $extra" "${wall[sluice]}" "${cpu[sluice]}" "${rss[sluice]}"
 printf '%-36s %8.2f %13.2f %6d MB\n' "LOAD DATA LOCAL, 1 connection" "${wall[ld1]}" "${cpu[ld1]}" "${rss[ld1]}"
 printf '%-36s %8.2f %13.2f %6d MB\n' "LOAD DATA LOCAL, 2 connections" "${wall[ld2]}" "${cpu[ld2]}" "${rss[ld2]}"
+printf '%-36s %8.2f %13.2f %6d MB\n' "sluice --threads 2 --no-checkpoint" "${wall[nocp]}" "${cpu[nocp]}" "${rss[nocp]}"
 
 count() { admin bench -e "SELECT COUNT(*) FROM $1"; }
 sum() { admin bench -e "CHECKSUM TABLE $1" | cut -f2; }
@@ -128,6 +135,9 @@ printf '\ntargets\n'
 printf '  time:   sluice / LOAD DATA x2 = %.2f   (target <= 1.25)  %s\n' "$ratio" "$(verdict "$ratio <= 1.25")"
 printf '  CPU:    %.2f s client CPU             (target <= 1.5)   %s\n' "${cpu[sluice]}" "$(verdict "${cpu[sluice]} <= 1.5")"
 printf '  memory: peak RSS %d MB               (target < 64)     %s\n' "${rss[sluice]}" "$(verdict "${rss[sluice]} < 64")"
+printf '  checkpoints: %+.1f%% wall time against --no-checkpoint   (target <= 5%%)  %s\n' \
+  "$(echo "scale=4; (${wall[sluice]} / ${wall[nocp]} - 1) * 100" | bc)" \
+  "$(verdict "${wall[sluice]} <= ${wall[nocp]} * 1.05")"
 printf '  also:   sluice / LOAD DATA x1 = %.2f\n' "$(echo "scale=3; ${wall[sluice]} / ${wall[ld1]}" | bc)"
 
 if [ -z "${SLUICE_BENCH_SKIP_10X:-}" ]; then
