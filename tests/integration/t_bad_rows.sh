@@ -27,6 +27,15 @@ load "$WORK/bad.csv" --into "$URL/orders" --threads 1
 check_rc 2 "rerun over an unfinished load"
 check_contains "$WORK/err" "an earlier load of this file into $DB.orders was interrupted after committing 3 chunk(s); run again with --resume to finish it" "rerun refused"
 
+# the documented way out: resume, sending the bad row to the rejects
+load "$WORK/bad.csv" --into "$URL/orders" --threads 1 --batch-rows 100 --txn-rows 1000 \
+  --resume --on-error skip --rejects "$WORK/rej"
+check_rc 3 "resume with --on-error skip after a stop"
+check_contains "$WORK/err" "resuming; 3 committed chunk(s) are skipped" "resume skips the committed chunks"
+sed '3501d' "$WORK/expected" >"$WORK/expected-but-3501"
+check_table orders "$WORK/expected-but-3501" id "every row but the bad one, once"
+check_eq "$(tail -n +2 "$WORK/rej.csv" | cut -d, -f1)" 3501 "the bad row is the one rejected"
+
 # with four writers the summary still matches the table exactly
 reset_table orders
 load "$WORK/bad.csv" --into "$URL/orders" --threads 4 --batch-rows 100 --txn-rows 500
