@@ -16,8 +16,8 @@ bench_secs=${2:-3.5}
 repeat=${SLUICE_BENCH_REPEAT:-5}
 
 scripts/install-deps.sh >/dev/null
-cmake -S . -B build -DBUILD_TESTING=OFF >/dev/null
-cmake --build build -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+cmake -S . -B build >/dev/null
+cmake --build build --target sluice -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sluice-cpcost.XXXXXX")
 trap 'scripts/dbserver.sh stop "$tmp/srv" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 scripts/dbserver.sh start "$tmp/srv" >/dev/null

@@ -26,8 +26,8 @@ repeat=${SLUICE_BENCH_REPEAT:-3}
 extra=${SLUICE_BENCH_ARGS:-}
 
 scripts/install-deps.sh >/dev/null
-cmake -S . -B build -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+cmake -S . -B build >/dev/null
+cmake --build build --target sluice -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 
 mkdir -p bench/work
 csv="bench/work/orders-$rows.csv"

@@ -10,8 +10,8 @@ rows=${1:-200000}
 
 scripts/install-deps.sh
 echo "== building sluice"
-cmake -S . -B build -DBUILD_TESTING=OFF >/dev/null
-cmake --build build -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+cmake -S . -B build >/dev/null
+cmake --build build --target sluice -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-demo.XXXXXX")
 cleanup() { scripts/dbserver.sh stop "$work/db" >/dev/null 2>&1 || true; rm -rf "$work"; }
