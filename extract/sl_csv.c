@@ -312,6 +312,17 @@ static int too_long(struct sl_csv *r, struct sl_err *err)
                       (unsigned long long)r->rec_line, r->max_record_bytes);
 }
 
+/* Moves past a segment that was fed to libcsv, counting its line ending. */
+static void advance(struct sl_csv *r, const unsigned char *seg, size_t n)
+{
+    r->chunk_pos += n;
+    r->offset += n;
+    if (seg[n - 1] == '\n')
+        r->line++;
+    else if (seg[n - 1] == '\r')
+        r->pending_cr = 1;
+}
+
 /* Skips whole lines for --skip-lines. Returns 1 while lines remain. */
 static int skip_lines(struct sl_csv *r)
 {
@@ -401,25 +412,14 @@ int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec
         }
         if (r->spilled && r->raw.len + (r->chunk_pos + n) > r->max_record_bytes)
             return too_long(r, err);
-        if (feed(r, seg, n, err) != 0) {
-            if (err->kind != SL_ERR_ROW)
-                return -1;
-            /* drop the rest of this line and start afresh after it */
-            r->chunk_pos += n;
-            r->offset += n;
-            if (seg[n - 1] == '\n')
-                r->line++;
-            else if (seg[n - 1] == '\r')
-                r->pending_cr = 1;
+        int malformed = feed(r, seg, n, err) != 0;
+        if (malformed && err->kind != SL_ERR_ROW)
+            return -1;
+        advance(r, seg, n);
+        if (malformed) { /* the rest of this line went with it; go on after it */
             bad_record(r, rec, r->chunk_pos);
             return -1;
         }
-        r->chunk_pos += n;
-        r->offset += n;
-        if (seg[n - 1] == '\n')
-            r->line++;
-        else if (seg[n - 1] == '\r')
-            r->pending_cr = 1;
         if (r->overflow || r->parser.entry_pos > r->max_record_bytes)
             return too_long(r, err);
         if (r->record_ready) {
