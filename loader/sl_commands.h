@@ -11,4 +11,7 @@
 /* sluice load SOURCE... --into URL [options] */
 int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err);
 
+/* sluice gen [--schema NAME] [--rows N] [--seed N] [--out FILE] */
+int sl_cmd_gen(int argc, char **argv, FILE *out, FILE *err);
+
 #endif

@@ -23,10 +23,10 @@ scripts/dbserver.sh start "$work/db"
 source "$work/db/env.sh"
 admin() { mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot "$@"; }
 admin -e "CREATE DATABASE shop"
-python3 bench/gen_orders.py --schema | admin shop
+./build/sluice gen --schema orders --print-create orders | admin shop
 
-echo "== generating $rows orders as orders-2026-11-20.csv.zst"
-python3 bench/gen_orders.py --rows "$rows" | zstd -q -3 -o "$work/orders-2026-11-20.csv.zst"
+echo "== sluice gen --schema orders --rows $rows --out orders-2026-11-20.csv.zst"
+./build/sluice gen --schema orders --rows "$rows" --out "$work/orders-2026-11-20.csv.zst"
 ls -l "$work/orders-2026-11-20.csv.zst" | awk '{print "   " $5 " bytes compressed"}'
 
 echo "== sluice load orders-2026-11-20.csv.zst --into mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/shop/orders --threads 2"

@@ -14,6 +14,14 @@ for opt in --into --defaults-file --threads --batch-rows --txn-rows --delimiter 
 done
 check_contains "$WORK/out" "Exit codes:" "load --help documents exit codes"
 check_contains "$WORK/out" "(default 2)" "load --help states the thread default"
+run_sluice gen --help
+check_rc 0 "gen --help"
+for opt in --schema --rows --seed --key-order --out --zstd-level --no-header --print-create; do
+  check_contains "$WORK/out" "$opt" "gen --help documents $opt"
+done
+check_contains "$WORK/out" "Exit codes:" "gen --help documents exit codes"
+run_sluice help gen
+check_rc 0 "help gen"
 run_sluice --version
 check_rc 0 "--version"
 check_contains "$WORK/out" "sluice " "--version output"
