@@ -13,6 +13,8 @@
 # 127.0.0.1 only, has local_infile on, and knows two accounts:
 #   root@localhost  no password, socket only (for test set-up)
 #   sluice@%        password in DIR/client.cnf (what sluice connects as)
+# SLUICE_DB_EXTRA_CNF, if set, is appended to the server's configuration
+# (e.g. "max-allowed-packet=1M"), one option per line.
 # Nothing outside DIR is touched.
 set -euo pipefail
 
@@ -90,6 +92,7 @@ innodb-log-file-size=512M
 innodb-flush-log-at-trx-commit=2
 max-connections=300
 max-allowed-packet=64M
+${SLUICE_DB_EXTRA_CNF:-}
 CNF
   run_server "$dir" "$sock"
 
