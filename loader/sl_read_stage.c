@@ -98,6 +98,10 @@ static int add_record(struct reader *rd, const struct sl_csv_record *rec)
         snprintf(why, sizeof why, "expected %zu fields, found %zu", src->nfields, rec->nfields);
         return bad_row(rd, rec, -1, why);
     }
+    /* One check of the whole record is enough: a multi-byte UTF-8 sequence
+     * never holds an ASCII delimiter or quote. Only a bad record is checked
+     * field by field, to name the field. */
+    int check_fields = sl_utf8_check((const unsigned char *)rec->raw, rec->raw_len) != rec->raw_len;
     for (size_t f = 0; f < rec->nfields; f++) {
         const struct sl_csv_field *fl = &rec->fields[f];
         size_t col = src->perm[f];
@@ -105,7 +109,8 @@ static int add_record(struct reader *rd, const struct sl_csv_record *rec)
             sl_batch_set_null(b, col);
             continue;
         }
-        size_t ok = sl_utf8_check((const unsigned char *)fl->data, fl->len);
+        size_t ok =
+            check_fields ? sl_utf8_check((const unsigned char *)fl->data, fl->len) : fl->len;
         if (ok != fl->len) {
             snprintf(why, sizeof why, "invalid UTF-8 at byte %zu of the value", ok + 1);
             sl_batch_drop_row(b);
