@@ -54,21 +54,6 @@ struct gen_args {
     FILE *err;
 };
 
-static int number(const char *name, const char *v, unsigned long long max, unsigned long long *out,
-                  FILE *err)
-{
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(v, &end, 10);
-    if (errno || end == v || *end || *v == '-' || n > max) {
-        fprintf(err, "sluice gen: --%s must be a whole number from 0 to %llu, not '%s'\n", name,
-                max, v);
-        return -1;
-    }
-    *out = n;
-    return 0;
-}
-
 static int on_gen_opt(void *ctx, int key, const char *v)
 {
     struct gen_args *a = ctx;
@@ -78,9 +63,9 @@ static int on_gen_opt(void *ctx, int key, const char *v)
         a->schema = v;
         return 0;
     case OPT_ROWS:
-        return number("rows", v, UINT64_MAX / 2, &a->rows, a->err);
+        return sl_cli_count("gen", "rows", v, 0, UINT64_MAX / 2, &a->rows, a->err);
     case OPT_SEED:
-        return number("seed", v, UINT64_MAX, &a->seed, a->err);
+        return sl_cli_count("gen", "seed", v, 0, UINT64_MAX, &a->seed, a->err);
     case OPT_KEY_ORDER:
         if (strcmp(v, "sequential") && strcmp(v, "random")) {
             fprintf(a->err, "sluice gen: --key-order must be sequential or random, not '%s'\n", v);
@@ -92,7 +77,7 @@ static int on_gen_opt(void *ctx, int key, const char *v)
         a->out = v;
         return 0;
     case OPT_ZSTD_LEVEL:
-        if (number("zstd-level", v, 19, &n, a->err) != 0)
+        if (sl_cli_count("gen", "zstd-level", v, 0, 19, &n, a->err) != 0)
             return -1;
         a->zstd_level = (int)n;
         return 0;

@@ -174,21 +174,6 @@ struct load_args {
     FILE *err;
 };
 
-static int parse_count(const char *name, const char *v, unsigned long long lo,
-                       unsigned long long hi, unsigned long long *out, FILE *err)
-{
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(v, &end, 10);
-    if (errno || end == v || *end || *v == '-' || n < lo || n > hi) {
-        fprintf(err, "sluice load: --%s must be a whole number from %llu to %llu, not '%s'\n", name,
-                lo, hi, v);
-        return -1;
-    }
-    *out = n;
-    return 0;
-}
-
 static int parse_char(const char *name, const char *v, unsigned char *out, FILE *err)
 {
     if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0)
@@ -214,17 +199,17 @@ static int on_load_opt(void *ctx, int key, const char *v)
         a->c.defaults_file = v;
         return 0;
     case 't':
-        if (parse_count("threads", v, 1, 256, &n, a->err) != 0)
+        if (sl_cli_count("load", "threads", v, 1, 256, &n, a->err) != 0)
             return -1;
         a->c.threads = (unsigned)n;
         return 0;
     case OPT_BATCH_ROWS:
-        if (parse_count("batch-rows", v, 1, 65535, &n, a->err) != 0)
+        if (sl_cli_count("load", "batch-rows", v, 1, 65535, &n, a->err) != 0)
             return -1;
         a->c.batch_rows = (size_t)n;
         return 0;
     case OPT_TXN_ROWS:
-        if (parse_count("txn-rows", v, 1, 100000000, &n, a->err) != 0)
+        if (sl_cli_count("load", "txn-rows", v, 1, 100000000, &n, a->err) != 0)
             return -1;
         a->c.txn_rows = (size_t)n;
         return 0;
@@ -242,7 +227,7 @@ static int on_load_opt(void *ctx, int key, const char *v)
         a->c.dialect.null_marker = v;
         return 0;
     case OPT_SKIP_LINES:
-        if (parse_count("skip-lines", v, 0, UINT64_MAX, &n, a->err) != 0)
+        if (sl_cli_count("load", "skip-lines", v, 0, UINT64_MAX, &n, a->err) != 0)
             return -1;
         a->c.dialect.skip_lines = n;
         return 0;
@@ -266,18 +251,18 @@ static int on_load_opt(void *ctx, int key, const char *v)
         a->c.rejects = v;
         return 0;
     case OPT_MAX_REJECTS:
-        if (parse_count("max-rejects", v, 0, UINT64_MAX, &n, a->err) != 0)
+        if (sl_cli_count("load", "max-rejects", v, 0, UINT64_MAX, &n, a->err) != 0)
             return -1;
         a->c.max_rejects = n;
         a->max_rejects_set = 1;
         return 0;
     case OPT_RETRIES:
-        if (parse_count("retries", v, 0, 1000, &n, a->err) != 0)
+        if (sl_cli_count("load", "retries", v, 0, 1000, &n, a->err) != 0)
             return -1;
         a->c.retries = (unsigned)n;
         return 0;
     case OPT_RETRY_MAX_SECONDS:
-        if (parse_count("retry-max-seconds", v, 0, 86400 * 7, &n, a->err) != 0)
+        if (sl_cli_count("load", "retry-max-seconds", v, 0, 86400 * 7, &n, a->err) != 0)
             return -1;
         a->c.retry_max_seconds = (double)n;
         return 0;

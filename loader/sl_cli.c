@@ -1,5 +1,6 @@
 #include "sl_cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,21 @@ int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **ar
     free(lo);
     free(shorts);
     return rc;
+}
+
+int sl_cli_count(const char *cmd, const char *name, const char *v, unsigned long long lo,
+                 unsigned long long hi, unsigned long long *out, FILE *err)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || end == v || *end || *v == '-' || n < lo || n > hi) {
+        fprintf(err, "sluice %s: --%s must be a whole number from %llu to %llu, not '%s'\n", cmd,
+                name, lo, hi, v);
+        return -1;
+    }
+    *out = n;
+    return 0;
 }
 
 void sl_cli_print_options(FILE *out, const struct sl_opt *opts)

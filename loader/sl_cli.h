@@ -26,6 +26,12 @@ int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **ar
                  int (*on_opt)(void *ctx, int key, const char *val),
                  int (*on_arg)(void *ctx, const char *arg), void *ctx, FILE *err);
 
+/* Parses a whole number option value into *out. Returns 0, or -1 after
+ * printing "sluice CMD: --NAME must be a whole number from LO to HI, not
+ * 'V'" to err. */
+int sl_cli_count(const char *cmd, const char *name, const char *v, unsigned long long lo,
+                 unsigned long long hi, unsigned long long *out, FILE *err);
+
 /* Prints the option list of opts, one option per line, aligned. */
 void sl_cli_print_options(FILE *out, const struct sl_opt *opts);
 

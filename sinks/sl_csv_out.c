@@ -15,7 +15,6 @@ struct sl_csv_out {
     char *path;
     char *buf; /* CSV text not yet compressed or written */
     size_t len;
-    unsigned long long bytes;
     ZSTD_CCtx *cctx; /* NULL for plain output */
     char *zbuf;
     size_t zcap;
@@ -108,7 +107,6 @@ static int put(struct sl_csv_out *o, const char *p, size_t n, struct sl_err *err
         size_t k = OUT_BUF - o->len < n ? OUT_BUF - o->len : n;
         memcpy(o->buf + o->len, p, k);
         o->len += k;
-        o->bytes += k;
         p += k;
         n -= k;
     }
@@ -163,11 +161,6 @@ int sl_csv_out_row(struct sl_csv_out *o, const struct sl_batch *b, size_t row, s
             return -1;
     }
     return put(o, "\n", 1, err);
-}
-
-unsigned long long sl_csv_out_bytes(const struct sl_csv_out *o)
-{
-    return o->bytes;
 }
 
 int sl_csv_out_close(struct sl_csv_out *o, struct sl_err *err)

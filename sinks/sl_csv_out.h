@@ -31,9 +31,6 @@ int sl_csv_out_header(struct sl_csv_out *o, const char *const *names, size_t n, 
 /* Writes row `row` of b as one record. */
 int sl_csv_out_row(struct sl_csv_out *o, const struct sl_batch *b, size_t row, struct sl_err *err);
 
-/* Bytes of CSV written so far (before compression). */
-unsigned long long sl_csv_out_bytes(const struct sl_csv_out *o);
-
 /* Flushes, ends the zstd frame, closes the file and frees o, on every path.
  * Returns 0, or -1 with err set if anything could not be written. */
 int sl_csv_out_close(struct sl_csv_out *o, struct sl_err *err);
