@@ -10,6 +10,10 @@
 
 static int add_path(struct sl_sources *s, const char *path, struct sl_err *err)
 {
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i].path, path) == 0)
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "%s is given twice; its rows would be loaded twice", path);
     struct sl_source *nv = realloc(s->v, (s->n + 1) * sizeof *nv);
     if (!nv)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");

@@ -55,6 +55,13 @@ check_rc 2 "files with different column sets"
 check_contains "$WORK/err" "sluice: error: $WORK/m4.csv: has 2 columns but $WORK/m1.csv has 3; all files of one load must have the same columns" "column set message"
 check_eq "$(count t)" 0 "nothing written"
 
+# --resume with nothing recorded loads everything, and says so
+sql "TRUNCATE \`$DB\`.t"
+load "$WORK/m1.csv" --into "$URL/t" --resume
+check_rc 0 "--resume with nothing to resume"
+check_contains "$WORK/err" "sluice: --resume: no committed chunks are recorded for these files; loading them whole" "nothing-to-resume notice"
+check_eq "$(count t)" 1 "rows of a --resume with nothing recorded"
+
 # --session-sql runs on every connection
 sql "TRUNCATE \`$DB\`.t"
 load "$WORK/m1.csv" --into "$URL/t" --session-sql "SET @@session.foreign_key_checks=0"

@@ -40,6 +40,11 @@ check_eq "$(sql "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME) FROM inform
 check_eq "$(sql "SELECT GROUP_CONCAT(id) FROM \`$DB\`.victim")" "1,2" "victim rows untouched"
 check_eq "$(count t)" 0 "no rows after injection attempts"
 
+# the same file twice would load its rows twice
+load "$WORK/good.csv" "$WORK/good.csv" --into "$URL/t"
+check_rc 2 "a file given twice"
+check_eq "$(cat "$WORK/err")" "sluice: error: $WORK/good.csv is given twice; its rows would be loaded twice" "file given twice message"
+
 # a NOT NULL column without a default that the file lacks
 printf 'id,qty\n1,1\n' >"$WORK/noname.csv"
 load "$WORK/noname.csv" --into "$URL/t"
