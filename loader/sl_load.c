@@ -193,14 +193,9 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         goto out_sources;
     if (c->checkpoint && resume_prepare(&rs, conns[0], c, &table, &sources, log, err) != 0)
         goto out_sources;
-    res->resumed_ranges = rs.nranges;
     if (c->resume && c->checkpoint && rs.nranges == 0)
         fprintf(log, "sluice: --resume: no committed chunks are recorded for these files; "
                      "loading them whole\n");
-    if (c->resume && !c->checkpoint) {
-        sl_err_set(err, SL_ERR_FATAL, "--resume needs checkpoints; drop --no-checkpoint");
-        goto out_sources;
-    }
 
     for (unsigned i = 1; i < c->threads; i++)
         if (sl_conn_open(&conns[i], &co, err) != 0)

@@ -37,7 +37,8 @@ struct sl_load_config {
     unsigned retries;     /* retries of a transient error */
     double retry_max_seconds;
     int checkpoint; /* record committed ranges in the target */
-    int resume;     /* skip the ranges an earlier run committed */
+    int resume;     /* skip the ranges an earlier run committed (needs checkpoint;
+                       the caller checks option combinations) */
 };
 
 struct sl_load_result {
@@ -46,10 +47,9 @@ struct sl_load_result {
     uint64_t rows_written; /* committed */
     uint64_t rows_rejected;
     uint64_t retries;
-    int interrupted;       /* a signal stopped it; --resume continues */
-    size_t resumed_ranges; /* committed ranges an earlier run left, skipped now */
-    uint64_t raw_bytes;    /* read from the files */
-    uint64_t data_bytes;   /* parsed, after decompression */
+    int interrupted;     /* a signal stopped it; --resume continues */
+    uint64_t raw_bytes;  /* read from the files */
+    uint64_t data_bytes; /* parsed, after decompression */
     double seconds;
     char target[512];  /* the target, password masked */
     struct sl_err err; /* kind SL_ERR_NONE on success */
