@@ -164,7 +164,8 @@ int sl_cmd_gen(int argc, char **argv, FILE *out, FILE *err)
     }
     int level = a.zstd_level >= 0 ? a.zstd_level : ends_with(a.out, ".zst") ? 3 : 0;
     struct sl_csv_out *o;
-    if (sl_csv_out_open(&o, a.out, level, &e) != 0) {
+    struct sl_csv_out_opts oo = {.zstd_level = level, .atomic = 1};
+    if (sl_csv_out_open(&o, a.out, &oo, &e) != 0) {
         fprintf(err, "sluice gen: %s\n", e.msg);
         return SL_EXIT_USAGE;
     }

@@ -40,6 +40,7 @@ enum {
     OPT_RETRY_MAX_SECONDS,
     OPT_RESUME,
     OPT_NO_CHECKPOINT,
+    OPT_BINARY,
 };
 
 #define STR_(x) #x
@@ -71,6 +72,9 @@ static const struct sl_opt load_opts[] = {
      "skip N lines at the start of each file, before the header"},
     {"columns", OPT_COLUMNS, 1, "a,b,c",
      "column names for the fields, in order (replaces the header)"},
+    {"binary", OPT_BINARY, 1, "ENC",
+     "hex (default): values for binary columns (BINARY, VARBINARY, BLOB,\n"
+     "BIT) are hex digits, as sluice extract writes them; raw: the bytes\nas they are"},
     {"session-sql", OPT_SESSION_SQL, 1, "SQL",
      "run SQL on every connection after sluice's own set-up"},
     {"time-zone", OPT_TIME_ZONE, 1, "TZ",
@@ -116,7 +120,8 @@ static void load_help(FILE *out)
           "CSV rules (RFC 4180): fields may be quoted with --quote; inside quotes the\n"
           "delimiter, CR, LF and a doubled quote are literal. Lines end in LF or CRLF; the\n"
           "last may lack one. Blank lines are skipped; spaces are kept. A UTF-8 BOM is\n"
-          "skipped. Text must be valid UTF-8.\n"
+          "skipped. Text must be valid UTF-8. Values for binary columns are hex digits\n"
+          "(--binary hex, as sluice extract writes them) or raw bytes (--binary raw).\n"
           "\n"
           "Empty and NULL:   a,,c     the middle field is '' (empty string)\n"
           "                  a,\"\",c   the middle field is '' (empty string)\n"
@@ -266,6 +271,13 @@ static int on_load_opt(void *ctx, int key, const char *v)
             return -1;
         a->c.retry_max_seconds = (double)n;
         return 0;
+    case OPT_BINARY:
+        if (strcmp(v, "hex") && strcmp(v, "raw")) {
+            fprintf(a->err, "sluice load: --binary must be hex or raw, not '%s'\n", v);
+            return -1;
+        }
+        a->c.binary_hex = strcmp(v, "hex") == 0;
+        return 0;
     case OPT_RESUME:
         a->c.resume = 1;
         return 0;
@@ -366,6 +378,7 @@ int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err)
     a.c.retries = DEFAULT_RETRIES;
     a.c.retry_max_seconds = DEFAULT_RETRY_SECS;
     a.c.checkpoint = 1;
+    a.c.binary_hex = 1;
 
     int rc = sl_cli_parse("load", load_opts, argc, argv, on_load_opt, on_load_arg, &a, err);
     if (rc == 0 && a.help) {

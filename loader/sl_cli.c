@@ -1,6 +1,7 @@
 #include "sl_cli.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,41 @@ int sl_cli_count(const char *cmd, const char *name, const char *v, unsigned long
         return -1;
     }
     *out = n;
+    return 0;
+}
+
+int sl_cli_size(const char *cmd, const char *name, const char *v, unsigned long long *out,
+                FILE *err)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10), unit = 1;
+    switch (*end) {
+    case 'K':
+    case 'k':
+        unit = 1ULL << 10;
+        break;
+    case 'M':
+    case 'm':
+        unit = 1ULL << 20;
+        break;
+    case 'G':
+    case 'g':
+        unit = 1ULL << 30;
+        break;
+    case 'T':
+    case 't':
+        unit = 1ULL << 40;
+        break;
+    }
+    if (unit > 1)
+        end++;
+    if (errno || end == v || *end || *v == '-' || n == 0 || n > UINT64_MAX / unit) {
+        fprintf(err, "sluice %s: --%s must be a size such as 500000, 64K, 256M or 2G, not '%s'\n",
+                cmd, name, v);
+        return -1;
+    }
+    *out = n * unit;
     return 0;
 }
 

@@ -32,6 +32,12 @@ int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **ar
 int sl_cli_count(const char *cmd, const char *name, const char *v, unsigned long long lo,
                  unsigned long long hi, unsigned long long *out, FILE *err);
 
+/* Parses a byte size: a whole number, optionally followed by K, M, G or T
+ * (powers of 1024). Returns 0, or -1 after printing a message naming the
+ * option. */
+int sl_cli_size(const char *cmd, const char *name, const char *v, unsigned long long *out,
+                FILE *err);
+
 /* Prints the option list of opts, one option per line, aligned. */
 void sl_cli_print_options(FILE *out, const struct sl_opt *opts);
 

@@ -209,7 +209,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     }
     for (size_t i = 0; i < sources.ncols; i++) {
         colnames[i] = table.cols[sources.table_col[i]].name;
-        checks[i] = sl_colcheck_for(&table.cols[sources.table_col[i]]);
+        checks[i] = sl_colcheck_for(&table.cols[sources.table_col[i]], c->binary_hex);
     }
     if (c->rejects) {
         const struct sl_source *first = &sources.v[0];

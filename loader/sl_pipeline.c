@@ -1,5 +1,6 @@
 #include "sl_pipeline.h"
 #include "sl_pipeline_run.h"
+#include "sl_signals.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -67,30 +68,14 @@ int sl_run_reject(struct run *r, const char *path, uint64_t line, uint64_t offse
 
 /* ---- signals ---- */
 
-static void *signal_main(void *arg)
+static void on_signal(void *ctx, int sig)
 {
-    struct run *r = arg;
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    while (!atomic_load(&r->finished)) {
-        struct timespec ts = {0, 200 * 1000 * 1000};
-        int sig = sigtimedwait(&set, NULL, &ts);
-        if (sig < 0)
-            continue;
-        if (!atomic_exchange(&r->interrupted, 1)) {
-            sl_progress_printf(r->p->progress,
-                               "sluice: %s: finishing the rows already read, then stopping; a "
-                               "second signal exits at once\n",
-                               sig == SIGINT ? "interrupted" : "terminated");
-        } else {
-            sl_progress_printf(r->p->progress, "sluice: second signal: exiting now; committed "
-                                               "chunks are kept, --resume continues\n");
-            _exit(SL_EXIT_INTERRUPTED);
-        }
-    }
-    return NULL;
+    struct run *r = ctx;
+    atomic_store(&r->interrupted, 1);
+    sl_progress_printf(r->p->progress,
+                       "sluice: %s: finishing the rows already read, then stopping; a "
+                       "second signal exits at once\n",
+                       sig == SIGINT ? "interrupted" : "terminated");
 }
 
 /* ---- the run ---- */
@@ -130,22 +115,13 @@ int sl_pipeline_run(const struct sl_pipeline_plan *p, int *interrupted, struct s
     atomic_init(&r.next_source, 0);
     atomic_init(&r.stop, 0);
     atomic_init(&r.interrupted, 0);
-    atomic_init(&r.finished, 0);
     atomic_init(&r.readers_left, (int)p->nreaders);
     sl_err_clear(&r.err);
-
-    /* SIGINT and SIGTERM go to the signal thread only */
-    sigset_t sigs, old;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &sigs, &old);
 
     unsigned nthreads = p->nreaders + p->nwriters, started = 0;
     pthread_t *tids = calloc(nthreads, sizeof *tids);
     struct writer *writers = calloc(p->nwriters, sizeof *writers);
-    pthread_t sig_tid;
-    int sig_started = 0;
+    struct sl_signals sigs = {0};
     int rc = -1;
     if (!tids || !writers) {
         sl_err_set(err, SL_ERR_FATAL, "out of memory");
@@ -165,7 +141,11 @@ int sl_pipeline_run(const struct sl_pipeline_plan *p, int *interrupted, struct s
         if (sl_write_stage_open(&writers[i], err) != 0)
             goto out_free;
     }
-    sig_started = pthread_create(&sig_tid, NULL, signal_main, &r) == 0;
+    int sig_started =
+        sl_signals_start(&sigs, on_signal, &r, p->progress,
+                         "sluice: second signal: exiting now; committed chunks are kept, "
+                         "--resume continues\n",
+                         SL_EXIT_INTERRUPTED) == 0;
     for (unsigned i = 0; i < p->nwriters; i++) {
         if (pthread_create(&tids[started], NULL, sl_write_stage_main, &writers[i]) != 0)
             break;
@@ -209,10 +189,7 @@ int sl_pipeline_run(const struct sl_pipeline_plan *p, int *interrupted, struct s
         rc = 0;
     }
 out_free:
-    atomic_store(&r.finished, 1);
-    if (sig_started)
-        pthread_join(sig_tid, NULL);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    sl_signals_stop(&sigs);
     if (writers) {
         for (unsigned i = 0; i < p->nwriters; i++) {
             sl_checkpoint_writer_close(writers[i].cw);

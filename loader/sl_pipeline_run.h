@@ -28,7 +28,6 @@ struct run {
     atomic_int stop;        /* a fatal error: discard and roll back */
     atomic_int interrupted; /* a signal: stop reading, finish writing */
     atomic_int readers_left;
-    atomic_int finished; /* every worker is done: the signal thread may go */
 
     pthread_mutex_t mu; /* guards err, failed, done */
     pthread_cond_t done_cv;

@@ -38,7 +38,7 @@ void sl_progress_init(struct sl_progress *p, FILE *out, int enabled, uint64_t to
     p->drawn = 0;
 }
 
-void sl_progress_tick(struct sl_progress *p, struct sl_counters *c)
+void sl_progress_line(struct sl_progress *p, const char *fmt, ...)
 {
     if (!p->enabled)
         return;
@@ -49,7 +49,22 @@ void sl_progress_tick(struct sl_progress *p, struct sl_counters *c)
         return;
     }
     p->last = now;
-    double secs = now - p->start;
+    va_list ap;
+    fputs(p->tty ? "\r" : "sluice: ", p->out);
+    va_start(ap, fmt);
+    vfprintf(p->out, fmt, ap);
+    va_end(ap);
+    fputs(p->tty ? "\033[K" : "\n", p->out);
+    fflush(p->out);
+    p->drawn = p->tty;
+    pthread_mutex_unlock(&p->mu);
+}
+
+void sl_progress_tick(struct sl_progress *p, struct sl_counters *c)
+{
+    if (!p->enabled)
+        return;
+    double secs = sl_now() - p->start;
     uint64_t read = atomic_load_explicit(&c->rows_read, memory_order_relaxed);
     uint64_t written = atomic_load_explicit(&c->rows_written, memory_order_relaxed);
     uint64_t raw = atomic_load_explicit(&c->raw_bytes, memory_order_relaxed);
@@ -62,14 +77,11 @@ void sl_progress_tick(struct sl_progress *p, struct sl_counters *c)
         double eta = f > 0 ? secs * (1 - f) / f : 0;
         snprintf(pct, sizeof pct, "  %4.1f%%  ETA %d:%02d", f * 100, (int)eta / 60, (int)eta % 60);
     }
-    fprintf(p->out, "%s%s rows read, %s written, %.1f MB, %s rows/s%s%s",
-            p->tty ? "\r" : "sluice: ", sl_fmt_count(read, r1, sizeof r1),
-            sl_fmt_count(written, r2, sizeof r2), (double)data / 1e6,
-            sl_fmt_count(secs > 0 ? (uint64_t)(written / secs) : 0, rate, sizeof rate), pct,
-            p->tty ? "\033[K" : "\n");
-    fflush(p->out);
-    p->drawn = p->tty;
-    pthread_mutex_unlock(&p->mu);
+    sl_progress_line(p, "%s rows read, %s written, %.1f MB, %s rows/s%s",
+                     sl_fmt_count(read, r1, sizeof r1), sl_fmt_count(written, r2, sizeof r2),
+                     (double)data / 1e6,
+                     sl_fmt_count(secs > 0 ? (uint64_t)(written / secs) : 0, rate, sizeof rate),
+                     pct);
 }
 
 /* Clears the terminal line; the caller holds the lock. */

@@ -44,7 +44,12 @@ double sl_now(void);
  * the sum of the input sizes, or 0 when unknown (stdin). */
 void sl_progress_init(struct sl_progress *p, FILE *out, int enabled, uint64_t total_raw_bytes);
 
-/* Draws a progress line if one is due. */
+/* Draws a progress line of the given text if one is due (the text has no
+ * line end; the display adds what the terminal needs). */
+void sl_progress_line(struct sl_progress *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Draws a load's progress line from the counters if one is due. */
 void sl_progress_tick(struct sl_progress *p, struct sl_counters *c);
 
 /* Removes the terminal line, if any, before the summary or an error. */

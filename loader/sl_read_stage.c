@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sl_pipeline_run.h"
+#include "sl_hex.h"
 #include "sl_utf8.h"
 
 struct reader {
@@ -109,18 +110,26 @@ static int add_record(struct reader *rd, const struct sl_csv_record *rec)
             sl_batch_set_null(b, col);
             continue;
         }
-        size_t ok =
-            check_fields ? sl_utf8_check((const unsigned char *)fl->data, fl->len) : fl->len;
+        const struct sl_colcheck *ck = &p->checks[col];
+        size_t ok = check_fields && !ck->raw_bytes
+                        ? sl_utf8_check((const unsigned char *)fl->data, fl->len)
+                        : fl->len;
         if (ok != fl->len) {
             snprintf(why, sizeof why, "invalid UTF-8 at byte %zu of the value", ok + 1);
             sl_batch_drop_row(b);
             return bad_row(rd, rec, (long)f, why);
         }
-        if (sl_colcheck_value(&p->checks[col], fl->data, fl->len, why, sizeof why) != 0) {
+        if (sl_colcheck_value(ck, fl->data, fl->len, why, sizeof why) != 0) {
             sl_batch_drop_row(b);
             return bad_row(rd, rec, (long)f, why);
         }
-        sl_batch_set_ref(b, col, fl->off, fl->len);
+        size_t len = fl->len;
+        if (ck->kind == SL_CHECK_HEX) { /* checked above: cannot fail */
+            size_t bad;
+            len = (size_t)sl_hex_decode((unsigned char *)b->arena.data + fl->off, fl->data, len,
+                                        &bad);
+        }
+        sl_batch_set_ref(b, col, fl->off, len);
     }
     if (p->rejects && sl_batch_keep_raw(b, rec->raw, rec->raw_len) != 0) {
         sl_batch_drop_row(b);

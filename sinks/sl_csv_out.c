@@ -2,22 +2,30 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zstd.h>
 
+#include "sl_buf.h"
+#include "sl_csv_fmt.h"
+
 #define OUT_BUF (256 * 1024)
+#define ROW_MAX ((size_t)1 << 30)
 
 struct sl_csv_out {
     int fd;
     int is_stdout;
-    char *path;
-    char *buf; /* CSV text not yet compressed or written */
+    char *path; /* the final name ("stdout" for stdout) */
+    char *tmp;  /* the temporary name while writing atomically, else NULL */
+    char *buf;  /* text not yet compressed or written */
     size_t len;
-    ZSTD_CCtx *cctx; /* NULL for plain output */
+    struct sl_buf row; /* one formatted record */
+    ZSTD_CCtx *cctx;   /* NULL for plain output */
     char *zbuf;
     size_t zcap;
+    uint64_t text_bytes, file_bytes;
     int failed;
 };
 
@@ -33,20 +41,18 @@ static int write_all(struct sl_csv_out *o, const char *p, size_t n, struct sl_er
         }
         p += w;
         n -= (size_t)w;
+        o->file_bytes += (uint64_t)w;
     }
     return 0;
 }
 
-/* Compresses (or copies) the buffered text out; with end set, ends the
- * zstd frame too. */
-static int flush(struct sl_csv_out *o, int end, struct sl_err *err)
+/* Compresses (or copies) n bytes at p out; with end set, ends the zstd frame
+ * too. */
+static int emit(struct sl_csv_out *o, const char *p, size_t n, int end, struct sl_err *err)
 {
-    if (!o->cctx) {
-        int rc = write_all(o, o->buf, o->len, err);
-        o->len = 0;
-        return rc;
-    }
-    ZSTD_inBuffer in = {o->buf, o->len, 0};
+    if (!o->cctx)
+        return write_all(o, p, n, err);
+    ZSTD_inBuffer in = {p, n, 0};
     ZSTD_EndDirective mode = end ? ZSTD_e_end : ZSTD_e_continue;
     for (;;) {
         ZSTD_outBuffer out = {o->zbuf, o->zcap, 0};
@@ -58,13 +64,44 @@ static int flush(struct sl_csv_out *o, int end, struct sl_err *err)
         if (write_all(o, o->zbuf, out.pos, err) != 0)
             return -1;
         if (end ? left == 0 : in.pos == in.size)
-            break;
+            return 0;
     }
-    o->len = 0;
-    return 0;
 }
 
-int sl_csv_out_open(struct sl_csv_out **out, const char *path, int zstd_level, struct sl_err *err)
+static int flush(struct sl_csv_out *o, int end, struct sl_err *err)
+{
+    int rc = emit(o, o->buf, o->len, end, err);
+    o->len = 0;
+    return rc;
+}
+
+/* Creates the hidden temporary ".NAME.sluice-PID-N" in the final name's
+ * directory, with the mode (and umask) a plain open() would give. */
+static int open_tmp(struct sl_csv_out *o, struct sl_err *err)
+{
+    const char *slash = strrchr(o->path, '/');
+    size_t dirlen = slash ? (size_t)(slash - o->path) + 1 : 0;
+    size_t n = strlen(o->path) + 64;
+    o->tmp = malloc(n);
+    if (!o->tmp)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (unsigned attempt = 0;; attempt++) {
+        snprintf(o->tmp, n, "%.*s.%s.sluice-%ld-%u", (int)dirlen, o->path, o->path + dirlen,
+                 (long)getpid(), attempt);
+        o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (o->fd >= 0)
+            return 0;
+        if (errno != EEXIST || attempt == 1000) {
+            int e = errno;
+            free(o->tmp);
+            o->tmp = NULL;
+            return sl_err_set(err, SL_ERR_FATAL, "%s: cannot create: %s", o->path, strerror(e));
+        }
+    }
+}
+
+int sl_csv_out_open(struct sl_csv_out **out, const char *path, const struct sl_csv_out_opts *opts,
+                    struct sl_err *err)
 {
     struct sl_csv_out *o = calloc(1, sizeof *o);
     if (!o)
@@ -73,111 +110,159 @@ int sl_csv_out_open(struct sl_csv_out **out, const char *path, int zstd_level, s
     o->is_stdout = strcmp(path, "-") == 0;
     o->path = strdup(o->is_stdout ? "stdout" : path);
     o->buf = malloc(OUT_BUF);
+    sl_buf_init(&o->row, ROW_MAX);
     if (!o->path || !o->buf)
         goto out_nomem;
-    if (zstd_level > 0) {
+    if (opts->zstd_level > 0) {
         o->cctx = ZSTD_createCCtx();
         o->zcap = ZSTD_CStreamOutSize();
         o->zbuf = malloc(o->zcap);
         if (!o->cctx || !o->zbuf)
             goto out_nomem;
-        ZSTD_CCtx_setParameter(o->cctx, ZSTD_c_compressionLevel, zstd_level);
+        ZSTD_CCtx_setParameter(o->cctx, ZSTD_c_compressionLevel, opts->zstd_level);
         ZSTD_CCtx_setParameter(o->cctx, ZSTD_c_checksumFlag, 1);
+        /* a library built without threads refuses this; it then compresses
+         * inline, which is still correct */
+        if (opts->zstd_workers > 0)
+            ZSTD_CCtx_setParameter(o->cctx, ZSTD_c_nbWorkers, opts->zstd_workers);
     }
-    o->fd =
-        o->is_stdout ? STDOUT_FILENO : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (o->fd < 0) {
-        sl_err_set(err, SL_ERR_FATAL, "%s: cannot create: %s", path, strerror(errno));
-        sl_csv_out_close(o, NULL);
-        return -1;
+    if (o->is_stdout) {
+        o->fd = STDOUT_FILENO;
+    } else if (opts->atomic) {
+        if (open_tmp(o, err) != 0) {
+            sl_csv_out_abort(o);
+            return -1;
+        }
+    } else {
+        o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (o->fd < 0) {
+            sl_err_set(err, SL_ERR_FATAL, "%s: cannot create: %s", path, strerror(errno));
+            sl_csv_out_abort(o);
+            return -1;
+        }
     }
     *out = o;
     return 0;
 out_nomem:
-    sl_csv_out_close(o, NULL);
+    sl_csv_out_abort(o);
     return sl_err_set(err, SL_ERR_FATAL, "out of memory");
 }
 
-/* Appends bytes, flushing when the buffer fills. */
-static int put(struct sl_csv_out *o, const char *p, size_t n, struct sl_err *err)
+int sl_csv_out_write(struct sl_csv_out *o, const char *p, size_t n, struct sl_err *err)
 {
-    while (n > 0) {
-        if (o->len == OUT_BUF && flush(o, 0, err) != 0)
+    o->text_bytes += n;
+    if (o->len + n > OUT_BUF) {
+        if (flush(o, 0, err) != 0)
             return -1;
-        size_t k = OUT_BUF - o->len < n ? OUT_BUF - o->len : n;
-        memcpy(o->buf + o->len, p, k);
-        o->len += k;
-        p += k;
-        n -= k;
+        if (n >= OUT_BUF)
+            return emit(o, p, n, 0, err);
     }
+    memcpy(o->buf + o->len, p, n);
+    o->len += n;
     return 0;
 }
 
-static int needs_quotes(const char *p, size_t n)
+static int write_row(struct sl_csv_out *o, struct sl_err *err)
 {
-    if (n == 0 || (n == 2 && p[0] == '\\' && p[1] == 'N'))
-        return 1;
-    for (size_t i = 0; i < n; i++)
-        if (p[i] == ',' || p[i] == '"' || p[i] == '\r' || p[i] == '\n')
-            return 1;
-    return 0;
-}
-
-static int field(struct sl_csv_out *o, const char *p, size_t n, struct sl_err *err)
-{
-    if (!needs_quotes(p, n))
-        return put(o, p, n, err);
-    if (put(o, "\"", 1, err) != 0)
-        return -1;
-    for (const char *q; (q = memchr(p, '"', n)) != NULL;) {
-        size_t k = (size_t)(q - p) + 1;
-        if (put(o, p, k, err) != 0 || put(o, "\"", 1, err) != 0)
-            return -1;
-        p += k;
-        n -= k;
-    }
-    if (put(o, p, n, err) != 0)
-        return -1;
-    return put(o, "\"", 1, err);
+    if (sl_buf_append(&o->row, "\n", 1) != 0)
+        return sl_err_set(err, SL_ERR_FATAL, "%s: a record passes 1 GB", o->path);
+    return sl_csv_out_write(o, o->row.data, o->row.len, err);
 }
 
 int sl_csv_out_header(struct sl_csv_out *o, const char *const *names, size_t n, struct sl_err *err)
 {
+    sl_buf_reset(&o->row);
     for (size_t i = 0; i < n; i++)
-        if ((i && put(o, ",", 1, err) != 0) || field(o, names[i], strlen(names[i]), err) != 0)
-            return -1;
-    return put(o, "\n", 1, err);
+        if ((i && sl_buf_append(&o->row, ",", 1) != 0) ||
+            sl_csv_fmt_field(&o->row, names[i], strlen(names[i])) != 0)
+            return sl_err_set(err, SL_ERR_FATAL, "%s: the header passes 1 GB", o->path);
+    return write_row(o, err);
 }
 
 int sl_csv_out_row(struct sl_csv_out *o, const struct sl_batch *b, size_t row, struct sl_err *err)
 {
+    sl_buf_reset(&o->row);
     for (size_t c = 0; c < b->ncols; c++) {
         const struct sl_cell *cell = sl_batch_cell(b, row, c);
-        if (c && put(o, ",", 1, err) != 0)
-            return -1;
-        int rc = cell->len == SL_CELL_NULL ? put(o, "\\N", 2, err)
-                                           : field(o, sl_batch_cell_data(b, cell), cell->len, err);
+        int rc = c ? sl_buf_append(&o->row, ",", 1) : 0;
+        if (rc == 0)
+            rc = cell->len == SL_CELL_NULL
+                     ? sl_csv_fmt_null(&o->row)
+                     : sl_csv_fmt_field(&o->row, sl_batch_cell_data(b, cell), cell->len);
         if (rc != 0)
-            return -1;
+            return sl_err_set(err, SL_ERR_FATAL, "%s: a record passes 1 GB", o->path);
     }
-    return put(o, "\n", 1, err);
+    return write_row(o, err);
+}
+
+uint64_t sl_csv_out_text_bytes(const struct sl_csv_out *o)
+{
+    return o->text_bytes;
+}
+
+uint64_t sl_csv_out_file_bytes(const struct sl_csv_out *o)
+{
+    return o->file_bytes;
+}
+
+static void release(struct sl_csv_out *o)
+{
+    if (o->fd >= 0 && !o->is_stdout)
+        close(o->fd);
+    if (o->tmp)
+        unlink(o->tmp);
+    ZSTD_freeCCtx(o->cctx);
+    free(o->zbuf);
+    free(o->buf);
+    sl_buf_release(&o->row);
+    free(o->tmp);
+    free(o->path);
+    free(o);
+}
+
+int sl_csv_out_finish(struct sl_csv_out *o, char **tmp_path, struct sl_err *err)
+{
+    *tmp_path = NULL;
+    int rc = o->failed ? sl_err_set(err, SL_ERR_FATAL, "%s: an earlier write failed", o->path)
+                       : flush(o, 1, err);
+    if (rc == 0 && o->tmp && fsync(o->fd) != 0)
+        rc = sl_err_set(err, SL_ERR_FATAL, "%s: sync failed: %s", o->path, strerror(errno));
+    if (rc == 0 && !o->is_stdout) {
+        int fd = o->fd;
+        o->fd = -1;
+        if (close(fd) != 0)
+            rc = sl_err_set(err, SL_ERR_FATAL, "%s: close failed: %s", o->path, strerror(errno));
+    }
+    if (rc == 0) {
+        *tmp_path = o->tmp; /* now the caller's */
+        o->tmp = NULL;
+    }
+    release(o);
+    return rc;
 }
 
 int sl_csv_out_close(struct sl_csv_out *o, struct sl_err *err)
 {
     if (!o)
         return 0;
-    int rc = 0;
-    if (o->fd >= 0 && !o->failed)
-        rc = flush(o, 1, err);
-    if (o->fd >= 0 && !o->is_stdout && close(o->fd) != 0 && rc == 0)
-        rc = sl_err_set(err, SL_ERR_FATAL, "%s: close failed: %s", o->path, strerror(errno));
-    if (o->failed && rc == 0)
-        rc = -1;
-    ZSTD_freeCCtx(o->cctx);
-    free(o->zbuf);
-    free(o->buf);
-    free(o->path);
-    free(o);
+    char *path = strdup(o->path), *tmp;
+    if (!path) {
+        release(o);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    int rc = sl_csv_out_finish(o, &tmp, err);
+    if (rc == 0 && tmp && rename(tmp, path) != 0) {
+        rc = sl_err_set(err, SL_ERR_FATAL, "%s: cannot rename into place: %s", path,
+                        strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    free(path);
     return rc;
+}
+
+void sl_csv_out_abort(struct sl_csv_out *o)
+{
+    if (o)
+        release(o);
 }

@@ -1,29 +1,41 @@
 /*
- * sl_csv_out: writes rows as RFC 4180 CSV to a file or stdout, compressed
- * with zstd while streaming when asked.
+ * sl_csv_out: writes CSV text to a file or stdout, compressed with zstd while
+ * streaming when asked.
  *
- * The output reads back with sluice load's defaults and no loss:
- *   - NULL is written as an unquoted \N;
- *   - a field is quoted only when it must be: when it holds the delimiter,
- *     a quote, CR or LF, is empty, or is exactly \N (so that it stays text);
- *     quotes inside are doubled;
- *   - records end in LF.
+ * The text itself is formatted by sl_csv_fmt (see there for the quoting and
+ * NULL rules); this module buffers it, compresses it, and writes it out.
  * Memory is one output buffer (and zstd's context), whatever the row count.
  * Write errors such as a full disk are reported with the path.
+ *
+ * With opts->atomic, the text goes to a hidden temporary file beside the
+ * final name, which sl_csv_out_close() syncs and renames into place only when
+ * everything was written; sl_csv_out_abort() removes it. A reader therefore
+ * never sees a partial file under the final name.
  */
 #ifndef SL_CSV_OUT_H
 #define SL_CSV_OUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sl_batch.h"
 #include "sl_err.h"
 
 struct sl_csv_out;
 
-/* Opens path for writing ("-" for stdout), truncating a file. zstd_level 0
- * writes plain text; 1-19 compresses at that level. Returns 0 or -1. */
-int sl_csv_out_open(struct sl_csv_out **out, const char *path, int zstd_level, struct sl_err *err);
+struct sl_csv_out_opts {
+    int zstd_level;   /* 0 writes plain text; 1-19 compresses at that level */
+    int zstd_workers; /* zstd's own compression threads; 0 compresses inline */
+    int atomic;       /* write to a temporary name, rename on close */
+};
+
+/* Opens path for writing ("-" for stdout; atomic is ignored for stdout),
+ * truncating a file. Returns 0 or -1 with err naming the path. */
+int sl_csv_out_open(struct sl_csv_out **out, const char *path, const struct sl_csv_out_opts *opts,
+                    struct sl_err *err);
+
+/* Writes n bytes of already formatted text. */
+int sl_csv_out_write(struct sl_csv_out *o, const char *p, size_t n, struct sl_err *err);
 
 /* Writes a header record of n names. */
 int sl_csv_out_header(struct sl_csv_out *o, const char *const *names, size_t n, struct sl_err *err);
@@ -31,8 +43,24 @@ int sl_csv_out_header(struct sl_csv_out *o, const char *const *names, size_t n, 
 /* Writes row `row` of b as one record. */
 int sl_csv_out_row(struct sl_csv_out *o, const struct sl_batch *b, size_t row, struct sl_err *err);
 
-/* Flushes, ends the zstd frame, closes the file and frees o, on every path.
- * Returns 0, or -1 with err set if anything could not be written. */
+/* Bytes of text given so far, and bytes written to the file (after
+ * compression). */
+uint64_t sl_csv_out_text_bytes(const struct sl_csv_out *o);
+uint64_t sl_csv_out_file_bytes(const struct sl_csv_out *o);
+
+/* Flushes, ends the zstd frame, closes the file (syncing and renaming it into
+ * place when atomic) and frees o, on every path. Returns 0, or -1 with err
+ * set if anything could not be written; an atomic file is then removed. */
 int sl_csv_out_close(struct sl_csv_out *o, struct sl_err *err);
+
+/* Like sl_csv_out_close(), but an atomic file is left under its temporary
+ * name, which is returned in *tmp_path (malloc'd; NULL when not atomic): the
+ * caller renames it into place, or unlinks it, and frees the name. Lets
+ * several files appear together once all are complete. */
+int sl_csv_out_finish(struct sl_csv_out *o, char **tmp_path, struct sl_err *err);
+
+/* Closes and frees o without finishing it; an atomic file's temporary is
+ * removed. NULL is ignored. */
+void sl_csv_out_abort(struct sl_csv_out *o);
 
 #endif

@@ -29,8 +29,31 @@ static int add_column(void *ctx, char **v, unsigned long *lens, unsigned n)
     c->generated = strstr(extra, "GENERATED") != NULL || strstr(extra, "VIRTUAL") != NULL ||
                    strstr(extra, "PERSISTENT") != NULL || strstr(extra, "STORED") != NULL;
     c->max_chars = v[6] ? strtoll(v[6], NULL, 10) : -1;
+    c->is_unsigned = strstr(c->column_type, "unsigned") != NULL;
     c->has_default = (v[4] && strcmp(v[4], "1") == 0) || c->nullable ||
                      strstr(extra, "auto_increment") != NULL || c->generated;
+    return 0;
+}
+
+static int add_key_part(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    struct sl_table *t = ctx;
+    long col = n >= 1 && v[0] ? sl_table_find(t, v[0], lens[0]) : -1;
+    if (col < 0)
+        return 0; /* an index on an expression: not a usable key part */
+    size_t *np = realloc(t->pk, (t->npk + 1) * sizeof *np);
+    if (!np)
+        return 1;
+    t->pk = np;
+    t->pk[t->npk++] = (size_t)col;
+    return 0;
+}
+
+static int read_estimate(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    if (n >= 1 && v[0])
+        *(long long *)ctx = strtoll(v[0], NULL, 10);
     return 0;
 }
 
@@ -76,7 +99,33 @@ int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_
                           "table '%s.%s' does not exist (or this user may not see it)", schema,
                           name);
     }
+    t->est_rows = -1;
+    rc = sl_conn_select(m,
+                        "SELECT COLUMN_NAME FROM information_schema.STATISTICS "
+                        "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' "
+                        "ORDER BY SEQ_IN_INDEX",
+                        params, 2, add_key_part, t, err);
+    if (rc == 0)
+        rc = sl_conn_select(m,
+                            "SELECT TABLE_ROWS FROM information_schema.TABLES "
+                            "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+                            params, 2, read_estimate, &t->est_rows, err);
+    if (rc > 0)
+        sl_err_set(err, SL_ERR_FATAL, "out of memory reading the key of %s.%s", schema, name);
+    if (rc != 0) {
+        sl_table_release(t);
+        return -1;
+    }
     return 0;
+}
+
+int sl_table_has_integer_key(const struct sl_table *t)
+{
+    if (t->npk != 1)
+        return 0;
+    const char *d = t->cols[t->pk[0]].data_type;
+    return !strcmp(d, "tinyint") || !strcmp(d, "smallint") || !strcmp(d, "mediumint") ||
+           !strcmp(d, "int") || !strcmp(d, "bigint");
 }
 
 long sl_table_find(const struct sl_table *t, const char *name, size_t len)
@@ -95,6 +144,7 @@ void sl_table_release(struct sl_table *t)
         free(t->cols[i].column_type);
     }
     free(t->cols);
+    free(t->pk);
     free(t->schema);
     free(t->name);
     memset(t, 0, sizeof *t);

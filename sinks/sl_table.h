@@ -21,6 +21,7 @@ struct sl_column {
     int has_default;     /* a DEFAULT, NULL-able, or auto_increment */
     int generated;       /* VIRTUAL or STORED generated: cannot be inserted */
     long long max_chars; /* CHARACTER_MAXIMUM_LENGTH, -1 if none */
+    int is_unsigned;     /* a numeric column declared UNSIGNED */
 };
 
 struct sl_table {
@@ -28,15 +29,23 @@ struct sl_table {
     char *name;
     struct sl_column *cols;
     size_t ncols;
+    size_t *pk; /* the primary key's columns (indexes into cols), in key order */
+    size_t npk; /* 0: the table has no primary key */
+    long long est_rows; /* the server's row estimate (TABLE_ROWS), -1 if unknown */
 };
 
-/* Reads the columns of schema.name. Returns 0, or -1 with err set; a missing
- * database or table gets a message saying which. */
+/* Reads the columns, the primary key and the row estimate of schema.name.
+ * Returns 0, or -1 with err set; a missing database or table gets a message
+ * saying which. */
 int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_table *t,
                       struct sl_err *err);
 
 /* Returns the index of the column called name (ASCII case ignored), or -1. */
 long sl_table_find(const struct sl_table *t, const char *name, size_t len);
+
+/* True when the table's primary key is one integer column (TINYINT to
+ * BIGINT, signed or not): such a table can be read in key ranges. */
+int sl_table_has_integer_key(const struct sl_table *t);
 
 /* Frees everything t holds and zeroes it. */
 void sl_table_release(struct sl_table *t);

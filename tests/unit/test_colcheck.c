@@ -22,7 +22,7 @@ int main(void)
 {
     char why[160];
     struct sl_column c = col("int", "int(11)", -1);
-    struct sl_colcheck ck = sl_colcheck_for(&c);
+    struct sl_colcheck ck = sl_colcheck_for(&c, 1);
     CHECK_EQ_INT(ck.kind, SL_CHECK_INTEGER);
     OK(ck, "12");
     OK(ck, "-7");
@@ -36,7 +36,7 @@ int main(void)
     BAD(ck, "12abc");
 
     c = col("varchar", "varchar(3)", 3);
-    ck = sl_colcheck_for(&c);
+    ck = sl_colcheck_for(&c, 1);
     CHECK_EQ_INT(ck.kind, SL_CHECK_CHARS);
     OK(ck, "abc");
     OK(ck, "\xC3\xA9\xC3\xA9\xC3\xA9"); /* three 2-byte characters */
@@ -45,7 +45,7 @@ int main(void)
     CHECK_EQ_STR(why, "value of 4 characters is too long for varchar(3)");
 
     c = col("tinytext", "tinytext", 255);
-    ck = sl_colcheck_for(&c);
+    ck = sl_colcheck_for(&c, 1);
     CHECK_EQ_INT(ck.kind, SL_CHECK_BYTES);
     char big[300];
     memset(big, 'x', sizeof big);
@@ -54,7 +54,7 @@ int main(void)
     CHECK_EQ_STR(why, "value of 256 bytes is too long for tinytext");
 
     c = col("datetime", "datetime", -1);
-    ck = sl_colcheck_for(&c);
+    ck = sl_colcheck_for(&c, 1);
     CHECK_EQ_INT(ck.kind, SL_CHECK_NONE); /* left to the server */
     OK(ck, "2026-02-30 25:61:00");
     return CHECK_DONE();

@@ -1,0 +1,60 @@
+#include "sl_key_ranges.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define SIGN_BIT ((uint64_t)1 << 63)
+
+/* Maps a key to an unsigned value with the same order. */
+static int parse_key(const char *s, int is_signed, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (is_signed) {
+        long long v = strtoll(s, &end, 10);
+        *out = (uint64_t)v ^ SIGN_BIT;
+    } else {
+        if (*s == '-')
+            return -1;
+        *out = strtoull(s, &end, 10);
+    }
+    return errno || end == s || *end ? -1 : 0;
+}
+
+static void format_key(const struct sl_key_ranges *r, uint64_t v, char *out)
+{
+    if (r->is_signed)
+        snprintf(out, 24, "%" PRId64, (int64_t)(v ^ SIGN_BIT));
+    else
+        snprintf(out, 24, "%" PRIu64, v);
+}
+
+int sl_key_ranges_init(struct sl_key_ranges *r, int is_signed, const char *min_text,
+                       const char *max_text, uint64_t want, struct sl_err *err)
+{
+    r->is_signed = is_signed;
+    if (parse_key(min_text, is_signed, &r->lo) != 0 || parse_key(max_text, is_signed, &r->hi) != 0)
+        return sl_err_set(err, SL_ERR_FATAL, "key bounds '%s'..'%s' are not %s integers", min_text,
+                          max_text, is_signed ? "signed" : "unsigned");
+    if (r->lo > r->hi)
+        return sl_err_set(err, SL_ERR_FATAL, "key bounds '%s'..'%s' are reversed", min_text,
+                          max_text);
+    unsigned __int128 span = (unsigned __int128)(r->hi - r->lo) + 1;
+    if (want < 1)
+        want = 1;
+    r->n = span < want ? (uint64_t)span : want;
+    return 0;
+}
+
+void sl_key_ranges_get(const struct sl_key_ranges *r, uint64_t i, char *lo, char *hi)
+{
+    unsigned __int128 span = (unsigned __int128)(r->hi - r->lo) + 1;
+    /* range i covers [lo + span*i/n, lo + span*(i+1)/n - 1]: widths differ by
+     * at most one and the ranges tile the span exactly */
+    uint64_t a = r->lo + (uint64_t)(span * i / r->n);
+    uint64_t b = r->lo + (uint64_t)(span * (i + 1) / r->n - 1);
+    format_key(r, a, lo);
+    format_key(r, b, hi);
+}

@@ -1,0 +1,35 @@
+/*
+ * sl_key_ranges: splits an integer primary key's span [min, max] into ranges
+ * that worker threads read one at a time.
+ *
+ * The split is by key value, not by row count: n ranges of equal width. On a
+ * key with gaps some ranges hold fewer rows than others, which is why workers
+ * take the next range when they finish one instead of owning a fixed share.
+ * Any 64-bit span works, signed or unsigned, including the whole of BIGINT
+ * UNSIGNED.
+ */
+#ifndef SL_KEY_RANGES_H
+#define SL_KEY_RANGES_H
+
+#include <stdint.h>
+
+#include "sl_err.h"
+
+struct sl_key_ranges {
+    int is_signed;
+    uint64_t lo, hi; /* the span, as order-preserving unsigned values */
+    uint64_t n;      /* number of ranges, at least 1 */
+};
+
+/* Sets r up for the span [min_text, max_text] (decimal, as the server prints
+ * MIN() and MAX()) split into at most want ranges (fewer when the span is
+ * narrower). Returns 0, or -1 if a bound is not an integer of that
+ * signedness or min > max. */
+int sl_key_ranges_init(struct sl_key_ranges *r, int is_signed, const char *min_text,
+                       const char *max_text, uint64_t want, struct sl_err *err);
+
+/* Writes the inclusive bounds of range i (0 <= i < r->n) as decimal text;
+ * each buffer needs 24 bytes. */
+void sl_key_ranges_get(const struct sl_key_ranges *r, uint64_t i, char *lo, char *hi);
+
+#endif

@@ -1,0 +1,315 @@
+/*
+ * `sluice extract`: options, help, the run, the summary and the exit code.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_cli.h"
+#include "sl_commands.h"
+#include "sl_exit.h"
+#include "sl_extract.h"
+#include "sl_progress.h"
+
+#define DEFAULT_THREADS    2
+#define DEFAULT_CHUNK_ROWS 100000
+#define DEFAULT_ZSTD_LEVEL 3
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+enum {
+    OPT_FROM = 256,
+    OPT_TO,
+    OPT_QUERY,
+    OPT_WHERE,
+    OPT_CONSISTENCY,
+    OPT_ORDER_BY_PK,
+    OPT_CHUNK_ROWS,
+    OPT_FILE_ROWS,
+    OPT_FILE_SIZE,
+    OPT_ZSTD_LEVEL,
+    OPT_ZSTD_WORKERS,
+    OPT_NO_HEADER,
+    OPT_BINARY,
+    OPT_DEFAULTS_FILE,
+    OPT_SESSION_SQL,
+    OPT_TIME_ZONE,
+};
+
+static const struct sl_opt extract_opts[] = {
+    {"from", OPT_FROM, 1, "URL",
+     "source: mysql://user@host[:port]/db/table, or .../db with --query"},
+    {"to", OPT_TO, 1, "FILE", "output file, or - for stdout; a .zst name compresses"},
+    {"query", OPT_QUERY, 1, "SQL", "extract the rows of this SELECT instead of a table"},
+    {"where", OPT_WHERE, 1, "COND", "extract only the table's rows where COND holds"},
+    {"threads", 't', 1, "N",
+     "reader connections (default " STR(DEFAULT_THREADS) "); a table with a one-column\n"
+                                                         "integer primary key is read in key "
+                                                         "ranges, others by one"},
+    {"consistency", OPT_CONSISTENCY, 1, "MODE",
+     "lock (default), snapshot or none: how several threads see one\nstate of the table "
+     "(see below)"},
+    {"order-by-pk", OPT_ORDER_BY_PK, 0, "", "write the rows in primary-key order"},
+    {"chunk-rows", OPT_CHUNK_ROWS, 1, "N",
+     "rows per key range, roughly (default " STR(DEFAULT_CHUNK_ROWS) ")"},
+    {"file-rows", OPT_FILE_ROWS, 1, "N",
+     "split the output into numbered parts of N rows:\nFILE.00001.csv.zst, FILE.00002.csv.zst, "
+     "..."},
+    {"file-size", OPT_FILE_SIZE, 1, "SIZE",
+     "split into parts of at most SIZE bytes of CSV (before\ncompression), e.g. 256M"},
+    {"zstd-level", OPT_ZSTD_LEVEL, 1, "L",
+     "zstd level 1-19 for a .zst name (default " STR(DEFAULT_ZSTD_LEVEL) "); 0 writes plain text"},
+    {"zstd-workers", OPT_ZSTD_WORKERS, 1, "N",
+     "zstd's own compression threads (default 0: compress in the\nwriting thread)"},
+    {"no-header", OPT_NO_HEADER, 0, "", "leave out the header record"},
+    {"binary", OPT_BINARY, 1, "ENC",
+     "hex (default): binary columns as hex digits, which sluice load\ndecodes; raw: the bytes "
+     "as they are"},
+    {"defaults-file", OPT_DEFAULTS_FILE, 1, "FILE",
+     "read user, password, host, port or socket from the [client]\ngroup of this option file"},
+    {"session-sql", OPT_SESSION_SQL, 1, "SQL",
+     "run SQL on every connection after sluice's own set-up"},
+    {"time-zone", OPT_TIME_ZONE, 1, "TZ",
+     "session time_zone for TIMESTAMP values (default +00:00)"},
+    {"quiet", 'q', 0, "", "print only errors"},
+    {"help", 'h', 0, "", "show this help"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static void extract_help(FILE *out)
+{
+    fputs("Usage: sluice extract --from mysql://user@host/db/table --to FILE [options]\n"
+          "       sluice extract --from mysql://user@host/db --query SQL --to FILE [options]\n"
+          "\n"
+          "Streams a table's rows, or a query's, to CSV: one file, numbered parts, or\n"
+          "stdout. Rows are read unbuffered, so memory stays flat whatever the size.\n"
+          "\n"
+          "Options:\n",
+          out);
+    sl_cli_print_options(out, extract_opts);
+    fputs("\n"
+          "Output: RFC 4180 CSV with a header record; NULL is an unquoted \\N; fields are\n"
+          "quoted only when needed (an empty string is \"\"). It loads back with sluice load's\n"
+          "defaults. Binary columns (BINARY, VARBINARY, BLOB, BIT, GEOMETRY) are hex digits\n"
+          "(two per byte, no prefix); sluice load decodes hex for binary columns by default.\n"
+          "Sessions use utf8mb4 and time_zone +00:00, so every type reads back exactly.\n"
+          "The file is written under a hidden temporary name and renamed into place only\n"
+          "when complete; parts all appear together at the end.\n"
+          "\n"
+          "Consistency, with more than one reader connection:\n"
+          "  lock      FLUSH TABLES WITH READ LOCK is held for the moment it takes every\n"
+          "            connection to open START TRANSACTION WITH CONSISTENT SNAPSHOT; all\n"
+          "            read the same snapshot. Needs SELECT and RELOAD.\n"
+          "  snapshot  every connection opens its snapshot at once, without a lock; a write\n"
+          "            committed in that instant may be seen by some. Needs SELECT.\n"
+          "  none      no snapshot: each key range reads the rows committed when it starts.\n"
+          "            Needs SELECT.\n"
+          "One reader (one thread, a --query, a table without an integer key) is always a\n"
+          "single consistent snapshot and takes no lock.\n"
+          "\n"
+          "Exit codes:\n"
+          "  0  every row was written and the output renamed into place\n"
+          "  1  the extract failed while reading or writing (lost connection, killed query,\n"
+          "     full disk); no output is left under the final name\n"
+          "  2  nothing was read: bad options, an unreachable server, a missing table or\n"
+          "     column, a query the server refused, an unwritable output path\n"
+          "  4  interrupted by SIGINT or SIGTERM; no output is left under the final name\n"
+          "\n"
+          "Examples:\n"
+          "  sluice extract --from 'mysql://ro@db1/shop/orders' --to orders.csv.zst --threads 4\n"
+          "  sluice extract --from 'mysql://ro@db1/shop' --query 'SELECT id, total FROM orders'"
+          " --to - | head\n"
+          "  sluice extract --from mysql://ro@db1/shop/orders --where 'day >= \"2026-01-01\"'"
+          " \\\n"
+          "      --to parts/orders.csv.zst --file-rows 1000000\n",
+          out);
+}
+
+struct extract_args {
+    struct sl_extract_config c;
+    int zstd_level_set;
+    int quiet;
+    int help;
+    FILE *err;
+};
+
+static int on_extract_opt(void *ctx, int key, const char *v)
+{
+    struct extract_args *a = ctx;
+    struct sl_extract_config *c = &a->c;
+    unsigned long long n;
+    switch (key) {
+    case OPT_FROM:
+        c->from = v;
+        return 0;
+    case OPT_TO:
+        c->to = v;
+        return 0;
+    case OPT_QUERY:
+        c->query = v;
+        return 0;
+    case OPT_WHERE:
+        c->where = v;
+        return 0;
+    case 't':
+        if (sl_cli_count("extract", "threads", v, 1, 256, &n, a->err) != 0)
+            return -1;
+        c->threads = (unsigned)n;
+        c->threads_set = 1;
+        return 0;
+    case OPT_CONSISTENCY:
+        if (!strcmp(v, "lock"))
+            c->consistency = SL_CONSISTENCY_LOCK;
+        else if (!strcmp(v, "snapshot"))
+            c->consistency = SL_CONSISTENCY_SNAPSHOT;
+        else if (!strcmp(v, "none"))
+            c->consistency = SL_CONSISTENCY_NONE;
+        else {
+            fprintf(a->err,
+                    "sluice extract: --consistency must be lock, snapshot or none, not '%s'\n", v);
+            return -1;
+        }
+        return 0;
+    case OPT_ORDER_BY_PK:
+        c->order_by_pk = 1;
+        return 0;
+    case OPT_CHUNK_ROWS:
+        if (sl_cli_count("extract", "chunk-rows", v, 1, UINT64_MAX, &n, a->err) != 0)
+            return -1;
+        c->chunk_rows = n;
+        return 0;
+    case OPT_FILE_ROWS:
+        if (sl_cli_count("extract", "file-rows", v, 1, UINT64_MAX, &n, a->err) != 0)
+            return -1;
+        c->file_rows = n;
+        return 0;
+    case OPT_FILE_SIZE:
+        if (sl_cli_size("extract", "file-size", v, &n, a->err) != 0)
+            return -1;
+        c->file_size = n;
+        return 0;
+    case OPT_ZSTD_LEVEL:
+        if (sl_cli_count("extract", "zstd-level", v, 0, 19, &n, a->err) != 0)
+            return -1;
+        c->zstd_level = (int)n;
+        a->zstd_level_set = 1;
+        return 0;
+    case OPT_ZSTD_WORKERS:
+        if (sl_cli_count("extract", "zstd-workers", v, 0, 64, &n, a->err) != 0)
+            return -1;
+        c->zstd_workers = (int)n;
+        return 0;
+    case OPT_NO_HEADER:
+        c->header = 0;
+        return 0;
+    case OPT_BINARY:
+        if (strcmp(v, "hex") && strcmp(v, "raw")) {
+            fprintf(a->err, "sluice extract: --binary must be hex or raw, not '%s'\n", v);
+            return -1;
+        }
+        c->binary_hex = strcmp(v, "hex") == 0;
+        return 0;
+    case OPT_DEFAULTS_FILE:
+        c->defaults_file = v;
+        return 0;
+    case OPT_SESSION_SQL:
+        c->session_sql = v;
+        return 0;
+    case OPT_TIME_ZONE:
+        c->time_zone = v;
+        return 0;
+    case 'q':
+        a->quiet = 1;
+        return 0;
+    case 'h':
+        a->help = 1;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static int on_extract_arg(void *ctx, const char *arg)
+{
+    struct extract_args *a = ctx;
+    fprintf(a->err, "sluice extract: unexpected argument '%s'\n", arg);
+    return -1;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static void print_summary(FILE *out, const struct sl_extract_config *c,
+                          const struct sl_extract_result *r)
+{
+    char a[32], rate[32];
+    double secs = r->seconds > 0 ? r->seconds : 1e-9;
+    fprintf(out, "sluice: extracted %s\n", r->source);
+    fprintf(out, "  to            %s", strcmp(c->to, "-") ? c->to : "stdout");
+    if (r->parts > 1)
+        fprintf(out, " (%u parts)", r->parts);
+    fprintf(out, "\n  rows          %s\n", sl_fmt_count(r->rows, a, sizeof a));
+    fprintf(out, "  CSV           %.1f MB\n", (double)r->text_bytes / 1e6);
+    fprintf(out, "  written       %.1f MB", (double)r->file_bytes / 1e6);
+    if (r->file_bytes != r->text_bytes && r->file_bytes > 0)
+        fprintf(out, " (%.1fx compressed)", (double)r->text_bytes / (double)r->file_bytes);
+    fprintf(out, "\n  readers       %u over %s key range%s\n", r->streams,
+            sl_fmt_count(r->ranges, a, sizeof a), r->ranges == 1 ? "" : "s");
+    fprintf(out, "  seconds       %.2f\n", r->seconds);
+    fprintf(out, "  rows/s        %s\n",
+            sl_fmt_count((uint64_t)((double)r->rows / secs), rate, sizeof rate));
+    fprintf(out, "  MB/s          %.1f\n", (double)r->text_bytes / 1e6 / secs);
+}
+
+int sl_cmd_extract(int argc, char **argv, FILE *out, FILE *err)
+{
+    struct extract_args a;
+    memset(&a, 0, sizeof a);
+    a.err = err;
+    struct sl_extract_config *c = &a.c;
+    c->threads = DEFAULT_THREADS;
+    c->consistency = SL_CONSISTENCY_LOCK;
+    c->chunk_rows = DEFAULT_CHUNK_ROWS;
+    c->header = 1;
+    c->binary_hex = 1;
+    c->time_zone = "+00:00";
+    if (sl_cli_parse("extract", extract_opts, argc, argv, on_extract_opt, on_extract_arg, &a,
+                     err) != 0)
+        return SL_EXIT_USAGE;
+    if (a.help) {
+        extract_help(out);
+        return SL_EXIT_OK;
+    }
+    if (!c->from || !c->to) {
+        fprintf(err, "sluice extract: --from and --to are required\n"
+                     "Try 'sluice extract --help'.\n");
+        return SL_EXIT_USAGE;
+    }
+    if (!a.zstd_level_set)
+        c->zstd_level = ends_with(c->to, ".zst") ? DEFAULT_ZSTD_LEVEL : 0;
+    c->progress = !a.quiet;
+
+    struct sl_extract_result res;
+    int failed = sl_extract_run(c, &res, err) != 0;
+    if (res.interrupted) {
+        fprintf(err, "sluice: interrupted after %s rows; no output was kept\n",
+                sl_fmt_count(res.rows, (char[32]){0}, 32));
+        return SL_EXIT_INTERRUPTED;
+    }
+    if (failed) {
+        fprintf(err, "sluice: error: %s\n", res.err.msg);
+        if (!res.started)
+            return SL_EXIT_USAGE;
+        fprintf(err, "sluice: extract failed after writing %s rows; no output was kept\n",
+                sl_fmt_count(res.rows, (char[32]){0}, 32));
+        return SL_EXIT_FAILED;
+    }
+    if (!a.quiet)
+        print_summary(err, c, &res);
+    return SL_EXIT_OK;
+}

@@ -1,0 +1,78 @@
+/*
+ * sl_extract: the engine of `sluice extract`, which streams a table or a
+ * query's rows to CSV.
+ *
+ * A table whose primary key is one integer column is read by --threads
+ * workers, each on its own connection, in key ranges: a worker takes the next
+ * range when it finishes one. Other tables, and queries, are read by one
+ * stream. Every read is unbuffered (sl_select.h), and the rows pass from the
+ * workers to the one output through a fixed pool of chunks per worker, so
+ * memory does not grow with the table.
+ *
+ * Consistency (how the workers see one state of the table):
+ *   lock      FLUSH TABLES WITH READ LOCK is held while every worker opens
+ *             START TRANSACTION WITH CONSISTENT SNAPSHOT, then released: all
+ *             workers read the same snapshot. Needs RELOAD (and SELECT).
+ *   snapshot  every worker opens its snapshot at the same moment, without a
+ *             lock. Exact with one thread; with several, a write committed
+ *             while they open may be seen by some. Needs SELECT only.
+ *   none      no transaction: each range reads the latest committed rows.
+ */
+#ifndef SL_EXTRACT_H
+#define SL_EXTRACT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sl_err.h"
+
+enum sl_consistency {
+    SL_CONSISTENCY_LOCK,
+    SL_CONSISTENCY_SNAPSHOT,
+    SL_CONSISTENCY_NONE,
+};
+
+struct sl_extract_config {
+    const char *from;  /* mysql://.../db/table, or .../db with query */
+    const char *query; /* NULL: read the table named in from */
+    const char *where; /* NULL, or a condition on the table's rows */
+    const char *to;    /* a file name, or "-" for stdout */
+    unsigned threads;
+    int threads_set; /* --threads was given (not the default) */
+    enum sl_consistency consistency;
+    int order_by_pk;     /* rows in primary-key order */
+    uint64_t chunk_rows; /* rows per key range, roughly */
+    uint64_t file_rows;  /* 0, or split the output into parts of this many rows */
+    uint64_t file_size;  /* 0, or parts of at most this many bytes of CSV */
+    int zstd_level;      /* 0: plain text */
+    int zstd_workers;
+    int header;     /* write a header record */
+    int binary_hex; /* binary columns as hex digits */
+    const char *defaults_file;
+    const char *session_sql;
+    const char *time_zone;
+    int progress;
+};
+
+struct sl_extract_result {
+    char source[512]; /* the URL, password masked */
+    int started;      /* the server accepted the read: a failure now is not a set-up error */
+    uint64_t rows;
+    uint64_t text_bytes; /* CSV bytes */
+    uint64_t file_bytes; /* bytes written (compressed size for .zst) */
+    unsigned parts;      /* output files */
+    uint64_t ranges;     /* key ranges; 1 for a single stream */
+    unsigned streams;    /* worker connections that read */
+    double seconds;
+    int interrupted;   /* stopped by a signal; nothing was left under the final name */
+    struct sl_err err; /* kind SL_ERR_NONE on success */
+};
+
+/* Runs the extract. Notices and progress go to log. Returns 0 when every row
+ * was written and the output renamed into place, or -1 with result->err set
+ * (or result->interrupted); no output is left under the final name then.
+ * The counts in result are valid either way. */
+int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *result,
+                   FILE *log);
+
+#endif
