@@ -1,8 +1,8 @@
 #include "sl_cli.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

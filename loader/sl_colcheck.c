@@ -42,7 +42,7 @@ struct sl_colcheck sl_colcheck_for(const struct sl_column *c, int binary_hex)
         ck.limit = binary_limit(c);
         ck.raw_bytes = !binary_hex;
     } else if (!strcmp(t, "tinyint") || !strcmp(t, "smallint") || !strcmp(t, "mediumint") ||
-        !strcmp(t, "int") || !strcmp(t, "integer") || !strcmp(t, "bigint")) {
+               !strcmp(t, "int") || !strcmp(t, "integer") || !strcmp(t, "bigint")) {
         ck.kind = SL_CHECK_INTEGER;
     } else if ((!strcmp(t, "char") || !strcmp(t, "varchar")) && c->max_chars > 0) {
         ck.kind = SL_CHECK_CHARS;

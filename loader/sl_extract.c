@@ -16,7 +16,7 @@
 #include "sl_url.h"
 
 #define MAX_RANGES 1000000
-#define SQL_MAX (16 * 1024 * 1024)
+#define SQL_MAX    (16 * 1024 * 1024)
 
 /* Builds "SELECT cols FROM db.t" and the header from the table's columns.
  * Generated columns are left out: they cannot be loaded back. FLOAT columns
@@ -103,7 +103,8 @@ static int read_min_max(void *ctx, char **v, unsigned long *lens, unsigned n)
 }
 
 /* Splits the key's span (in the snapshot of x->main) into ranges of about
- * chunk_rows rows each, and at least one per worker. */
+ * chunk_rows rows each (by the table's row estimate), and at least one per
+ * worker. */
 static int plan_ranges(struct xrun *x, const struct sl_table *t, FILE *log, struct sl_err *err)
 {
     const struct sl_extract_config *c = x->c;
@@ -112,11 +113,11 @@ static int plan_ranges(struct xrun *x, const struct sl_table *t, FILE *log, stru
     int rc = sl_buf_printf(&sql, "SELECT MIN(%s), MAX(%s) FROM ", x->key.data, x->key.data);
     if (rc == 0)
         rc = sl_ident_append_qualified(&sql, t->schema, t->name);
-    if (rc == 0 && x->cond.len)
-        rc = sl_buf_printf(&sql, " WHERE (%.*s)", (int)x->cond.len, x->cond.data);
+    /* without --where: MIN() and MAX() of a key are read off the index at
+     * once, while a condition could make them scan the whole table */
     if (rc != 0 || !sl_buf_cstr(&sql)) {
         sl_buf_release(&sql);
-        return sl_err_set(err, SL_ERR_FATAL, "--where is too long");
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
     struct min_max mm = {NULL, NULL};
     rc = sl_conn_select(x->main, sql.data, NULL, 0, read_min_max, &mm, err);
@@ -124,7 +125,7 @@ static int plan_ranges(struct xrun *x, const struct sl_table *t, FILE *log, stru
     if (rc > 0)
         sl_err_set(err, SL_ERR_FATAL, "out of memory");
     if (rc != 0) {
-        sl_err_prefix(err, "%s", c->where ? "--where" : "reading the key's span");
+        sl_err_prefix(err, "reading the key's span");
         goto out;
     }
     if (!mm.min) { /* no rows: one range reads whatever is there */
@@ -183,8 +184,7 @@ static int open_workers(struct xrun *x, const struct sl_conn_opts *co, FILE *log
     /* one reader is one snapshot by itself: no lock needed */
     int lock = c->consistency == SL_CONSISTENCY_LOCK && x->nw > 1;
     double t0 = sl_now();
-    if (lock &&
-        sl_conn_exec(x->main, "FLUSH TABLES WITH READ LOCK", err) != 0) {
+    if (lock && sl_conn_exec(x->main, "FLUSH TABLES WITH READ LOCK", err) != 0) {
         sl_err_prefix(err, "--consistency lock needs the RELOAD privilege (or use "
                            "--consistency snapshot)");
         return -1;
@@ -213,7 +213,8 @@ static int check_config(const struct sl_extract_config *c, const struct sl_url *
                         struct sl_err *err)
 {
     if (!u->db)
-        return sl_err_set(err, SL_ERR_FATAL, "--from must name a database: mysql://host/db[/table]");
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "--from must name a database: mysql://host/db[/table]");
     if (c->query && u->table)
         return sl_err_set(err, SL_ERR_FATAL,
                           "--from names a table and --query is given: use one of them");
@@ -298,6 +299,7 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
         .session_sql = c->session_sql,
         .time_zone = c->time_zone,
         .connect_timeout = 10,
+        .use_db = 1, /* a --query may name tables without their database */
     };
     if (sl_conn_open(&x.main, &co, err) != 0)
         goto out;

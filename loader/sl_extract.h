@@ -72,7 +72,6 @@ struct sl_extract_result {
  * was written and the output renamed into place, or -1 with result->err set
  * (or result->interrupted); no output is left under the final name then.
  * The counts in result are valid either way. */
-int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *result,
-                   FILE *log);
+int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *result, FILE *log);
 
 #endif

@@ -20,7 +20,7 @@
 
 #define XCHUNK_TEXT (1024 * 1024) /* a chunk is handed on once its text passes this */
 #define XCHUNK_ROWS 8192          /* or once it holds this many records */
-#define XCHUNKS 4                 /* chunks per worker */
+#define XCHUNKS     4             /* chunks per worker */
 
 /* Records read by one worker on their way to the output. */
 struct xchunk {
@@ -50,10 +50,10 @@ struct xrun {
     MYSQL *main; /* plans, holds the lock, kills queries on an abort */
 
     /* what to read */
-    struct sl_buf select; /* "SELECT ... FROM t" or the query */
-    struct sl_buf cond;   /* the --where condition, or empty */
-    struct sl_buf order;  /* " ORDER BY pk", or empty */
-    struct sl_buf key;    /* the quoted key column, when ranged */
+    struct sl_buf select;    /* "SELECT ... FROM t" or the query */
+    struct sl_buf cond;      /* the --where condition, or empty */
+    struct sl_buf order;     /* " ORDER BY pk", or empty */
+    struct sl_buf key;       /* the quoted key column, when ranged */
     unsigned char *as_float; /* per selected column: a FLOAT read as DOUBLE */
     int ranged;
     struct sl_key_ranges ranges;
@@ -62,12 +62,12 @@ struct xrun {
 
     struct xworker *w;
     unsigned nw;
-    int ordered;                  /* output ranges in order */
-    atomic_uint_fast64_t next;    /* the next range to take */
-    pthread_mutex_t mu;           /* guards owner, failed, err, header_set */
-    pthread_cond_t claimed;       /* a range got its owner */
-    unsigned *owner;              /* ordered: per range, the worker + 1 */
-    struct sl_queue full;         /* unordered: filled chunks from every worker */
+    int ordered;               /* output ranges in order */
+    atomic_uint_fast64_t next; /* the next range to take */
+    pthread_mutex_t mu;        /* guards owner, failed, err, header_set */
+    pthread_cond_t claimed;    /* a range got its owner */
+    unsigned *owner;           /* ordered: per range, the worker + 1 */
+    struct sl_queue full;      /* unordered: filled chunks from every worker */
     atomic_uint workers_left;
 
     struct sl_buf header;

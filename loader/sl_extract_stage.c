@@ -179,11 +179,10 @@ static void draw_progress(struct xrun *x)
         double f = (double)x->out.rows / (double)x->est_rows;
         snprintf(pct, sizeof pct, "  ~%.0f%%", f > 1 ? 99.0 : f * 100);
     }
-    sl_progress_line(x->progress, "%s rows, %.1f MB CSV, %.1f MB written, %s rows/s%s",
-                     sl_fmt_count(x->out.rows, r1, sizeof r1), (double)text / 1e6,
-                     (double)file / 1e6,
-                     sl_fmt_count(secs > 0 ? (uint64_t)(x->out.rows / secs) : 0, rate, sizeof rate),
-                     pct);
+    sl_progress_line(
+        x->progress, "%s rows, %.1f MB CSV, %.1f MB written, %s rows/s%s",
+        sl_fmt_count(x->out.rows, r1, sizeof r1), (double)text / 1e6, (double)file / 1e6,
+        sl_fmt_count(secs > 0 ? (uint64_t)(x->out.rows / secs) : 0, rate, sizeof rate), pct);
 }
 
 /* Writes one chunk and gives it back to its worker. */
@@ -291,8 +290,8 @@ int sl_xrun_run(struct xrun *x)
         return -1;
     }
     struct sl_signals sigs = {0};
-    if (sl_signals_start(&sigs, on_signal, x, x->progress,
-                         "sluice: second signal: exiting now\n", SL_EXIT_INTERRUPTED) != 0) {
+    if (sl_signals_start(&sigs, on_signal, x, x->progress, "sluice: second signal: exiting now\n",
+                         SL_EXIT_INTERRUPTED) != 0) {
         sl_err_set(&e, SL_ERR_FATAL, "cannot start the signal thread");
         sl_xrun_fail(x, &e);
         return -1;

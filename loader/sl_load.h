@@ -30,7 +30,7 @@ struct sl_load_config {
     size_t txn_rows;     /* rows per COMMIT */
     const char *session_sql;
     const char *time_zone;
-    int progress; /* draw progress on stderr */
+    int progress;   /* draw progress on stderr */
     int binary_hex; /* binary columns are given as hex digits (sl_hex.h) */
 
     const char *rejects;  /* non-NULL: --on-error skip, rejects to PATH.csv/.log */

@@ -69,8 +69,7 @@ static int close_part(struct sl_out_parts *p, struct sl_err *err)
     return sl_csv_out_finish(o, &p->tmp[p->nparts - 1], err);
 }
 
-int sl_out_parts_open(struct sl_out_parts *p, const struct sl_out_parts_opts *o,
-                      struct sl_err *err)
+int sl_out_parts_open(struct sl_out_parts *p, const struct sl_out_parts_opts *o, struct sl_err *err)
 {
     memset(p, 0, sizeof *p);
     p->o = *o;

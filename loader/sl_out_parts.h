@@ -21,11 +21,11 @@
 #include "sl_err.h"
 
 struct sl_out_parts_opts {
-    const char *path;             /* "-" for stdout */
-    struct sl_csv_out_opts file;  /* compression; atomic is set by this module */
-    uint64_t file_rows;           /* 0, or at most this many rows per part */
-    uint64_t file_size;           /* 0, or at most this many bytes of CSV text per
-                                     part (more only when one record is larger) */
+    const char *path;            /* "-" for stdout */
+    struct sl_csv_out_opts file; /* compression; atomic is set by this module */
+    uint64_t file_rows;          /* 0, or at most this many rows per part */
+    uint64_t file_size;          /* 0, or at most this many bytes of CSV text per
+                                    part (more only when one record is larger) */
 };
 
 struct sl_out_parts {

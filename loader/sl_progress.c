@@ -77,11 +77,10 @@ void sl_progress_tick(struct sl_progress *p, struct sl_counters *c)
         double eta = f > 0 ? secs * (1 - f) / f : 0;
         snprintf(pct, sizeof pct, "  %4.1f%%  ETA %d:%02d", f * 100, (int)eta / 60, (int)eta % 60);
     }
-    sl_progress_line(p, "%s rows read, %s written, %.1f MB, %s rows/s%s",
-                     sl_fmt_count(read, r1, sizeof r1), sl_fmt_count(written, r2, sizeof r2),
-                     (double)data / 1e6,
-                     sl_fmt_count(secs > 0 ? (uint64_t)(written / secs) : 0, rate, sizeof rate),
-                     pct);
+    sl_progress_line(
+        p, "%s rows read, %s written, %.1f MB, %s rows/s%s", sl_fmt_count(read, r1, sizeof r1),
+        sl_fmt_count(written, r2, sizeof r2), (double)data / 1e6,
+        sl_fmt_count(secs > 0 ? (uint64_t)(written / secs) : 0, rate, sizeof rate), pct);
 }
 
 /* Clears the terminal line; the caller holds the lock. */

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sl_pipeline_run.h"
 #include "sl_hex.h"
+#include "sl_pipeline_run.h"
 #include "sl_utf8.h"
 
 struct reader {

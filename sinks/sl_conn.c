@@ -113,6 +113,13 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
         mysql_close(m);
         return -1;
     }
+    for (const char *p = o->time_zone; *p; p++) {
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-:/_", *p)) {
+            mysql_close(m);
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "--time-zone '%s' is not a time zone name or offset", o->time_zone);
+        }
+    }
     struct sl_buf sql;
     sl_buf_init(&sql, 64 * 1024);
     sl_buf_printf(&sql, "SET SESSION sql_mode='%s', time_zone='%s', autocommit=0", SL_CONN_SQL_MODE,
@@ -125,6 +132,8 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
         if (rc != 0)
             sl_err_prefix(err, "--session-sql");
     }
+    if (rc == 0 && o->use_db && u->db && mysql_select_db(m, u->db) != 0)
+        rc = sl_conn_fail(m, err, "database");
     if (rc != 0) {
         sl_err_prefix(err, "session set-up on %s", where);
         mysql_close(m);

@@ -30,6 +30,7 @@ struct sl_conn_opts {
     const char *session_sql;   /* NULL or statements run after the set-up */
     const char *time_zone;     /* e.g. "+00:00" */
     unsigned connect_timeout;  /* seconds */
+    int use_db;                /* make the URL's database the session's default */
 };
 
 /* Connects and sets the session up. Returns 0 and *out, or -1 with err set

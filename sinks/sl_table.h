@@ -29,8 +29,8 @@ struct sl_table {
     char *name;
     struct sl_column *cols;
     size_t ncols;
-    size_t *pk; /* the primary key's columns (indexes into cols), in key order */
-    size_t npk; /* 0: the table has no primary key */
+    size_t *pk;         /* the primary key's columns (indexes into cols), in key order */
+    size_t npk;         /* 0: the table has no primary key */
     long long est_rows; /* the server's row estimate (TABLE_ROWS), -1 if unknown */
 };
 

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# sluice extract's failures: each gives a clear error, the documented exit
+# code, and leaves nothing under the final name (nor a temporary file) behind.
+source "$(dirname "$0")/lib.sh"
+setup extract_errors
+orders_table orders
+python3 "$GEN" --rows 20000 >"$WORK/orders.csv"
+load "$WORK/orders.csv" --into "$URL/orders"
+check_rc 0 "loading the fixture"
+
+extract() { run_sluice extract --defaults-file "$SLUICE_DB_CNF" "$@"; }
+OUT="$WORK/out-dir"
+mkdir "$OUT"
+nothing_left() { # WHAT
+  check_eq "$(ls -A "$OUT" | wc -l)" 0 "no file, final or temporary, is left ($1)"
+}
+
+extract --from "$URL" --query 'SELEC id FROM orders' --to "$OUT/q.csv"
+check_rc 2 "a bad query"
+check_contains "$WORK/err" "sluice: error: --query: query failed: You have an error in your SQL syntax" "bad query message"
+nothing_left "bad query"
+
+extract --from "$URL/no_such_table" --to "$OUT/q.csv"
+check_rc 2 "a missing table"
+check_contains "$WORK/err" "sluice: error: table '$DB.no_such_table' does not exist (or this user may not see it)" "missing table message"
+nothing_left "missing table"
+
+extract --from "$URL/orders" --where 'no_such_column > 1' --to "$OUT/q.csv" --threads 1
+check_rc 2 "a missing column"
+check_contains "$WORK/err" "sluice: error: reading the table: query failed: Unknown column 'no_such_column' in 'WHERE' (1054)" "missing column message"
+nothing_left "missing column"
+
+extract --from "$URL" --query 'SELECT no_such_column FROM orders' --to "$OUT/q.csv"
+check_rc 2 "a missing column in a query"
+check_contains "$WORK/err" "Unknown column 'no_such_column' in 'SELECT'" "missing column in a query"
+
+extract --from "$URL/orders" --to "$WORK/no/such/dir/q.csv"
+check_rc 2 "an unwritable output path"
+check_contains "$WORK/err" "sluice: error: $WORK/no/such/dir/q.csv: cannot create: No such file or directory" "unwritable path message"
+
+run_sluice extract --from "mysql://sluice@127.0.0.1:1/$DB/orders" --to "$OUT/q.csv"
+check_rc 2 "an unreachable server"
+check_contains "$WORK/err" "sluice: error: cannot connect to mysql://sluice@127.0.0.1:1/$DB/orders" "unreachable server message"
+nothing_left "unreachable server"
+
+# a full disk: stdout is /dev/full
+set +e
+"$SLUICE_BIN" extract --defaults-file "$SLUICE_DB_CNF" --from "$URL/orders" --to - >/dev/full 2>"$WORK/err"
+RC=$?
+set -e
+check_rc 1 "a full disk"
+check_contains "$WORK/err" "sluice: error: stdout: write failed: No space left on device" "full disk message"
+
+# the connection killed mid-stream: SLEEP() keeps the statement running
+# for about 8 s, so it is surely killed while rows are still coming
+start_extract() {
+  "$SLUICE_BIN" extract --defaults-file "$SLUICE_DB_CNF" "$@" >"$WORK/out" 2>"$WORK/err" &
+  PID=$!
+}
+reader_id() { # the id of the connection running the extract's SELECT
+  local id
+  for _ in $(seq 1 100); do
+    id=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT /* sluice extract */%' LIMIT 1")
+    [ -n "$id" ] && { echo "$id"; return; }
+    sleep 0.05
+  done
+}
+start_extract --from "$URL/orders" --where 'SLEEP(0.0004) = 0' --to "$OUT/k.csv.zst" --threads 1
+id=$(reader_id)
+sleep 1
+sql "KILL CONNECTION $id"
+set +e
+wait "$PID"
+RC=$?
+set -e
+check_rc 1 "a connection killed mid-stream"
+check_contains "$WORK/err" "sluice: error: reading rows failed: Lost connection to server during query (2013)" "killed connection message"
+check_contains "$WORK/err" "no output was kept" "says nothing was kept"
+nothing_left "killed connection"
+
+# the same with 4 threads over key ranges
+start_extract --from "$URL/orders" --where 'SLEEP(0.0004) = 0' --to "$OUT/k.csv" --threads 4 --chunk-rows 1000
+id=$(reader_id)
+sleep 1
+sql "KILL CONNECTION $id"
+set +e
+wait "$PID"
+RC=$?
+set -e
+check_rc 1 "a connection killed mid-stream, 4 threads"
+check_contains "$WORK/err" "Lost connection to server during query (2013)" "killed connection message, 4 threads"
+nothing_left "killed connection, 4 threads"
+
+# SIGTERM: exit 4, nothing kept
+start_extract --from "$URL/orders" --where 'SLEEP(0.0004) = 0' --to "$OUT/s.csv" --threads 2
+reader_id >/dev/null
+kill -TERM "$PID"
+set +e
+wait "$PID"
+RC=$?
+set -e
+check_rc 4 "SIGTERM"
+check_contains "$WORK/err" "sluice: terminated: stopping; no output is kept" "SIGTERM message"
+nothing_left "SIGTERM"
+check_eq "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT /* sluice extract */%'")" 0 "the reads were stopped on the server"
+
+# option errors
+extract --from "$URL/orders" --query 'SELECT 1' --to "$OUT/q.csv"
+check_rc 2 "a table and --query"
+check_contains "$WORK/err" "sluice: error: --from names a table and --query is given: use one of them" "table and query"
+extract --from "$URL/orders" --to - --file-rows 10
+check_rc 2 "parts on stdout"
+check_contains "$WORK/err" "sluice: error: --file-rows and --file-size need a file name, not stdout" "parts on stdout"
+extract --from "$URL/orders" --to "$OUT/q.csv" --consistency maybe
+check_rc 2 "a bad --consistency"
+check_contains "$WORK/err" "sluice extract: --consistency must be lock, snapshot or none, not 'maybe'" "bad --consistency"
+extract --from "$URL/orders" --to "$OUT/q.csv" --file-size 12Q
+check_rc 2 "a bad --file-size"
+check_contains "$WORK/err" "sluice extract: --file-size must be a size such as 500000, 64K, 256M or 2G, not '12Q'" "bad --file-size"
+nothing_left "option errors"
+
+finish
