@@ -174,6 +174,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .session_sql = c->session_sql,
         .time_zone = c->time_zone,
         .connect_timeout = 10,
+        .use_db = 1,
     };
     if (sl_conn_open(&conns[0], &co, err) != 0)
         goto out_conns;

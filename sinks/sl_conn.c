@@ -132,8 +132,14 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
         if (rc != 0)
             sl_err_prefix(err, "--session-sql");
     }
-    if (rc == 0 && o->use_db && u->db && mysql_select_db(m, u->db) != 0)
+    if (rc == 0 && o->use_db && u->db && mysql_select_db(m, u->db) != 0) {
+        if (mysql_errno(m) == 1049) { /* ER_BAD_DB_ERROR */
+            sl_err_set(err, SL_ERR_FATAL, "database '%s' does not exist", u->db);
+            mysql_close(m);
+            return -1;
+        }
         rc = sl_conn_fail(m, err, "database");
+    }
     if (rc != 0) {
         sl_err_prefix(err, "session set-up on %s", where);
         mysql_close(m);

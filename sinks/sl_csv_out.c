@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -126,9 +127,13 @@ int sl_csv_out_open(struct sl_csv_out **out, const char *path, const struct sl_c
         if (opts->zstd_workers > 0)
             ZSTD_CCtx_setParameter(o->cctx, ZSTD_c_nbWorkers, opts->zstd_workers);
     }
+    struct stat st;
+    /* a device or a pipe (/dev/full, a FIFO) is written in place: only a
+     * regular file can be replaced by a rename */
+    int regular = stat(path, &st) != 0 || S_ISREG(st.st_mode);
     if (o->is_stdout) {
         o->fd = STDOUT_FILENO;
-    } else if (opts->atomic) {
+    } else if (opts->atomic && regular) {
         if (open_tmp(o, err) != 0) {
             sl_csv_out_abort(o);
             return -1;

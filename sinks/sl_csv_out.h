@@ -10,7 +10,8 @@
  * With opts->atomic, the text goes to a hidden temporary file beside the
  * final name, which sl_csv_out_close() syncs and renames into place only when
  * everything was written; sl_csv_out_abort() removes it. A reader therefore
- * never sees a partial file under the final name.
+ * never sees a partial file under the final name. Only a regular file (or a
+ * new name) is written this way: a device or a FIFO is written in place.
  */
 #ifndef SL_CSV_OUT_H
 #define SL_CSV_OUT_H

@@ -60,7 +60,7 @@ start_extract() {
 reader_id() { # the id of the connection running the extract's SELECT
   local id
   for _ in $(seq 1 100); do
-    id=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT /* sluice extract */%' LIMIT 1")
+    id=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '$DB' AND INFO LIKE 'SELECT /* sluice extract */%' LIMIT 1")
     [ -n "$id" ] && { echo "$id"; return; }
     sleep 0.05
   done
@@ -102,7 +102,7 @@ set -e
 check_rc 4 "SIGTERM"
 check_contains "$WORK/err" "sluice: terminated: stopping; no output is kept" "SIGTERM message"
 nothing_left "SIGTERM"
-check_eq "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT /* sluice extract */%'")" 0 "the reads were stopped on the server"
+check_eq "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '$DB' AND INFO LIKE 'SELECT /* sluice extract */%'")" 0 "the reads were stopped on the server"
 
 # option errors
 extract --from "$URL/orders" --query 'SELECT 1' --to "$OUT/q.csv"

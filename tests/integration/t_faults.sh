@@ -17,7 +17,7 @@ slow=(--threads 2 --batch-rows 20 --txn-rows 1000)
 sql "$(schema tc)"
 start_load "$WORK/f.csv" --into "$URL/tc" "${slow[@]}"
 wait_rows tc 20000
-victim=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE USER='sluice' AND ID <> CONNECTION_ID() ORDER BY ID LIMIT 1")
+victim=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE USER='sluice' AND DB='$DB' ORDER BY ID LIMIT 1")
 sql "KILL CONNECTION $victim"
 wait_load
 check_rc 0 "load with a killed connection"
