@@ -126,7 +126,7 @@ static int describe(struct sl_gen_typed_col *c, const struct sl_column *col)
         c->kind = K_TIME;
     else if (!strcmp(t, "year"))
         c->kind = K_YEAR;
-    else if (!strcmp(t, "json"))
+    else if (col->is_json)
         c->kind = K_JSON;
     else if (!strcmp(t, "enum") || !strcmp(t, "set")) {
         c->kind = !strcmp(t, "enum") ? K_CHOICE : K_SET;

@@ -21,6 +21,7 @@ static void usage(FILE *out)
           "Commands:\n"
           "  load     load CSV files (plain or .zst) into a MySQL/MariaDB table\n"
           "  extract  stream a table or a query's rows to CSV (or .csv.zst)\n"
+          "  bench    measure a server's insert throughput over a grid of settings\n"
           "  gen      write deterministic generated rows as CSV (or .csv.zst)\n"
           "  help     show help for a command: sluice help load\n"
           "\n"
@@ -57,6 +58,10 @@ static int dispatch(int argc, char **argv)
             char *hargv[] = {"extract", "--help", NULL};
             return sl_cmd_extract(2, hargv, stdout, stderr);
         }
+        if (argc > 2 && strcmp(argv[2], "bench") == 0) {
+            char *hargv[] = {"bench", "--help", NULL};
+            return sl_cmd_bench(2, hargv, stdout, stderr);
+        }
         if (argc > 2 && strcmp(argv[2], "gen") == 0) {
             char *hargv[] = {"gen", "--help", NULL};
             return sl_cmd_gen(2, hargv, stdout, stderr);
@@ -68,6 +73,8 @@ static int dispatch(int argc, char **argv)
         return sl_cmd_load(argc - 1, argv + 1, stdout, stderr);
     if (strcmp(cmd, "extract") == 0)
         return sl_cmd_extract(argc - 1, argv + 1, stdout, stderr);
+    if (strcmp(cmd, "bench") == 0)
+        return sl_cmd_bench(argc - 1, argv + 1, stdout, stderr);
     if (strcmp(cmd, "gen") == 0)
         return sl_cmd_gen(argc - 1, argv + 1, stdout, stderr);
     fprintf(stderr, "sluice: unknown command '%s'\n", cmd);

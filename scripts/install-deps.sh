@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config clang clang-format
   default-libmysqlclient-dev libcsv-dev libzstd-dev libinih-dev
   mariadb-server mariadb-client zstd
-  python3 time bc
+  python3 time bc librsvg2-bin
 )
 
 missing=()

@@ -1,5 +1,6 @@
 #include "sl_table.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -30,6 +31,7 @@ static int add_column(void *ctx, char **v, unsigned long *lens, unsigned n)
                    strstr(extra, "PERSISTENT") != NULL || strstr(extra, "STORED") != NULL;
     c->max_chars = v[6] ? strtoll(v[6], NULL, 10) : -1;
     c->is_unsigned = strstr(c->column_type, "unsigned") != NULL;
+    c->is_json = strcmp(c->data_type, "json") == 0;
     c->has_default = (v[4] && strcmp(v[4], "1") == 0) || c->nullable ||
                      strstr(extra, "auto_increment") != NULL || c->generated;
     return 0;
@@ -46,6 +48,20 @@ static int add_key_part(void *ctx, char **v, unsigned long *lens, unsigned n)
         return 1;
     t->pk = np;
     t->pk[t->npk++] = (size_t)col;
+    return 0;
+}
+
+/* MariaDB's JSON is LONGTEXT with CHECK (json_valid(`col`)). */
+static int mark_json(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    struct sl_table *t = ctx;
+    for (size_t i = 0; n >= 1 && v[0] && i < t->ncols; i++) {
+        char want[300];
+        snprintf(want, sizeof want, "json_valid(`%s`)", t->cols[i].name);
+        if (strcmp(v[0], want) == 0)
+            t->cols[i].is_json = 1;
+    }
     return 0;
 }
 
@@ -110,6 +126,13 @@ int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_
                             "SELECT TABLE_ROWS FROM information_schema.TABLES "
                             "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
                             params, 2, read_estimate, &t->est_rows, err);
+    if (rc == 0) { /* a server without CHECK_CONSTRAINTS has no such JSON columns */
+        struct sl_err ignored;
+        sl_conn_select(m,
+                       "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
+                       "WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?",
+                       params, 2, mark_json, t, &ignored);
+    }
     if (rc > 0)
         sl_err_set(err, SL_ERR_FATAL, "out of memory reading the key of %s.%s", schema, name);
     if (rc != 0) {

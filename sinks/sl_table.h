@@ -22,6 +22,7 @@ struct sl_column {
     int generated;       /* VIRTUAL or STORED generated: cannot be inserted */
     long long max_chars; /* CHARACTER_MAXIMUM_LENGTH, -1 if none */
     int is_unsigned;     /* a numeric column declared UNSIGNED */
+    int is_json;         /* JSON (in MariaDB a LONGTEXT checked by json_valid()) */
 };
 
 struct sl_table {

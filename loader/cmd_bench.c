@@ -1,0 +1,356 @@
+/*
+ * `sluice bench`: options, help, the grid run, the reports and the exit
+ * code.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sl_bench.h"
+#include "sl_cli.h"
+#include "sl_commands.h"
+#include "sl_exit.h"
+
+#define MAX_GRID 64
+
+enum {
+    OPT_INTO = 256,
+    OPT_BATCH_ROWS,
+    OPT_TXN_ROWS,
+    OPT_METHOD,
+    OPT_DURATION,
+    OPT_ROWS,
+    OPT_WARMUP,
+    OPT_REPEAT,
+    OPT_SCHEMA,
+    OPT_KEY_ORDER,
+    OPT_SEED,
+    OPT_TABLE,
+    OPT_KEEP,
+    OPT_OUT,
+    OPT_DEFAULTS_FILE,
+    OPT_SESSION_SQL,
+    OPT_TIME_ZONE,
+};
+
+static const struct sl_opt bench_opts[] = {
+    {"into", OPT_INTO, 1, "URL", "the database to measure: mysql://user@host[:port]/db"},
+    {"threads", 't', 1, "LIST", "connections, e.g. 1,2,4,8 (default 2)"},
+    {"batch-rows", OPT_BATCH_ROWS, 1, "LIST", "rows per INSERT, e.g. 1,10,100,1000 (default 200)"},
+    {"txn-rows", OPT_TXN_ROWS, 1, "LIST", "rows per COMMIT, e.g. 1000,10000 (default 10000)"},
+    {"method", OPT_METHOD, 1, "LIST", "insert: prepared multi-row INSERT (the only one so far)"},
+    {"duration", OPT_DURATION, 1, "S", "seconds each cell runs after its warm-up (default 10)"},
+    {"rows", OPT_ROWS, 1, "N", "instead of --duration: rows each cell inserts"},
+    {"warmup", OPT_WARMUP, 1, "S", "seconds at the start of a cell not measured (default 2)"},
+    {"repeat", OPT_REPEAT, 1, "N", "runs of each cell; rows/s is their median (default 1)"},
+    {"schema", OPT_SCHEMA, 1, "NAME",
+     "narrow (default), orders, wide, or FILE.sql: your CREATE TABLE,\nwith values made from "
+     "the column types"},
+    {"key-order", OPT_KEY_ORDER, 1, "ORDER", "sequential (default) or random primary keys"},
+    {"seed", OPT_SEED, 1, "N", "the rows are a function of the seed (default 1)"},
+    {"table", OPT_TABLE, 1, "NAME", "table to create for a built-in schema (default sluice_bench)"},
+    {"keep", OPT_KEEP, 0, "", "keep the table, with the last cell's rows"},
+    {"out", OPT_OUT, 1, "DIR", "write results.csv, results.json and throughput.svg here"},
+    {"defaults-file", OPT_DEFAULTS_FILE, 1, "FILE",
+     "read user, password, host, port or socket from the [client]\ngroup of this option file"},
+    {"session-sql", OPT_SESSION_SQL, 1, "SQL",
+     "run SQL on every connection after sluice's own set-up"},
+    {"time-zone", OPT_TIME_ZONE, 1, "TZ", "session time_zone (default +00:00)"},
+    {"quiet", 'q', 0, "", "print only the results table and errors"},
+    {"help", 'h', 0, "", "show this help"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static void bench_help(FILE *out)
+{
+    fputs("Usage: sluice bench --into mysql://user@host[:port]/db [grid options] [--out DIR]\n"
+          "\n"
+          "Measures how fast the server takes rows, over a grid of threads x rows per\n"
+          "INSERT x rows per COMMIT, on the same code path as sluice load: one connection\n"
+          "per thread, prepared multi-row INSERTs with bound values, chunked transactions.\n"
+          "Rows are generated in memory from --seed (the same rows sluice gen writes).\n"
+          "The table is created, truncated before every run, and dropped at the end\n"
+          "unless --keep.\n"
+          "\n"
+          "Options:\n",
+          out);
+    sl_cli_print_options(out, bench_opts);
+    fputs("\n"
+          "For each cell: rows/s and MB/s (median, min-max over --repeat), INSERT latency\n"
+          "p50/p95/p99, and the server's own counters over the run (Innodb_rows_inserted,\n"
+          "Com_commit, Innodb_data_written from SHOW GLOBAL STATUS). The best cell is\n"
+          "marked. A cell that fails is reported as failed and the grid goes on.\n"
+          "\n"
+          "Exit codes: 0 every cell ran; 1 some cells failed (the reports are still\n"
+          "written); 2 nothing ran: bad options, an unreachable server, a missing\n"
+          "database, a table that cannot be created.\n"
+          "\n"
+          "Examples:\n"
+          "  sluice bench --into 'mysql://bench@db1/benchdb' --threads 1,2,4,8 \\\n"
+          "      --batch-rows 1,10,100,1000 --txn-rows 1000,10000 --duration 20 --out results/\n"
+          "  sluice bench --into mysql://bench@db1/benchdb --schema my_table.sql --rows 100000\n",
+          out);
+}
+
+struct bench_args {
+    struct sl_bench_config c;
+    unsigned threads[MAX_GRID];
+    size_t batch[MAX_GRID], txn[MAX_GRID];
+    const char *out;
+    int quiet, help, duration_set;
+    FILE *err;
+};
+
+/* Parses "a,b,c" into up to MAX_GRID whole numbers in [lo, hi]. */
+static int parse_list(const char *name, const char *v, unsigned long long lo, unsigned long long hi,
+                      unsigned long long *out, size_t *n, FILE *err)
+{
+    *n = 0;
+    const char *p = v;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[32];
+        if (len == 0 || len >= sizeof item || *n == MAX_GRID) {
+            fprintf(err, "sluice bench: --%s must be a list of up to %d whole numbers, not '%s'\n",
+                    name, MAX_GRID, v);
+            return -1;
+        }
+        memcpy(item, p, len);
+        item[len] = '\0';
+        if (sl_cli_count("bench", name, item, lo, hi, &out[*n], err) != 0)
+            return -1;
+        for (size_t i = 0; i < *n; i++) {
+            if (out[i] == out[*n]) {
+                fprintf(err, "sluice bench: --%s lists %s twice\n", name, item);
+                return -1;
+            }
+        }
+        (*n)++;
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+static int parse_seconds(const char *name, const char *v, double min, double *out, FILE *err)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || *end || !(d >= min) || d > 86400) {
+        fprintf(err, "sluice bench: --%s must be a number of seconds from %g to 86400, not '%s'\n",
+                name, min, v);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+static int on_bench_opt(void *ctx, int key, const char *v)
+{
+    struct bench_args *a = ctx;
+    struct sl_bench_config *c = &a->c;
+    unsigned long long list[MAX_GRID], n;
+    size_t k;
+    switch (key) {
+    case OPT_INTO:
+        c->into = v;
+        return 0;
+    case 't':
+        if (parse_list("threads", v, 1, 256, list, &k, a->err) != 0)
+            return -1;
+        for (size_t i = 0; i < k; i++)
+            a->threads[i] = (unsigned)list[i];
+        c->nthreads = k;
+        return 0;
+    case OPT_BATCH_ROWS:
+        if (parse_list("batch-rows", v, 1, 65535, list, &k, a->err) != 0)
+            return -1;
+        for (size_t i = 0; i < k; i++)
+            a->batch[i] = (size_t)list[i];
+        c->nbatch = k;
+        return 0;
+    case OPT_TXN_ROWS:
+        if (parse_list("txn-rows", v, 1, 100000000, list, &k, a->err) != 0)
+            return -1;
+        for (size_t i = 0; i < k; i++)
+            a->txn[i] = (size_t)list[i];
+        c->ntxn = k;
+        return 0;
+    case OPT_METHOD:
+        if (strcmp(v, "insert") != 0) {
+            fprintf(a->err,
+                    "sluice bench: --method must be insert (the only method so far), not "
+                    "'%s'\n",
+                    v);
+            return -1;
+        }
+        return 0;
+    case OPT_DURATION:
+        a->duration_set = 1;
+        return parse_seconds("duration", v, 0.1, &c->duration, a->err);
+    case OPT_ROWS:
+        return sl_cli_count("bench", "rows", v, 1, 2000000000, (unsigned long long *)&c->rows,
+                            a->err);
+    case OPT_WARMUP:
+        return parse_seconds("warmup", v, 0, &c->warmup, a->err);
+    case OPT_REPEAT:
+        if (sl_cli_count("bench", "repeat", v, 1, 64, &n, a->err) != 0)
+            return -1;
+        c->repeat = (unsigned)n;
+        return 0;
+    case OPT_SCHEMA:
+        c->schema = v;
+        return 0;
+    case OPT_KEY_ORDER:
+        if (strcmp(v, "sequential") && strcmp(v, "random")) {
+            fprintf(a->err, "sluice bench: --key-order must be sequential or random, not '%s'\n",
+                    v);
+            return -1;
+        }
+        c->random_keys = strcmp(v, "random") == 0;
+        return 0;
+    case OPT_SEED:
+        return sl_cli_count("bench", "seed", v, 0, UINT64_MAX, (unsigned long long *)&c->seed,
+                            a->err);
+    case OPT_TABLE:
+        c->table = v;
+        return 0;
+    case OPT_KEEP:
+        c->keep = 1;
+        return 0;
+    case OPT_OUT:
+        a->out = v;
+        return 0;
+    case OPT_DEFAULTS_FILE:
+        c->defaults_file = v;
+        return 0;
+    case OPT_SESSION_SQL:
+        c->session_sql = v;
+        return 0;
+    case OPT_TIME_ZONE:
+        c->time_zone = v;
+        return 0;
+    case 'q':
+        a->quiet = 1;
+        return 0;
+    case 'h':
+        a->help = 1;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static int on_bench_arg(void *ctx, const char *arg)
+{
+    struct bench_args *a = ctx;
+    fprintf(a->err, "sluice bench: unexpected argument '%s'\n", arg);
+    return -1;
+}
+
+/* Creates dir and its missing parents. */
+static int make_dir(const char *dir, struct sl_err *err)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        return sl_err_set(err, SL_ERR_FATAL, "--out: path too long");
+    for (char *p = path + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char keep = *p;
+            *p = '\0';
+            if (mkdir(path, 0777) != 0 && errno != EEXIST)
+                return sl_err_set(err, SL_ERR_FATAL, "--out %s: cannot create %s: %s", dir, path,
+                                  strerror(errno));
+            *p = keep;
+            if (!keep)
+                break;
+        }
+    }
+    return 0;
+}
+
+static int write_reports(const struct bench_args *a, const struct sl_bench_result *r,
+                         struct sl_err *e)
+{
+    char path[4200];
+    if (make_dir(a->out, e) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/results.csv", a->out);
+    if (sl_bench_write_csv(path, &a->c, r, e) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/results.json", a->out);
+    if (sl_bench_write_json(path, &a->c, r, e) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/throughput.svg", a->out);
+    return sl_bench_write_svg(path, &a->c, r, e);
+}
+
+int sl_cmd_bench(int argc, char **argv, FILE *out, FILE *err)
+{
+    static const unsigned def_threads[] = {2};
+    static const size_t def_batch[] = {200}, def_txn[] = {10000};
+    struct bench_args a;
+    memset(&a, 0, sizeof a);
+    a.err = err;
+    struct sl_bench_config *c = &a.c;
+    c->duration = 10;
+    c->warmup = 2;
+    c->repeat = 1;
+    c->schema = "narrow";
+    c->seed = 1;
+    c->table = "sluice_bench";
+    c->time_zone = "+00:00";
+    if (sl_cli_parse("bench", bench_opts, argc, argv, on_bench_opt, on_bench_arg, &a, err) != 0)
+        return SL_EXIT_USAGE;
+    if (a.help) {
+        bench_help(out);
+        return SL_EXIT_OK;
+    }
+    if (!c->into) {
+        fprintf(err, "sluice bench: --into is required\nTry 'sluice bench --help'.\n");
+        return SL_EXIT_USAGE;
+    }
+    if (c->rows && a.duration_set) {
+        fprintf(err, "sluice bench: give --duration or --rows, not both\n");
+        return SL_EXIT_USAGE;
+    }
+    if (c->rows)
+        c->duration = 0;
+    if (c->random_keys && c->rows >= 0x7fffffffULL) {
+        fprintf(err, "sluice bench: --key-order random allows at most 2147483646 rows\n");
+        return SL_EXIT_USAGE;
+    }
+    c->threads = c->nthreads ? a.threads : def_threads;
+    c->nthreads = c->nthreads ? c->nthreads : 1;
+    c->batch_rows = c->nbatch ? a.batch : def_batch;
+    c->nbatch = c->nbatch ? c->nbatch : 1;
+    c->txn_rows = c->ntxn ? a.txn : def_txn;
+    c->ntxn = c->ntxn ? c->ntxn : 1;
+    c->progress = !a.quiet;
+
+    struct sl_bench_result r;
+    struct sl_err e;
+    if (sl_bench_run(c, &r, err, &e) != 0) {
+        fprintf(err, "sluice: error: %s\n", e.msg);
+        sl_bench_result_release(&r);
+        return SL_EXIT_USAGE;
+    }
+    sl_bench_print(out, c, &r);
+    int rc = SL_EXIT_OK;
+    for (size_t i = 0; i < r.ncells; i++)
+        if (r.cells[i].failed)
+            rc = SL_EXIT_FAILED;
+    if (a.out && write_reports(&a, &r, &e) != 0) {
+        fprintf(err, "sluice: error: %s\n", e.msg);
+        rc = SL_EXIT_FAILED;
+    } else if (a.out && !a.quiet) {
+        fprintf(err, "sluice: wrote %s/results.csv, results.json and throughput.svg\n", a.out);
+    }
+    sl_bench_result_release(&r);
+    return rc;
+}

@@ -1,0 +1,599 @@
+#include "sl_bench.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sl_batch.h"
+#include "sl_buf.h"
+#include "sl_conn.h"
+#include "sl_gen.h"
+#include "sl_gen_typed.h"
+#include "sl_ident.h"
+#include "sl_insert_plan.h"
+#include "sl_mysql_writer.h"
+#include "sl_progress.h"
+#include "sl_table.h"
+#include "sl_url.h"
+
+/* The rows: a built-in schema, or a user's table. */
+struct source {
+    int typed;
+    struct sl_gen gen;
+    struct sl_gen_typed typed_gen;
+    size_t ncols;
+    char *const *cols;
+};
+
+static int source_row(const struct source *s, uint64_t seq, struct sl_batch *b)
+{
+    return s->typed ? sl_gen_typed_row(&s->typed_gen, seq, b) : sl_gen_row(&s->gen, seq, b);
+}
+
+/* What the threads of one run share. */
+struct brun {
+    const struct sl_bench_config *c;
+    const struct source *src;
+    struct sl_insert_target target;
+    size_t max_packet;
+    unsigned threads;
+    size_t batch_rows, txn_rows;
+    atomic_uint_fast64_t next_seq;
+    double start, warm, deadline; /* deadline 0: until c->rows */
+};
+
+struct bworker {
+    struct brun *run;
+    MYSQL *m;
+    pthread_t tid;
+    uint64_t rows, measured_rows, measured_bytes;
+    struct sl_hist hist;
+    int failed;
+    struct sl_err err;
+};
+
+static uint64_t batch_bytes(const struct sl_batch *b)
+{
+    uint64_t n = 0;
+    for (size_t r = 0; r < b->nrows; r++)
+        for (size_t c = 0; c < b->ncols; c++) {
+            const struct sl_cell *cell = sl_batch_cell(b, r, c);
+            if (cell->len != SL_CELL_NULL)
+                n += cell->len;
+        }
+    return n;
+}
+
+static void *worker_main(void *arg)
+{
+    struct bworker *w = arg;
+    struct brun *run = w->run;
+    const struct sl_bench_config *c = run->c;
+    struct sl_writer *wr = NULL;
+    struct sl_batch *b = sl_batch_new(run->src->ncols, run->batch_rows, 64 * 1024 * 1024);
+    if (!b) {
+        w->failed = sl_err_set(&w->err, SL_ERR_FATAL, "out of memory");
+        return NULL;
+    }
+    if (sl_writer_open(&wr, w->m, &run->target, run->batch_rows, run->max_packet, &w->err) != 0) {
+        w->failed = 1;
+        sl_batch_free(b);
+        return NULL;
+    }
+    uint64_t in_txn = 0, txn_bytes = 0;
+    for (;;) {
+        if (run->deadline > 0 && sl_now() >= run->deadline)
+            break;
+        uint64_t first = atomic_fetch_add(&run->next_seq, run->batch_rows);
+        if (c->rows && first > c->rows)
+            break;
+        uint64_t n = run->batch_rows;
+        if (c->rows && first + n - 1 > c->rows)
+            n = c->rows - first + 1;
+        sl_batch_reset(b);
+        for (uint64_t i = 0; i < n; i++) {
+            if (source_row(run->src, first + i, b) != 0) {
+                w->failed = sl_err_set(&w->err, SL_ERR_FATAL, "row %llu does not fit its batch",
+                                       (unsigned long long)(first + i));
+                goto out;
+            }
+        }
+        struct sl_writer_fault fault;
+        double t0 = sl_now();
+        int rc = sl_writer_write(wr, b, NULL, NULL, &fault, &w->err);
+        double t1 = sl_now();
+        if (rc == SL_WRITE_REPLAY)
+            rc = sl_err_set(&w->err, SL_ERR_FATAL, "the server changed generated values");
+        if (rc != 0) {
+            w->failed = 1;
+            goto out;
+        }
+        if (t0 >= run->warm)
+            sl_hist_add(&w->hist, (uint64_t)((t1 - t0) * 1e6));
+        in_txn += n;
+        txn_bytes += batch_bytes(b);
+        if (in_txn >= run->txn_rows) {
+            if (sl_writer_commit(wr, &w->err) != 0) {
+                w->failed = 1;
+                goto out;
+            }
+            w->rows += in_txn;
+            if (sl_now() >= run->warm) {
+                w->measured_rows += in_txn;
+                w->measured_bytes += txn_bytes;
+            }
+            in_txn = txn_bytes = 0;
+        }
+    }
+    if (in_txn > 0) {
+        if (sl_writer_commit(wr, &w->err) != 0) {
+            w->failed = 1;
+            goto out;
+        }
+        w->rows += in_txn;
+        if (sl_now() >= run->warm) {
+            w->measured_rows += in_txn;
+            w->measured_bytes += txn_bytes;
+        }
+    }
+out:
+    if (w->failed) {
+        struct sl_err ignored;
+        sl_writer_rollback(wr, &ignored);
+    }
+    sl_writer_close(wr);
+    sl_batch_free(b);
+    return NULL;
+}
+
+/* ---- the server's counters ---- */
+
+struct status {
+    int has_innodb_rows;    /* Innodb_rows_inserted exists (MySQL; not MariaDB 10.6+) */
+    uint64_t innodb_rows;   /* Innodb_rows_inserted */
+    uint64_t handler_write; /* Handler_write: rows written to tables, every engine */
+    uint64_t com_commit, data_written, log_written;
+};
+
+static int read_status(MYSQL *m, struct status *s, struct sl_err *err)
+{
+    const char *sql = "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_rows_inserted', "
+                      "'Handler_write', 'Com_commit', 'Innodb_data_written', "
+                      "'Innodb_os_log_written')";
+    memset(s, 0, sizeof *s);
+    if (mysql_real_query(m, sql, strlen(sql)) != 0)
+        return sl_conn_fail(m, err, "SHOW GLOBAL STATUS");
+    MYSQL_RES *res = mysql_store_result(m);
+    if (!res)
+        return sl_conn_fail(m, err, "SHOW GLOBAL STATUS");
+    MYSQL_ROW row;
+    while ((row = mysql_fetch_row(res)) != NULL) {
+        uint64_t v = row[1] ? strtoull(row[1], NULL, 10) : 0;
+        if (!strcasecmp(row[0], "Innodb_rows_inserted")) {
+            s->has_innodb_rows = 1;
+            s->innodb_rows = v;
+        } else if (!strcasecmp(row[0], "Handler_write"))
+            s->handler_write = v;
+        else if (!strcasecmp(row[0], "Com_commit"))
+            s->com_commit = v;
+        else if (!strcasecmp(row[0], "Innodb_data_written"))
+            s->data_written = v;
+        else if (!strcasecmp(row[0], "Innodb_os_log_written"))
+            s->log_written = v;
+    }
+    mysql_free_result(res);
+    return 0;
+}
+
+/* ---- one cell ---- */
+
+/* Everything the grid keeps between cells. */
+struct bench {
+    const struct sl_bench_config *c;
+    struct sl_url url;
+    struct sl_conn_opts co;
+    MYSQL *main;
+    MYSQL **conns; /* one per thread of the largest cell; NULL after a failure */
+    unsigned nconns;
+    struct source src;
+    struct sl_table table;
+    size_t max_packet;
+    struct sl_buf truncate_sql;
+};
+
+static double median(double *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) /* insertion sort: n is the repeat count */
+        for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            double t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench_run *out,
+                   struct sl_err *err)
+{
+    const struct sl_bench_config *c = bn->c;
+    if (sl_conn_exec(bn->main, bn->truncate_sql.data, err) != 0)
+        return -1;
+    for (unsigned i = 0; i < cell->threads; i++)
+        if (!bn->conns[i] && sl_conn_open(&bn->conns[i], &bn->co, err) != 0)
+            return -1;
+    struct status before, after;
+    if (read_status(bn->main, &before, err) != 0)
+        return -1;
+    struct brun run = {
+        .c = c,
+        .src = &bn->src,
+        .target = {bn->table.schema, bn->table.name, bn->src.cols, bn->src.ncols},
+        .max_packet = bn->max_packet,
+        .threads = cell->threads,
+        .batch_rows = cell->batch_rows,
+        .txn_rows = cell->txn_rows,
+    };
+    atomic_init(&run.next_seq, 1);
+    run.start = sl_now();
+    run.warm = run.start + c->warmup;
+    run.deadline = c->duration > 0 ? run.warm + c->duration : 0;
+    struct bworker *w = calloc(cell->threads, sizeof *w);
+    if (!w)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    unsigned started = 0;
+    for (unsigned i = 0; i < cell->threads; i++) {
+        w[i].run = &run;
+        w[i].m = bn->conns[i];
+        if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0)
+            break;
+        started++;
+    }
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(w[i].tid, NULL);
+    double end = sl_now();
+    int rc = started == cell->threads ? 0 : sl_err_set(err, SL_ERR_FATAL, "cannot start threads");
+    memset(out, 0, sizeof *out);
+    for (unsigned i = 0; i < started; i++) {
+        out->rows += w[i].rows;
+        out->measured_rows += w[i].measured_rows;
+        out->measured_bytes += w[i].measured_bytes;
+        sl_hist_merge(&cell->hist, &w[i].hist);
+        if (w[i].failed && rc == 0) {
+            *err = w[i].err;
+            rc = -1;
+        }
+        if (w[i].failed) { /* its connection may be broken: open a new one next time */
+            mysql_close(bn->conns[i]);
+            bn->conns[i] = NULL;
+        }
+    }
+    free(w);
+    if (rc != 0)
+        return -1;
+    if (read_status(bn->main, &after, err) != 0)
+        return -1;
+    double from = run.warm < end ? run.warm : run.start;
+    out->seconds = end - from;
+    out->rows_per_sec = out->seconds > 0 ? (double)out->measured_rows / out->seconds : 0;
+    out->mb_per_sec = out->seconds > 0 ? (double)out->measured_bytes / 1e6 / out->seconds : 0;
+    out->rows_counter = after.has_innodb_rows ? "Innodb_rows_inserted" : "Handler_write";
+    out->server_rows = after.has_innodb_rows ? after.innodb_rows - before.innodb_rows
+                                             : after.handler_write - before.handler_write;
+    out->com_commit = after.com_commit - before.com_commit;
+    out->innodb_data_written = after.data_written - before.data_written;
+    out->innodb_log_written = after.log_written - before.log_written;
+    return 0;
+}
+
+static void run_cell(struct bench *bn, struct sl_bench_cell *cell, FILE *log)
+{
+    const struct sl_bench_config *c = bn->c;
+    double rps[64], mbs[64];
+    struct sl_err e;
+    for (unsigned k = 0; k < c->repeat && !cell->failed; k++) {
+        if (one_run(bn, cell, &cell->runs[k], &e) != 0) {
+            cell->failed = 1;
+            snprintf(cell->error, sizeof cell->error, "%s", e.msg);
+            break;
+        }
+        rps[k] = cell->runs[k].rows_per_sec;
+        mbs[k] = cell->runs[k].mb_per_sec;
+        cell->nruns++;
+    }
+    if (!cell->failed && cell->nruns > 0) {
+        cell->rows_per_sec = median(rps, cell->nruns);
+        cell->rows_per_sec_min = rps[0];
+        cell->rows_per_sec_max = rps[cell->nruns - 1];
+        cell->mb_per_sec = median(mbs, cell->nruns);
+        cell->p50_ms = (double)sl_hist_quantile(&cell->hist, 0.50) / 1000.0;
+        cell->p95_ms = (double)sl_hist_quantile(&cell->hist, 0.95) / 1000.0;
+        cell->p99_ms = (double)sl_hist_quantile(&cell->hist, 0.99) / 1000.0;
+    }
+    if (c->progress) {
+        char rate[32];
+        if (cell->failed)
+            fprintf(log, "sluice: cell threads=%u batch=%zu txn=%zu: FAILED: %s\n", cell->threads,
+                    cell->batch_rows, cell->txn_rows, cell->error);
+        else
+            fprintf(log, "sluice: cell threads=%u batch=%zu txn=%zu: %s rows/s\n", cell->threads,
+                    cell->batch_rows, cell->txn_rows,
+                    sl_fmt_count((uint64_t)cell->rows_per_sec, rate, sizeof rate));
+    }
+}
+
+/* ---- set-up ---- */
+
+struct names {
+    char **v;
+    size_t n;
+};
+
+static int add_name(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    struct names *ns = ctx;
+    char **nv = realloc(ns->v, (ns->n + 1) * sizeof *nv);
+    if (!nv)
+        return 1;
+    ns->v = nv;
+    ns->v[ns->n] = strdup(n > 0 && v[0] ? v[0] : "");
+    return ns->v[ns->n++] ? 0 : 1;
+}
+
+static void free_names(struct names *ns)
+{
+    for (size_t i = 0; i < ns->n; i++)
+        free(ns->v[i]);
+    free(ns->v);
+    memset(ns, 0, sizeof *ns);
+}
+
+static int list_tables(MYSQL *m, const char *db, struct names *out, struct sl_err *err)
+{
+    const char *params[] = {db};
+    int rc =
+        sl_conn_select(m, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?",
+                       params, 1, add_name, out, err);
+    return rc > 0 ? sl_err_set(err, SL_ERR_FATAL, "out of memory") : rc;
+}
+
+/* Runs every statement of a file (its results, if any, are dropped). */
+static int exec_file(MYSQL *m, const char *path, struct sl_err *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return sl_err_set(err, SL_ERR_FATAL, "--schema %s: cannot open: %s", path, strerror(errno));
+    struct sl_buf sql;
+    sl_buf_init(&sql, 1 << 20);
+    char chunk[4096];
+    size_t n;
+    int rc = 0;
+    while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        rc = sl_buf_append(&sql, chunk, n);
+    fclose(f);
+    if (rc != 0 || !sl_buf_cstr(&sql)) {
+        sl_buf_release(&sql);
+        return sl_err_set(err, SL_ERR_FATAL, "--schema %s: larger than 1 MB", path);
+    }
+    rc = mysql_real_query(m, sql.data, sql.len) == 0 ? 0 : -1;
+    sl_buf_release(&sql);
+    while (rc == 0) {
+        MYSQL_RES *res = mysql_store_result(m);
+        if (res)
+            mysql_free_result(res);
+        int more = mysql_next_result(m);
+        if (more < 0)
+            break;
+        if (more > 0)
+            rc = -1;
+    }
+    if (rc != 0) {
+        sl_conn_fail(m, err, "");
+        sl_err_prefix(err, "--schema %s", path);
+    }
+    return rc;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Creates the bench table; fills bn->table and bn->src. */
+static int create_table(struct bench *bn, struct sl_err *err)
+{
+    const struct sl_bench_config *c = bn->c;
+    const char *db = bn->url.db;
+    char *name = NULL;
+    if (ends_with(c->schema, ".sql")) {
+        /* the user's CREATE TABLE: the table is the one that appears */
+        struct names before = {0}, after = {0};
+        int rc = list_tables(bn->main, db, &before, err);
+        if (rc == 0)
+            rc = exec_file(bn->main, c->schema, err);
+        if (rc == 0)
+            rc = list_tables(bn->main, db, &after, err);
+        for (size_t i = 0; rc == 0 && i < after.n; i++) {
+            int old = 0;
+            for (size_t j = 0; j < before.n; j++)
+                old |= strcmp(after.v[i], before.v[j]) == 0;
+            if (!old && name)
+                rc = sl_err_set(err, SL_ERR_FATAL, "--schema %s creates more than one table",
+                                c->schema);
+            else if (!old)
+                name = strdup(after.v[i]);
+        }
+        free_names(&before);
+        free_names(&after);
+        if (rc == 0 && !name)
+            rc = sl_err_set(err, SL_ERR_FATAL,
+                            "--schema %s created no new table in %s (does it exist already?)",
+                            c->schema, db);
+        if (rc != 0) {
+            free(name);
+            return -1;
+        }
+    } else {
+        enum sl_gen_schema schema;
+        if (sl_gen_schema_by_name(c->schema, &schema, err) != 0)
+            return -1;
+        sl_gen_init(&bn->src.gen, schema, c->seed, c->random_keys);
+        struct sl_buf sql;
+        sl_buf_init(&sql, 64 * 1024);
+        int rc = sl_gen_create_sql(&bn->src.gen, c->table, &sql) == 0 && sl_buf_cstr(&sql)
+                     ? sl_conn_exec(bn->main, sql.data, err)
+                     : sl_err_set(err, SL_ERR_FATAL, "'%s' is not a usable table name", c->table);
+        sl_buf_release(&sql);
+        if (rc != 0 && err->server_errno == 1050) /* ER_TABLE_EXISTS_ERROR */
+            sl_err_set(err, SL_ERR_FATAL,
+                       "table %s.%s exists already (left by --keep?); drop it, or choose another "
+                       "--table",
+                       db, c->table);
+        if (rc != 0)
+            return -1;
+        name = strdup(c->table);
+    }
+    if (!name)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    int rc = sl_table_describe(bn->main, db, name, &bn->table, err);
+    free(name);
+    if (rc != 0)
+        return -1;
+    if (bn->src.typed = ends_with(c->schema, ".sql"), bn->src.typed) {
+        if (sl_gen_typed_init(&bn->src.typed_gen, &bn->table, c->seed, c->random_keys, err) != 0)
+            return -1;
+        bn->src.ncols = bn->src.typed_gen.ncols;
+        bn->src.cols = bn->src.typed_gen.names;
+    } else {
+        bn->src.ncols = bn->src.gen.ncols;
+        bn->src.cols = (char *const *)sl_gen_columns(&bn->src.gen);
+    }
+    sl_buf_init(&bn->truncate_sql, 4096);
+    if (sl_buf_puts(&bn->truncate_sql, "TRUNCATE TABLE ") != 0 ||
+        sl_ident_append_qualified(&bn->truncate_sql, bn->table.schema, bn->table.name) != 0 ||
+        !sl_buf_cstr(&bn->truncate_sql))
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    return 0;
+}
+
+static void drop_table(struct bench *bn, FILE *log)
+{
+    struct sl_buf sql;
+    sl_buf_init(&sql, 4096);
+    struct sl_err e;
+    if (sl_buf_puts(&sql, "DROP TABLE ") == 0 &&
+        sl_ident_append_qualified(&sql, bn->table.schema, bn->table.name) == 0 &&
+        sl_buf_cstr(&sql) && sl_conn_exec(bn->main, sql.data, &e) != 0)
+        fprintf(log, "sluice: could not drop %s.%s: %s\n", bn->table.schema, bn->table.name, e.msg);
+    sl_buf_release(&sql);
+}
+
+static unsigned max_threads(const struct sl_bench_config *c)
+{
+    unsigned m = 1;
+    for (size_t i = 0; i < c->nthreads; i++)
+        m = c->threads[i] > m ? c->threads[i] : m;
+    return m;
+}
+
+int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FILE *log,
+                 struct sl_err *err)
+{
+    memset(r, 0, sizeof *r);
+    r->best = -1;
+    struct bench bn;
+    memset(&bn, 0, sizeof bn);
+    bn.c = c;
+    if (sl_url_parse(&bn.url, c->into, err) != 0)
+        return -1;
+    sl_url_format(&bn.url, r->target, sizeof r->target);
+    int rc = -1, created = 0;
+    if (!bn.url.db || bn.url.table) {
+        sl_err_set(err, SL_ERR_FATAL,
+                   "--into %s must name a database (and no table): mysql://host/db; the table is "
+                   "--table",
+                   r->target);
+        goto out;
+    }
+    bn.co = (struct sl_conn_opts){
+        .url = &bn.url,
+        .defaults_file = c->defaults_file,
+        .session_sql = c->session_sql,
+        .time_zone = c->time_zone,
+        .connect_timeout = 10,
+        .use_db = 1,
+    };
+    if (sl_conn_open(&bn.main, &bn.co, err) != 0)
+        goto out;
+    snprintf(r->server, sizeof r->server, "%s", mysql_get_server_info(bn.main));
+    unsigned long long packet;
+    if (sl_conn_read_var(bn.main, "max_allowed_packet", &packet, err) != 0)
+        goto out;
+    bn.max_packet = (size_t)packet;
+    /* the status counters must be readable before anything is created */
+    struct status probe;
+    if (read_status(bn.main, &probe, err) != 0)
+        goto out;
+    if (create_table(&bn, err) != 0)
+        goto out;
+    created = 1;
+    snprintf(r->table, sizeof r->table, "%s.%s", bn.table.schema, bn.table.name);
+    bn.nconns = max_threads(c);
+    bn.conns = calloc(bn.nconns, sizeof *bn.conns);
+    r->ncells = c->nthreads * c->nbatch * c->ntxn;
+    r->cells = calloc(r->ncells, sizeof *r->cells);
+    if (!bn.conns || !r->cells) {
+        sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        goto out;
+    }
+    size_t k = 0;
+    for (size_t x = 0; x < c->ntxn; x++)
+        for (size_t t = 0; t < c->nthreads; t++)
+            for (size_t b = 0; b < c->nbatch; b++) {
+                struct sl_bench_cell *cell = &r->cells[k++];
+                cell->threads = c->threads[t];
+                cell->batch_rows = c->batch_rows[b];
+                cell->txn_rows = c->txn_rows[x];
+                cell->method = "insert";
+                cell->runs = calloc(c->repeat, sizeof *cell->runs);
+                if (!cell->runs) {
+                    sl_err_set(err, SL_ERR_FATAL, "out of memory");
+                    goto out;
+                }
+            }
+    for (k = 0; k < r->ncells; k++) {
+        run_cell(&bn, &r->cells[k], log);
+        if (!r->cells[k].failed &&
+            (r->best < 0 || r->cells[k].rows_per_sec > r->cells[r->best].rows_per_sec))
+            r->best = (long)k;
+    }
+    rc = 0;
+out:
+    if (created && !c->keep)
+        drop_table(&bn, log);
+    for (unsigned i = 0; bn.conns && i < bn.nconns; i++)
+        if (bn.conns[i])
+            mysql_close(bn.conns[i]);
+    free(bn.conns);
+    if (bn.main)
+        mysql_close(bn.main);
+    if (bn.src.typed)
+        sl_gen_typed_release(&bn.src.typed_gen);
+    sl_table_release(&bn.table);
+    sl_buf_release(&bn.truncate_sql);
+    sl_url_release(&bn.url);
+    return rc;
+}
+
+void sl_bench_result_release(struct sl_bench_result *r)
+{
+    for (size_t i = 0; r->cells && i < r->ncells; i++)
+        free(r->cells[i].runs);
+    free(r->cells);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,114 @@
+/*
+ * sl_bench: the engine of `sluice bench`, which measures how fast a server
+ * takes rows across a grid of threads x batch rows x transaction rows.
+ *
+ * Every cell runs the code path of a real load: each thread owns one
+ * connection and an sl_writer (prepared multi-row INSERT, values bound),
+ * and commits every txn_rows rows. Rows are generated in memory from the
+ * seed (sl_gen, or sl_gen_typed for a user's table), never read from disk.
+ * Row numbers are handed out in blocks from one counter, so the table ends
+ * up holding exactly rows 1..N of the generator: the same rows `sluice gen`
+ * writes for that seed.
+ *
+ * For each cell and repeat the table is truncated, the threads run for the
+ * duration (or until the row count), and the server's own counters are read
+ * before and after (SHOW GLOBAL STATUS).
+ */
+#ifndef SL_BENCH_H
+#define SL_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sl_err.h"
+#include "sl_hist.h"
+
+struct sl_bench_config {
+    const char *into; /* mysql://.../db */
+    const char *defaults_file;
+    const char *session_sql;
+    const char *time_zone;
+    const unsigned *threads;
+    size_t nthreads;
+    const size_t *batch_rows;
+    size_t nbatch;
+    const size_t *txn_rows;
+    size_t ntxn;
+    double duration; /* seconds per cell, or 0 with rows */
+    uint64_t rows;   /* rows per cell, or 0 with duration */
+    double warmup;   /* seconds of each cell not measured */
+    unsigned repeat;
+    const char *schema; /* narrow, orders, wide, or a .sql file */
+    int random_keys;
+    uint64_t seed;
+    const char *table; /* the table to create (built-in schemas) */
+    int keep;          /* leave the table (with the last cell's rows) */
+    int progress;
+};
+
+/* One run of one cell. */
+struct sl_bench_run {
+    uint64_t rows;           /* committed, warm-up included */
+    uint64_t measured_rows;  /* committed after the warm-up */
+    uint64_t measured_bytes; /* bytes of values in those rows */
+    double seconds;          /* measured time */
+    double rows_per_sec;
+    double mb_per_sec;
+    /* the server's counters over the run: rows inserted by Innodb_rows_inserted
+     * where the server has it (MySQL), else by Handler_write (MariaDB 10.6+
+     * dropped the InnoDB row counters; Handler_write counts rows written to
+     * tables, so the run must be the only writer for the two to agree) */
+    const char *rows_counter;
+    uint64_t server_rows;
+    uint64_t com_commit;
+    uint64_t innodb_data_written; /* bytes to data files (often 0 until pages flush) */
+    uint64_t innodb_log_written;  /* bytes to the redo log */
+};
+
+struct sl_bench_cell {
+    unsigned threads;
+    size_t batch_rows;
+    size_t txn_rows;
+    const char *method;
+    int failed;
+    char error[512];
+    unsigned nruns;
+    struct sl_bench_run *runs; /* config repeat of them */
+    double rows_per_sec;       /* median over the runs */
+    double rows_per_sec_min, rows_per_sec_max;
+    double mb_per_sec;             /* median */
+    double p50_ms, p95_ms, p99_ms; /* per INSERT statement, all runs */
+    struct sl_hist hist;
+};
+
+struct sl_bench_result {
+    char target[512]; /* the URL, password masked */
+    char table[256];  /* db.table */
+    char server[128]; /* the server's version */
+    struct sl_bench_cell *cells;
+    size_t ncells;
+    long best; /* index of the fastest cell, -1 if all failed */
+};
+
+/* Runs the grid. Cells that fail are marked failed and the grid goes on.
+ * Returns 0 (some cells may have failed), or -1 with err set when nothing
+ * could run (bad URL, unreachable server, the table cannot be created). */
+int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FILE *log,
+                 struct sl_err *err);
+
+/* Frees what r holds. */
+void sl_bench_result_release(struct sl_bench_result *r);
+
+/* Reports: the terminal table (best cell marked), results.csv,
+ * results.json, and the chart (throughput.svg) in dir. Return 0, or -1 with
+ * err naming the file. */
+void sl_bench_print(FILE *out, const struct sl_bench_config *c, const struct sl_bench_result *r);
+int sl_bench_write_csv(const char *path, const struct sl_bench_config *c,
+                       const struct sl_bench_result *r, struct sl_err *err);
+int sl_bench_write_json(const char *path, const struct sl_bench_config *c,
+                        const struct sl_bench_result *r, struct sl_err *err);
+int sl_bench_write_svg(const char *path, const struct sl_bench_config *c,
+                       const struct sl_bench_result *r, struct sl_err *err);
+
+#endif

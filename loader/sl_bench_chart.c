@@ -1,0 +1,196 @@
+/*
+ * The chart of `sluice bench`, as SVG: rows/s against rows per INSERT on a
+ * log axis, one line per thread count, one panel per transaction size, all
+ * panels on one rows/s scale so they compare at a glance. Where a line turns
+ * flat, more rows per statement stop paying; where the lines of more threads
+ * stop rising above the others, the server is saturated. The best cell is
+ * ringed.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sl_bench.h"
+
+#define PANEL_W  440
+#define PANEL_H  300
+#define MARGIN_L 78
+#define MARGIN_R 18
+#define MARGIN_T 34
+#define MARGIN_B 52
+#define TOP      64 /* title and legend */
+
+static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
+                                      "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+
+/* A round step for about n ticks up to max. */
+static double nice_step(double max, int n)
+{
+    double raw = max / n, p = pow(10, floor(log10(raw)));
+    double f = raw / p;
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
+
+static void fmt_rate(double v, char *out, size_t n)
+{
+    if (v >= 1e6)
+        snprintf(out, n, "%gM", v / 1e6);
+    else if (v >= 1e3)
+        snprintf(out, n, "%gk", v / 1e3);
+    else
+        snprintf(out, n, "%g", v);
+}
+
+/* Writes s as XML text. */
+static void xml_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
+int sl_bench_write_svg(const char *path, const struct sl_bench_config *c,
+                       const struct sl_bench_result *r, struct sl_err *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return sl_err_set(err, SL_ERR_FATAL, "%s: cannot create: %s", path, strerror(errno));
+    double ymax = 0;
+    size_t bmin = (size_t)-1, bmax = 0;
+    for (size_t i = 0; i < r->ncells; i++) {
+        const struct sl_bench_cell *cell = &r->cells[i];
+        bmin = cell->batch_rows < bmin ? cell->batch_rows : bmin;
+        bmax = cell->batch_rows > bmax ? cell->batch_rows : bmax;
+        if (!cell->failed && cell->rows_per_sec > ymax)
+            ymax = cell->rows_per_sec;
+    }
+    if (ymax <= 0)
+        ymax = 1;
+    double step = nice_step(ymax * 1.05, 5);
+    double ytop = ceil(ymax * 1.05 / step) * step;
+    double lmin = log10((double)bmin), lmax = log10((double)bmax);
+    int width = (int)c->ntxn * PANEL_W + 20, height = TOP + PANEL_H + 10;
+    if (width < 680) /* room for the title */
+        width = 680;
+    double pw = PANEL_W - MARGIN_L - MARGIN_R, ph = PANEL_H - MARGIN_T - MARGIN_B;
+
+    fprintf(f,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans, Arial, sans-serif\" "
+            "font-size=\"12\">\n"
+            "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+            width, height, width, height);
+    fputs("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">sluice bench: rows/s "
+          "by rows per INSERT (schema ",
+          f);
+    xml_text(f, c->schema);
+    fprintf(f, ", %s keys)</text>\n", c->random_keys ? "random" : "sequential");
+    /* legend: one entry per thread count */
+    for (size_t t = 0; t < c->nthreads; t++) {
+        int x = 10 + (int)t * 110;
+        const char *col = palette[t % 8];
+        fprintf(f,
+                "<g class=\"legend\"><line x1=\"%d\" y1=\"44\" x2=\"%d\" y2=\"44\" stroke=\"%s\" "
+                "stroke-width=\"3\"/><text x=\"%d\" y=\"48\">%u thread%s</text></g>\n",
+                x, x + 24, col, x + 30, c->threads[t], c->threads[t] == 1 ? "" : "s");
+    }
+    for (size_t x = 0; x < c->ntxn; x++) {
+        double ox = 10 + (double)x * PANEL_W + MARGIN_L, oy = TOP + MARGIN_T;
+        fprintf(f, "<g class=\"panel\" data-txn-rows=\"%zu\">\n", c->txn_rows[x]);
+        fprintf(f,
+                "<text x=\"%.1f\" y=\"%.1f\" font-weight=\"bold\" text-anchor=\"middle\">%zu rows "
+                "per COMMIT</text>\n",
+                ox + pw / 2, oy - 12, c->txn_rows[x]);
+        /* y grid and labels */
+        for (double v = 0; v <= ytop + step / 2; v += step) {
+            double y = oy + ph - v / ytop * ph;
+            char label[32];
+            fmt_rate(v, label, sizeof label);
+            fprintf(f,
+                    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                    ox, y, ox + pw, y, ox - 6, y + 4, label);
+        }
+        /* x ticks at the batch sizes measured */
+        for (size_t b = 0; b < c->nbatch; b++) {
+            double lx =
+                lmax > lmin ? (log10((double)c->batch_rows[b]) - lmin) / (lmax - lmin) : 0.5;
+            double px = ox + lx * pw;
+            fprintf(f,
+                    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
+                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%zu</text>\n",
+                    px, oy, px, oy + ph, px, oy + ph + 16, c->batch_rows[b]);
+        }
+        fprintf(f,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+                "stroke=\"#444\"/>\n"
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">rows per INSERT (log "
+                "scale)</text>\n"
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 %.1f "
+                "%.1f)\">rows/s</text>\n",
+                ox, oy, pw, ph, ox + pw / 2, oy + ph + 36, ox - 58, oy + ph / 2, ox - 58,
+                oy + ph / 2);
+        for (size_t t = 0; t < c->nthreads; t++) {
+            const char *col = palette[t % 8];
+            fprintf(f,
+                    "<polyline class=\"series\" data-threads=\"%u\" fill=\"none\" stroke=\"%s\" "
+                    "stroke-width=\"2.5\" points=\"",
+                    c->threads[t], col);
+            for (size_t i = 0; i < r->ncells; i++) {
+                const struct sl_bench_cell *cell = &r->cells[i];
+                if (cell->failed || cell->threads != c->threads[t] ||
+                    cell->txn_rows != c->txn_rows[x])
+                    continue;
+                double lx =
+                    lmax > lmin ? (log10((double)cell->batch_rows) - lmin) / (lmax - lmin) : 0.5;
+                fprintf(f, "%.1f,%.1f ", ox + lx * pw, oy + ph - cell->rows_per_sec / ytop * ph);
+            }
+            fputs("\"/>\n", f);
+            for (size_t i = 0; i < r->ncells; i++) {
+                const struct sl_bench_cell *cell = &r->cells[i];
+                if (cell->failed || cell->threads != c->threads[t] ||
+                    cell->txn_rows != c->txn_rows[x])
+                    continue;
+                double lx =
+                    lmax > lmin ? (log10((double)cell->batch_rows) - lmin) / (lmax - lmin) : 0.5;
+                double px = ox + lx * pw, py = oy + ph - cell->rows_per_sec / ytop * ph;
+                fprintf(f,
+                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%u threads, "
+                        "%zu rows/INSERT, %zu rows/COMMIT: %.0f rows/s</title></circle>\n",
+                        px, py, col, cell->threads, cell->batch_rows, cell->txn_rows,
+                        cell->rows_per_sec);
+                if ((long)i == r->best) {
+                    int right = px > ox + pw * 0.8; /* keep the label inside the panel */
+                    fprintf(f,
+                            "<circle class=\"best\" cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"none\" "
+                            "stroke=\"black\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"%.1f\" "
+                            "font-weight=\"bold\" text-anchor=\"%s\">best</text>\n",
+                            px, py, right ? px - 10 : px + 10, py - 8, right ? "end" : "start");
+                }
+            }
+        }
+        fputs("</g>\n", f);
+    }
+    fputs("</svg>\n", f);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return sl_err_set(err, SL_ERR_FATAL, "%s: write failed: %s", path, strerror(errno));
+    return 0;
+}
