@@ -194,8 +194,10 @@ static int on_bench_opt(void *ctx, int key, const char *v)
         a->duration_set = 1;
         return parse_seconds("duration", v, 0.1, &c->duration, a->err);
     case OPT_ROWS:
-        return sl_cli_count("bench", "rows", v, 1, 2000000000, (unsigned long long *)&c->rows,
-                            a->err);
+        if (sl_cli_count("bench", "rows", v, 1, 2000000000, &n, a->err) != 0)
+            return -1;
+        c->rows = n;
+        return 0;
     case OPT_WARMUP:
         return parse_seconds("warmup", v, 0, &c->warmup, a->err);
     case OPT_REPEAT:
@@ -215,8 +217,10 @@ static int on_bench_opt(void *ctx, int key, const char *v)
         c->random_keys = strcmp(v, "random") == 0;
         return 0;
     case OPT_SEED:
-        return sl_cli_count("bench", "seed", v, 0, UINT64_MAX, (unsigned long long *)&c->seed,
-                            a->err);
+        if (sl_cli_count("bench", "seed", v, 0, UINT64_MAX, &n, a->err) != 0)
+            return -1;
+        c->seed = n;
+        return 0;
     case OPT_TABLE:
         c->table = v;
         return 0;

@@ -85,15 +85,24 @@ static void *worker_main(void *arg)
         return NULL;
     }
     uint64_t in_txn = 0, txn_bytes = 0;
+    uint64_t next = 0, block_end = 0; /* this thread's block of row numbers */
     for (;;) {
         if (run->deadline > 0 && sl_now() >= run->deadline)
             break;
-        uint64_t first = atomic_fetch_add(&run->next_seq, run->batch_rows);
-        if (c->rows && first > c->rows)
-            break;
-        uint64_t n = run->batch_rows;
-        if (c->rows && first + n - 1 > c->rows)
-            n = c->rows - first + 1;
+        if (next >= block_end) {
+            /* each transaction takes a block of consecutive row numbers, so
+             * that threads insert runs of keys apart from one another instead
+             * of contending for the same pages */
+            next = atomic_fetch_add(&run->next_seq, run->txn_rows);
+            block_end = next + run->txn_rows;
+            if (c->rows && block_end > c->rows + 1)
+                block_end = c->rows + 1;
+            if (next >= block_end)
+                break;
+        }
+        uint64_t first = next;
+        uint64_t n = run->batch_rows < block_end - next ? run->batch_rows : block_end - next;
+        next += n;
         sl_batch_reset(b);
         for (uint64_t i = 0; i < n; i++) {
             if (source_row(run->src, first + i, b) != 0) {
@@ -116,7 +125,7 @@ static void *worker_main(void *arg)
             sl_hist_add(&w->hist, (uint64_t)((t1 - t0) * 1e6));
         in_txn += n;
         txn_bytes += batch_bytes(b);
-        if (in_txn >= run->txn_rows) {
+        if (next >= block_end) {
             if (sl_writer_commit(wr, &w->err) != 0) {
                 w->failed = 1;
                 goto out;

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The insert benchmark of issue #6. On one private MariaDB server, in one
+# run:
+#   1. sysbench bulk_insert --threads=2 for DURATION seconds (its
+#      "transactions per sec" are rows per second), REPEAT times;
+#   2. sluice bench --schema narrow --threads 2 at sluice's default batch and
+#      transaction sizes, for the same duration, REPEAT times;
+#   3. a grid of sluice bench (threads x batch rows x txn rows) with its
+#      chart, to find the best cell and its gain over the defaults.
+# It reports both rows/s figures, the ratio against the target (>= 0.9), and
+# the best cell's gain; results land in bench/work/insert/.
+#
+#   bench/insert.sh [DURATION]      seconds per run (default 20)
+#   SLUICE_BENCH_REPEAT=3           runs of sysbench and of the default cell
+#   SLUICE_BENCH_GRID_SECONDS=5     seconds per grid cell
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-20}
+repeat=${SLUICE_BENCH_REPEAT:-3}
+grid_seconds=${SLUICE_BENCH_GRID_SECONDS:-5}
+
+scripts/install-deps.sh >/dev/null
+if ! command -v sysbench >/dev/null; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get install -y -qq --no-install-recommends sysbench >/dev/null
+fi
+cmake -S . -B build >/dev/null
+cmake --build build --target sluice -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")
+cleanup() { scripts/dbserver.sh stop "$tmp/srv" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+scripts/dbserver.sh start "$tmp/srv" >/dev/null
+# shellcheck disable=SC1091
+source "$tmp/srv/env.sh"
+admin() { mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot -N "$@"; }
+admin -e "CREATE DATABASE sbtest; CREATE DATABASE bench"
+url="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/bench"
+out=bench/work/insert
+mkdir -p "$out"
+
+sb() {
+  sysbench bulk_insert --db-driver=mysql --mysql-socket="$SLUICE_DB_SOCKET" --mysql-user=root \
+    --mysql-db=sbtest --threads=2 --time="$duration" "$@"
+}
+median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+
+echo "sysbench bulk_insert --threads=2 vs sluice bench --schema narrow --threads 2, ${duration} s each, $repeat times"
+for i in $(seq 1 "$repeat"); do
+  sb cleanup >/dev/null
+  sb prepare >/dev/null
+  rate=$(sb run | sed -n 's/.*transactions: .*(\([0-9.]*\) per sec.)/\1/p')
+  echo "$rate" >>"$tmp/sysbench"
+  printf '  run %d sysbench  %12.0f rows/s\n' "$i" "$rate"
+  ./build/sluice bench --into "$url" --defaults-file "$SLUICE_DB_CNF" --schema narrow --threads 2 \
+    --duration "$duration" --warmup 0 -q --out "$tmp/def$i" >/dev/null
+  rate=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["rows_per_sec"])' "$tmp/def$i/results.json")
+  echo "$rate" >>"$tmp/sluice"
+  printf '  run %d sluice    %12.0f rows/s\n' "$i" "$rate"
+done
+sb cleanup >/dev/null
+sysbench_rate=$(median <"$tmp/sysbench")
+sluice_rate=$(median <"$tmp/sluice")
+
+echo "grid: threads 1,2,4 x batch rows 50,200,1000,5000 x txn rows 10000,100000, $grid_seconds s a cell"
+./build/sluice bench --into "$url" --defaults-file "$SLUICE_DB_CNF" --schema narrow \
+  --threads 1,2,4 --batch-rows 50,200,1000,5000 --txn-rows 10000,100000 \
+  --duration "$grid_seconds" --warmup 1 -q --out "$out" | tee "$out/table.txt"
+best=$(python3 -c 'import json,sys; print(max(c["rows_per_sec"] for c in json.load(open(sys.argv[1])) if c["status"] == "ok"))' "$out/results.json")
+default_cell=$(python3 -c 'import json,sys; print([c["rows_per_sec"] for c in json.load(open(sys.argv[1])) if (c["threads"], c["batch_rows"], c["txn_rows"]) == (2, 200, 10000)][0])' "$out/results.json")
+
+ratio=$(echo "scale=3; $sluice_rate / $sysbench_rate" | bc)
+gain=$(echo "scale=3; $best / $default_cell" | bc)
+verdict() { [ "$(echo "$1" | bc)" = 1 ] && echo met || echo MISSED; }
+printf '\n%-52s %12s\n' "method (median of $repeat, ${duration} s each)" "rows/s"
+printf '%-52s %12.0f\n' "sysbench bulk_insert --threads=2" "$sysbench_rate"
+printf '%-52s %12.0f\n' "sluice bench --schema narrow --threads 2 (defaults)" "$sluice_rate"
+printf '\ntargets\n'
+printf '  sluice / sysbench = %.2f   (target >= 0.9)  %s\n' "$ratio" "$(verdict "$ratio >= 0.9")"
+printf '  best grid cell %.0f rows/s = %.2fx the default cell (%.0f rows/s in the grid)\n' "$best" "$gain" "$default_cell"
+echo "  chart: $out/throughput.svg, results: $out/results.csv, $out/results.json"
