@@ -238,12 +238,6 @@ static int on_extract_arg(void *ctx, const char *arg)
     return -1;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 static void print_summary(FILE *out, const struct sl_extract_config *c,
                           const struct sl_extract_result *r)
 {
@@ -291,7 +285,7 @@ int sl_cmd_extract(int argc, char **argv, FILE *out, FILE *err)
         return SL_EXIT_USAGE;
     }
     if (!a.zstd_level_set)
-        c->zstd_level = ends_with(c->to, ".zst") ? DEFAULT_ZSTD_LEVEL : 0;
+        c->zstd_level = sl_cli_ends_with(c->to, ".zst") ? DEFAULT_ZSTD_LEVEL : 0;
     c->progress = !a.quiet;
 
     struct sl_extract_result res;

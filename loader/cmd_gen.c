@@ -124,12 +124,6 @@ static void gen_help(FILE *out)
           out);
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 int sl_cmd_gen(int argc, char **argv, FILE *out, FILE *err)
 {
     struct gen_args a = {"orders", 1000, 1, 0, "-", -1, 1, NULL, 0, err};
@@ -162,7 +156,7 @@ int sl_cmd_gen(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "sluice gen: --key-order random allows at most 2147483646 rows\n");
         return SL_EXIT_USAGE;
     }
-    int level = a.zstd_level >= 0 ? a.zstd_level : ends_with(a.out, ".zst") ? 3 : 0;
+    int level = a.zstd_level >= 0 ? a.zstd_level : sl_cli_ends_with(a.out, ".zst") ? 3 : 0;
     struct sl_csv_out *o;
     struct sl_csv_out_opts oo = {.zstd_level = level, .atomic = 1};
     if (sl_csv_out_open(&o, a.out, &oo, &e) != 0) {

@@ -10,6 +10,7 @@
 
 #include "sl_batch.h"
 #include "sl_buf.h"
+#include "sl_cli.h"
 #include "sl_conn.h"
 #include "sl_gen.h"
 #include "sl_gen_typed.h"
@@ -66,6 +67,23 @@ static uint64_t batch_bytes(const struct sl_batch *b)
                 n += cell->len;
         }
     return n;
+}
+
+/* Commits the open transaction and counts its rows (as measured once the
+ * warm-up is over). Returns 0, or -1 with w->failed set. */
+static int commit(struct bworker *w, struct sl_writer *wr, uint64_t *rows, uint64_t *bytes)
+{
+    if (sl_writer_commit(wr, &w->err) != 0) {
+        w->failed = 1;
+        return -1;
+    }
+    w->rows += *rows;
+    if (sl_now() >= w->run->warm) {
+        w->measured_rows += *rows;
+        w->measured_bytes += *bytes;
+    }
+    *rows = *bytes = 0;
+    return 0;
 }
 
 static void *worker_main(void *arg)
@@ -125,30 +143,11 @@ static void *worker_main(void *arg)
             sl_hist_add(&w->hist, (uint64_t)((t1 - t0) * 1e6));
         in_txn += n;
         txn_bytes += batch_bytes(b);
-        if (next >= block_end) {
-            if (sl_writer_commit(wr, &w->err) != 0) {
-                w->failed = 1;
-                goto out;
-            }
-            w->rows += in_txn;
-            if (sl_now() >= run->warm) {
-                w->measured_rows += in_txn;
-                w->measured_bytes += txn_bytes;
-            }
-            in_txn = txn_bytes = 0;
-        }
-    }
-    if (in_txn > 0) {
-        if (sl_writer_commit(wr, &w->err) != 0) {
-            w->failed = 1;
+        if (next >= block_end && commit(w, wr, &in_txn, &txn_bytes) != 0)
             goto out;
-        }
-        w->rows += in_txn;
-        if (sl_now() >= run->warm) {
-            w->measured_rows += in_txn;
-            w->measured_bytes += txn_bytes;
-        }
     }
+    if (in_txn > 0)
+        commit(w, wr, &in_txn, &txn_bytes);
 out:
     if (w->failed) {
         struct sl_err ignored;
@@ -407,19 +406,13 @@ static int exec_file(MYSQL *m, const char *path, struct sl_err *err)
     return rc;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 /* Creates the bench table; fills bn->table and bn->src. */
 static int create_table(struct bench *bn, struct sl_err *err)
 {
     const struct sl_bench_config *c = bn->c;
     const char *db = bn->url.db;
     char *name = NULL;
-    if (ends_with(c->schema, ".sql")) {
+    if (sl_cli_ends_with(c->schema, ".sql")) {
         /* the user's CREATE TABLE: the table is the one that appears */
         struct names before = {0}, after = {0};
         int rc = list_tables(bn->main, db, &before, err);
@@ -473,7 +466,7 @@ static int create_table(struct bench *bn, struct sl_err *err)
     free(name);
     if (rc != 0)
         return -1;
-    if (bn->src.typed = ends_with(c->schema, ".sql"), bn->src.typed) {
+    if (bn->src.typed = sl_cli_ends_with(c->schema, ".sql"), bn->src.typed) {
         if (sl_gen_typed_init(&bn->src.typed_gen, &bn->table, c->seed, c->random_keys, err) != 0)
             return -1;
         bn->src.ncols = bn->src.typed_gen.ncols;

@@ -6,9 +6,10 @@
  * connection and an sl_writer (prepared multi-row INSERT, values bound),
  * and commits every txn_rows rows. Rows are generated in memory from the
  * seed (sl_gen, or sl_gen_typed for a user's table), never read from disk.
- * Row numbers are handed out in blocks from one counter, so the table ends
- * up holding exactly rows 1..N of the generator: the same rows `sluice gen`
- * writes for that seed.
+ * Each transaction takes the next block of txn_rows consecutive row numbers
+ * from one counter, so threads insert apart, and a --rows N run leaves
+ * exactly rows 1..N of the generator: the rows `sluice gen` writes for that
+ * seed.
  *
  * For each cell and repeat the table is truncated, the threads run for the
  * duration (or until the row count), and the server's own counters are read

@@ -110,6 +110,12 @@ int sl_cli_size(const char *cmd, const char *name, const char *v, unsigned long 
     return 0;
 }
 
+int sl_cli_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
 void sl_cli_print_options(FILE *out, const struct sl_opt *opts)
 {
     for (const struct sl_opt *o = opts; o->name; o++) {

@@ -38,6 +38,9 @@ int sl_cli_count(const char *cmd, const char *name, const char *v, unsigned long
 int sl_cli_size(const char *cmd, const char *name, const char *v, unsigned long long *out,
                 FILE *err);
 
+/* True when s ends with suffix (a file name's extension, say). */
+int sl_cli_ends_with(const char *s, const char *suffix);
+
 /* Prints the option list of opts, one option per line, aligned. */
 void sl_cli_print_options(FILE *out, const struct sl_opt *opts);
 
