@@ -50,7 +50,9 @@ check_contains "$WORK/json" "csv True" "CSV and JSON agree"
 check_contains "$WORK/json" "best 1" "one best cell"
 last=$(sed -n 's/^last //p' "$WORK/json")
 check_eq "$(sql "SELECT COUNT(*) FROM \`$DB\`.sluice_bench")" "$last" "COUNT(*) after --keep equals the last cell's rows"
-check_eq "$(sql "SELECT MIN(id), MAX(id), COUNT(DISTINCT id) FROM \`$DB\`.sluice_bench")" "$(printf '1\t%s\t%s' "$last" "$last")" "the kept rows are 1..N"
+# a duration run stops each thread part-way through its last block of keys,
+# so the keys have gaps at the end, but never more than a block per thread
+check_eq "$(sql "SELECT MIN(id) = 1 AND MAX(id) < $last + 2 * 500 FROM \`$DB\`.sluice_bench")" 1 "the kept keys start at 1, with at most a block per thread missing"
 
 # the chart
 python3 - "$WORK/res/throughput.svg" >"$WORK/svg" <<'PY'
