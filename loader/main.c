@@ -29,8 +29,8 @@ static void usage(FILE *out)
           "  -h, --help     show this help\n"
           "  -V, --version  show the version\n"
           "\n"
-          "Exit codes: 0 success; 1 the run failed after it began; 2 nothing was written\n"
-          "(bad options or set-up). See 'sluice load --help' for details.\n",
+          "Exit codes: 0 success; 1 the run failed after it began; 2 nothing was done\n"
+          "(bad options or set-up). 'sluice help COMMAND' gives each command's codes.\n",
           out);
 }
 
