@@ -15,15 +15,10 @@ rows=${1:-20000}
 bench_secs=${2:-3.5}
 repeat=${SLUICE_BENCH_REPEAT:-5}
 
-scripts/install-deps.sh >/dev/null
-cmake -S . -B build >/dev/null
-cmake --build build --target sluice -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sluice-cpcost.XXXXXX")
-trap 'scripts/dbserver.sh stop "$tmp/srv" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-scripts/dbserver.sh start "$tmp/srv" >/dev/null
-# shellcheck disable=SC1091
-source "$tmp/srv/env.sh"
-admin() { mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot -N "$@"; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_build
+bench_server
 admin -e "CREATE DATABASE bench"
 python3 bench/gen_orders.py --schema | admin bench
 python3 bench/gen_orders.py --rows "$rows" >"$tmp/rows.csv"
@@ -38,7 +33,6 @@ run() {
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc
 }
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 : >"$tmp/cp"
 : >"$tmp/nocp"
 for _ in $(seq 1 "$repeat"); do

@@ -21,23 +21,11 @@ cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 repeat=${SLUICE_BENCH_REPEAT:-5}
 
-scripts/install-deps.sh >/dev/null
-cmake -S . -B build >/dev/null
-cmake --build build --target sluice -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
-
-mkdir -p bench/work
-csv="bench/work/orders-$rows.csv"
-if [ ! -s "$csv" ]; then
-  echo "generating $csv"
-  python3 bench/gen_orders.py --rows "$rows" >"$csv.tmp" && mv "$csv.tmp" "$csv"
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")
-cleanup() { scripts/dbserver.sh stop "$tmp/srv" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-scripts/dbserver.sh start "$tmp/srv" >/dev/null
-# shellcheck disable=SC1091
-source "$tmp/srv/env.sh"
-admin() { mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot -N "$@"; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_build
+csv=$(bench_orders_csv "$rows")
+bench_server
 admin -e "CREATE DATABASE bench"
 for t in orders copy; do
   python3 bench/gen_orders.py --schema | sed "s/CREATE TABLE orders/CREATE TABLE $t/" | admin bench
@@ -65,7 +53,6 @@ run() {
   echo "$(echo "$t1 - $t0" | bc) $(echo "$u + $s" | bc) $rss $(stat -c %s "$out")" >>"$tmp/$m.runs"
 }
 
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 col() { cut -d' ' -f"$2" "$tmp/$1.runs"; }
 
 echo "extracting $rows rows three ways, $repeat times each, on one server"
@@ -98,7 +85,6 @@ equal=no
 printf '\nround trip (extract --threads 2, then load): rows %s, CHECKSUM TABLE %s / %s: %s\n' \
   "$(admin bench -e "SELECT COUNT(*) FROM copy")" "$(sum orders)" "$(sum copy)" "$equal"
 
-verdict() { [ "$(echo "$1" | bc)" = 1 ] && echo met || echo MISSED; }
 speed=$(echo "scale=3; ${wall[peer]} / ${wall[sl1]}" | bc)
 gain=$(echo "scale=3; ${wall[sl1]} / ${wall[sl2]}" | bc)
 maxrss=${rss[sl1]}

@@ -19,22 +19,15 @@ duration=${1:-20}
 repeat=${SLUICE_BENCH_REPEAT:-3}
 grid_seconds=${SLUICE_BENCH_GRID_SECONDS:-5}
 
-scripts/install-deps.sh >/dev/null
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_build
 if ! command -v sysbench >/dev/null; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get install -y -qq --no-install-recommends sysbench >/dev/null
 fi
-cmake -S . -B build >/dev/null
-cmake --build build --target sluice -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")
-cleanup() { scripts/dbserver.sh stop "$tmp/srv" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-scripts/dbserver.sh start "$tmp/srv" >/dev/null
-# shellcheck disable=SC1091
-source "$tmp/srv/env.sh"
-admin() { mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot -N "$@"; }
+bench_server
 admin -e "CREATE DATABASE sbtest; CREATE DATABASE bench"
 url="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/bench"
 out=bench/work/insert
@@ -44,7 +37,6 @@ sb() {
   sysbench bulk_insert --db-driver=mysql --mysql-socket="$SLUICE_DB_SOCKET" --mysql-user=root \
     --mysql-db=sbtest --threads=2 --time="$duration" "$@"
 }
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 echo "sysbench bulk_insert --threads=2 vs sluice bench --schema narrow --threads 2, ${duration} s each, $repeat times"
 for i in $(seq 1 "$repeat"); do
@@ -72,7 +64,6 @@ default_cell=$(python3 -c 'import json,sys; print([c["rows_per_sec"] for c in js
 
 ratio=$(echo "scale=3; $sluice_rate / $sysbench_rate" | bc)
 gain=$(echo "scale=3; $best / $default_cell" | bc)
-verdict() { [ "$(echo "$1" | bc)" = 1 ] && echo met || echo MISSED; }
 printf '\n%-52s %12s\n' "method (median of $repeat, ${duration} s each)" "rows/s"
 printf '%-52s %12.0f\n' "sysbench bulk_insert --threads=2" "$sysbench_rate"
 printf '%-52s %12.0f\n' "sluice bench --schema narrow --threads 2 (defaults)" "$sluice_rate"

@@ -25,23 +25,11 @@ rows=${1:-1000000}
 repeat=${SLUICE_BENCH_REPEAT:-3}
 extra=${SLUICE_BENCH_ARGS:-}
 
-scripts/install-deps.sh >/dev/null
-cmake -S . -B build >/dev/null
-cmake --build build --target sluice -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
-
-mkdir -p bench/work
-csv="bench/work/orders-$rows.csv"
-if [ ! -s "$csv" ]; then
-  echo "generating $csv"
-  python3 bench/gen_orders.py --rows "$rows" >"$csv.tmp" && mv "$csv.tmp" "$csv"
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench.XXXXXX")
-cleanup() { scripts/dbserver.sh stop "$tmp/srv" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-scripts/dbserver.sh start "$tmp/srv" >/dev/null
-# shellcheck disable=SC1091
-source "$tmp/srv/env.sh"
-admin() { mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot -N "$@"; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_build
+csv=$(bench_orders_csv "$rows")
+bench_server
 admin -e "CREATE DATABASE bench"
 for t in t_sluice t_ld1 t_ld2 t_nocp t_big; do
   python3 bench/gen_orders.py --schema | sed "s/CREATE TABLE orders/CREATE TABLE $t/" | admin bench
@@ -94,7 +82,6 @@ run() {
   echo "$(echo "$t1 - $t0" | bc) $(echo "$u + $s" | bc) $rss" >>"$tmp/$m.runs"
 }
 
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 col() { cut -d' ' -f"$2" "$tmp/$1.runs"; }
 
 echo "loading $rows rows ($(du -m "$csv" | cut -f1) MB) three ways, $repeat times each, on one server"
@@ -129,7 +116,6 @@ fi
 printf '\ntables equal (rows %s, CHECKSUM TABLE %s / %s / %s): %s\n' "$(count t_sluice)" \
   "$(sum t_sluice)" "$(sum t_ld1)" "$(sum t_ld2)" "$equal"
 
-verdict() { [ "$(echo "$1" | bc)" = 1 ] && echo met || echo MISSED; }
 ratio=$(echo "scale=3; ${wall[sluice]} / ${wall[ld2]}" | bc)
 printf '\ntargets\n'
 printf '  time:   sluice / LOAD DATA x2 = %.2f   (target <= 1.25)  %s\n' "$ratio" "$(verdict "$ratio <= 1.25")"

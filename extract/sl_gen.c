@@ -12,12 +12,22 @@ struct rng {
     uint64_t s;
 };
 
-static uint64_t next(struct rng *r)
+uint64_t sl_gen_next(uint64_t *state)
 {
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
+}
+
+uint64_t sl_gen_row_state(uint64_t seed, uint64_t seq)
+{
+    return seed * 0x9e3779b97f4a7c15ULL ^ (seq * 0xd1b54a32d192ed03ULL);
+}
+
+static uint64_t next(struct rng *r)
+{
+    return sl_gen_next(&r->s);
 }
 
 /* A uniform integer in [lo, hi]. */
@@ -29,9 +39,9 @@ static int64_t range(struct rng *r, int64_t lo, int64_t hi)
 /* Primary key of row seq: seq itself, or a bijection of [1, 2^31) onto
  * itself (multiplying by an odd number modulo 2^31 permutes the residues,
  * and keeps 0 at 0, so no key is 0). */
-static uint64_t key_of(const struct sl_gen *g, uint64_t seq)
+uint64_t sl_gen_key(int random_keys, uint64_t seq)
 {
-    if (!g->random_keys)
+    if (!random_keys)
         return seq;
     return (seq * 0x5bd1e995ULL) & 0x7fffffffULL;
 }
@@ -120,25 +130,21 @@ int sl_gen_create_sql(const struct sl_gen *g, const char *table, struct sl_buf *
     return -1;
 }
 
-/* Formats into a small buffer and stores it as column col. */
-static int put(struct sl_batch *b, size_t col, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int put(struct sl_batch *b, size_t col, const char *fmt, ...)
+int sl_gen_put(struct sl_batch *b, size_t col, const char *fmt, ...)
 {
-    char tmp[96];
+    char tmp[128];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    return sl_batch_set_cell(b, col, tmp, (size_t)n);
+    return sl_batch_set_cell(b, col, tmp, n < (int)sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
 static int put_datetime(struct sl_batch *b, size_t col, struct rng *r)
 {
     int mo = (int)range(r, 1, 12), d = (int)range(r, 1, 28), h = (int)range(r, 0, 23),
         mi = (int)range(r, 0, 59), s = (int)range(r, 0, 59);
-    return put(b, col, "2026-%02d-%02d %02d:%02d:%02d", mo, d, h, mi, s);
+    return sl_gen_put(b, col, "2026-%02d-%02d %02d:%02d:%02d", mo, d, h, mi, s);
 }
 
 static int put_words(struct sl_batch *b, size_t col, struct rng *r, int max_words)
@@ -159,26 +165,26 @@ static int put_words(struct sl_batch *b, size_t col, struct rng *r, int max_word
 
 int sl_gen_row(const struct sl_gen *g, uint64_t seq, struct sl_batch *b)
 {
-    struct rng r = {g->seed * 0x9e3779b97f4a7c15ULL ^ (seq * 0xd1b54a32d192ed03ULL)};
-    uint64_t key = key_of(g, seq);
+    struct rng r = {sl_gen_row_state(g->seed, seq)};
+    uint64_t key = sl_gen_key(g->random_keys, seq);
     int rc = 0;
     switch (g->schema) {
     case SL_GEN_NARROW:
-        rc |= put(b, 0, "%llu", (unsigned long long)key);
-        rc |= put(b, 1, "%lld", (long long)range(&r, 0, 2147483647));
+        rc |= sl_gen_put(b, 0, "%llu", (unsigned long long)key);
+        rc |= sl_gen_put(b, 1, "%lld", (long long)range(&r, 0, 2147483647));
         break;
     case SL_GEN_ORDERS:
-        rc |= put(b, 0, "%llu", (unsigned long long)key);
-        rc |= put(b, 1, "%lld", (long long)range(&r, 1, 200000));
-        rc |= put(b, 2, "SKU-%06lld", (long long)range(&r, 0, 999999));
-        rc |= put(b, 3, "%lld", (long long)range(&r, 1, 20));
+        rc |= sl_gen_put(b, 0, "%llu", (unsigned long long)key);
+        rc |= sl_gen_put(b, 1, "%lld", (long long)range(&r, 1, 200000));
+        rc |= sl_gen_put(b, 2, "SKU-%06lld", (long long)range(&r, 0, 999999));
+        rc |= sl_gen_put(b, 3, "%lld", (long long)range(&r, 1, 20));
         {
             /* one draw per statement: argument order is unspecified in C */
             long long units = range(&r, 0, 99999);
             long long cents = range(&r, 0, 99);
-            rc |= put(b, 4, "%lld.%02lld", units, cents);
+            rc |= sl_gen_put(b, 4, "%lld.%02lld", units, cents);
         }
-        rc |= put(b, 5, "%s", statuses[next(&r) % 6]);
+        rc |= sl_gen_put(b, 5, "%s", statuses[next(&r) % 6]);
         rc |= put_datetime(b, 6, &r);
         if (next(&r) % 10 == 0)
             sl_batch_set_null(b, 7);
@@ -186,16 +192,16 @@ int sl_gen_row(const struct sl_gen *g, uint64_t seq, struct sl_batch *b)
             rc |= put_words(b, 7, &r, 4);
         break;
     case SL_GEN_WIDE:
-        rc |= put(b, 0, "%llu", (unsigned long long)key);
+        rc |= sl_gen_put(b, 0, "%llu", (unsigned long long)key);
         for (size_t c = 1; c < 30 && rc == 0; c++) {
             switch (c % 5) {
             case 0:
-                rc |= put(b, c, "%lld", (long long)range(&r, -1000000, 1000000));
+                rc |= sl_gen_put(b, c, "%lld", (long long)range(&r, -1000000, 1000000));
                 break;
             case 1: {
                 long long units = range(&r, 0, 99999999);
                 long long frac = range(&r, 0, 999);
-                rc |= put(b, c, "%lld.%03lld", units, frac);
+                rc |= sl_gen_put(b, c, "%lld.%03lld", units, frac);
             } break;
             case 2:
                 rc |= put_words(b, c, &r, 14);
@@ -210,7 +216,7 @@ int sl_gen_row(const struct sl_gen *g, uint64_t seq, struct sl_batch *b)
                     unsigned long long h[4];
                     for (int i = 0; i < 4; i++)
                         h[i] = next(&r);
-                    rc |= put(b, c, "%016llx%016llx%016llx%016llx", h[0], h[1], h[2], h[3]);
+                    rc |= sl_gen_put(b, c, "%016llx%016llx%016llx%016llx", h[0], h[1], h[2], h[3]);
                 }
             }
         }

@@ -56,4 +56,18 @@ int sl_gen_create_sql(const struct sl_gen *g, const char *table, struct sl_buf *
  * row is then dropped). */
 int sl_gen_row(const struct sl_gen *g, uint64_t seq, struct sl_batch *b);
 
+/* The pieces sl_gen_typed shares, so that both generators make rows the
+ * same way:
+ *   sl_gen_next       splitmix64: the next number of a row's stream;
+ *   sl_gen_row_state  the start of row seq's stream for a seed;
+ *   sl_gen_key        row seq's primary key, sequential or in random order
+ *                     (a bijection of [1, 2^31));
+ *   sl_gen_put        formats a value (at most 127 bytes) into column col of
+ *                     the row being filled; 0, or -1 when the arena is full. */
+uint64_t sl_gen_next(uint64_t *state);
+uint64_t sl_gen_row_state(uint64_t seed, uint64_t seq);
+uint64_t sl_gen_key(int random_keys, uint64_t seq);
+int sl_gen_put(struct sl_batch *b, size_t col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

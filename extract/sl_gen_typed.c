@@ -1,6 +1,7 @@
 #include "sl_gen_typed.h"
 
-#include <stdarg.h>
+#include "sl_gen.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,15 +35,6 @@ struct sl_gen_typed_col {
     char **choices; /* K_CHOICE, K_SET */
     size_t nchoices;
 };
-
-/* splitmix64, as in sl_gen.c: one stream per row */
-static uint64_t next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /* Parses "enum('a','b''c')" members into c->choices. */
 static int parse_choices(struct sl_gen_typed_col *c, const char *type)
@@ -186,39 +178,26 @@ int sl_gen_typed_init(struct sl_gen_typed *g, const struct sl_table *t, uint64_t
     return 0;
 }
 
-static int put(struct sl_batch *b, size_t col, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int put(struct sl_batch *b, size_t col, const char *fmt, ...)
-{
-    char tmp[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    return sl_batch_set_cell(b, col, tmp, n < (int)sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 static int put_key(const struct sl_gen_typed_col *c, struct sl_batch *b, size_t i, uint64_t key)
 {
     if (c->kind == K_INT)
-        return put(b, i, "%llu", (unsigned long long)key);
+        return sl_gen_put(b, i, "%llu", (unsigned long long)key);
     if (c->kind == K_TEXT && c->digits >= 11)
-        return put(b, i, "k%llu", (unsigned long long)key);
+        return sl_gen_put(b, i, "k%llu", (unsigned long long)key);
     return -1;
 }
 
 static int put_value(const struct sl_gen_typed_col *c, struct sl_batch *b, size_t i, uint64_t *s)
 {
-    uint64_t r = next(s);
+    uint64_t r = sl_gen_next(s);
     switch (c->kind) {
     case K_INT:
         if (c->is_unsigned)
-            return put(b, i, "%llu",
-                       (unsigned long long)(c->uhi == UINT64_MAX ? r : r % (c->uhi + 1)));
+            return sl_gen_put(b, i, "%llu",
+                              (unsigned long long)(c->uhi == UINT64_MAX ? r : r % (c->uhi + 1)));
         if (c->lo == INT64_MIN)
-            return put(b, i, "%lld", (long long)r);
-        return put(b, i, "%lld", (long long)(c->lo + (int64_t)(r % (uint64_t)(-2 * c->lo))));
+            return sl_gen_put(b, i, "%lld", (long long)r);
+        return sl_gen_put(b, i, "%lld", (long long)(c->lo + (int64_t)(r % (uint64_t)(-2 * c->lo))));
     case K_DECIMAL: {
         uint64_t lim = 1;
         for (int d = 0; d < c->digits; d++)
@@ -226,29 +205,31 @@ static int put_value(const struct sl_gen_typed_col *c, struct sl_batch *b, size_
         uint64_t frac_lim = 1;
         for (int d = 0; d < c->scale; d++)
             frac_lim *= 10;
-        unsigned long long ip = r % lim, fp = next(s) % frac_lim;
+        unsigned long long ip = r % lim, fp = sl_gen_next(s) % frac_lim;
         if (c->scale == 0)
-            return put(b, i, "%llu", ip);
-        return put(b, i, "%llu.%0*llu", ip, c->scale, fp);
+            return sl_gen_put(b, i, "%llu", ip);
+        return sl_gen_put(b, i, "%llu.%0*llu", ip, c->scale, fp);
     }
     case K_REAL:
-        return put(b, i, "%.6g", (double)(r % 100000000) / 1000.0);
+        return sl_gen_put(b, i, "%.6g", (double)(r % 100000000) / 1000.0);
     case K_DATE:
-        return put(b, i, "2026-%02d-%02d", (int)(r % 12) + 1, (int)(r / 12 % 28) + 1);
+        return sl_gen_put(b, i, "2026-%02d-%02d", (int)(r % 12) + 1, (int)(r / 12 % 28) + 1);
     case K_DATETIME:
     case K_TIMESTAMP:
-        return put(b, i, "2026-%02d-%02d %02d:%02d:%02d", (int)(r % 12) + 1, (int)(r / 12 % 28) + 1,
-                   (int)(r / 336 % 24), (int)(r / 8064 % 60), (int)(r / 483840 % 60));
+        return sl_gen_put(b, i, "2026-%02d-%02d %02d:%02d:%02d", (int)(r % 12) + 1,
+                          (int)(r / 12 % 28) + 1, (int)(r / 336 % 24), (int)(r / 8064 % 60),
+                          (int)(r / 483840 % 60));
     case K_TIME:
-        return put(b, i, "%02d:%02d:%02d", (int)(r % 24), (int)(r / 24 % 60), (int)(r / 1440 % 60));
+        return sl_gen_put(b, i, "%02d:%02d:%02d", (int)(r % 24), (int)(r / 24 % 60),
+                          (int)(r / 1440 % 60));
     case K_YEAR:
-        return put(b, i, "%d", 1901 + (int)(r % 255));
+        return sl_gen_put(b, i, "%d", 1901 + (int)(r % 255));
     case K_JSON:
-        return put(b, i, "{\"n\": %llu}", (unsigned long long)(r % 1000000));
+        return sl_gen_put(b, i, "{\"n\": %llu}", (unsigned long long)(r % 1000000));
     case K_CHOICE:
-        return put(b, i, "%s", c->choices[r % c->nchoices]);
+        return sl_gen_put(b, i, "%s", c->choices[r % c->nchoices]);
     case K_SET:
-        return put(b, i, "%s", c->choices[r % c->nchoices]);
+        return sl_gen_put(b, i, "%s", c->choices[r % c->nchoices]);
     case K_BIT: {
         int nbytes = (c->digits + 7) / 8;
         unsigned char v[8];
@@ -262,7 +243,7 @@ static int put_value(const struct sl_gen_typed_col *c, struct sl_batch *b, size_
         unsigned char v[16];
         size_t n = (size_t)(1 + r % (uint64_t)c->digits);
         for (size_t k = 0; k < n; k++)
-            v[k] = (unsigned char)(next(s) >> 32);
+            v[k] = (unsigned char)(sl_gen_next(s) >> 32);
         return sl_batch_set_cell(b, i, v, n);
     }
     case K_TEXT: {
@@ -270,7 +251,7 @@ static int put_value(const struct sl_gen_typed_col *c, struct sl_batch *b, size_
         char v[64];
         size_t n = (size_t)(1 + r % (uint64_t)c->digits);
         for (size_t k = 0; k < n; k++)
-            v[k] = letters[next(s) % (sizeof letters - 1)];
+            v[k] = letters[sl_gen_next(s) % (sizeof letters - 1)];
         return sl_batch_set_cell(b, i, v, n);
     }
     }
@@ -279,14 +260,14 @@ static int put_value(const struct sl_gen_typed_col *c, struct sl_batch *b, size_
 
 int sl_gen_typed_row(const struct sl_gen_typed *g, uint64_t seq, struct sl_batch *b)
 {
-    uint64_t s = g->seed * 0x9e3779b97f4a7c15ULL ^ (seq * 0xd1b54a32d192ed03ULL);
-    uint64_t key = g->random_keys ? (seq * 0x5bd1e995ULL) & 0x7fffffffULL : seq;
+    uint64_t s = sl_gen_row_state(g->seed, seq);
+    uint64_t key = sl_gen_key(g->random_keys, seq);
     int rc = 0;
     for (size_t i = 0; i < g->ncols && rc == 0; i++) {
         const struct sl_gen_typed_col *c = &g->cols[i];
         if (c->is_key)
             rc = put_key(c, b, i, key);
-        else if (c->nullable && next(&s) % 10 == 0)
+        else if (c->nullable && sl_gen_next(&s) % 10 == 0)
             sl_batch_set_null(b, i);
         else
             rc = put_value(c, b, i, &s);

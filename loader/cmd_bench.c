@@ -31,9 +31,6 @@ enum {
     OPT_TABLE,
     OPT_KEEP,
     OPT_OUT,
-    OPT_DEFAULTS_FILE,
-    OPT_SESSION_SQL,
-    OPT_TIME_ZONE,
 };
 
 static const struct sl_opt bench_opts[] = {
@@ -54,11 +51,7 @@ static const struct sl_opt bench_opts[] = {
     {"table", OPT_TABLE, 1, "NAME", "table to create for a built-in schema (default sluice_bench)"},
     {"keep", OPT_KEEP, 0, "", "keep the table, with the last cell's rows"},
     {"out", OPT_OUT, 1, "DIR", "write results.csv, results.json and throughput.svg here"},
-    {"defaults-file", OPT_DEFAULTS_FILE, 1, "FILE",
-     "read user, password, host, port or socket from the [client]\ngroup of this option file"},
-    {"session-sql", OPT_SESSION_SQL, 1, "SQL",
-     "run SQL on every connection after sluice's own set-up"},
-    {"time-zone", OPT_TIME_ZONE, 1, "TZ", "session time_zone (default +00:00)"},
+    SL_CLI_CONN_OPTS,
     {"quiet", 'q', 0, "", "print only the results table and errors"},
     {"help", 'h', 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
@@ -158,6 +151,9 @@ static int on_bench_opt(void *ctx, int key, const char *v)
     struct sl_bench_config *c = &a->c;
     unsigned long long list[MAX_GRID], n;
     size_t k;
+    const struct sl_cli_conn conn = {&c->defaults_file, &c->session_sql, &c->time_zone};
+    if (sl_cli_conn_opt(&conn, key, v))
+        return 0;
     switch (key) {
     case OPT_INTO:
         c->into = v;
@@ -231,15 +227,6 @@ static int on_bench_opt(void *ctx, int key, const char *v)
         return 0;
     case OPT_OUT:
         a->out = v;
-        return 0;
-    case OPT_DEFAULTS_FILE:
-        c->defaults_file = v;
-        return 0;
-    case OPT_SESSION_SQL:
-        c->session_sql = v;
-        return 0;
-    case OPT_TIME_ZONE:
-        c->time_zone = v;
         return 0;
     case 'q':
         a->quiet = 1;

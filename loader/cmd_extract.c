@@ -33,9 +33,6 @@ enum {
     OPT_ZSTD_WORKERS,
     OPT_NO_HEADER,
     OPT_BINARY,
-    OPT_DEFAULTS_FILE,
-    OPT_SESSION_SQL,
-    OPT_TIME_ZONE,
 };
 
 static const struct sl_opt extract_opts[] = {
@@ -67,12 +64,7 @@ static const struct sl_opt extract_opts[] = {
     {"binary", OPT_BINARY, 1, "ENC",
      "hex (default): binary columns as hex digits, which sluice load\ndecodes; raw: the bytes "
      "as they are"},
-    {"defaults-file", OPT_DEFAULTS_FILE, 1, "FILE",
-     "read user, password, host, port or socket from the [client]\ngroup of this option file"},
-    {"session-sql", OPT_SESSION_SQL, 1, "SQL",
-     "run SQL on every connection after sluice's own set-up"},
-    {"time-zone", OPT_TIME_ZONE, 1, "TZ",
-     "session time_zone for TIMESTAMP values (default +00:00)"},
+    SL_CLI_CONN_OPTS,
     {"quiet", 'q', 0, "", "print only errors"},
     {"help", 'h', 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
@@ -140,6 +132,9 @@ static int on_extract_opt(void *ctx, int key, const char *v)
     struct extract_args *a = ctx;
     struct sl_extract_config *c = &a->c;
     unsigned long long n;
+    const struct sl_cli_conn conn = {&c->defaults_file, &c->session_sql, &c->time_zone};
+    if (sl_cli_conn_opt(&conn, key, v))
+        return 0;
     switch (key) {
     case OPT_FROM:
         c->from = v;
@@ -210,15 +205,6 @@ static int on_extract_opt(void *ctx, int key, const char *v)
             return -1;
         }
         c->binary_hex = strcmp(v, "hex") == 0;
-        return 0;
-    case OPT_DEFAULTS_FILE:
-        c->defaults_file = v;
-        return 0;
-    case OPT_SESSION_SQL:
-        c->session_sql = v;
-        return 0;
-    case OPT_TIME_ZONE:
-        c->time_zone = v;
         return 0;
     case 'q':
         a->quiet = 1;

@@ -21,7 +21,6 @@
 
 enum {
     OPT_INTO = 256,
-    OPT_DEFAULTS_FILE,
     OPT_BATCH_ROWS,
     OPT_TXN_ROWS,
     OPT_DELIMITER,
@@ -31,8 +30,6 @@ enum {
     OPT_NULL,
     OPT_SKIP_LINES,
     OPT_COLUMNS,
-    OPT_SESSION_SQL,
-    OPT_TIME_ZONE,
     OPT_ON_ERROR,
     OPT_REJECTS,
     OPT_MAX_REJECTS,
@@ -48,8 +45,6 @@ enum {
 
 static const struct sl_opt load_opts[] = {
     {"into", OPT_INTO, 1, "URL", "target table: mysql://user@host[:port]/db/table[?socket=PATH]"},
-    {"defaults-file", OPT_DEFAULTS_FILE, 1, "FILE",
-     "read user, password, host, port or socket from the [client]\ngroup of this option file"},
     {"threads", 't', 1, "N", "writer connections (default " STR(DEFAULT_THREADS) ")"},
     {"batch-rows", OPT_BATCH_ROWS, 1, "N",
      "rows per INSERT statement (default " STR(
@@ -75,10 +70,6 @@ static const struct sl_opt load_opts[] = {
     {"binary", OPT_BINARY, 1, "ENC",
      "hex (default): values for binary columns (BINARY, VARBINARY, BLOB,\n"
      "BIT) are hex digits, as sluice extract writes them; raw: the bytes\nas they are"},
-    {"session-sql", OPT_SESSION_SQL, 1, "SQL",
-     "run SQL on every connection after sluice's own set-up"},
-    {"time-zone", OPT_TIME_ZONE, 1, "TZ",
-     "session time_zone for TIMESTAMP values (default +00:00)"},
     {"on-error", OPT_ON_ERROR, 1, "MODE",
      "stop: the first bad row stops the load (default); skip: bad rows\n"
      "go to --rejects and the load goes on"},
@@ -97,6 +88,7 @@ static const struct sl_opt load_opts[] = {
     {"no-checkpoint", OPT_NO_CHECKPOINT, 0, "",
      "do not record committed chunks in the target's sluice_checkpoints\n"
      "table (no --resume then)"},
+    SL_CLI_CONN_OPTS,
     {"quiet", 'q', 0, "", "print only errors"},
     {"help", 'h', 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
@@ -196,12 +188,12 @@ static int on_load_opt(void *ctx, int key, const char *v)
 {
     struct load_args *a = ctx;
     unsigned long long n;
+    const struct sl_cli_conn conn = {&a->c.defaults_file, &a->c.session_sql, &a->c.time_zone};
+    if (sl_cli_conn_opt(&conn, key, v))
+        return 0;
     switch (key) {
     case OPT_INTO:
         a->c.into = v;
-        return 0;
-    case OPT_DEFAULTS_FILE:
-        a->c.defaults_file = v;
         return 0;
     case 't':
         if (sl_cli_count("load", "threads", v, 1, 256, &n, a->err) != 0)
@@ -238,12 +230,6 @@ static int on_load_opt(void *ctx, int key, const char *v)
         return 0;
     case OPT_COLUMNS:
         a->c.columns = v;
-        return 0;
-    case OPT_SESSION_SQL:
-        a->c.session_sql = v;
-        return 0;
-    case OPT_TIME_ZONE:
-        a->c.time_zone = v;
         return 0;
     case OPT_ON_ERROR:
         if (strcmp(v, "stop") && strcmp(v, "skip")) {

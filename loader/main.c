@@ -14,16 +14,34 @@
 #define SLUICE_VERSION "0.1.0"
 #endif
 
+/* The commands, in the order usage() lists them. */
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv, FILE *out, FILE *err);
+    const char *summary;
+} commands[] = {
+    {"load", sl_cmd_load, "load CSV files (plain or .zst) into a MySQL/MariaDB table"},
+    {"extract", sl_cmd_extract, "stream a table or a query's rows to CSV (or .csv.zst)"},
+    {"bench", sl_cmd_bench, "measure a server's insert throughput over a grid of settings"},
+    {"gen", sl_cmd_gen, "write deterministic generated rows as CSV (or .csv.zst)"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
 static void usage(FILE *out)
 {
-    fputs("Usage: sluice COMMAND [options]\n"
-          "\n"
-          "Commands:\n"
-          "  load     load CSV files (plain or .zst) into a MySQL/MariaDB table\n"
-          "  extract  stream a table or a query's rows to CSV (or .csv.zst)\n"
-          "  bench    measure a server's insert throughput over a grid of settings\n"
-          "  gen      write deterministic generated rows as CSV (or .csv.zst)\n"
-          "  help     show help for a command: sluice help load\n"
+    fputs("Usage: sluice COMMAND [options]\n\nCommands:\n", out);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("  help     show help for a command: sluice help load\n"
           "\n"
           "Options:\n"
           "  -h, --help     show this help\n"
@@ -50,33 +68,17 @@ static int dispatch(int argc, char **argv)
         return SL_EXIT_OK;
     }
     if (strcmp(cmd, "help") == 0) {
-        if (argc > 2 && strcmp(argv[2], "load") == 0) {
-            char *hargv[] = {"load", "--help", NULL};
-            return sl_cmd_load(2, hargv, stdout, stderr);
-        }
-        if (argc > 2 && strcmp(argv[2], "extract") == 0) {
-            char *hargv[] = {"extract", "--help", NULL};
-            return sl_cmd_extract(2, hargv, stdout, stderr);
-        }
-        if (argc > 2 && strcmp(argv[2], "bench") == 0) {
-            char *hargv[] = {"bench", "--help", NULL};
-            return sl_cmd_bench(2, hargv, stdout, stderr);
-        }
-        if (argc > 2 && strcmp(argv[2], "gen") == 0) {
-            char *hargv[] = {"gen", "--help", NULL};
-            return sl_cmd_gen(2, hargv, stdout, stderr);
+        const struct command *c = argc > 2 ? find_command(argv[2]) : NULL;
+        if (c) {
+            char *hargv[] = {(char *)c->name, "--help", NULL};
+            return c->run(2, hargv, stdout, stderr);
         }
         usage(stdout);
         return argc > 2 ? SL_EXIT_USAGE : SL_EXIT_OK;
     }
-    if (strcmp(cmd, "load") == 0)
-        return sl_cmd_load(argc - 1, argv + 1, stdout, stderr);
-    if (strcmp(cmd, "extract") == 0)
-        return sl_cmd_extract(argc - 1, argv + 1, stdout, stderr);
-    if (strcmp(cmd, "bench") == 0)
-        return sl_cmd_bench(argc - 1, argv + 1, stdout, stderr);
-    if (strcmp(cmd, "gen") == 0)
-        return sl_cmd_gen(argc - 1, argv + 1, stdout, stderr);
+    const struct command *c = find_command(cmd);
+    if (c)
+        return c->run(argc - 1, argv + 1, stdout, stderr);
     fprintf(stderr, "sluice: unknown command '%s'\n", cmd);
     usage(stderr);
     return SL_EXIT_USAGE;

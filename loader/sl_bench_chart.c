@@ -42,6 +42,31 @@ static void fmt_rate(double v, char *out, size_t n)
         snprintf(out, n, "%g", v);
 }
 
+/* Where a panel's plot area is, and its scales. */
+struct plot {
+    double ox, oy, pw, ph; /* left, top, width, height */
+    double lmin, lmax;     /* log10 of the smallest and largest batch size */
+    double ytop;           /* rows/s at the top */
+};
+
+static double x_of(const struct plot *p, size_t batch_rows)
+{
+    double lx =
+        p->lmax > p->lmin ? (log10((double)batch_rows) - p->lmin) / (p->lmax - p->lmin) : 0.5;
+    return p->ox + lx * p->pw;
+}
+
+static double y_of(const struct plot *p, double rows_per_sec)
+{
+    return p->oy + p->ph - rows_per_sec / p->ytop * p->ph;
+}
+
+/* True for a cell drawn on the line of `threads` in the panel of `txn`. */
+static int on_line(const struct sl_bench_cell *cell, unsigned threads, size_t txn)
+{
+    return !cell->failed && cell->threads == threads && cell->txn_rows == txn;
+}
+
 /* Writes s as XML text. */
 static void xml_text(FILE *f, const char *s)
 {
@@ -112,31 +137,30 @@ int sl_bench_write_svg(const char *path, const struct sl_bench_config *c,
                 x, x + 24, col, x + 30, c->threads[t], c->threads[t] == 1 ? "" : "s");
     }
     for (size_t x = 0; x < c->ntxn; x++) {
-        double ox = 10 + (double)x * PANEL_W + MARGIN_L, oy = TOP + MARGIN_T;
+        const struct plot p = {
+            10 + (double)x * PANEL_W + MARGIN_L, TOP + MARGIN_T, pw, ph, lmin, lmax, ytop};
         fprintf(f, "<g class=\"panel\" data-txn-rows=\"%zu\">\n", c->txn_rows[x]);
         fprintf(f,
                 "<text x=\"%.1f\" y=\"%.1f\" font-weight=\"bold\" text-anchor=\"middle\">%zu rows "
                 "per COMMIT</text>\n",
-                ox + pw / 2, oy - 12, c->txn_rows[x]);
+                p.ox + pw / 2, p.oy - 12, c->txn_rows[x]);
         /* y grid and labels */
         for (double v = 0; v <= ytop + step / 2; v += step) {
-            double y = oy + ph - v / ytop * ph;
+            double y = y_of(&p, v);
             char label[32];
             fmt_rate(v, label, sizeof label);
             fprintf(f,
                     "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
                     "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-                    ox, y, ox + pw, y, ox - 6, y + 4, label);
+                    p.ox, y, p.ox + pw, y, p.ox - 6, y + 4, label);
         }
         /* x ticks at the batch sizes measured */
         for (size_t b = 0; b < c->nbatch; b++) {
-            double lx =
-                lmax > lmin ? (log10((double)c->batch_rows[b]) - lmin) / (lmax - lmin) : 0.5;
-            double px = ox + lx * pw;
+            double px = x_of(&p, c->batch_rows[b]);
             fprintf(f,
                     "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
                     "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%zu</text>\n",
-                    px, oy, px, oy + ph, px, oy + ph + 16, c->batch_rows[b]);
+                    px, p.oy, px, p.oy + ph, px, p.oy + ph + 16, c->batch_rows[b]);
         }
         fprintf(f,
                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
@@ -145,39 +169,31 @@ int sl_bench_write_svg(const char *path, const struct sl_bench_config *c,
                 "scale)</text>\n"
                 "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 %.1f "
                 "%.1f)\">rows/s</text>\n",
-                ox, oy, pw, ph, ox + pw / 2, oy + ph + 36, ox - 58, oy + ph / 2, ox - 58,
-                oy + ph / 2);
+                p.ox, p.oy, pw, ph, p.ox + pw / 2, p.oy + ph + 36, p.ox - 58, p.oy + ph / 2,
+                p.ox - 58, p.oy + ph / 2);
         for (size_t t = 0; t < c->nthreads; t++) {
             const char *col = palette[t % 8];
             fprintf(f,
                     "<polyline class=\"series\" data-threads=\"%u\" fill=\"none\" stroke=\"%s\" "
                     "stroke-width=\"2.5\" points=\"",
                     c->threads[t], col);
-            for (size_t i = 0; i < r->ncells; i++) {
-                const struct sl_bench_cell *cell = &r->cells[i];
-                if (cell->failed || cell->threads != c->threads[t] ||
-                    cell->txn_rows != c->txn_rows[x])
-                    continue;
-                double lx =
-                    lmax > lmin ? (log10((double)cell->batch_rows) - lmin) / (lmax - lmin) : 0.5;
-                fprintf(f, "%.1f,%.1f ", ox + lx * pw, oy + ph - cell->rows_per_sec / ytop * ph);
-            }
+            for (size_t i = 0; i < r->ncells; i++)
+                if (on_line(&r->cells[i], c->threads[t], c->txn_rows[x]))
+                    fprintf(f, "%.1f,%.1f ", x_of(&p, r->cells[i].batch_rows),
+                            y_of(&p, r->cells[i].rows_per_sec));
             fputs("\"/>\n", f);
             for (size_t i = 0; i < r->ncells; i++) {
                 const struct sl_bench_cell *cell = &r->cells[i];
-                if (cell->failed || cell->threads != c->threads[t] ||
-                    cell->txn_rows != c->txn_rows[x])
+                if (!on_line(cell, c->threads[t], c->txn_rows[x]))
                     continue;
-                double lx =
-                    lmax > lmin ? (log10((double)cell->batch_rows) - lmin) / (lmax - lmin) : 0.5;
-                double px = ox + lx * pw, py = oy + ph - cell->rows_per_sec / ytop * ph;
+                double px = x_of(&p, cell->batch_rows), py = y_of(&p, cell->rows_per_sec);
                 fprintf(f,
                         "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%u threads, "
                         "%zu rows/INSERT, %zu rows/COMMIT: %.0f rows/s</title></circle>\n",
                         px, py, col, cell->threads, cell->batch_rows, cell->txn_rows,
                         cell->rows_per_sec);
                 if ((long)i == r->best) {
-                    int right = px > ox + pw * 0.8; /* keep the label inside the panel */
+                    int right = px > p.ox + pw * 0.8; /* keep the label inside the panel */
                     fprintf(f,
                             "<circle class=\"best\" cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"none\" "
                             "stroke=\"black\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"%.1f\" "

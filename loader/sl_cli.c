@@ -110,6 +110,23 @@ int sl_cli_size(const char *cmd, const char *name, const char *v, unsigned long 
     return 0;
 }
 
+int sl_cli_conn_opt(const struct sl_cli_conn *c, int key, const char *v)
+{
+    switch (key) {
+    case SL_OPT_DEFAULTS_FILE:
+        *c->defaults_file = v;
+        return 1;
+    case SL_OPT_SESSION_SQL:
+        *c->session_sql = v;
+        return 1;
+    case SL_OPT_TIME_ZONE:
+        *c->time_zone = v;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int sl_cli_ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);

@@ -18,6 +18,36 @@ struct sl_opt {
     const char *help; /* one line; "\n" starts a continuation line */
 };
 
+/* The options of every command that connects to a server, with keys of
+ * their own; put SL_CLI_CONN_OPTS in a command's table and hand each key to
+ * sl_cli_conn_opt() first. */
+enum {
+    SL_OPT_DEFAULTS_FILE = 0x1000,
+    SL_OPT_SESSION_SQL,
+    SL_OPT_TIME_ZONE,
+};
+
+#define SL_CLI_CONN_OPTS                                                                           \
+    {"defaults-file", SL_OPT_DEFAULTS_FILE, 1, "FILE",                                             \
+     "read user, password, host, port or socket from the [client]\ngroup of this option file"},    \
+        {"session-sql", SL_OPT_SESSION_SQL, 1, "SQL",                                              \
+         "run SQL on every connection after sluice's own set-up"},                                 \
+    {                                                                                              \
+        "time-zone", SL_OPT_TIME_ZONE, 1, "TZ",                                                    \
+            "session time_zone for TIMESTAMP values (default +00:00)"                              \
+    }
+
+/* Where a command keeps the values of the connection options. */
+struct sl_cli_conn {
+    const char **defaults_file;
+    const char **session_sql;
+    const char **time_zone;
+};
+
+/* Stores v when key is one of SL_CLI_CONN_OPTS. Returns 1 if it was, else
+ * 0 (the command handles the key itself). */
+int sl_cli_conn_opt(const struct sl_cli_conn *c, int key, const char *v);
+
 /* Parses argv against opts, calling on_opt(ctx, key, optarg) for each option
  * and on_arg(ctx, arg) for each operand. Stops at the first non-zero return
  * of a callback. Returns 0, or -1 after printing "sluice CMD: ..." to err for

@@ -65,14 +65,21 @@ reader_id() { # the id of the connection running the extract's SELECT
     sleep 0.05
   done
 }
+wait_extract() { # the background extract's exit code goes to $RC
+  set +e
+  wait "$PID"
+  RC=$?
+  set -e
+}
+kill_reader() { # kills the connection of a running extract, then waits for it
+  local id
+  id=$(reader_id)
+  sleep 1
+  sql "KILL CONNECTION $id"
+  wait_extract
+}
 start_extract --from "$URL/orders" --where 'SLEEP(0.0004) = 0' --to "$OUT/k.csv.zst" --threads 1
-id=$(reader_id)
-sleep 1
-sql "KILL CONNECTION $id"
-set +e
-wait "$PID"
-RC=$?
-set -e
+kill_reader
 check_rc 1 "a connection killed mid-stream"
 check_contains "$WORK/err" "sluice: error: reading rows failed: Lost connection to server during query (2013)" "killed connection message"
 check_contains "$WORK/err" "no output was kept" "says nothing was kept"
@@ -80,13 +87,7 @@ nothing_left "killed connection"
 
 # the same with 4 threads over key ranges
 start_extract --from "$URL/orders" --where 'SLEEP(0.0004) = 0' --to "$OUT/k.csv" --threads 4 --chunk-rows 1000
-id=$(reader_id)
-sleep 1
-sql "KILL CONNECTION $id"
-set +e
-wait "$PID"
-RC=$?
-set -e
+kill_reader
 check_rc 1 "a connection killed mid-stream, 4 threads"
 check_contains "$WORK/err" "Lost connection to server during query (2013)" "killed connection message, 4 threads"
 nothing_left "killed connection, 4 threads"
@@ -95,10 +96,7 @@ nothing_left "killed connection, 4 threads"
 start_extract --from "$URL/orders" --where 'SLEEP(0.0004) = 0' --to "$OUT/s.csv" --threads 2
 reader_id >/dev/null
 kill -TERM "$PID"
-set +e
-wait "$PID"
-RC=$?
-set -e
+wait_extract
 check_rc 4 "SIGTERM"
 check_contains "$WORK/err" "sluice: terminated: stopping; no output is kept" "SIGTERM message"
 nothing_left "SIGTERM"
