@@ -10,6 +10,7 @@ struct sl_batch *sl_batch_new(size_t ncols, size_t row_cap, size_t arena_max)
     if (!b)
         return NULL;
     b->ncols = ncols;
+    b->col_cap = ncols;
     b->row_cap = row_cap;
     b->cells = calloc(ncols * row_cap, sizeof *b->cells);
     b->pos = calloc(row_cap, sizeof *b->pos);
@@ -39,6 +40,15 @@ void sl_batch_reset(struct sl_batch *b)
     b->end = 0;
     b->row_mark = 0;
     sl_buf_reset(&b->arena);
+}
+
+int sl_batch_reshape(struct sl_batch *b, size_t ncols)
+{
+    if (ncols == 0 || ncols > b->col_cap)
+        return -1;
+    sl_batch_reset(b);
+    b->ncols = ncols;
+    return 0;
 }
 
 int sl_batch_set_cell(struct sl_batch *b, size_t col, const void *p, size_t len)

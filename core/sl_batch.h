@@ -39,6 +39,7 @@ struct sl_row_pos {
 
 struct sl_batch {
     size_t ncols;
+    size_t col_cap; /* the column count it was created with */
     size_t nrows;
     size_t row_cap;
     size_t source;          /* index of the source every row came from */
@@ -59,6 +60,11 @@ void sl_batch_free(struct sl_batch *b);
 
 /* Empties the batch, keeping its memory for reuse. */
 void sl_batch_reset(struct sl_batch *b);
+
+/* Empties the batch and gives it ncols columns, at most the count it was
+ * created with, so one pool of batches can carry rows of several tables.
+ * Returns 0, or -1 if ncols is 0 or too many. */
+int sl_batch_reshape(struct sl_batch *b, size_t ncols);
 
 /* Stores a value for column col of the row being filled (row index nrows).
  * Returns 0, or -1 if the arena cap would be passed (nothing stored). */

@@ -42,18 +42,30 @@ int sl_queue_push(struct sl_queue *q, void *item)
     return 0;
 }
 
+/* Takes the oldest item; the caller holds q->mu and q->count > 0. */
+static void *take(struct sl_queue *q)
+{
+    void *item = q->items[q->head];
+    q->head = (q->head + 1) % q->cap;
+    q->count--;
+    pthread_cond_signal(&q->not_full);
+    return item;
+}
+
+void *sl_queue_try_pop(struct sl_queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    void *item = q->count > 0 ? take(q) : NULL;
+    pthread_mutex_unlock(&q->mu);
+    return item;
+}
+
 void *sl_queue_pop(struct sl_queue *q)
 {
     pthread_mutex_lock(&q->mu);
     while (q->count == 0 && !q->closed)
         pthread_cond_wait(&q->not_empty, &q->mu);
-    void *item = NULL;
-    if (q->count > 0) {
-        item = q->items[q->head];
-        q->head = (q->head + 1) % q->cap;
-        q->count--;
-        pthread_cond_signal(&q->not_full);
-    }
+    void *item = q->count > 0 ? take(q) : NULL;
     pthread_mutex_unlock(&q->mu);
     return item;
 }

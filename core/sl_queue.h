@@ -38,6 +38,10 @@ int sl_queue_push(struct sl_queue *q, void *item);
  * Returns NULL once the queue is closed and drained. */
 void *sl_queue_pop(struct sl_queue *q);
 
+/* Removes the oldest item if there is one, without waiting. Returns NULL
+ * when the queue is empty at this moment (open or closed). */
+void *sl_queue_try_pop(struct sl_queue *q);
+
 /* Closes the queue and wakes every waiting thread. Idempotent. */
 void sl_queue_close(struct sl_queue *q);
 

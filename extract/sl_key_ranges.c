@@ -58,3 +58,17 @@ void sl_key_ranges_get(const struct sl_key_ranges *r, uint64_t i, char *lo, char
     format_key(r, a, lo);
     format_key(r, b, hi);
 }
+
+int sl_key_ranges_cond(const struct sl_key_ranges *r, uint64_t i, const char *key,
+                       struct sl_buf *out)
+{
+    if (r->n <= 1)
+        return 0;
+    char lo[24], hi[24];
+    sl_key_ranges_get(r, i, lo, hi);
+    if (i == 0)
+        return sl_buf_printf(out, "%s <= %s", key, hi);
+    if (i + 1 == r->n)
+        return sl_buf_printf(out, "%s >= %s", key, lo);
+    return sl_buf_printf(out, "%s BETWEEN %s AND %s", key, lo, hi);
+}

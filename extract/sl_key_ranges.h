@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "sl_buf.h"
 #include "sl_err.h"
 
 struct sl_key_ranges {
@@ -31,5 +32,20 @@ int sl_key_ranges_init(struct sl_key_ranges *r, int is_signed, const char *min_t
 /* Writes the inclusive bounds of range i (0 <= i < r->n) as decimal text;
  * each buffer needs 24 bytes. */
 void sl_key_ranges_get(const struct sl_key_ranges *r, uint64_t i, char *lo, char *hi);
+
+/* Appends the condition that selects range i of key (a quoted column name)
+ * to out: "key <= hi" for the first range, "key >= lo" for the last and
+ * "key BETWEEN lo AND hi" between them. The first and last ranges are
+ * open-ended, so the ranges cover every key whatever MIN() and MAX() said
+ * when they were planned. With a single range nothing is appended (every row
+ * belongs to it). Returns 0 or -1 (out is full). */
+int sl_key_ranges_cond(const struct sl_key_ranges *r, uint64_t i, const char *key,
+                       struct sl_buf *out);
+
+/* True when sl_key_ranges_cond() appends nothing for this set of ranges. */
+static inline int sl_key_ranges_whole(const struct sl_key_ranges *r)
+{
+    return r->n <= 1;
+}
 
 #endif

@@ -22,6 +22,7 @@ static const struct command {
 } commands[] = {
     {"load", sl_cmd_load, "load CSV files (plain or .zst) into a MySQL/MariaDB table"},
     {"extract", sl_cmd_extract, "stream a table or a query's rows to CSV (or .csv.zst)"},
+    {"copy", sl_cmd_copy, "copy tables or a whole database to another server, then verify"},
     {"bench", sl_cmd_bench, "measure a server's insert throughput over a grid of settings"},
     {"gen", sl_cmd_gen, "write deterministic generated rows as CSV (or .csv.zst)"},
 };

@@ -14,6 +14,9 @@ int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err);
 /* sluice extract --from URL --to FILE [options] */
 int sl_cmd_extract(int argc, char **argv, FILE *out, FILE *err);
 
+/* sluice copy --from URL --to URL [options] */
+int sl_cmd_copy(int argc, char **argv, FILE *out, FILE *err);
+
 /* sluice bench --into URL [grid options] */
 int sl_cmd_bench(int argc, char **argv, FILE *out, FILE *err);
 

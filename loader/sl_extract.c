@@ -174,38 +174,18 @@ static int open_workers(struct xrun *x, const struct sl_conn_opts *co, FILE *log
         if (sl_conn_exec(w->m, "SET SESSION net_write_timeout = 86400", err) != 0)
             return -1;
     }
-    int snapshot = c->consistency != SL_CONSISTENCY_NONE && !c->query;
-    if (!snapshot) {
-        for (unsigned i = 0; i < x->nw; i++)
-            if (sl_conn_exec(x->w[i].m, "SET autocommit = 1", err) != 0)
-                return -1;
-        return 0;
-    }
-    /* one reader is one snapshot by itself: no lock needed */
-    int lock = c->consistency == SL_CONSISTENCY_LOCK && x->nw > 1;
-    double t0 = sl_now();
-    if (lock && sl_conn_exec(x->main, "FLUSH TABLES WITH READ LOCK", err) != 0) {
-        sl_err_prefix(err, "--consistency lock needs the RELOAD privilege (or use "
-                           "--consistency snapshot)");
-        return -1;
-    }
-    const char *start[] = {"SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
-                           "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"};
-    int rc = 0;
-    for (unsigned i = 0; rc == 0 && i <= x->nw; i++) {
-        MYSQL *m = i < x->nw ? x->w[i].m : x->main;
-        rc = sl_conn_exec(m, start[0], err) == 0 && sl_conn_exec(m, start[1], err) == 0 ? 0 : -1;
-    }
-    if (lock) {
-        struct sl_err ue;
-        if (sl_conn_exec(x->main, "UNLOCK TABLES", &ue) != 0 && rc == 0) {
-            *err = ue;
-            rc = -1;
-        }
-        if (rc == 0 && c->progress)
-            fprintf(log, "sluice: global read lock held %.3f s while %u snapshot%s opened\n",
-                    sl_now() - t0, x->nw + 1, x->nw ? "s" : "");
-    }
+    enum sl_consistency mode = c->query ? SL_CONSISTENCY_NONE : c->consistency;
+    MYSQL **conns = malloc(x->nw * sizeof *conns);
+    if (!conns)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (unsigned i = 0; i < x->nw; i++)
+        conns[i] = x->w[i].m;
+    double held;
+    int rc = sl_snapshot_open(x->main, conns, x->nw, mode, &held, err);
+    free(conns);
+    if (rc == 0 && held >= 0 && c->progress)
+        fprintf(log, "sluice: global read lock held %.3f s while %u snapshots opened\n", held,
+                x->nw + 1);
     return rc;
 }
 

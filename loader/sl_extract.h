@@ -9,14 +9,8 @@
  * workers to the one output through a fixed pool of chunks per worker, so
  * memory does not grow with the table.
  *
- * Consistency (how the workers see one state of the table):
- *   lock      FLUSH TABLES WITH READ LOCK is held while every worker opens
- *             START TRANSACTION WITH CONSISTENT SNAPSHOT, then released: all
- *             workers read the same snapshot. Needs RELOAD (and SELECT).
- *   snapshot  every worker opens its snapshot at the same moment, without a
- *             lock. Exact with one thread; with several, a write committed
- *             while they open may be seen by some. Needs SELECT only.
- *   none      no transaction: each range reads the latest committed rows.
+ * Consistency (how the workers see one state of the table): see
+ * sl_snapshot.h. A --query is read without a snapshot.
  */
 #ifndef SL_EXTRACT_H
 #define SL_EXTRACT_H
@@ -25,12 +19,7 @@
 #include <stdio.h>
 
 #include "sl_err.h"
-
-enum sl_consistency {
-    SL_CONSISTENCY_LOCK,
-    SL_CONSISTENCY_SNAPSHOT,
-    SL_CONSISTENCY_NONE,
-};
+#include "sl_snapshot.h"
 
 struct sl_extract_config {
     const char *from;  /* mysql://.../db/table, or .../db with query */

@@ -45,26 +45,13 @@ static int range_sql(struct xworker *w, uint64_t k)
     struct sl_buf *s = &w->sql;
     sl_buf_reset(s);
     int rc = sl_buf_append(s, x->select.data, x->select.len);
-    int first = k == 0, last = k + 1 == x->nranges;
-    int has_cond = x->cond.len > 0 || (x->ranged && !(first && last));
-    if (rc == 0 && has_cond)
+    int by_range = x->ranged && !sl_key_ranges_whole(&x->ranges);
+    if (rc == 0 && (x->cond.len > 0 || by_range))
         rc = sl_buf_puts(s, " WHERE ");
     if (rc == 0 && x->cond.len > 0)
-        rc = sl_buf_printf(s, "(%.*s)", (int)x->cond.len, x->cond.data);
-    if (rc == 0 && x->ranged && !(first && last)) {
-        /* the first and last ranges are open-ended, so that the ranges cover
-         * every key whatever MIN() and MAX() said */
-        char lo[24], hi[24];
-        sl_key_ranges_get(&x->ranges, k, lo, hi);
-        const char *and = x->cond.len > 0 ? " AND " : "";
-        const char *key = x->key.data;
-        if (first)
-            rc = sl_buf_printf(s, "%s%s <= %s", and, key, hi);
-        else if (last)
-            rc = sl_buf_printf(s, "%s%s >= %s", and, key, lo);
-        else
-            rc = sl_buf_printf(s, "%s%s BETWEEN %s AND %s", and, key, lo, hi);
-    }
+        rc = sl_buf_printf(s, "(%.*s)%s", (int)x->cond.len, x->cond.data, by_range ? " AND " : "");
+    if (rc == 0 && by_range)
+        rc = sl_key_ranges_cond(&x->ranges, k, x->key.data, s);
     if (rc == 0)
         rc = sl_buf_append(s, x->order.data, x->order.len);
     return rc == 0 && sl_buf_cstr(s) ? 0 : -1;

@@ -1,0 +1,346 @@
+/*
+ * `sluice copy`: options, help, the run, the per-table summary and the exit
+ * code.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_cli.h"
+#include "sl_commands.h"
+#include "sl_copy.h"
+#include "sl_exit.h"
+#include "sl_progress.h"
+
+#define DEFAULT_THREADS    2
+#define DEFAULT_CHUNK_ROWS 100000
+#define DEFAULT_BATCH_ROWS 200
+#define DEFAULT_TXN_ROWS   10000
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+enum {
+    OPT_FROM = 256,
+    OPT_TO,
+    OPT_TABLES,
+    OPT_WHERE,
+    OPT_READERS,
+    OPT_CONSISTENCY,
+    OPT_IF_EXISTS,
+    OPT_DEFER_INDEXES,
+    OPT_VERIFY_ONLY,
+    OPT_NO_VERIFY,
+    OPT_CHUNK_ROWS,
+    OPT_BATCH_ROWS,
+    OPT_TXN_ROWS,
+    OPT_FROM_DEFAULTS,
+    OPT_TO_DEFAULTS,
+};
+
+static const struct sl_opt copy_opts[] = {
+    {"from", OPT_FROM, 1, "URL", "source: mysql://user@host[:port]/db[/table]"},
+    {"to", OPT_TO, 1, "URL",
+     "target: mysql://user@host[:port]/db[/table] (a table name only\nwhen --from names one "
+     "table); a missing database is created"},
+    {"tables", OPT_TABLES, 1, "LIST",
+     "copy these tables of the --from database: names and globs,\ncomma-separated, e.g. "
+     "'orders,order_*' (default: every table)"},
+    {"where", OPT_WHERE, 1, "COND", "copy only the source rows where COND holds"},
+    {"threads", 't', 1, "N", "writer connections to the target (default " STR(DEFAULT_THREADS) ")"},
+    {"readers", OPT_READERS, 1, "N", "reader connections to the source (default: as --threads)"},
+    {"consistency", OPT_CONSISTENCY, 1, "MODE",
+     "lock (default), snapshot or none: how the readers see one\nstate of the source, as for "
+     "extract (see below)"},
+    {"if-exists", OPT_IF_EXISTS, 1, "MODE",
+     "when a target table exists: fail (default), skip, truncate,\ndrop (and create it again) "
+     "or append"},
+    {"defer-indexes", OPT_DEFER_INDEXES, 0, "",
+     "create new tables with only their primary key and add the\nother indexes (and foreign "
+     "keys) in one ALTER TABLE after the rows"},
+    {"verify-only", OPT_VERIFY_ONLY, 0, "",
+     "compare the existing tables on both sides; copy nothing"},
+    {"no-verify", OPT_NO_VERIFY, 0, "", "do not compare the tables after copying them"},
+    {"chunk-rows", OPT_CHUNK_ROWS, 1, "N",
+     "rows per key range, roughly (default " STR(DEFAULT_CHUNK_ROWS) "); the unit of reading\n"
+                                                                     "and of comparison"},
+    {"batch-rows", OPT_BATCH_ROWS, 1, "N",
+     "rows per INSERT statement (default " STR(DEFAULT_BATCH_ROWS) ")"},
+    {"txn-rows", OPT_TXN_ROWS, 1, "N", "rows per transaction (default " STR(DEFAULT_TXN_ROWS) ")"},
+    {"from-defaults-file", OPT_FROM_DEFAULTS, 1, "FILE",
+     "option file for the source only (overrides --defaults-file)"},
+    {"to-defaults-file", OPT_TO_DEFAULTS, 1, "FILE",
+     "option file for the target only (overrides --defaults-file)"},
+    SL_CLI_CONN_OPTS,
+    {"quiet", 'q', 0, "", "print only errors and FAIL lines"},
+    {"help", 'h', 0, "", "show this help"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static void copy_help(FILE *out)
+{
+    fputs("Usage: sluice copy --from mysql://user@host/db[/table] --to mysql://user@host/db[/table]"
+          " [options]\n"
+          "\n"
+          "Copies a table, a list of tables, or a whole database from one server to\n"
+          "another, in parallel, from one consistent snapshot, then proves the copy exact.\n"
+          "\n"
+          "Options:\n",
+          out);
+    sl_cli_print_options(out, copy_opts);
+    fputs(
+        "\n"
+        "Schema: a missing target table is created from the source's SHOW CREATE TABLE\n"
+        "(columns, charset, collation, keys, AUTO_INCREMENT). Views, triggers, routines\n"
+        "and events are not copied; a schema copy names those it leaves behind.\n"
+        "\n"
+        "Data: readers read primary-key ranges (on the key's first column when it is an\n"
+        "integer) unbuffered, larger tables first; other tables are read by one stream.\n"
+        "Values pass as the server's bytes (binary columns byte for byte, FLOAT exactly)\n"
+        "to writers, which insert them with multi-row prepared INSERTs in transactions of\n"
+        "--txn-rows rows. Memory is a fixed pool of batches.\n"
+        "\n"
+        "Verification: each range is summed up on both sides (row count and the sum of a\n"
+        "64-bit MD5 prefix of every row) and compared; the source side in the copy's own\n"
+        "snapshot. One line per table says PASS or FAIL, and a FAIL names the first key\n"
+        "range that differs. An append into a table that had rows is not verified.\n"
+        "\n"
+        "Consistency, with more than one reader:\n"
+        "  lock      FLUSH TABLES WITH READ LOCK is held while every reader opens its\n"
+        "            snapshot (about a millisecond); all read one state. Needs RELOAD.\n"
+        "  snapshot  every reader opens its snapshot at once, without a lock.\n"
+        "  none      no snapshot: each range reads the rows committed when it starts.\n"
+        "\n"
+        "Privileges: SELECT (and RELOAD for lock) on the source; CREATE, INSERT and,\n"
+        "as the options need them, DROP, ALTER and INDEX on the target.\n"
+        "\n"
+        "Exit codes:\n"
+        "  0  every table was copied (or skipped) and every comparison passed\n"
+        "  1  a table failed or a comparison found a difference; the summary says which\n"
+        "  2  nothing was copied: bad options, an unreachable server, a missing table, a\n"
+        "     target table that exists under --if-exists fail, a missing column or\n"
+        "     privilege, a definition the target refuses\n"
+        "  4  interrupted by SIGINT or SIGTERM; open transactions are rolled back\n"
+        "\n"
+        "Examples:\n"
+        "  sluice copy --from 'mysql://ro@old-db/shop' --to 'mysql://etl@new-db/shop' --threads 8\n"
+        "  sluice copy --from 'mysql://ro@old-db/shop/orders' \\\n"
+        "      --to 'mysql://etl@new-db/archive/orders_2025' --where 'created_at < "
+        "\"2026-01-01\"'\n"
+        "  sluice copy --from 'mysql://ro@old-db/shop' --to 'mysql://etl@new-db/shop' \\\n"
+        "      --tables 'orders,order_*' --if-exists drop --defer-indexes\n"
+        "  sluice copy --from 'mysql://ro@old-db/shop' --to 'mysql://etl@new-db/shop' "
+        "--verify-only\n",
+        out);
+}
+
+struct copy_args {
+    struct sl_copy_config c;
+    const char *defaults_file;
+    int readers_set;
+    int quiet;
+    int help;
+    FILE *err;
+};
+
+static int pick(const char *opt, const char *v, const char *const *names, int *out, FILE *err)
+{
+    for (int i = 0; names[i]; i++) {
+        if (!strcmp(v, names[i])) {
+            *out = i;
+            return 0;
+        }
+    }
+    fprintf(err, "sluice copy: --%s must be one of", opt);
+    for (int i = 0; names[i]; i++)
+        fprintf(err, "%s %s", i ? (names[i + 1] ? "," : " or") : "", names[i]);
+    fprintf(err, ", not '%s'\n", v);
+    return -1;
+}
+
+static int on_copy_opt(void *ctx, int key, const char *v)
+{
+    struct copy_args *a = ctx;
+    struct sl_copy_config *c = &a->c;
+    unsigned long long n;
+    int k;
+    const struct sl_cli_conn conn = {&a->defaults_file, &c->session_sql, &c->time_zone};
+    if (sl_cli_conn_opt(&conn, key, v))
+        return 0;
+    switch (key) {
+    case OPT_FROM:
+        c->from = v;
+        return 0;
+    case OPT_TO:
+        c->to = v;
+        return 0;
+    case OPT_TABLES:
+        c->tables = v;
+        return 0;
+    case OPT_WHERE:
+        c->where = v;
+        return 0;
+    case 't':
+        if (sl_cli_count("copy", "threads", v, 1, 256, &n, a->err) != 0)
+            return -1;
+        c->threads = (unsigned)n;
+        return 0;
+    case OPT_READERS:
+        if (sl_cli_count("copy", "readers", v, 1, 256, &n, a->err) != 0)
+            return -1;
+        c->readers = (unsigned)n;
+        a->readers_set = 1;
+        return 0;
+    case OPT_CONSISTENCY: {
+        static const char *const m[] = {"lock", "snapshot", "none", NULL};
+        if (pick("consistency", v, m, &k, a->err) != 0)
+            return -1;
+        c->consistency = (enum sl_consistency)k;
+        return 0;
+    }
+    case OPT_IF_EXISTS: {
+        static const char *const m[] = {"fail", "skip", "truncate", "drop", "append", NULL};
+        if (pick("if-exists", v, m, &k, a->err) != 0)
+            return -1;
+        c->if_exists = (enum sl_if_exists)k;
+        return 0;
+    }
+    case OPT_DEFER_INDEXES:
+        c->defer_indexes = 1;
+        return 0;
+    case OPT_VERIFY_ONLY:
+        c->verify_only = 1;
+        return 0;
+    case OPT_NO_VERIFY:
+        c->verify = 0;
+        return 0;
+    case OPT_CHUNK_ROWS:
+        if (sl_cli_count("copy", "chunk-rows", v, 1, UINT64_MAX, &n, a->err) != 0)
+            return -1;
+        c->chunk_rows = n;
+        return 0;
+    case OPT_BATCH_ROWS:
+        if (sl_cli_count("copy", "batch-rows", v, 1, 65535, &n, a->err) != 0)
+            return -1;
+        c->batch_rows = (size_t)n;
+        return 0;
+    case OPT_TXN_ROWS:
+        if (sl_cli_count("copy", "txn-rows", v, 1, UINT64_MAX, &n, a->err) != 0)
+            return -1;
+        c->txn_rows = n;
+        return 0;
+    case OPT_FROM_DEFAULTS:
+        c->from_defaults_file = v;
+        return 0;
+    case OPT_TO_DEFAULTS:
+        c->to_defaults_file = v;
+        return 0;
+    case 'q':
+        a->quiet = 1;
+        return 0;
+    case 'h':
+        a->help = 1;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static int on_copy_arg(void *ctx, const char *arg)
+{
+    struct copy_args *a = ctx;
+    fprintf(a->err, "sluice copy: unexpected argument '%s'\n", arg);
+    return -1;
+}
+
+static const char *verified(const struct sl_copy_table_result *t)
+{
+    if (t->state != SL_COPY_DONE)
+        return t->state == SL_COPY_SKIPPED ? "skipped" : "FAILED";
+    return t->verdict == SL_VERIFY_PASS ? "yes" : t->verdict == SL_VERIFY_FAIL ? "FAIL" : "no";
+}
+
+static void print_summary(FILE *out, const struct sl_copy_config *c, const struct sl_copy_result *r)
+{
+    size_t w = strlen("table");
+    for (size_t i = 0; i < r->ntables; i++)
+        if (strlen(r->tables[i].target) > w)
+            w = strlen(r->tables[i].target);
+    fprintf(out, "sluice: %s %s\n", c->verify_only ? "compared" : "copied", r->source);
+    fprintf(out, "  %s %s\n\n", c->verify_only ? "with" : "to", r->target);
+    fprintf(out, "  %-*s  %13s  %9s  %8s  %11s  %s\n", (int)w, "table", "rows", "MB", "seconds",
+            "rows/s", "verified");
+    uint64_t rows = 0, bytes = 0;
+    for (size_t i = 0; i < r->ntables; i++) {
+        const struct sl_copy_table_result *t = &r->tables[i];
+        char a[32], b[32];
+        double s = t->seconds > 0 ? t->seconds : 1e-9;
+        fprintf(out, "  %-*s  %13s  %9.1f  %8.2f  %11s  %s\n", (int)w, t->target,
+                sl_fmt_count(t->rows, a, sizeof a), (double)t->bytes / 1e6, t->seconds,
+                sl_fmt_count(t->seconds > 0 ? (uint64_t)((double)t->rows / s) : 0, b, sizeof b),
+                verified(t));
+        rows += t->rows;
+        bytes += t->bytes;
+    }
+    char a[32], b[32];
+    double s = r->seconds > 0 ? r->seconds : 1e-9;
+    fprintf(out, "  %-*s  %13s  %9.1f  %8.2f  %11s\n", (int)w, "total",
+            sl_fmt_count(rows, a, sizeof a), (double)bytes / 1e6, r->seconds,
+            sl_fmt_count((uint64_t)((double)rows / s), b, sizeof b));
+}
+
+int sl_cmd_copy(int argc, char **argv, FILE *out, FILE *err)
+{
+    struct copy_args a;
+    memset(&a, 0, sizeof a);
+    a.err = err;
+    struct sl_copy_config *c = &a.c;
+    c->threads = DEFAULT_THREADS;
+    c->consistency = SL_CONSISTENCY_LOCK;
+    c->if_exists = SL_IF_EXISTS_FAIL;
+    c->verify = 1;
+    c->chunk_rows = DEFAULT_CHUNK_ROWS;
+    c->batch_rows = DEFAULT_BATCH_ROWS;
+    c->txn_rows = DEFAULT_TXN_ROWS;
+    c->time_zone = "+00:00";
+    if (sl_cli_parse("copy", copy_opts, argc, argv, on_copy_opt, on_copy_arg, &a, err) != 0)
+        return SL_EXIT_USAGE;
+    if (a.help) {
+        copy_help(out);
+        return SL_EXIT_OK;
+    }
+    if (!c->from || !c->to) {
+        fprintf(err, "sluice copy: --from and --to are required\n"
+                     "Try 'sluice copy --help'.\n");
+        return SL_EXIT_USAGE;
+    }
+    if (!a.readers_set)
+        c->readers = c->threads;
+    if (!c->from_defaults_file)
+        c->from_defaults_file = a.defaults_file;
+    if (!c->to_defaults_file)
+        c->to_defaults_file = a.defaults_file;
+    c->progress = !a.quiet;
+
+    struct sl_copy_result res;
+    int failed = sl_copy_run(c, &res, err) != 0;
+    int code = SL_EXIT_OK;
+    if (failed && !res.started) {
+        fprintf(err, "sluice: error: %s\n", res.err.msg);
+        code = SL_EXIT_USAGE;
+    } else {
+        if (res.err.kind != SL_ERR_NONE)
+            fprintf(err, "sluice: error: %s\n", res.err.msg);
+        for (size_t i = 0; i < res.ntables; i++) {
+            const struct sl_copy_table_result *t = &res.tables[i];
+            if (t->state == SL_COPY_FAILED || t->state == SL_COPY_NOT_RUN)
+                fprintf(err, "sluice: %s: %s\n", t->target, t->note);
+        }
+        if (!a.quiet || failed)
+            print_summary(err, c, &res);
+        code = res.interrupted ? SL_EXIT_INTERRUPTED : failed ? SL_EXIT_FAILED : SL_EXIT_OK;
+    }
+    sl_copy_result_release(&res);
+    return code;
+}

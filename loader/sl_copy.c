@@ -1,0 +1,439 @@
+/*
+ * The course of a copy: connections, the plan, the snapshot and key ranges,
+ * the run (sl_copy_stage.c) or the comparison alone, and the results.
+ */
+#include "sl_copy.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_copy_run.h"
+#include "sl_ident.h"
+
+#define MAX_RANGES 1000000
+
+struct min_max {
+    char *min, *max;
+};
+
+static int read_min_max(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    struct min_max *mm = ctx;
+    if (n == 2 && v[0] && v[1]) {
+        mm->min = strdup(v[0]);
+        mm->max = strdup(v[1]);
+        if (!mm->min || !mm->max)
+            return 1;
+    }
+    return 0;
+}
+
+/* Splits ct's key span (as r->src sees it, in the snapshot) into ranges of
+ * about chunk_rows rows, and at least one per reader. */
+static int plan_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
+{
+    ct->ranges.n = 1;
+    int rc = 0;
+    if (ct->key.len > 0) {
+        struct sl_buf sql;
+        sl_buf_init(&sql, 1 << 20);
+        rc = sl_buf_printf(&sql, "SELECT MIN(%s), MAX(%s) FROM ", ct->key.data, ct->key.data);
+        if (rc == 0)
+            rc = sl_ident_append_qualified(&sql, ct->src.schema, ct->src.name);
+        struct min_max mm = {NULL, NULL};
+        if (rc != 0 || !sl_buf_cstr(&sql))
+            rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        else
+            rc = sl_conn_select(r->src, sql.data, NULL, 0, read_min_max, &mm, err);
+        sl_buf_release(&sql);
+        if (rc > 0)
+            rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        if (rc == 0 && mm.min) {
+            const struct sl_copy_config *c = r->c;
+            uint64_t est = ct->est_rows > 0 ? (uint64_t)ct->est_rows : 0;
+            uint64_t want = (est + c->chunk_rows - 1) / c->chunk_rows;
+            if (want < c->readers)
+                want = c->readers;
+            if (want > MAX_RANGES)
+                want = MAX_RANGES;
+            int is_signed = !ct->src.cols[ct->src.pk[0]].is_unsigned;
+            rc = sl_key_ranges_init(&ct->ranges, is_signed, mm.min, mm.max, want, err);
+        }
+        free(mm.min);
+        free(mm.max);
+        if (rc != 0) {
+            sl_err_prefix(err, "reading the key span of %s.%s", ct->src.schema, ct->src.name);
+            return -1;
+        }
+    }
+    ct->r = calloc(ct->ranges.n, sizeof *ct->r);
+    return ct->r ? 0 : sl_err_set(err, SL_ERR_FATAL, "out of memory");
+}
+
+struct by_size {
+    long long est;
+    size_t idx;
+};
+
+static int cmp_size(const void *a, const void *b)
+{
+    const struct by_size *x = a, *y = b;
+    if (x->est != y->est)
+        return x->est > y->est ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Lists every (table, range) to read, larger tables first. */
+static int plan_items(struct crun *r, struct sl_err *err)
+{
+    r->order = malloc((r->nt ? r->nt : 1) * sizeof *r->order);
+    struct by_size *s = malloc((r->nt ? r->nt : 1) * sizeof *s);
+    if (!r->order || !s) {
+        free(s);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    for (size_t i = 0; i < r->nt; i++)
+        s[i] = (struct by_size){r->t[i].est_rows, i};
+    qsort(s, r->nt, sizeof *s, cmp_size);
+    for (size_t i = 0; i < r->nt; i++)
+        r->order[i] = s[i].idx;
+    free(s);
+    r->nitems = 0;
+    for (size_t i = 0; i < r->nt; i++)
+        if (r->t[i].action != CT_SKIP)
+            r->nitems += r->t[i].ranges.n;
+    r->items = calloc(r->nitems ? r->nitems : 1, sizeof *r->items);
+    if (!r->items)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    uint64_t n = 0;
+    for (size_t i = 0; i < r->nt; i++) {
+        const struct ctable *ct = &r->t[r->order[i]];
+        if (ct->action == CT_SKIP)
+            continue;
+        for (uint64_t k = 0; k < ct->ranges.n; k++)
+            r->items[n++] = (struct citem){r->order[i], k};
+    }
+    return 0;
+}
+
+static int same_string(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int check_config(const struct crun *r, struct sl_err *err)
+{
+    const struct sl_copy_config *c = r->c;
+    if (!r->from.db)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "--from must name a database: mysql://host/db[/table]");
+    if (!r->to.db)
+        return sl_err_set(err, SL_ERR_FATAL, "--to must name a database: mysql://host/db[/table]");
+    if (r->from.table && c->tables)
+        return sl_err_set(err, SL_ERR_FATAL, "--from names a table and --tables is given: use one");
+    if (r->to.table && !r->from.table)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "--to names a table, so --from must name exactly one table too");
+    int same_server = same_string(r->from.host, r->to.host) && r->from.port == r->to.port &&
+                      same_string(r->from.socket, r->to.socket);
+    const char *src_t = r->from.table, *dst_t = r->to.table ? r->to.table : r->from.table;
+    if (same_server && strcmp(r->from.db, r->to.db) == 0 && same_string(src_t, dst_t) &&
+        !c->verify_only)
+        return sl_err_set(err, SL_ERR_FATAL, "--from and --to name the same %s on the same server",
+                          src_t ? "table" : "database");
+    return 0;
+}
+
+/* Opens the readers (in one snapshot with r->src), or for --verify-only
+ * just the two snapshots. */
+static int open_readers(struct crun *r, unsigned want, struct sl_err *err)
+{
+    r->rconn = calloc(want ? want : 1, sizeof *r->rconn);
+    if (!r->rconn)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (r->nr = 0; r->nr < want; r->nr++) {
+        if (sl_conn_open(&r->rconn[r->nr], &r->src_co, err) != 0)
+            return -1;
+        r->nr_open = r->nr + 1;
+        /* a reader waiting for free batches makes the server wait to send */
+        if (sl_conn_exec(r->rconn[r->nr], "SET SESSION net_write_timeout = 86400", err) != 0)
+            return -1;
+    }
+    double held;
+    if (sl_snapshot_open(r->src, r->rconn, r->nr, r->c->consistency, &held, err) != 0)
+        return -1;
+    if (held >= 0 && r->c->progress)
+        fprintf(r->log, "sluice: global read lock held %.3f s while %u snapshots opened\n", held,
+                r->nr + 1);
+    return 0;
+}
+
+static int open_writers(struct crun *r, struct sl_err *err)
+{
+    struct sl_conn_opts co = r->dst_co;
+    co.use_db = 1;
+    r->dst_co = co;
+    r->wconn = calloc(r->c->threads, sizeof *r->wconn);
+    if (!r->wconn)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (r->nwr = 0; r->nwr < r->c->threads; r->nwr++) {
+        if (sl_conn_open(&r->wconn[r->nwr], &co, err) != 0 ||
+            sl_conn_exec(r->wconn[r->nwr], "SET SESSION foreign_key_checks = 0", err) != 0)
+            return -1;
+    }
+    if (sl_conn_open(&r->vconn, &co, err) != 0)
+        return -1;
+    /* each comparison must see the rows committed since the last one */
+    return sl_conn_exec(r->vconn, "SET autocommit = 1", err);
+}
+
+/* --verify-only: sums every range on both sides, one table after another. */
+static void verify_only(struct crun *r)
+{
+    double held;
+    struct sl_err e;
+    if (sl_snapshot_open(r->dst, NULL, 0, SL_CONSISTENCY_SNAPSHOT, &held, &e) != 0) {
+        sl_crun_fail(r, &e);
+        return;
+    }
+    for (size_t i = 0; i < r->nt; i++) {
+        struct ctable *ct = &r->t[r->order[i]];
+        ct->started = 1;
+        ct->t0 = sl_now();
+        int rc = 0;
+        for (uint64_t k = 0; rc == 0 && k < ct->ranges.n; k++)
+            rc = sl_copy_sum_range(r, ct, k, r->src, 1, &e);
+        if (rc == 0)
+            rc = sl_copy_verify_table(r, ct, r->dst, &e);
+        ct->t1 = sl_now();
+        if (rc != 0) {
+            sl_crun_fail_table(r, ct, &e);
+            continue;
+        }
+        ct->complete = 1;
+        uint64_t rows = 0;
+        for (uint64_t k = 0; k < ct->ranges.n; k++)
+            rows += ct->r[k].dst_rows;
+        atomic_store(&ct->rows_written, rows);
+        sl_progress_printf(r->progress, "%s %s.%s: %s\n",
+                           ct->verdict == SL_VERIFY_PASS ? "PASS" : "FAIL", ct->dst_schema,
+                           ct->dst_name, ct->verdict_note);
+    }
+}
+
+/* Fills the per-table results; returns -1 if any table failed. */
+static int collect(struct crun *r, struct sl_copy_result *res)
+{
+    int bad = 0;
+    res->tables = calloc(r->nt ? r->nt : 1, sizeof *res->tables);
+    if (!res->tables)
+        return -1;
+    res->ntables = r->nt;
+    for (size_t i = 0; i < r->nt; i++) {
+        struct ctable *ct = &r->t[i];
+        struct sl_copy_table_result *t = &res->tables[i];
+        snprintf(t->source, sizeof t->source, "%s.%s", ct->src.schema ? ct->src.schema : "",
+                 ct->src.name ? ct->src.name : "");
+        snprintf(t->target, sizeof t->target, "%s.%s", ct->dst_schema, ct->dst_name);
+        t->rows = atomic_load(&ct->rows_written);
+        t->bytes = atomic_load(&ct->bytes_written);
+        t->seconds = ct->started && ct->t1 > ct->t0 ? ct->t1 - ct->t0 : 0;
+        t->verdict = ct->verdict;
+        if (ct->action == CT_SKIP) {
+            t->state = SL_COPY_SKIPPED;
+            snprintf(t->note, sizeof t->note, "skipped: the target table exists");
+        } else if (ct->failed) {
+            t->state = SL_COPY_FAILED;
+            snprintf(t->note, sizeof t->note, "%s", ct->err.msg);
+        } else if (!ct->complete && ct->started) {
+            t->state = SL_COPY_FAILED;
+            snprintf(t->note, sizeof t->note, "the run stopped before the table was complete");
+        } else if (!ct->complete) {
+            t->state = SL_COPY_NOT_RUN;
+            snprintf(t->note, sizeof t->note, "not copied: the run stopped first");
+        } else {
+            t->state = SL_COPY_DONE;
+            snprintf(t->note, sizeof t->note, "%s", ct->verdict_note);
+        }
+        if (t->state == SL_COPY_FAILED || t->state == SL_COPY_NOT_RUN ||
+            t->verdict == SL_VERIFY_FAIL)
+            bad = 1;
+    }
+    return bad ? -1 : 0;
+}
+
+static void release(struct crun *r)
+{
+    for (unsigned i = 0; r->rconn && i < r->nr_open; i++)
+        mysql_close(r->rconn[i]);
+    for (unsigned i = 0; r->wconn && i < r->nwr; i++)
+        if (r->wconn[i])
+            mysql_close(r->wconn[i]);
+    free(r->rconn);
+    free(r->wconn);
+    if (r->vconn)
+        mysql_close(r->vconn);
+    if (r->src)
+        mysql_close(r->src);
+    if (r->dst)
+        mysql_close(r->dst);
+    for (size_t i = 0; r->t && i < r->nt; i++)
+        sl_copy_table_release(&r->t[i]);
+    free(r->t);
+    free(r->order);
+    free(r->items);
+    for (size_t i = 0; r->pool && i < r->npool; i++)
+        sl_batch_free(r->pool[i].b);
+    free(r->pool);
+    sl_queue_release(&r->free);
+    sl_queue_release(&r->full);
+    sl_queue_release(&r->done);
+    sl_url_release(&r->from);
+    sl_url_release(&r->to);
+    pthread_mutex_destroy(&r->mu);
+}
+
+/* Everything before the data moves: tables, target decisions, DDL. */
+static int plan(struct crun *r, struct sl_err *err)
+{
+    const struct sl_copy_config *c = r->c;
+    char **names = NULL;
+    if (sl_copy_list_tables(r, &names, &r->nt, err) != 0)
+        return -1;
+    r->t = calloc(r->nt, sizeof *r->t);
+    int rc = r->t ? 0 : sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (size_t i = 0; rc == 0 && i < r->nt; i++)
+        rc = sl_copy_plan_table(r, &r->t[i], names[i], r->to.table ? r->to.table : names[i], err);
+    sl_copy_names_free(names, r->t ? r->nt : 0);
+    if (!r->t)
+        r->nt = 0;
+    int db_exists = 0;
+    if (rc == 0 && sl_copy_db_exists(r, &db_exists, err) != 0)
+        rc = -1;
+    if (rc == 0 && !db_exists && c->verify_only)
+        rc = sl_err_set(err, SL_ERR_FATAL, "target database '%s' does not exist", r->to.db);
+    for (size_t i = 0; rc == 0 && i < r->nt; i++)
+        rc = sl_copy_decide(r, &r->t[i], db_exists, err);
+    if (rc != 0)
+        return -1;
+    if (!db_exists) {
+        /* the new database takes the source database's charset and collation */
+        struct sl_buf sql;
+        sl_buf_init(&sql, 4096);
+        rc = sl_buf_puts(&sql, "CREATE DATABASE ");
+        if (rc == 0)
+            rc = sl_ident_append(&sql, r->to.db, strlen(r->to.db));
+        if (rc == 0 && !sl_buf_cstr(&sql))
+            rc = -1;
+        if (rc != 0)
+            rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        else
+            rc = sl_conn_exec(r->dst, sql.data, err);
+        sl_buf_release(&sql);
+        if (rc == 0 && r->c->progress)
+            fprintf(r->log, "sluice: created database %s\n", r->to.db);
+        if (rc != 0) {
+            sl_err_prefix(err, "creating the target database");
+            return -1;
+        }
+    }
+    if (mysql_select_db(r->dst, r->to.db) != 0)
+        return sl_conn_fail(r->dst, err, "selecting the target database");
+    if (sl_conn_exec(r->dst, "SET SESSION foreign_key_checks = 0", err) != 0)
+        return -1;
+    for (size_t i = 0; i < r->nt; i++)
+        if (sl_copy_apply(r, &r->t[i], err) != 0)
+            return -1;
+    return 0;
+}
+
+int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE *log)
+{
+    memset(res, 0, sizeof *res);
+    sl_err_clear(&res->err);
+    struct sl_err *err = &res->err;
+    struct sl_progress progress;
+    sl_progress_init(&progress, log, c->progress, 0);
+    struct crun r;
+    memset(&r, 0, sizeof r);
+    r.c = c;
+    r.log = log;
+    r.progress = &progress;
+    pthread_mutex_init(&r.mu, NULL);
+    atomic_init(&r.stop, 0);
+    atomic_init(&r.interrupted, 0);
+    int rc = -1;
+    unsigned want = 0;
+    sl_url_mask(c->from, res->source, sizeof res->source);
+    sl_url_mask(c->to, res->target, sizeof res->target);
+    if (sl_url_parse(&r.from, c->from, err) != 0 || sl_url_parse(&r.to, c->to, err) != 0 ||
+        check_config(&r, err) != 0)
+        goto out;
+    sl_url_format(&r.from, res->source, sizeof res->source);
+    sl_url_format(&r.to, res->target, sizeof res->target);
+    r.src_co = (struct sl_conn_opts){
+        .url = &r.from,
+        .defaults_file = c->from_defaults_file,
+        .session_sql = c->session_sql,
+        .time_zone = c->time_zone,
+        .connect_timeout = 10,
+        .use_db = 1,
+    };
+    r.dst_co = r.src_co;
+    r.dst_co.url = &r.to;
+    r.dst_co.defaults_file = c->to_defaults_file;
+    r.dst_co.use_db = 0; /* the database may not exist yet */
+    if (sl_conn_open(&r.src, &r.src_co, err) != 0 || sl_conn_open(&r.dst, &r.dst_co, err) != 0 ||
+        sl_conn_read_var(r.dst, "max_allowed_packet", &r.max_packet, err) != 0)
+        goto out;
+    if (plan(&r, err) != 0)
+        goto out;
+
+    /* the snapshot, and the key ranges as it sees them */
+    size_t ncopy = 0;
+    for (size_t i = 0; i < r.nt; i++)
+        ncopy += r.t[i].action != CT_SKIP;
+    want = c->verify_only || ncopy == 0 ? 0 : c->readers;
+    if (open_readers(&r, want, err) != 0)
+        goto out;
+    for (size_t i = 0; i < r.nt; i++)
+        if (r.t[i].action != CT_SKIP && plan_ranges(&r, &r.t[i], err) != 0)
+            goto out;
+    if (plan_items(&r, err) != 0)
+        goto out;
+    res->started = 1;
+    if (c->verify_only) {
+        verify_only(&r);
+    } else if (r.nitems > 0) {
+        if (r.nr > r.nitems)
+            r.nr = (unsigned)r.nitems; /* the spare readers are closed with the rest */
+        if (open_writers(&r, err) != 0)
+            goto out;
+        if (c->progress)
+            fprintf(log, "sluice: copying %zu table%s with %u reader%s and %u writer%s\n", ncopy,
+                    ncopy == 1 ? "" : "s", r.nr, r.nr == 1 ? "" : "s", r.nwr,
+                    r.nwr == 1 ? "" : "s");
+        sl_crun_run(&r);
+    }
+    res->interrupted = atomic_load(&r.interrupted);
+    if (r.failed)
+        *err = r.err;
+    rc = collect(&r, res) == 0 && !r.failed && !res->interrupted ? 0 : -1;
+out:
+    if (rc != 0 && !res->tables && err->kind == SL_ERR_NONE)
+        sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    sl_progress_clear(&progress);
+    res->seconds = sl_now() - progress.start;
+    sl_progress_release(&progress);
+    release(&r);
+    return rc;
+}
+
+void sl_copy_result_release(struct sl_copy_result *res)
+{
+    free(res->tables);
+    res->tables = NULL;
+    res->ntables = 0;
+}

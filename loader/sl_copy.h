@@ -1,0 +1,109 @@
+/*
+ * sl_copy: the engine of `sluice copy`, which streams tables from one server
+ * to another and proves the copy exact.
+ *
+ * Plan (one thread, before any row moves): list the source tables (a table,
+ * a --tables list or glob, or the whole schema); decide per table what
+ * --if-exists says; create the missing target tables from SHOW CREATE TABLE
+ * (with --defer-indexes, with only the primary key); check that every copied
+ * column exists on the target and that INSERT is allowed. A problem found
+ * here stops the run before data moves.
+ *
+ * Copy: source readers, each on its own connection inside one consistent
+ * snapshot (sl_snapshot.h), read primary-key ranges unbuffered; tables
+ * without an integer leading key column are read by one stream. Larger
+ * tables are read first. Rows travel as the server's own bytes in a fixed
+ * pool of batches (no CSV in between) to writer connections, which insert
+ * them with the load's multi-row prepared INSERT in chunked transactions.
+ *
+ * Verify: each reader sums up the range it read in the same snapshot
+ * (sl_checksum.h); once a table's rows are all committed (and its deferred
+ * indexes added), the same ranges are summed on the target and compared. A
+ * mismatch names its key range.
+ */
+#ifndef SL_COPY_H
+#define SL_COPY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sl_err.h"
+#include "sl_snapshot.h"
+
+enum sl_if_exists {
+    SL_IF_EXISTS_FAIL, /* a target table that exists stops the run before it starts */
+    SL_IF_EXISTS_SKIP,
+    SL_IF_EXISTS_TRUNCATE,
+    SL_IF_EXISTS_DROP,
+    SL_IF_EXISTS_APPEND,
+};
+
+struct sl_copy_config {
+    const char *from;   /* mysql://.../db[/table] */
+    const char *to;     /* mysql://.../db[/table] (a table only for one source table) */
+    const char *tables; /* NULL, or a comma list of names and globs */
+    const char *where;  /* NULL, or a condition on the source rows */
+    unsigned threads;   /* writer connections */
+    unsigned readers;   /* source reader connections */
+    enum sl_consistency consistency;
+    enum sl_if_exists if_exists;
+    int defer_indexes;
+    int verify;      /* compare each table after copying it */
+    int verify_only; /* compare only: nothing is created or written */
+    uint64_t chunk_rows;
+    size_t batch_rows; /* rows per INSERT */
+    uint64_t txn_rows; /* rows per transaction */
+    const char *from_defaults_file;
+    const char *to_defaults_file;
+    const char *session_sql;
+    const char *time_zone;
+    int progress;
+};
+
+enum sl_copy_state {
+    SL_COPY_DONE,    /* every row committed */
+    SL_COPY_SKIPPED, /* --if-exists skip */
+    SL_COPY_FAILED,  /* stopped by an error: err says which */
+    SL_COPY_NOT_RUN, /* the run stopped before the table's turn */
+};
+
+enum sl_copy_verdict {
+    SL_VERIFY_NONE, /* not compared */
+    SL_VERIFY_PASS,
+    SL_VERIFY_FAIL,
+};
+
+struct sl_copy_table_result {
+    char source[400]; /* db.table, as the user reads it */
+    char target[400];
+    enum sl_copy_state state;
+    enum sl_copy_verdict verdict;
+    uint64_t rows;  /* rows committed on the target (compared, for --verify-only) */
+    uint64_t bytes; /* value bytes of those rows */
+    double seconds;
+    char note[SL_ERR_MSG_MAX]; /* the error, the mismatch, or why it was not verified */
+};
+
+struct sl_copy_result {
+    char source[512]; /* the URLs, password masked */
+    char target[512];
+    int started; /* the plan passed: a failure now is not a set-up error */
+    int interrupted;
+    struct sl_copy_table_result *tables;
+    size_t ntables;
+    double seconds;
+    struct sl_err err; /* a failure of the run as a whole */
+};
+
+/* Runs the copy (or, with verify_only, the comparison). PASS/FAIL lines,
+ * notices and progress go to log. Returns 0 when every table was copied (or
+ * skipped) and every comparison passed; -1 otherwise, with result->err set
+ * for a failure of the whole run, or the failed tables marked in
+ * result->tables. Release the result with sl_copy_result_release(). */
+int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *result, FILE *log);
+
+/* Frees the table results. */
+void sl_copy_result_release(struct sl_copy_result *result);
+
+#endif

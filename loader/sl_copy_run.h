@@ -1,0 +1,197 @@
+/*
+ * The private state of one copy, shared by sl_copy.c (the plan and the
+ * schema), sl_copy_stage.c (the readers and writers) and sl_copy_verify.c
+ * (the comparison). Not an interface for other modules.
+ */
+#ifndef SL_COPY_RUN_H
+#define SL_COPY_RUN_H
+
+#include <mysql.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "sl_batch.h"
+#include "sl_buf.h"
+#include "sl_conn.h"
+#include "sl_copy.h"
+#include "sl_key_ranges.h"
+#include "sl_mysql_writer.h"
+#include "sl_progress.h"
+#include "sl_queue.h"
+#include "sl_table.h"
+
+/* A batch is handed on once its values pass this many bytes (a single row
+ * may be larger, up to the target's max_allowed_packet). */
+#define CBATCH_SOFT_BYTES (4 * 1024 * 1024)
+
+/* What the plan decided for one table. */
+enum ct_action {
+    CT_CREATE,   /* the target table is new */
+    CT_RECREATE, /* dropped, then created */
+    CT_TRUNCATE,
+    CT_APPEND,
+    CT_SKIP,
+    CT_VERIFY, /* --verify-only */
+};
+
+/* The sums of one key range on each side. */
+struct crange {
+    uint64_t src_rows, dst_rows;
+    char src_sum[72], dst_sum[72]; /* SUM()'s DECIMAL text */
+    int src_done;
+};
+
+struct ctable {
+    struct sl_table src; /* the source table's columns and key */
+    struct sl_table dst; /* the target's, once it exists */
+    char *dst_schema, *dst_name;
+    char **cols; /* copied columns (not generated), in source order */
+    size_t ncols;
+    struct sl_insert_target target;
+    enum ct_action action;
+    int verify;                  /* compare once copied */
+    const char *no_verify;       /* why not, when verify is 0 and it was asked for */
+    struct sl_buf select;        /* SELECT cols FROM the source table */
+    struct sl_buf key;           /* the quoted key column; empty for one stream */
+    struct sl_buf create;        /* CREATE TABLE for the target */
+    struct sl_buf alter;         /* the deferred indexes, or empty */
+    struct sl_key_ranges ranges; /* n == 1: one stream, no condition */
+    struct crange *r;
+    long long est_rows;
+
+    /* progress (any thread) */
+    atomic_uint_fast64_t rows_read, rows_written, bytes_written;
+
+    /* completion, guarded by crun.mu */
+    uint64_t ranges_read;
+    uint64_t batches_pushed, batches_done;
+    int started, complete, failed;
+    struct sl_err err;
+    double t0, t1;
+    enum sl_copy_verdict verdict;
+    char verdict_note[SL_ERR_MSG_MAX];
+};
+
+/* A batch on its way from a reader to a writer. */
+struct cbatch {
+    struct sl_batch *b;
+    size_t table;
+    uint64_t range;
+};
+
+struct citem {
+    size_t table;
+    uint64_t range;
+};
+
+struct crun {
+    const struct sl_copy_config *c;
+    FILE *log;
+    struct sl_progress *progress;
+    struct sl_url from, to;
+    struct sl_conn_opts src_co, dst_co;
+    MYSQL *src; /* plans; holds the lock and joins the snapshot */
+    MYSQL *dst; /* creates the tables */
+    unsigned long long max_packet;
+
+    struct ctable *t;
+    size_t nt;
+    size_t *order; /* table indexes, largest first */
+
+    struct citem *items; /* every (table, range) to read, in order */
+    uint64_t nitems;
+    atomic_uint_fast64_t next;
+
+    MYSQL **rconn;    /* reader connections (in the snapshot) */
+    unsigned nr;      /* readers that run */
+    unsigned nr_open; /* reader connections opened */
+    MYSQL **wconn;    /* writer connections */
+    unsigned nwr;
+    MYSQL *vconn; /* the verifier's target connection */
+
+    struct cbatch *pool;
+    size_t npool;
+    struct sl_queue free, full;
+    struct sl_queue done; /* tables whose rows are all committed */
+
+    pthread_mutex_t mu; /* guards the tables' completion fields, failed, err */
+    atomic_int stop;
+    atomic_int interrupted;
+    atomic_uint readers_left; /* the last one closes full */
+    atomic_uint writers_left; /* the last one closes done */
+    atomic_uint threads_left; /* readers, writers and the verifier */
+    int failed;
+    struct sl_err err;
+};
+
+/* Marks table ct failed with e (the first error wins) . Safe from any
+ * thread. */
+void sl_crun_fail_table(struct crun *r, struct ctable *ct, const struct sl_err *e);
+
+/* Records an error that stops the whole run, and stops it. */
+void sl_crun_fail(struct crun *r, const struct sl_err *e);
+
+/* Stops every thread: closes the queues. */
+void sl_crun_stop(struct crun *r);
+
+/* ---- sl_copy_schema.c: before any row moves ---- */
+
+/* Lists the source tables to copy (the URL's table, --tables, or every base
+ * table of the database), in name order, and tells the log about views,
+ * triggers, routines and events that are not copied. Returns 0 and a list
+ * to free with sl_copy_names_free(), or -1 with err set. */
+int sl_copy_list_tables(struct crun *r, char ***names, size_t *n, struct sl_err *err);
+
+void sl_copy_names_free(char **v, size_t n);
+
+/* Describes source table name, builds what ct reads and its key column,
+ * and (unless --verify-only) the target's CREATE TABLE under dst_name.
+ * Returns 0 or -1 with err set. */
+int sl_copy_plan_table(struct crun *r, struct ctable *ct, const char *name, const char *dst_name,
+                       struct sl_err *err);
+
+/* Sets *exists when the target database exists. Returns 0 or -1. */
+int sl_copy_db_exists(struct crun *r, int *exists, struct sl_err *err);
+
+/* Decides ct->action from the target's state and --if-exists, and checks an
+ * existing target's columns. Changes nothing. Returns 0 or -1 with err set
+ * (a table that exists under `fail`, a missing or generated column). */
+int sl_copy_decide(struct crun *r, struct ctable *ct, int db_exists, struct sl_err *err);
+
+/* Carries out ct->action on the target (DROP, CREATE, TRUNCATE), then checks
+ * that the target accepts the INSERT. Returns 0 or -1 with err set. */
+int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err);
+
+/* Frees everything ct holds. */
+void sl_copy_table_release(struct ctable *ct);
+
+/* ---- sl_copy_stage.c: the copy itself ---- */
+
+/* Starts the readers, writers and verifier, draws progress until they end,
+ * and joins them. Returns 0, or -1 when the run stopped (r->err or
+ * r->interrupted); table failures are in the tables. */
+int sl_crun_run(struct crun *r);
+
+/* Appends "WHERE ..." for range k of ct to sql: the range's key condition,
+ * and with with_where the --where condition. Appends nothing when neither
+ * applies. Returns 0 or -1 (sql is full). */
+int sl_copy_range_where(const struct crun *r, const struct ctable *ct, uint64_t k, int with_where,
+                        struct sl_buf *sql);
+
+/* Describes range k of ct for a message: "rows 1-1000 of `id`" style text,
+ * into out. */
+void sl_copy_range_name(const struct ctable *ct, uint64_t k, char *out, size_t len);
+
+/* Sums up range k of ct on m: the source side (with --where) into
+ * src_rows/src_sum when source is 1, else the target side into dst_*.
+ * Returns 0 or -1 with err set. */
+int sl_copy_sum_range(const struct crun *r, struct ctable *ct, uint64_t k, MYSQL *m, int source,
+                      struct sl_err *err);
+
+/* Compares every range of ct (the source sums must be there) with the
+ * target, on m, and sets ct->verdict and verdict_note. Returns 0, or -1 with
+ * err set if the target could not be read. */
+int sl_copy_verify_table(const struct crun *r, struct ctable *ct, MYSQL *m, struct sl_err *err);
+
+#endif

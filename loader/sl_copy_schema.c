@@ -1,0 +1,501 @@
+/*
+ * The schema side of a copy: which source tables, what each one reads, and
+ * what happens to each target table (--if-exists, CREATE TABLE, the column
+ * checks). Everything here runs before any row moves.
+ */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_copy_run.h"
+#include "sl_create_table.h"
+#include "sl_ident.h"
+#include "sl_insert_plan.h"
+
+#define SQL_MAX (16 * 1024 * 1024)
+
+/* ---- which tables ---- */
+
+struct name_list {
+    char **v;
+    size_t n, cap;
+    int failed;
+};
+
+static int names_add(struct name_list *l, const char *s)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    if (!(l->v[l->n] = strdup(s)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+void sl_copy_names_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+struct listing {
+    struct name_list tables, other; /* base tables; views and other kinds */
+};
+
+static int read_table_row(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    struct listing *l = ctx;
+    if (n != 2 || !v[0] || !v[1])
+        return 0;
+    struct name_list *to = strcmp(v[1], "BASE TABLE") == 0 ? &l->tables : &l->other;
+    if (to == &l->other) {
+        /* kept as "name (KIND)" for the notice */
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s (%s)", v[0], strcmp(v[1], "VIEW") ? v[1] : "view");
+        return names_add(to, buf) == 0 ? 0 : 1;
+    }
+    return names_add(to, v[0]) == 0 ? 0 : 1;
+}
+
+static int is_glob(const char *s)
+{
+    return strpbrk(s, "*?[") != NULL;
+}
+
+/* Keeps the tables that --tables names. Every plain name must exist and
+ * every glob must match something. */
+static int filter_tables(const char *spec, const char *db, struct name_list *all,
+                         struct name_list *keep, struct sl_err *err)
+{
+    char *copy = strdup(spec);
+    if (!copy)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    char *flags = calloc(all->n + 1, 1);
+    int rc = flags ? 0 : sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    char *save = NULL;
+    for (char *item = strtok_r(copy, ",", &save); rc == 0 && item;
+         item = strtok_r(NULL, ",", &save)) {
+        while (*item == ' ')
+            item++;
+        size_t len = strlen(item);
+        while (len > 0 && item[len - 1] == ' ')
+            item[--len] = '\0';
+        if (len == 0)
+            continue;
+        int matched = 0;
+        for (size_t i = 0; i < all->n; i++) {
+            if (is_glob(item) ? fnmatch(item, all->v[i], 0) == 0 : strcmp(item, all->v[i]) == 0) {
+                matched = 1;
+                flags[i] = 1;
+            }
+        }
+        if (!matched)
+            rc = sl_err_set(err, SL_ERR_FATAL, "--tables: %s '%s' in database '%s'",
+                            is_glob(item) ? "nothing matches" : "there is no table", item, db);
+    }
+    for (size_t i = 0; rc == 0 && i < all->n; i++)
+        if (flags[i] && names_add(keep, all->v[i]) != 0)
+            rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (rc == 0 && keep->n == 0)
+        rc = sl_err_set(err, SL_ERR_FATAL, "--tables names no table");
+    free(flags);
+    free(copy);
+    return rc;
+}
+
+static int count_rows(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    if (n >= 1 && v[0])
+        *(long long *)ctx += atoll(v[0]);
+    return 0;
+}
+
+/* Tells the user what a schema copy leaves behind. */
+static void note_out_of_scope(struct crun *r, const struct listing *l, int whole)
+{
+    const char *db = r->from.db;
+    const char *p[] = {db};
+    long long triggers = 0, routines = 0, events = 0;
+    struct sl_err e;
+    if (whole) {
+        sl_conn_select(r->src,
+                       "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
+                       "EVENT_OBJECT_SCHEMA = ?",
+                       p, 1, count_rows, &triggers, &e);
+        sl_conn_select(r->src,
+                       "SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?",
+                       p, 1, count_rows, &routines, &e);
+        sl_conn_select(r->src,
+                       "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?", p,
+                       1, count_rows, &events, &e);
+    }
+    if (l->other.n == 0 && triggers == 0 && routines == 0 && events == 0)
+        return;
+    if (!r->c->progress)
+        return;
+    fprintf(r->log, "sluice: views, triggers, routines and events are not copied; in %s:", db);
+    for (size_t i = 0; i < l->other.n; i++)
+        fprintf(r->log, "%s %s", i ? "," : "", l->other.v[i]);
+    if (triggers)
+        fprintf(r->log, "%s %lld trigger%s", l->other.n ? "," : "", triggers,
+                triggers == 1 ? "" : "s");
+    if (routines)
+        fprintf(r->log, "%s %lld routine%s", l->other.n || triggers ? "," : "", routines,
+                routines == 1 ? "" : "s");
+    if (events)
+        fprintf(r->log, "%s %lld event%s", l->other.n || triggers || routines ? "," : "", events,
+                events == 1 ? "" : "s");
+    fprintf(r->log, ". Copying the tables.\n");
+}
+
+int sl_copy_list_tables(struct crun *r, char ***names, size_t *n, struct sl_err *err)
+{
+    struct listing l;
+    memset(&l, 0, sizeof l);
+    struct name_list keep = {0};
+    const char *p[] = {r->from.db};
+    int rc = sl_conn_select(r->src,
+                            "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES "
+                            "WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME",
+                            p, 1, read_table_row, &l, err);
+    if (rc > 0)
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    else if (rc < 0)
+        sl_err_prefix(err, "listing the tables of %s", r->from.db);
+    if (rc == 0 && r->from.table) {
+        int found = 0;
+        for (size_t i = 0; i < l.tables.n; i++)
+            found |= strcmp(l.tables.v[i], r->from.table) == 0;
+        if (!found)
+            rc = sl_err_set(err, SL_ERR_FATAL,
+                            "table '%s.%s' does not exist (or is not a base table, or this user "
+                            "may not see it)",
+                            r->from.db, r->from.table);
+        else if (names_add(&keep, r->from.table) != 0)
+            rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    } else if (rc == 0 && r->c->tables) {
+        rc = filter_tables(r->c->tables, r->from.db, &l.tables, &keep, err);
+    } else if (rc == 0) {
+        keep = l.tables;
+        memset(&l.tables, 0, sizeof l.tables);
+        if (keep.n == 0)
+            rc = sl_err_set(err, SL_ERR_FATAL, "database '%s' has no tables to copy", r->from.db);
+    }
+    if (rc == 0 && !r->c->verify_only)
+        note_out_of_scope(r, &l, !r->from.table && !r->c->tables);
+    sl_copy_names_free(l.tables.v, l.tables.n);
+    sl_copy_names_free(l.other.v, l.other.n);
+    if (rc != 0) {
+        sl_copy_names_free(keep.v, keep.n);
+        return -1;
+    }
+    *names = keep.v;
+    *n = keep.n;
+    return 0;
+}
+
+/* ---- what each table reads ---- */
+
+static int read_create(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    char **out = ctx;
+    if (n >= 2 && v[1] && !*out && !(*out = strdup(v[1])))
+        return 1;
+    return 0;
+}
+
+/* Reads SHOW CREATE TABLE of the source and writes the target's CREATE (and,
+ * with --defer-indexes, the ALTER that adds the rest). */
+static int plan_create(struct crun *r, struct ctable *ct, struct sl_err *err)
+{
+    struct sl_buf sql;
+    sl_buf_init(&sql, SQL_MAX);
+    int rc = sl_buf_puts(&sql, "SHOW CREATE TABLE ");
+    if (rc == 0)
+        rc = sl_ident_append_qualified(&sql, ct->src.schema, ct->src.name);
+    if (rc != 0 || !sl_buf_cstr(&sql)) {
+        sl_buf_release(&sql);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    char *show = NULL;
+    rc = sl_conn_select(r->src, sql.data, NULL, 0, read_create, &show, err);
+    sl_buf_release(&sql);
+    if (rc > 0 || (rc == 0 && !show))
+        rc = sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE %s.%s gave nothing", ct->src.schema,
+                        ct->src.name);
+    if (rc == 0)
+        rc = sl_create_table_rewrite(show, ct->dst_schema, ct->dst_name, r->c->defer_indexes,
+                                     &ct->create, &ct->alter, err);
+    if (rc != 0)
+        sl_err_prefix(err, "reading the definition of %s.%s", ct->src.schema, ct->src.name);
+    free(show);
+    return rc;
+}
+
+int sl_copy_plan_table(struct crun *r, struct ctable *ct, const char *name, const char *dst_name,
+                       struct sl_err *err)
+{
+    sl_buf_init(&ct->select, SQL_MAX);
+    sl_buf_init(&ct->key, 1024);
+    sl_buf_init(&ct->create, SQL_MAX);
+    sl_buf_init(&ct->alter, SQL_MAX);
+    ct->ranges.n = 1;
+    ct->dst_schema = strdup(r->to.db);
+    ct->dst_name = strdup(dst_name);
+    if (!ct->dst_schema || !ct->dst_name)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (sl_table_describe(r->src, r->from.db, name, &ct->src, err) != 0)
+        return -1;
+    ct->est_rows = ct->src.est_rows;
+    ct->cols = calloc(ct->src.ncols, sizeof *ct->cols);
+    if (!ct->cols)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    int rc = sl_buf_puts(&ct->select, "SELECT /* sluice copy */ ");
+    for (size_t i = 0; rc == 0 && i < ct->src.ncols; i++) {
+        const struct sl_column *col = &ct->src.cols[i];
+        if (col->generated)
+            continue; /* the target computes it */
+        int is_float = strcmp(col->data_type, "float") == 0;
+        if (ct->ncols > 0)
+            rc = sl_buf_puts(&ct->select, ", ");
+        /* FLOAT's text keeps 6 digits; as DOUBLE it is exact, and the target
+         * rounds that DOUBLE back to the same FLOAT */
+        if (rc == 0 && is_float)
+            rc = sl_buf_puts(&ct->select, "CAST(");
+        if (rc == 0)
+            rc = sl_ident_append(&ct->select, col->name, strlen(col->name));
+        if (rc == 0 && is_float)
+            rc = sl_buf_puts(&ct->select, " AS DOUBLE)");
+        ct->cols[ct->ncols++] = col->name;
+    }
+    if (rc == 0)
+        rc = sl_buf_puts(&ct->select, " FROM ");
+    if (rc == 0)
+        rc = sl_ident_append_qualified(&ct->select, ct->src.schema, ct->src.name);
+    /* a leading integer key column splits the table into ranges; with a
+     * composite key the ranges are on its first column */
+    if (rc == 0 && ct->src.npk > 0) {
+        const struct sl_column *k = &ct->src.cols[ct->src.pk[0]];
+        const char *d = k->data_type;
+        if (!strcmp(d, "tinyint") || !strcmp(d, "smallint") || !strcmp(d, "mediumint") ||
+            !strcmp(d, "int") || !strcmp(d, "bigint"))
+            rc = sl_ident_append(&ct->key, k->name, strlen(k->name));
+    }
+    if (rc != 0 || !sl_buf_cstr(&ct->select) || !sl_buf_cstr(&ct->key))
+        return sl_err_set(err, SL_ERR_FATAL, "%s.%s: the column list is too long", ct->src.schema,
+                          ct->src.name);
+    if (ct->ncols == 0)
+        return sl_err_set(err, SL_ERR_FATAL, "%s.%s has no columns to copy", ct->src.schema,
+                          ct->src.name);
+    ct->target = (struct sl_insert_target){ct->dst_schema, ct->dst_name, ct->cols, ct->ncols};
+    return r->c->verify_only ? 0 : plan_create(r, ct, err);
+}
+
+/* ---- the target side ---- */
+
+static int read_exists(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)v;
+    (void)lens;
+    (void)n;
+    *(int *)ctx = 1;
+    return 0;
+}
+
+int sl_copy_db_exists(struct crun *r, int *exists, struct sl_err *err)
+{
+    const char *p[] = {r->to.db};
+    *exists = 0;
+    return sl_conn_select(r->dst, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+                          p, 1, read_exists, exists, err);
+}
+
+static int table_exists(struct crun *r, const struct ctable *ct, int *exists, struct sl_err *err)
+{
+    const char *p[] = {ct->dst_schema, ct->dst_name};
+    *exists = 0;
+    return sl_conn_select(r->dst,
+                          "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND "
+                          "TABLE_NAME = ?",
+                          p, 2, read_exists, exists, err);
+}
+
+/* Checks that every copied column can be written into the target's. */
+static int check_columns(const struct ctable *ct, struct sl_err *err)
+{
+    for (size_t i = 0; i < ct->ncols; i++) {
+        long k = sl_table_find(&ct->dst, ct->cols[i], strlen(ct->cols[i]));
+        if (k < 0)
+            return sl_err_set(err, SL_ERR_FATAL, "target table %s.%s has no column `%s`",
+                              ct->dst_schema, ct->dst_name, ct->cols[i]);
+        if (ct->dst.cols[k].generated)
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "column `%s` of target table %s.%s is generated: it cannot be "
+                              "written",
+                              ct->cols[i], ct->dst_schema, ct->dst_name);
+    }
+    for (size_t i = 0; i < ct->dst.ncols; i++) {
+        const struct sl_column *d = &ct->dst.cols[i];
+        if (d->generated || d->has_default ||
+            sl_table_find(&ct->src, d->name, strlen(d->name)) >= 0)
+            continue;
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "column `%s` of target table %s.%s is NOT NULL without a default, "
+                          "and the source has no such column",
+                          d->name, ct->dst_schema, ct->dst_name);
+    }
+    return 0;
+}
+
+int sl_copy_decide(struct crun *r, struct ctable *ct, int db_exists, struct sl_err *err)
+{
+    int exists = 0;
+    if (db_exists && table_exists(r, ct, &exists, err) != 0)
+        return -1;
+    const struct sl_copy_config *c = r->c;
+    if (c->verify_only) {
+        if (!exists)
+            return sl_err_set(err, SL_ERR_FATAL, "target table %s.%s does not exist",
+                              ct->dst_schema, ct->dst_name);
+        ct->action = CT_VERIFY;
+    } else if (!exists) {
+        ct->action = CT_CREATE;
+    } else {
+        switch (c->if_exists) {
+        case SL_IF_EXISTS_FAIL:
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "target table %s.%s already exists (see --if-exists: skip, "
+                              "truncate, drop or append)",
+                              ct->dst_schema, ct->dst_name);
+        case SL_IF_EXISTS_SKIP:
+            ct->action = CT_SKIP;
+            return 0;
+        case SL_IF_EXISTS_TRUNCATE:
+            ct->action = CT_TRUNCATE;
+            break;
+        case SL_IF_EXISTS_DROP:
+            ct->action = CT_RECREATE;
+            break;
+        case SL_IF_EXISTS_APPEND:
+            ct->action = CT_APPEND;
+            break;
+        }
+    }
+    ct->verify = c->verify || c->verify_only;
+    if (ct->action == CT_CREATE || ct->action == CT_RECREATE)
+        return 0;
+    /* an existing table: its columns must take the source's */
+    if (sl_table_describe(r->dst, ct->dst_schema, ct->dst_name, &ct->dst, err) != 0)
+        return -1;
+    return check_columns(ct, err);
+}
+
+/* Checks, by preparing it, that the target accepts the INSERT (privileges,
+ * columns). */
+static int check_insert(struct crun *r, const struct ctable *ct, struct sl_err *err)
+{
+    struct sl_buf sql;
+    sl_buf_init(&sql, SQL_MAX);
+    if (sl_insert_build_sql(&sql, ct->dst_schema, ct->dst_name, ct->cols, ct->ncols, 1) != 0 ||
+        !sl_buf_cstr(&sql)) {
+        sl_buf_release(&sql);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    MYSQL_STMT *s = mysql_stmt_init(r->dst);
+    int rc = 0;
+    if (!s)
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    else if (mysql_stmt_prepare(s, sql.data, sql.len) != 0)
+        rc = sl_conn_stmt_fail(s, err, "the target refuses the INSERT");
+    if (s)
+        mysql_stmt_close(s);
+    sl_buf_release(&sql);
+    if (rc != 0)
+        sl_err_prefix(err, "%s.%s", ct->dst_schema, ct->dst_name);
+    return rc;
+}
+
+static int exec_on(struct crun *r, const char *verb, const struct ctable *ct, struct sl_err *err)
+{
+    struct sl_buf sql;
+    sl_buf_init(&sql, 4096);
+    int rc = sl_buf_puts(&sql, verb);
+    if (rc == 0)
+        rc = sl_ident_append_qualified(&sql, ct->dst_schema, ct->dst_name);
+    if (rc != 0 || !sl_buf_cstr(&sql))
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    else
+        rc = sl_conn_exec(r->dst, sql.data, err);
+    sl_buf_release(&sql);
+    return rc;
+}
+
+int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
+{
+    int rc = 0;
+    switch (ct->action) {
+    case CT_RECREATE:
+        rc = exec_on(r, "DROP TABLE ", ct, err);
+        /* fall through */
+    case CT_CREATE:
+        if (rc == 0)
+            rc = sl_conn_exec(r->dst, sl_buf_cstr(&ct->create), err);
+        if (rc == 0)
+            rc = sl_table_describe(r->dst, ct->dst_schema, ct->dst_name, &ct->dst, err);
+        break;
+    case CT_TRUNCATE:
+        rc = exec_on(r, "TRUNCATE TABLE ", ct, err);
+        sl_buf_reset(&ct->alter); /* its indexes are there already */
+        break;
+    case CT_APPEND: {
+        struct sl_buf sql;
+        sl_buf_init(&sql, 4096);
+        int has_rows = 0;
+        if (sl_buf_puts(&sql, "SELECT 1 FROM ") != 0 ||
+            sl_ident_append_qualified(&sql, ct->dst_schema, ct->dst_name) != 0 ||
+            sl_buf_puts(&sql, " LIMIT 1") != 0 || !sl_buf_cstr(&sql))
+            rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        else
+            rc = sl_conn_select(r->dst, sql.data, NULL, 0, read_exists, &has_rows, err);
+        sl_buf_release(&sql);
+        sl_buf_reset(&ct->alter);
+        if (rc == 0 && has_rows && ct->verify) {
+            ct->verify = 0;
+            ct->no_verify = "the target table had rows before (--if-exists append)";
+        }
+        break;
+    }
+    case CT_SKIP:
+    case CT_VERIFY:
+        return 0;
+    }
+    if (rc != 0) {
+        sl_err_prefix(err, "preparing target table %s.%s", ct->dst_schema, ct->dst_name);
+        return -1;
+    }
+    return check_insert(r, ct, err);
+}
+
+void sl_copy_table_release(struct ctable *ct)
+{
+    sl_table_release(&ct->src);
+    sl_table_release(&ct->dst);
+    free(ct->dst_schema);
+    free(ct->dst_name);
+    free(ct->cols);
+    free(ct->r);
+    sl_buf_release(&ct->select);
+    sl_buf_release(&ct->key);
+    sl_buf_release(&ct->create);
+    sl_buf_release(&ct->alter);
+}

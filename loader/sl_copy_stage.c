@@ -1,0 +1,544 @@
+/*
+ * The running part of a copy: source readers, target writers and the
+ * verifier, joined by a fixed pool of batches (see sl_copy.h).
+ *
+ *   readers --full--> writers --done--> verifier
+ *      ^                 |
+ *      +------free-------+
+ *
+ * A table is complete when every one of its ranges has been read and every
+ * batch of it that a reader handed on has been committed (or dropped after a
+ * failure). The thread that completes it hands it to the verifier, which adds
+ * the deferred indexes and compares the ranges.
+ */
+#include <errmsg.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sl_copy_run.h"
+#include "sl_exit.h"
+#include "sl_signals.h"
+
+#define SQL_MAX (16 * 1024 * 1024)
+
+void sl_crun_stop(struct crun *r)
+{
+    atomic_store(&r->stop, 1);
+    sl_queue_close(&r->free);
+    sl_queue_close(&r->full);
+    sl_queue_close(&r->done);
+}
+
+void sl_crun_fail(struct crun *r, const struct sl_err *e)
+{
+    pthread_mutex_lock(&r->mu);
+    if (!r->failed) {
+        r->failed = 1;
+        r->err = *e;
+    }
+    pthread_mutex_unlock(&r->mu);
+    sl_crun_stop(r);
+}
+
+void sl_crun_fail_table(struct crun *r, struct ctable *ct, const struct sl_err *e)
+{
+    pthread_mutex_lock(&r->mu);
+    if (!ct->failed) {
+        ct->failed = 1;
+        ct->err = *e;
+    }
+    pthread_mutex_unlock(&r->mu);
+}
+
+static int table_failed(struct crun *r, struct ctable *ct)
+{
+    pthread_mutex_lock(&r->mu);
+    int f = ct->failed;
+    pthread_mutex_unlock(&r->mu);
+    return f;
+}
+
+/* Hands ct to the verifier once it is complete. The caller holds r->mu. */
+static void check_complete(struct crun *r, struct ctable *ct)
+{
+    if (ct->complete || ct->ranges_read < ct->ranges.n || ct->batches_done < ct->batches_pushed)
+        return;
+    ct->complete = 1;
+    ct->t1 = sl_now();
+    sl_queue_push(&r->done, ct); /* room for every table: never waits */
+}
+
+static void range_read(struct crun *r, struct ctable *ct)
+{
+    pthread_mutex_lock(&r->mu);
+    ct->ranges_read++;
+    check_complete(r, ct);
+    pthread_mutex_unlock(&r->mu);
+}
+
+static void batches_done(struct crun *r, struct ctable *ct, uint64_t n)
+{
+    pthread_mutex_lock(&r->mu);
+    ct->batches_done += n;
+    check_complete(r, ct);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* True for errors after which the connection is gone. */
+static int conn_lost(unsigned e)
+{
+    return e == CR_SERVER_LOST || e == CR_SERVER_GONE_ERROR || e == 1927 /* killed */ ||
+           e == 4031 /* disconnected for inactivity */ || e == CR_CONNECTION_ERROR;
+}
+
+/* ---- readers ---- */
+
+struct reader {
+    struct crun *r;
+    MYSQL *m;
+    struct sl_buf sql;
+};
+
+static int hand_on(struct crun *r, struct ctable *ct, struct cbatch *cb)
+{
+    if (cb->b->nrows == 0) {
+        sl_queue_push(&r->free, cb);
+        return 0;
+    }
+    pthread_mutex_lock(&r->mu);
+    ct->batches_pushed++;
+    pthread_mutex_unlock(&r->mu);
+    if (sl_queue_push(&r->full, cb) != 0) { /* stopping */
+        pthread_mutex_lock(&r->mu);
+        ct->batches_pushed--;
+        pthread_mutex_unlock(&r->mu);
+        return -1;
+    }
+    return 0;
+}
+
+/* Takes an empty batch for rows of table ti, range k; NULL when stopping. */
+static struct cbatch *take_batch(struct crun *r, const struct ctable *ct, size_t ti, uint64_t k)
+{
+    struct cbatch *cb = sl_queue_pop(&r->free);
+    if (!cb)
+        return NULL;
+    sl_batch_reshape(cb->b, ct->ncols);
+    cb->table = ti;
+    cb->range = k;
+    return cb;
+}
+
+/* Reads range k of table ti into batches. Returns 0, 1 when the run is
+ * stopping, or -1 with err set. */
+static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *err)
+{
+    struct crun *r = rd->r;
+    struct ctable *ct = &r->t[ti];
+    sl_buf_reset(&rd->sql);
+    int rc = sl_buf_append(&rd->sql, ct->select.data, ct->select.len);
+    if (rc == 0)
+        rc = sl_copy_range_where(r, ct, k, 1, &rd->sql);
+    if (rc != 0 || !sl_buf_cstr(&rd->sql))
+        return sl_err_set(err, SL_ERR_FATAL, "the SELECT statement is too long");
+    if (mysql_real_query(rd->m, rd->sql.data, rd->sql.len) != 0)
+        return sl_conn_fail(rd->m, err, "SELECT failed");
+    MYSQL_RES *res = mysql_use_result(rd->m);
+    if (!res)
+        return sl_conn_fail(rd->m, err, "SELECT failed");
+    struct cbatch *cb = NULL;
+    uint64_t line = 0;
+    MYSQL_ROW row;
+    rc = 0;
+    while (rc == 0 && (row = mysql_fetch_row(res)) != NULL) {
+        unsigned long *lens = mysql_fetch_lengths(res);
+        size_t need = 0;
+        for (size_t i = 0; i < ct->ncols; i++)
+            need += row[i] ? lens[i] : 0;
+        line++;
+        if (cb && (sl_batch_is_full(cb->b) ||
+                   (cb->b->nrows > 0 && cb->b->arena.len + need > CBATCH_SOFT_BYTES))) {
+            rc = hand_on(r, ct, cb) == 0 ? 0 : 1;
+            cb = NULL;
+        }
+        if (rc == 0 && !cb && !(cb = take_batch(r, ct, ti, k)))
+            rc = 1;
+        for (size_t i = 0; rc == 0 && i < ct->ncols; i++) {
+            if (!row[i])
+                sl_batch_set_null(cb->b, i);
+            else if (sl_batch_set_cell(cb->b, i, row[i], lens[i]) != 0)
+                rc = sl_err_set(err, SL_ERR_FATAL,
+                                "row %" PRIu64 " of the range is %zu bytes, more than the "
+                                "target's max_allowed_packet (%llu)",
+                                line, need, r->max_packet);
+        }
+        if (rc == 0) {
+            sl_batch_end_row(cb->b, line, 0);
+            atomic_fetch_add_explicit(&ct->rows_read, 1, memory_order_relaxed);
+        }
+    }
+    if (rc == 0 && mysql_errno(rd->m) != 0)
+        rc = sl_conn_fail(rd->m, err, "reading rows failed");
+    mysql_free_result(res); /* after a kill or a lost connection this returns at once */
+    if (rc == 0 && cb)
+        rc = hand_on(r, ct, cb) == 0 ? 0 : 1;
+    else if (cb)
+        sl_queue_push(&r->free, cb);
+    if (rc == 0 && ct->verify)
+        rc = sl_copy_sum_range(r, ct, k, rd->m, 1, err);
+    return rc;
+}
+
+static void *reader_main(void *arg)
+{
+    struct reader *rd = arg;
+    struct crun *r = rd->r;
+    for (;;) {
+        if (atomic_load(&r->stop))
+            break;
+        uint64_t i = atomic_fetch_add(&r->next, 1);
+        if (i >= r->nitems)
+            break;
+        size_t ti = r->items[i].table;
+        uint64_t k = r->items[i].range;
+        struct ctable *ct = &r->t[ti];
+        pthread_mutex_lock(&r->mu);
+        int skip = ct->failed;
+        if (!ct->started) {
+            ct->started = 1;
+            ct->t0 = sl_now();
+        }
+        pthread_mutex_unlock(&r->mu);
+        int lost = 0;
+        struct sl_err e;
+        int rc = skip ? 0 : read_range(rd, ti, k, &e);
+        if (rc == 1 || (rc < 0 && atomic_load(&r->stop)))
+            break; /* stopping: the range stays unread */
+        if (rc < 0) {
+            char name[160];
+            sl_copy_range_name(ct, k, name, sizeof name);
+            sl_err_prefix(&e, "reading %s.%s, %s", ct->src.schema, ct->src.name, name);
+            sl_crun_fail_table(r, ct, &e);
+            lost = conn_lost(e.server_errno);
+        }
+        range_read(r, ct);
+        if (lost)
+            break; /* this reader's snapshot is gone; the others go on */
+    }
+    if (atomic_fetch_sub(&r->readers_left, 1) == 1)
+        sl_queue_close(&r->full); /* the last reader: the writers drain and end */
+    atomic_fetch_sub(&r->threads_left, 1);
+    return NULL;
+}
+
+/* ---- writers ---- */
+
+struct writer {
+    struct crun *r;
+    unsigned idx;
+    struct sl_writer *w;
+    struct ctable *ct; /* the table of the open transaction, or NULL */
+    uint64_t txn_rows, txn_bytes, txn_batches;
+};
+
+/* Ends the open transaction: commits it, or rolls it back when commit is 0
+ * or fails (the table is failed then with why). */
+static void end_txn(struct writer *wr, int commit, const struct sl_err *why)
+{
+    struct crun *r = wr->r;
+    struct ctable *ct = wr->ct;
+    if (!ct)
+        return;
+    struct sl_err e;
+    if (commit && wr->txn_batches > 0 && sl_writer_commit(wr->w, &e) != 0) {
+        sl_err_prefix(&e, "committing rows of %s.%s", ct->dst_schema, ct->dst_name);
+        why = &e;
+        commit = 0;
+    }
+    if (!commit) {
+        struct sl_err ignored;
+        if (wr->w)
+            sl_writer_rollback(wr->w, &ignored);
+        if (why)
+            sl_crun_fail_table(r, ct, why);
+    } else {
+        atomic_fetch_add(&ct->rows_written, wr->txn_rows);
+        atomic_fetch_add(&ct->bytes_written, wr->txn_bytes);
+    }
+    batches_done(r, ct, wr->txn_batches);
+    wr->txn_rows = wr->txn_bytes = wr->txn_batches = 0;
+}
+
+/* Opens a new connection after the old one was lost. Returns 0 or -1. */
+static int reconnect(struct writer *wr, struct sl_err *err)
+{
+    struct crun *r = wr->r;
+    sl_writer_close(wr->w);
+    wr->w = NULL;
+    mysql_close(r->wconn[wr->idx]);
+    r->wconn[wr->idx] = NULL;
+    if (sl_conn_open(&r->wconn[wr->idx], &r->dst_co, err) != 0)
+        return -1;
+    return sl_conn_exec(r->wconn[wr->idx], "SET SESSION foreign_key_checks = 0", err);
+}
+
+/* Writes one batch into the open transaction of its table. */
+static void write_batch(struct writer *wr, struct cbatch *cb)
+{
+    struct crun *r = wr->r;
+    struct ctable *ct = &r->t[cb->table];
+    if (wr->ct != ct) {
+        end_txn(wr, 1, NULL);
+        sl_writer_close(wr->w);
+        wr->w = NULL;
+        wr->ct = ct;
+    }
+    if (table_failed(r, ct) || atomic_load(&r->stop)) {
+        batches_done(r, ct, 1);
+        return;
+    }
+    struct sl_err e;
+    struct sl_writer_fault fault;
+    int rc = 0;
+    if (!wr->w)
+        rc = sl_writer_open(&wr->w, r->wconn[wr->idx], &ct->target, r->c->batch_rows,
+                            (size_t)r->max_packet, &e);
+    if (rc == 0)
+        rc = sl_writer_write(wr->w, cb->b, NULL, NULL, &fault, &e);
+    if (rc == SL_WRITE_REPLAY)
+        rc = sl_err_set(&e, SL_ERR_FATAL, "the target server changed a value it warned about");
+    if (rc == 0) {
+        wr->txn_rows += cb->b->nrows;
+        wr->txn_bytes += cb->b->arena.len;
+        wr->txn_batches++;
+        if (wr->txn_rows >= r->c->txn_rows)
+            end_txn(wr, 1, NULL);
+        return;
+    }
+    char name[160];
+    sl_copy_range_name(ct, cb->range, name, sizeof name);
+    sl_err_prefix(&e, "writing %s.%s, %s", ct->dst_schema, ct->dst_name, name);
+    wr->txn_batches++; /* this batch goes down with the transaction */
+    end_txn(wr, 0, &e);
+    if (conn_lost(e.server_errno) && reconnect(wr, &e) != 0) {
+        sl_err_prefix(&e, "reconnecting to the target");
+        sl_crun_fail(r, &e);
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    struct writer *wr = arg;
+    struct crun *r = wr->r;
+    for (;;) {
+        struct cbatch *cb = sl_queue_try_pop(&r->full);
+        if (!cb) {
+            /* nothing waiting: commit rather than hold rows back, so that a
+             * table completes as soon as its last rows are in */
+            end_txn(wr, !atomic_load(&r->stop), NULL);
+            cb = sl_queue_pop(&r->full);
+        }
+        if (!cb)
+            break;
+        write_batch(wr, cb);
+        sl_queue_push(&r->free, cb);
+    }
+    end_txn(wr, !atomic_load(&r->stop), NULL);
+    sl_writer_close(wr->w);
+    wr->w = NULL;
+    if (atomic_fetch_sub(&r->writers_left, 1) == 1)
+        sl_queue_close(&r->done); /* the last writer: the verifier drains and ends */
+    atomic_fetch_sub(&r->threads_left, 1);
+    return NULL;
+}
+
+/* ---- the verifier ---- */
+
+static void report_table(struct crun *r, struct ctable *ct)
+{
+    const char *what = ct->verdict == SL_VERIFY_PASS   ? "PASS"
+                       : ct->verdict == SL_VERIFY_FAIL ? "FAIL"
+                                                       : "COPIED";
+    if (ct->verdict == SL_VERIFY_NONE && ct->no_verify)
+        snprintf(ct->verdict_note, sizeof ct->verdict_note, "not verified: %s", ct->no_verify);
+    sl_progress_printf(r->progress, "%s %s.%s: %s\n", what, ct->dst_schema, ct->dst_name,
+                       ct->verdict_note);
+}
+
+static void *verifier_main(void *arg)
+{
+    struct crun *r = arg;
+    struct ctable *ct;
+    while ((ct = sl_queue_pop(&r->done)) != NULL) {
+        if (atomic_load(&r->stop))
+            break;
+        if (table_failed(r, ct))
+            continue;
+        struct sl_err e;
+        if (ct->alter.len > 0 && sl_conn_exec(r->vconn, sl_buf_cstr(&ct->alter), &e) != 0) {
+            sl_err_prefix(&e, "adding the deferred indexes of %s.%s", ct->dst_schema, ct->dst_name);
+            sl_crun_fail_table(r, ct, &e);
+            continue;
+        }
+        ct->t1 = sl_now();
+        if (ct->verify && sl_copy_verify_table(r, ct, r->vconn, &e) != 0) {
+            sl_crun_fail_table(r, ct, &e);
+            continue;
+        }
+        report_table(r, ct);
+    }
+    atomic_fetch_sub(&r->threads_left, 1);
+    return NULL;
+}
+
+/* ---- the run ---- */
+
+static void on_signal(void *ctx, int sig)
+{
+    struct crun *r = ctx;
+    atomic_store(&r->interrupted, 1);
+    sl_progress_printf(r->progress, "sluice: %s: stopping; open transactions are rolled back\n",
+                       sig == SIGINT ? "interrupted" : "terminated");
+    sl_crun_stop(r);
+}
+
+/* Stops the readers' statements, so they need not read to the end of a
+ * range before they can stop. */
+static void kill_reads(struct crun *r, const unsigned long *ids)
+{
+    for (unsigned i = 0; i < r->nr; i++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "KILL QUERY %lu", ids[i]);
+        mysql_real_query(r->src, sql, strlen(sql)); /* an idle one has nothing to stop */
+    }
+}
+
+static void draw_progress(struct crun *r, double t0)
+{
+    uint64_t rows = 0, bytes = 0, est = 0;
+    size_t done = 0, todo = 0;
+    const struct ctable *cur = NULL;
+    pthread_mutex_lock(&r->mu);
+    for (size_t i = 0; i < r->nt; i++) {
+        const struct ctable *ct = &r->t[r->order[i]];
+        if (ct->action == CT_SKIP)
+            continue;
+        todo++;
+        done += ct->complete;
+        rows += atomic_load_explicit(&ct->rows_written, memory_order_relaxed);
+        bytes += atomic_load_explicit(&ct->bytes_written, memory_order_relaxed);
+        est += ct->est_rows > 0 ? (uint64_t)ct->est_rows : 0;
+        if (!cur && ct->started && !ct->complete)
+            cur = ct;
+    }
+    pthread_mutex_unlock(&r->mu);
+    double secs = sl_now() - t0;
+    double rate = secs > 0 ? (double)rows / secs : 0;
+    char a[32], b[32], c[32], eta[32] = "";
+    if (est > rows && rate > 0)
+        snprintf(eta, sizeof eta, ", ETA %.0f s", (double)(est - rows) / rate);
+    char now[200] = "";
+    if (cur) {
+        uint64_t w = atomic_load_explicit(&cur->rows_written, memory_order_relaxed);
+        if (cur->est_rows > 0)
+            snprintf(now, sizeof now, "; now %s.%s %.0f%%", cur->dst_schema, cur->dst_name,
+                     100.0 * (double)w / (double)cur->est_rows);
+        else
+            snprintf(now, sizeof now, "; now %s.%s", cur->dst_schema, cur->dst_name);
+    }
+    sl_progress_line(r->progress, "copy: %zu/%zu tables, %s of ~%s rows, %.1f MB, %s rows/s%s%s",
+                     done, todo, sl_fmt_count(rows, a, sizeof a), sl_fmt_count(est, b, sizeof b),
+                     (double)bytes / 1e6, sl_fmt_count((uint64_t)rate, c, sizeof c), eta, now);
+}
+
+static int setup_pool(struct crun *r)
+{
+    size_t maxcols = 1;
+    for (size_t i = 0; i < r->nt; i++)
+        if (r->t[i].ncols > maxcols)
+            maxcols = r->t[i].ncols;
+    r->npool = 2 * (size_t)r->nr + 2 * (size_t)r->nwr;
+    r->pool = calloc(r->npool, sizeof *r->pool);
+    if (!r->pool || sl_queue_init(&r->free, r->npool) != 0 ||
+        sl_queue_init(&r->full, r->npool) != 0 || sl_queue_init(&r->done, r->nt + 1) != 0)
+        return -1;
+    size_t arena = r->max_packet > CBATCH_SOFT_BYTES ? (size_t)r->max_packet : CBATCH_SOFT_BYTES;
+    for (size_t i = 0; i < r->npool; i++) {
+        r->pool[i].b = sl_batch_new(maxcols, r->c->batch_rows, arena);
+        if (!r->pool[i].b || sl_queue_push(&r->free, &r->pool[i]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int sl_crun_run(struct crun *r)
+{
+    struct sl_err e;
+    struct reader *rd = calloc(r->nr, sizeof *rd);
+    struct writer *wr = calloc(r->nwr, sizeof *wr);
+    pthread_t *tids = calloc((size_t)r->nr + r->nwr + 1, sizeof *tids);
+    unsigned long *ids = calloc(r->nr, sizeof *ids);
+    if (!rd || !wr || !tids || !ids || setup_pool(r) != 0) {
+        sl_err_set(&e, SL_ERR_FATAL, "out of memory");
+        sl_crun_fail(r, &e);
+        goto out;
+    }
+    struct sl_signals sigs = {0};
+    if (sl_signals_start(&sigs, on_signal, r, r->progress, "sluice: second signal: exiting now\n",
+                         SL_EXIT_INTERRUPTED) != 0) {
+        sl_err_set(&e, SL_ERR_FATAL, "cannot start the signal thread");
+        sl_crun_fail(r, &e);
+        goto out;
+    }
+    atomic_init(&r->next, 0);
+    atomic_init(&r->readers_left, r->nr);
+    atomic_init(&r->writers_left, r->nwr);
+    atomic_init(&r->threads_left, r->nr + r->nwr + 1);
+    unsigned nthreads = 0, want = r->nr + r->nwr + 1;
+    for (unsigned i = 0; i < want; i++) {
+        int ok;
+        if (i < r->nr) {
+            rd[i] = (struct reader){.r = r, .m = r->rconn[i]};
+            sl_buf_init(&rd[i].sql, SQL_MAX);
+            ids[i] = mysql_thread_id(r->rconn[i]);
+            ok = pthread_create(&tids[i], NULL, reader_main, &rd[i]) == 0;
+        } else if (i < r->nr + r->nwr) {
+            wr[i - r->nr] = (struct writer){.r = r, .idx = i - r->nr};
+            ok = pthread_create(&tids[i], NULL, writer_main, &wr[i - r->nr]) == 0;
+        } else {
+            ok = pthread_create(&tids[i], NULL, verifier_main, r) == 0;
+        }
+        if (!ok) {
+            sl_err_set(&e, SL_ERR_FATAL, "cannot start threads");
+            sl_crun_fail(r, &e);
+            atomic_fetch_sub(&r->threads_left, want - i);
+            break;
+        }
+        nthreads++;
+    }
+    double t0 = sl_now();
+    int killed = 0;
+    while (atomic_load(&r->threads_left) > 0) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        if (atomic_load(&r->stop) && !killed) {
+            kill_reads(r, ids);
+            killed = 1;
+        }
+        draw_progress(r, t0);
+    }
+    for (unsigned i = 0; i < nthreads; i++)
+        pthread_join(tids[i], NULL);
+    sl_signals_stop(&sigs);
+out:
+    for (unsigned i = 0; rd && i < r->nr; i++)
+        sl_buf_release(&rd[i].sql);
+    free(rd);
+    free(wr);
+    free(tids);
+    free(ids);
+    return r->failed || atomic_load(&r->interrupted) ? -1 : 0;
+}
