@@ -120,24 +120,21 @@ static int count_rows(void *ctx, char **v, unsigned long *lens, unsigned n)
 }
 
 /* Tells the user what a schema copy leaves behind. */
-static void note_out_of_scope(struct crun *r, const struct listing *l, int whole)
+static void note_out_of_scope(struct crun *r, const struct listing *l)
 {
     const char *db = r->from.db;
     const char *p[] = {db};
     long long triggers = 0, routines = 0, events = 0;
     struct sl_err e;
-    if (whole) {
-        sl_conn_select(r->src,
-                       "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
-                       "EVENT_OBJECT_SCHEMA = ?",
-                       p, 1, count_rows, &triggers, &e);
-        sl_conn_select(r->src,
-                       "SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?",
-                       p, 1, count_rows, &routines, &e);
-        sl_conn_select(r->src,
-                       "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?", p,
-                       1, count_rows, &events, &e);
-    }
+    sl_conn_select(r->src,
+                   "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE "
+                   "EVENT_OBJECT_SCHEMA = ?",
+                   p, 1, count_rows, &triggers, &e);
+    sl_conn_select(r->src,
+                   "SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?", p,
+                   1, count_rows, &routines, &e);
+    sl_conn_select(r->src, "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?",
+                   p, 1, count_rows, &events, &e);
     if (l->other.n == 0 && triggers == 0 && routines == 0 && events == 0)
         return;
     if (!r->c->progress)
@@ -190,8 +187,8 @@ int sl_copy_list_tables(struct crun *r, char ***names, size_t *n, struct sl_err 
         if (keep.n == 0)
             rc = sl_err_set(err, SL_ERR_FATAL, "database '%s' has no tables to copy", r->from.db);
     }
-    if (rc == 0 && !r->c->verify_only)
-        note_out_of_scope(r, &l, !r->from.table && !r->c->tables);
+    if (rc == 0 && !r->c->verify_only && !r->from.table && !r->c->tables)
+        note_out_of_scope(r, &l); /* a whole schema: say what stays behind */
     sl_copy_names_free(l.tables.v, l.tables.n);
     sl_copy_names_free(l.other.v, l.other.n);
     if (rc != 0) {

@@ -112,9 +112,10 @@ int sl_copy_verify_table(const struct crun *r, struct ctable *ct, MYSQL *m, stru
     }
     if (bad == 0) {
         ct->verdict = SL_VERIFY_PASS;
+        char a[32];
         snprintf(ct->verdict_note, sizeof ct->verdict_note,
-                 "%" PRIu64 " rows match in %" PRIu64 " key range%s", rows, ct->ranges.n,
-                 ct->ranges.n == 1 ? "" : "s");
+                 "%s row%s match in %" PRIu64 " key range%s", sl_fmt_count(rows, a, sizeof a),
+                 rows == 1 ? "" : "s", ct->ranges.n, ct->ranges.n == 1 ? "" : "s");
         return 0;
     }
     ct->verdict = SL_VERIFY_FAIL;

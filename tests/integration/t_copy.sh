@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# sluice copy between two private servers: the shared test server (A) and one
+# this test starts (B). A schema with every type, a composite key, no key, an
+# empty table, names that need quoting and 300,000 rows goes A -> B and back
+# B -> A; CHECKSUM TABLE, COUNT(*) and SHOW CREATE TABLE agree on both sides;
+# --verify-only passes, and after a target row is changed it fails and names
+# the key range holding that row.
+source "$(dirname "$0")/lib.sh"
+setup copy
+srv="$WORK/srv"
+"$SLUICE_SRC/scripts/dbserver.sh" start "$srv" >/dev/null
+trap '"$SLUICE_SRC/scripts/dbserver.sh" stop "$srv" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+A_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT"
+A_CNF="$SLUICE_DB_CNF"
+B_PORT=$(sed -n "s/^export SLUICE_DB_PORT='\(.*\)'/\1/p" "$srv/env.sh")
+B_SOCK=$(sed -n "s/^export SLUICE_DB_SOCKET='\(.*\)'/\1/p" "$srv/env.sh")
+B_URL="mysql://sluice@127.0.0.1:$B_PORT"
+B_CNF="$srv/client.cnf"
+DBB="t_copy_b"   # the copy on B
+BACK="t_copy_back" # the copy of the copy, on A
+sql "DROP DATABASE IF EXISTS $BACK"
+
+sqlb() {
+  mariadb --no-defaults -S "$B_SOCK" -uroot --batch --skip-column-names \
+    --default-character-set=utf8mb4 -e "$1"
+}
+# copy ARGS...: A -> B with each side's option file
+copy() { run_sluice copy --from-defaults-file "$A_CNF" --to-defaults-file "$B_CNF" "$@"; }
+copy_back() { run_sluice copy --from-defaults-file "$B_CNF" --to-defaults-file "$A_CNF" "$@"; }
+checksum() { # SIDE DB TABLE
+  local q="CHECKSUM TABLE \`$2\`.\`${3//\`/\`\`}\`"
+  if [ "$1" = a ]; then sql "$q"; else sqlb "$q"; fi | cut -f2
+}
+show_create() { # SIDE DB TABLE
+  local q="SHOW CREATE TABLE \`$2\`.\`${3//\`/\`\`}\`"
+  if [ "$1" = a ]; then sql "$q"; else sqlb "$q"; fi | cut -f2-
+}
+
+# ---- the source schema ----
+mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot --default-character-set=utf8mb4 "$DB" \
+  <"$SLUICE_SRC/tests/integration/data/types.sql"
+sql "USE $DB;
+CREATE TABLE comp (region INT, code VARCHAR(12), qty INT, note TEXT,
+  PRIMARY KEY (region, code), KEY qty (qty)) DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+INSERT INTO comp SELECT seq % 50, CONCAT('c', seq), seq * 3, IF(seq % 7 = 0, NULL, REPEAT('n', seq % 9))
+  FROM seq_1_to_4000;
+CREATE TABLE nokey (x INT, y VARCHAR(20));
+INSERT INTO nokey VALUES (1, 'same'), (1, 'same'), (2, NULL), (3, '');
+CREATE TABLE empty_t (id BIGINT UNSIGNED PRIMARY KEY, v VARCHAR(5));
+CREATE TABLE \`odd\`\`name t\` (\`key\`\`col\` INT PRIMARY KEY, \`sel ect\` VARCHAR(10)) ;
+INSERT INTO \`odd\`\`name t\` VALUES (1, 'a'), (2, 'b\`c');
+CREATE TABLE big (id INT AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL, pad CHAR(40), amount DECIMAL(12,2),
+  created DATETIME, KEY k (k)) AUTO_INCREMENT=300123;
+INSERT INTO big SELECT seq, seq % 1000, MD5(seq), seq / 100, '2026-01-01' + INTERVAL seq MINUTE
+  FROM seq_1_to_300000;
+ANALYZE TABLE big;
+CREATE VIEW big_view AS SELECT id FROM big;
+CREATE TRIGGER big_trg BEFORE INSERT ON nokey FOR EACH ROW SET NEW.y = NEW.y;" >/dev/null
+
+# ---- A -> B, the whole schema ----
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --threads 2 --chunk-rows 20000
+check_rc 0 "schema copy A -> B"
+check_contains "$WORK/err" "views, triggers, routines and events are not copied; in $DB: big_view (view), 1 trigger. Copying the tables." "out-of-scope objects named"
+check_contains "$WORK/err" "created database $DBB" "target database created"
+for t in big comp empty_t nokey types; do
+  check_contains "$WORK/err" "PASS $DBB.$t: " "PASS line for $t"
+done
+check_contains "$WORK/err" "PASS $DBB.odd\`name t: 2 rows match in 2 key ranges" "PASS line for the quoted table"
+check_contains "$WORK/err" "PASS $DBB.big: 300,000 rows match in 15 key ranges" "big table in 15 ranges"
+check_eq "$(grep -c '  yes$' "$WORK/err")" 6 "six tables verified in the summary"
+check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '$DBB'")" 0 "view not copied"
+for t in big comp empty_t nokey 'odd`name t' types; do
+  check_eq "$(checksum b "$DBB" "$t")" "$(checksum a "$DB" "$t")" "CHECKSUM TABLE of $t on B"
+  check_eq "$(show_create b "$DBB" "$t")" "$(show_create a "$DB" "$t")" "SHOW CREATE TABLE of $t on B"
+done
+check_eq "$(sqlb "SELECT COUNT(*), SUM(amount) FROM $DBB.big")" "$(sql "SELECT COUNT(*), SUM(amount) FROM $DB.big")" "big: count and sum"
+check_eq "$(sqlb "SELECT HEX(bl), HEX(vb), HEX(bt), fl FROM $DBB.types WHERE id = 1")" \
+  "$(sql "SELECT HEX(bl), HEX(vb), HEX(bt), fl FROM $DB.types WHERE id = 1")" "binary and FLOAT values byte-exact"
+
+# ---- --verify-only on the copy ----
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --verify-only --chunk-rows 20000
+check_rc 0 "--verify-only of an exact copy"
+check_eq "$(grep -c '^PASS ' "$WORK/err")" 6 "six PASS lines"
+check_not_contains "$WORK/err" "created database" "--verify-only creates nothing"
+
+# ---- B -> A, the other direction ----
+copy_back --from "$B_URL/$DBB" --to "$A_URL/$BACK" --threads 3 --readers 2
+check_rc 0 "schema copy B -> A"
+for t in big comp empty_t nokey 'odd`name t' types; do
+  check_eq "$(checksum a "$BACK" "$t")" "$(checksum a "$DB" "$t")" "CHECKSUM TABLE of $t after the round trip"
+done
+
+# ---- a changed target row: FAIL names its range ----
+sqlb "UPDATE $DBB.big SET pad = 'x' WHERE id = 123456"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --verify-only --chunk-rows 20000 --tables big,types
+check_rc 1 "--verify-only after a target row changed"
+check_contains "$WORK/err" "PASS $DBB.types" "the other table passes"
+line=$(grep "^FAIL $DBB.big: " "$WORK/err" || true)
+check_eq "$(python3 - "$line" <<'PY'
+import re, sys
+m = re.search(r"range (\d+) of 15 \(`id` (\d+)\.\.(\d+)\) differs: source (\d+) rows, checksum \d+; target (\d+) rows", sys.argv[1])
+print("ok" if m and int(m[2]) <= 123456 <= int(m[3]) and m[4] == m[5] else "bad: " + sys.argv[1])
+PY
+)" ok "FAIL names the range holding id 123456"
+check_contains "$WORK/err" "  FAIL" "summary marks the table FAIL"
+sqlb "DELETE FROM $DBB.comp WHERE region = 49 LIMIT 1"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --verify-only --tables comp
+check_rc 1 "--verify-only after a target row was deleted"
+check_contains "$WORK/err" "FAIL $DBB.comp: range 2 of 2 (\`region\` >= " "a deleted row: range on the key's first column"
+check_contains "$WORK/err" "differs: source 2000 rows" "source rows of the range"
+check_contains "$WORK/err" "target 1999 rows" "target rows of the range"
+
+sql "DROP DATABASE $BACK"
+finish
