@@ -285,6 +285,29 @@ static int reconnect(struct writer *wr, struct sl_err *err)
     return sl_conn_exec(r->wconn[wr->idx], "SET SESSION foreign_key_checks = 0", err);
 }
 
+/* Writes ", the row with `k` = v" for row of b (its primary key values,
+ * shortened) into out, or nothing when the table has no primary key. */
+static void name_key(const struct ctable *ct, const struct sl_batch *b, size_t row, char *out,
+                     size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ct->src.npk && n + 1 < len; i++) {
+        const char *k = ct->src.cols[ct->src.pk[i]].name;
+        size_t col = 0;
+        while (col < ct->ncols && strcmp(ct->cols[col], k) != 0)
+            col++;
+        if (col == ct->ncols)
+            return; /* a generated key column: not in the batch */
+        const struct sl_cell *c = sl_batch_cell(b, row, col);
+        int w = c->len == SL_CELL_NULL ? 4 : c->len > 64 ? 64 : (int)c->len;
+        const char *v = c->len == SL_CELL_NULL ? "NULL" : sl_batch_cell_data(b, c);
+        int m = snprintf(out + n, len - n, "%s`%s` = %.*s", i ? ", " : ", the row with ", k, w, v);
+        if (m < 0)
+            return;
+        n += (size_t)m;
+    }
+}
+
 /* Writes one batch into the open transaction of its table. */
 static void write_batch(struct writer *wr, struct cbatch *cb)
 {
@@ -301,7 +324,7 @@ static void write_batch(struct writer *wr, struct cbatch *cb)
         return;
     }
     struct sl_err e;
-    struct sl_writer_fault fault;
+    struct sl_writer_fault fault = {.row = -1};
     int rc = 0;
     if (!wr->w)
         rc = sl_writer_open(&wr->w, r->wconn[wr->idx], &ct->target, r->c->batch_rows,
@@ -318,9 +341,11 @@ static void write_batch(struct writer *wr, struct cbatch *cb)
             end_txn(wr, 1, NULL);
         return;
     }
-    char name[160];
+    char name[160], key[300] = "";
     sl_copy_range_name(ct, cb->range, name, sizeof name);
-    sl_err_prefix(&e, "writing %s.%s, %s", ct->dst_schema, ct->dst_name, name);
+    if (rc != 0 && fault.row >= 0 && (size_t)fault.row < cb->b->nrows)
+        name_key(ct, cb->b, (size_t)fault.row, key, sizeof key);
+    sl_err_prefix(&e, "writing %s.%s, %s%s", ct->dst_schema, ct->dst_name, name, key);
     wr->txn_batches++; /* this batch goes down with the transaction */
     end_txn(wr, 0, &e);
     if (conn_lost(e.server_errno) && reconnect(wr, &e) != 0) {

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# sluice copy's options and failures, between the shared server (A) and one
+# this test starts (B): --defer-indexes gives back the same SHOW CREATE TABLE;
+# each --if-exists mode; one table renamed with --where; set-up errors stop
+# before any row moves (exit 2); a value the target refuses, a killed read
+# and SIGTERM fail mid-table (exit 1, and 4 for the signal).
+source "$(dirname "$0")/lib.sh"
+setup copy_modes
+srv="$WORK/srv"
+"$SLUICE_SRC/scripts/dbserver.sh" start "$srv" >/dev/null
+trap '"$SLUICE_SRC/scripts/dbserver.sh" stop "$srv" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+A_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT"
+A_CNF="$SLUICE_DB_CNF"
+B_PORT=$(sed -n "s/^export SLUICE_DB_PORT='\(.*\)'/\1/p" "$srv/env.sh")
+B_SOCK=$(sed -n "s/^export SLUICE_DB_SOCKET='\(.*\)'/\1/p" "$srv/env.sh")
+B_URL="mysql://sluice@127.0.0.1:$B_PORT"
+B_CNF="$srv/client.cnf"
+DBB="m_b"
+sqlb() {
+  mariadb --no-defaults -S "$B_SOCK" -uroot --batch --skip-column-names \
+    --default-character-set=utf8mb4 -e "$1"
+}
+copy() { run_sluice copy --from-defaults-file "$A_CNF" --to-defaults-file "$B_CNF" "$@"; }
+same_on_both() { # TABLE WHAT: CHECKSUM TABLE of A's and B's copy agree
+  check_eq "$(sqlb "CHECKSUM TABLE $DBB.$1" | cut -f2)" "$(sql "CHECKSUM TABLE $DB.$1" | cut -f2)" "$2"
+}
+count_b() { sqlb "SELECT COUNT(*) FROM $DBB.$1"; }
+
+sql "USE $DB;
+CREATE TABLE parent (id INT PRIMARY KEY, name VARCHAR(20));
+INSERT INTO parent SELECT seq, CONCAT('p', seq) FROM seq_1_to_50;
+CREATE TABLE child (
+  id INT NOT NULL AUTO_INCREMENT, parent_id INT NOT NULL, sku VARCHAR(20), body TEXT, at POINT NOT NULL,
+  PRIMARY KEY (id), UNIQUE KEY sku (sku), KEY by_parent (parent_id, sku), FULLTEXT KEY body (body),
+  SPATIAL KEY at (at), CONSTRAINT child_parent FOREIGN KEY (parent_id) REFERENCES parent (id),
+  CONSTRAINT positive CHECK (parent_id > 0)
+) ENGINE=InnoDB AUTO_INCREMENT=5000 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+INSERT INTO child (parent_id, sku, body, at)
+  SELECT 1 + seq % 50, CONCAT('s', seq), CONCAT('text ', seq), POINT(seq, -seq) FROM seq_1_to_3000;
+CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(30), qty INT NOT NULL);
+INSERT INTO items SELECT seq, CONCAT('item ', seq), seq * 2 FROM seq_1_to_500;
+CREATE TABLE narrowed (id INT PRIMARY KEY, name VARCHAR(30));
+INSERT INTO narrowed VALUES (1, 'ok'), (2, 'far too long for the target'), (3, 'ok');
+CREATE TABLE slow (id INT PRIMARY KEY, v INT);
+INSERT INTO slow VALUES (1, 1), (2, 2), (3, 3);"
+
+# ---- --defer-indexes ----
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables 'parent,chi*' --defer-indexes
+check_rc 0 "--defer-indexes copy"
+check_contains "$WORK/err" "PASS $DBB.child: 3,000 rows match" "child verified"
+check_eq "$(sqlb "SHOW CREATE TABLE $DBB.child" | cut -f2-)" "$(sql "SHOW CREATE TABLE $DB.child" | cut -f2-)" \
+  "--defer-indexes: SHOW CREATE TABLE equals the source's"
+check_eq "$(sqlb "SELECT COUNT(*) FROM $DBB.child WHERE MATCH(body) AGAINST ('text')")" 3000 "the deferred FULLTEXT index works"
+same_on_both child "--defer-indexes: CHECKSUM TABLE"
+
+# ---- --if-exists ----
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables items
+check_rc 0 "first copy of items"
+sqlb "INSERT INTO $DBB.items VALUES (9999, 'only on B', 0)"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables items
+check_rc 2 "--if-exists fail (the default)"
+check_contains "$WORK/err" "sluice: error: target table $DBB.items already exists (see --if-exists: skip, truncate, drop or append)" "fail names the table"
+check_eq "$(count_b items)" 501 "fail: the target is untouched"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables items --if-exists skip
+check_rc 0 "--if-exists skip"
+check_contains "$WORK/err" "skipped" "skip shows in the summary"
+check_eq "$(count_b items)" 501 "skip: the target is untouched"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables items --if-exists truncate
+check_rc 0 "--if-exists truncate"
+check_contains "$WORK/err" "PASS $DBB.items: 500 rows match" "truncate: verified"
+same_on_both items "truncate: CHECKSUM TABLE"
+sqlb "DELETE FROM $DBB.items WHERE id > 100"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables items --if-exists append --where 'id > 100'
+check_rc 0 "--if-exists append"
+check_contains "$WORK/err" "COPIED $DBB.items: not verified: the target table had rows before (--if-exists append)" "append into rows: not verified, and says why"
+same_on_both items "append: the rows before plus the rows copied"
+sqlb "ALTER TABLE $DBB.items ADD COLUMN extra INT"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables items --if-exists drop
+check_rc 0 "--if-exists drop"
+check_eq "$(sqlb "SHOW CREATE TABLE $DBB.items" | cut -f2-)" "$(sql "SHOW CREATE TABLE $DB.items" | cut -f2-)" \
+  "drop: the table is made again from the source's definition"
+
+# ---- one table, renamed, with --where ----
+copy --from "$A_URL/$DB/items" --to "$B_URL/m_archive/items_part" --where 'id <= 50'
+check_rc 0 "one table renamed with --where"
+check_contains "$WORK/err" "created database m_archive" "new database"
+check_contains "$WORK/err" "PASS m_archive.items_part: 50 rows match" "renamed table verified"
+check_eq "$(sqlb "SELECT COUNT(*), SUM(qty) FROM m_archive.items_part")" "$(sql "SELECT COUNT(*), SUM(qty) FROM $DB.items WHERE id <= 50")" "renamed table: count and sum"
+
+# ---- set-up errors: exit 2, nothing moves ----
+copy --from "$A_URL/$DB" --to "mysql://sluice@127.0.0.1:1/x"
+check_rc 2 "unreachable target"
+check_contains "$WORK/err" "sluice: error: cannot connect to mysql://sluice@127.0.0.1:1" "unreachable: named"
+copy --from "$A_URL/$DB/nope" --to "$B_URL/$DBB"
+check_rc 2 "missing source table"
+check_contains "$WORK/err" "sluice: error: table '$DB.nope' does not exist" "missing table: named"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables 'zz*'
+check_rc 2 "a glob that matches nothing"
+check_contains "$WORK/err" "sluice: error: --tables: nothing matches 'zz*' in database '$DB'" "glob: named"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB/one"
+check_rc 2 "--to names a table for a schema copy"
+check_contains "$WORK/err" "--to names a table, so --from must name exactly one table too" "table for schema: said"
+run_sluice copy --defaults-file "$A_CNF" --from "$A_URL/$DB/items" --to "$A_URL/$DB/items"
+check_rc 2 "a table onto itself"
+check_contains "$WORK/err" "--from and --to name the same table on the same server" "same table: said"
+sqlb "CREATE TABLE $DBB.narrow_cols (id INT PRIMARY KEY, name VARCHAR(30))"
+sql "CREATE TABLE $DB.narrow_cols (id INT PRIMARY KEY, name VARCHAR(30), qty INT)"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables narrow_cols --if-exists append
+check_rc 2 "target lacks a column"
+check_contains "$WORK/err" "sluice: error: target table $DBB.narrow_cols has no column \`qty\`" "missing column: named"
+sql "DROP TABLE $DB.narrow_cols"
+sqlb "CREATE USER 'reader'@'%' IDENTIFIED BY 'pw'; GRANT SELECT, CREATE ON *.* TO 'reader'@'%'"
+printf '[client]\npassword=pw\n' >"$WORK/reader.cnf"
+run_sluice copy --from-defaults-file "$A_CNF" --to-defaults-file "$WORK/reader.cnf" \
+  --from "$A_URL/$DB" --to "mysql://reader@127.0.0.1:$B_PORT/$DBB" --tables items --if-exists append
+check_rc 2 "no INSERT privilege on the target"
+check_contains "$WORK/err" "the target refuses the INSERT: INSERT command denied to user 'reader'" "missing privilege: named"
+sqlb "REVOKE CREATE ON *.* FROM 'reader'@'%'"
+run_sluice copy --from-defaults-file "$A_CNF" --to-defaults-file "$WORK/reader.cnf" \
+  --from "$A_URL/$DB" --to "mysql://reader@127.0.0.1:$B_PORT/m_new" --tables items
+check_rc 2 "no privilege to create the database"
+check_contains "$WORK/err" "creating the target database" "CREATE DATABASE refusal: named"
+check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'm_new'")" 0 "nothing created"
+
+# ---- failures mid-table: exit 1, the other tables go on ----
+sqlb "CREATE TABLE $DBB.narrowed (id INT PRIMARY KEY, name VARCHAR(3))"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables 'narrowed,parent' --if-exists truncate
+check_rc 1 "a value the target refuses"
+check_contains "$WORK/err" "sluice: $DBB.narrowed: writing $DBB.narrowed, " "the failed table is named"
+check_contains "$WORK/err" ", the row with \`id\` = 2: Data too long for column 'name'" "with the row's key and the server's reason"
+check_contains "$WORK/err" "PASS $DBB.parent" "the other table is copied"
+check_eq "$(grep -c 'FAILED$' "$WORK/err")" 1 "one table FAILED in the summary"
+check_eq "$(count_b narrowed)" "$(awk '$1 == "m_b.narrowed" { print $2 }' "$WORK/err")" \
+  "the summary counts exactly the rows committed"
+check_eq "$(sqlb "SELECT COUNT(*) FROM $DBB.narrowed WHERE id = 2")" 0 "the refused row's transaction is rolled back"
+
+slow_copy() { # starts a copy of `slow` that takes 3 s a row; ID is its reader's
+  "$SLUICE_BIN" copy --from-defaults-file "$A_CNF" --to-defaults-file "$B_CNF" \
+    --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables slow --if-exists drop \
+    --where 'SLEEP(3) = 0' --threads 1 --readers 1 >"$WORK/out" 2>"$WORK/err" &
+  PID=$!
+  for _ in $(seq 100); do
+    ID=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '$DB' AND INFO LIKE 'SELECT /* sluice copy */%slow%'")
+    [ -n "$ID" ] && break
+    sleep 0.1
+  done
+}
+slow_copy
+sql "KILL QUERY $ID"
+set +e; wait "$PID"; RC=$?; set -e
+check_rc 1 "a killed read"
+check_contains "$WORK/err" "sluice: $DBB.slow: reading $DB.slow, the whole table (one range): reading rows failed: Query execution was interrupted" "killed read: named"
+slow_copy
+kill -TERM "$PID"
+set +e; wait "$PID"; RC=$?; set -e
+check_rc 4 "SIGTERM"
+check_contains "$WORK/err" "sluice: terminated: stopping; open transactions are rolled back" "SIGTERM: said"
+finish
