@@ -1,0 +1,179 @@
+/*
+ * Unit tests of the copy's pure parts: rewriting SHOW CREATE TABLE (with and
+ * without deferred indexes), the checksum statement, the key-range
+ * conditions, reshaping batches and the queue's non-blocking pop.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "sl_batch.h"
+#include "sl_buf.h"
+#include "sl_checksum.h"
+#include "sl_create_table.h"
+#include "sl_key_ranges.h"
+#include "sl_queue.h"
+#include "sl_table.h"
+
+static CHECK_INIT();
+
+static const char *show = "CREATE TABLE `child` (\n"
+                          "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"
+                          "  `p` int(11) NOT NULL,\n"
+                          "  `sku` varchar(20) DEFAULT 'a,b',\n"
+                          "  `KEY` text DEFAULT NULL,\n"
+                          "  PRIMARY KEY (`id`),\n"
+                          "  UNIQUE KEY `sku` (`sku`),\n"
+                          "  KEY `by``p` (`p`,`sku`),\n"
+                          "  FULLTEXT KEY `ft` (`KEY`),\n"
+                          "  CONSTRAINT `fk` FOREIGN KEY (`p`) REFERENCES `parent` (`id`),\n"
+                          "  CONSTRAINT `pos` CHECK (`p` > 0)\n"
+                          ") ENGINE=InnoDB AUTO_INCREMENT=5000 DEFAULT CHARSET=utf8mb4";
+
+static void test_create_table(void)
+{
+    struct sl_buf c, a;
+    struct sl_err err;
+    sl_buf_init(&c, 1 << 20);
+    sl_buf_init(&a, 1 << 20);
+    CHECK_EQ_INT(sl_create_table_rewrite(show, "new`db", "t2", 0, &c, &a, &err), 0);
+    const char *want_all = "CREATE TABLE `new``db`.`t2` (\n"
+                           "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"
+                           "  `p` int(11) NOT NULL,\n"
+                           "  `sku` varchar(20) DEFAULT 'a,b',\n"
+                           "  `KEY` text DEFAULT NULL,\n"
+                           "  PRIMARY KEY (`id`),\n"
+                           "  UNIQUE KEY `sku` (`sku`),\n"
+                           "  KEY `by``p` (`p`,`sku`),\n"
+                           "  FULLTEXT KEY `ft` (`KEY`),\n"
+                           "  CONSTRAINT `fk` FOREIGN KEY (`p`) REFERENCES `parent` (`id`),\n"
+                           "  CONSTRAINT `pos` CHECK (`p` > 0)\n"
+                           ") ENGINE=InnoDB AUTO_INCREMENT=5000 DEFAULT CHARSET=utf8mb4";
+    CHECK(strcmp(sl_buf_cstr(&c), want_all) == 0);
+    CHECK_EQ_INT(a.len, 0);
+
+    sl_buf_reset(&c);
+    CHECK_EQ_INT(sl_create_table_rewrite(show, "db", "child", 1, &c, &a, &err), 0);
+    const char *want_create = "CREATE TABLE `db`.`child` (\n"
+                              "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"
+                              "  `p` int(11) NOT NULL,\n"
+                              "  `sku` varchar(20) DEFAULT 'a,b',\n"
+                              "  `KEY` text DEFAULT NULL,\n"
+                              "  PRIMARY KEY (`id`),\n"
+                              "  CONSTRAINT `pos` CHECK (`p` > 0)\n"
+                              ") ENGINE=InnoDB AUTO_INCREMENT=5000 DEFAULT CHARSET=utf8mb4";
+    CHECK(strcmp(sl_buf_cstr(&c), want_create) == 0);
+    const char *want_alter = "ALTER TABLE `db`.`child` ADD UNIQUE KEY `sku` (`sku`), "
+                             "ADD KEY `by``p` (`p`,`sku`), ADD FULLTEXT KEY `ft` (`KEY`), "
+                             "ADD CONSTRAINT `fk` FOREIGN KEY (`p`) REFERENCES `parent` (`id`)";
+    CHECK(strcmp(sl_buf_cstr(&a), want_alter) == 0);
+
+    sl_buf_reset(&c);
+    CHECK_EQ_INT(sl_create_table_rewrite("CREATE VIEW `v` AS SELECT 1", "d", "t", 0, &c, &a, &err),
+                 -1);
+    CHECK(strstr(err.msg, "did not start with CREATE TABLE") != NULL);
+    CHECK_EQ_INT(sl_create_table_rewrite("CREATE TABLE `t` (\n", "d", "t", 0, &c, &a, &err), -1);
+    sl_buf_release(&c);
+    sl_buf_release(&a);
+}
+
+static void test_checksum_sql(void)
+{
+    struct sl_column cols[] = {
+        {.name = "id", .data_type = "int"},
+        {.name = "f`x", .data_type = "float"},
+        {.name = "t", .data_type = "varchar"},
+        {.name = "b", .data_type = "blob"},
+    };
+    struct sl_table t = {.schema = "db", .name = "tb", .cols = cols, .ncols = 4};
+    char *names[] = {"id", "F`X", "t", "b"};
+    struct sl_buf out;
+    sl_buf_init(&out, 1 << 20);
+    CHECK_EQ_INT(sl_checksum_sql(&out, &t, names, 4), 0);
+    const char *want =
+        "SELECT /* sluice verify */ COUNT(*), COALESCE(SUM(CAST(CONV(LEFT(MD5(CONCAT_WS('#', "
+        "`id`, CAST(`F``X` AS DOUBLE), CONVERT(`t` USING utf8mb4), `b`, CONCAT('', ISNULL(`id`), "
+        "ISNULL(`F``X`), ISNULL(`t`), ISNULL(`b`)))), 16), 16, 10) AS UNSIGNED)), 0) FROM "
+        "`db`.`tb`";
+    CHECK(strcmp(sl_buf_cstr(&out), want) == 0);
+    char *missing[] = {"nope"};
+    sl_buf_reset(&out);
+    CHECK_EQ_INT(sl_checksum_sql(&out, &t, missing, 1), -1);
+    sl_buf_release(&out);
+}
+
+static void test_range_cond(void)
+{
+    struct sl_key_ranges r;
+    struct sl_err err;
+    struct sl_buf out;
+    sl_buf_init(&out, 1024);
+    CHECK_EQ_INT(sl_key_ranges_init(&r, 1, "-10", "29", 4, &err), 0);
+    CHECK_EQ_INT(r.n, 4);
+    CHECK_EQ_INT(sl_key_ranges_cond(&r, 0, "`k`", &out), 0);
+    CHECK(strcmp(sl_buf_cstr(&out), "`k` <= -1") == 0);
+    sl_buf_reset(&out);
+    sl_key_ranges_cond(&r, 1, "`k`", &out);
+    CHECK(strcmp(sl_buf_cstr(&out), "`k` BETWEEN 0 AND 9") == 0);
+    sl_buf_reset(&out);
+    sl_key_ranges_cond(&r, 3, "`k`", &out);
+    CHECK(strcmp(sl_buf_cstr(&out), "`k` >= 20") == 0);
+    CHECK(!sl_key_ranges_whole(&r));
+    CHECK_EQ_INT(sl_key_ranges_init(&r, 0, "5", "5", 4, &err), 0);
+    CHECK(sl_key_ranges_whole(&r));
+    sl_buf_reset(&out);
+    CHECK_EQ_INT(sl_key_ranges_cond(&r, 0, "`k`", &out), 0);
+    CHECK_EQ_INT(out.len, 0);
+    sl_buf_release(&out);
+}
+
+static void test_batch_reshape(void)
+{
+    struct sl_batch *b = sl_batch_new(3, 4, 1024);
+    CHECK(b != NULL);
+    sl_batch_set_cell(b, 0, "x", 1);
+    sl_batch_set_null(b, 1);
+    sl_batch_set_cell(b, 2, "yz", 2);
+    sl_batch_end_row(b, 1, 0);
+    CHECK_EQ_INT(sl_batch_reshape(b, 2), 0);
+    CHECK_EQ_INT(b->nrows, 0);
+    CHECK_EQ_INT(b->ncols, 2);
+    CHECK_EQ_INT(b->arena.len, 0);
+    sl_batch_set_cell(b, 0, "a", 1);
+    sl_batch_set_cell(b, 1, "b", 1);
+    sl_batch_end_row(b, 1, 0);
+    sl_batch_set_cell(b, 0, "c", 1);
+    sl_batch_set_null(b, 1);
+    sl_batch_end_row(b, 2, 0);
+    CHECK(memcmp(sl_batch_cell_data(b, sl_batch_cell(b, 1, 0)), "c", 1) == 0);
+    CHECK_EQ_INT(sl_batch_cell(b, 1, 1)->len, SL_CELL_NULL);
+    CHECK_EQ_INT(sl_batch_reshape(b, 4), -1);
+    CHECK_EQ_INT(sl_batch_reshape(b, 0), -1);
+    CHECK_EQ_INT(sl_batch_reshape(b, 3), 0);
+    sl_batch_free(b);
+}
+
+static void test_try_pop(void)
+{
+    struct sl_queue q;
+    CHECK_EQ_INT(sl_queue_init(&q, 2), 0);
+    int a = 1, b = 2;
+    CHECK(sl_queue_try_pop(&q) == NULL);
+    sl_queue_push(&q, &a);
+    sl_queue_push(&q, &b);
+    CHECK(sl_queue_try_pop(&q) == &a);
+    sl_queue_close(&q);
+    CHECK(sl_queue_try_pop(&q) == &b);
+    CHECK(sl_queue_try_pop(&q) == NULL);
+    sl_queue_release(&q);
+}
+
+int main(void)
+{
+    test_create_table();
+    test_checksum_sql();
+    test_range_cond();
+    test_batch_reshape();
+    test_try_pop();
+    return CHECK_DONE();
+}
