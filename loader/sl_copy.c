@@ -189,6 +189,16 @@ static int open_writers(struct crun *r, struct sl_err *err)
     return sl_conn_exec(r->vconn, "SET autocommit = 1", err);
 }
 
+void sl_copy_report(struct crun *r, const struct ctable *ct)
+{
+    const char *what = ct->verdict == SL_VERIFY_PASS   ? "PASS"
+                       : ct->verdict == SL_VERIFY_FAIL ? "FAIL"
+                                                       : "COPIED";
+    if (ct->verdict == SL_VERIFY_FAIL || r->c->progress)
+        sl_progress_printf(r->progress, "%s %s.%s: %s\n", what, ct->dst_schema, ct->dst_name,
+                           ct->verdict_note);
+}
+
 /* --verify-only: sums every range on both sides, one table after another. */
 static void verify_only(struct crun *r)
 {
@@ -217,9 +227,7 @@ static void verify_only(struct crun *r)
         for (uint64_t k = 0; k < ct->ranges.n; k++)
             rows += ct->r[k].dst_rows;
         atomic_store(&ct->rows_written, rows);
-        sl_progress_printf(r->progress, "%s %s.%s: %s\n",
-                           ct->verdict == SL_VERIFY_PASS ? "PASS" : "FAIL", ct->dst_schema,
-                           ct->dst_name, ct->verdict_note);
+        sl_copy_report(r, ct);
     }
 }
 
@@ -284,6 +292,7 @@ static void release(struct crun *r)
     free(r->t);
     free(r->order);
     free(r->items);
+    free(r->events);
     for (size_t i = 0; r->pool && i < r->npool; i++)
         sl_batch_free(r->pool[i].b);
     free(r->pool);

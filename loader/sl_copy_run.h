@@ -35,11 +35,23 @@ enum ct_action {
     CT_VERIFY, /* --verify-only */
 };
 
-/* The sums of one key range on each side. */
+/* One key range: its sums on each side, and how far its rows have got. */
 struct crange {
     uint64_t src_rows, dst_rows;
     char src_sum[72], dst_sum[72]; /* SUM()'s DECIMAL text */
-    int src_done;
+    int src_done, dst_done;
+    /* guarded by crun.mu: */
+    int read;              /* the reader is done with it */
+    uint64_t pushed, done; /* batches handed on; committed or dropped */
+    int complete;          /* read, and every batch done */
+};
+
+/* What the verifier is told: range `range` of ct is complete, or (range ==
+ * CV_TABLE) the whole table is. */
+#define CV_TABLE UINT64_MAX
+struct cverify {
+    struct ctable *ct;
+    uint64_t range;
 };
 
 struct ctable {
@@ -64,8 +76,7 @@ struct ctable {
     atomic_uint_fast64_t rows_read, rows_written, bytes_written;
 
     /* completion, guarded by crun.mu */
-    uint64_t ranges_read;
-    uint64_t batches_pushed, batches_done;
+    uint64_t ranges_complete;
     int started, complete, failed;
     struct sl_err err;
     double t0, t1;
@@ -76,6 +87,7 @@ struct ctable {
 /* A batch on its way from a reader to a writer. */
 struct cbatch {
     struct sl_batch *b;
+    struct ctable *ct;
     size_t table;
     uint64_t range;
 };
@@ -113,7 +125,9 @@ struct crun {
     struct cbatch *pool;
     size_t npool;
     struct sl_queue free, full;
-    struct sl_queue done; /* tables whose rows are all committed */
+    struct sl_queue done;   /* struct cverify: complete ranges and tables */
+    struct cverify *events; /* room for one per range and one per table */
+    size_t nevents;
 
     pthread_mutex_t mu; /* guards the tables' completion fields, failed, err */
     atomic_int stop;
@@ -163,6 +177,9 @@ int sl_copy_decide(struct crun *r, struct ctable *ct, int db_exists, struct sl_e
  * that the target accepts the INSERT. Returns 0 or -1 with err set. */
 int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err);
 
+/* Prints ct's PASS, FAIL or COPIED line (FAIL even when quiet). */
+void sl_copy_report(struct crun *r, const struct ctable *ct);
+
 /* Frees everything ct holds. */
 void sl_copy_table_release(struct ctable *ct);
 
@@ -190,8 +207,8 @@ int sl_copy_sum_range(const struct crun *r, struct ctable *ct, uint64_t k, MYSQL
                       struct sl_err *err);
 
 /* Compares every range of ct (the source sums must be there) with the
- * target, on m, and sets ct->verdict and verdict_note. Returns 0, or -1 with
- * err set if the target could not be read. */
+ * target, summing up on m the target ranges not summed yet, and sets ct->verdict and verdict_note.
+ * Returns 0, or -1 with err set if the target could not be read. */
 int sl_copy_verify_table(const struct crun *r, struct ctable *ct, MYSQL *m, struct sl_err *err);
 
 #endif

@@ -61,29 +61,41 @@ static int table_failed(struct crun *r, struct ctable *ct)
     return f;
 }
 
-/* Hands ct to the verifier once it is complete. The caller holds r->mu. */
-static void check_complete(struct crun *r, struct ctable *ct)
+/* Tells the verifier about range k of ct once it is read and every batch
+ * of it is done, and about ct once every range is. The caller holds r->mu. */
+static void check_complete(struct crun *r, struct ctable *ct, uint64_t k)
 {
-    if (ct->complete || ct->ranges_read < ct->ranges.n || ct->batches_done < ct->batches_pushed)
+    struct crange *cr = &ct->r[k];
+    if (cr->complete || !cr->read || cr->done < cr->pushed)
+        return;
+    cr->complete = 1;
+    /* room for every event was made: pushes never wait */
+    struct cverify *ev = &r->events[r->nevents++];
+    *ev = (struct cverify){ct, k};
+    sl_queue_push(&r->done, ev);
+    if (++ct->ranges_complete < ct->ranges.n)
         return;
     ct->complete = 1;
     ct->t1 = sl_now();
-    sl_queue_push(&r->done, ct); /* room for every table: never waits */
+    ev = &r->events[r->nevents++];
+    *ev = (struct cverify){ct, CV_TABLE};
+    sl_queue_push(&r->done, ev);
 }
 
-static void range_read(struct crun *r, struct ctable *ct)
+static void range_read(struct crun *r, struct ctable *ct, uint64_t k)
 {
     pthread_mutex_lock(&r->mu);
-    ct->ranges_read++;
-    check_complete(r, ct);
+    ct->r[k].read = 1;
+    check_complete(r, ct, k);
     pthread_mutex_unlock(&r->mu);
 }
 
-static void batches_done(struct crun *r, struct ctable *ct, uint64_t n)
+/* Counts n batches of range k of ct as committed or dropped. */
+static void batches_done(struct crun *r, struct ctable *ct, uint64_t k, uint64_t n)
 {
     pthread_mutex_lock(&r->mu);
-    ct->batches_done += n;
-    check_complete(r, ct);
+    ct->r[k].done += n;
+    check_complete(r, ct, k);
     pthread_mutex_unlock(&r->mu);
 }
 
@@ -109,11 +121,11 @@ static int hand_on(struct crun *r, struct ctable *ct, struct cbatch *cb)
         return 0;
     }
     pthread_mutex_lock(&r->mu);
-    ct->batches_pushed++;
+    ct->r[cb->range].pushed++;
     pthread_mutex_unlock(&r->mu);
     if (sl_queue_push(&r->full, cb) != 0) { /* stopping */
         pthread_mutex_lock(&r->mu);
-        ct->batches_pushed--;
+        ct->r[cb->range].pushed--;
         pthread_mutex_unlock(&r->mu);
         return -1;
     }
@@ -127,6 +139,7 @@ static struct cbatch *take_batch(struct crun *r, const struct ctable *ct, size_t
     if (!cb)
         return NULL;
     sl_batch_reshape(cb->b, ct->ncols);
+    cb->ct = (struct ctable *)ct;
     cb->table = ti;
     cb->range = k;
     return cb;
@@ -224,7 +237,7 @@ static void *reader_main(void *arg)
             sl_crun_fail_table(r, ct, &e);
             lost = conn_lost(e.server_errno);
         }
-        range_read(r, ct);
+        range_read(r, ct, k);
         if (lost)
             break; /* this reader's snapshot is gone; the others go on */
     }
@@ -242,7 +255,33 @@ struct writer {
     struct sl_writer *w;
     struct ctable *ct; /* the table of the open transaction, or NULL */
     uint64_t txn_rows, txn_bytes, txn_batches;
+    /* the open transaction's batches per range: runs of (range, count) */
+    struct txn_run {
+        uint64_t range, n;
+    } * runs;
+    size_t nruns, runs_cap;
 };
+
+/* Notes one more batch of range k in the open transaction. Returns 0 or -1
+ * (no memory). */
+static int note_batch(struct writer *wr, uint64_t k)
+{
+    wr->txn_batches++;
+    if (wr->nruns > 0 && wr->runs[wr->nruns - 1].range == k) {
+        wr->runs[wr->nruns - 1].n++;
+        return 0;
+    }
+    if (wr->nruns == wr->runs_cap) {
+        size_t cap = wr->runs_cap ? wr->runs_cap * 2 : 16;
+        struct txn_run *v = realloc(wr->runs, cap * sizeof *v);
+        if (!v)
+            return -1;
+        wr->runs = v;
+        wr->runs_cap = cap;
+    }
+    wr->runs[wr->nruns++] = (struct txn_run){k, 1};
+    return 0;
+}
 
 /* Ends the open transaction: commits it, or rolls it back when commit is 0
  * or fails (the table is failed then with why). */
@@ -268,7 +307,9 @@ static void end_txn(struct writer *wr, int commit, const struct sl_err *why)
         atomic_fetch_add(&ct->rows_written, wr->txn_rows);
         atomic_fetch_add(&ct->bytes_written, wr->txn_bytes);
     }
-    batches_done(r, ct, wr->txn_batches);
+    for (size_t i = 0; i < wr->nruns; i++)
+        batches_done(r, ct, wr->runs[i].range, wr->runs[i].n);
+    wr->nruns = 0;
     wr->txn_rows = wr->txn_bytes = wr->txn_batches = 0;
 }
 
@@ -320,7 +361,7 @@ static void write_batch(struct writer *wr, struct cbatch *cb)
         wr->ct = ct;
     }
     if (table_failed(r, ct) || atomic_load(&r->stop)) {
-        batches_done(r, ct, 1);
+        batches_done(r, ct, cb->range, 1);
         return;
     }
     struct sl_err e;
@@ -333,10 +374,11 @@ static void write_batch(struct writer *wr, struct cbatch *cb)
         rc = sl_writer_write(wr->w, cb->b, NULL, NULL, &fault, &e);
     if (rc == SL_WRITE_REPLAY)
         rc = sl_err_set(&e, SL_ERR_FATAL, "the target server changed a value it warned about");
+    if (rc == 0 && note_batch(wr, cb->range) != 0)
+        rc = sl_err_set(&e, SL_ERR_FATAL, "out of memory");
     if (rc == 0) {
         wr->txn_rows += cb->b->nrows;
         wr->txn_bytes += cb->b->arena.len;
-        wr->txn_batches++;
         if (wr->txn_rows >= r->c->txn_rows)
             end_txn(wr, 1, NULL);
         return;
@@ -346,8 +388,8 @@ static void write_batch(struct writer *wr, struct cbatch *cb)
     if (rc != 0 && fault.row >= 0 && (size_t)fault.row < cb->b->nrows)
         name_key(ct, cb->b, (size_t)fault.row, key, sizeof key);
     sl_err_prefix(&e, "writing %s.%s, %s%s", ct->dst_schema, ct->dst_name, name, key);
-    wr->txn_batches++; /* this batch goes down with the transaction */
     end_txn(wr, 0, &e);
+    batches_done(r, ct, cb->range, 1); /* this batch went down with the transaction */
     if (conn_lost(e.server_errno) && reconnect(wr, &e) != 0) {
         sl_err_prefix(&e, "reconnecting to the target");
         sl_crun_fail(r, &e);
@@ -384,25 +426,32 @@ static void *writer_main(void *arg)
 
 static void report_table(struct crun *r, struct ctable *ct)
 {
-    const char *what = ct->verdict == SL_VERIFY_PASS   ? "PASS"
-                       : ct->verdict == SL_VERIFY_FAIL ? "FAIL"
-                                                       : "COPIED";
-    if (ct->verdict == SL_VERIFY_NONE && ct->no_verify)
-        snprintf(ct->verdict_note, sizeof ct->verdict_note, "not verified: %s", ct->no_verify);
-    sl_progress_printf(r->progress, "%s %s.%s: %s\n", what, ct->dst_schema, ct->dst_name,
-                       ct->verdict_note);
+    if (ct->verdict == SL_VERIFY_NONE) {
+        char a[32];
+        snprintf(ct->verdict_note, sizeof ct->verdict_note, "%s rows; not verified: %s",
+                 sl_fmt_count(atomic_load(&ct->rows_written), a, sizeof a),
+                 ct->no_verify ? ct->no_verify : "--no-verify");
+    }
+    sl_copy_report(r, ct);
 }
 
 static void *verifier_main(void *arg)
 {
     struct crun *r = arg;
-    struct ctable *ct;
-    while ((ct = sl_queue_pop(&r->done)) != NULL) {
+    struct cverify *ev;
+    while ((ev = sl_queue_pop(&r->done)) != NULL) {
+        struct ctable *ct = ev->ct;
         if (atomic_load(&r->stop))
             break;
         if (table_failed(r, ct))
             continue;
         struct sl_err e;
+        if (ev->range != CV_TABLE) {
+            /* a range whose rows are all in: sum it up while the copy goes on */
+            if (ct->verify && sl_copy_sum_range(r, ct, ev->range, r->vconn, 0, &e) != 0)
+                sl_crun_fail_table(r, ct, &e);
+            continue;
+        }
         double a0 = sl_now();
         if (ct->alter.len > 0 && sl_conn_exec(r->vconn, sl_buf_cstr(&ct->alter), &e) != 0) {
             sl_err_prefix(&e, "adding the deferred indexes of %s.%s", ct->dst_schema, ct->dst_name);
@@ -489,7 +538,10 @@ static int setup_pool(struct crun *r)
     r->npool = 2 * (size_t)r->nr + 2 * (size_t)r->nwr;
     r->pool = calloc(r->npool, sizeof *r->pool);
     if (!r->pool || sl_queue_init(&r->free, r->npool) != 0 ||
-        sl_queue_init(&r->full, r->npool) != 0 || sl_queue_init(&r->done, r->nt + 1) != 0)
+        sl_queue_init(&r->full, r->npool) != 0)
+        return -1;
+    r->events = calloc(r->nitems + r->nt + 1, sizeof *r->events);
+    if (!r->events || sl_queue_init(&r->done, r->nitems + r->nt + 1) != 0)
         return -1;
     size_t arena = r->max_packet > CBATCH_SOFT_BYTES ? (size_t)r->max_packet : CBATCH_SOFT_BYTES;
     for (size_t i = 0; i < r->npool; i++) {
@@ -563,6 +615,8 @@ out:
     for (unsigned i = 0; rd && i < r->nr; i++)
         sl_buf_release(&rd[i].sql);
     free(rd);
+    for (unsigned i = 0; wr && i < r->nwr; i++)
+        free(wr[i].runs);
     free(wr);
     free(tids);
     free(ids);

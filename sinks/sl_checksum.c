@@ -17,7 +17,7 @@ static int is_text(const char *type)
 int sl_checksum_sql(struct sl_buf *out, const struct sl_table *t, char *const *cols, size_t ncols)
 {
     int rc = sl_buf_puts(out, "SELECT /* sluice verify */ COUNT(*), "
-                              "COALESCE(SUM(CAST(CONV(LEFT(MD5(CONCAT_WS('#'");
+                              "COALESCE(SUM(CRC32(CONCAT_WS('#'");
     for (size_t i = 0; rc == 0 && i < ncols; i++) {
         long k = sl_table_find(t, cols[i], strlen(cols[i]));
         if (k < 0)
@@ -40,7 +40,7 @@ int sl_checksum_sql(struct sl_buf *out, const struct sl_table *t, char *const *c
             rc = sl_buf_puts(out, ")");
     }
     if (rc == 0)
-        rc = sl_buf_puts(out, "))), 16), 16, 10) AS UNSIGNED)), 0) FROM ");
+        rc = sl_buf_puts(out, ")))), 0) FROM ");
     if (rc == 0)
         rc = sl_ident_append_qualified(out, t->schema, t->name);
     return rc == 0 && sl_buf_cstr(out) ? 0 : -1;

@@ -72,7 +72,7 @@ same_on_both items "truncate: CHECKSUM TABLE"
 sqlb "DELETE FROM $DBB.items WHERE id > 100"
 copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables items --if-exists append --where 'id > 100'
 check_rc 0 "--if-exists append"
-check_contains "$WORK/err" "COPIED $DBB.items: not verified: the target table had rows before (--if-exists append)" "append into rows: not verified, and says why"
+check_contains "$WORK/err" "COPIED $DBB.items: 400 rows; not verified: the target table had rows before (--if-exists append)" "append into rows: not verified, and says why"
 same_on_both items "append: the rows before plus the rows copied"
 sqlb "ALTER TABLE $DBB.items ADD COLUMN extra INT"
 copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables items --if-exists drop
