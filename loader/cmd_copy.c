@@ -16,7 +16,7 @@
 #define DEFAULT_THREADS    2
 #define DEFAULT_CHUNK_ROWS 100000
 #define DEFAULT_BATCH_ROWS 200
-#define DEFAULT_TXN_ROWS   10000
+#define DEFAULT_TXN_ROWS   100000
 
 #define STR_(x) #x
 #define STR(x)  STR_(x)

@@ -87,7 +87,6 @@ struct ctable {
 /* A batch on its way from a reader to a writer. */
 struct cbatch {
     struct sl_batch *b;
-    struct ctable *ct;
     size_t table;
     uint64_t range;
 };

@@ -139,7 +139,6 @@ static struct cbatch *take_batch(struct crun *r, const struct ctable *ct, size_t
     if (!cb)
         return NULL;
     sl_batch_reshape(cb->b, ct->ncols);
-    cb->ct = (struct ctable *)ct;
     cb->table = ti;
     cb->range = k;
     return cb;
