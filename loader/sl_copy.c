@@ -13,23 +13,6 @@
 
 #define MAX_RANGES 1000000
 
-struct min_max {
-    char *min, *max;
-};
-
-static int read_min_max(void *ctx, char **v, unsigned long *lens, unsigned n)
-{
-    (void)lens;
-    struct min_max *mm = ctx;
-    if (n == 2 && v[0] && v[1]) {
-        mm->min = strdup(v[0]);
-        mm->max = strdup(v[1]);
-        if (!mm->min || !mm->max)
-            return 1;
-    }
-    return 0;
-}
-
 /* Splits ct's key span (as r->src sees it, in the snapshot) into ranges of
  * about chunk_rows rows, and at least one per reader. */
 static int plan_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
@@ -37,20 +20,9 @@ static int plan_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
     ct->ranges.n = 1;
     int rc = 0;
     if (ct->key.len > 0) {
-        struct sl_buf sql;
-        sl_buf_init(&sql, 1 << 20);
-        rc = sl_buf_printf(&sql, "SELECT MIN(%s), MAX(%s) FROM ", ct->key.data, ct->key.data);
-        if (rc == 0)
-            rc = sl_ident_append_qualified(&sql, ct->src.schema, ct->src.name);
-        struct min_max mm = {NULL, NULL};
-        if (rc != 0 || !sl_buf_cstr(&sql))
-            rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
-        else
-            rc = sl_conn_select(r->src, sql.data, NULL, 0, read_min_max, &mm, err);
-        sl_buf_release(&sql);
-        if (rc > 0)
-            rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
-        if (rc == 0 && mm.min) {
+        char *min = NULL, *max = NULL;
+        rc = sl_table_key_span(r->src, &ct->src, &min, &max, err);
+        if (rc == 0 && min) {
             const struct sl_copy_config *c = r->c;
             uint64_t est = ct->est_rows > 0 ? (uint64_t)ct->est_rows : 0;
             uint64_t want = (est + c->chunk_rows - 1) / c->chunk_rows;
@@ -59,10 +31,10 @@ static int plan_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
             if (want > MAX_RANGES)
                 want = MAX_RANGES;
             int is_signed = !ct->src.cols[ct->src.pk[0]].is_unsigned;
-            rc = sl_key_ranges_init(&ct->ranges, is_signed, mm.min, mm.max, want, err);
+            rc = sl_key_ranges_init(&ct->ranges, is_signed, min, max, want, err);
         }
-        free(mm.min);
-        free(mm.max);
+        free(min);
+        free(max);
         if (rc != 0) {
             sl_err_prefix(err, "reading the key span of %s.%s", ct->src.schema, ct->src.name);
             return -1;

@@ -85,49 +85,18 @@ static int plan_table(struct xrun *x, const struct sl_table *t, struct sl_err *e
     return rc == 0 ? 0 : sl_err_set(err, SL_ERR_FATAL, "out of memory");
 }
 
-struct min_max {
-    char *min, *max;
-};
-
-static int read_min_max(void *ctx, char **v, unsigned long *lens, unsigned n)
-{
-    (void)lens;
-    struct min_max *mm = ctx;
-    if (n == 2 && v[0] && v[1]) {
-        mm->min = strdup(v[0]);
-        mm->max = strdup(v[1]);
-        if (!mm->min || !mm->max)
-            return 1;
-    }
-    return 0;
-}
-
 /* Splits the key's span (in the snapshot of x->main) into ranges of about
  * chunk_rows rows each (by the table's row estimate), and at least one per
  * worker. */
 static int plan_ranges(struct xrun *x, const struct sl_table *t, FILE *log, struct sl_err *err)
 {
     const struct sl_extract_config *c = x->c;
-    struct sl_buf sql;
-    sl_buf_init(&sql, SQL_MAX);
-    int rc = sl_buf_printf(&sql, "SELECT MIN(%s), MAX(%s) FROM ", x->key.data, x->key.data);
-    if (rc == 0)
-        rc = sl_ident_append_qualified(&sql, t->schema, t->name);
-    /* without --where: MIN() and MAX() of a key are read off the index at
-     * once, while a condition could make them scan the whole table */
-    if (rc != 0 || !sl_buf_cstr(&sql)) {
-        sl_buf_release(&sql);
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    }
-    struct min_max mm = {NULL, NULL};
-    rc = sl_conn_select(x->main, sql.data, NULL, 0, read_min_max, &mm, err);
-    sl_buf_release(&sql);
-    if (rc > 0)
-        sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    if (rc != 0) {
-        sl_err_prefix(err, "reading the key's span");
-        goto out;
-    }
+    struct min_max {
+        char *min, *max;
+    } mm;
+    int rc = sl_table_key_span(x->main, t, &mm.min, &mm.max, err);
+    if (rc != 0)
+        return -1;
     if (!mm.min) { /* no rows: one range reads whatever is there */
         x->ranged = 0;
         x->nranges = 1;

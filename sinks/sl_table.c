@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "sl_conn.h"
+#include "sl_ident.h"
 
 static int add_column(void *ctx, char **v, unsigned long *lens, unsigned n)
 {
@@ -171,4 +172,60 @@ void sl_table_release(struct sl_table *t)
     free(t->schema);
     free(t->name);
     memset(t, 0, sizeof *t);
+}
+
+struct min_max {
+    char *min, *max;
+};
+
+static int read_min_max(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    struct min_max *mm = ctx;
+    if (n == 2 && v[0] && v[1]) {
+        mm->min = strdup(v[0]);
+        mm->max = strdup(v[1]);
+        if (!mm->min || !mm->max)
+            return 1;
+    }
+    return 0;
+}
+
+int sl_table_key_span(MYSQL *m, const struct sl_table *t, char **min, char **max,
+                      struct sl_err *err)
+{
+    *min = *max = NULL;
+    if (t->npk == 0)
+        return sl_err_set(err, SL_ERR_FATAL, "%s.%s has no primary key", t->schema, t->name);
+    const char *k = t->cols[t->pk[0]].name;
+    struct sl_buf sql;
+    sl_buf_init(&sql, 1 << 20);
+    int rc = sl_buf_puts(&sql, "SELECT MIN(");
+    if (rc == 0)
+        rc = sl_ident_append(&sql, k, strlen(k));
+    if (rc == 0)
+        rc = sl_buf_puts(&sql, "), MAX(");
+    if (rc == 0)
+        rc = sl_ident_append(&sql, k, strlen(k));
+    if (rc == 0)
+        rc = sl_buf_puts(&sql, ") FROM ");
+    if (rc == 0)
+        rc = sl_ident_append_qualified(&sql, t->schema, t->name);
+    struct min_max mm = {NULL, NULL};
+    if (rc != 0 || !sl_buf_cstr(&sql))
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    else
+        rc = sl_conn_select(m, sql.data, NULL, 0, read_min_max, &mm, err);
+    sl_buf_release(&sql);
+    if (rc > 0)
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (rc != 0) {
+        free(mm.min);
+        free(mm.max);
+        sl_err_prefix(err, "reading the key's span");
+        return -1;
+    }
+    *min = mm.min;
+    *max = mm.max;
+    return 0;
 }

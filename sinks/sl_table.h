@@ -48,6 +48,13 @@ long sl_table_find(const struct sl_table *t, const char *name, size_t len);
  * BIGINT, signed or not): such a table can be read in key ranges. */
 int sl_table_has_integer_key(const struct sl_table *t);
 
+/* Reads MIN() and MAX() of t's primary key's first column, as the server
+ * prints them, into *min and *max (the caller frees both); both are NULL
+ * when the table has no rows. Without a condition the server reads them off
+ * the index at once. Returns 0, or -1 with err set. */
+int sl_table_key_span(MYSQL *m, const struct sl_table *t, char **min, char **max,
+                      struct sl_err *err);
+
 /* Frees everything t holds and zeroes it. */
 void sl_table_release(struct sl_table *t);
 

@@ -129,3 +129,23 @@ wait_rows() { # TABLE N
 
 # The number after "NAME" in the summary, e.g. summary_value "rows written".
 summary_value() { sed -n "s/^  $1 *//p" "$WORK/err" | tr -d , | head -1; }
+
+# Starts a second private server for this test (stopped and removed on exit)
+# and sets A_URL, A_CNF (the shared server), B_URL, B_CNF, B_SOCK and sqlb,
+# which runs SQL as root on the second server.
+second_server() {
+  local srv="$WORK/srv"
+  "$SLUICE_SRC/scripts/dbserver.sh" start "$srv" >/dev/null
+  trap '"$SLUICE_SRC/scripts/dbserver.sh" stop "$WORK/srv" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+  A_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT"
+  A_CNF="$SLUICE_DB_CNF"
+  B_PORT=$(sed -n "s/^export SLUICE_DB_PORT='\(.*\)'/\1/p" "$srv/env.sh")
+  B_SOCK=$(sed -n "s/^export SLUICE_DB_SOCKET='\(.*\)'/\1/p" "$srv/env.sh")
+  B_URL="mysql://sluice@127.0.0.1:$B_PORT"
+  B_CNF="$srv/client.cnf"
+}
+
+sqlb() {
+  mariadb --no-defaults -S "$B_SOCK" -uroot --batch --skip-column-names \
+    --default-character-set=utf8mb4 -e "$1"
+}

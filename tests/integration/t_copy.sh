@@ -7,23 +7,11 @@
 # the key range holding that row.
 source "$(dirname "$0")/lib.sh"
 setup copy
-srv="$WORK/srv"
-"$SLUICE_SRC/scripts/dbserver.sh" start "$srv" >/dev/null
-trap '"$SLUICE_SRC/scripts/dbserver.sh" stop "$srv" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
-A_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT"
-A_CNF="$SLUICE_DB_CNF"
-B_PORT=$(sed -n "s/^export SLUICE_DB_PORT='\(.*\)'/\1/p" "$srv/env.sh")
-B_SOCK=$(sed -n "s/^export SLUICE_DB_SOCKET='\(.*\)'/\1/p" "$srv/env.sh")
-B_URL="mysql://sluice@127.0.0.1:$B_PORT"
-B_CNF="$srv/client.cnf"
+second_server
 DBB="t_copy_b"   # the copy on B
 BACK="t_copy_back" # the copy of the copy, on A
 sql "DROP DATABASE IF EXISTS $BACK"
 
-sqlb() {
-  mariadb --no-defaults -S "$B_SOCK" -uroot --batch --skip-column-names \
-    --default-character-set=utf8mb4 -e "$1"
-}
 # copy ARGS...: A -> B with each side's option file
 copy() { run_sluice copy --from-defaults-file "$A_CNF" --to-defaults-file "$B_CNF" "$@"; }
 copy_back() { run_sluice copy --from-defaults-file "$B_CNF" --to-defaults-file "$A_CNF" "$@"; }

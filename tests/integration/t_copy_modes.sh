@@ -6,20 +6,8 @@
 # and SIGTERM fail mid-table (exit 1, and 4 for the signal).
 source "$(dirname "$0")/lib.sh"
 setup copy_modes
-srv="$WORK/srv"
-"$SLUICE_SRC/scripts/dbserver.sh" start "$srv" >/dev/null
-trap '"$SLUICE_SRC/scripts/dbserver.sh" stop "$srv" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
-A_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT"
-A_CNF="$SLUICE_DB_CNF"
-B_PORT=$(sed -n "s/^export SLUICE_DB_PORT='\(.*\)'/\1/p" "$srv/env.sh")
-B_SOCK=$(sed -n "s/^export SLUICE_DB_SOCKET='\(.*\)'/\1/p" "$srv/env.sh")
-B_URL="mysql://sluice@127.0.0.1:$B_PORT"
-B_CNF="$srv/client.cnf"
+second_server
 DBB="m_b"
-sqlb() {
-  mariadb --no-defaults -S "$B_SOCK" -uroot --batch --skip-column-names \
-    --default-character-set=utf8mb4 -e "$1"
-}
 copy() { run_sluice copy --from-defaults-file "$A_CNF" --to-defaults-file "$B_CNF" "$@"; }
 same_on_both() { # TABLE WHAT: CHECKSUM TABLE of A's and B's copy agree
   check_eq "$(sqlb "CHECKSUM TABLE $DBB.$1" | cut -f2)" "$(sql "CHECKSUM TABLE $DB.$1" | cut -f2)" "$2"
