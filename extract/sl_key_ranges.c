@@ -72,3 +72,12 @@ int sl_key_ranges_cond(const struct sl_key_ranges *r, uint64_t i, const char *ke
         return sl_buf_printf(out, "%s >= %s", key, lo);
     return sl_buf_printf(out, "%s BETWEEN %s AND %s", key, lo, hi);
 }
+
+uint64_t sl_key_ranges_want(long long est_rows, uint64_t chunk_rows, unsigned at_least)
+{
+    uint64_t est = est_rows > 0 ? (uint64_t)est_rows : 0;
+    uint64_t want = chunk_rows ? est / chunk_rows + (est % chunk_rows != 0) : 1;
+    if (want < at_least)
+        want = at_least;
+    return want > SL_KEY_RANGES_MAX ? SL_KEY_RANGES_MAX : want;
+}

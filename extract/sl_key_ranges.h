@@ -22,6 +22,14 @@ struct sl_key_ranges {
     uint64_t n;      /* number of ranges, at least 1 */
 };
 
+/* Most ranges one span is split into (a bound on the plan's memory). */
+#define SL_KEY_RANGES_MAX 1000000
+
+/* How many ranges to ask for: enough for about chunk_rows rows each by the
+ * row estimate est_rows (<= 0 when unknown), at least at_least (one per
+ * reader), at most SL_KEY_RANGES_MAX. */
+uint64_t sl_key_ranges_want(long long est_rows, uint64_t chunk_rows, unsigned at_least);
+
 /* Sets r up for the span [min_text, max_text] (decimal, as the server prints
  * MIN() and MAX()) split into at most want ranges (fewer when the span is
  * narrower). Returns 0, or -1 if a bound is not an integer of that

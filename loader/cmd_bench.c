@@ -206,14 +206,14 @@ static int on_bench_opt(void *ctx, int key, const char *v)
     case OPT_SCHEMA:
         c->schema = v;
         return 0;
-    case OPT_KEY_ORDER:
-        if (strcmp(v, "sequential") && strcmp(v, "random")) {
-            fprintf(a->err, "sluice bench: --key-order must be sequential or random, not '%s'\n",
-                    v);
+    case OPT_KEY_ORDER: {
+        static const char *const m[] = {"sequential", "random", NULL};
+        int order;
+        if (sl_cli_choice("bench", "key-order", v, m, &order, a->err) != 0)
             return -1;
-        }
-        c->random_keys = strcmp(v, "random") == 0;
+        c->random_keys = order;
         return 0;
+    }
     case OPT_SEED:
         if (sl_cli_count("bench", "seed", v, 0, UINT64_MAX, &n, a->err) != 0)
             return -1;
@@ -237,13 +237,6 @@ static int on_bench_opt(void *ctx, int key, const char *v)
     default:
         return -1;
     }
-}
-
-static int on_bench_arg(void *ctx, const char *arg)
-{
-    struct bench_args *a = ctx;
-    fprintf(a->err, "sluice bench: unexpected argument '%s'\n", arg);
-    return -1;
 }
 
 /* Creates dir and its missing parents. */
@@ -298,7 +291,7 @@ int sl_cmd_bench(int argc, char **argv, FILE *out, FILE *err)
     c->seed = 1;
     c->table = "sluice_bench";
     c->time_zone = "+00:00";
-    if (sl_cli_parse("bench", bench_opts, argc, argv, on_bench_opt, on_bench_arg, &a, err) != 0)
+    if (sl_cli_parse("bench", bench_opts, argc, argv, on_bench_opt, NULL, &a, err) != 0)
         return SL_EXIT_USAGE;
     if (a.help) {
         bench_help(out);

@@ -145,21 +145,6 @@ struct copy_args {
     FILE *err;
 };
 
-static int pick(const char *opt, const char *v, const char *const *names, int *out, FILE *err)
-{
-    for (int i = 0; names[i]; i++) {
-        if (!strcmp(v, names[i])) {
-            *out = i;
-            return 0;
-        }
-    }
-    fprintf(err, "sluice copy: --%s must be one of", opt);
-    for (int i = 0; names[i]; i++)
-        fprintf(err, "%s %s", i ? (names[i + 1] ? "," : " or") : "", names[i]);
-    fprintf(err, ", not '%s'\n", v);
-    return -1;
-}
-
 static int on_copy_opt(void *ctx, int key, const char *v)
 {
     struct copy_args *a = ctx;
@@ -195,14 +180,14 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         return 0;
     case OPT_CONSISTENCY: {
         static const char *const m[] = {"lock", "snapshot", "none", NULL};
-        if (pick("consistency", v, m, &k, a->err) != 0)
+        if (sl_cli_choice("copy", "consistency", v, m, &k, a->err) != 0)
             return -1;
         c->consistency = (enum sl_consistency)k;
         return 0;
     }
     case OPT_IF_EXISTS: {
         static const char *const m[] = {"fail", "skip", "truncate", "drop", "append", NULL};
-        if (pick("if-exists", v, m, &k, a->err) != 0)
+        if (sl_cli_choice("copy", "if-exists", v, m, &k, a->err) != 0)
             return -1;
         c->if_exists = (enum sl_if_exists)k;
         return 0;
@@ -246,13 +231,6 @@ static int on_copy_opt(void *ctx, int key, const char *v)
     default:
         return -1;
     }
-}
-
-static int on_copy_arg(void *ctx, const char *arg)
-{
-    struct copy_args *a = ctx;
-    fprintf(a->err, "sluice copy: unexpected argument '%s'\n", arg);
-    return -1;
 }
 
 static const char *verified(const struct sl_copy_table_result *t)
@@ -305,7 +283,7 @@ int sl_cmd_copy(int argc, char **argv, FILE *out, FILE *err)
     c->batch_rows = DEFAULT_BATCH_ROWS;
     c->txn_rows = DEFAULT_TXN_ROWS;
     c->time_zone = "+00:00";
-    if (sl_cli_parse("copy", copy_opts, argc, argv, on_copy_opt, on_copy_arg, &a, err) != 0)
+    if (sl_cli_parse("copy", copy_opts, argc, argv, on_copy_opt, NULL, &a, err) != 0)
         return SL_EXIT_USAGE;
     if (a.help) {
         copy_help(out);

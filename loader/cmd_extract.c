@@ -132,6 +132,7 @@ static int on_extract_opt(void *ctx, int key, const char *v)
     struct extract_args *a = ctx;
     struct sl_extract_config *c = &a->c;
     unsigned long long n;
+    int k;
     const struct sl_cli_conn conn = {&c->defaults_file, &c->session_sql, &c->time_zone};
     if (sl_cli_conn_opt(&conn, key, v))
         return 0;
@@ -154,19 +155,13 @@ static int on_extract_opt(void *ctx, int key, const char *v)
         c->threads = (unsigned)n;
         c->threads_set = 1;
         return 0;
-    case OPT_CONSISTENCY:
-        if (!strcmp(v, "lock"))
-            c->consistency = SL_CONSISTENCY_LOCK;
-        else if (!strcmp(v, "snapshot"))
-            c->consistency = SL_CONSISTENCY_SNAPSHOT;
-        else if (!strcmp(v, "none"))
-            c->consistency = SL_CONSISTENCY_NONE;
-        else {
-            fprintf(a->err,
-                    "sluice extract: --consistency must be lock, snapshot or none, not '%s'\n", v);
+    case OPT_CONSISTENCY: {
+        static const char *const m[] = {"lock", "snapshot", "none", NULL};
+        if (sl_cli_choice("extract", "consistency", v, m, &k, a->err) != 0)
             return -1;
-        }
+        c->consistency = (enum sl_consistency)k;
         return 0;
+    }
     case OPT_ORDER_BY_PK:
         c->order_by_pk = 1;
         return 0;
@@ -199,13 +194,13 @@ static int on_extract_opt(void *ctx, int key, const char *v)
     case OPT_NO_HEADER:
         c->header = 0;
         return 0;
-    case OPT_BINARY:
-        if (strcmp(v, "hex") && strcmp(v, "raw")) {
-            fprintf(a->err, "sluice extract: --binary must be hex or raw, not '%s'\n", v);
+    case OPT_BINARY: {
+        static const char *const m[] = {"hex", "raw", NULL};
+        if (sl_cli_choice("extract", "binary", v, m, &k, a->err) != 0)
             return -1;
-        }
-        c->binary_hex = strcmp(v, "hex") == 0;
+        c->binary_hex = k == 0;
         return 0;
+    }
     case 'q':
         a->quiet = 1;
         return 0;
@@ -215,13 +210,6 @@ static int on_extract_opt(void *ctx, int key, const char *v)
     default:
         return -1;
     }
-}
-
-static int on_extract_arg(void *ctx, const char *arg)
-{
-    struct extract_args *a = ctx;
-    fprintf(a->err, "sluice extract: unexpected argument '%s'\n", arg);
-    return -1;
 }
 
 static void print_summary(FILE *out, const struct sl_extract_config *c,
@@ -258,8 +246,7 @@ int sl_cmd_extract(int argc, char **argv, FILE *out, FILE *err)
     c->header = 1;
     c->binary_hex = 1;
     c->time_zone = "+00:00";
-    if (sl_cli_parse("extract", extract_opts, argc, argv, on_extract_opt, on_extract_arg, &a,
-                     err) != 0)
+    if (sl_cli_parse("extract", extract_opts, argc, argv, on_extract_opt, NULL, &a, err) != 0)
         return SL_EXIT_USAGE;
     if (a.help) {
         extract_help(out);

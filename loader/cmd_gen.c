@@ -66,13 +66,14 @@ static int on_gen_opt(void *ctx, int key, const char *v)
         return sl_cli_count("gen", "rows", v, 0, UINT64_MAX / 2, &a->rows, a->err);
     case OPT_SEED:
         return sl_cli_count("gen", "seed", v, 0, UINT64_MAX, &a->seed, a->err);
-    case OPT_KEY_ORDER:
-        if (strcmp(v, "sequential") && strcmp(v, "random")) {
-            fprintf(a->err, "sluice gen: --key-order must be sequential or random, not '%s'\n", v);
+    case OPT_KEY_ORDER: {
+        static const char *const m[] = {"sequential", "random", NULL};
+        int k;
+        if (sl_cli_choice("gen", "key-order", v, m, &k, a->err) != 0)
             return -1;
-        }
-        a->random_keys = strcmp(v, "random") == 0;
+        a->random_keys = k;
         return 0;
+    }
     case OPT_OUT:
         a->out = v;
         return 0;
@@ -93,13 +94,6 @@ static int on_gen_opt(void *ctx, int key, const char *v)
     default:
         return -1;
     }
-}
-
-static int on_gen_arg(void *ctx, const char *arg)
-{
-    struct gen_args *a = ctx;
-    fprintf(a->err, "sluice gen: unexpected argument '%s'\n", arg);
-    return -1;
 }
 
 static void gen_help(FILE *out)
@@ -127,7 +121,7 @@ static void gen_help(FILE *out)
 int sl_cmd_gen(int argc, char **argv, FILE *out, FILE *err)
 {
     struct gen_args a = {"orders", 1000, 1, 0, "-", -1, 1, NULL, 0, err};
-    if (sl_cli_parse("gen", gen_opts, argc, argv, on_gen_opt, on_gen_arg, &a, err) != 0)
+    if (sl_cli_parse("gen", gen_opts, argc, argv, on_gen_opt, NULL, &a, err) != 0)
         return SL_EXIT_USAGE;
     if (a.help) {
         gen_help(out);

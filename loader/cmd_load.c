@@ -231,13 +231,14 @@ static int on_load_opt(void *ctx, int key, const char *v)
     case OPT_COLUMNS:
         a->c.columns = v;
         return 0;
-    case OPT_ON_ERROR:
-        if (strcmp(v, "stop") && strcmp(v, "skip")) {
-            fprintf(a->err, "sluice load: --on-error must be stop or skip, not '%s'\n", v);
+    case OPT_ON_ERROR: {
+        static const char *const m[] = {"stop", "skip", NULL};
+        int k;
+        if (sl_cli_choice("load", "on-error", v, m, &k, a->err) != 0)
             return -1;
-        }
-        a->skip = strcmp(v, "skip") == 0;
+        a->skip = k;
         return 0;
+    }
     case OPT_REJECTS:
         a->c.rejects = v;
         return 0;
@@ -257,13 +258,14 @@ static int on_load_opt(void *ctx, int key, const char *v)
             return -1;
         a->c.retry_max_seconds = (double)n;
         return 0;
-    case OPT_BINARY:
-        if (strcmp(v, "hex") && strcmp(v, "raw")) {
-            fprintf(a->err, "sluice load: --binary must be hex or raw, not '%s'\n", v);
+    case OPT_BINARY: {
+        static const char *const m[] = {"hex", "raw", NULL};
+        int k;
+        if (sl_cli_choice("load", "binary", v, m, &k, a->err) != 0)
             return -1;
-        }
-        a->c.binary_hex = strcmp(v, "hex") == 0;
+        a->c.binary_hex = k == 0;
         return 0;
+    }
     case OPT_RESUME:
         a->c.resume = 1;
         return 0;

@@ -6,6 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+int sl_cli_choice(const char *cmd, const char *name, const char *v, const char *const *names,
+                  int *out, FILE *err)
+{
+    int n = 0;
+    for (; names[n]; n++) {
+        if (!strcmp(v, names[n])) {
+            *out = n;
+            return 0;
+        }
+    }
+    fprintf(err, "sluice %s: --%s must be ", cmd, name);
+    for (int i = 0; i < n; i++)
+        fprintf(err, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+    fprintf(err, ", not '%s'\n", v);
+    return -1;
+}
+
 int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **argv,
                  int (*on_opt)(void *ctx, int key, const char *val),
                  int (*on_arg)(void *ctx, const char *arg), void *ctx, FILE *err)
@@ -39,8 +56,14 @@ int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **ar
     while (rc == 0) {
         int k = getopt_long(argc, argv, shorts, lo, NULL);
         if (k == -1) { /* getopt_long moved every operand to the end */
-            for (int i = optind; i < argc && rc == 0; i++)
-                rc = on_arg(ctx, argv[i]);
+            for (int i = optind; i < argc && rc == 0; i++) {
+                if (on_arg) {
+                    rc = on_arg(ctx, argv[i]);
+                } else {
+                    fprintf(err, "sluice %s: unexpected argument '%s'\n", cmd, argv[i]);
+                    rc = -1;
+                }
+            }
             break;
         }
         if (k == '?' || k == ':') {

@@ -49,7 +49,9 @@ struct sl_cli_conn {
 int sl_cli_conn_opt(const struct sl_cli_conn *c, int key, const char *v);
 
 /* Parses argv against opts, calling on_opt(ctx, key, optarg) for each option
- * and on_arg(ctx, arg) for each operand. Stops at the first non-zero return
+ * and on_arg(ctx, arg) for each operand; a command that takes no operands
+ * passes NULL, and an operand then fails with "sluice CMD: unexpected
+ * argument 'ARG'". Stops at the first non-zero return
  * of a callback. Returns 0, or -1 after printing "sluice CMD: ..." to err for
  * an unknown option or a missing argument. */
 int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **argv,
@@ -61,6 +63,12 @@ int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **ar
  * 'V'" to err. */
 int sl_cli_count(const char *cmd, const char *name, const char *v, unsigned long long lo,
                  unsigned long long hi, unsigned long long *out, FILE *err);
+
+/* Parses the value of an option that takes one of the names in names
+ * (NULL-terminated): *out becomes its index. Returns 0, or -1 after printing
+ * "sluice CMD: --NAME must be a, b or c, not 'V'" to err. */
+int sl_cli_choice(const char *cmd, const char *name, const char *v, const char *const *names,
+                  int *out, FILE *err);
 
 /* Parses a byte size: a whole number, optionally followed by K, M, G or T
  * (powers of 1024). Returns 0, or -1 after printing a message naming the

@@ -11,8 +11,6 @@
 #include "sl_copy_run.h"
 #include "sl_ident.h"
 
-#define MAX_RANGES 1000000
-
 /* Splits ct's key span (as r->src sees it, in the snapshot) into ranges of
  * about chunk_rows rows, and at least one per reader. */
 static int plan_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
@@ -24,12 +22,7 @@ static int plan_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
         rc = sl_table_key_span(r->src, &ct->src, &min, &max, err);
         if (rc == 0 && min) {
             const struct sl_copy_config *c = r->c;
-            uint64_t est = ct->est_rows > 0 ? (uint64_t)ct->est_rows : 0;
-            uint64_t want = (est + c->chunk_rows - 1) / c->chunk_rows;
-            if (want < c->readers)
-                want = c->readers;
-            if (want > MAX_RANGES)
-                want = MAX_RANGES;
+            uint64_t want = sl_key_ranges_want(ct->est_rows, c->chunk_rows, c->readers);
             int is_signed = !ct->src.cols[ct->src.pk[0]].is_unsigned;
             rc = sl_key_ranges_init(&ct->ranges, is_signed, min, max, want, err);
         }

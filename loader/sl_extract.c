@@ -15,8 +15,7 @@
 #include "sl_table.h"
 #include "sl_url.h"
 
-#define MAX_RANGES 1000000
-#define SQL_MAX    (16 * 1024 * 1024)
+#define SQL_MAX (16 * 1024 * 1024)
 
 /* Builds "SELECT cols FROM db.t" and the header from the table's columns.
  * Generated columns are left out: they cannot be loaded back. FLOAT columns
@@ -102,12 +101,7 @@ static int plan_ranges(struct xrun *x, const struct sl_table *t, FILE *log, stru
         x->nranges = 1;
         goto out;
     }
-    uint64_t est = t->est_rows > 0 ? (uint64_t)t->est_rows : 0;
-    uint64_t want = (est + c->chunk_rows - 1) / c->chunk_rows;
-    if (want < c->threads)
-        want = c->threads;
-    if (want > MAX_RANGES)
-        want = MAX_RANGES;
+    uint64_t want = sl_key_ranges_want(t->est_rows, c->chunk_rows, c->threads);
     int is_signed = !t->cols[t->pk[0]].is_unsigned;
     rc = sl_key_ranges_init(&x->ranges, is_signed, mm.min, mm.max, want, err);
     if (rc == 0)

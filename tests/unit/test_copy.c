@@ -125,6 +125,9 @@ static void test_range_cond(void)
     CHECK_EQ_INT(sl_key_ranges_cond(&r, 0, "`k`", &out), 0);
     CHECK_EQ_INT(out.len, 0);
     sl_buf_release(&out);
+    CHECK_EQ_INT(sl_key_ranges_want(250000, 100000, 2), 3);
+    CHECK_EQ_INT(sl_key_ranges_want(-1, 100000, 2), 2);
+    CHECK_EQ_INT(sl_key_ranges_want(5000000000LL, 1, 1), SL_KEY_RANGES_MAX);
 }
 
 static void test_batch_reshape(void)
