@@ -71,6 +71,45 @@ char *sl_url_mask(const char *text, char *out, size_t outlen)
     return out;
 }
 
+/* Stores one name=value parameter of the query. Returns 0, or -1 with the
+ * reason in err. */
+static int param(struct sl_url *url, const char *q, size_t n, struct sl_err *err)
+{
+    static const char *const names[] = {"socket",   "ssl-mode", "ssl-ca",
+                                        "ssl-cert", "ssl-key",  NULL};
+    const char *eq = memchr(q, '=', n);
+    size_t klen = eq ? (size_t)(eq - q) : n;
+    int k = 0;
+    while (names[k] && !(strlen(names[k]) == klen && strncmp(q, names[k], klen) == 0))
+        k++;
+    if (!names[k])
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "unknown parameter '%.*s'; known: socket, ssl-mode, ssl-ca, ssl-cert, "
+                          "ssl-key",
+                          (int)klen, q);
+    char *v = eq && eq + 1 < q + n ? decode(eq + 1, (size_t)(q + n - eq - 1)) : NULL;
+    if (!v)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "parameter '%s' needs a value (or has a bad "
+                          "percent-escape)",
+                          names[k]);
+    char **slot[] = {&url->socket, NULL, (char **)&url->tls.ca, (char **)&url->tls.cert,
+                     (char **)&url->tls.key};
+    if (k == 1) {
+        int bad = sl_tls_mode_parse(v, &url->tls.mode) != 0;
+        if (bad)
+            sl_err_set(err, SL_ERR_FATAL,
+                       "ssl-mode must be DISABLED, PREFERRED, REQUIRED, VERIFY_CA or "
+                       "VERIFY_IDENTITY, not '%s'",
+                       v);
+        free(v);
+        return bad ? -1 : 0;
+    }
+    free(*slot[k]);
+    *slot[k] = v;
+    return 0;
+}
+
 static int fail(struct sl_url *url, struct sl_err *err, const char *text, const char *why)
 {
     char masked[512];
@@ -154,18 +193,16 @@ int sl_url_parse(struct sl_url *url, const char *text, struct sl_err *err)
         }
     }
 
-    /* ?socket=/path (other parameters are refused so typos are not ignored) */
+    /* parameters; unknown ones are refused so typos are not ignored */
     if (query) {
         const char *q = query + 1;
         while (*q) {
             const char *amp = strchr(q, '&');
             size_t n = amp ? (size_t)(amp - q) : strlen(q);
-            if (n > 7 && strncmp(q, "socket=", 7) == 0) {
-                free(url->socket);
-                if (!(url->socket = decode(q + 7, n - 7)))
-                    return fail(url, err, text, "bad percent-escape in the socket path");
-            } else {
-                return fail(url, err, text, "unknown parameter; only ?socket=/path is known");
+            if (param(url, q, n, err) != 0) {
+                char why[200];
+                snprintf(why, sizeof why, "%s", err->msg);
+                return fail(url, err, text, why);
             }
             q += n + (amp ? 1 : 0);
         }
@@ -181,6 +218,9 @@ void sl_url_release(struct sl_url *url)
     free(url->db);
     free(url->table);
     free(url->socket);
+    free((char *)url->tls.ca);
+    free((char *)url->tls.cert);
+    free((char *)url->tls.key);
     memset(url, 0, sizeof *url);
 }
 

@@ -1,7 +1,11 @@
 /*
  * sl_url: the connection URL of a MySQL or MariaDB server.
  *
- *   mysql://[user[:password]@]host[:port][/db[/table]][?socket=/path]
+ *   mysql://[user[:password]@]host[:port][/db[/table]][?param=value&...]
+ *
+ * Parameters: socket=/path, and the TLS settings ssl-mode, ssl-ca,
+ * ssl-cert and ssl-key (see sl_tls.h), which override the command line's
+ * for this one server.
  *
  * user, password, db and table may be percent-encoded (%40 for '@', %2F for
  * '/', ...). host may be an IPv6 literal in brackets. With ?socket= the
@@ -16,15 +20,18 @@
 #include <stddef.h>
 
 #include "sl_err.h"
+#include "sl_tls.h"
 
 struct sl_url {
-    char *user;     /* NULL if absent */
-    char *password; /* NULL if absent */
-    char *host;     /* NULL if absent */
-    unsigned port;  /* 0 if absent */
-    char *db;       /* NULL if absent */
-    char *table;    /* NULL if absent */
-    char *socket;   /* NULL if absent */
+    char *user;        /* NULL if absent */
+    char *password;    /* NULL if absent */
+    char *host;        /* NULL if absent */
+    unsigned port;     /* 0 if absent */
+    char *db;          /* NULL if absent */
+    char *table;       /* NULL if absent */
+    char *socket;      /* NULL if absent */
+    struct sl_tls tls; /* mode SL_TLS_UNSET and NULL files when absent; the
+                          file names are owned by the URL */
 };
 
 /* Parses text into url (which the caller then owns and releases with

@@ -13,6 +13,7 @@
 #include "sl_cli.h"
 #include "sl_commands.h"
 #include "sl_exit.h"
+#include "sl_report.h"
 
 #define MAX_GRID 64
 
@@ -33,7 +34,7 @@ enum {
     OPT_OUT,
 };
 
-static const struct sl_opt bench_opts[] = {
+const struct sl_opt sl_bench_opts[] = {
     {"into", OPT_INTO, 1, "URL", "the database to measure: mysql://user@host[:port]/db"},
     {"threads", 't', 1, "LIST", "connections, e.g. 1,2,4,8 (default 2)"},
     {"batch-rows", OPT_BATCH_ROWS, 1, "LIST", "rows per INSERT, e.g. 1,10,100,1000 (default 200)"},
@@ -52,6 +53,7 @@ static const struct sl_opt bench_opts[] = {
     {"keep", OPT_KEEP, 0, "", "keep the table, with the last cell's rows"},
     {"out", OPT_OUT, 1, "DIR", "write results.csv, results.json and throughput.svg here"},
     SL_CLI_CONN_OPTS,
+    SL_CLI_REPORT_OPT,
     {"quiet", 'q', 0, "", "print only the results table and errors"},
     {"help", 'h', 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
@@ -70,7 +72,7 @@ static void bench_help(FILE *out)
           "\n"
           "Options:\n",
           out);
-    sl_cli_print_options(out, bench_opts);
+    sl_cli_print_options(out, sl_bench_opts);
     fputs("\n"
           "For each cell: rows/s and MB/s (median, min-max over --repeat), INSERT latency\n"
           "p50/p95/p99, and the server's own counters over the run from SHOW GLOBAL\n"
@@ -96,6 +98,7 @@ struct bench_args {
     size_t batch[MAX_GRID], txn[MAX_GRID];
     const char *out;
     int quiet, help, duration_set;
+    const char *report;
     FILE *err;
 };
 
@@ -151,9 +154,10 @@ static int on_bench_opt(void *ctx, int key, const char *v)
     struct sl_bench_config *c = &a->c;
     unsigned long long list[MAX_GRID], n;
     size_t k;
-    const struct sl_cli_conn conn = {&c->defaults_file, &c->session_sql, &c->time_zone};
-    if (sl_cli_conn_opt(&conn, key, v))
-        return 0;
+    const struct sl_cli_conn conn = {&c->defaults_file, &c->session_sql, &c->time_zone, &c->tls};
+    int handled = sl_cli_conn_opt("bench", &conn, key, v, a->err);
+    if (handled)
+        return handled < 0 ? -1 : 0;
     switch (key) {
     case OPT_INTO:
         c->into = v;
@@ -231,6 +235,9 @@ static int on_bench_opt(void *ctx, int key, const char *v)
     case 'q':
         a->quiet = 1;
         return 0;
+    case SL_OPT_REPORT:
+        a->report = v;
+        return 0;
     case 'h':
         a->help = 1;
         return 0;
@@ -276,14 +283,28 @@ static int write_reports(const struct bench_args *a, const struct sl_bench_resul
     return sl_bench_write_svg(path, &a->c, r, e);
 }
 
-int sl_cmd_bench(int argc, char **argv, FILE *out, FILE *err)
+/* The totals of a benchmark grid, for --report. */
+static void fill_report(struct sl_report *rep, const struct sl_bench_result *r)
+{
+    snprintf(rep->target, sizeof rep->target, "%s", r->target);
+    for (size_t i = 0; i < r->ncells; i++) {
+        for (unsigned k = 0; k < r->cells[i].nruns; k++) {
+            rep->rows_written += r->cells[i].runs[k].rows;
+            rep->seconds += r->cells[i].runs[k].seconds;
+        }
+        if (r->cells[i].failed)
+            sl_report_error(rep, r->cells[i].error);
+    }
+    rep->rows_read = rep->rows_written;
+}
+
+static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FILE *err,
+                      struct sl_report *rep)
 {
     static const unsigned def_threads[] = {2};
     static const size_t def_batch[] = {200}, def_txn[] = {10000};
-    struct bench_args a;
-    memset(&a, 0, sizeof a);
-    a.err = err;
-    struct sl_bench_config *c = &a.c;
+    a->err = err;
+    struct sl_bench_config *c = &a->c;
     c->duration = 10;
     c->warmup = 2;
     c->repeat = 1;
@@ -291,9 +312,9 @@ int sl_cmd_bench(int argc, char **argv, FILE *out, FILE *err)
     c->seed = 1;
     c->table = "sluice_bench";
     c->time_zone = "+00:00";
-    if (sl_cli_parse("bench", bench_opts, argc, argv, on_bench_opt, NULL, &a, err) != 0)
+    if (sl_cli_parse("bench", sl_bench_opts, argc, argv, on_bench_opt, NULL, a, err) != 0)
         return SL_EXIT_USAGE;
-    if (a.help) {
+    if (a->help) {
         bench_help(out);
         return SL_EXIT_OK;
     }
@@ -301,7 +322,7 @@ int sl_cmd_bench(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "sluice bench: --into is required\nTry 'sluice bench --help'.\n");
         return SL_EXIT_USAGE;
     }
-    if (c->rows && a.duration_set) {
+    if (c->rows && a->duration_set) {
         fprintf(err, "sluice bench: give --duration or --rows, not both\n");
         return SL_EXIT_USAGE;
     }
@@ -311,32 +332,45 @@ int sl_cmd_bench(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "sluice bench: --key-order random allows at most 2147483646 rows\n");
         return SL_EXIT_USAGE;
     }
-    c->threads = c->nthreads ? a.threads : def_threads;
+    c->threads = c->nthreads ? a->threads : def_threads;
     c->nthreads = c->nthreads ? c->nthreads : 1;
-    c->batch_rows = c->nbatch ? a.batch : def_batch;
+    c->batch_rows = c->nbatch ? a->batch : def_batch;
     c->nbatch = c->nbatch ? c->nbatch : 1;
-    c->txn_rows = c->ntxn ? a.txn : def_txn;
+    c->txn_rows = c->ntxn ? a->txn : def_txn;
     c->ntxn = c->ntxn ? c->ntxn : 1;
-    c->progress = !a.quiet;
+    c->progress = !a->quiet;
 
     struct sl_bench_result r;
     struct sl_err e;
     if (sl_bench_run(c, &r, err, &e) != 0) {
         fprintf(err, "sluice: error: %s\n", e.msg);
+        sl_report_error(rep, e.msg);
         sl_bench_result_release(&r);
         return SL_EXIT_USAGE;
     }
     sl_bench_print(out, c, &r);
+    fill_report(rep, &r);
     int rc = SL_EXIT_OK;
     for (size_t i = 0; i < r.ncells; i++)
         if (r.cells[i].failed)
             rc = SL_EXIT_FAILED;
-    if (a.out && write_reports(&a, &r, &e) != 0) {
+    if (a->out && write_reports(a, &r, &e) != 0) {
         fprintf(err, "sluice: error: %s\n", e.msg);
         rc = SL_EXIT_FAILED;
-    } else if (a.out && !a.quiet) {
-        fprintf(err, "sluice: wrote %s/results.csv, results.json and throughput.svg\n", a.out);
+    } else if (a->out && !a->quiet) {
+        fprintf(err, "sluice: wrote %s/results.csv, results.json and throughput.svg\n", a->out);
     }
     sl_bench_result_release(&r);
     return rc;
+}
+
+int sl_cmd_bench(int argc, char **argv, FILE *out, FILE *err)
+{
+    struct bench_args a;
+    struct sl_report rep;
+    memset(&a, 0, sizeof a);
+    memset(&rep, 0, sizeof rep);
+    snprintf(rep.command, sizeof rep.command, "bench");
+    int code = bench_main(&a, argc, argv, out, err, &rep);
+    return sl_report_finish(a.report, &rep, code, err);
 }

@@ -12,6 +12,7 @@
 #include "sl_copy.h"
 #include "sl_exit.h"
 #include "sl_progress.h"
+#include "sl_report.h"
 
 #define DEFAULT_THREADS    2
 #define DEFAULT_CHUNK_ROWS 100000
@@ -39,7 +40,7 @@ enum {
     OPT_TO_DEFAULTS,
 };
 
-static const struct sl_opt copy_opts[] = {
+const struct sl_opt sl_copy_opts[] = {
     {"from", OPT_FROM, 1, "URL", "source: mysql://user@host[:port]/db[/table]"},
     {"to", OPT_TO, 1, "URL",
      "target: mysql://user@host[:port]/db[/table] (a table name only\nwhen --from names one "
@@ -73,6 +74,7 @@ static const struct sl_opt copy_opts[] = {
     {"to-defaults-file", OPT_TO_DEFAULTS, 1, "FILE",
      "option file for the target only (overrides --defaults-file)"},
     SL_CLI_CONN_OPTS,
+    SL_CLI_REPORT_OPT,
     {"quiet", 'q', 0, "", "print only errors and FAIL lines"},
     {"help", 'h', 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
@@ -88,7 +90,7 @@ static void copy_help(FILE *out)
           "\n"
           "Options:\n",
           out);
-    sl_cli_print_options(out, copy_opts);
+    sl_cli_print_options(out, sl_copy_opts);
     fputs(
         "\n"
         "Schema: a missing target table is created from the source's SHOW CREATE TABLE\n"
@@ -142,6 +144,7 @@ struct copy_args {
     int readers_set;
     int quiet;
     int help;
+    const char *report;
     FILE *err;
 };
 
@@ -151,9 +154,10 @@ static int on_copy_opt(void *ctx, int key, const char *v)
     struct sl_copy_config *c = &a->c;
     unsigned long long n;
     int k;
-    const struct sl_cli_conn conn = {&a->defaults_file, &c->session_sql, &c->time_zone};
-    if (sl_cli_conn_opt(&conn, key, v))
-        return 0;
+    const struct sl_cli_conn conn = {&a->defaults_file, &c->session_sql, &c->time_zone, &c->tls};
+    int handled = sl_cli_conn_opt("copy", &conn, key, v, a->err);
+    if (handled)
+        return handled < 0 ? -1 : 0;
     switch (key) {
     case OPT_FROM:
         c->from = v;
@@ -225,6 +229,9 @@ static int on_copy_opt(void *ctx, int key, const char *v)
     case 'q':
         a->quiet = 1;
         return 0;
+    case SL_OPT_REPORT:
+        a->report = v;
+        return 0;
     case 'h':
         a->help = 1;
         return 0;
@@ -269,12 +276,30 @@ static void print_summary(FILE *out, const struct sl_copy_config *c, const struc
             sl_fmt_count((uint64_t)((double)rows / s), b, sizeof b));
 }
 
-int sl_cmd_copy(int argc, char **argv, FILE *out, FILE *err)
+/* The totals of a copy, for --report. */
+static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
+                        const struct sl_copy_result *r)
 {
-    struct copy_args a;
-    memset(&a, 0, sizeof a);
-    a.err = err;
-    struct sl_copy_config *c = &a.c;
+    snprintf(rep->target, sizeof rep->target, "%s", r->target);
+    for (size_t i = 0; i < r->ntables; i++) {
+        const struct sl_copy_table_result *t = &r->tables[i];
+        rep->rows_read += t->rows;
+        rep->rows_written += t->state == SL_COPY_DONE && !c->verify_only ? t->rows : 0;
+        rep->bytes += t->bytes;
+        if (t->state == SL_COPY_FAILED || t->state == SL_COPY_NOT_RUN ||
+            t->verdict == SL_VERIFY_FAIL)
+            sl_report_error(rep, t->note);
+    }
+    rep->seconds = r->seconds;
+    if (r->err.kind != SL_ERR_NONE)
+        sl_report_error(rep, r->err.msg);
+}
+
+static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE *err,
+                     struct sl_report *rep)
+{
+    a->err = err;
+    struct sl_copy_config *c = &a->c;
     c->threads = DEFAULT_THREADS;
     c->consistency = SL_CONSISTENCY_LOCK;
     c->if_exists = SL_IF_EXISTS_FAIL;
@@ -283,9 +308,9 @@ int sl_cmd_copy(int argc, char **argv, FILE *out, FILE *err)
     c->batch_rows = DEFAULT_BATCH_ROWS;
     c->txn_rows = DEFAULT_TXN_ROWS;
     c->time_zone = "+00:00";
-    if (sl_cli_parse("copy", copy_opts, argc, argv, on_copy_opt, NULL, &a, err) != 0)
+    if (sl_cli_parse("copy", sl_copy_opts, argc, argv, on_copy_opt, NULL, a, err) != 0)
         return SL_EXIT_USAGE;
-    if (a.help) {
+    if (a->help) {
         copy_help(out);
         return SL_EXIT_OK;
     }
@@ -294,16 +319,17 @@ int sl_cmd_copy(int argc, char **argv, FILE *out, FILE *err)
                      "Try 'sluice copy --help'.\n");
         return SL_EXIT_USAGE;
     }
-    if (!a.readers_set)
+    if (!a->readers_set)
         c->readers = c->threads;
     if (!c->from_defaults_file)
-        c->from_defaults_file = a.defaults_file;
+        c->from_defaults_file = a->defaults_file;
     if (!c->to_defaults_file)
-        c->to_defaults_file = a.defaults_file;
-    c->progress = !a.quiet;
+        c->to_defaults_file = a->defaults_file;
+    c->progress = !a->quiet;
 
     struct sl_copy_result res;
     int failed = sl_copy_run(c, &res, err) != 0;
+    fill_report(rep, c, &res);
     int code = SL_EXIT_OK;
     if (failed && !res.started) {
         fprintf(err, "sluice: error: %s\n", res.err.msg);
@@ -316,10 +342,21 @@ int sl_cmd_copy(int argc, char **argv, FILE *out, FILE *err)
             if (t->state == SL_COPY_FAILED || t->state == SL_COPY_NOT_RUN)
                 fprintf(err, "sluice: %s: %s\n", t->target, t->note);
         }
-        if (!a.quiet || failed)
+        if (!a->quiet || failed)
             print_summary(err, c, &res);
         code = res.interrupted ? SL_EXIT_INTERRUPTED : failed ? SL_EXIT_FAILED : SL_EXIT_OK;
     }
     sl_copy_result_release(&res);
     return code;
+}
+
+int sl_cmd_copy(int argc, char **argv, FILE *out, FILE *err)
+{
+    struct copy_args a;
+    struct sl_report rep;
+    memset(&a, 0, sizeof a);
+    memset(&rep, 0, sizeof rep);
+    snprintf(rep.command, sizeof rep.command, "copy");
+    int code = copy_main(&a, argc, argv, out, err, &rep);
+    return sl_report_finish(a.report, &rep, code, err);
 }

@@ -11,6 +11,7 @@
 #include "sl_exit.h"
 #include "sl_extract.h"
 #include "sl_progress.h"
+#include "sl_report.h"
 
 #define DEFAULT_THREADS    2
 #define DEFAULT_CHUNK_ROWS 100000
@@ -35,7 +36,7 @@ enum {
     OPT_BINARY,
 };
 
-static const struct sl_opt extract_opts[] = {
+const struct sl_opt sl_extract_opts[] = {
     {"from", OPT_FROM, 1, "URL",
      "source: mysql://user@host[:port]/db/table, or .../db with --query"},
     {"to", OPT_TO, 1, "FILE", "output file, or - for stdout; a .zst name compresses"},
@@ -65,6 +66,7 @@ static const struct sl_opt extract_opts[] = {
      "hex (default): binary columns as hex digits, which sluice load\ndecodes; raw: the bytes "
      "as they are"},
     SL_CLI_CONN_OPTS,
+    SL_CLI_REPORT_OPT,
     {"quiet", 'q', 0, "", "print only errors"},
     {"help", 'h', 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
@@ -80,7 +82,7 @@ static void extract_help(FILE *out)
           "\n"
           "Options:\n",
           out);
-    sl_cli_print_options(out, extract_opts);
+    sl_cli_print_options(out, sl_extract_opts);
     fputs("\n"
           "Output: RFC 4180 CSV with a header record; NULL is an unquoted \\N; fields are\n"
           "quoted only when needed (an empty string is \"\"). It loads back with sluice load's\n"
@@ -124,6 +126,7 @@ struct extract_args {
     int zstd_level_set;
     int quiet;
     int help;
+    const char *report;
     FILE *err;
 };
 
@@ -133,9 +136,10 @@ static int on_extract_opt(void *ctx, int key, const char *v)
     struct sl_extract_config *c = &a->c;
     unsigned long long n;
     int k;
-    const struct sl_cli_conn conn = {&c->defaults_file, &c->session_sql, &c->time_zone};
-    if (sl_cli_conn_opt(&conn, key, v))
-        return 0;
+    const struct sl_cli_conn conn = {&c->defaults_file, &c->session_sql, &c->time_zone, &c->tls};
+    int handled = sl_cli_conn_opt("extract", &conn, key, v, a->err);
+    if (handled)
+        return handled < 0 ? -1 : 0;
     switch (key) {
     case OPT_FROM:
         c->from = v;
@@ -204,6 +208,9 @@ static int on_extract_opt(void *ctx, int key, const char *v)
     case 'q':
         a->quiet = 1;
         return 0;
+    case SL_OPT_REPORT:
+        a->report = v;
+        return 0;
     case 'h':
         a->help = 1;
         return 0;
@@ -234,21 +241,33 @@ static void print_summary(FILE *out, const struct sl_extract_config *c,
     fprintf(out, "  MB/s          %.1f\n", (double)r->text_bytes / 1e6 / secs);
 }
 
-int sl_cmd_extract(int argc, char **argv, FILE *out, FILE *err)
+/* The counts of an extract, for --report. */
+static void fill_report(struct sl_report *rep, const struct sl_extract_config *c,
+                        const struct sl_extract_result *r)
 {
-    struct extract_args a;
-    memset(&a, 0, sizeof a);
-    a.err = err;
-    struct sl_extract_config *c = &a.c;
+    snprintf(rep->target, sizeof rep->target, "%s", c->to);
+    rep->rows_read = r->rows;
+    rep->rows_written = r->rows;
+    rep->bytes = r->file_bytes;
+    rep->seconds = r->seconds;
+    if (r->err.kind != SL_ERR_NONE)
+        sl_report_error(rep, r->err.msg);
+}
+
+static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out, FILE *err,
+                        struct sl_report *rep)
+{
+    a->err = err;
+    struct sl_extract_config *c = &a->c;
     c->threads = DEFAULT_THREADS;
     c->consistency = SL_CONSISTENCY_LOCK;
     c->chunk_rows = DEFAULT_CHUNK_ROWS;
     c->header = 1;
     c->binary_hex = 1;
     c->time_zone = "+00:00";
-    if (sl_cli_parse("extract", extract_opts, argc, argv, on_extract_opt, NULL, &a, err) != 0)
+    if (sl_cli_parse("extract", sl_extract_opts, argc, argv, on_extract_opt, NULL, a, err) != 0)
         return SL_EXIT_USAGE;
-    if (a.help) {
+    if (a->help) {
         extract_help(out);
         return SL_EXIT_OK;
     }
@@ -257,12 +276,13 @@ int sl_cmd_extract(int argc, char **argv, FILE *out, FILE *err)
                      "Try 'sluice extract --help'.\n");
         return SL_EXIT_USAGE;
     }
-    if (!a.zstd_level_set)
+    if (!a->zstd_level_set)
         c->zstd_level = sl_cli_ends_with(c->to, ".zst") ? DEFAULT_ZSTD_LEVEL : 0;
-    c->progress = !a.quiet;
+    c->progress = !a->quiet;
 
     struct sl_extract_result res;
     int failed = sl_extract_run(c, &res, err) != 0;
+    fill_report(rep, c, &res);
     if (res.interrupted) {
         fprintf(err, "sluice: interrupted after %s rows; no output was kept\n",
                 sl_fmt_count(res.rows, (char[32]){0}, 32));
@@ -276,7 +296,18 @@ int sl_cmd_extract(int argc, char **argv, FILE *out, FILE *err)
                 sl_fmt_count(res.rows, (char[32]){0}, 32));
         return SL_EXIT_FAILED;
     }
-    if (!a.quiet)
+    if (!a->quiet)
         print_summary(err, c, &res);
     return SL_EXIT_OK;
+}
+
+int sl_cmd_extract(int argc, char **argv, FILE *out, FILE *err)
+{
+    struct extract_args a;
+    struct sl_report rep;
+    memset(&a, 0, sizeof a);
+    memset(&rep, 0, sizeof rep);
+    snprintf(rep.command, sizeof rep.command, "extract");
+    int code = extract_main(&a, argc, argv, out, err, &rep);
+    return sl_report_finish(a.report, &rep, code, err);
 }

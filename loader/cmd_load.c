@@ -12,6 +12,7 @@
 #include "sl_exit.h"
 #include "sl_load.h"
 #include "sl_progress.h"
+#include "sl_report.h"
 
 #define DEFAULT_THREADS    2
 #define DEFAULT_BATCH_ROWS 200
@@ -43,7 +44,7 @@ enum {
 #define STR_(x) #x
 #define STR(x)  STR_(x)
 
-static const struct sl_opt load_opts[] = {
+const struct sl_opt sl_load_opts[] = {
     {"into", OPT_INTO, 1, "URL", "target table: mysql://user@host[:port]/db/table[?socket=PATH]"},
     {"threads", 't', 1, "N", "writer connections (default " STR(DEFAULT_THREADS) ")"},
     {"batch-rows", OPT_BATCH_ROWS, 1, "N",
@@ -89,6 +90,7 @@ static const struct sl_opt load_opts[] = {
      "do not record committed chunks in the target's sluice_checkpoints\n"
      "table (no --resume then)"},
     SL_CLI_CONN_OPTS,
+    SL_CLI_REPORT_OPT,
     {"quiet", 'q', 0, "", "print only errors"},
     {"help", 'h', 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
@@ -107,7 +109,7 @@ static void load_help(FILE *out)
           "\n"
           "Options:\n",
           out);
-    sl_cli_print_options(out, load_opts);
+    sl_cli_print_options(out, sl_load_opts);
     fputs("\n"
           "CSV rules (RFC 4180): fields may be quoted with --quote; inside quotes the\n"
           "delimiter, CR, LF and a doubled quote are literal. Lines end in LF or CRLF; the\n"
@@ -168,6 +170,7 @@ struct load_args {
     int help;
     int skip;
     int max_rejects_set;
+    const char *report;
     FILE *err;
 };
 
@@ -188,9 +191,11 @@ static int on_load_opt(void *ctx, int key, const char *v)
 {
     struct load_args *a = ctx;
     unsigned long long n;
-    const struct sl_cli_conn conn = {&a->c.defaults_file, &a->c.session_sql, &a->c.time_zone};
-    if (sl_cli_conn_opt(&conn, key, v))
-        return 0;
+    const struct sl_cli_conn conn = {&a->c.defaults_file, &a->c.session_sql, &a->c.time_zone,
+                                     &a->c.tls};
+    int handled = sl_cli_conn_opt("load", &conn, key, v, a->err);
+    if (handled)
+        return handled < 0 ? -1 : 0;
     switch (key) {
     case OPT_INTO:
         a->c.into = v;
@@ -272,6 +277,9 @@ static int on_load_opt(void *ctx, int key, const char *v)
     case OPT_NO_CHECKPOINT:
         a->c.checkpoint = 0;
         return 0;
+    case SL_OPT_REPORT:
+        a->report = v;
+        return 0;
     case 'q':
         a->quiet = 1;
         return 0;
@@ -350,41 +358,70 @@ static void print_summary(FILE *out, const struct sl_load_result *r)
     fprintf(out, "  MB/s          %.1f\n", (double)r->data_bytes / 1e6 / secs);
 }
 
+/* The counts of a load, for --report. */
+static void fill_report(struct sl_report *rep, const struct sl_load_result *r)
+{
+    snprintf(rep->target, sizeof rep->target, "%s", r->target);
+    rep->rows_read = r->rows_read;
+    rep->rows_written = r->rows_written;
+    rep->rows_rejected = r->rows_rejected;
+    rep->retries = r->retries;
+    rep->bytes = r->raw_bytes;
+    rep->seconds = r->seconds;
+    if (r->err.kind != SL_ERR_NONE)
+        sl_report_error(rep, r->err.msg);
+}
+
+static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE *err,
+                     struct sl_report *rep);
+
 int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err)
 {
     struct load_args a;
+    struct sl_report rep;
     memset(&a, 0, sizeof a);
-    a.err = err;
-    a.c.threads = DEFAULT_THREADS;
-    a.c.batch_rows = DEFAULT_BATCH_ROWS;
-    a.c.txn_rows = DEFAULT_TXN_ROWS;
-    a.c.dialect.delim = ',';
-    a.c.dialect.quote = '"';
-    a.c.dialect.null_marker = "\\N";
-    a.c.header = 1;
-    a.c.time_zone = "+00:00";
-    a.c.retries = DEFAULT_RETRIES;
-    a.c.retry_max_seconds = DEFAULT_RETRY_SECS;
-    a.c.checkpoint = 1;
-    a.c.binary_hex = 1;
+    memset(&rep, 0, sizeof rep);
+    snprintf(rep.command, sizeof rep.command, "load");
+    int code = load_main(&a, argc, argv, out, err, &rep);
+    return sl_report_finish(a.report, &rep, code, err);
+}
 
-    int rc = sl_cli_parse("load", load_opts, argc, argv, on_load_opt, on_load_arg, &a, err);
-    if (rc == 0 && a.help) {
+static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE *err,
+                     struct sl_report *rep)
+{
+    a->err = err;
+    a->c.threads = DEFAULT_THREADS;
+    a->c.batch_rows = DEFAULT_BATCH_ROWS;
+    a->c.txn_rows = DEFAULT_TXN_ROWS;
+    a->c.dialect.delim = ',';
+    a->c.dialect.quote = '"';
+    a->c.dialect.null_marker = "\\N";
+    a->c.header = 1;
+    a->c.time_zone = "+00:00";
+    a->c.retries = DEFAULT_RETRIES;
+    a->c.retry_max_seconds = DEFAULT_RETRY_SECS;
+    a->c.checkpoint = 1;
+    a->c.binary_hex = 1;
+
+    int rc = sl_cli_parse("load", sl_load_opts, argc, argv, on_load_opt, on_load_arg, a, err);
+    if (rc == 0 && a->help) {
         load_help(out);
-        free(a.sources);
+        free(a->sources);
         return SL_EXIT_OK;
     }
-    if (rc != 0 || check_args(&a) != 0) {
-        free(a.sources);
+    if (rc != 0 || check_args(a) != 0) {
+        free(a->sources);
         return SL_EXIT_USAGE;
     }
-    a.c.sources = a.sources;
-    a.c.nsources = a.nsources;
-    a.c.progress = !a.quiet;
+    a->c.sources = a->sources;
+    a->c.nsources = a->nsources;
+    a->c.progress = !a->quiet;
 
     struct sl_load_result res;
-    int failed = sl_load_run(&a.c, &res, err) != 0;
-    free(a.sources);
+    int failed = sl_load_run(&a->c, &res, err) != 0;
+    free(a->sources);
+    a->sources = NULL;
+    fill_report(rep, &res);
     char w[32], j[32];
     if (failed) {
         fprintf(err, "sluice: error: %s\n", res.err.msg);
@@ -400,9 +437,9 @@ int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err)
                 sl_fmt_count(res.rows_written, w, sizeof w));
     } else if (res.rows_rejected) {
         fprintf(err, "sluice: %s rows rejected; see %s.csv and %s.log\n",
-                sl_fmt_count(res.rows_rejected, j, sizeof j), a.c.rejects, a.c.rejects);
+                sl_fmt_count(res.rows_rejected, j, sizeof j), a->c.rejects, a->c.rejects);
     }
-    if (!a.quiet || failed || res.interrupted)
+    if (!a->quiet || failed || res.interrupted)
         print_summary(err, &res);
     if (failed)
         return SL_EXIT_FAILED;

@@ -24,6 +24,8 @@ static const struct command {
     {"extract", sl_cmd_extract, "stream a table or a query's rows to CSV (or .csv.zst)"},
     {"copy", sl_cmd_copy, "copy tables or a whole database to another server, then verify"},
     {"bench", sl_cmd_bench, "measure a server's insert throughput over a grid of settings"},
+    {"run", sl_cmd_run, "run a job file: named connections and steps, with a report"},
+    {"check", sl_cmd_check, "check connections, TLS and privileges for a URL or a job"},
     {"gen", sl_cmd_gen, "write deterministic generated rows as CSV (or .csv.zst)"},
 };
 

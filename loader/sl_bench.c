@@ -515,6 +515,7 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
         .defaults_file = c->defaults_file,
         .session_sql = c->session_sql,
         .time_zone = c->time_zone,
+        .tls = &c->tls,
         .connect_timeout = 10,
         .use_db = 1,
     };

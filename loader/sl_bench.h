@@ -24,12 +24,14 @@
 
 #include "sl_err.h"
 #include "sl_hist.h"
+#include "sl_tls.h"
 
 struct sl_bench_config {
     const char *into; /* mysql://.../db */
     const char *defaults_file;
     const char *session_sql;
     const char *time_zone;
+    struct sl_tls tls; /* --ssl-*; a URL's own ssl-* parameters win */
     const unsigned *threads;
     size_t nthreads;
     const size_t *batch_rows;

@@ -133,9 +133,24 @@ int sl_cli_size(const char *cmd, const char *name, const char *v, unsigned long 
     return 0;
 }
 
-int sl_cli_conn_opt(const struct sl_cli_conn *c, int key, const char *v)
+int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const char *v, FILE *err)
 {
+    int mode;
     switch (key) {
+    case SL_OPT_SSL_MODE:
+        if (sl_cli_choice(cmd, "ssl-mode", v, sl_tls_mode_names, &mode, err) != 0)
+            return -1;
+        c->tls->mode = (enum sl_tls_mode)(SL_TLS_DISABLED + mode);
+        return 1;
+    case SL_OPT_SSL_CA:
+        c->tls->ca = v;
+        return 1;
+    case SL_OPT_SSL_CERT:
+        c->tls->cert = v;
+        return 1;
+    case SL_OPT_SSL_KEY:
+        c->tls->key = v;
+        return 1;
     case SL_OPT_DEFAULTS_FILE:
         *c->defaults_file = v;
         return 1;
@@ -166,7 +181,10 @@ void sl_cli_print_options(FILE *out, const struct sl_opt *opts)
         else
             snprintf(left, sizeof left, "    --%s%s%s", o->name, o->has_arg ? " " : "",
                      o->has_arg ? o->arg : "");
-        fprintf(out, "  %-26s ", left);
+        if (strlen(left) > 26)
+            fprintf(out, "  %s\n  %-26s ", left, "");
+        else
+            fprintf(out, "  %-26s ", left);
         for (const char *p = o->help; *p; p++) {
             fputc(*p, out);
             if (*p == '\n')

@@ -10,6 +10,8 @@
 
 #include <stdio.h>
 
+#include "sl_tls.h"
+
 struct sl_opt {
     const char *name; /* long name, without "--"; NULL ends the table */
     int key;          /* short option letter, or a value >= 256 */
@@ -25,28 +27,50 @@ enum {
     SL_OPT_DEFAULTS_FILE = 0x1000,
     SL_OPT_SESSION_SQL,
     SL_OPT_TIME_ZONE,
+    SL_OPT_SSL_MODE,
+    SL_OPT_SSL_CA,
+    SL_OPT_SSL_CERT,
+    SL_OPT_SSL_KEY,
+    SL_OPT_REPORT,
 };
 
+/* --report FILE, for the commands a job step can run (see sl_report.h). */
+#define SL_CLI_REPORT_OPT                                                                          \
+    {                                                                                              \
+        "report", SL_OPT_REPORT, 1, "FILE",                                                        \
+            "write a JSON record of the run to FILE: rows, bytes, seconds,\n"                      \
+            "exit code and error"                                                                  \
+    }
+
+/* clang-format off */
 #define SL_CLI_CONN_OPTS                                                                           \
     {"defaults-file", SL_OPT_DEFAULTS_FILE, 1, "FILE",                                             \
      "read user, password, host, port or socket from the [client]\ngroup of this option file"},    \
-        {"session-sql", SL_OPT_SESSION_SQL, 1, "SQL",                                              \
-         "run SQL on every connection after sluice's own set-up"},                                 \
-    {                                                                                              \
-        "time-zone", SL_OPT_TIME_ZONE, 1, "TZ",                                                    \
-            "session time_zone for TIMESTAMP values (default +00:00)"                              \
-    }
+    {"session-sql", SL_OPT_SESSION_SQL, 1, "SQL",                                                  \
+     "run SQL on every connection after sluice's own set-up"},                                     \
+    {"time-zone", SL_OPT_TIME_ZONE, 1, "TZ",                                                       \
+     "session time_zone for TIMESTAMP values (default +00:00)"},                                   \
+    {"ssl-mode", SL_OPT_SSL_MODE, 1, "MODE",                                                       \
+     "DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY\n"                               \
+     "(default PREFERRED over TCP, DISABLED over a socket,\nVERIFY_CA when --ssl-ca is given)"},   \
+    {"ssl-ca", SL_OPT_SSL_CA, 1, "FILE", "PEM file of the CA that signed the server's certificate"}, \
+    {"ssl-cert", SL_OPT_SSL_CERT, 1, "FILE", "PEM file of a client certificate"},                  \
+    {"ssl-key", SL_OPT_SSL_KEY, 1, "FILE", "PEM file of the client certificate's key"}
+/* clang-format on */
 
 /* Where a command keeps the values of the connection options. */
 struct sl_cli_conn {
     const char **defaults_file;
     const char **session_sql;
     const char **time_zone;
+    struct sl_tls *tls;
 };
 
-/* Stores v when key is one of SL_CLI_CONN_OPTS. Returns 1 if it was, else
- * 0 (the command handles the key itself). */
-int sl_cli_conn_opt(const struct sl_cli_conn *c, int key, const char *v);
+/* Stores v when key is one of SL_CLI_CONN_OPTS. Returns 1 if it was, 0 if
+ * it was not (the command handles the key itself), or -1 after printing
+ * "sluice CMD: ..." to err for a bad value. */
+int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const char *v,
+                    FILE *err);
 
 /* Parses argv against opts, calling on_opt(ctx, key, optarg) for each option
  * and on_arg(ctx, arg) for each operand; a command that takes no operands

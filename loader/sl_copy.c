@@ -352,6 +352,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
         .defaults_file = c->from_defaults_file,
         .session_sql = c->session_sql,
         .time_zone = c->time_zone,
+        .tls = &c->tls,
         .connect_timeout = 10,
         .use_db = 1,
     };

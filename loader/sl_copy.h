@@ -30,6 +30,7 @@
 
 #include "sl_err.h"
 #include "sl_snapshot.h"
+#include "sl_tls.h"
 
 enum sl_if_exists {
     SL_IF_EXISTS_FAIL, /* a target table that exists stops the run before it starts */
@@ -58,6 +59,7 @@ struct sl_copy_config {
     const char *to_defaults_file;
     const char *session_sql;
     const char *time_zone;
+    struct sl_tls tls; /* --ssl-*; a URL's own ssl-* parameters win */
     int progress;
 };
 

@@ -13,6 +13,7 @@ enum sl_exit {
                                 unreachable server, a missing table or column */
     SL_EXIT_REJECTS = 3,     /* finished, but some rows were rejected */
     SL_EXIT_INTERRUPTED = 4, /* stopped by a signal; --resume continues */
+    SL_EXIT_LOCKED = 5,      /* sluice run: another run of the same job holds its lock */
 };
 
 #endif

@@ -241,6 +241,7 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
         .defaults_file = c->defaults_file,
         .session_sql = c->session_sql,
         .time_zone = c->time_zone,
+        .tls = &c->tls,
         .connect_timeout = 10,
         .use_db = 1, /* a --query may name tables without their database */
     };

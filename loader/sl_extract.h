@@ -20,6 +20,7 @@
 
 #include "sl_err.h"
 #include "sl_snapshot.h"
+#include "sl_tls.h"
 
 struct sl_extract_config {
     const char *from;  /* mysql://.../db/table, or .../db with query */
@@ -40,6 +41,7 @@ struct sl_extract_config {
     const char *defaults_file;
     const char *session_sql;
     const char *time_zone;
+    struct sl_tls tls; /* --ssl-*; a URL's own ssl-* parameters win */
     int progress;
 };
 

@@ -173,6 +173,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .defaults_file = c->defaults_file,
         .session_sql = c->session_sql,
         .time_zone = c->time_zone,
+        .tls = &c->tls,
         .connect_timeout = 10,
         .use_db = 1,
     };

@@ -16,6 +16,7 @@
 
 #include "sl_csv.h"
 #include "sl_err.h"
+#include "sl_tls.h"
 
 struct sl_load_config {
     char *const *sources; /* files, globs, or "-" */
@@ -30,8 +31,9 @@ struct sl_load_config {
     size_t txn_rows;     /* rows per COMMIT */
     const char *session_sql;
     const char *time_zone;
-    int progress;   /* draw progress on stderr */
-    int binary_hex; /* binary columns are given as hex digits (sl_hex.h) */
+    struct sl_tls tls; /* --ssl-*; a URL's own ssl-* parameters win */
+    int progress;      /* draw progress on stderr */
+    int binary_hex;    /* binary columns are given as hex digits (sl_hex.h) */
 
     const char *rejects;  /* non-NULL: --on-error skip, rejects to PATH.csv/.log */
     uint64_t max_rejects; /* 0: no limit */

@@ -87,6 +87,26 @@ int sl_conn_exec(MYSQL *m, const char *sql, struct sl_err *err)
     return 0;
 }
 
+const char *sl_conn_tls_cipher(MYSQL *m)
+{
+    return mysql_get_ssl_cipher(m);
+}
+
+/* Sets the client library's TLS options for mode t. */
+static void set_tls(MYSQL *m, const struct sl_tls *t, enum sl_tls_mode mode)
+{
+    my_bool on = 1, off = 0;
+    if (mode == SL_TLS_DISABLED) {
+        mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &off);
+        return;
+    }
+    /* Connector/C checks the certificate chain whenever a CA is given, and
+     * the host name only with VERIFY_SERVER_CERT. */
+    mysql_ssl_set(m, t->key, t->cert, t->ca, NULL, NULL);
+    mysql_options(m, MYSQL_OPT_SSL_ENFORCE, mode >= SL_TLS_REQUIRED ? &on : &off);
+    mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, mode == SL_TLS_VERIFY_IDENTITY ? &on : &off);
+}
+
 int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
 {
     const struct sl_url *u = o->url;
@@ -102,6 +122,17 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
         mysql_options(m, MYSQL_READ_DEFAULT_FILE, o->defaults_file);
         mysql_options(m, MYSQL_READ_DEFAULT_GROUP, "client");
     }
+    struct sl_tls tls;
+    sl_tls_merge(&tls, o->tls, &u->tls);
+    enum sl_tls_mode mode = sl_tls_effective(&tls, u->socket != NULL);
+    if (mode >= SL_TLS_VERIFY_CA && !tls.ca) {
+        mysql_close(m);
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "%s: --ssl-mode %s needs --ssl-ca, the CA to check "
+                          "the server's certificate against",
+                          where, sl_tls_mode_name(mode));
+    }
+    set_tls(m, &tls, mode);
     /* "localhost" makes the client use the socket even if an option file
      * names a host */
     const char *host = u->socket ? "localhost" : u->host;
@@ -112,6 +143,13 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
                           "cannot connect to %s: %s (%u)", where, mysql_error(m), e);
         mysql_close(m);
         return -1;
+    }
+    if (mode >= SL_TLS_REQUIRED && !mysql_get_ssl_cipher(m)) {
+        mysql_close(m);
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "cannot connect to %s: --ssl-mode %s, but the connection is not "
+                          "encrypted (does the server have TLS set up?)",
+                          where, sl_tls_mode_name(mode));
     }
     for (const char *p = o->time_zone; *p; p++) {
         if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-:/_", *p)) {

@@ -9,6 +9,9 @@
  * Credentials: the URL's user and password win; without a password in the
  * URL, the [client] group of --defaults-file is used, and then MYSQL_PWD.
  * No password is ever written into a message.
+ *
+ * TLS: see sl_tls.h for the modes. A connection that must use TLS and cannot,
+ * or whose certificate fails the mode's checks, is refused with the reason.
  */
 #ifndef SL_CONN_H
 #define SL_CONN_H
@@ -31,12 +34,17 @@ struct sl_conn_opts {
     const char *time_zone;     /* e.g. "+00:00" */
     unsigned connect_timeout;  /* seconds */
     int use_db;                /* make the URL's database the session's default */
+    const struct sl_tls *tls;  /* NULL or the command line's TLS settings; the
+                                  URL's own ssl-* parameters win */
 };
 
 /* Connects and sets the session up. Returns 0 and *out, or -1 with err set
  * (kind SL_ERR_FATAL, or SL_ERR_RETRYABLE when the server is merely busy or
  * restarting); the message names the server with its password masked. */
 int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err);
+
+/* The TLS cipher a connection uses, or NULL for plain text. */
+const char *sl_conn_tls_cipher(MYSQL *m);
 
 /* Runs one statement that returns no rows. Returns 0 or -1 with err set. */
 int sl_conn_exec(MYSQL *m, const char *sql, struct sl_err *err);

@@ -1,0 +1,165 @@
+/*
+ * `sluice run JOB.ini`: options, help and the exit code (see sl_job_run.h).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sl_cli.h"
+#include "sl_commands.h"
+#include "sl_exit.h"
+#include "sl_job.h"
+#include "sl_job_run.h"
+
+enum { OPT_DRY_RUN = 256, OPT_REPORT, OPT_METRICS, OPT_LOCK_DIR };
+
+static const struct sl_opt run_opts[] = {
+    {"dry-run", OPT_DRY_RUN, 0, "",
+     "check everything and write nothing: parse the job, connect, check\n"
+     "each step's tables and columns, read every source to its end\n"
+     "with the transforms, and list the rows that would be rejected"},
+    {"report", OPT_REPORT, 1, "FILE", "write the job's report to FILE as JSON (or [job] report)"},
+    {"metrics", OPT_METRICS, 1, "FILE",
+     "write Prometheus metrics to FILE, for node_exporter's textfile\ncollector (or [job] "
+     "metrics)"},
+    {"lock-dir", OPT_LOCK_DIR, 1, "DIR",
+     "where the job's lock file lives (or [job] lock-dir; default /tmp)"},
+    {"help", 'h', 0, "", "show this help"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static void run_help(FILE *out)
+{
+    fputs("Usage: sluice run JOB.ini [options]\n"
+          "\n"
+          "Runs the steps of a job file. A job file is INI:\n"
+          "\n"
+          "  [job]                  name, report, metrics, lock-dir, and defaults for the\n"
+          "                         steps (any option of load, extract, copy or bench)\n"
+          "  [connection NAME]      url, defaults-file, ssl-mode, ssl-ca, ssl-cert, ssl-key\n"
+          "  [step NAME]            action = load|extract|copy|bench, after = a, b, and the\n"
+          "                         command's long options as keys (load: source = FILES)\n"
+          "\n"
+          "Keys mean what the options of the same name mean: a step runs exactly the\n"
+          "command line `sluice ACTION --key value ...`, printed when it starts. Switches\n"
+          "take yes or no. into, from and to take a mysql:// URL or a connection name,\n"
+          "optionally followed by /table or /db/table. ${NAME} is replaced by the\n"
+          "environment variable NAME. A ; starts a comment, except in transform,\n"
+          "before-sql, after-sql, session-sql, where and query values. A long value goes\n"
+          "on indented continuation lines.\n"
+          "\n"
+          "Steps run in file order, each after the one above. A step with after = a, b\n"
+          "waits for those steps only, so steps after the same one run side by side. A\n"
+          "step whose wait ends in a failure is skipped. A lock file named after the job\n"
+          "keeps two runs of it from overlapping.\n"
+          "\n"
+          "Options:\n",
+          out);
+    sl_cli_print_options(out, run_opts);
+    fputs("\n"
+          "Exit codes:\n"
+          "  0  every step finished\n"
+          "  1  a step failed (the steps after it were skipped)\n"
+          "  2  nothing ran: a bad job file, or a step's command line is invalid\n"
+          "  3  every step finished, some with rejected rows\n"
+          "  4  interrupted by SIGINT or SIGTERM (each running step stopped cleanly)\n"
+          "  5  another run of the same job holds its lock; nothing was done\n"
+          "\n"
+          "Examples:\n"
+          "  sluice run configs/nightly-orders.ini --report /var/log/sluice/nightly.json\n"
+          "  sluice run configs/nightly-orders.ini --dry-run\n"
+          "  sluice check configs/nightly-orders.ini\n",
+          out);
+}
+
+struct run_args {
+    struct sl_job_run_opts o;
+    const char *path;
+    int help;
+    FILE *err;
+};
+
+static int on_run_opt(void *ctx, int key, const char *v)
+{
+    struct run_args *a = ctx;
+    switch (key) {
+    case OPT_DRY_RUN:
+        a->o.dry_run = 1;
+        return 0;
+    case OPT_REPORT:
+        a->o.report = v;
+        return 0;
+    case OPT_METRICS:
+        a->o.metrics = v;
+        return 0;
+    case OPT_LOCK_DIR:
+        a->o.lock_dir = v;
+        return 0;
+    case 'h':
+        a->help = 1;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static int on_run_arg(void *ctx, const char *arg)
+{
+    struct run_args *a = ctx;
+    if (a->path) {
+        fprintf(a->err, "sluice run: give one job file, not '%s' and '%s'\n", a->path, arg);
+        return -1;
+    }
+    a->path = arg;
+    return 0;
+}
+
+/* The [job] value of key when the command line did not give one. */
+static const char *job_default(const struct sl_job *job, const char *cli, const char *key,
+                               const char *fallback)
+{
+    const struct sl_job_kv *kv = sl_job_find(job->job, key);
+    return cli ? cli : kv ? kv->value : fallback;
+}
+
+int sl_cmd_run(int argc, char **argv, FILE *out, FILE *err)
+{
+    struct run_args a;
+    memset(&a, 0, sizeof a);
+    a.err = err;
+    if (sl_cli_parse("run", run_opts, argc, argv, on_run_opt, on_run_arg, &a, err) != 0)
+        return SL_EXIT_USAGE;
+    if (a.help) {
+        run_help(out);
+        return SL_EXIT_OK;
+    }
+    if (!a.path) {
+        fprintf(err, "sluice run: give a job file\nTry 'sluice run --help'.\n");
+        return SL_EXIT_USAGE;
+    }
+    struct sl_job job;
+    struct sl_err e;
+    if (sl_job_load(a.path, &job, &e) != 0) {
+        fprintf(err, "sluice run: %s\n", e.msg);
+        return SL_EXIT_USAGE;
+    }
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) {
+        fprintf(err, "sluice run: cannot find the sluice executable (/proc/self/exe)\n");
+        sl_job_release(&job);
+        return SL_EXIT_USAGE;
+    }
+    self[n] = '\0';
+    a.o.self = self;
+    a.o.report = job_default(&job, a.o.report, "report", NULL);
+    a.o.metrics = job_default(&job, a.o.metrics, "metrics", NULL);
+    a.o.lock_dir = job_default(&job, a.o.lock_dir, "lock-dir", "/tmp");
+    fflush(out);
+    fflush(err);
+    int code = sl_job_run(&job, &a.o, out, err);
+    sl_job_release(&job);
+    return code;
+}

@@ -1,0 +1,86 @@
+/*
+ * sl_job: job files, the INI form of sluice's command lines.
+ *
+ *   [job]                 optional: name, and defaults for every step
+ *   [connection NAME]     url, defaults-file, ssl-mode, ssl-ca, ssl-cert, ssl-key
+ *   [step NAME]           action = load|extract|copy|bench, then the command's
+ *                         own long options as keys, plus `after`
+ *
+ * A step becomes exactly the command line `sluice ACTION ...` that a user
+ * could type: sl_job_step_argv() builds it. Keys are checked against the
+ * command's option table, so a job accepts what the CLI accepts, with the
+ * same meaning. The file is read with inih; see sl_job_parse.c for the few
+ * things sluice adds (line numbers, `;` inside SQL and transform values,
+ * ${ENV} references).
+ */
+#ifndef SL_JOB_H
+#define SL_JOB_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sl_err.h"
+
+struct sl_job_kv {
+    char *key;
+    char *value; /* ${ENV} already expanded; continuation lines joined by '\n' */
+    unsigned line;
+};
+
+struct sl_job_section {
+    char *kind; /* "job", "connection" or "step" */
+    char *name; /* NULL for [job] */
+    unsigned line;
+    struct sl_job_kv *kv;
+    size_t nkv;
+};
+
+struct sl_job_step {
+    const struct sl_job_section *sec;
+    const char *action;
+    size_t *after; /* indexes into steps[] of the steps this one waits for */
+    size_t nafter;
+};
+
+struct sl_job {
+    char *path;
+    char *name; /* [job] name, else the file's base name without .ini */
+    struct sl_job_section *sec;
+    size_t nsec;
+    const struct sl_job_section *job; /* the [job] section, or NULL */
+    struct sl_job_step *steps;        /* in file order */
+    size_t nsteps;
+};
+
+/* Reads and checks a job file: its syntax, section and key names, the
+ * actions, connection references and `after` lists. Returns 0, or -1 with
+ * err naming the file, the line and the key ("job.ini:12: key 'mod': ..."). */
+int sl_job_load(const char *path, struct sl_job *job, struct sl_err *err);
+
+/* Frees everything the job holds. */
+void sl_job_release(struct sl_job *job);
+
+/* True when key holds a server URL or a connection name for action: into
+ * (load, bench), from (extract, copy), to (copy). */
+int sl_job_is_url_key(const char *action, const char *key);
+
+/* Returns the value of key in section s, or NULL. */
+const struct sl_job_kv *sl_job_find(const struct sl_job_section *s, const char *key);
+
+/* Builds the argv of step i: { action, operands..., --option, value, ...,
+ * extra..., NULL }, with the [job] defaults first and the step's own keys
+ * after them (so they win), connection names resolved to URLs, and the
+ * connection's option file and TLS settings added. Every string is
+ * malloc'ed; free with sl_job_argv_free(). Returns 0, or -1 with err set. */
+int sl_job_step_argv(const struct sl_job *job, size_t i, char *const *extra, size_t nextra,
+                     char ***argv, int *argc, struct sl_err *err);
+
+/* Frees an argv from sl_job_step_argv(). */
+void sl_job_argv_free(char **argv);
+
+/* `sluice check JOB.ini`: loads the job and checks each connection with the
+ * privileges its steps need. Returns an exit code (0, 1, or 2 for a bad
+ * job file). */
+int sl_job_check_file(const char *path, FILE *out, FILE *err);
+
+#endif

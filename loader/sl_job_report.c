@@ -1,0 +1,221 @@
+#include "sl_job_report.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_buf.h"
+#include "sl_url.h"
+
+struct totals {
+    uint64_t read, written, rejected, retries, bytes;
+};
+
+static struct totals add_up(const struct sl_job_summary *s)
+{
+    struct totals t = {0};
+    for (size_t i = 0; i < s->job->nsteps; i++) {
+        const struct sl_report *r = &s->results[i].report;
+        t.read += r->rows_read;
+        t.written += r->rows_written;
+        t.rejected += r->rows_rejected;
+        t.retries += r->retries;
+        t.bytes += r->bytes;
+    }
+    return t;
+}
+
+void sl_job_print_summary(FILE *out, const struct sl_job_summary *s)
+{
+    fprintf(out, "sluice run: job %s%s: %s (exit %d) in %.1f s\n", s->job->name,
+            s->dry_run ? " (dry run)" : "", sl_report_status(s->exit_code), s->exit_code,
+            s->seconds);
+    fprintf(out, "  %-20s %-8s %-11s %12s %12s %10s %9s\n", "step", "action", "status", "read",
+            "written", "rejected", "seconds");
+    for (size_t i = 0; i < s->job->nsteps; i++) {
+        const struct sl_job_step_result *r = &s->results[i];
+        fprintf(out, "  %-20s %-8s %-11s %12llu %12llu %10llu %9.1f\n", r->name, r->action,
+                sl_report_status(r->exit_code), (unsigned long long)r->report.rows_read,
+                (unsigned long long)r->report.rows_written,
+                (unsigned long long)r->report.rows_rejected, r->seconds);
+    }
+    struct totals t = add_up(s);
+    fprintf(out, "  %-20s %-8s %-11s %12llu %12llu %10llu %9.1f\n", "total", "", "",
+            (unsigned long long)t.read, (unsigned long long)t.written,
+            (unsigned long long)t.rejected, s->seconds);
+}
+
+/* The step's command line as one string, URL passwords masked. */
+static char *command_line(char **argv)
+{
+    struct sl_buf b;
+    sl_buf_init(&b, 1 << 20);
+    sl_buf_printf(&b, "sluice");
+    for (char **a = argv; a && *a; a++) {
+        char masked[2048];
+        sl_url_mask(*a, masked, sizeof masked);
+        sl_buf_printf(&b, " %s", masked);
+    }
+    const char *c = sl_buf_cstr(&b);
+    char *out = c ? strdup(c) : NULL;
+    sl_buf_release(&b);
+    return out;
+}
+
+static void iso_time(time_t t, char *out, size_t cap)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void add_counts(cJSON *o, uint64_t read, uint64_t written, uint64_t rejected,
+                       uint64_t retries, uint64_t bytes, double seconds)
+{
+    cJSON_AddNumberToObject(o, "rows_read", (double)read);
+    cJSON_AddNumberToObject(o, "rows_written", (double)written);
+    cJSON_AddNumberToObject(o, "rows_rejected", (double)rejected);
+    cJSON_AddNumberToObject(o, "retries", (double)retries);
+    cJSON_AddNumberToObject(o, "bytes", (double)bytes);
+    cJSON_AddNumberToObject(o, "seconds", seconds);
+    cJSON_AddNumberToObject(o, "rows_per_second", seconds > 0 ? (double)written / seconds : 0);
+}
+
+int sl_job_write_report(const char *path, const struct sl_job_summary *s, struct sl_err *err)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *steps = cJSON_CreateArray();
+    if (!o || !steps) {
+        cJSON_Delete(o);
+        cJSON_Delete(steps);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    char when[32];
+    cJSON_AddStringToObject(o, "job", s->job->name);
+    cJSON_AddStringToObject(o, "file", s->job->path);
+    iso_time(s->started, when, sizeof when);
+    cJSON_AddStringToObject(o, "started_at", when);
+    iso_time(s->started + (time_t)s->seconds, when, sizeof when);
+    cJSON_AddStringToObject(o, "finished_at", when);
+    cJSON_AddBoolToObject(o, "dry_run", s->dry_run);
+    cJSON_AddStringToObject(o, "status", sl_report_status(s->exit_code));
+    cJSON_AddNumberToObject(o, "exit_code", s->exit_code);
+    for (size_t i = 0; i < s->job->nsteps; i++) {
+        const struct sl_job_step_result *r = &s->results[i];
+        cJSON *st = cJSON_CreateObject();
+        if (!st)
+            break;
+        cJSON_AddStringToObject(st, "name", r->name);
+        cJSON_AddStringToObject(st, "action", r->action);
+        cJSON_AddStringToObject(st, "status", sl_report_status(r->exit_code));
+        if (r->exit_code >= 0)
+            cJSON_AddNumberToObject(st, "exit_code", r->exit_code);
+        else
+            cJSON_AddNullToObject(st, "exit_code");
+        char *cmd = command_line(r->argv);
+        cJSON_AddStringToObject(st, "command", cmd ? cmd : "");
+        free(cmd);
+        cJSON_AddStringToObject(st, "target", r->report.target);
+        add_counts(st, r->report.rows_read, r->report.rows_written, r->report.rows_rejected,
+                   r->report.retries, r->report.bytes, r->seconds);
+        if (r->report.error[0])
+            cJSON_AddStringToObject(st, "error", r->report.error);
+        else
+            cJSON_AddNullToObject(st, "error");
+        cJSON_AddItemToArray(steps, st);
+    }
+    cJSON_AddItemToObject(o, "steps", steps);
+    struct totals t = add_up(s);
+    cJSON *tot = cJSON_CreateObject();
+    if (tot) {
+        add_counts(tot, t.read, t.written, t.rejected, t.retries, t.bytes, s->seconds);
+        cJSON_AddItemToObject(o, "totals", tot);
+    }
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    if (!text)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    struct sl_buf b;
+    sl_buf_init(&b, 64u << 20);
+    sl_buf_printf(&b, "%s\n", text);
+    free(text);
+    const char *c = sl_buf_cstr(&b);
+    int rc =
+        c ? sl_report_write_text(path, c, err) : sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    sl_buf_release(&b);
+    return rc;
+}
+
+/* Appends a label value, escaped as the text format asks. */
+static void label(struct sl_buf *b, const char *v)
+{
+    for (; *v; v++) {
+        if (*v == '\\' || *v == '"')
+            sl_buf_printf(b, "\\%c", *v);
+        else if (*v == '\n')
+            sl_buf_printf(b, "\\n");
+        else
+            sl_buf_printf(b, "%c", *v);
+    }
+}
+
+static void metric_head(struct sl_buf *b, const char *name, const char *type, const char *help)
+{
+    sl_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void job_metric(struct sl_buf *b, const struct sl_job_summary *s, const char *name,
+                       const char *help, double v)
+{
+    metric_head(b, name, "gauge", help);
+    sl_buf_printf(b, "%s{job=\"", name);
+    label(b, s->job->name);
+    sl_buf_printf(b, "\"} %.17g\n", v);
+}
+
+enum step_field { F_READ, F_WRITTEN, F_REJECTED, F_RETRIES, F_BYTES, F_SECONDS, F_EXIT };
+
+static void step_metric(struct sl_buf *b, const struct sl_job_summary *s, const char *name,
+                        const char *help, enum step_field f)
+{
+    metric_head(b, name, "gauge", help);
+    for (size_t i = 0; i < s->job->nsteps; i++) {
+        const struct sl_job_step_result *r = &s->results[i];
+        double v = f == F_READ       ? (double)r->report.rows_read
+                   : f == F_WRITTEN  ? (double)r->report.rows_written
+                   : f == F_REJECTED ? (double)r->report.rows_rejected
+                   : f == F_RETRIES  ? (double)r->report.retries
+                   : f == F_BYTES    ? (double)r->report.bytes
+                   : f == F_SECONDS  ? r->seconds
+                                     : (double)r->exit_code;
+        sl_buf_printf(b, "%s{job=\"", name);
+        label(b, s->job->name);
+        sl_buf_printf(b, "\",step=\"");
+        label(b, r->name);
+        sl_buf_printf(b, "\",action=\"%s\"} %.17g\n", r->action, v);
+    }
+}
+
+int sl_job_write_metrics(const char *path, const struct sl_job_summary *s, struct sl_err *err)
+{
+    struct sl_buf b;
+    sl_buf_init(&b, 64u << 20);
+    job_metric(&b, s, "sluice_job_success", "1 if the job's last run finished without failure",
+               s->exit_code == 0 || s->exit_code == 3);
+    job_metric(&b, s, "sluice_job_exit_code", "exit code of the job's last run", s->exit_code);
+    job_metric(&b, s, "sluice_job_last_run_timestamp_seconds",
+               "when the job's last run started, in Unix time", (double)s->started);
+    job_metric(&b, s, "sluice_job_duration_seconds", "wall time of the job's last run", s->seconds);
+    step_metric(&b, s, "sluice_step_rows_read", "rows the step read", F_READ);
+    step_metric(&b, s, "sluice_step_rows_written", "rows the step committed", F_WRITTEN);
+    step_metric(&b, s, "sluice_step_rows_rejected", "rows the step rejected", F_REJECTED);
+    step_metric(&b, s, "sluice_step_retries", "transient errors the step retried", F_RETRIES);
+    step_metric(&b, s, "sluice_step_bytes", "bytes the step read", F_BYTES);
+    step_metric(&b, s, "sluice_step_duration_seconds", "wall time of the step", F_SECONDS);
+    step_metric(&b, s, "sluice_step_exit_code", "exit code of the step, -1 when skipped", F_EXIT);
+    const char *c = sl_buf_cstr(&b);
+    int rc =
+        c ? sl_report_write_text(path, c, err) : sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    sl_buf_release(&b);
+    return rc;
+}

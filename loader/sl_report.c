@@ -1,0 +1,157 @@
+#include "sl_report.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sl_exit.h"
+
+const char *sl_report_status(int exit_code)
+{
+    switch (exit_code) {
+    case -1:
+        return "skipped";
+    case SL_EXIT_OK:
+        return "ok";
+    case SL_EXIT_FAILED:
+        return "failed";
+    case SL_EXIT_USAGE:
+        return "usage";
+    case SL_EXIT_REJECTS:
+        return "rejects";
+    case SL_EXIT_INTERRUPTED:
+        return "interrupted";
+    case SL_EXIT_LOCKED:
+        return "locked";
+    default:
+        return "failed";
+    }
+}
+
+int sl_report_write_text(const char *path, const char *text, struct sl_err *err)
+{
+    /* a regular file (or a new one) is replaced whole, so a reader never
+     * sees half of it; anything else (a pipe, /dev/stdout) is written to */
+    struct stat st;
+    int replace = stat(path, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
+    char tmp[4096];
+    if (replace &&
+        (size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp)
+        return sl_err_set(err, SL_ERR_FATAL, "%s: path too long", path);
+    const char *to = replace ? tmp : path;
+    FILE *f = fopen(to, "w");
+    if (!f)
+        return sl_err_set(err, SL_ERR_FATAL, "%s: cannot write: %s", path, strerror(errno));
+    int bad = fputs(text, f) < 0;
+    bad |= fclose(f) != 0;
+    if (bad || (replace && rename(tmp, path) != 0)) {
+        int e = errno;
+        if (replace)
+            unlink(tmp);
+        return sl_err_set(err, SL_ERR_FATAL, "%s: cannot write: %s", path, strerror(e));
+    }
+    return 0;
+}
+
+int sl_report_write(const char *path, const struct sl_report *r, struct sl_err *err)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    cJSON_AddStringToObject(o, "command", r->command);
+    cJSON_AddStringToObject(o, "target", r->target);
+    cJSON_AddStringToObject(o, "status", sl_report_status(r->exit_code));
+    cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
+    if (r->error[0])
+        cJSON_AddStringToObject(o, "error", r->error);
+    else
+        cJSON_AddNullToObject(o, "error");
+    cJSON_AddNumberToObject(o, "rows_read", (double)r->rows_read);
+    cJSON_AddNumberToObject(o, "rows_written", (double)r->rows_written);
+    cJSON_AddNumberToObject(o, "rows_rejected", (double)r->rows_rejected);
+    cJSON_AddNumberToObject(o, "retries", (double)r->retries);
+    cJSON_AddNumberToObject(o, "bytes", (double)r->bytes);
+    cJSON_AddNumberToObject(o, "seconds", r->seconds);
+    cJSON_AddNumberToObject(o, "rows_per_second",
+                            r->seconds > 0 ? (double)r->rows_written / r->seconds : 0);
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    if (!text)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    size_t n = strlen(text);
+    char *line = realloc(text, n + 2);
+    if (!line) {
+        free(text);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    memcpy(line + n, "\n", 2);
+    int rc = sl_report_write_text(path, line, err);
+    free(line);
+    return rc;
+}
+
+static uint64_t num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) && v->valuedouble > 0 ? (uint64_t)v->valuedouble : 0;
+}
+
+static void str(const cJSON *o, const char *key, char *out, size_t cap)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    snprintf(out, cap, "%s", cJSON_IsString(v) ? v->valuestring : "");
+}
+
+int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err)
+{
+    memset(r, 0, sizeof *r);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return sl_err_set(err, SL_ERR_FATAL, "%s: cannot read: %s", path, strerror(errno));
+    char buf[16384];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    cJSON *o = cJSON_Parse(buf);
+    if (!cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        return sl_err_set(err, SL_ERR_FATAL, "%s: not a sluice report", path);
+    }
+    str(o, "command", r->command, sizeof r->command);
+    str(o, "target", r->target, sizeof r->target);
+    str(o, "error", r->error, sizeof r->error);
+    const cJSON *ec = cJSON_GetObjectItemCaseSensitive(o, "exit_code");
+    r->exit_code = cJSON_IsNumber(ec) ? ec->valueint : SL_EXIT_FAILED;
+    r->rows_read = num(o, "rows_read");
+    r->rows_written = num(o, "rows_written");
+    r->rows_rejected = num(o, "rows_rejected");
+    r->retries = num(o, "retries");
+    r->bytes = num(o, "bytes");
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "seconds");
+    r->seconds = cJSON_IsNumber(s) ? s->valuedouble : 0;
+    cJSON_Delete(o);
+    return 0;
+}
+
+void sl_report_error(struct sl_report *r, const char *msg)
+{
+    if (!r->error[0])
+        snprintf(r->error, sizeof r->error, "%s", msg);
+}
+
+int sl_report_finish(const char *path, struct sl_report *r, int code, FILE *err)
+{
+    if (!path)
+        return code;
+    r->exit_code = code;
+    struct sl_err e;
+    if (sl_report_write(path, r, &e) != 0) {
+        fprintf(err, "sluice: error: --report: %s\n", e.msg);
+        return code == SL_EXIT_OK || code == SL_EXIT_REJECTS ? SL_EXIT_FAILED : code;
+    }
+    return code;
+}
