@@ -74,6 +74,7 @@ const struct sl_opt sl_copy_opts[] = {
     {"to-defaults-file", OPT_TO_DEFAULTS, 1, "FILE",
      "option file for the target only (overrides --defaults-file)"},
     SL_CLI_CONN_OPTS,
+    SL_CLI_HOOK_OPTS,
     SL_CLI_REPORT_OPT,
     {"quiet", 'q', 0, "", "print only errors and FAIL lines"},
     {"help", 'h', 0, "", "show this help"},
@@ -228,6 +229,12 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         return 0;
     case 'q':
         a->quiet = 1;
+        return 0;
+    case SL_OPT_BEFORE_SQL:
+        a->c.before_sql = v;
+        return 0;
+    case SL_OPT_AFTER_SQL:
+        a->c.after_sql = v;
         return 0;
     case SL_OPT_REPORT:
         a->report = v;

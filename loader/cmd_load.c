@@ -90,6 +90,7 @@ const struct sl_opt sl_load_opts[] = {
      "do not record committed chunks in the target's sluice_checkpoints\n"
      "table (no --resume then)"},
     SL_CLI_CONN_OPTS,
+    SL_CLI_HOOK_OPTS,
     SL_CLI_REPORT_OPT,
     {"quiet", 'q', 0, "", "print only errors"},
     {"help", 'h', 0, "", "show this help"},
@@ -276,6 +277,12 @@ static int on_load_opt(void *ctx, int key, const char *v)
         return 0;
     case OPT_NO_CHECKPOINT:
         a->c.checkpoint = 0;
+        return 0;
+    case SL_OPT_BEFORE_SQL:
+        a->c.before_sql = v;
+        return 0;
+    case SL_OPT_AFTER_SQL:
+        a->c.after_sql = v;
         return 0;
     case SL_OPT_REPORT:
         a->report = v;

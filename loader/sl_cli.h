@@ -32,7 +32,20 @@ enum {
     SL_OPT_SSL_CERT,
     SL_OPT_SSL_KEY,
     SL_OPT_REPORT,
+    SL_OPT_BEFORE_SQL,
+    SL_OPT_AFTER_SQL,
 };
+
+/* --before-sql and --after-sql, for the commands that write to a server. */
+#define SL_CLI_HOOK_OPTS                                                                           \
+    {"before-sql", SL_OPT_BEFORE_SQL, 1, "SQL",                                                    \
+     "run SQL on the target (and commit it) after connecting, before\n"                            \
+     "any row; if it fails nothing is written (exit 2)"},                                          \
+    {                                                                                              \
+        "after-sql", SL_OPT_AFTER_SQL, 1, "SQL",                                                   \
+            "run SQL on the target (and commit it) once every row is\n"                            \
+            "committed; not after a failure or an interruption"                                    \
+    }
 
 /* --report FILE, for the commands a job step can run (see sl_report.h). */
 #define SL_CLI_REPORT_OPT                                                                          \

@@ -363,6 +363,8 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     if (sl_conn_open(&r.src, &r.src_co, err) != 0 || sl_conn_open(&r.dst, &r.dst_co, err) != 0 ||
         sl_conn_read_var(r.dst, "max_allowed_packet", &r.max_packet, err) != 0)
         goto out;
+    if (c->before_sql && sl_conn_run_hook(r.dst, "--before-sql", c->before_sql, err) != 0)
+        goto out;
     if (plan(&r, err) != 0)
         goto out;
 
@@ -396,6 +398,9 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     if (r.failed)
         *err = r.err;
     rc = collect(&r, res) == 0 && !r.failed && !res->interrupted ? 0 : -1;
+    if (rc == 0 && c->after_sql && !c->verify_only &&
+        sl_conn_run_hook(r.dst, "--after-sql", c->after_sql, err) != 0)
+        rc = -1;
 out:
     if (rc != 0 && !res->tables && err->kind == SL_ERR_NONE)
         sl_err_set(err, SL_ERR_FATAL, "out of memory");

@@ -59,7 +59,9 @@ struct sl_copy_config {
     const char *to_defaults_file;
     const char *session_sql;
     const char *time_zone;
-    struct sl_tls tls; /* --ssl-*; a URL's own ssl-* parameters win */
+    struct sl_tls tls;      /* --ssl-*; a URL's own ssl-* parameters win */
+    const char *before_sql; /* NULL or statements run on the target before any row */
+    const char *after_sql;  /* NULL or statements run on the target after success */
     int progress;
 };
 

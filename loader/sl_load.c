@@ -179,6 +179,8 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     };
     if (sl_conn_open(&conns[0], &co, err) != 0)
         goto out_conns;
+    if (c->before_sql && sl_conn_run_hook(conns[0], "--before-sql", c->before_sql, err) != 0)
+        goto out_conns;
     unsigned long long max_packet;
     if (sl_conn_read_var(conns[0], "max_allowed_packet", &max_packet, err) != 0)
         goto out_conns;
@@ -279,6 +281,15 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     if (rc == 0 && c->rejects && sl_rejects_close(&rejects, err) != 0)
         rc = -1;
     /* a finished load leaves no checkpoints behind */
+    MYSQL *any = NULL;
+    for (unsigned i = 0; i < c->threads && !any; i++)
+        any = conns[i];
+    if (rc == 0 && !res->interrupted && c->after_sql) {
+        if (!any && sl_conn_open(&conns[0], &co, err) != 0)
+            rc = -1;
+        else if (sl_conn_run_hook(any ? any : conns[0], "--after-sql", c->after_sql, err) != 0)
+            rc = -1;
+    }
     if (rc == 0 && !res->interrupted && c->checkpoint) {
         MYSQL *m = NULL;
         for (unsigned i = 0; i < c->threads && !m; i++)

@@ -31,9 +31,11 @@ struct sl_load_config {
     size_t txn_rows;     /* rows per COMMIT */
     const char *session_sql;
     const char *time_zone;
-    struct sl_tls tls; /* --ssl-*; a URL's own ssl-* parameters win */
-    int progress;      /* draw progress on stderr */
-    int binary_hex;    /* binary columns are given as hex digits (sl_hex.h) */
+    struct sl_tls tls;      /* --ssl-*; a URL's own ssl-* parameters win */
+    const char *before_sql; /* NULL or statements run on the target before any row */
+    const char *after_sql;  /* NULL or statements run on the target after success */
+    int progress;           /* draw progress on stderr */
+    int binary_hex;         /* binary columns are given as hex digits (sl_hex.h) */
 
     const char *rejects;  /* non-NULL: --on-error skip, rejects to PATH.csv/.log */
     uint64_t max_rejects; /* 0: no limit */

@@ -101,10 +101,21 @@ static void set_tls(MYSQL *m, const struct sl_tls *t, enum sl_tls_mode mode)
         return;
     }
     /* Connector/C checks the certificate chain whenever a CA is given, and
-     * the host name only with VERIFY_SERVER_CERT. */
+     * the host name only with VERIFY_SERVER_CERT. Its SSL_ENFORCE asks for
+     * TLS but falls back to plain text when the server has none; for
+     * REQUIRED and above, sl_conn_open() refuses such a connection. */
     mysql_ssl_set(m, t->key, t->cert, t->ca, NULL, NULL);
-    mysql_options(m, MYSQL_OPT_SSL_ENFORCE, mode >= SL_TLS_REQUIRED ? &on : &off);
+    mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &on);
     mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, mode == SL_TLS_VERIFY_IDENTITY ? &on : &off);
+}
+
+int sl_conn_run_hook(MYSQL *m, const char *what, const char *sql, struct sl_err *err)
+{
+    if (sl_conn_exec(m, sql, err) != 0 || sl_conn_exec(m, "COMMIT", err) != 0) {
+        sl_err_prefix(err, "%s", what);
+        return -1;
+    }
+    return 0;
 }
 
 int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)

@@ -49,6 +49,10 @@ const char *sl_conn_tls_cipher(MYSQL *m);
 /* Runs one statement that returns no rows. Returns 0 or -1 with err set. */
 int sl_conn_exec(MYSQL *m, const char *sql, struct sl_err *err);
 
+/* Runs a user's statements (--before-sql, --after-sql) and commits them.
+ * Returns 0, or -1 with err prefixed by what. */
+int sl_conn_run_hook(MYSQL *m, const char *what, const char *sql, struct sl_err *err);
+
 /* Fills err from the connection's last error, prefixed by `what`. The kind
  * comes from sl_conn_errno_kind(). Returns -1. */
 int sl_conn_fail(MYSQL *m, struct sl_err *err, const char *what);
