@@ -51,7 +51,8 @@ static void usage(FILE *out)
           "  -V, --version  show the version\n"
           "\n"
           "Exit codes: 0 success; 1 the run failed after it began; 2 nothing was done\n"
-          "(bad options or set-up). 'sluice help COMMAND' gives each command's codes.\n",
+          "(bad options or set-up); 3 finished with rejected rows; 4 interrupted; 5 the\n"
+          "job is already running (run). 'sluice help COMMAND' gives each command's codes.\n",
           out);
 }
 

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The example job files in configs/, run as they are, against the shared
+# server and a second one: their tables are checked by count and checksum.
+source "$(dirname "$0")/lib.sh"
+setup configs
+second_server
+
+export SLUICE_STATE="$WORK/state" DROP_DIR="$WORK/drop"
+mkdir -p "$SLUICE_STATE" "$DROP_DIR"
+
+run_job() { # FILE ARGS...
+  set +e
+  "$SLUICE_BIN" run "$SLUICE_SRC/configs/$1" "${@:2}" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+  set -e
+}
+sum() { sql "CHECKSUM TABLE $1" | cut -f2; }
+
+# --- nightly-orders.ini: two good files and one with a bad row
+sql "DROP DATABASE IF EXISTS shop; CREATE DATABASE shop"
+python3 "$GEN" --schema | mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot shop
+python3 "$GEN" --rows 15000 --start-id 1 --seed 11 --expect "$WORK/e1" |
+  zstd -q >"$DROP_DIR/orders-1.csv.zst"
+python3 "$GEN" --rows 15000 --start-id 15001 --seed 12 --expect "$WORK/e2" |
+  zstd -q >"$DROP_DIR/orders-2.csv.zst"
+{
+  python3 "$GEN" --rows 2 --start-id 30001 --seed 13 --expect "$WORK/e3"
+  echo '30003,17,SKU-1,not-a-number,1.00,new,2026-01-01 00:00:00,'
+} | zstd -q >"$DROP_DIR/orders-3.csv.zst"
+cat "$WORK/e1" "$WORK/e2" "$WORK/e3" >"$WORK/expect"
+export WAREHOUSE_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/shop" WAREHOUSE_CNF="$SLUICE_DB_CNF"
+
+run_job nightly-orders.ini
+check_rc 3 "nightly-orders.ini (one row rejected)"
+check_eq "$(sql 'SELECT COUNT(*) FROM shop.orders')" "30002" "nightly: rows loaded"
+DB=shop check_table orders "$WORK/expect" id "nightly: the loaded rows"
+check_eq "$(wc -l <"$SLUICE_STATE/orders-rejects.csv")" "2" "nightly: the rejects file (header and the bad row)"
+check_contains "$SLUICE_STATE/orders-rejects.log" "orders-3.csv.zst" "nightly: the reject names its file"
+zstd -dcq "$SLUICE_STATE/daily-totals.csv.zst" | tail -n +2 | sort >"$WORK/totals.csv"
+sql "SELECT DATE(created_at), COUNT(*), SUM(qty * price) FROM shop.orders GROUP BY DATE(created_at)" |
+  tr '\t' ',' | sort >"$WORK/totals.want"
+check_eq "$(md5sum <"$WORK/totals.csv")" "$(md5sum <"$WORK/totals.want")" "nightly: the exported totals"
+check_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["status"], r["totals"]["rows_rejected"], [s["status"] for s in r["steps"]])' "$SLUICE_STATE/nightly-orders.json")" \
+  "rejects 1 ['rejects', 'ok']" "nightly: the report"
+check_contains "$SLUICE_STATE/nightly-orders.prom" \
+  'sluice_step_rows_written{job="nightly-orders",step="orders",action="load"} 30002' "nightly: the metrics"
+
+# --- migrate-shop.ini: shop from the shared server to the second one
+sql "CREATE TABLE shop.customers (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, UNIQUE KEY (name));
+     USE shop; INSERT INTO customers SELECT seq, CONCAT('customer ', seq) FROM seq_1_to_500"
+export OLD_URL="$A_URL/shop" OLD_CNF="$A_CNF" NEW_URL="$B_URL/shop" NEW_CNF="$B_CNF"
+run_job migrate-shop.ini --lock-dir "$WORK"
+check_rc 0 "migrate-shop.ini"
+for t in orders customers; do
+  check_eq "$(sqlb "CHECKSUM TABLE shop.$t" | cut -f2)" "$(sum shop.$t)" "migrate: $t checksum"
+  check_eq "$(sqlb "SELECT COUNT(*) FROM shop.$t")" "$(sql "SELECT COUNT(*) FROM shop.$t")" "migrate: $t count"
+  check_eq "$(sqlb "SHOW CREATE TABLE shop.$t" | cut -f2)" "$(sql "SHOW CREATE TABLE shop.$t" | cut -f2)" \
+    "migrate: $t definition (after defer-indexes)"
+done
+check_contains "$WORK/err" "[schema] PASS" "migrate: verified"
+check_eq "$(sqlb 'SELECT COUNT(*) FROM archive.orders_before_2026')" \
+  "$(sql "SELECT COUNT(*) FROM shop.orders WHERE created_at < '2026-01-01'")" "migrate: archived rows"
+check_eq "$(sqlb "SELECT COUNT(*) FROM archive.orders_before_2026 WHERE created_at >= '2026-01-01'")" \
+  "0" "migrate: only the archived rows"
+
+# --- bench-insert.ini: two grids, one after the other
+sql "DROP DATABASE IF EXISTS benchdb; CREATE DATABASE benchdb"
+export BENCH_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/benchdb" BENCH_CNF="$SLUICE_DB_CNF"
+run_job bench-insert.ini --lock-dir "$WORK" --report "$WORK/bench.json"
+check_rc 0 "bench-insert.ini"
+check_eq "$(python3 -c 'import json,sys; c = json.load(open(sys.argv[1])); print(len(c), all(x["rows_per_sec"] > 0 for x in c))' "$SLUICE_STATE/bench-narrow/results.json")" \
+  "4 True" "bench: the narrow grid has 2x2 measured cells"
+check_eq "$(sql 'SELECT COUNT(*) FROM benchdb.bench_orders')" "20000" "bench: the kept table"
+check_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print([(s["name"], s["status"], s["rows_written"]) for s in r["steps"]])' "$WORK/bench.json")" \
+  "[('narrow', 'ok', 80000), ('orders', 'ok', 20000)]" "bench: the job report counts every cell's rows"
+if [ -s "$SLUICE_STATE/bench-orders/throughput.svg" ]; then pass; else fail "bench: the chart"; fi
+
+finish
