@@ -22,6 +22,24 @@ done
 check_contains "$WORK/out" "Exit codes:" "gen --help documents exit codes"
 run_sluice help gen
 check_rc 0 "help gen"
+for cmd in run check; do
+  run_sluice help $cmd
+  check_rc 0 "help $cmd"
+  check_contains "$WORK/out" "Exit codes:" "$cmd --help documents exit codes"
+done
+run_sluice help run
+for opt in --dry-run --report --metrics --lock-dir "5  another run of the same job holds its lock"; do
+  check_contains "$WORK/out" "$opt" "run --help documents $opt"
+done
+run_sluice run
+check_rc 2 "run without a job file"
+check_contains "$WORK/err" "sluice run: give a job file" "run without a job file"
+run_sluice check
+check_rc 2 "check without a target"
+check_contains "$WORK/err" "sluice check: give a URL or a job file" "check without a target"
+run_sluice check 'mysql://a@b/c?sslmode=REQUIRED'
+check_rc 2 "check with an unknown URL parameter"
+check_contains "$WORK/err" "sluice check: invalid URL 'mysql://a@b/c?sslmode=REQUIRED': unknown parameter 'sslmode'; known: socket, ssl-mode, ssl-ca, ssl-cert, ssl-key" "unknown URL parameter"
 run_sluice --version
 check_rc 0 "--version"
 check_contains "$WORK/out" "sluice " "--version output"

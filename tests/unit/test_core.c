@@ -48,6 +48,39 @@ static void test_url(void)
     CHECK_EQ_INT(u.port, 0);
     sl_url_release(&u);
 
+    /* TLS parameters, and how they merge with the command line's */
+    CHECK_EQ_INT(sl_url_parse(&u,
+                              "mysql://u@db1/shop?ssl-mode=verify_identity&ssl-ca=/etc/c%20a.pem"
+                              "&ssl-cert=/c.pem&ssl-key=/k.pem",
+                              &e),
+                 0);
+    CHECK_EQ_INT(u.tls.mode, SL_TLS_VERIFY_IDENTITY);
+    CHECK_EQ_STR(u.tls.ca, "/etc/c a.pem");
+    CHECK_EQ_STR(u.tls.cert, "/c.pem");
+    CHECK_EQ_STR(u.tls.key, "/k.pem");
+    {
+        struct sl_tls cli = {SL_TLS_REQUIRED, "/cli-ca.pem", NULL, NULL}, m;
+        sl_tls_merge(&m, &cli, &u.tls);
+        CHECK_EQ_INT(m.mode, SL_TLS_VERIFY_IDENTITY);
+        CHECK_EQ_STR(m.ca, "/etc/c a.pem");
+        struct sl_tls none = {SL_TLS_UNSET, NULL, NULL, NULL};
+        sl_tls_merge(&m, &cli, &none);
+        CHECK_EQ_INT(m.mode, SL_TLS_REQUIRED);
+        CHECK_EQ_STR(m.ca, "/cli-ca.pem");
+        CHECK_EQ_INT(sl_tls_effective(&none, 1), SL_TLS_DISABLED);
+        CHECK_EQ_INT(sl_tls_effective(&none, 0), SL_TLS_PREFERRED);
+        none.ca = "/x.pem";
+        CHECK_EQ_INT(sl_tls_effective(&none, 0), SL_TLS_VERIFY_CA);
+    }
+    sl_url_release(&u);
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://u@db1/shop?ssl-mode=SOMETIMES", &e), -1);
+    CHECK_EQ_STR(e.msg, "invalid URL 'mysql://u@db1/shop?ssl-mode=SOMETIMES': ssl-mode must be "
+                        "DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY, not "
+                        "'SOMETIMES'");
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://u@db1/shop?ssl-ca=", &e), -1);
+    CHECK_EQ_STR(e.msg, "invalid URL 'mysql://u@db1/shop?ssl-ca=': parameter 'ssl-ca' needs a "
+                        "value (or has a bad percent-escape)");
+
     CHECK_EQ_INT(sl_url_parse(&u, "mysql://u@[::1]:3307/db", &e), 0);
     CHECK_EQ_STR(u.host, "::1");
     CHECK_EQ_INT(u.port, 3307);
