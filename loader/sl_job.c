@@ -360,6 +360,21 @@ static int check_target(const struct sl_job *j, const struct sl_job_section *con
     return rc;
 }
 
+/* True when a URL key before step i's key k already named url: that
+ * server was checked with every step that uses it. */
+static int seen_before(const struct sl_job *j, size_t i, int k, const char *url)
+{
+    static const char *const keys[] = {"into", "from", "to"};
+    for (size_t s = 0; s <= i; s++) {
+        for (int q = 0; q < 3 && (s < i || q < k); q++) {
+            const struct sl_job_kv *kv = step_value(j, &j->steps[s], keys[q]);
+            if (kv && sl_job_is_url_key(j->steps[s].action, keys[q]) && !strcmp(kv->value, url))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 int sl_job_check_file(const char *path, FILE *out, FILE *err)
 {
     struct sl_job job;
@@ -387,7 +402,7 @@ int sl_job_check_file(const char *path, FILE *out, FILE *err)
         for (int k = 0; keys[k]; k++) {
             const struct sl_job_kv *kv = step_value(&job, &job.steps[i], keys[k]);
             if (kv && sl_job_is_url_key(job.steps[i].action, keys[k]) &&
-                strncmp(kv->value, "mysql://", 8) == 0)
+                strncmp(kv->value, "mysql://", 8) == 0 && !seen_before(&job, i, k, kv->value))
                 worst |= check_target(&job, NULL, kv->value, out, &e) != 0;
         }
     }
