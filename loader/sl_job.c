@@ -208,7 +208,7 @@ int sl_job_step_argv(const struct sl_job *job, size_t i, char *const *extra, siz
     for (size_t k = 0; job->job && k < job->job->nkv && rc == 0; k++) {
         const struct sl_job_kv *kv = &job->job->kv[k];
         const struct sl_opt *o = find_opt(opts, kv->key);
-        if (o && !sl_job_find(st->sec, kv->key))
+        if (o && !sl_job_is_run_key(kv->key) && !sl_job_find(st->sec, kv->key))
             rc = push_option(&a, job, st, kv, o, err);
     }
     for (size_t k = 0; k < st->sec->nkv && rc == 0; k++) {

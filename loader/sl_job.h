@@ -60,6 +60,10 @@ int sl_job_load(const char *path, struct sl_job *job, struct sl_err *err);
 /* Frees everything the job holds. */
 void sl_job_release(struct sl_job *job);
 
+/* True for the [job] keys that belong to the run itself (name, report,
+ * metrics, lock-dir) and are never handed to a step. */
+int sl_job_is_run_key(const char *key);
+
 /* True when key holds a server URL or a connection name for action: into
  * (load, bench), from (extract, copy), to (copy). */
 int sl_job_is_url_key(const char *action, const char *key);

@@ -317,6 +317,11 @@ static const struct sl_job_section *find_section(const struct sl_job *j, const c
     return NULL;
 }
 
+int sl_job_is_run_key(const char *key)
+{
+    return in_list(job_keys, key);
+}
+
 int sl_job_is_url_key(const char *action, const char *key)
 {
     if (strcmp(key, "into") == 0)

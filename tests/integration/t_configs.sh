@@ -32,6 +32,8 @@ export WAREHOUSE_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/shop" WAREHOUSE_C
 
 run_job nightly-orders.ini
 check_rc 3 "nightly-orders.ini (one row rejected)"
+check_eq "$(grep -o -- '--report [^ ]*' "$WORK/err" | grep -c "$SLUICE_STATE" || true)" "0" \
+  "the job's report key is not handed to the steps"
 check_eq "$(sql 'SELECT COUNT(*) FROM shop.orders')" "30002" "nightly: rows loaded"
 DB=shop check_table orders "$WORK/expect" id "nightly: the loaded rows"
 check_eq "$(wc -l <"$SLUICE_STATE/orders-rejects.csv")" "2" "nightly: the rejects file (header and the bad row)"
