@@ -13,13 +13,9 @@
 #include "sl_job.h"
 #include "sl_job_run.h"
 
-enum { OPT_DRY_RUN = 256, OPT_REPORT, OPT_METRICS, OPT_LOCK_DIR };
+enum { OPT_REPORT = 256, OPT_METRICS, OPT_LOCK_DIR };
 
 static const struct sl_opt run_opts[] = {
-    {"dry-run", OPT_DRY_RUN, 0, "",
-     "check everything and write nothing: parse the job, connect, check\n"
-     "each step's tables and columns, read every source to its end\n"
-     "with the transforms, and list the rows that would be rejected"},
     {"report", OPT_REPORT, 1, "FILE", "write the job's report to FILE as JSON (or [job] report)"},
     {"metrics", OPT_METRICS, 1, "FILE",
      "write Prometheus metrics to FILE, for node_exporter's textfile\ncollector (or [job] "
@@ -69,7 +65,6 @@ static void run_help(FILE *out)
           "\n"
           "Examples:\n"
           "  sluice run configs/nightly-orders.ini --report /var/log/sluice/nightly.json\n"
-          "  sluice run configs/nightly-orders.ini --dry-run\n"
           "  sluice check configs/nightly-orders.ini\n",
           out);
 }
@@ -85,9 +80,6 @@ static int on_run_opt(void *ctx, int key, const char *v)
 {
     struct run_args *a = ctx;
     switch (key) {
-    case OPT_DRY_RUN:
-        a->o.dry_run = 1;
-        return 0;
     case OPT_REPORT:
         a->o.report = v;
         return 0;

@@ -25,7 +25,8 @@
 #include "sl_job.h"
 
 struct sl_job_run_opts {
-    int dry_run;          /* pass --dry-run to each step; nothing is written */
+    int dry_run;          /* pass --dry-run to each step (no command has it yet, so
+                             `sluice run` does not offer it) */
     const char *report;   /* NULL or a JSON file for the job's report */
     const char *metrics;  /* NULL or a Prometheus textfile */
     const char *lock_dir; /* where the lock file lives */

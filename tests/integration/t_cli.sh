@@ -28,7 +28,7 @@ for cmd in run check; do
   check_contains "$WORK/out" "Exit codes:" "$cmd --help documents exit codes"
 done
 run_sluice help run
-for opt in --dry-run --report --metrics --lock-dir "5  another run of the same job holds its lock"; do
+for opt in --report --metrics --lock-dir "5  another run of the same job holds its lock"; do
   check_contains "$WORK/out" "$opt" "run --help documents $opt"
 done
 run_sluice run
