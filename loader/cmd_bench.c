@@ -154,7 +154,13 @@ static int on_bench_opt(void *ctx, int key, const char *v)
     struct sl_bench_config *c = &a->c;
     unsigned long long list[MAX_GRID], n;
     size_t k;
-    const struct sl_cli_conn conn = {&c->defaults_file, &c->session_sql, &c->time_zone, &c->tls};
+    const struct sl_cli_conn conn = {
+        .defaults_file = &c->defaults_file,
+        .session_sql = &c->session_sql,
+        .time_zone = &c->time_zone,
+        .tls = &c->tls,
+        .report = &a->report,
+    };
     int handled = sl_cli_conn_opt("bench", &conn, key, v, a->err);
     if (handled)
         return handled < 0 ? -1 : 0;
@@ -234,9 +240,6 @@ static int on_bench_opt(void *ctx, int key, const char *v)
         return 0;
     case 'q':
         a->quiet = 1;
-        return 0;
-    case SL_OPT_REPORT:
-        a->report = v;
         return 0;
     case 'h':
         a->help = 1;
@@ -367,10 +370,8 @@ static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FI
 int sl_cmd_bench(int argc, char **argv, FILE *out, FILE *err)
 {
     struct bench_args a;
-    struct sl_report rep;
+    struct sl_report rep = {.command = "bench"};
     memset(&a, 0, sizeof a);
-    memset(&rep, 0, sizeof rep);
-    snprintf(rep.command, sizeof rep.command, "bench");
     int code = bench_main(&a, argc, argv, out, err, &rep);
     return sl_report_finish(a.report, &rep, code, err);
 }

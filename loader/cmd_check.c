@@ -62,7 +62,12 @@ struct check_args {
 static int on_check_opt(void *ctx, int key, const char *v)
 {
     struct check_args *a = ctx;
-    const struct sl_cli_conn conn = {&a->defaults_file, &a->session_sql, &a->time_zone, &a->tls};
+    const struct sl_cli_conn conn = {
+        .defaults_file = &a->defaults_file,
+        .session_sql = &a->session_sql,
+        .time_zone = &a->time_zone,
+        .tls = &a->tls,
+    };
     int handled = sl_cli_conn_opt("check", &conn, key, v, a->err);
     if (handled)
         return handled < 0 ? -1 : 0;

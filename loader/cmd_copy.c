@@ -155,7 +155,15 @@ static int on_copy_opt(void *ctx, int key, const char *v)
     struct sl_copy_config *c = &a->c;
     unsigned long long n;
     int k;
-    const struct sl_cli_conn conn = {&a->defaults_file, &c->session_sql, &c->time_zone, &c->tls};
+    const struct sl_cli_conn conn = {
+        .defaults_file = &a->defaults_file,
+        .session_sql = &c->session_sql,
+        .time_zone = &c->time_zone,
+        .tls = &c->tls,
+        .before_sql = &c->before_sql,
+        .after_sql = &c->after_sql,
+        .report = &a->report,
+    };
     int handled = sl_cli_conn_opt("copy", &conn, key, v, a->err);
     if (handled)
         return handled < 0 ? -1 : 0;
@@ -229,15 +237,6 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         return 0;
     case 'q':
         a->quiet = 1;
-        return 0;
-    case SL_OPT_BEFORE_SQL:
-        a->c.before_sql = v;
-        return 0;
-    case SL_OPT_AFTER_SQL:
-        a->c.after_sql = v;
-        return 0;
-    case SL_OPT_REPORT:
-        a->report = v;
         return 0;
     case 'h':
         a->help = 1;
@@ -360,10 +359,8 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
 int sl_cmd_copy(int argc, char **argv, FILE *out, FILE *err)
 {
     struct copy_args a;
-    struct sl_report rep;
+    struct sl_report rep = {.command = "copy"};
     memset(&a, 0, sizeof a);
-    memset(&rep, 0, sizeof rep);
-    snprintf(rep.command, sizeof rep.command, "copy");
     int code = copy_main(&a, argc, argv, out, err, &rep);
     return sl_report_finish(a.report, &rep, code, err);
 }

@@ -136,7 +136,13 @@ static int on_extract_opt(void *ctx, int key, const char *v)
     struct sl_extract_config *c = &a->c;
     unsigned long long n;
     int k;
-    const struct sl_cli_conn conn = {&c->defaults_file, &c->session_sql, &c->time_zone, &c->tls};
+    const struct sl_cli_conn conn = {
+        .defaults_file = &c->defaults_file,
+        .session_sql = &c->session_sql,
+        .time_zone = &c->time_zone,
+        .tls = &c->tls,
+        .report = &a->report,
+    };
     int handled = sl_cli_conn_opt("extract", &conn, key, v, a->err);
     if (handled)
         return handled < 0 ? -1 : 0;
@@ -207,9 +213,6 @@ static int on_extract_opt(void *ctx, int key, const char *v)
     }
     case 'q':
         a->quiet = 1;
-        return 0;
-    case SL_OPT_REPORT:
-        a->report = v;
         return 0;
     case 'h':
         a->help = 1;
@@ -304,10 +307,8 @@ static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out
 int sl_cmd_extract(int argc, char **argv, FILE *out, FILE *err)
 {
     struct extract_args a;
-    struct sl_report rep;
+    struct sl_report rep = {.command = "extract"};
     memset(&a, 0, sizeof a);
-    memset(&rep, 0, sizeof rep);
-    snprintf(rep.command, sizeof rep.command, "extract");
     int code = extract_main(&a, argc, argv, out, err, &rep);
     return sl_report_finish(a.report, &rep, code, err);
 }

@@ -192,8 +192,15 @@ static int on_load_opt(void *ctx, int key, const char *v)
 {
     struct load_args *a = ctx;
     unsigned long long n;
-    const struct sl_cli_conn conn = {&a->c.defaults_file, &a->c.session_sql, &a->c.time_zone,
-                                     &a->c.tls};
+    const struct sl_cli_conn conn = {
+        .defaults_file = &a->c.defaults_file,
+        .session_sql = &a->c.session_sql,
+        .time_zone = &a->c.time_zone,
+        .tls = &a->c.tls,
+        .before_sql = &a->c.before_sql,
+        .after_sql = &a->c.after_sql,
+        .report = &a->report,
+    };
     int handled = sl_cli_conn_opt("load", &conn, key, v, a->err);
     if (handled)
         return handled < 0 ? -1 : 0;
@@ -277,15 +284,6 @@ static int on_load_opt(void *ctx, int key, const char *v)
         return 0;
     case OPT_NO_CHECKPOINT:
         a->c.checkpoint = 0;
-        return 0;
-    case SL_OPT_BEFORE_SQL:
-        a->c.before_sql = v;
-        return 0;
-    case SL_OPT_AFTER_SQL:
-        a->c.after_sql = v;
-        return 0;
-    case SL_OPT_REPORT:
-        a->report = v;
         return 0;
     case 'q':
         a->quiet = 1;
@@ -385,10 +383,8 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
 int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err)
 {
     struct load_args a;
-    struct sl_report rep;
+    struct sl_report rep = {.command = "load"};
     memset(&a, 0, sizeof a);
-    memset(&rep, 0, sizeof rep);
-    snprintf(rep.command, sizeof rep.command, "load");
     int code = load_main(&a, argc, argv, out, err, &rep);
     return sl_report_finish(a.report, &rep, code, err);
 }

@@ -145,6 +145,17 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
     case SL_OPT_SSL_CA:
         c->tls->ca = v;
         return 1;
+    case SL_OPT_BEFORE_SQL:
+    case SL_OPT_AFTER_SQL:
+    case SL_OPT_REPORT: {
+        const char **slot = key == SL_OPT_BEFORE_SQL  ? c->before_sql
+                            : key == SL_OPT_AFTER_SQL ? c->after_sql
+                                                      : c->report;
+        if (!slot)
+            return 0;
+        *slot = v;
+        return 1;
+    }
     case SL_OPT_SSL_CERT:
         c->tls->cert = v;
         return 1;
@@ -163,6 +174,14 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
     default:
         return 0;
     }
+}
+
+const struct sl_opt *sl_cli_find_opt(const struct sl_opt *opts, const char *name)
+{
+    for (; opts && opts->name; opts++)
+        if (strcmp(opts->name, name) == 0)
+            return opts;
+    return NULL;
 }
 
 int sl_cli_ends_with(const char *s, const char *suffix)

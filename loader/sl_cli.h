@@ -71,15 +71,20 @@ enum {
     {"ssl-key", SL_OPT_SSL_KEY, 1, "FILE", "PEM file of the client certificate's key"}
 /* clang-format on */
 
-/* Where a command keeps the values of the connection options. */
+/* Where a command keeps the values of the connection options, and of
+ * SL_CLI_HOOK_OPTS and SL_CLI_REPORT_OPT (NULL for a command without them). */
 struct sl_cli_conn {
     const char **defaults_file;
     const char **session_sql;
     const char **time_zone;
     struct sl_tls *tls;
+    const char **before_sql;
+    const char **after_sql;
+    const char **report;
 };
 
-/* Stores v when key is one of SL_CLI_CONN_OPTS. Returns 1 if it was, 0 if
+/* Stores v when key is one of SL_CLI_CONN_OPTS, SL_CLI_HOOK_OPTS or
+ * SL_CLI_REPORT_OPT that c has a place for. Returns 1 if it was, 0 if
  * it was not (the command handles the key itself), or -1 after printing
  * "sluice CMD: ..." to err for a bad value. */
 int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const char *v,
@@ -112,6 +117,9 @@ int sl_cli_choice(const char *cmd, const char *name, const char *v, const char *
  * option. */
 int sl_cli_size(const char *cmd, const char *name, const char *v, unsigned long long *out,
                 FILE *err);
+
+/* The option of opts with the long name name, or NULL. */
+const struct sl_opt *sl_cli_find_opt(const struct sl_opt *opts, const char *name);
 
 /* True when s ends with suffix (a file name's extension, say). */
 int sl_cli_ends_with(const char *s, const char *suffix);

@@ -42,20 +42,15 @@ void sl_job_argv_free(char **argv)
     free(argv);
 }
 
+/* The keys that may name a server (see sl_job_is_url_key). */
+static const char *const url_keys[] = {"into", "from", "to", NULL};
+
 /* The value of key for a step: its own, else the [job] default. */
 static const struct sl_job_kv *step_value(const struct sl_job *j, const struct sl_job_step *st,
                                           const char *key)
 {
     const struct sl_job_kv *kv = sl_job_find(st->sec, key);
     return kv ? kv : sl_job_find(j->job, key);
-}
-
-static const struct sl_opt *find_opt(const struct sl_opt *opts, const char *name)
-{
-    for (; opts && opts->name; opts++)
-        if (strcmp(opts->name, name) == 0)
-            return opts;
-    return NULL;
 }
 
 static int is_yes(const char *v)
@@ -98,10 +93,7 @@ static int resolve_url(const struct sl_job *j, const char *value, char *out, siz
         return 0;
     }
     size_t n = strcspn(value, "/");
-    for (size_t i = 0; i < j->nsec && !*conn; i++)
-        if (strcmp(j->sec[i].kind, "connection") == 0 && strlen(j->sec[i].name) == n &&
-            strncmp(j->sec[i].name, value, n) == 0)
-            *conn = &j->sec[i];
+    *conn = sl_job_section(j, "connection", value, n);
     if (!*conn)
         return sl_err_set(err, SL_ERR_FATAL, "unknown connection in '%s'", value);
     const char *url = sl_job_find(*conn, "url")->value;
@@ -207,13 +199,13 @@ int sl_job_step_argv(const struct sl_job *job, size_t i, char *const *extra, siz
     /* [job] defaults the step's command knows and the step does not set */
     for (size_t k = 0; job->job && k < job->job->nkv && rc == 0; k++) {
         const struct sl_job_kv *kv = &job->job->kv[k];
-        const struct sl_opt *o = find_opt(opts, kv->key);
+        const struct sl_opt *o = sl_cli_find_opt(opts, kv->key);
         if (o && !sl_job_is_run_key(kv->key) && !sl_job_find(st->sec, kv->key))
             rc = push_option(&a, job, st, kv, o, err);
     }
     for (size_t k = 0; k < st->sec->nkv && rc == 0; k++) {
         const struct sl_job_kv *kv = &st->sec->kv[k];
-        const struct sl_opt *o = find_opt(opts, kv->key);
+        const struct sl_opt *o = sl_cli_find_opt(opts, kv->key);
         if (o)
             rc = push_option(&a, job, st, kv, o, err);
     }
@@ -311,7 +303,7 @@ static int check_target(const struct sl_job *j, const struct sl_job_section *con
     int rc = 0;
     for (size_t i = 0; i < j->nsteps && rc == 0; i++) {
         const struct sl_job_step *st = &j->steps[i];
-        static const char *const keys[] = {"into", "from", "to", NULL};
+        const char *const *keys = url_keys;
         for (int k = 0; keys[k] && rc == 0; k++) {
             const struct sl_job_kv *kv = step_value(j, st, keys[k]);
             if (!kv || !sl_job_is_url_key(st->action, keys[k]))
@@ -364,9 +356,9 @@ static int check_target(const struct sl_job *j, const struct sl_job_section *con
  * server was checked with every step that uses it. */
 static int seen_before(const struct sl_job *j, size_t i, int k, const char *url)
 {
-    static const char *const keys[] = {"into", "from", "to"};
+    const char *const *keys = url_keys;
     for (size_t s = 0; s <= i; s++) {
-        for (int q = 0; q < 3 && (s < i || q < k); q++) {
+        for (int q = 0; keys[q] && (s < i || q < k); q++) {
             const struct sl_job_kv *kv = step_value(j, &j->steps[s], keys[q]);
             if (kv && sl_job_is_url_key(j->steps[s].action, keys[q]) && !strcmp(kv->value, url))
                 return 1;
@@ -398,7 +390,7 @@ int sl_job_check_file(const char *path, FILE *out, FILE *err)
     }
     /* steps that name a server by URL instead of a connection */
     for (size_t i = 0; i < job.nsteps; i++) {
-        static const char *const keys[] = {"into", "from", "to", NULL};
+        const char *const *keys = url_keys;
         for (int k = 0; keys[k]; k++) {
             const struct sl_job_kv *kv = step_value(&job, &job.steps[i], keys[k]);
             if (kv && sl_job_is_url_key(job.steps[i].action, keys[k]) &&

@@ -68,6 +68,10 @@ int sl_job_is_run_key(const char *key);
  * (load, bench), from (extract, copy), to (copy). */
 int sl_job_is_url_key(const char *action, const char *key);
 
+/* The section [kind name] whose name is the len bytes at name, or NULL. */
+const struct sl_job_section *sl_job_section(const struct sl_job *j, const char *kind,
+                                            const char *name, size_t len);
+
 /* Returns the value of key in section s, or NULL. */
 const struct sl_job_kv *sl_job_find(const struct sl_job_section *s, const char *key);
 

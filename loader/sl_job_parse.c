@@ -273,22 +273,13 @@ const struct sl_job_kv *sl_job_find(const struct sl_job_section *s, const char *
     return NULL;
 }
 
-/* The option of opts called name, or NULL. */
-static const struct sl_opt *find_opt(const struct sl_opt *opts, const char *name)
-{
-    for (; opts && opts->name; opts++)
-        if (strcmp(opts->name, name) == 0)
-            return opts;
-    return NULL;
-}
-
 static const char *const actions[] = {"load", "extract", "copy", "bench", NULL};
 
 /* Is key an option of any command a step can run? */
 static const struct sl_opt *any_step_opt(const char *key)
 {
     for (int i = 0; actions[i]; i++) {
-        const struct sl_opt *o = find_opt(sl_cmd_step_opts(actions[i]), key);
+        const struct sl_opt *o = sl_cli_find_opt(sl_cmd_step_opts(actions[i]), key);
         if (o)
             return o;
     }
@@ -305,8 +296,8 @@ static int check_flag(struct parse *p, const struct sl_job_kv *kv)
                    kv->key, kv->value);
 }
 
-static const struct sl_job_section *find_section(const struct sl_job *j, const char *kind,
-                                                 const char *name, size_t len)
+const struct sl_job_section *sl_job_section(const struct sl_job *j, const char *kind,
+                                            const char *name, size_t len)
 {
     for (size_t i = 0; i < j->nsec; i++) {
         const struct sl_job_section *s = &j->sec[i];
@@ -338,7 +329,7 @@ static int check_url_value(struct parse *p, const struct sl_job_kv *kv)
     if (strncmp(kv->value, "mysql://", 8) == 0)
         return 0;
     size_t n = strcspn(kv->value, "/");
-    if (find_section(p->job, "connection", kv->value, n))
+    if (sl_job_section(p->job, "connection", kv->value, n))
         return 0;
     char name[128];
     snprintf(name, sizeof name, "%.*s", (int)n, kv->value);
@@ -397,7 +388,7 @@ static int check_step(struct parse *p, size_t si)
         if (in_list(step_keys, kv->key) ||
             (strcmp(kv->key, "source") == 0 && strcmp(st->action, "load") == 0))
             continue;
-        const struct sl_opt *o = find_opt(opts, kv->key);
+        const struct sl_opt *o = sl_cli_find_opt(opts, kv->key);
         if (!o || strcmp(kv->key, "help") == 0)
             return fail_at(p, kv->line, "unknown key '%s' for action %s (see sluice help %s)",
                            kv->key, st->action, st->action);
@@ -463,7 +454,7 @@ static int check_job(struct parse *p)
             return fail_at(p, s->line, "[%s] needs a name: [%s NAME]", s->kind, s->kind);
         if (is_job && j->job)
             return fail_at(p, s->line, "a second [job] section");
-        if (!is_job && find_section(j, s->kind, s->name, strlen(s->name)) != s)
+        if (!is_job && sl_job_section(j, s->kind, s->name, strlen(s->name)) != s)
             return fail_at(p, s->line, "a second [%s %s]", s->kind, s->name);
         if (is_job)
             j->job = s;

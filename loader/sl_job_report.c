@@ -131,19 +131,7 @@ int sl_job_write_report(const char *path, const struct sl_job_summary *s, struct
         add_counts(tot, t.read, t.written, t.rejected, t.retries, t.bytes, s->seconds);
         cJSON_AddItemToObject(o, "totals", tot);
     }
-    char *text = cJSON_Print(o);
-    cJSON_Delete(o);
-    if (!text)
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    struct sl_buf b;
-    sl_buf_init(&b, 64u << 20);
-    sl_buf_printf(&b, "%s\n", text);
-    free(text);
-    const char *c = sl_buf_cstr(&b);
-    int rc =
-        c ? sl_report_write_text(path, c, err) : sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    sl_buf_release(&b);
-    return rc;
+    return sl_report_write_json(path, o, err);
 }
 
 /* Appends a label value, escaped as the text format asks. */

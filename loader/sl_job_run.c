@@ -307,10 +307,7 @@ static int build_steps(struct runner *r, struct sl_err *e)
         char *extra[3] = {"--report", s->report_path, "--dry-run"};
         size_t nextra = 2;
         if (r->o->dry_run) {
-            const struct sl_opt *o = sl_cmd_step_opts(job->steps[i].action);
-            while (o->name && strcmp(o->name, "dry-run") != 0)
-                o++;
-            if (!o->name)
+            if (!sl_cli_find_opt(sl_cmd_step_opts(job->steps[i].action), "dry-run"))
                 return sl_err_set(e, SL_ERR_FATAL,
                                   "step %s: %s has no --dry-run; a dry run cannot include it",
                                   s->name, job->steps[i].action);

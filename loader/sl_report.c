@@ -78,6 +78,11 @@ int sl_report_write(const char *path, const struct sl_report *r, struct sl_err *
     cJSON_AddNumberToObject(o, "seconds", r->seconds);
     cJSON_AddNumberToObject(o, "rows_per_second",
                             r->seconds > 0 ? (double)r->rows_written / r->seconds : 0);
+    return sl_report_write_json(path, o, err);
+}
+
+int sl_report_write_json(const char *path, cJSON *o, struct sl_err *err)
+{
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     if (!text)

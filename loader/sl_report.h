@@ -32,6 +32,11 @@ const char *sl_report_status(int exit_code);
  * -1 with err naming the file. */
 int sl_report_write(const char *path, const struct sl_report *r, struct sl_err *err);
 
+/* Writes the JSON object o, one newline after it, to path as
+ * sl_report_write_text() does, and frees o. Returns 0 or -1 with err set. */
+struct cJSON;
+int sl_report_write_json(const char *path, struct cJSON *o, struct sl_err *err);
+
 /* Reads a report written by sl_report_write(). Returns 0, or -1 with err
  * set. */
 int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err);
