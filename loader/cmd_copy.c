@@ -38,6 +38,9 @@ enum {
     OPT_TXN_ROWS,
     OPT_FROM_DEFAULTS,
     OPT_TO_DEFAULTS,
+    OPT_MODE,
+    OPT_UPDATE_COLUMNS,
+    OPT_KEEP_OLD,
 };
 
 const struct sl_opt sl_copy_opts[] = {
@@ -57,6 +60,16 @@ const struct sl_opt sl_copy_opts[] = {
     {"if-exists", OPT_IF_EXISTS, 1, "MODE",
      "when a target table exists: fail (default), skip, truncate,\ndrop (and create it again) "
      "or append"},
+    {"mode", OPT_MODE, 1, "MODE",
+     "how rows meet existing ones: insert (default), ignore, replace,\n"
+     "upsert (these three append to an existing table unless\n--if-exists says otherwise), "
+     "truncate (--if-exists truncate), or\nswap: copy every table into <table>__sluice_new, "
+     "verify, then\nswap them all in with one RENAME TABLE"},
+    {"update-columns", OPT_UPDATE_COLUMNS, 1, "a,b",
+     "with --mode upsert: the columns to update (default: every column\noutside the primary "
+     "and unique keys)"},
+    {"keep-old", OPT_KEEP_OLD, 0, "",
+     "with --mode swap: keep the replaced tables as <table>__sluice_old"},
     {"defer-indexes", OPT_DEFER_INDEXES, 0, "",
      "create new tables with only their primary key and add the\nother indexes (and foreign "
      "keys) in one ALTER TABLE after the rows"},
@@ -143,6 +156,7 @@ struct copy_args {
     struct sl_copy_config c;
     const char *defaults_file;
     int readers_set;
+    int if_exists_set;
     int quiet;
     int help;
     const char *report;
@@ -203,8 +217,20 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         if (sl_cli_choice("copy", "if-exists", v, m, &k, a->err) != 0)
             return -1;
         c->if_exists = (enum sl_if_exists)k;
+        a->if_exists_set = 1;
         return 0;
     }
+    case OPT_MODE:
+        if (sl_cli_choice("copy", "mode", v, sl_write_mode_names, &k, a->err) != 0)
+            return -1;
+        c->mode = (enum sl_write_mode)k;
+        return 0;
+    case OPT_UPDATE_COLUMNS:
+        c->update_columns = v;
+        return 0;
+    case OPT_KEEP_OLD:
+        c->keep_old = 1;
+        return 0;
     case OPT_DEFER_INDEXES:
         c->defer_indexes = 1;
         return 0;
@@ -263,7 +289,7 @@ static void print_summary(FILE *out, const struct sl_copy_config *c, const struc
     fprintf(out, "  %s %s\n\n", c->verify_only ? "with" : "to", r->target);
     fprintf(out, "  %-*s  %13s  %9s  %8s  %11s  %s\n", (int)w, "table", "rows", "MB", "seconds",
             "rows/s", "verified");
-    uint64_t rows = 0, bytes = 0;
+    uint64_t rows = 0, bytes = 0, ignored = 0;
     for (size_t i = 0; i < r->ntables; i++) {
         const struct sl_copy_table_result *t = &r->tables[i];
         char a[32], b[32];
@@ -274,12 +300,16 @@ static void print_summary(FILE *out, const struct sl_copy_config *c, const struc
                 verified(t));
         rows += t->rows;
         bytes += t->bytes;
+        ignored += t->rows_ignored;
     }
     char a[32], b[32];
     double s = r->seconds > 0 ? r->seconds : 1e-9;
     fprintf(out, "  %-*s  %13s  %9.1f  %8.2f  %11s\n", (int)w, "total",
             sl_fmt_count(rows, a, sizeof a), (double)bytes / 1e6, r->seconds,
             sl_fmt_count((uint64_t)((double)rows / s), b, sizeof b));
+    if (c->mode == SL_MODE_IGNORE)
+        fprintf(out, "  rows ignored %s (their key was taken)\n",
+                sl_fmt_count(ignored, a, sizeof a));
 }
 
 /* The totals of a copy, for --report. */
@@ -291,6 +321,7 @@ static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
         const struct sl_copy_table_result *t = &r->tables[i];
         rep->rows_read += t->rows;
         rep->rows_written += t->state == SL_COPY_DONE && !c->verify_only ? t->rows : 0;
+        rep->rows_ignored += t->rows_ignored;
         rep->bytes += t->bytes;
         if (t->state == SL_COPY_FAILED || t->state == SL_COPY_NOT_RUN ||
             t->verdict == SL_VERIFY_FAIL)
@@ -299,6 +330,46 @@ static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
     rep->seconds = r->seconds;
     if (r->err.kind != SL_ERR_NONE)
         sl_report_error(rep, r->err.msg);
+}
+
+/* Checks --mode against --if-exists, --update-columns and --keep-old, and
+ * sets what a mode implies for existing tables. Returns 0 or -1 after a
+ * message. */
+static int resolve_mode(struct copy_args *a)
+{
+    struct sl_copy_config *c = &a->c;
+    if (c->update_columns && c->mode != SL_MODE_UPSERT) {
+        fprintf(a->err, "sluice copy: --update-columns goes with --mode upsert\n");
+        return -1;
+    }
+    if (c->keep_old && c->mode != SL_MODE_SWAP) {
+        fprintf(a->err, "sluice copy: --keep-old goes with --mode swap\n");
+        return -1;
+    }
+    switch (c->mode) {
+    case SL_MODE_TRUNCATE:
+        if (a->if_exists_set && c->if_exists != SL_IF_EXISTS_TRUNCATE) {
+            fprintf(a->err, "sluice copy: --mode truncate and --if-exists disagree; give one\n");
+            return -1;
+        }
+        c->if_exists = SL_IF_EXISTS_TRUNCATE;
+        return 0;
+    case SL_MODE_SWAP:
+        if (a->if_exists_set) {
+            fprintf(a->err, "sluice copy: --mode swap replaces existing tables; drop "
+                            "--if-exists\n");
+            return -1;
+        }
+        return 0;
+    case SL_MODE_IGNORE:
+    case SL_MODE_REPLACE:
+    case SL_MODE_UPSERT:
+        if (!a->if_exists_set)
+            c->if_exists = SL_IF_EXISTS_APPEND;
+        return 0;
+    default:
+        return 0;
+    }
 }
 
 static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE *err,
@@ -325,6 +396,8 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
                      "Try 'sluice copy --help'.\n");
         return SL_EXIT_USAGE;
     }
+    if (resolve_mode(a) != 0)
+        return SL_EXIT_USAGE;
     if (!a->readers_set)
         c->readers = c->threads;
     if (!c->from_defaults_file)

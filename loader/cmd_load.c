@@ -39,6 +39,9 @@ enum {
     OPT_RESUME,
     OPT_NO_CHECKPOINT,
     OPT_BINARY,
+    OPT_MODE,
+    OPT_UPDATE_COLUMNS,
+    OPT_KEEP_OLD,
 };
 
 #define STR_(x) #x
@@ -71,6 +74,15 @@ const struct sl_opt sl_load_opts[] = {
     {"binary", OPT_BINARY, 1, "ENC",
      "hex (default): values for binary columns (BINARY, VARBINARY, BLOB,\n"
      "BIT) are hex digits, as sluice extract writes them; raw: the bytes\nas they are"},
+    {"mode", OPT_MODE, 1, "MODE",
+     "how rows meet the table: insert (default), ignore (skip a row whose\n"
+     "key exists, counted), replace, upsert (update the existing row),\n"
+     "truncate (empty the table first), swap (load a copy, then swap it in)"},
+    {"update-columns", OPT_UPDATE_COLUMNS, 1, "a,b",
+     "with --mode upsert: the columns to update (default: every loaded\ncolumn outside the "
+     "primary and unique keys)"},
+    {"keep-old", OPT_KEEP_OLD, 0, "",
+     "with --mode swap: keep the replaced table as <table>__sluice_old"},
     {"on-error", OPT_ON_ERROR, 1, "MODE",
      "stop: the first bad row stops the load (default); skip: bad rows\n"
      "go to --rejects and the load goes on"},
@@ -279,6 +291,19 @@ static int on_load_opt(void *ctx, int key, const char *v)
         a->c.binary_hex = k == 0;
         return 0;
     }
+    case OPT_MODE: {
+        int k;
+        if (sl_cli_choice("load", "mode", v, sl_write_mode_names, &k, a->err) != 0)
+            return -1;
+        a->c.mode = (enum sl_write_mode)k;
+        return 0;
+    }
+    case OPT_UPDATE_COLUMNS:
+        a->c.update_columns = v;
+        return 0;
+    case OPT_KEEP_OLD:
+        a->c.keep_old = 1;
+        return 0;
     case OPT_RESUME:
         a->c.resume = 1;
         return 0;
@@ -332,6 +357,14 @@ static int check_args(const struct load_args *a)
         fprintf(a->err, "sluice load: --resume needs checkpoints; drop --no-checkpoint\n");
         return -1;
     }
+    if (c->update_columns && c->mode != SL_MODE_UPSERT) {
+        fprintf(a->err, "sluice load: --update-columns goes with --mode upsert\n");
+        return -1;
+    }
+    if (c->keep_old && c->mode != SL_MODE_SWAP) {
+        fprintf(a->err, "sluice load: --keep-old goes with --mode swap\n");
+        return -1;
+    }
     if (c->dialect.delim == c->dialect.quote) {
         fprintf(a->err, "sluice load: --delimiter and --quote must differ\n");
         return -1;
@@ -344,7 +377,7 @@ static int check_args(const struct load_args *a)
     return 0;
 }
 
-static void print_summary(FILE *out, const struct sl_load_result *r)
+static void print_summary(FILE *out, const struct sl_load_result *r, int ignore_mode)
 {
     char a[32], b[32], rate[32];
     double secs = r->seconds > 0 ? r->seconds : 1e-9;
@@ -353,6 +386,8 @@ static void print_summary(FILE *out, const struct sl_load_result *r)
     fprintf(out, "  rows read     %s\n", sl_fmt_count(r->rows_read, a, sizeof a));
     fprintf(out, "  rows written  %s\n", sl_fmt_count(r->rows_written, b, sizeof b));
     fprintf(out, "  rows rejected %s\n", sl_fmt_count(r->rows_rejected, a, sizeof a));
+    if (ignore_mode)
+        fprintf(out, "  rows ignored  %s\n", sl_fmt_count(r->rows_ignored, a, sizeof a));
     fprintf(out, "  retries       %s\n", sl_fmt_count(r->retries, a, sizeof a));
     fprintf(out, "  bytes read    %.1f MB", (double)r->raw_bytes / 1e6);
     if (r->data_bytes != r->raw_bytes)
@@ -370,6 +405,7 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r)
     rep->rows_read = r->rows_read;
     rep->rows_written = r->rows_written;
     rep->rows_rejected = r->rows_rejected;
+    rep->rows_ignored = r->rows_ignored;
     rep->retries = r->retries;
     rep->bytes = r->raw_bytes;
     rep->seconds = r->seconds;
@@ -443,7 +479,7 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
                 sl_fmt_count(res.rows_rejected, j, sizeof j), a->c.rejects, a->c.rejects);
     }
     if (!a->quiet || failed || res.interrupted)
-        print_summary(err, &res);
+        print_summary(err, &res, a->c.mode == SL_MODE_IGNORE);
     if (failed)
         return SL_EXIT_FAILED;
     if (res.interrupted)

@@ -98,6 +98,8 @@ static int check_config(const struct crun *r, struct sl_err *err)
         return sl_err_set(err, SL_ERR_FATAL, "--to must name a database: mysql://host/db[/table]");
     if (r->from.table && c->tables)
         return sl_err_set(err, SL_ERR_FATAL, "--from names a table and --tables is given: use one");
+    if (c->verify_only && c->mode != SL_MODE_INSERT)
+        return sl_err_set(err, SL_ERR_FATAL, "--verify-only writes nothing: drop --mode");
     if (r->to.table && !r->from.table)
         return sl_err_set(err, SL_ERR_FATAL,
                           "--to names a table, so --from must name exactly one table too");
@@ -160,8 +162,8 @@ void sl_copy_report(struct crun *r, const struct ctable *ct)
                        : ct->verdict == SL_VERIFY_FAIL ? "FAIL"
                                                        : "COPIED";
     if (ct->verdict == SL_VERIFY_FAIL || r->c->progress)
-        sl_progress_printf(r->progress, "%s %s.%s: %s\n", what, ct->dst_schema, ct->dst_name,
-                           ct->verdict_note);
+        sl_progress_printf(r->progress, "%s %s.%s: %s\n", what, ct->dst_schema,
+                           ct->final_name ? ct->final_name : ct->dst_name, ct->verdict_note);
 }
 
 /* --verify-only: sums every range on both sides, one table after another. */
@@ -209,8 +211,10 @@ static int collect(struct crun *r, struct sl_copy_result *res)
         struct sl_copy_table_result *t = &res->tables[i];
         snprintf(t->source, sizeof t->source, "%s.%s", ct->src.schema ? ct->src.schema : "",
                  ct->src.name ? ct->src.name : "");
-        snprintf(t->target, sizeof t->target, "%s.%s", ct->dst_schema, ct->dst_name);
+        snprintf(t->target, sizeof t->target, "%s.%s", ct->dst_schema,
+                 ct->final_name ? ct->final_name : ct->dst_name);
         t->rows = atomic_load(&ct->rows_written);
+        t->rows_ignored = atomic_load(&ct->rows_ignored);
         t->bytes = atomic_load(&ct->bytes_written);
         t->seconds = ct->started && ct->t1 > ct->t0 ? ct->t1 - ct->t0 : 0;
         t->verdict = ct->verdict;
@@ -267,6 +271,31 @@ static void release(struct crun *r)
     sl_url_release(&r->from);
     sl_url_release(&r->to);
     pthread_mutex_destroy(&r->mu);
+}
+
+/* --mode swap, once every table is copied and verified: one RENAME TABLE
+ * puts all the new tables in place, so readers see the old set or the new
+ * one. If any table failed, none is swapped. */
+static int swap_all(struct crun *r, int ok, struct sl_err *err)
+{
+    if (!ok) {
+        fprintf(r->log, "sluice: --mode swap: no table was swapped, since not every table was "
+                        "copied and verified; the copies are left in the *%s tables\n",
+                SL_SWAP_NEW_SUFFIX);
+        return 0;
+    }
+    struct sl_swap *v = calloc(r->nt ? r->nt : 1, sizeof *v);
+    if (!v)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (size_t i = 0; i < r->nt; i++)
+        v[i] = (struct sl_swap){r->t[i].dst_schema, r->t[i].final_name, r->t[i].final_exists};
+    int rc = sl_swap_rename(r->dst, v, r->nt, r->c->keep_old, err);
+    free(v);
+    if (rc == 0 && r->c->progress)
+        fprintf(r->log, "sluice: --mode swap: %zu table%s swapped into place%s\n", r->nt,
+                r->nt == 1 ? "" : "s",
+                r->c->keep_old ? "; the replaced ones are kept as *" SL_SWAP_OLD_SUFFIX : "");
+    return rc;
 }
 
 /* Everything before the data moves: tables, target decisions, DDL. */
@@ -398,6 +427,9 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     if (r.failed)
         *err = r.err;
     rc = collect(&r, res) == 0 && !r.failed && !res->interrupted ? 0 : -1;
+    if (c->mode == SL_MODE_SWAP && !c->verify_only && swap_all(&r, rc == 0, err) != 0)
+        rc = -1;
+    res->swapped = c->mode == SL_MODE_SWAP && rc == 0;
     if (rc == 0 && c->after_sql && !c->verify_only &&
         sl_conn_run_hook(r.dst, "--after-sql", c->after_sql, err) != 0)
         rc = -1;

@@ -31,6 +31,7 @@
 #include "sl_err.h"
 #include "sl_snapshot.h"
 #include "sl_tls.h"
+#include "sl_write_mode.h"
 
 enum sl_if_exists {
     SL_IF_EXISTS_FAIL, /* a target table that exists stops the run before it starts */
@@ -49,6 +50,9 @@ struct sl_copy_config {
     unsigned readers;   /* source reader connections */
     enum sl_consistency consistency;
     enum sl_if_exists if_exists;
+    enum sl_write_mode mode;    /* --mode; truncate is --if-exists truncate */
+    const char *update_columns; /* NULL or "a,b": what --mode upsert updates */
+    int keep_old;               /* --mode swap keeps the old tables as <table>__sluice_old */
     int defer_indexes;
     int verify;      /* compare each table after copying it */
     int verify_only; /* compare only: nothing is created or written */
@@ -84,6 +88,7 @@ struct sl_copy_table_result {
     enum sl_copy_state state;
     enum sl_copy_verdict verdict;
     uint64_t rows;  /* rows committed on the target (compared, for --verify-only) */
+    uint64_t rows_ignored; /* --mode ignore: skipped because their key was taken */
     uint64_t bytes; /* value bytes of those rows */
     double seconds;
     char note[SL_ERR_MSG_MAX]; /* the error, the mismatch, or why it was not verified */
@@ -94,6 +99,7 @@ struct sl_copy_result {
     char target[512];
     int started; /* the plan passed: a failure now is not a set-up error */
     int interrupted;
+    int swapped; /* --mode swap: the new tables were renamed into place */
     struct sl_copy_table_result *tables;
     size_t ntables;
     double seconds;

@@ -33,6 +33,7 @@ enum ct_action {
     CT_APPEND,
     CT_SKIP,
     CT_VERIFY, /* --verify-only */
+    CT_SWAP,   /* --mode swap: written into <name>__sluice_new, renamed at the end */
 };
 
 /* One key range: its sums on each side, and how far its rows have got. */
@@ -57,7 +58,11 @@ struct cverify {
 struct ctable {
     struct sl_table src; /* the source table's columns and key */
     struct sl_table dst; /* the target's, once it exists */
-    char *dst_schema, *dst_name;
+    char *dst_schema, *dst_name; /* where the rows are written */
+    char *final_name;            /* --mode swap: the table's own name; else NULL */
+    int final_exists;            /* --mode swap: that table exists (it is replaced) */
+    size_t *update;              /* --mode upsert: the columns updated (indexes into cols) */
+    size_t nupdate;
     char **cols; /* copied columns (not generated), in source order */
     size_t ncols;
     struct sl_insert_target target;
@@ -73,7 +78,7 @@ struct ctable {
     long long est_rows;
 
     /* progress (any thread) */
-    atomic_uint_fast64_t rows_read, rows_written, bytes_written;
+    atomic_uint_fast64_t rows_read, rows_written, bytes_written, rows_ignored;
 
     /* completion, guarded by crun.mu */
     uint64_t ranges_complete;

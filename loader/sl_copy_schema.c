@@ -248,7 +248,17 @@ int sl_copy_plan_table(struct crun *r, struct ctable *ct, const char *name, cons
     sl_buf_init(&ct->alter, SQL_MAX);
     ct->ranges.n = 1;
     ct->dst_schema = strdup(r->to.db);
-    ct->dst_name = strdup(dst_name);
+    if (r->c->mode == SL_MODE_SWAP && !r->c->verify_only) {
+        char work[256];
+        if (sl_swap_name(work, sizeof work, dst_name, SL_SWAP_NEW_SUFFIX, err) != 0)
+            return -1;
+        ct->final_name = strdup(dst_name);
+        ct->dst_name = strdup(work);
+        if (!ct->final_name)
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    } else {
+        ct->dst_name = strdup(dst_name);
+    }
     if (!ct->dst_schema || !ct->dst_name)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     if (sl_table_describe(r->src, r->from.db, name, &ct->src, err) != 0)
@@ -294,7 +304,8 @@ int sl_copy_plan_table(struct crun *r, struct ctable *ct, const char *name, cons
     if (ct->ncols == 0)
         return sl_err_set(err, SL_ERR_FATAL, "%s.%s has no columns to copy", ct->src.schema,
                           ct->src.name);
-    ct->target = (struct sl_insert_target){ct->dst_schema, ct->dst_name, ct->cols, ct->ncols};
+    ct->target = (struct sl_insert_target){ct->dst_schema, ct->dst_name, ct->cols, ct->ncols,
+                                          sl_write_mode_verb(r->c->mode), NULL, 0};
     return r->c->verify_only ? 0 : plan_create(r, ct, err);
 }
 
@@ -319,7 +330,7 @@ int sl_copy_db_exists(struct crun *r, int *exists, struct sl_err *err)
 
 static int table_exists(struct crun *r, const struct ctable *ct, int *exists, struct sl_err *err)
 {
-    const char *p[] = {ct->dst_schema, ct->dst_name};
+    const char *p[] = {ct->dst_schema, ct->final_name ? ct->final_name : ct->dst_name};
     *exists = 0;
     return sl_conn_select(r->dst,
                           "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND "
@@ -365,6 +376,9 @@ int sl_copy_decide(struct crun *r, struct ctable *ct, int db_exists, struct sl_e
             return sl_err_set(err, SL_ERR_FATAL, "target table %s.%s does not exist",
                               ct->dst_schema, ct->dst_name);
         ct->action = CT_VERIFY;
+    } else if (ct->final_name) {
+        ct->action = CT_SWAP;
+        ct->final_exists = exists;
     } else if (!exists) {
         ct->action = CT_CREATE;
     } else {
@@ -389,7 +403,7 @@ int sl_copy_decide(struct crun *r, struct ctable *ct, int db_exists, struct sl_e
         }
     }
     ct->verify = c->verify || c->verify_only;
-    if (ct->action == CT_CREATE || ct->action == CT_RECREATE)
+    if (ct->action == CT_CREATE || ct->action == CT_RECREATE || ct->action == CT_SWAP)
         return 0;
     /* an existing table: its columns must take the source's */
     if (sl_table_describe(r->dst, ct->dst_schema, ct->dst_name, &ct->dst, err) != 0)
@@ -403,7 +417,7 @@ static int check_insert(struct crun *r, const struct ctable *ct, struct sl_err *
 {
     struct sl_buf sql;
     sl_buf_init(&sql, SQL_MAX);
-    if (sl_insert_build_sql(&sql, ct->dst_schema, ct->dst_name, ct->cols, ct->ncols, 1) != 0 ||
+    if (sl_insert_build_sql(&sql, &ct->target, 1) != 0 ||
         !sl_buf_cstr(&sql)) {
         sl_buf_release(&sql);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
@@ -441,6 +455,13 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
 {
     int rc = 0;
     switch (ct->action) {
+    case CT_SWAP: /* a work table left by an earlier run is replaced */
+        rc = sl_swap_drop_new(r->dst, ct->dst_schema, ct->final_name, err);
+        if (rc == 0)
+            rc = sl_conn_exec(r->dst, sl_buf_cstr(&ct->create), err);
+        if (rc == 0)
+            rc = sl_table_describe(r->dst, ct->dst_schema, ct->dst_name, &ct->dst, err);
+        break;
     case CT_RECREATE:
         rc = exec_on(r, "DROP TABLE ", ct, err);
         /* fall through */
@@ -476,6 +497,12 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
     case CT_VERIFY:
         return 0;
     }
+    if (rc == 0 && r->c->mode == SL_MODE_UPSERT) {
+        rc = sl_write_mode_update_cols(&ct->dst, ct->cols, ct->ncols, r->c->update_columns,
+                                       &ct->update, &ct->nupdate, err);
+        ct->target.update = ct->update;
+        ct->target.nupdate = ct->nupdate;
+    }
     if (rc != 0) {
         sl_err_prefix(err, "preparing target table %s.%s", ct->dst_schema, ct->dst_name);
         return -1;
@@ -489,6 +516,8 @@ void sl_copy_table_release(struct ctable *ct)
     sl_table_release(&ct->dst);
     free(ct->dst_schema);
     free(ct->dst_name);
+    free(ct->final_name);
+    free(ct->update);
     free(ct->cols);
     free(ct->r);
     sl_buf_release(&ct->select);

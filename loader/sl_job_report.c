@@ -8,20 +8,24 @@
 #include "sl_url.h"
 
 struct totals {
-    uint64_t read, written, rejected, retries, bytes;
+    uint64_t read, written, rejected, ignored, retries, bytes;
 };
+
+static void add_report(struct totals *t, const struct sl_report *r)
+{
+    t->read += r->rows_read;
+    t->written += r->rows_written;
+    t->rejected += r->rows_rejected;
+    t->ignored += r->rows_ignored;
+    t->retries += r->retries;
+    t->bytes += r->bytes;
+}
 
 static struct totals add_up(const struct sl_job_summary *s)
 {
     struct totals t = {0};
-    for (size_t i = 0; i < s->job->nsteps; i++) {
-        const struct sl_report *r = &s->results[i].report;
-        t.read += r->rows_read;
-        t.written += r->rows_written;
-        t.rejected += r->rows_rejected;
-        t.retries += r->retries;
-        t.bytes += r->bytes;
-    }
+    for (size_t i = 0; i < s->job->nsteps; i++)
+        add_report(&t, &s->results[i].report);
     return t;
 }
 
@@ -69,16 +73,16 @@ static void iso_time(time_t t, char *out, size_t cap)
     strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void add_counts(cJSON *o, uint64_t read, uint64_t written, uint64_t rejected,
-                       uint64_t retries, uint64_t bytes, double seconds)
+static void add_counts(cJSON *o, const struct totals *t, double seconds)
 {
-    cJSON_AddNumberToObject(o, "rows_read", (double)read);
-    cJSON_AddNumberToObject(o, "rows_written", (double)written);
-    cJSON_AddNumberToObject(o, "rows_rejected", (double)rejected);
-    cJSON_AddNumberToObject(o, "retries", (double)retries);
-    cJSON_AddNumberToObject(o, "bytes", (double)bytes);
+    cJSON_AddNumberToObject(o, "rows_read", (double)t->read);
+    cJSON_AddNumberToObject(o, "rows_written", (double)t->written);
+    cJSON_AddNumberToObject(o, "rows_rejected", (double)t->rejected);
+    cJSON_AddNumberToObject(o, "rows_ignored", (double)t->ignored);
+    cJSON_AddNumberToObject(o, "retries", (double)t->retries);
+    cJSON_AddNumberToObject(o, "bytes", (double)t->bytes);
     cJSON_AddNumberToObject(o, "seconds", seconds);
-    cJSON_AddNumberToObject(o, "rows_per_second", seconds > 0 ? (double)written / seconds : 0);
+    cJSON_AddNumberToObject(o, "rows_per_second", seconds > 0 ? (double)t->written / seconds : 0);
 }
 
 int sl_job_write_report(const char *path, const struct sl_job_summary *s, struct sl_err *err)
@@ -116,8 +120,9 @@ int sl_job_write_report(const char *path, const struct sl_job_summary *s, struct
         cJSON_AddStringToObject(st, "command", cmd ? cmd : "");
         free(cmd);
         cJSON_AddStringToObject(st, "target", r->report.target);
-        add_counts(st, r->report.rows_read, r->report.rows_written, r->report.rows_rejected,
-                   r->report.retries, r->report.bytes, r->seconds);
+        struct totals one = {0};
+        add_report(&one, &r->report);
+        add_counts(st, &one, r->seconds);
         if (r->report.error[0])
             cJSON_AddStringToObject(st, "error", r->report.error);
         else
@@ -128,7 +133,7 @@ int sl_job_write_report(const char *path, const struct sl_job_summary *s, struct
     struct totals t = add_up(s);
     cJSON *tot = cJSON_CreateObject();
     if (tot) {
-        add_counts(tot, t.read, t.written, t.rejected, t.retries, t.bytes, s->seconds);
+        add_counts(tot, &t, s->seconds);
         cJSON_AddItemToObject(o, "totals", tot);
     }
     return sl_report_write_json(path, o, err);
@@ -161,7 +166,7 @@ static void job_metric(struct sl_buf *b, const struct sl_job_summary *s, const c
     sl_buf_printf(b, "\"} %.17g\n", v);
 }
 
-enum step_field { F_READ, F_WRITTEN, F_REJECTED, F_RETRIES, F_BYTES, F_SECONDS, F_EXIT };
+enum step_field { F_READ, F_WRITTEN, F_REJECTED, F_IGNORED, F_RETRIES, F_BYTES, F_SECONDS, F_EXIT };
 
 static void step_metric(struct sl_buf *b, const struct sl_job_summary *s, const char *name,
                         const char *help, enum step_field f)
@@ -172,6 +177,7 @@ static void step_metric(struct sl_buf *b, const struct sl_job_summary *s, const 
         double v = f == F_READ       ? (double)r->report.rows_read
                    : f == F_WRITTEN  ? (double)r->report.rows_written
                    : f == F_REJECTED ? (double)r->report.rows_rejected
+                   : f == F_IGNORED  ? (double)r->report.rows_ignored
                    : f == F_RETRIES  ? (double)r->report.retries
                    : f == F_BYTES    ? (double)r->report.bytes
                    : f == F_SECONDS  ? r->seconds
@@ -197,6 +203,8 @@ int sl_job_write_metrics(const char *path, const struct sl_job_summary *s, struc
     step_metric(&b, s, "sluice_step_rows_read", "rows the step read", F_READ);
     step_metric(&b, s, "sluice_step_rows_written", "rows the step committed", F_WRITTEN);
     step_metric(&b, s, "sluice_step_rows_rejected", "rows the step rejected", F_REJECTED);
+    step_metric(&b, s, "sluice_step_rows_ignored",
+                "rows the step skipped because their key was taken (--mode ignore)", F_IGNORED);
     step_metric(&b, s, "sluice_step_retries", "transient errors the step retried", F_RETRIES);
     step_metric(&b, s, "sluice_step_bytes", "bytes the step read", F_BYTES);
     step_metric(&b, s, "sluice_step_duration_seconds", "wall time of the step", F_SECONDS);

@@ -67,21 +67,24 @@ static void resume_release(struct resume_state *rs)
     memset(rs, 0, sizeof *rs);
 }
 
+/* Reads the checkpoints of every source into schema.table. fresh: the table
+ * was just emptied or created, so the checkpoints of a fresh run are stale
+ * and are deleted instead of refusing the run. */
 static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_load_config *c,
-                          const struct sl_table *t, const struct sl_sources *src, FILE *log,
-                          struct sl_err *err)
+                          const char *schema, const char *table, int fresh,
+                          const struct sl_sources *src, FILE *log, struct sl_err *err)
 {
     memset(rs, 0, sizeof *rs);
     rs->n = src->n;
     rs->jobs = calloc(src->n, sizeof *rs->jobs);
     rs->skips = calloc(src->n, sizeof *rs->skips);
     rs->ranges = calloc(src->n, sizeof *rs->ranges);
-    size_t tlen = strlen(t->schema) + strlen(t->name) + 2;
+    size_t tlen = strlen(schema) + strlen(table) + 2;
     rs->target = malloc(tlen);
     if (!rs->jobs || !rs->skips || !rs->ranges || !rs->target)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    snprintf(rs->target, tlen, "%s.%s", t->schema, t->name);
-    if (sl_checkpoint_ensure_table(m, t->schema, err) != 0)
+    snprintf(rs->target, tlen, "%s.%s", schema, table);
+    if (sl_checkpoint_ensure_table(m, schema, err) != 0)
         return -1;
     for (size_t i = 0; i < src->n; i++) {
         const struct sl_source *s = &src->v[i];
@@ -93,16 +96,22 @@ static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_loa
             continue; /* no checkpoints for stdin */
         }
         struct sl_checkpoint_job *job = &rs->jobs[i];
-        job->hash = sl_checkpoint_job_hash(t->schema, t->name, s->path);
+        job->hash = sl_checkpoint_job_hash(schema, table, s->path);
         job->target = rs->target;
         job->source = s->path;
         job->size = s->size;
         job->mtime_ns = s->mtime_ns;
         size_t n = 0;
         int64_t size, mtime;
-        if (sl_checkpoint_load(m, t->schema, job->hash, &rs->ranges[i], &n, &size, &mtime, err) !=
-            0)
+        if (sl_checkpoint_load(m, schema, job->hash, &rs->ranges[i], &n, &size, &mtime, err) != 0)
             return -1;
+        if (n > 0 && fresh && !c->resume) {
+            free(rs->ranges[i]);
+            rs->ranges[i] = NULL;
+            if (sl_checkpoint_clear(m, schema, job->hash, err) != 0)
+                return -1;
+            continue;
+        }
         if (n == 0)
             continue;
         if (!c->resume)
@@ -110,7 +119,7 @@ static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_loa
                               "%s: an earlier load of this file into %s was interrupted after "
                               "committing %zu chunk(s); run again with --resume to finish it, or "
                               "load afresh after: DELETE FROM %s.%s WHERE job_hash = %llu",
-                              s->path, rs->target, n, t->schema, SL_CHECKPOINT_TABLE,
+                              s->path, rs->target, n, schema, SL_CHECKPOINT_TABLE,
                               (unsigned long long)job->hash);
         if (size != s->size || mtime != s->mtime_ns)
             return sl_err_set(err, SL_ERR_FATAL,
@@ -135,6 +144,60 @@ static int resume_finish(const struct resume_state *rs, MYSQL *m, const char *db
     return 0;
 }
 
+/* The columns --mode upsert updates, with a notice when the table has no
+ * key for a duplicate to hit. */
+static int upsert_columns(const struct sl_table *t, char *const *cols, size_t ncols,
+                          const char *list, size_t **update, size_t *nupdate, FILE *log,
+                          struct sl_err *err)
+{
+    int keyed = 0;
+    for (size_t i = 0; i < t->ncols; i++)
+        keyed |= t->cols[i].in_unique_key;
+    if (!keyed)
+        fprintf(log, "sluice: --mode upsert: %s.%s has no primary or unique key, so every row "
+                     "is inserted\n", t->schema, t->name);
+    if (sl_write_mode_update_cols(t, cols, ncols, list, update, nupdate, err) != 0)
+        return -1;
+    if (*nupdate == 0 && keyed)
+        fprintf(log, "sluice: --mode upsert: every loaded column is a key column; a row whose "
+                     "key exists is left as it is\n");
+    return 0;
+}
+
+/* What --mode does to the target before any row: truncate it, or create the
+ * table a swap loads into. write_name gets the table the rows go to; *fresh
+ * is set when that table was just emptied or created. */
+static int prepare_target(MYSQL *m, const struct sl_load_config *c, const struct sl_table *t,
+                          char *write_name, size_t cap, int *fresh, FILE *log, struct sl_err *err)
+{
+    *fresh = 0;
+    snprintf(write_name, cap, "%s", t->name);
+    if (c->mode == SL_MODE_TRUNCATE && !c->resume) {
+        fprintf(log,
+                "sluice: --mode truncate: TRUNCATE TABLE %s.%s commits at once; if this load "
+                "fails, the table stays empty or part-loaded (--mode swap keeps the old rows "
+                "until the new ones are complete)\n",
+                t->schema, t->name);
+        *fresh = 1;
+        return sl_table_truncate(m, t->schema, t->name, err);
+    }
+    if (c->mode != SL_MODE_SWAP)
+        return 0;
+    if (sl_swap_name(write_name, cap, t->name, SL_SWAP_NEW_SUFFIX, err) != 0)
+        return -1;
+    if (c->resume) {
+        struct sl_table probe;
+        if (sl_table_describe(m, t->schema, write_name, &probe, err) != 0) {
+            sl_err_prefix(err, "--resume --mode swap: nothing to resume into");
+            return -1;
+        }
+        sl_table_release(&probe);
+        return 0;
+    }
+    *fresh = 1;
+    return sl_swap_create(m, t->schema, t->name, err);
+}
+
 int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE *log)
 {
     memset(res, 0, sizeof res[0]);
@@ -147,6 +210,8 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     struct sl_rejects rejects;
     MYSQL **conns = NULL;
     char **colnames = NULL;
+    char write_name[256] = "";
+    size_t *update = NULL, nupdate = 0;
     struct sl_colcheck *checks = NULL;
     int rc = -1;
     memset(&table, 0, sizeof table);
@@ -195,12 +260,6 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     };
     if (sl_sources_prepare(&sources, c->sources, c->nsources, &so, &table, err) != 0)
         goto out_sources;
-    if (c->checkpoint && resume_prepare(&rs, conns[0], c, &table, &sources, log, err) != 0)
-        goto out_sources;
-    if (c->resume && c->checkpoint && rs.nranges == 0)
-        fprintf(log, "sluice: --resume: no committed chunks are recorded for these files; "
-                     "loading them whole\n");
-
     for (unsigned i = 1; i < c->threads; i++)
         if (sl_conn_open(&conns[i], &co, err) != 0)
             goto out_sources;
@@ -215,12 +274,27 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         colnames[i] = table.cols[sources.table_col[i]].name;
         checks[i] = sl_colcheck_for(&table.cols[sources.table_col[i]], c->binary_hex);
     }
+    if (c->mode == SL_MODE_UPSERT &&
+        upsert_columns(&table, colnames, sources.ncols, c->update_columns, &update, &nupdate, log,
+                       err) != 0)
+        goto out_sources;
     if (c->rejects) {
         const struct sl_source *first = &sources.v[0];
         if (sl_rejects_open(&rejects, c->rejects, c->resume, first->raw_header,
                             first->raw_header_len, err) != 0)
             goto out_sources;
     }
+    /* the last checks are done: from here on the target changes */
+    int fresh = 0;
+    if (prepare_target(conns[0], c, &table, write_name, sizeof write_name, &fresh, log, err) != 0)
+        goto out_sources;
+    res->started = c->mode == SL_MODE_TRUNCATE && fresh; /* the table was emptied */
+    if (c->checkpoint && resume_prepare(&rs, conns[0], c, table.schema, write_name, fresh,
+                                        &sources, log, err) != 0)
+        goto out_sources;
+    if (c->resume && c->checkpoint && rs.nranges == 0)
+        fprintf(log, "sluice: --resume: no committed chunks are recorded for these files; "
+                     "loading them whole\n");
 
     uint64_t total = 0;
     for (size_t i = 0; i < sources.n; i++) {
@@ -237,6 +311,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     atomic_init(&counters.data_bytes, 0);
     atomic_init(&counters.rows_rejected, 0);
     atomic_init(&counters.retries, 0);
+    atomic_init(&counters.rows_ignored, 0);
     struct sl_progress progress;
     sl_progress_init(&progress, log, c->progress, total);
 
@@ -249,9 +324,12 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .nwriters = c->threads,
         .nreaders = sources.n < c->threads ? (unsigned)sources.n : c->threads,
         .target = {.schema = table.schema,
-                   .table = table.name,
+                   .table = write_name,
                    .cols = colnames,
-                   .ncols = sources.ncols},
+                   .ncols = sources.ncols,
+                   .verb = sl_write_mode_verb(c->mode),
+                   .update = update,
+                   .nupdate = nupdate},
         .checks = checks,
         .stmt_rows = stmt_rows,
         .batch_rows = pipeline_batch_rows(stmt_rows, c->txn_rows),
@@ -278,27 +356,44 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     res->data_bytes = atomic_load(&counters.data_bytes);
     res->rows_rejected = atomic_load(&counters.rows_rejected);
     res->retries = atomic_load(&counters.retries);
+    res->rows_ignored = atomic_load(&counters.rows_ignored);
     if (rc == 0 && c->rejects && sl_rejects_close(&rejects, err) != 0)
         rc = -1;
-    /* a finished load leaves no checkpoints behind */
+    /* what follows a finished load: the swap, --after-sql, and deleting
+     * its checkpoints */
     MYSQL *any = NULL;
     for (unsigned i = 0; i < c->threads && !any; i++)
         any = conns[i];
-    if (rc == 0 && !res->interrupted && c->after_sql) {
-        if (!any && sl_conn_open(&conns[0], &co, err) != 0)
+    if (!any && (c->mode == SL_MODE_SWAP || c->after_sql || c->checkpoint) && rc == 0 &&
+        !res->interrupted) {
+        if (sl_conn_open(&conns[0], &co, err) != 0)
             rc = -1;
-        else if (sl_conn_run_hook(any ? any : conns[0], "--after-sql", c->after_sql, err) != 0)
-            rc = -1;
+        any = conns[0];
     }
-    if (rc == 0 && !res->interrupted && c->checkpoint) {
-        MYSQL *m = NULL;
-        for (unsigned i = 0; i < c->threads && !m; i++)
-            m = conns[i];
-        if (!m && sl_conn_open(&conns[0], &co, err) != 0)
+    if (c->mode == SL_MODE_SWAP && rc == 0 && !res->interrupted) {
+        struct sl_swap sw = {table.schema, table.name, 1};
+        if (sl_swap_rename(any, &sw, 1, c->keep_old, err) != 0)
             rc = -1;
-        else if (resume_finish(&rs, m ? m : conns[0], table.schema, err) != 0)
-            rc = -1;
+        else if (c->keep_old)
+            fprintf(log,
+                    "sluice: --mode swap: %s.%s now holds the new rows; the old ones are in "
+                    "%s.%s%s\n",
+                    table.schema, table.name, table.schema, table.name, SL_SWAP_OLD_SUFFIX);
+        else
+            fprintf(log, "sluice: --mode swap: %s.%s now holds the new rows\n", table.schema,
+                    table.name);
+    } else if (c->mode == SL_MODE_SWAP && res->started) {
+        fprintf(log,
+                "sluice: --mode swap: %s.%s is unchanged; the rows committed so far are in "
+                "%s (run again with --resume to finish, or afresh to start over)\n",
+                table.schema, table.name, write_name);
     }
+    if (rc == 0 && !res->interrupted && c->after_sql &&
+        sl_conn_run_hook(any, "--after-sql", c->after_sql, err) != 0)
+        rc = -1;
+    if (rc == 0 && !res->interrupted && c->checkpoint &&
+        resume_finish(&rs, any, table.schema, err) != 0)
+        rc = -1;
 
 out_sources:
     if (c->rejects) {
@@ -307,6 +402,7 @@ out_sources:
     }
     free(colnames);
     free(checks);
+    free(update);
     resume_release(&rs);
     sl_sources_release(&sources);
     sl_table_release(&table);

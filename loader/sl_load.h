@@ -17,6 +17,7 @@
 #include "sl_csv.h"
 #include "sl_err.h"
 #include "sl_tls.h"
+#include "sl_write_mode.h"
 
 struct sl_load_config {
     char *const *sources; /* files, globs, or "-" */
@@ -36,6 +37,9 @@ struct sl_load_config {
     const char *after_sql;  /* NULL or statements run on the target after success */
     int progress;           /* draw progress on stderr */
     int binary_hex;         /* binary columns are given as hex digits (sl_hex.h) */
+    enum sl_write_mode mode;    /* --mode */
+    const char *update_columns; /* NULL or "a,b": what --mode upsert updates */
+    int keep_old;               /* --mode swap keeps the old table as <table>__sluice_old */
 
     const char *rejects;  /* non-NULL: --on-error skip, rejects to PATH.csv/.log */
     uint64_t max_rejects; /* 0: no limit */
@@ -51,6 +55,7 @@ struct sl_load_result {
     uint64_t rows_read;
     uint64_t rows_written; /* committed */
     uint64_t rows_rejected;
+    uint64_t rows_ignored; /* --mode ignore: skipped because their key was taken */
     uint64_t retries;
     int interrupted;     /* a signal stopped it; --resume continues */
     uint64_t raw_bytes;  /* read from the files */

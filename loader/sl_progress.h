@@ -23,6 +23,7 @@ struct sl_counters {
     _Atomic uint64_t data_bytes;    /* bytes parsed (decompressed) */
     _Atomic uint64_t rows_rejected; /* sent to the rejects files */
     _Atomic uint64_t retries;       /* transient errors retried */
+    _Atomic uint64_t rows_ignored;  /* --mode ignore: skipped, their key was taken */
 };
 
 struct sl_progress {

@@ -73,6 +73,7 @@ int sl_report_write(const char *path, const struct sl_report *r, struct sl_err *
     cJSON_AddNumberToObject(o, "rows_read", (double)r->rows_read);
     cJSON_AddNumberToObject(o, "rows_written", (double)r->rows_written);
     cJSON_AddNumberToObject(o, "rows_rejected", (double)r->rows_rejected);
+    cJSON_AddNumberToObject(o, "rows_ignored", (double)r->rows_ignored);
     cJSON_AddNumberToObject(o, "retries", (double)r->retries);
     cJSON_AddNumberToObject(o, "bytes", (double)r->bytes);
     cJSON_AddNumberToObject(o, "seconds", r->seconds);
@@ -134,6 +135,7 @@ int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err)
     r->rows_read = num(o, "rows_read");
     r->rows_written = num(o, "rows_written");
     r->rows_rejected = num(o, "rows_rejected");
+    r->rows_ignored = num(o, "rows_ignored");
     r->retries = num(o, "retries");
     r->bytes = num(o, "bytes");
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "seconds");

@@ -18,6 +18,7 @@ struct sl_report {
     uint64_t rows_read;
     uint64_t rows_written; /* committed (for extract: written to the file) */
     uint64_t rows_rejected;
+    uint64_t rows_ignored; /* --mode ignore: skipped because their key was taken */
     uint64_t retries;
     uint64_t bytes; /* bytes read from the source */
     double seconds;

@@ -218,6 +218,7 @@ static int commit_chunk(struct writer *wr)
     const struct sl_pipeline_plan *p = r->p;
     struct retry rt = {0, 0};
     struct sl_err e;
+    uint64_t ignored = 0;
     while (wr->nheld > 0) {
         int rc = 0, in_commit = 0;
         for (size_t i = 0; rc == 0 && p->jobs && i < wr->nheld; i++) {
@@ -228,6 +229,7 @@ static int commit_chunk(struct writer *wr)
         }
         if (rc == 0) {
             in_commit = 1;
+            ignored = sl_writer_ignored(wr->w);
             rc = sl_writer_commit(wr->w, &e);
         }
         if (rc == 0)
@@ -258,7 +260,8 @@ static int commit_chunk(struct writer *wr)
     uint64_t rows = 0;
     for (size_t i = 0; i < wr->nheld; i++)
         rows += good_rows(wr->held[i]);
-    atomic_fetch_add_explicit(&p->counters->rows_written, rows, memory_order_relaxed);
+    atomic_fetch_add_explicit(&p->counters->rows_written, rows - ignored, memory_order_relaxed);
+    atomic_fetch_add_explicit(&p->counters->rows_ignored, ignored, memory_order_relaxed);
     release_held(wr);
     return 0;
 }

@@ -63,15 +63,51 @@ size_t sl_insert_rows_that_fit(const struct sl_batch *b, const uint32_t *rows, s
     return k;
 }
 
-int sl_insert_build_sql(struct sl_buf *out, const char *schema, const char *table,
-                        char *const *cols, size_t ncols, size_t nrows)
+static const char *verb_text(enum sl_insert_verb v)
 {
-    if (sl_buf_puts(out, "INSERT INTO ") != 0 ||
-        sl_ident_append_qualified(out, schema, table) != 0 || sl_buf_puts(out, " (") != 0)
+    switch (v) {
+    case SL_VERB_IGNORE:
+        return "INSERT IGNORE INTO ";
+    case SL_VERB_REPLACE:
+        return "REPLACE INTO ";
+    default:
+        return "INSERT INTO ";
+    }
+}
+
+/* ON DUPLICATE KEY UPDATE `a`=VALUES(`a`),... */
+static int append_update(struct sl_buf *out, const struct sl_insert_target *t)
+{
+    if (sl_buf_puts(out, " ON DUPLICATE KEY UPDATE ") != 0)
+        return -1;
+    if (t->nupdate == 0) { /* nothing to update: leave the row as it is */
+        const char *c = t->cols[0];
+        return sl_ident_append(out, c, strlen(c)) != 0 || sl_buf_puts(out, "=") != 0 ||
+                       sl_ident_append(out, c, strlen(c)) != 0
+                   ? -1
+                   : 0;
+    }
+    for (size_t i = 0; i < t->nupdate; i++) {
+        if (t->update[i] >= t->ncols)
+            return -1;
+        const char *c = t->cols[t->update[i]];
+        if ((i && sl_buf_puts(out, ",") != 0) || sl_ident_append(out, c, strlen(c)) != 0 ||
+            sl_buf_puts(out, "=VALUES(") != 0 || sl_ident_append(out, c, strlen(c)) != 0 ||
+            sl_buf_puts(out, ")") != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int sl_insert_build_sql(struct sl_buf *out, const struct sl_insert_target *t, size_t nrows)
+{
+    size_t ncols = t->ncols;
+    if (ncols == 0 || sl_buf_puts(out, verb_text(t->verb)) != 0 ||
+        sl_ident_append_qualified(out, t->schema, t->table) != 0 || sl_buf_puts(out, " (") != 0)
         return -1;
     for (size_t c = 0; c < ncols; c++) {
         if ((c && sl_buf_append(out, ",", 1) != 0) ||
-            sl_ident_append(out, cols[c], strlen(cols[c])) != 0)
+            sl_ident_append(out, t->cols[c], strlen(t->cols[c])) != 0)
             return -1;
     }
     if (sl_buf_puts(out, ") VALUES ") != 0)
@@ -93,5 +129,5 @@ int sl_insert_build_sql(struct sl_buf *out, const char *schema, const char *tabl
         *p++ = ')';
     }
     out->len = (size_t)(p - out->data);
-    return 0;
+    return t->verb == SL_VERB_UPSERT ? append_update(out, t) : 0;
 }

@@ -18,6 +18,27 @@
 #include "sl_batch.h"
 #include "sl_buf.h"
 
+/* The statement a write mode sends (see sl_write_mode.h). */
+enum sl_insert_verb {
+    SL_VERB_INSERT,  /* INSERT INTO */
+    SL_VERB_IGNORE,  /* INSERT IGNORE INTO: a row whose key exists is skipped */
+    SL_VERB_REPLACE, /* REPLACE INTO: a row whose key exists is deleted first */
+    SL_VERB_UPSERT,  /* INSERT ... ON DUPLICATE KEY UPDATE c = VALUES(c), ... */
+};
+
+/* Where and how rows are written. */
+struct sl_insert_target {
+    const char *schema;
+    const char *table;
+    char *const *cols; /* table column names, in batch column order */
+    size_t ncols;
+    enum sl_insert_verb verb;
+    const size_t *update; /* SL_VERB_UPSERT: indexes into cols of the columns
+                             updated on a duplicate key */
+    size_t nupdate;       /* 0 with SL_VERB_UPSERT: the first column is set to
+                             itself, so an existing row is left as it is */
+};
+
 #define SL_INSERT_MAX_PLACEHOLDERS 65535
 /* Bytes kept free under max_allowed_packet for headers we do not model. */
 #define SL_INSERT_PACKET_MARGIN 1024
@@ -41,9 +62,10 @@ size_t sl_insert_packet_base(void);
 size_t sl_insert_rows_that_fit(const struct sl_batch *b, const uint32_t *rows, size_t n,
                                size_t max_rows, size_t max_packet);
 
-/* Appends the statement text for nrows rows to out. cols are the table's
- * column names, quoted here. Returns 0 or -1 (a bad name, or out is full). */
-int sl_insert_build_sql(struct sl_buf *out, const char *schema, const char *table,
-                        char *const *cols, size_t ncols, size_t nrows);
+/* Appends the statement text for nrows rows of t to out: the verb, the
+ * quoted table and column names, nrows groups of placeholders and, for an
+ * upsert, the ON DUPLICATE KEY UPDATE list. Returns 0 or -1 (a bad name, or
+ * out is full). */
+int sl_insert_build_sql(struct sl_buf *out, const struct sl_insert_target *t, size_t nrows);
 
 #endif

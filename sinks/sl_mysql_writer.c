@@ -27,6 +27,7 @@ struct sl_writer {
     unsigned long *lens; /* max_rows * ncols */
     uint32_t *rows;      /* row_cap of the largest batch seen */
     size_t rows_cap;
+    uint64_t ignored; /* SL_VERB_IGNORE: rows skipped in the open transaction */
     struct sl_buf sql;
 };
 
@@ -47,6 +48,13 @@ int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_t
         sl_writer_close(w);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
+    /* every skipped row leaves a warning; keep them all listable, so that
+     * one that changed a value is never hidden behind them */
+    if (t->verb == SL_VERB_IGNORE && mysql_query(conn, "SET SESSION max_error_count = 65535") != 0) {
+        sl_conn_fail(conn, err, "SET max_error_count failed");
+        sl_writer_close(w);
+        return -1;
+    }
     *out = w;
     return 0;
 }
@@ -54,7 +62,7 @@ int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_t
 static int prepare(struct sl_writer *w, struct cached_stmt *cs, size_t rows, struct sl_err *err)
 {
     sl_buf_reset(&w->sql);
-    if (sl_insert_build_sql(&w->sql, w->t.schema, w->t.table, w->t.cols, w->t.ncols, rows) != 0)
+    if (sl_insert_build_sql(&w->sql, &w->t, rows) != 0)
         return sl_err_set(err, SL_ERR_FATAL, "cannot build the INSERT statement");
     MYSQL_STMT *s = mysql_stmt_init(w->conn);
     if (!s)
@@ -124,9 +132,10 @@ static long failed_index(const struct sl_batch *b, const uint32_t *rows, size_t 
     return -1;
 }
 
-/* Executes one INSERT for rows[0..k). Returns 0 or -1 with err set. */
+/* Executes one INSERT for rows[0..k); *affected gets the server's count of
+ * affected rows. Returns 0 or -1 with err set. */
 static int exec_stmt(struct sl_writer *w, const struct sl_batch *b, const uint32_t *rows, size_t k,
-                     struct sl_err *err)
+                     uint64_t *affected, struct sl_err *err)
 {
     size_t ncols = w->t.ncols;
     MYSQL_STMT *s = stmt_for(w, k, err);
@@ -161,7 +170,15 @@ static int exec_stmt(struct sl_writer *w, const struct sl_batch *b, const uint32
         return sl_err_set_server(err, kind, e, mysql_stmt_sqlstate(s), "%s (%u)",
                                  mysql_stmt_error(s), e);
     }
+    *affected = (uint64_t)mysql_stmt_affected_rows(s);
     return 0;
+}
+
+/* Warnings INSERT IGNORE leaves for a row it skipped because its key was
+ * taken: the row was not inserted, and is counted as ignored. */
+static int is_duplicate_key(unsigned code)
+{
+    return code == 1022 || code == 1062 || code == 1557 || code == 1586 || code == 1859;
 }
 
 struct warned {
@@ -190,7 +207,21 @@ static long collect_warnings(struct sl_writer *w, struct sl_batch *b, const uint
             continue;
         unsigned code = (unsigned)strtoul(row[1], NULL, 10);
         unsigned long at = sl_server_msg_row(row[2]);
-        if (!sl_conn_errno_is_row_error(code) || at < 1 || at > k)
+        if (!sl_conn_errno_is_row_error(code))
+            continue;
+        if (w->t.verb == SL_VERB_IGNORE && is_duplicate_key(code))
+            continue;
+        if ((at < 1 || at > k) && w->t.verb == SL_VERB_IGNORE) {
+            /* IGNORE turned an error into a warning without naming its
+             * row: a row was skipped or changed, and which one is unknown */
+            sl_err_set_server(err, SL_ERR_FATAL, code, "",
+                              "INSERT IGNORE skipped or changed a row without naming it: %s (%u); "
+                              "--mode insert with --on-error skip finds and rejects such rows",
+                              row[2], code);
+            stop = 1;
+            break;
+        }
+        if (at < 1 || at > k)
             continue;
         size_t r = rows[at - 1];
         if (b->pos[r].rejected)
@@ -238,8 +269,17 @@ static int write_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, s
             pos++;
             continue;
         }
-        if (exec_stmt(w, b, cur, k, err) == 0) {
-            if (mysql_warning_count(w->conn) > 0) {
+        uint64_t affected = 0;
+        if (exec_stmt(w, b, cur, k, &affected, err) == 0) {
+            unsigned warnings = mysql_warning_count(w->conn);
+            uint64_t skipped = 0;
+            if (w->t.verb == SL_VERB_IGNORE && affected < k) {
+                skipped = k - affected;
+                w->ignored += skipped;
+            }
+            /* one warning per skipped row is expected; more may be a value
+             * the server changed */
+            if (warnings > skipped) {
                 long named = collect_warnings(w, b, cur, k, on_reject, ctx, fault, err);
                 if (named < 0)
                     return -1;
@@ -305,15 +345,22 @@ int sl_writer_write(struct sl_writer *w, struct sl_batch *b, sl_writer_reject_fn
     return write_rows(w, b, w->rows, n, on_reject, ctx, fault, err);
 }
 
+uint64_t sl_writer_ignored(const struct sl_writer *w)
+{
+    return w->ignored;
+}
+
 int sl_writer_commit(struct sl_writer *w, struct sl_err *err)
 {
     if (mysql_commit(w->conn) != 0)
         return sl_conn_fail(w->conn, err, "COMMIT failed");
+    w->ignored = 0;
     return 0;
 }
 
 int sl_writer_rollback(struct sl_writer *w, struct sl_err *err)
 {
+    w->ignored = 0;
     if (mysql_rollback(w->conn) != 0)
         return sl_conn_fail(w->conn, err, "ROLLBACK failed");
     return 0;

@@ -16,16 +16,11 @@
 
 #include <mysql.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sl_batch.h"
 #include "sl_err.h"
-
-struct sl_insert_target {
-    const char *schema;
-    const char *table;
-    char *const *cols; /* table column names, in batch column order */
-    size_t ncols;
-};
+#include "sl_insert_plan.h"
 
 /* Where a failed write went wrong. */
 struct sl_writer_fault {
@@ -68,6 +63,11 @@ int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_t
  * Rows of b already inserted stay in the open transaction either way. */
 int sl_writer_write(struct sl_writer *w, struct sl_batch *b, sl_writer_reject_fn on_reject,
                     void *ctx, struct sl_writer_fault *fault, struct sl_err *err);
+
+/* Rows of the open transaction that the server skipped because their key
+ * was taken (SL_VERB_IGNORE; 0 for the other verbs). Read it before
+ * sl_writer_commit(), which resets it, as sl_writer_rollback() does. */
+uint64_t sl_writer_ignored(const struct sl_writer *w);
 
 /* Commits the open transaction. Returns 0 or -1 with err set. */
 int sl_writer_commit(struct sl_writer *w, struct sl_err *err);

@@ -66,6 +66,15 @@ static int mark_json(void *ctx, char **v, unsigned long *lens, unsigned n)
     return 0;
 }
 
+static int mark_unique(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    struct sl_table *t = ctx;
+    long col = n >= 1 && v[0] ? sl_table_find(t, v[0], lens[0]) : -1;
+    if (col >= 0)
+        t->cols[col].in_unique_key = 1;
+    return 0;
+}
+
 static int read_estimate(void *ctx, char **v, unsigned long *lens, unsigned n)
 {
     (void)lens;
@@ -122,6 +131,11 @@ int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_
                         "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' "
                         "ORDER BY SEQ_IN_INDEX",
                         params, 2, add_key_part, t, err);
+    if (rc == 0)
+        rc = sl_conn_select(m,
+                            "SELECT COLUMN_NAME FROM information_schema.STATISTICS "
+                            "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0",
+                            params, 2, mark_unique, t, err);
     if (rc == 0)
         rc = sl_conn_select(m,
                             "SELECT TABLE_ROWS FROM information_schema.TABLES "

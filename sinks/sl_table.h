@@ -23,6 +23,7 @@ struct sl_column {
     long long max_chars; /* CHARACTER_MAXIMUM_LENGTH, -1 if none */
     int is_unsigned;     /* a numeric column declared UNSIGNED */
     int is_json;         /* JSON (in MariaDB a LONGTEXT checked by json_valid()) */
+    int in_unique_key;   /* part of the primary key or of a UNIQUE key */
 };
 
 struct sl_table {
@@ -35,7 +36,8 @@ struct sl_table {
     long long est_rows; /* the server's row estimate (TABLE_ROWS), -1 if unknown */
 };
 
-/* Reads the columns, the primary key and the row estimate of schema.name.
+/* Reads the columns, the primary key, which columns belong to a unique
+ * key, and the row estimate of schema.name.
  * Returns 0, or -1 with err set; a missing database or table gets a message
  * saying which. */
 int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_table *t,

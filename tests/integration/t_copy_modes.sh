@@ -110,6 +110,61 @@ check_rc 2 "no privilege to create the database"
 check_contains "$WORK/err" "creating the target database" "CREATE DATABASE refusal: named"
 check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'm_new'")" 0 "nothing created"
 
+# ---- --mode: upsert, ignore and swap ----
+sql "USE $DB; CREATE TABLE wm (id INT PRIMARY KEY, name VARCHAR(20), qty INT NOT NULL);
+INSERT INTO wm SELECT seq, CONCAT('a', seq), seq FROM seq_1_to_100;
+CREATE TABLE big (id INT PRIMARY KEY, body LONGBLOB);
+INSERT INTO big VALUES (1, REPEAT('x', 3000000))"
+b_wm() { # B's wm: rows 1-50 with other values, and row 1000 that A lacks
+  sqlb "CREATE DATABASE IF NOT EXISTS $DBB; USE $DBB; DROP TABLE IF EXISTS $DBB.wm;
+    CREATE TABLE $DBB.wm (id INT PRIMARY KEY, name VARCHAR(20), qty INT NOT NULL);
+    INSERT INTO $DBB.wm SELECT seq, CONCAT('b', seq), 0 FROM seq_1_to_50; INSERT INTO $DBB.wm VALUES (1000, 'b only', 0)"
+}
+b_wm
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables wm --mode upsert
+check_rc 0 "copy --mode upsert"
+check_eq "$(count_b wm)" 101 "upsert: 50 updated, 50 inserted, B's own row kept"
+check_eq "$(sqlb "SELECT COUNT(*) FROM $DBB.wm w WHERE w.name = CONCAT('a', w.id) AND w.qty = w.id")" 100 \
+  "upsert: every source row is on B as on A"
+b_wm
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables wm --mode upsert --update-columns qty
+check_rc 0 "copy --mode upsert --update-columns"
+check_eq "$(sqlb "SELECT name, qty FROM $DBB.wm WHERE id = 7")" "$(printf 'b7\t7')" "--update-columns qty: name kept, qty updated"
+b_wm
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables wm --mode ignore
+check_rc 0 "copy --mode ignore"
+check_contains "$WORK/err" "rows ignored 50 (their key was taken)" "ignore: the skipped rows are counted"
+check_eq "$(sqlb "SELECT COUNT(*) FROM $DBB.wm WHERE name LIKE 'b%'")" 51 "ignore: B's rows are kept"
+check_eq "$(count_b wm)" 101 "ignore: the new rows are inserted"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables wm --mode swap --if-exists drop
+check_rc 2 "--mode swap with --if-exists"
+check_contains "$WORK/err" "--mode swap replaces existing tables; drop --if-exists" "swap refuses --if-exists"
+
+# swap: both tables are copied and verified, then renamed into place together
+b_wm
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables 'wm,parent' --mode swap
+check_rc 0 "copy --mode swap"
+check_contains "$WORK/err" "PASS $DBB.wm: 100 rows match" "swap: the new table is verified under its own name"
+check_contains "$WORK/err" "2 tables swapped into place" "swap: said"
+same_on_both wm "swap: CHECKSUM TABLE of wm"
+same_on_both parent "swap: CHECKSUM TABLE of parent"
+check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DBB' AND TABLE_NAME LIKE '%\_\_sluice\_%'")" \
+  0 "swap leaves no work tables"
+b_wm
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables wm --mode swap --keep-old
+check_rc 0 "copy --mode swap --keep-old"
+check_eq "$(count_b wm__sluice_old)" 51 "--keep-old keeps B's old table"
+# one table fails (its row is larger than B's max_allowed_packet): nothing is swapped
+b_wm
+old_packet=$(sqlb "SELECT @@global.max_allowed_packet")
+sqlb "SET GLOBAL max_allowed_packet = 1048576"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables 'wm,big' --mode swap
+sqlb "SET GLOBAL max_allowed_packet = $old_packet"
+check_rc 1 "swap with a failing table"
+check_contains "$WORK/err" "no table was swapped" "a failed swap says so"
+check_eq "$(count_b wm)" 51 "a failed swap leaves every table as it was"
+check_eq "$(count_b wm__sluice_new)" 100 "the copy stays in the work table"
+
 # ---- failures mid-table: exit 1, the other tables go on ----
 sqlb "CREATE TABLE $DBB.narrowed (id INT PRIMARY KEY, name VARCHAR(3))"
 copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables 'narrowed,parent' --if-exists truncate

@@ -2,10 +2,12 @@
  * 65,535-placeholder limit and max_allowed_packet), the statement text, and
  * reading row and column out of server messages. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "sl_insert_plan.h"
 #include "sl_server_msg.h"
+#include "sl_write_mode.h"
 
 static CHECK_INIT();
 
@@ -73,9 +75,36 @@ static void test_sql(void)
     struct sl_buf s;
     sl_buf_init(&s, 1 << 20);
     char *cols[] = {"id", "na`me"};
-    CHECK_EQ_INT(sl_insert_build_sql(&s, "shop", "or`ders", cols, 2, 3), 0);
+    struct sl_insert_target t = {"shop", "or`ders", cols, 2, SL_VERB_INSERT, NULL, 0};
+    CHECK_EQ_INT(sl_insert_build_sql(&s, &t, 3), 0);
     CHECK_EQ_STR(sl_buf_cstr(&s), "INSERT INTO `shop`.`or``ders` (`id`,`na``me`) VALUES "
                                   "(?,?),(?,?),(?,?)");
+    sl_buf_reset(&s);
+    t.verb = SL_VERB_IGNORE;
+    CHECK_EQ_INT(sl_insert_build_sql(&s, &t, 1), 0);
+    CHECK_EQ_STR(sl_buf_cstr(&s), "INSERT IGNORE INTO `shop`.`or``ders` (`id`,`na``me`) VALUES "
+                                  "(?,?)");
+    sl_buf_reset(&s);
+    t.verb = SL_VERB_REPLACE;
+    CHECK_EQ_INT(sl_insert_build_sql(&s, &t, 1), 0);
+    CHECK_EQ_STR(sl_buf_cstr(&s), "REPLACE INTO `shop`.`or``ders` (`id`,`na``me`) VALUES (?,?)");
+    sl_buf_reset(&s);
+    size_t upd[] = {1};
+    t.verb = SL_VERB_UPSERT;
+    t.update = upd;
+    t.nupdate = 1;
+    CHECK_EQ_INT(sl_insert_build_sql(&s, &t, 2), 0);
+    CHECK_EQ_STR(sl_buf_cstr(&s), "INSERT INTO `shop`.`or``ders` (`id`,`na``me`) VALUES "
+                                  "(?,?),(?,?) ON DUPLICATE KEY UPDATE `na``me`=VALUES(`na``me`)");
+    sl_buf_reset(&s);
+    t.nupdate = 0; /* every column is a key column: existing rows stay */
+    CHECK_EQ_INT(sl_insert_build_sql(&s, &t, 1), 0);
+    CHECK_EQ_STR(sl_buf_cstr(&s), "INSERT INTO `shop`.`or``ders` (`id`,`na``me`) VALUES "
+                                  "(?,?) ON DUPLICATE KEY UPDATE `id`=`id`");
+    sl_buf_reset(&s);
+    upd[0] = 2; /* not a column */
+    t.nupdate = 1;
+    CHECK_EQ_INT(sl_insert_build_sql(&s, &t, 1), -1);
     sl_buf_release(&s);
 }
 
@@ -104,11 +133,60 @@ static void test_server_msg(void)
     CHECK_EQ_STR(col, "");
 }
 
+static void test_write_mode(void)
+{
+    struct sl_column cols[4] = {{.name = "id", .in_unique_key = 1},
+                                {.name = "code", .in_unique_key = 1},
+                                {.name = "Name"},
+                                {.name = "qty"}};
+    struct sl_table t = {.schema = "shop", .name = "t", .cols = cols, .ncols = 4};
+    char *loaded[] = {"qty", "id", "Name"}; /* batch order differs from the table's */
+    size_t *u = NULL, n = 0;
+    struct sl_err err;
+    CHECK_EQ_INT(sl_write_mode_update_cols(&t, loaded, 3, NULL, &u, &n, &err), 0);
+    CHECK_EQ_INT(n, 2); /* every loaded column outside a unique key */
+    CHECK_EQ_INT(u[0], 0);
+    CHECK_EQ_INT(u[1], 2);
+    free(u);
+    CHECK_EQ_INT(sl_write_mode_update_cols(&t, loaded, 3, " name , qty,name", &u, &n, &err), 0);
+    CHECK_EQ_INT(n, 2); /* case ignored, spaces trimmed, repeats dropped */
+    CHECK_EQ_INT(u[0], 2);
+    CHECK_EQ_INT(u[1], 0);
+    free(u);
+    CHECK_EQ_INT(sl_write_mode_update_cols(&t, loaded, 3, "qty,code", &u, &n, &err), -1);
+    CHECK_EQ_STR(err.msg, "--update-columns: 'code' is not a column loaded into shop.t");
+    char *keys[] = {"id"};
+    CHECK_EQ_INT(sl_write_mode_update_cols(&t, keys, 1, NULL, &u, &n, &err), 0);
+    CHECK_EQ_INT(n, 0);
+    CHECK(u == NULL);
+
+    char name[256];
+    char t52[53];
+    memset(t52, 'x', 52);
+    t52[52] = 0;
+    CHECK_EQ_INT(sl_swap_name(name, sizeof name, t52, SL_SWAP_NEW_SUFFIX, &err), 0);
+    CHECK_EQ_INT(strlen(name), 64);
+    char t53[54];
+    memset(t53, 'x', 53);
+    t53[53] = 0;
+    CHECK_EQ_INT(sl_swap_name(name, sizeof name, t53, SL_SWAP_NEW_SUFFIX, &err), -1);
+    /* characters, not bytes: 52 two-byte letters still fit */
+    char wide[105];
+    for (int i = 0; i < 52; i++)
+        memcpy(wide + 2 * i, "\xc3\xa9", 2);
+    wide[104] = 0;
+    CHECK_EQ_INT(sl_swap_name(name, sizeof name, wide, SL_SWAP_OLD_SUFFIX, &err), 0);
+    CHECK_EQ_INT(sl_write_mode_verb(SL_MODE_SWAP), SL_VERB_INSERT);
+    CHECK_EQ_INT(sl_write_mode_verb(SL_MODE_UPSERT), SL_VERB_UPSERT);
+    CHECK_EQ_STR(sl_write_mode_names[SL_MODE_TRUNCATE], "truncate");
+}
+
 int main(void)
 {
     test_max_rows();
     test_packet_cap();
     test_sql();
     test_server_msg();
+    test_write_mode();
     return CHECK_DONE();
 }
