@@ -42,6 +42,7 @@ enum {
     OPT_MODE,
     OPT_UPDATE_COLUMNS,
     OPT_KEEP_OLD,
+    OPT_TRANSFORM,
 };
 
 #define STR_(x) #x
@@ -83,6 +84,9 @@ const struct sl_opt sl_load_opts[] = {
      "primary and unique keys)"},
     {"keep-old", OPT_KEEP_OLD, 0, "",
      "with --mode swap: keep the replaced table as <table>__sluice_old"},
+    {"transform", OPT_TRANSFORM, 1, "SPEC",
+     "value transforms per column, e.g. \"price: strip '$' | decimal ;\n"
+     "note: trim | null-if ''\" (may be given more than once; see below)"},
     {"on-error", OPT_ON_ERROR, 1, "MODE",
      "stop: the first bad row stops the load (default); skip: bad rows\n"
      "go to --rejects and the load goes on"},
@@ -179,6 +183,8 @@ struct load_args {
     struct sl_load_config c;
     char **sources;
     size_t nsources;
+    char **transforms;
+    size_t ntransforms;
     int quiet;
     int help;
     int skip;
@@ -304,6 +310,14 @@ static int on_load_opt(void *ctx, int key, const char *v)
     case OPT_KEEP_OLD:
         a->c.keep_old = 1;
         return 0;
+    case OPT_TRANSFORM: {
+        char **nv = realloc(a->transforms, (a->ntransforms + 1) * sizeof *nv);
+        if (!nv)
+            return -1;
+        a->transforms = nv;
+        a->transforms[a->ntransforms++] = (char *)v;
+        return 0;
+    }
     case OPT_RESUME:
         a->c.resume = 1;
         return 0;
@@ -422,6 +436,8 @@ int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err)
     struct sl_report rep = {.command = "load"};
     memset(&a, 0, sizeof a);
     int code = load_main(&a, argc, argv, out, err, &rep);
+    free(a.sources);
+    free(a.transforms);
     return sl_report_finish(a.report, &rep, code, err);
 }
 
@@ -445,21 +461,18 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
     int rc = sl_cli_parse("load", sl_load_opts, argc, argv, on_load_opt, on_load_arg, a, err);
     if (rc == 0 && a->help) {
         load_help(out);
-        free(a->sources);
         return SL_EXIT_OK;
     }
-    if (rc != 0 || check_args(a) != 0) {
-        free(a->sources);
+    if (rc != 0 || check_args(a) != 0)
         return SL_EXIT_USAGE;
-    }
     a->c.sources = a->sources;
     a->c.nsources = a->nsources;
+    a->c.transforms = a->transforms;
+    a->c.ntransforms = a->ntransforms;
     a->c.progress = !a->quiet;
 
     struct sl_load_result res;
     int failed = sl_load_run(&a->c, &res, err) != 0;
-    free(a->sources);
-    a->sources = NULL;
     fill_report(rep, &res);
     char w[32], j[32];
     if (failed) {

@@ -219,8 +219,17 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     memset(&rs, 0, sizeof rs);
     memset(&rejects, 0, sizeof rejects);
 
-    if (sl_url_parse(&url, c->into, err) != 0)
+    struct sl_transforms tf;
+    memset(&tf, 0, sizeof tf);
+    for (size_t i = 0; i < c->ntransforms; i++)
+        if (sl_transforms_parse(&tf, c->transforms[i], err) != 0) {
+            sl_transforms_release(&tf);
+            return -1;
+        }
+    if (sl_url_parse(&url, c->into, err) != 0) {
+        sl_transforms_release(&tf);
         return -1;
+    }
     sl_url_format(&url, res->target, sizeof res->target);
     if (!url.db || !url.table) {
         sl_err_set(err, SL_ERR_FATAL, "--into %s must name a database and a table: .../db/table",
@@ -257,6 +266,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .header = c->header,
         .columns = c->columns,
         .max_record_bytes = (size_t)max_packet,
+        .transforms = c->ntransforms ? &tf : NULL,
     };
     if (sl_sources_prepare(&sources, c->sources, c->nsources, &so, &table, err) != 0)
         goto out_sources;
@@ -272,7 +282,9 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     }
     for (size_t i = 0; i < sources.ncols; i++) {
         colnames[i] = table.cols[sources.table_col[i]].name;
-        checks[i] = sl_colcheck_for(&table.cols[sources.table_col[i]], c->binary_hex);
+        /* a value decoded by a transform is bytes already, not hex */
+        int hex = c->binary_hex && !(sources.chain[i] && sl_tf_chain_decodes(sources.chain[i]));
+        checks[i] = sl_colcheck_for(&table.cols[sources.table_col[i]], hex);
     }
     if (c->mode == SL_MODE_UPSERT &&
         upsert_columns(&table, colnames, sources.ncols, c->update_columns, &update, &nupdate, log,
@@ -331,6 +343,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
                    .update = update,
                    .nupdate = nupdate},
         .checks = checks,
+        .transforms = &tf,
         .stmt_rows = stmt_rows,
         .batch_rows = pipeline_batch_rows(stmt_rows, c->txn_rows),
         .batch_bytes = BATCH_BYTES,
@@ -411,5 +424,6 @@ out_conns:
     free(conns);
 out_url:
     sl_url_release(&url);
+    sl_transforms_release(&tf);
     return rc;
 }

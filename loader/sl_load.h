@@ -40,6 +40,8 @@ struct sl_load_config {
     enum sl_write_mode mode;    /* --mode */
     const char *update_columns; /* NULL or "a,b": what --mode upsert updates */
     int keep_old;               /* --mode swap keeps the old table as <table>__sluice_old */
+    char *const *transforms;    /* --transform specs (sl_transform.h) */
+    size_t ntransforms;
 
     const char *rejects;  /* non-NULL: --on-error skip, rejects to PATH.csv/.log */
     uint64_t max_rejects; /* 0: no limit */

@@ -68,6 +68,7 @@ struct sl_pipeline_plan {
     unsigned nreaders;
     struct sl_insert_target target;
     const struct sl_colcheck *checks; /* per batch column */
+    const struct sl_transforms *transforms; /* the chains of sources->chain */
     size_t stmt_rows;                 /* rows per INSERT, already capped by placeholders */
     size_t batch_rows;                /* rows per batch: a whole number of statements */
     size_t batch_bytes;               /* a batch is handed on once its values pass this */

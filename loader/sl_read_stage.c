@@ -10,10 +10,12 @@
 
 #include "sl_hex.h"
 #include "sl_pipeline_run.h"
+#include "sl_transform.h"
 #include "sl_utf8.h"
 
 struct reader {
     struct run *r;
+    struct sl_tf_work tf; /* scratch for the transforms */
     struct sl_batch *batch;
     size_t src_index;
     const struct sl_source *src;
@@ -70,12 +72,17 @@ static int bad_row(struct reader *rd, const struct sl_csv_record *rec, long fiel
     const struct sl_pipeline_plan *p = r->p;
     const struct sl_source *src = rd->src;
     const char *col = field >= 0 ? p->target.cols[src->perm[field]] : NULL;
+    if (field < -1) /* a column added by a transform: -2 - its batch column */
+        col = p->target.cols[-2 - field];
     struct sl_err e;
     rd->rows++; /* a rejected record was read all the same */
     if (!p->rejects) {
-        if (col)
+        if (col && field >= 0)
             sl_err_set(&e, SL_ERR_ROW, "%s: line %llu, column '%s' (field %ld): %s", src->path,
                        (unsigned long long)rec->line, col, field + 1, reason);
+        else if (col)
+            sl_err_set(&e, SL_ERR_ROW, "%s: line %llu, column '%s': %s", src->path,
+                       (unsigned long long)rec->line, col, reason);
         else
             sl_err_set(&e, SL_ERR_ROW, "%s: line %llu%s%s", src->path,
                        (unsigned long long)rec->line,
@@ -86,14 +93,75 @@ static int bad_row(struct reader *rd, const struct sl_csv_record *rec, long fiel
     return sl_run_reject(r, src->path, rec->line, rec->offset, col, reason, rec->raw, rec->raw_len);
 }
 
+/* Stores one value (after its transforms) into column col of the row being
+ * filled, checked against the column. field is what bad_row() takes.
+ * Returns 0, 1 when the row was rejected (dropped), or -1 to stop. */
+static int put_value(struct reader *rd, const struct sl_csv_record *rec, long field, size_t col,
+                     const struct sl_tf_value *v, int check_utf8, char *why, size_t whylen)
+{
+    const struct sl_pipeline_plan *p = rd->r->p;
+    struct sl_batch *b = rd->batch;
+    if (v->null) {
+        sl_batch_set_null(b, col);
+        return 0;
+    }
+    const struct sl_colcheck *ck = &p->checks[col];
+    size_t ok = check_utf8 && !ck->raw_bytes ? sl_utf8_check((const unsigned char *)v->p, v->len)
+                                             : v->len;
+    if (ok != v->len) {
+        snprintf(why, whylen, "invalid UTF-8 at byte %zu of the value", ok + 1);
+        sl_batch_drop_row(b);
+        return bad_row(rd, rec, field, why) != 0 ? -1 : 1;
+    }
+    if (sl_colcheck_value(ck, v->p, v->len, why, whylen) != 0) {
+        sl_batch_drop_row(b);
+        return bad_row(rd, rec, field, why) != 0 ? -1 : 1;
+    }
+    /* a value inside the arena (a field, or a trimmed one) is referred to;
+     * one made by a transform is copied in */
+    size_t off;
+    const char *base = b->arena.data;
+    if (base && v->p >= base && v->p + v->len <= base + b->arena.len) {
+        off = (size_t)(v->p - base);
+    } else if (sl_batch_set_cell(b, col, v->p, v->len) == 0) {
+        off = b->arena.len - v->len;
+    } else {
+        sl_batch_drop_row(b);
+        return bad_row(rd, rec, field, "the transformed value does not fit the batch") != 0 ? -1
+                                                                                         : 1;
+    }
+    size_t len = v->len;
+    if (ck->kind == SL_CHECK_HEX) { /* checked above: cannot fail */
+        size_t bad;
+        char *at = b->arena.data + off;
+        len = (size_t)sl_hex_decode((unsigned char *)at, at, len, &bad);
+    }
+    sl_batch_set_ref(b, col, off, len);
+    return 0;
+}
+
+/* Runs the transforms of batch column col over *v. Returns 0, 1 when the
+ * row was rejected (dropped), or -1 to stop. */
+static int transform(struct reader *rd, const struct sl_csv_record *rec, long field, size_t col,
+                     struct sl_tf_value *v, char *why, size_t whylen)
+{
+    const struct sl_pipeline_plan *p = rd->r->p;
+    const struct sl_tf_chain *c = p->sources->chain[col];
+    if (!c || sl_tf_apply(p->transforms, c, v, &rd->tf, why, whylen) == 0)
+        return 0;
+    sl_batch_drop_row(rd->batch);
+    return bad_row(rd, rec, field, why) != 0 ? -1 : 1;
+}
+
 /* Turns the record just parsed into the batch's arena into a row, or
  * rejects it. Returns 0, or -1 when the run must stop. */
 static int add_record(struct reader *rd, const struct sl_csv_record *rec)
 {
     const struct sl_pipeline_plan *p = rd->r->p;
     const struct sl_source *src = rd->src;
+    const struct sl_sources *all = p->sources;
     struct sl_batch *b = rd->batch;
-    char why[160];
+    char why[300];
     if (rec->nfields != src->nfields) {
         sl_batch_drop_row(b);
         snprintf(why, sizeof why, "expected %zu fields, found %zu", src->nfields, rec->nfields);
@@ -106,30 +174,37 @@ static int add_record(struct reader *rd, const struct sl_csv_record *rec)
     for (size_t f = 0; f < rec->nfields; f++) {
         const struct sl_csv_field *fl = &rec->fields[f];
         size_t col = src->perm[f];
-        if (fl->is_null) {
-            sl_batch_set_null(b, col);
-            continue;
+        /* the arena may have moved since parsing: find the field by offset */
+        struct sl_tf_value v = {fl->is_null ? "" : b->arena.data + fl->off, fl->len,
+                                fl->is_null};
+        int rc = 0;
+        if (all->chain[col]) {
+            /* the input is checked as it was read, the output as it is */
+            size_t ok = check_fields && !fl->is_null && !p->checks[col].raw_bytes
+                            ? sl_utf8_check((const unsigned char *)v.p, v.len)
+                            : v.len;
+            if (ok != v.len) {
+                snprintf(why, sizeof why, "invalid UTF-8 at byte %zu of the value", ok + 1);
+                sl_batch_drop_row(b);
+                return bad_row(rd, rec, (long)f, why);
+            }
+            rc = transform(rd, rec, (long)f, col, &v, why, sizeof why);
+            if (rc == 0)
+                rc = put_value(rd, rec, (long)f, col, &v, sl_tf_chain_decodes(all->chain[col]),
+                               why, sizeof why);
+        } else {
+            rc = put_value(rd, rec, (long)f, col, &v, check_fields, why, sizeof why);
         }
-        const struct sl_colcheck *ck = &p->checks[col];
-        size_t ok = check_fields && !ck->raw_bytes
-                        ? sl_utf8_check((const unsigned char *)fl->data, fl->len)
-                        : fl->len;
-        if (ok != fl->len) {
-            snprintf(why, sizeof why, "invalid UTF-8 at byte %zu of the value", ok + 1);
-            sl_batch_drop_row(b);
-            return bad_row(rd, rec, (long)f, why);
-        }
-        if (sl_colcheck_value(ck, fl->data, fl->len, why, sizeof why) != 0) {
-            sl_batch_drop_row(b);
-            return bad_row(rd, rec, (long)f, why);
-        }
-        size_t len = fl->len;
-        if (ck->kind == SL_CHECK_HEX) { /* checked above: cannot fail */
-            size_t bad;
-            len = (size_t)sl_hex_decode((unsigned char *)b->arena.data + fl->off, fl->data, len,
-                                        &bad);
-        }
-        sl_batch_set_ref(b, col, fl->off, len);
+        if (rc != 0)
+            return rc < 0 ? -1 : 0;
+    }
+    for (size_t col = all->nfile_cols; col < all->ncols; col++) {
+        struct sl_tf_value v = {"", 0, 1}; /* not in the file: NULL goes in */
+        int rc = transform(rd, rec, -2 - (long)col, col, &v, why, sizeof why);
+        if (rc == 0)
+            rc = put_value(rd, rec, -2 - (long)col, col, &v, 1, why, sizeof why);
+        if (rc != 0)
+            return rc < 0 ? -1 : 0;
     }
     if (p->rejects && sl_batch_keep_raw(b, rec->raw, rec->raw_len) != 0) {
         sl_batch_drop_row(b);
@@ -248,6 +323,7 @@ void *sl_read_stage_main(void *arg)
 {
     struct run *r = arg;
     struct reader rd = {.r = r};
+    sl_tf_work_init(&rd.tf, r->p->max_packet);
     for (;;) {
         size_t i = atomic_fetch_add(&r->next_source, 1);
         if (i >= r->p->sources->n || reading_stopped(r))
@@ -258,6 +334,7 @@ void *sl_read_stage_main(void *arg)
     }
     if (rd.batch)
         sl_run_give_back(r, rd.batch);
+    sl_tf_work_release(&rd.tf);
     if (atomic_fetch_sub(&r->readers_left, 1) == 1)
         sl_queue_close(&r->full); /* the last reader lets the writers drain */
     sl_run_thread_done(r);

@@ -1,6 +1,7 @@
 #include "sl_sources.h"
 
 #include <glob.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -166,7 +167,8 @@ static void list_columns(const struct sl_table *t, struct sl_buf *b)
 /* Maps names onto table columns; fills src->perm. The first source defines
  * s->table_col; later ones must have the same set. */
 static int map_columns(struct sl_sources *s, struct sl_source *src, char **names, size_t n,
-                       const struct sl_table *t, struct sl_err *err)
+                       const struct sl_table *t, const struct sl_transforms *tf,
+                       struct sl_err *err)
 {
     const char *path = src->path;
     src->perm = calloc(n, sizeof *src->perm);
@@ -177,15 +179,20 @@ static int map_columns(struct sl_sources *s, struct sl_source *src, char **names
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        tcol[i] = sl_table_find(t, names[i], strlen(names[i]));
+        const char *to = sl_transforms_rename(tf, names[i], strlen(names[i]));
+        const char *name = to ? to : names[i];
+        tcol[i] = sl_table_find(t, name, strlen(name));
         if (tcol[i] < 0) {
             struct sl_buf cols;
             sl_buf_init(&cols, 64 * 1024);
             list_columns(t, &cols);
+            char renamed[300] = "";
+            if (to)
+                snprintf(renamed, sizeof renamed, ", renamed to '%s',", to);
             sl_err_set(err, SL_ERR_FATAL,
-                       "%s: column '%s' (field %zu) does not exist in table %s.%s; its columns "
-                       "are: %s",
-                       path, names[i], i + 1, t->schema, t->name,
+                       "%s: column '%s' (field %zu)%s does not exist in table %s.%s; its "
+                       "columns are: %s",
+                       path, names[i], i + 1, renamed, t->schema, t->name,
                        sl_buf_cstr(&cols) ? cols.data : "?");
             sl_buf_release(&cols);
             goto out;
@@ -205,16 +212,19 @@ static int map_columns(struct sl_sources *s, struct sl_source *src, char **names
         }
     }
     if (!s->table_col) { /* the first source sets the batch column order */
-        s->table_col = calloc(n, sizeof *s->table_col);
-        if (!s->table_col) {
+        size_t extra = tf ? tf->n : 0; /* room for columns added by transforms */
+        s->table_col = calloc(n + extra, sizeof *s->table_col);
+        s->chain = calloc(n + extra, sizeof *s->chain);
+        if (!s->table_col || !s->chain) {
             sl_err_set(err, SL_ERR_FATAL, "out of memory");
             goto out;
         }
         for (size_t i = 0; i < n; i++) {
             s->table_col[i] = (size_t)tcol[i];
             src->perm[i] = i;
+            s->chain[i] = sl_transforms_find(tf, names[i], strlen(names[i]));
         }
-        s->ncols = n;
+        s->ncols = s->nfile_cols = n;
     } else {
         if (n != s->ncols) {
             sl_err_set(err, SL_ERR_FATAL,
@@ -242,6 +252,40 @@ static int map_columns(struct sl_sources *s, struct sl_source *src, char **names
 out:
     free(tcol);
     return rc;
+}
+
+/* Chains that name no field of the files add their column, and every chain
+ * is bound to its target column. */
+static int add_transform_columns(struct sl_sources *s, const struct sl_table *t,
+                                 struct sl_transforms *tf, struct sl_err *err)
+{
+    for (size_t i = 0; tf && i < tf->n; i++) {
+        struct sl_tf_chain *c = &tf->v[i];
+        size_t k = 0;
+        while (k < s->nfile_cols && s->chain[k] != c)
+            k++;
+        if (k == s->nfile_cols) { /* not a field: a column of its own */
+            const char *to = sl_transforms_rename(tf, c->column, strlen(c->column));
+            const char *name = to ? to : c->column;
+            long col = sl_table_find(t, name, strlen(name));
+            if (col < 0 || t->cols[col].generated)
+                return sl_err_set(err, SL_ERR_FATAL,
+                                  "--transform: column '%s' is neither a field of the input nor "
+                                  "a column of %s.%s that can be written",
+                                  c->column, t->schema, t->name);
+            for (size_t j = 0; j < s->ncols; j++)
+                if (s->table_col[j] == (size_t)col)
+                    return sl_err_set(err, SL_ERR_FATAL,
+                                      "--transform: column '%s' is already loaded from the input",
+                                      name);
+            s->table_col[s->ncols] = (size_t)col;
+            s->chain[s->ncols++] = c;
+            k = s->ncols - 1;
+        }
+        if (sl_transforms_bind(tf, c, &t->cols[s->table_col[k]], err) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* NOT NULL columns without a default must be supplied by the files. */
@@ -314,7 +358,8 @@ int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatt
                             "%s: --columns names %zu columns but the header has %zu fields",
                             src->path, ngiven, nhdr);
         if (rc == 0)
-            rc = map_columns(s, src, given ? given : hdr, given ? ngiven : nhdr, t, err);
+            rc = map_columns(s, src, given ? given : hdr, given ? ngiven : nhdr, t,
+                             o->transforms, err);
         src->header = hdr;
         src->nheader = nhdr;
         src->size = (long long)sl_input_raw_size(sl_csv_input(r));
@@ -328,6 +373,8 @@ int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatt
             sl_csv_close(r);
     }
     free_names(given, ngiven);
+    if (rc == 0)
+        rc = add_transform_columns(s, t, o->transforms, err);
     if (rc == 0)
         rc = check_required(s, t, err);
     return rc;
@@ -378,5 +425,6 @@ void sl_sources_release(struct sl_sources *s)
     }
     free(s->v);
     free(s->table_col);
+    free(s->chain);
     memset(s, 0, sizeof *s);
 }

@@ -19,6 +19,7 @@
 #include "sl_csv.h"
 #include "sl_err.h"
 #include "sl_table.h"
+#include "sl_transform.h"
 
 struct sl_source {
     char *path;     /* as opened; "-" for stdin */
@@ -38,6 +39,9 @@ struct sl_sources {
     size_t n;
     size_t *table_col; /* batch column -> table column index */
     size_t ncols;      /* batch columns */
+    size_t nfile_cols; /* the first nfile_cols come from the files; the rest are
+                          added by transforms and fed NULL */
+    const struct sl_tf_chain **chain; /* batch column -> its transforms, or NULL */
 };
 
 struct sl_source_opts {
@@ -45,11 +49,16 @@ struct sl_source_opts {
     int header;          /* the first record names the columns */
     const char *columns; /* "a,b,c" or NULL */
     size_t max_record_bytes;
+    struct sl_transforms *transforms; /* NULL, or chains by file column name; bound
+                                         to their target columns here */
 };
 
 /* Expands patterns (a pattern that names no existing file is taken as a
  * glob), opens every file, reads and checks its header against t, and builds
- * the column mapping. Returns 0, or -1 with err naming the file. */
+ * the column mapping: a field goes to the table column of its name, or of
+ * its transform chain's rename. A chain naming no field adds a batch column
+ * for the table column of that name. Returns 0, or -1 with err naming the
+ * file. */
 int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatterns,
                        const struct sl_source_opts *o, const struct sl_table *t,
                        struct sl_err *err);
