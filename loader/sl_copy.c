@@ -279,8 +279,9 @@ static void release(struct crun *r)
 static int swap_all(struct crun *r, int ok, struct sl_err *err)
 {
     if (!ok) {
-        fprintf(r->log, "sluice: --mode swap: no table was swapped, since not every table was "
-                        "copied and verified; the copies are left in the *%s tables\n",
+        fprintf(r->log,
+                "sluice: --mode swap: no table was swapped, since not every table was "
+                "copied and verified; the copies are left in the *%s tables\n",
                 SL_SWAP_NEW_SUFFIX);
         return 0;
     }

@@ -56,8 +56,8 @@ struct cverify {
 };
 
 struct ctable {
-    struct sl_table src; /* the source table's columns and key */
-    struct sl_table dst; /* the target's, once it exists */
+    struct sl_table src;         /* the source table's columns and key */
+    struct sl_table dst;         /* the target's, once it exists */
     char *dst_schema, *dst_name; /* where the rows are written */
     char *final_name;            /* --mode swap: the table's own name; else NULL */
     int final_exists;            /* --mode swap: that table exists (it is replaced) */

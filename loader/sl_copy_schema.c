@@ -304,8 +304,8 @@ int sl_copy_plan_table(struct crun *r, struct ctable *ct, const char *name, cons
     if (ct->ncols == 0)
         return sl_err_set(err, SL_ERR_FATAL, "%s.%s has no columns to copy", ct->src.schema,
                           ct->src.name);
-    ct->target = (struct sl_insert_target){ct->dst_schema, ct->dst_name, ct->cols, ct->ncols,
-                                          sl_write_mode_verb(r->c->mode), NULL, 0};
+    ct->target = (struct sl_insert_target){
+        ct->dst_schema, ct->dst_name, ct->cols, ct->ncols, sl_write_mode_verb(r->c->mode), NULL, 0};
     return r->c->verify_only ? 0 : plan_create(r, ct, err);
 }
 
@@ -417,8 +417,7 @@ static int check_insert(struct crun *r, const struct ctable *ct, struct sl_err *
 {
     struct sl_buf sql;
     sl_buf_init(&sql, SQL_MAX);
-    if (sl_insert_build_sql(&sql, &ct->target, 1) != 0 ||
-        !sl_buf_cstr(&sql)) {
+    if (sl_insert_build_sql(&sql, &ct->target, 1) != 0 || !sl_buf_cstr(&sql)) {
         sl_buf_release(&sql);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }

@@ -154,8 +154,10 @@ static int upsert_columns(const struct sl_table *t, char *const *cols, size_t nc
     for (size_t i = 0; i < t->ncols; i++)
         keyed |= t->cols[i].in_unique_key;
     if (!keyed)
-        fprintf(log, "sluice: --mode upsert: %s.%s has no primary or unique key, so every row "
-                     "is inserted\n", t->schema, t->name);
+        fprintf(log,
+                "sluice: --mode upsert: %s.%s has no primary or unique key, so every row "
+                "is inserted\n",
+                t->schema, t->name);
     if (sl_write_mode_update_cols(t, cols, ncols, list, update, nupdate, err) != 0)
         return -1;
     if (*nupdate == 0 && keyed)
@@ -301,8 +303,8 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     if (prepare_target(conns[0], c, &table, write_name, sizeof write_name, &fresh, log, err) != 0)
         goto out_sources;
     res->started = c->mode == SL_MODE_TRUNCATE && fresh; /* the table was emptied */
-    if (c->checkpoint && resume_prepare(&rs, conns[0], c, table.schema, write_name, fresh,
-                                        &sources, log, err) != 0)
+    if (c->checkpoint &&
+        resume_prepare(&rs, conns[0], c, table.schema, write_name, fresh, &sources, log, err) != 0)
         goto out_sources;
     if (c->resume && c->checkpoint && rs.nranges == 0)
         fprintf(log, "sluice: --resume: no committed chunks are recorded for these files; "

@@ -32,11 +32,11 @@ struct sl_load_config {
     size_t txn_rows;     /* rows per COMMIT */
     const char *session_sql;
     const char *time_zone;
-    struct sl_tls tls;      /* --ssl-*; a URL's own ssl-* parameters win */
-    const char *before_sql; /* NULL or statements run on the target before any row */
-    const char *after_sql;  /* NULL or statements run on the target after success */
-    int progress;           /* draw progress on stderr */
-    int binary_hex;         /* binary columns are given as hex digits (sl_hex.h) */
+    struct sl_tls tls;          /* --ssl-*; a URL's own ssl-* parameters win */
+    const char *before_sql;     /* NULL or statements run on the target before any row */
+    const char *after_sql;      /* NULL or statements run on the target after success */
+    int progress;               /* draw progress on stderr */
+    int binary_hex;             /* binary columns are given as hex digits (sl_hex.h) */
     enum sl_write_mode mode;    /* --mode */
     const char *update_columns; /* NULL or "a,b": what --mode upsert updates */
     int keep_old;               /* --mode swap keeps the old table as <table>__sluice_old */

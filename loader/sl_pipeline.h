@@ -67,12 +67,12 @@ struct sl_pipeline_plan {
     unsigned nwriters;
     unsigned nreaders;
     struct sl_insert_target target;
-    const struct sl_colcheck *checks; /* per batch column */
+    const struct sl_colcheck *checks;       /* per batch column */
     const struct sl_transforms *transforms; /* the chains of sources->chain */
-    size_t stmt_rows;                 /* rows per INSERT, already capped by placeholders */
-    size_t batch_rows;                /* rows per batch: a whole number of statements */
-    size_t batch_bytes;               /* a batch is handed on once its values pass this */
-    size_t max_packet;                /* the server's max_allowed_packet */
+    size_t stmt_rows;                       /* rows per INSERT, already capped by placeholders */
+    size_t batch_rows;                      /* rows per batch: a whole number of statements */
+    size_t batch_bytes;                     /* a batch is handed on once its values pass this */
+    size_t max_packet;                      /* the server's max_allowed_packet */
     size_t txn_rows;
 
     struct sl_rejects *rejects; /* non-NULL: --on-error skip */

@@ -106,8 +106,8 @@ static int put_value(struct reader *rd, const struct sl_csv_record *rec, long fi
         return 0;
     }
     const struct sl_colcheck *ck = &p->checks[col];
-    size_t ok = check_utf8 && !ck->raw_bytes ? sl_utf8_check((const unsigned char *)v->p, v->len)
-                                             : v->len;
+    size_t ok =
+        check_utf8 && !ck->raw_bytes ? sl_utf8_check((const unsigned char *)v->p, v->len) : v->len;
     if (ok != v->len) {
         snprintf(why, whylen, "invalid UTF-8 at byte %zu of the value", ok + 1);
         sl_batch_drop_row(b);
@@ -128,7 +128,7 @@ static int put_value(struct reader *rd, const struct sl_csv_record *rec, long fi
     } else {
         sl_batch_drop_row(b);
         return bad_row(rd, rec, field, "the transformed value does not fit the batch") != 0 ? -1
-                                                                                         : 1;
+                                                                                            : 1;
     }
     size_t len = v->len;
     if (ck->kind == SL_CHECK_HEX) { /* checked above: cannot fail */
@@ -175,8 +175,7 @@ static int add_record(struct reader *rd, const struct sl_csv_record *rec)
         const struct sl_csv_field *fl = &rec->fields[f];
         size_t col = src->perm[f];
         /* the arena may have moved since parsing: find the field by offset */
-        struct sl_tf_value v = {fl->is_null ? "" : b->arena.data + fl->off, fl->len,
-                                fl->is_null};
+        struct sl_tf_value v = {fl->is_null ? "" : b->arena.data + fl->off, fl->len, fl->is_null};
         int rc = 0;
         if (all->chain[col]) {
             /* the input is checked as it was read, the output as it is */
@@ -190,8 +189,8 @@ static int add_record(struct reader *rd, const struct sl_csv_record *rec)
             }
             rc = transform(rd, rec, (long)f, col, &v, why, sizeof why);
             if (rc == 0)
-                rc = put_value(rd, rec, (long)f, col, &v, sl_tf_chain_decodes(all->chain[col]),
-                               why, sizeof why);
+                rc = put_value(rd, rec, (long)f, col, &v, sl_tf_chain_decodes(all->chain[col]), why,
+                               sizeof why);
         } else {
             rc = put_value(rd, rec, (long)f, col, &v, check_fields, why, sizeof why);
         }

@@ -167,8 +167,7 @@ static void list_columns(const struct sl_table *t, struct sl_buf *b)
 /* Maps names onto table columns; fills src->perm. The first source defines
  * s->table_col; later ones must have the same set. */
 static int map_columns(struct sl_sources *s, struct sl_source *src, char **names, size_t n,
-                       const struct sl_table *t, const struct sl_transforms *tf,
-                       struct sl_err *err)
+                       const struct sl_table *t, const struct sl_transforms *tf, struct sl_err *err)
 {
     const char *path = src->path;
     src->perm = calloc(n, sizeof *src->perm);
@@ -211,7 +210,7 @@ static int map_columns(struct sl_sources *s, struct sl_source *src, char **names
             }
         }
     }
-    if (!s->table_col) { /* the first source sets the batch column order */
+    if (!s->table_col) {               /* the first source sets the batch column order */
         size_t extra = tf ? tf->n : 0; /* room for columns added by transforms */
         s->table_col = calloc(n + extra, sizeof *s->table_col);
         s->chain = calloc(n + extra, sizeof *s->chain);
@@ -358,8 +357,8 @@ int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatt
                             "%s: --columns names %zu columns but the header has %zu fields",
                             src->path, ngiven, nhdr);
         if (rc == 0)
-            rc = map_columns(s, src, given ? given : hdr, given ? ngiven : nhdr, t,
-                             o->transforms, err);
+            rc = map_columns(s, src, given ? given : hdr, given ? ngiven : nhdr, t, o->transforms,
+                             err);
         src->header = hdr;
         src->nheader = nhdr;
         src->size = (long long)sl_input_raw_size(sl_csv_input(r));

@@ -37,10 +37,10 @@ struct sl_source {
 struct sl_sources {
     struct sl_source *v;
     size_t n;
-    size_t *table_col; /* batch column -> table column index */
-    size_t ncols;      /* batch columns */
-    size_t nfile_cols; /* the first nfile_cols come from the files; the rest are
-                          added by transforms and fed NULL */
+    size_t *table_col;                /* batch column -> table column index */
+    size_t ncols;                     /* batch columns */
+    size_t nfile_cols;                /* the first nfile_cols come from the files; the rest are
+                                         added by transforms and fed NULL */
     const struct sl_tf_chain **chain; /* batch column -> its transforms, or NULL */
 };
 

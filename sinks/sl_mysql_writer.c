@@ -50,7 +50,8 @@ int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_t
     }
     /* every skipped row leaves a warning; keep them all listable, so that
      * one that changed a value is never hidden behind them */
-    if (t->verb == SL_VERB_IGNORE && mysql_query(conn, "SET SESSION max_error_count = 65535") != 0) {
+    if (t->verb == SL_VERB_IGNORE &&
+        mysql_query(conn, "SET SESSION max_error_count = 65535") != 0) {
         sl_conn_fail(conn, err, "SET max_error_count failed");
         sl_writer_close(w);
         return -1;

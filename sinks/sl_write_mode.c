@@ -159,8 +159,9 @@ int sl_swap_rename(MYSQL *m, const struct sl_swap *v, size_t n, int keep_old, st
 {
     char name[512];
     for (size_t i = 0; i < n; i++)
-        if (v[i].exists && (sl_swap_name(name, sizeof name, v[i].table, SL_SWAP_OLD_SUFFIX, err) != 0 ||
-                            drop_if_exists(m, v[i].schema, v[i].table, SL_SWAP_OLD_SUFFIX, err) != 0))
+        if (v[i].exists &&
+            (sl_swap_name(name, sizeof name, v[i].table, SL_SWAP_OLD_SUFFIX, err) != 0 ||
+             drop_if_exists(m, v[i].schema, v[i].table, SL_SWAP_OLD_SUFFIX, err) != 0))
             return -1;
     struct sl_buf sql;
     sl_buf_init(&sql, 1 << 20);
@@ -171,7 +172,8 @@ int sl_swap_rename(MYSQL *m, const struct sl_swap *v, size_t n, int keep_old, st
             rc = sl_buf_puts(&sql, ", ");
         if (rc == 0 && s->exists)
             rc = sl_ident_append_qualified(&sql, s->schema, s->table) ||
-                 sl_buf_puts(&sql, " TO ") || append_name(&sql, s->schema, s->table, SL_SWAP_OLD_SUFFIX) ||
+                 sl_buf_puts(&sql, " TO ") ||
+                 append_name(&sql, s->schema, s->table, SL_SWAP_OLD_SUFFIX) ||
                  sl_buf_puts(&sql, ", ");
         if (rc == 0)
             rc = append_name(&sql, s->schema, s->table, SL_SWAP_NEW_SUFFIX) ||
@@ -184,7 +186,8 @@ int sl_swap_rename(MYSQL *m, const struct sl_swap *v, size_t n, int keep_old, st
         return -1;
     }
     for (size_t i = 0; !keep_old && i < n; i++)
-        if (v[i].exists && drop_if_exists(m, v[i].schema, v[i].table, SL_SWAP_OLD_SUFFIX, err) != 0) {
+        if (v[i].exists &&
+            drop_if_exists(m, v[i].schema, v[i].table, SL_SWAP_OLD_SUFFIX, err) != 0) {
             sl_err_prefix(err, "--mode swap: the tables were swapped, but dropping the old one "
                                "failed");
             return -1;

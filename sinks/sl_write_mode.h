@@ -51,8 +51,7 @@ int sl_write_mode_update_cols(const struct sl_table *t, char *const *cols, size_
 
 /* Writes table + suffix to out (cap bytes). Returns 0, or -1 with err set
  * when the name would pass MySQL's 64 characters. */
-int sl_swap_name(char *out, size_t cap, const char *table, const char *suffix,
-                 struct sl_err *err);
+int sl_swap_name(char *out, size_t cap, const char *table, const char *suffix, struct sl_err *err);
 
 /* Drops any <table>__sluice_new left by an earlier run and creates it
  * afresh with CREATE TABLE ... LIKE table. Returns 0 or -1 with err set. */

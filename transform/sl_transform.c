@@ -162,8 +162,8 @@ static int to_decimal(const struct sl_tf_chain *c, struct val *v, struct sl_buf 
         frac_digits = (size_t)(p - frac_start);
     }
     if (p != end || int_digits + frac_digits == 0)
-        return fail(why, whylen, "decimal: '%.*s' is not a decimal number", (int)(v->len > 60 ? 60 : v->len),
-                    v->p);
+        return fail(why, whylen, "decimal: '%.*s' is not a decimal number",
+                    (int)(v->len > 60 ? 60 : v->len), v->p);
     /* leading zeros do not count against the precision */
     const char *sig = int_start;
     while (sig < int_start + int_digits && *sig == '0')
@@ -187,8 +187,8 @@ static int to_decimal(const struct sl_tf_chain *c, struct val *v, struct sl_buf 
     if ((neg && sl_buf_append(out, "-", 1) != 0) ||
         sl_buf_append(out, int_start, int_digits ? int_digits : 0) != 0 ||
         (int_digits == 0 && sl_buf_append(out, "0", 1) != 0) ||
-        (frac_digits && (sl_buf_append(out, ".", 1) != 0 ||
-                         sl_buf_append(out, frac_start, frac_digits) != 0)))
+        (frac_digits &&
+         (sl_buf_append(out, ".", 1) != 0 || sl_buf_append(out, frac_start, frac_digits) != 0)))
         return fail(why, whylen, "decimal: value too long");
     return 0;
 }
@@ -245,10 +245,9 @@ static int from_hex(struct val *v, struct sl_buf *out, char *why, size_t whylen)
     size_t bad;
     long n = sl_hex_decode((unsigned char *)out->data + out->len, v->p, v->len, &bad);
     if (n < 0)
-        return bad == v->len
-                   ? fail(why, whylen, "hex: an odd number of digits (%zu)", v->len)
-                   : fail(why, whylen, "hex: '%c' at character %zu is not a hex digit", v->p[bad],
-                          bad + 1);
+        return bad == v->len ? fail(why, whylen, "hex: an odd number of digits (%zu)", v->len)
+                             : fail(why, whylen, "hex: '%c' at character %zu is not a hex digit",
+                                    v->p[bad], bad + 1);
     out->len += (size_t)n;
     return 0;
 }
@@ -281,8 +280,7 @@ static int from_base64(struct val *v, struct sl_buf *out, char *why, size_t whyl
     for (size_t i = 0; i < n; i++) {
         int d = b64_value((unsigned char)v->p[i]);
         if (d < 0)
-            return fail(why, whylen, "base64: '%c' at character %zu is not base64", v->p[i],
-                        i + 1);
+            return fail(why, whylen, "base64: '%c' at character %zu is not base64", v->p[i], i + 1);
         acc = (acc << 6) | (unsigned)d;
         bits += 6;
         if (bits >= 8) {
@@ -338,7 +336,8 @@ static int step_rewrite(const struct sl_transforms *t, const struct sl_tf_chain 
     case SL_TF_UPPER:
     case SL_TF_LOWER:
         if (change_case(t, v, out, st->kind == SL_TF_UPPER) != 0)
-            return fail(why, whylen, "%s: value too long", st->kind == SL_TF_UPPER ? "upper" : "lower");
+            return fail(why, whylen, "%s: value too long",
+                        st->kind == SL_TF_UPPER ? "upper" : "lower");
         return 0;
     case SL_TF_STRIP:
         return strip_chars(st, v, out) != 0 ? fail(why, whylen, "strip: value too long") : 0;
@@ -369,8 +368,8 @@ void sl_tf_work_release(struct sl_tf_work *w)
     sl_buf_release(&w->buf[1]);
 }
 
-int sl_tf_apply(const struct sl_transforms *t, const struct sl_tf_chain *c,
-                struct sl_tf_value *v, struct sl_tf_work *w, char *why, size_t whylen)
+int sl_tf_apply(const struct sl_transforms *t, const struct sl_tf_chain *c, struct sl_tf_value *v,
+                struct sl_tf_work *w, char *why, size_t whylen)
 {
     struct val cur = {v->p, v->len, v->null};
     why[0] = 0;

@@ -16,7 +16,7 @@ struct step_name {
 };
 
 static const struct step_name STEPS[] = {
-    {"rename", SL_TF_RENAME, 1}, {"const", SL_TF_CONST, 1},   {"default", SL_TF_DEFAULT, 1},
+    {"rename", SL_TF_RENAME, 1},   {"const", SL_TF_CONST, 1}, {"default", SL_TF_DEFAULT, 1},
     {"null-if", SL_TF_NULL_IF, 1}, {"trim", SL_TF_TRIM, 0},   {"upper", SL_TF_UPPER, 0},
     {"lower", SL_TF_LOWER, 0},     {"strip", SL_TF_STRIP, 1}, {"decimal", SL_TF_DECIMAL, 0},
     {"date", SL_TF_DATE, 1},       {"bool", SL_TF_BOOL, 0},   {"hex", SL_TF_HEX, 0},
@@ -95,8 +95,7 @@ static int add_step(struct sl_tf_chain *ch, struct cur *c, struct sl_err *err)
     const char *s;
     size_t n = word(c, &s);
     if (n == 0)
-        return sl_err_set(err, SL_ERR_FATAL, "--transform: column %s: an empty step",
-                          ch->column);
+        return sl_err_set(err, SL_ERR_FATAL, "--transform: column %s: an empty step", ch->column);
     const struct step_name *sn = NULL;
     for (size_t i = 0; i < NSTEPS && !sn; i++)
         if (strlen(STEPS[i].name) == n && strncasecmp(STEPS[i].name, s, n) == 0)
@@ -155,13 +154,12 @@ int sl_transforms_parse(struct sl_transforms *t, const char *spec, struct sl_err
         skip_space(&c);
         if (n == 0 || *c.p != ':')
             return sl_err_set(err, SL_ERR_FATAL,
-                              "--transform: expected 'column: step | step', found '%.40s'",
-                              name);
+                              "--transform: expected 'column: step | step', found '%.40s'", name);
         c.p++;
         if (sl_transforms_find(t, name, n))
             return sl_err_set(err, SL_ERR_FATAL,
-                              "--transform: column %.*s has two chains; join them with '|'",
-                              (int)n, name);
+                              "--transform: column %.*s has two chains; join them with '|'", (int)n,
+                              name);
         struct sl_tf_chain *nv = realloc(t->v, (t->n + 1) * sizeof *nv);
         if (!nv)
             return sl_err_set(err, SL_ERR_FATAL, "out of memory");

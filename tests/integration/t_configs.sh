@@ -26,16 +26,18 @@ python3 "$GEN" --rows 15000 --start-id 15001 --seed 12 --expect "$WORK/e2" |
 {
   python3 "$GEN" --rows 2 --start-id 30001 --seed 13 --expect "$WORK/e3"
   echo '30003,17,SKU-1,not-a-number,1.00,new,2026-01-01 00:00:00,'
+  echo '30004,17, sku-2 ,1,"$1,000.50",New ,2026-01-01 00:00:00,as upstream writes it'
 } | zstd -q >"$DROP_DIR/orders-3.csv.zst"
-cat "$WORK/e1" "$WORK/e2" "$WORK/e3" >"$WORK/expect"
+echo '["30004", "17", "SKU-2", "1", "1000.50", "new", "2026-01-01 00:00:00", "as upstream writes it"]' >"$WORK/e4"
+cat "$WORK/e1" "$WORK/e2" "$WORK/e3" "$WORK/e4" >"$WORK/expect"
 export WAREHOUSE_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/shop" WAREHOUSE_CNF="$SLUICE_DB_CNF"
 
 run_job nightly-orders.ini
 check_rc 3 "nightly-orders.ini (one row rejected)"
 check_eq "$(grep -o -- '--report [^ ]*' "$WORK/err" | grep -c "$SLUICE_STATE" || true)" "0" \
   "the job's report key is not handed to the steps"
-check_eq "$(sql 'SELECT COUNT(*) FROM shop.orders')" "30002" "nightly: rows loaded"
-DB=shop check_table orders "$WORK/expect" id "nightly: the loaded rows"
+check_eq "$(sql 'SELECT COUNT(*) FROM shop.orders')" "30003" "nightly: rows loaded"
+DB=shop check_table orders "$WORK/expect" id "nightly: the loaded rows (transformed)"
 check_eq "$(wc -l <"$SLUICE_STATE/orders-rejects.csv")" "2" "nightly: the rejects file (header and the bad row)"
 check_contains "$SLUICE_STATE/orders-rejects.log" "orders-3.csv.zst" "nightly: the reject names its file"
 zstd -dcq "$SLUICE_STATE/daily-totals.csv.zst" | tail -n +2 | sort >"$WORK/totals.csv"
@@ -45,7 +47,13 @@ check_eq "$(md5sum <"$WORK/totals.csv")" "$(md5sum <"$WORK/totals.want")" "night
 check_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["status"], r["totals"]["rows_rejected"], [s["status"] for s in r["steps"]])' "$SLUICE_STATE/nightly-orders.json")" \
   "rejects 1 ['rejects', 'ok']" "nightly: the report"
 check_contains "$SLUICE_STATE/nightly-orders.prom" \
-  'sluice_step_rows_written{job="nightly-orders",step="orders",action="load"} 30002' "nightly: the metrics"
+  'sluice_step_rows_written{job="nightly-orders",step="orders",action="load"} 30003' "nightly: the metrics"
+# the same drop again (sent twice upstream): upsert updates, nothing doubles
+sql "UPDATE shop.orders SET status = 'stale' WHERE id = 30004"
+run_job nightly-orders.ini
+check_rc 3 "nightly-orders.ini run again over the same files"
+check_eq "$(sql 'SELECT COUNT(*) FROM shop.orders')" "30003" "nightly again: no row doubled"
+DB=shop check_table orders "$WORK/expect" id "nightly again: the changed row is updated back"
 
 # --- migrate-shop.ini: shop from the shared server to the second one
 sql "CREATE TABLE shop.customers (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, UNIQUE KEY (name));

@@ -9,9 +9,8 @@ static CHECK_INIT();
 
 static struct sl_column col(const char *name, const char *data_type, const char *column_type)
 {
-    struct sl_column c = {.name = (char *)name,
-                          .data_type = (char *)data_type,
-                          .column_type = (char *)column_type};
+    struct sl_column c = {
+        .name = (char *)name, .data_type = (char *)data_type, .column_type = (char *)column_type};
     return c;
 }
 
@@ -132,7 +131,8 @@ static void test_steps(void)
                  "would round it");
     CHECK_EQ_STR(run("price: decimal", "price", &dec, "1,5"),
                  "!decimal: '1,5' is not a decimal number");
-    CHECK_EQ_STR(run("price: decimal", "price", &dec, "."), "!decimal: '.' is not a decimal number");
+    CHECK_EQ_STR(run("price: decimal", "price", &dec, "."),
+                 "!decimal: '.' is not a decimal number");
     CHECK_EQ_STR(run("n: decimal", "n", &i, "123456789012"), "123456789012");
     CHECK_EQ_STR(run("x: decimal", "x", &text, "1"),
                  "!bind: --transform: column x: decimal needs a numeric column, and note is "
