@@ -38,9 +38,6 @@ enum {
     OPT_TXN_ROWS,
     OPT_FROM_DEFAULTS,
     OPT_TO_DEFAULTS,
-    OPT_MODE,
-    OPT_UPDATE_COLUMNS,
-    OPT_KEEP_OLD,
 };
 
 const struct sl_opt sl_copy_opts[] = {
@@ -60,16 +57,7 @@ const struct sl_opt sl_copy_opts[] = {
     {"if-exists", OPT_IF_EXISTS, 1, "MODE",
      "when a target table exists: fail (default), skip, truncate,\ndrop (and create it again) "
      "or append"},
-    {"mode", OPT_MODE, 1, "MODE",
-     "how rows meet existing ones: insert (default), ignore, replace,\n"
-     "upsert (these three append to an existing table unless\n--if-exists says otherwise), "
-     "truncate (--if-exists truncate), or\nswap: copy every table into <table>__sluice_new, "
-     "verify, then\nswap them all in with one RENAME TABLE"},
-    {"update-columns", OPT_UPDATE_COLUMNS, 1, "a,b",
-     "with --mode upsert: the columns to update (default: every column\noutside the primary "
-     "and unique keys)"},
-    {"keep-old", OPT_KEEP_OLD, 0, "",
-     "with --mode swap: keep the replaced tables as <table>__sluice_old"},
+    SL_CLI_WRITE_MODE_OPTS,
     {"defer-indexes", OPT_DEFER_INDEXES, 0, "",
      "create new tables with only their primary key and add the\nother indexes (and foreign "
      "keys) in one ALTER TABLE after the rows"},
@@ -110,6 +98,11 @@ static void copy_help(FILE *out)
         "Schema: a missing target table is created from the source's SHOW CREATE TABLE\n"
         "(columns, charset, collation, keys, AUTO_INCREMENT). Views, triggers, routines\n"
         "and events are not copied; a schema copy names those it leaves behind.\n"
+        "\n"
+        "Write modes: --mode ignore, replace and upsert append to an existing table\n"
+        "unless --if-exists says otherwise; truncate is --if-exists truncate; swap\n"
+        "copies every table into <table>__sluice_new, verifies it there, then swaps them\n"
+        "all in with one RENAME TABLE (none if any table fails).\n"
         "\n"
         "Data: readers read primary-key ranges (on the key's first column when it is an\n"
         "integer) unbuffered, larger tables first; other tables are read by one stream.\n"
@@ -177,6 +170,9 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         .before_sql = &c->before_sql,
         .after_sql = &c->after_sql,
         .report = &a->report,
+        .mode = &c->mode,
+        .update_columns = &c->update_columns,
+        .keep_old = &c->keep_old,
     };
     int handled = sl_cli_conn_opt("copy", &conn, key, v, a->err);
     if (handled)
@@ -220,17 +216,6 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         a->if_exists_set = 1;
         return 0;
     }
-    case OPT_MODE:
-        if (sl_cli_choice("copy", "mode", v, sl_write_mode_names, &k, a->err) != 0)
-            return -1;
-        c->mode = (enum sl_write_mode)k;
-        return 0;
-    case OPT_UPDATE_COLUMNS:
-        c->update_columns = v;
-        return 0;
-    case OPT_KEEP_OLD:
-        c->keep_old = 1;
-        return 0;
     case OPT_DEFER_INDEXES:
         c->defer_indexes = 1;
         return 0;
@@ -338,14 +323,8 @@ static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
 static int resolve_mode(struct copy_args *a)
 {
     struct sl_copy_config *c = &a->c;
-    if (c->update_columns && c->mode != SL_MODE_UPSERT) {
-        fprintf(a->err, "sluice copy: --update-columns goes with --mode upsert\n");
+    if (sl_cli_write_mode_check("copy", c->mode, c->update_columns, c->keep_old, a->err) != 0)
         return -1;
-    }
-    if (c->keep_old && c->mode != SL_MODE_SWAP) {
-        fprintf(a->err, "sluice copy: --keep-old goes with --mode swap\n");
-        return -1;
-    }
     switch (c->mode) {
     case SL_MODE_TRUNCATE:
         if (a->if_exists_set && c->if_exists != SL_IF_EXISTS_TRUNCATE) {

@@ -39,9 +39,6 @@ enum {
     OPT_RESUME,
     OPT_NO_CHECKPOINT,
     OPT_BINARY,
-    OPT_MODE,
-    OPT_UPDATE_COLUMNS,
-    OPT_KEEP_OLD,
     OPT_TRANSFORM,
 };
 
@@ -75,15 +72,7 @@ const struct sl_opt sl_load_opts[] = {
     {"binary", OPT_BINARY, 1, "ENC",
      "hex (default): values for binary columns (BINARY, VARBINARY, BLOB,\n"
      "BIT) are hex digits, as sluice extract writes them; raw: the bytes\nas they are"},
-    {"mode", OPT_MODE, 1, "MODE",
-     "how rows meet the table: insert (default), ignore (skip a row whose\n"
-     "key exists, counted), replace, upsert (update the existing row),\n"
-     "truncate (empty the table first), swap (load a copy, then swap it in)"},
-    {"update-columns", OPT_UPDATE_COLUMNS, 1, "a,b",
-     "with --mode upsert: the columns to update (default: every loaded\ncolumn outside the "
-     "primary and unique keys)"},
-    {"keep-old", OPT_KEEP_OLD, 0, "",
-     "with --mode swap: keep the replaced table as <table>__sluice_old"},
+    SL_CLI_WRITE_MODE_OPTS,
     {"transform", OPT_TRANSFORM, 1, "SPEC",
      "value transforms per column, e.g. \"price: strip '$' | decimal ;\n"
      "note: trim | null-if ''\" (may be given more than once; see below)"},
@@ -234,6 +223,9 @@ static int on_load_opt(void *ctx, int key, const char *v)
         .before_sql = &a->c.before_sql,
         .after_sql = &a->c.after_sql,
         .report = &a->report,
+        .mode = &a->c.mode,
+        .update_columns = &a->c.update_columns,
+        .keep_old = &a->c.keep_old,
     };
     int handled = sl_cli_conn_opt("load", &conn, key, v, a->err);
     if (handled)
@@ -313,19 +305,6 @@ static int on_load_opt(void *ctx, int key, const char *v)
         a->c.binary_hex = k == 0;
         return 0;
     }
-    case OPT_MODE: {
-        int k;
-        if (sl_cli_choice("load", "mode", v, sl_write_mode_names, &k, a->err) != 0)
-            return -1;
-        a->c.mode = (enum sl_write_mode)k;
-        return 0;
-    }
-    case OPT_UPDATE_COLUMNS:
-        a->c.update_columns = v;
-        return 0;
-    case OPT_KEEP_OLD:
-        a->c.keep_old = 1;
-        return 0;
     case OPT_TRANSFORM: {
         char **nv = realloc(a->transforms, (a->ntransforms + 1) * sizeof *nv);
         if (!nv)
@@ -387,14 +366,8 @@ static int check_args(const struct load_args *a)
         fprintf(a->err, "sluice load: --resume needs checkpoints; drop --no-checkpoint\n");
         return -1;
     }
-    if (c->update_columns && c->mode != SL_MODE_UPSERT) {
-        fprintf(a->err, "sluice load: --update-columns goes with --mode upsert\n");
+    if (sl_cli_write_mode_check("load", c->mode, c->update_columns, c->keep_old, a->err) != 0)
         return -1;
-    }
-    if (c->keep_old && c->mode != SL_MODE_SWAP) {
-        fprintf(a->err, "sluice load: --keep-old goes with --mode swap\n");
-        return -1;
-    }
     if (c->dialect.delim == c->dialect.quote) {
         fprintf(a->err, "sluice load: --delimiter and --quote must differ\n");
         return -1;

@@ -133,6 +133,20 @@ int sl_cli_size(const char *cmd, const char *name, const char *v, unsigned long 
     return 0;
 }
 
+int sl_cli_write_mode_check(const char *cmd, enum sl_write_mode mode, const char *update_columns,
+                            int keep_old, FILE *err)
+{
+    if (update_columns && mode != SL_MODE_UPSERT) {
+        fprintf(err, "sluice %s: --update-columns goes with --mode upsert\n", cmd);
+        return -1;
+    }
+    if (keep_old && mode != SL_MODE_SWAP) {
+        fprintf(err, "sluice %s: --keep-old goes with --mode swap\n", cmd);
+        return -1;
+    }
+    return 0;
+}
+
 int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const char *v, FILE *err)
 {
     int mode;
@@ -156,6 +170,23 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
         *slot = v;
         return 1;
     }
+    case SL_OPT_MODE:
+        if (!c->mode)
+            return 0;
+        if (sl_cli_choice(cmd, "mode", v, sl_write_mode_names, &mode, err) != 0)
+            return -1;
+        *c->mode = (enum sl_write_mode)mode;
+        return 1;
+    case SL_OPT_UPDATE_COLUMNS:
+        if (!c->update_columns)
+            return 0;
+        *c->update_columns = v;
+        return 1;
+    case SL_OPT_KEEP_OLD:
+        if (!c->keep_old)
+            return 0;
+        *c->keep_old = 1;
+        return 1;
     case SL_OPT_SSL_CERT:
         c->tls->cert = v;
         return 1;

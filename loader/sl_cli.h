@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "sl_tls.h"
+#include "sl_write_mode.h"
 
 struct sl_opt {
     const char *name; /* long name, without "--"; NULL ends the table */
@@ -34,7 +35,25 @@ enum {
     SL_OPT_REPORT,
     SL_OPT_BEFORE_SQL,
     SL_OPT_AFTER_SQL,
+    SL_OPT_MODE,
+    SL_OPT_UPDATE_COLUMNS,
+    SL_OPT_KEEP_OLD,
 };
+
+/* --mode, --update-columns and --keep-old, for load and copy (see
+ * sl_write_mode.h). */
+#define SL_CLI_WRITE_MODE_OPTS                                                                     \
+    {"mode", SL_OPT_MODE, 1, "MODE",                                                               \
+     "how rows meet the table: insert (default), ignore (skip a row whose\n"                       \
+     "key exists, counted), replace, upsert (update the existing row),\n"                          \
+     "truncate (empty the table first), swap (write a copy, then swap it in)"},                    \
+        {"update-columns", SL_OPT_UPDATE_COLUMNS, 1, "a,b",                                        \
+         "with --mode upsert: the columns to update (default: every loaded\ncolumn outside the "   \
+         "primary and unique keys)"},                                                              \
+    {                                                                                              \
+        "keep-old", SL_OPT_KEEP_OLD, 0, "",                                                        \
+            "with --mode swap: keep the replaced table as <table>__sluice_old"                     \
+    }
 
 /* --before-sql and --after-sql, for the commands that write to a server. */
 #define SL_CLI_HOOK_OPTS                                                                           \
@@ -72,7 +91,8 @@ enum {
 /* clang-format on */
 
 /* Where a command keeps the values of the connection options, and of
- * SL_CLI_HOOK_OPTS and SL_CLI_REPORT_OPT (NULL for a command without them). */
+ * SL_CLI_HOOK_OPTS, SL_CLI_REPORT_OPT and SL_CLI_WRITE_MODE_OPTS (NULL for a
+ * command without them). */
 struct sl_cli_conn {
     const char **defaults_file;
     const char **session_sql;
@@ -81,14 +101,23 @@ struct sl_cli_conn {
     const char **before_sql;
     const char **after_sql;
     const char **report;
+    enum sl_write_mode *mode;
+    const char **update_columns;
+    int *keep_old;
 };
 
-/* Stores v when key is one of SL_CLI_CONN_OPTS, SL_CLI_HOOK_OPTS or
- * SL_CLI_REPORT_OPT that c has a place for. Returns 1 if it was, 0 if
- * it was not (the command handles the key itself), or -1 after printing
- * "sluice CMD: ..." to err for a bad value. */
+/* Stores v when key is one of SL_CLI_CONN_OPTS, SL_CLI_HOOK_OPTS,
+ * SL_CLI_REPORT_OPT or SL_CLI_WRITE_MODE_OPTS that c has a place for.
+ * Returns 1 if it was, 0 if it was not (the command handles the key
+ * itself), or -1 after printing "sluice CMD: ..." to err for a bad value. */
 int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const char *v,
                     FILE *err);
+
+/* Checks that --update-columns comes with --mode upsert and --keep-old
+ * with --mode swap. Returns 0, or -1 after printing "sluice CMD: ..." to
+ * err. */
+int sl_cli_write_mode_check(const char *cmd, enum sl_write_mode mode, const char *update_columns,
+                            int keep_old, FILE *err);
 
 /* Parses argv against opts, calling on_opt(ctx, key, optarg) for each option
  * and on_arg(ctx, arg) for each operand; a command that takes no operands

@@ -285,7 +285,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     for (size_t i = 0; i < sources.ncols; i++) {
         colnames[i] = table.cols[sources.table_col[i]].name;
         /* a value decoded by a transform is bytes already, not hex */
-        int hex = c->binary_hex && !(sources.chain[i] && sl_tf_chain_decodes(sources.chain[i]));
+        int hex = c->binary_hex && !(sources.chain[i] && sources.chain[i]->decodes);
         checks[i] = sl_colcheck_for(&table.cols[sources.table_col[i]], hex);
     }
     if (c->mode == SL_MODE_UPSERT &&

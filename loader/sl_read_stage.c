@@ -93,9 +93,26 @@ static int bad_row(struct reader *rd, const struct sl_csv_record *rec, long fiel
     return sl_run_reject(r, src->path, rec->line, rec->offset, col, reason, rec->raw, rec->raw_len);
 }
 
+/* Checks a value bound for column col as UTF-8, unless it is NULL or the
+ * column takes raw bytes. Returns 0, 1 when the row was rejected (dropped),
+ * or -1 to stop. */
+static int check_text(struct reader *rd, const struct sl_csv_record *rec, long field, size_t col,
+                      const struct sl_tf_value *v, char *why, size_t whylen)
+{
+    if (v->null || rd->r->p->checks[col].raw_bytes)
+        return 0;
+    size_t ok = sl_utf8_check((const unsigned char *)v->p, v->len);
+    if (ok == v->len)
+        return 0;
+    snprintf(why, whylen, "invalid UTF-8 at byte %zu of the value", ok + 1);
+    sl_batch_drop_row(rd->batch);
+    return bad_row(rd, rec, field, why) != 0 ? -1 : 1;
+}
+
 /* Stores one value (after its transforms) into column col of the row being
- * filled, checked against the column. field is what bad_row() takes.
- * Returns 0, 1 when the row was rejected (dropped), or -1 to stop. */
+ * filled, checked against the column (and as UTF-8 when check_utf8).
+ * field is what bad_row() takes. Returns 0, 1 when the row was rejected
+ * (dropped), or -1 to stop. */
 static int put_value(struct reader *rd, const struct sl_csv_record *rec, long field, size_t col,
                      const struct sl_tf_value *v, int check_utf8, char *why, size_t whylen)
 {
@@ -106,13 +123,9 @@ static int put_value(struct reader *rd, const struct sl_csv_record *rec, long fi
         return 0;
     }
     const struct sl_colcheck *ck = &p->checks[col];
-    size_t ok =
-        check_utf8 && !ck->raw_bytes ? sl_utf8_check((const unsigned char *)v->p, v->len) : v->len;
-    if (ok != v->len) {
-        snprintf(why, whylen, "invalid UTF-8 at byte %zu of the value", ok + 1);
-        sl_batch_drop_row(b);
-        return bad_row(rd, rec, field, why) != 0 ? -1 : 1;
-    }
+    int rc = check_utf8 ? check_text(rd, rec, field, col, v, why, whylen) : 0;
+    if (rc != 0)
+        return rc;
     if (sl_colcheck_value(ck, v->p, v->len, why, whylen) != 0) {
         sl_batch_drop_row(b);
         return bad_row(rd, rec, field, why) != 0 ? -1 : 1;
@@ -140,14 +153,12 @@ static int put_value(struct reader *rd, const struct sl_csv_record *rec, long fi
     return 0;
 }
 
-/* Runs the transforms of batch column col over *v. Returns 0, 1 when the
- * row was rejected (dropped), or -1 to stop. */
-static int transform(struct reader *rd, const struct sl_csv_record *rec, long field, size_t col,
-                     struct sl_tf_value *v, char *why, size_t whylen)
+/* Runs chain c over *v. Returns 0, 1 when the row was rejected (dropped),
+ * or -1 to stop. */
+static int transform(struct reader *rd, const struct sl_csv_record *rec, long field,
+                     const struct sl_tf_chain *c, struct sl_tf_value *v, char *why, size_t whylen)
 {
-    const struct sl_pipeline_plan *p = rd->r->p;
-    const struct sl_tf_chain *c = p->sources->chain[col];
-    if (!c || sl_tf_apply(p->transforms, c, v, &rd->tf, why, whylen) == 0)
+    if (sl_tf_apply(rd->r->p->transforms, c, v, &rd->tf, why, whylen) == 0)
         return 0;
     sl_batch_drop_row(rd->batch);
     return bad_row(rd, rec, field, why) != 0 ? -1 : 1;
@@ -176,21 +187,14 @@ static int add_record(struct reader *rd, const struct sl_csv_record *rec)
         size_t col = src->perm[f];
         /* the arena may have moved since parsing: find the field by offset */
         struct sl_tf_value v = {fl->is_null ? "" : b->arena.data + fl->off, fl->len, fl->is_null};
+        const struct sl_tf_chain *chain = all->chain[col];
         int rc = 0;
-        if (all->chain[col]) {
-            /* the input is checked as it was read, the output as it is */
-            size_t ok = check_fields && !fl->is_null && !p->checks[col].raw_bytes
-                            ? sl_utf8_check((const unsigned char *)v.p, v.len)
-                            : v.len;
-            if (ok != v.len) {
-                snprintf(why, sizeof why, "invalid UTF-8 at byte %zu of the value", ok + 1);
-                sl_batch_drop_row(b);
-                return bad_row(rd, rec, (long)f, why);
-            }
-            rc = transform(rd, rec, (long)f, col, &v, why, sizeof why);
+        if (chain) { /* the input is checked as it was read, the output as it is */
+            rc = check_fields ? check_text(rd, rec, (long)f, col, &v, why, sizeof why) : 0;
             if (rc == 0)
-                rc = put_value(rd, rec, (long)f, col, &v, sl_tf_chain_decodes(all->chain[col]), why,
-                               sizeof why);
+                rc = transform(rd, rec, (long)f, chain, &v, why, sizeof why);
+            if (rc == 0)
+                rc = put_value(rd, rec, (long)f, col, &v, chain->decodes, why, sizeof why);
         } else {
             rc = put_value(rd, rec, (long)f, col, &v, check_fields, why, sizeof why);
         }
@@ -199,7 +203,7 @@ static int add_record(struct reader *rd, const struct sl_csv_record *rec)
     }
     for (size_t col = all->nfile_cols; col < all->ncols; col++) {
         struct sl_tf_value v = {"", 0, 1}; /* not in the file: NULL goes in */
-        int rc = transform(rd, rec, -2 - (long)col, col, &v, why, sizeof why);
+        int rc = transform(rd, rec, -2 - (long)col, all->chain[col], &v, why, sizeof why);
         if (rc == 0)
             rc = put_value(rd, rec, -2 - (long)col, col, &v, 1, why, sizeof why);
         if (rc != 0)

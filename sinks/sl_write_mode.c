@@ -157,11 +157,10 @@ int sl_swap_create(MYSQL *m, const char *schema, const char *table, struct sl_er
 
 int sl_swap_rename(MYSQL *m, const struct sl_swap *v, size_t n, int keep_old, struct sl_err *err)
 {
-    char name[512];
+    /* the __sluice_old names are as long as the __sluice_new ones, which
+     * sl_swap_name() accepted */
     for (size_t i = 0; i < n; i++)
-        if (v[i].exists &&
-            (sl_swap_name(name, sizeof name, v[i].table, SL_SWAP_OLD_SUFFIX, err) != 0 ||
-             drop_if_exists(m, v[i].schema, v[i].table, SL_SWAP_OLD_SUFFIX, err) != 0))
+        if (v[i].exists && drop_if_exists(m, v[i].schema, v[i].table, SL_SWAP_OLD_SUFFIX, err) != 0)
             return -1;
     struct sl_buf sql;
     sl_buf_init(&sql, 1 << 20);

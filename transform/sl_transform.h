@@ -70,6 +70,7 @@ struct sl_tf_chain {
     const struct sl_column *target;
     int precision, scale; /* the target's DECIMAL(p,s), for decimal */
     int date_only;        /* the target is a DATE */
+    int decodes;          /* the chain ends in bytes (hex or base64), not text */
 };
 
 struct sl_transforms {
@@ -90,13 +91,11 @@ const char *sl_transforms_rename(const struct sl_transforms *t, const char *name
 const struct sl_tf_chain *sl_transforms_find(const struct sl_transforms *t, const char *name,
                                              size_t len);
 
-/* Ties chain c to its target column: decimal needs a numeric column, date a
- * date or time column. Returns 0, or -1 with err set. */
+/* Ties chain c to its target column (decimal needs a numeric column, date a
+ * date or time column) and sets what the chain yields. Returns 0, or -1
+ * with err set. */
 int sl_transforms_bind(struct sl_transforms *t, struct sl_tf_chain *c, const struct sl_column *col,
                        struct sl_err *err);
-
-/* True when the chain ends in bytes (hex or base64) rather than text. */
-int sl_tf_chain_decodes(const struct sl_tf_chain *c);
 
 /* A value going through a chain. */
 struct sl_tf_value {

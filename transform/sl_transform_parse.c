@@ -195,7 +195,8 @@ const char *sl_transforms_rename(const struct sl_transforms *t, const char *name
     return to;
 }
 
-int sl_tf_chain_decodes(const struct sl_tf_chain *c)
+/* True when the chain ends in bytes (hex or base64) rather than text. */
+static int chain_decodes(const struct sl_tf_chain *c)
 {
     for (size_t i = c->n; i-- > 0;) {
         enum sl_tf_kind k = c->steps[i].kind;
@@ -207,25 +208,24 @@ int sl_tf_chain_decodes(const struct sl_tf_chain *c)
     return 0;
 }
 
-static int parse_decimal_type(const char *column_type, int *p, int *s)
+/* DECIMAL(p,s) from a column type; a bare DECIMAL is DECIMAL(10,0). */
+static void parse_decimal_type(const char *column_type, int *p, int *s)
 {
     *p = 10;
     *s = 0;
     const char *open = strchr(column_type, '(');
     if (!open)
-        return 0;
+        return;
     char *end;
-    long pp = strtol(open + 1, &end, 10);
-    long ss = *end == ',' ? strtol(end + 1, NULL, 10) : 0;
-    *p = (int)pp;
-    *s = (int)ss;
-    return 0;
+    *p = (int)strtol(open + 1, &end, 10);
+    *s = *end == ',' ? (int)strtol(end + 1, NULL, 10) : 0;
 }
 
 int sl_transforms_bind(struct sl_transforms *t, struct sl_tf_chain *c, const struct sl_column *col,
                        struct sl_err *err)
 {
     c->target = col;
+    c->decodes = chain_decodes(c);
     const char *d = col->data_type;
     for (size_t i = 0; i < c->n; i++) {
         switch (c->steps[i].kind) {
