@@ -40,6 +40,7 @@ enum {
     OPT_NO_CHECKPOINT,
     OPT_BINARY,
     OPT_TRANSFORM,
+    OPT_DRY_RUN,
 };
 
 #define STR_(x) #x
@@ -94,6 +95,9 @@ const struct sl_opt sl_load_opts[] = {
     {"no-checkpoint", OPT_NO_CHECKPOINT, 0, "",
      "do not record committed chunks in the target's sluice_checkpoints\n"
      "table (no --resume then)"},
+    {"dry-run", OPT_DRY_RUN, 0, "",
+     "check and read everything, write nothing: list the rows that\n"
+     "would be rejected (see below)"},
     SL_CLI_CONN_OPTS,
     SL_CLI_HOOK_OPTS,
     SL_CLI_REPORT_OPT,
@@ -163,6 +167,14 @@ static void load_help(FILE *out)
           "interruption or a failure, --resume skips exactly what was committed. A\n"
           "finished load deletes its checkpoints. A rerun without --resume over an\n"
           "unfinished load is refused, and so is a resume of a file that changed.\n"
+          "\n"
+          "Dry run (--dry-run): connects (one connection), checks the table, the column\n"
+          "mapping, the transforms, the account's privileges for --mode, and where\n"
+          "--rejects would go; then reads every file to its end through the transforms\n"
+          "and the client-side checks, and lists each row that would be rejected.\n"
+          "Nothing is written: no INSERT, hooks, TRUNCATE, swap, checkpoints or rejects\n"
+          "files. Values only the server refuses (a duplicate key, say) are not found.\n"
+          "It exits 0 when every row would be written, 3 when some would be rejected.\n"
           "\n"
           "Exit codes:\n"
           "  0  every row was loaded and committed (retries included)\n"
@@ -316,6 +328,9 @@ static int on_load_opt(void *ctx, int key, const char *v)
     case OPT_RESUME:
         a->c.resume = 1;
         return 0;
+    case OPT_DRY_RUN:
+        a->c.dry_run = 1;
+        return 0;
     case OPT_NO_CHECKPOINT:
         a->c.checkpoint = 0;
         return 0;
@@ -380,6 +395,22 @@ static int check_args(const struct load_args *a)
     return 0;
 }
 
+/* The summary of a dry run: what a real run would do. */
+static void print_dry_summary(FILE *out, const struct sl_load_result *r)
+{
+    char a[32];
+    double secs = r->seconds > 0 ? r->seconds : 1e-9;
+    fprintf(out, "sluice: dry run of a load into %s; nothing was written\n", r->target);
+    fprintf(out, "  rows read     %s\n", sl_fmt_count(r->rows_read, a, sizeof a));
+    fprintf(out, "  rows to write %s\n", sl_fmt_count(r->rows_to_write, a, sizeof a));
+    fprintf(out, "  rows rejected %s\n", sl_fmt_count(r->rows_rejected, a, sizeof a));
+    fprintf(out, "  bytes read    %.1f MB", (double)r->raw_bytes / 1e6);
+    if (r->data_bytes != r->raw_bytes)
+        fprintf(out, " (%.1f MB uncompressed)", (double)r->data_bytes / 1e6);
+    fprintf(out, "\n  seconds       %.2f\n", r->seconds);
+    fprintf(out, "  MB/s          %.1f\n", (double)r->data_bytes / 1e6 / secs);
+}
+
 static void print_summary(FILE *out, const struct sl_load_result *r, int ignore_mode)
 {
     char a[32], b[32], rate[32];
@@ -407,6 +438,8 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r)
     snprintf(rep->target, sizeof rep->target, "%s", r->target);
     rep->rows_read = r->rows_read;
     rep->rows_written = r->rows_written;
+    rep->dry_run = r->dry_run;
+    rep->rows_to_write = r->rows_to_write;
     rep->rows_rejected = r->rows_rejected;
     rep->rows_ignored = r->rows_ignored;
     rep->retries = r->retries;
@@ -418,6 +451,41 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r)
 
 static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE *err,
                      struct sl_report *rep);
+
+/* The end of a dry run: its findings and its exit code. */
+static int dry_run_end(const struct load_args *a, const struct sl_load_result *res, FILE *err)
+{
+    char n[32], m[32];
+    if (res->err.kind != SL_ERR_NONE) {
+        fprintf(err, "sluice: error: %s\n", res->err.msg);
+        fprintf(err, "sluice: dry run: a real load would %s; nothing was written\n",
+                res->started ? "stop there" : "not start");
+        if (res->started)
+            print_dry_summary(err, res);
+        return res->started ? SL_EXIT_FAILED : SL_EXIT_USAGE;
+    }
+    if (res->interrupted) {
+        fprintf(err, "sluice: dry run interrupted; nothing was written\n");
+        return SL_EXIT_INTERRUPTED;
+    }
+    if (res->rows_rejected && !a->skip)
+        fprintf(err,
+                "sluice: dry run: %s rows would be rejected; with --on-error stop a real load "
+                "would stop at the first of them\n",
+                sl_fmt_count(res->rows_rejected, n, sizeof n));
+    else if (res->rows_rejected && a->c.max_rejects && res->rows_rejected > a->c.max_rejects)
+        fprintf(err,
+                "sluice: dry run: %s rows would be rejected; a real load would stop after %s "
+                "(--max-rejects)\n",
+                sl_fmt_count(res->rows_rejected, n, sizeof n),
+                sl_fmt_count(a->c.max_rejects, m, sizeof m));
+    else if (res->rows_rejected)
+        fprintf(err, "sluice: dry run: %s rows would be rejected, to %s.csv and %s.log\n",
+                sl_fmt_count(res->rows_rejected, n, sizeof n), a->c.rejects, a->c.rejects);
+    if (!a->quiet || res->rows_rejected)
+        print_dry_summary(err, res);
+    return res->rows_rejected ? SL_EXIT_REJECTS : SL_EXIT_OK;
+}
 
 int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err)
 {
@@ -463,6 +531,8 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
     struct sl_load_result res;
     int failed = sl_load_run(&a->c, &res, err) != 0;
     fill_report(rep, &res);
+    if (a->c.dry_run)
+        return dry_run_end(a, &res, err);
     char w[32], j[32];
     if (failed) {
         fprintf(err, "sluice: error: %s\n", res.err.msg);

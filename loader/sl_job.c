@@ -9,6 +9,7 @@
 #include "sl_exit.h"
 #include "sl_job.h"
 #include "sl_url.h"
+#include "sl_write_mode.h"
 
 /* A growing, NULL-terminated argv. */
 struct args {
@@ -226,17 +227,15 @@ int sl_job_step_argv(const struct sl_job *job, size_t i, char *const *extra, siz
 static const char *step_privs(const struct sl_job *j, const struct sl_job_step *st, const char *key,
                               char *buf, size_t cap)
 {
-    const struct sl_job_kv *mode = step_value(j, st, "mode");
-    const char *m = mode ? mode->value : "insert";
     buf[0] = '\0';
     if (strcmp(st->action, "load") == 0) {
-        snprintf(buf, cap, "INSERT%s%s",
-                 !strcmp(m, "replace")    ? ",DELETE"
-                 : !strcmp(m, "upsert")   ? ",UPDATE"
-                 : !strcmp(m, "truncate") ? ",DROP"
-                 : !strcmp(m, "swap")     ? ",CREATE,DROP,ALTER"
-                                          : "",
-                 step_value(j, st, "no-checkpoint") ? "" : ",CREATE,DELETE");
+        const struct sl_job_kv *mode = step_value(j, st, "mode");
+        enum sl_write_mode m = SL_MODE_INSERT;
+        for (int k = 0; mode && sl_write_mode_names[k]; k++)
+            if (strcmp(mode->value, sl_write_mode_names[k]) == 0)
+                m = (enum sl_write_mode)k;
+        snprintf(buf, cap, "%s",
+                 sl_write_mode_privs(m, step_value(j, st, "no-checkpoint") == NULL));
     } else if (strcmp(st->action, "bench") == 0) {
         snprintf(buf, cap, "CREATE,INSERT,DROP");
     } else if (strcmp(key, "from") == 0) {

@@ -8,13 +8,14 @@
 #include "sl_url.h"
 
 struct totals {
-    uint64_t read, written, rejected, ignored, retries, bytes;
+    uint64_t read, written, to_write, rejected, ignored, retries, bytes;
 };
 
 static void add_report(struct totals *t, const struct sl_report *r)
 {
     t->read += r->rows_read;
     t->written += r->rows_written;
+    t->to_write += r->rows_to_write;
     t->rejected += r->rows_rejected;
     t->ignored += r->rows_ignored;
     t->retries += r->retries;
@@ -34,18 +35,19 @@ void sl_job_print_summary(FILE *out, const struct sl_job_summary *s)
     fprintf(out, "sluice run: job %s%s: %s (exit %d) in %.1f s\n", s->job->name,
             s->dry_run ? " (dry run)" : "", sl_report_status(s->exit_code), s->exit_code,
             s->seconds);
+    /* a dry run wrote nothing: its column is what a real run would write */
     fprintf(out, "  %-20s %-8s %-11s %12s %12s %10s %9s\n", "step", "action", "status", "read",
-            "written", "rejected", "seconds");
+            s->dry_run ? "to write" : "written", "rejected", "seconds");
     for (size_t i = 0; i < s->job->nsteps; i++) {
         const struct sl_job_step_result *r = &s->results[i];
         fprintf(out, "  %-20s %-8s %-11s %12llu %12llu %10llu %9.1f\n", r->name, r->action,
                 sl_report_status(r->exit_code), (unsigned long long)r->report.rows_read,
-                (unsigned long long)r->report.rows_written,
+                (unsigned long long)(s->dry_run ? r->report.rows_to_write : r->report.rows_written),
                 (unsigned long long)r->report.rows_rejected, r->seconds);
     }
     struct totals t = add_up(s);
     fprintf(out, "  %-20s %-8s %-11s %12llu %12llu %10llu %9.1f\n", "total", "", "",
-            (unsigned long long)t.read, (unsigned long long)t.written,
+            (unsigned long long)t.read, (unsigned long long)(s->dry_run ? t.to_write : t.written),
             (unsigned long long)t.rejected, s->seconds);
 }
 
@@ -77,6 +79,7 @@ static void add_counts(cJSON *o, const struct totals *t, double seconds)
 {
     cJSON_AddNumberToObject(o, "rows_read", (double)t->read);
     cJSON_AddNumberToObject(o, "rows_written", (double)t->written);
+    cJSON_AddNumberToObject(o, "rows_to_write", (double)t->to_write);
     cJSON_AddNumberToObject(o, "rows_rejected", (double)t->rejected);
     cJSON_AddNumberToObject(o, "rows_ignored", (double)t->ignored);
     cJSON_AddNumberToObject(o, "retries", (double)t->retries);

@@ -1,14 +1,18 @@
 #include "sl_load.h"
 
+#include <errno.h>
+#include <libgen.h>
 #include <mysql.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sl_checkpoint.h"
 #include "sl_colcheck.h"
 #include "sl_conn.h"
 #include "sl_insert_plan.h"
 #include "sl_pipeline.h"
+#include "sl_privs.h"
 #include "sl_progress.h"
 #include "sl_sources.h"
 #include "sl_table.h"
@@ -84,8 +88,13 @@ static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_loa
     if (!rs->jobs || !rs->skips || !rs->ranges || !rs->target)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     snprintf(rs->target, tlen, "%s.%s", schema, table);
-    if (sl_checkpoint_ensure_table(m, schema, err) != 0)
+    if (c->dry_run) { /* look, but do not create */
+        int exists = sl_checkpoint_table_exists(m, schema, err);
+        if (exists <= 0)
+            return exists;
+    } else if (sl_checkpoint_ensure_table(m, schema, err) != 0) {
         return -1;
+    }
     for (size_t i = 0; i < src->n; i++) {
         const struct sl_source *s = &src->v[i];
         if (strcmp(s->path, "-") == 0) {
@@ -108,7 +117,7 @@ static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_loa
         if (n > 0 && fresh && !c->resume) {
             free(rs->ranges[i]);
             rs->ranges[i] = NULL;
-            if (sl_checkpoint_clear(m, schema, job->hash, err) != 0)
+            if (!c->dry_run && sl_checkpoint_clear(m, schema, job->hash, err) != 0)
                 return -1;
             continue;
         }
@@ -168,7 +177,8 @@ static int upsert_columns(const struct sl_table *t, char *const *cols, size_t nc
 
 /* What --mode does to the target before any row: truncate it, or create the
  * table a swap loads into. write_name gets the table the rows go to; *fresh
- * is set when that table was just emptied or created. */
+ * is set when that table was just emptied or created. A dry run only says
+ * what would be done. */
 static int prepare_target(MYSQL *m, const struct sl_load_config *c, const struct sl_table *t,
                           char *write_name, size_t cap, int *fresh, FILE *log, struct sl_err *err)
 {
@@ -181,7 +191,7 @@ static int prepare_target(MYSQL *m, const struct sl_load_config *c, const struct
                 "until the new ones are complete)\n",
                 t->schema, t->name);
         *fresh = 1;
-        return sl_table_truncate(m, t->schema, t->name, err);
+        return c->dry_run ? 0 : sl_table_truncate(m, t->schema, t->name, err);
     }
     if (c->mode != SL_MODE_SWAP)
         return 0;
@@ -197,13 +207,53 @@ static int prepare_target(MYSQL *m, const struct sl_load_config *c, const struct
         return 0;
     }
     *fresh = 1;
+    if (c->dry_run) {
+        fprintf(log,
+                "sluice: dry run: --mode swap would load %s.%s and then swap it in with one "
+                "RENAME TABLE\n",
+                t->schema, write_name);
+        return 0;
+    }
     return sl_swap_create(m, t->schema, t->name, err);
+}
+
+/* A dry run's checks of what a real run would need: the privileges its mode
+ * needs, and a place for the rejects files. */
+static int dry_checks(MYSQL *m, const struct sl_load_config *c, const struct sl_table *t,
+                      struct sl_err *err)
+{
+    char missing[256];
+    int n = sl_privs_missing(m, t->schema, t->name, sl_write_mode_privs(c->mode, c->checkpoint),
+                             missing, sizeof missing, err);
+    if (n < 0)
+        return -1;
+    if (n > 0)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "the account lacks %s on %s.%s, which this load needs (--mode %s%s; "
+                          "privileges held through a role are not seen)",
+                          missing, t->schema, t->name, sl_write_mode_names[c->mode],
+                          c->checkpoint ? ", checkpoints" : "");
+    if (c->rejects) {
+        char *copy = strdup(c->rejects);
+        if (!copy)
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        const char *dir = dirname(copy);
+        int ok = access(dir, W_OK) == 0;
+        if (!ok)
+            sl_err_set(err, SL_ERR_FATAL, "--rejects: cannot write in %s: %s", dir,
+                       strerror(errno));
+        free(copy);
+        if (!ok)
+            return -1;
+    }
+    return 0;
 }
 
 int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE *log)
 {
     memset(res, 0, sizeof res[0]);
     sl_err_clear(&res->err);
+    res->dry_run = c->dry_run;
     struct sl_err *err = &res->err;
     struct sl_url url;
     struct sl_table table;
@@ -255,7 +305,10 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     };
     if (sl_conn_open(&conns[0], &co, err) != 0)
         goto out_conns;
-    if (c->before_sql && sl_conn_run_hook(conns[0], "--before-sql", c->before_sql, err) != 0)
+    if (c->dry_run && (c->before_sql || c->after_sql))
+        fprintf(log, "sluice: dry run: --before-sql and --after-sql are not run\n");
+    if (c->before_sql && !c->dry_run &&
+        sl_conn_run_hook(conns[0], "--before-sql", c->before_sql, err) != 0)
         goto out_conns;
     unsigned long long max_packet;
     if (sl_conn_read_var(conns[0], "max_allowed_packet", &max_packet, err) != 0)
@@ -272,7 +325,9 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     };
     if (sl_sources_prepare(&sources, c->sources, c->nsources, &so, &table, err) != 0)
         goto out_sources;
-    for (unsigned i = 1; i < c->threads; i++)
+    if (c->dry_run && dry_checks(conns[0], c, &table, err) != 0)
+        goto out_sources;
+    for (unsigned i = 1; i < c->threads && !c->dry_run; i++)
         if (sl_conn_open(&conns[i], &co, err) != 0)
             goto out_sources;
 
@@ -292,7 +347,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         upsert_columns(&table, colnames, sources.ncols, c->update_columns, &update, &nupdate, log,
                        err) != 0)
         goto out_sources;
-    if (c->rejects) {
+    if (c->rejects && !c->dry_run) {
         const struct sl_source *first = &sources.v[0];
         if (sl_rejects_open(&rejects, c->rejects, c->resume, first->raw_header,
                             first->raw_header_len, err) != 0)
@@ -302,7 +357,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     int fresh = 0;
     if (prepare_target(conns[0], c, &table, write_name, sizeof write_name, &fresh, log, err) != 0)
         goto out_sources;
-    res->started = c->mode == SL_MODE_TRUNCATE && fresh; /* the table was emptied */
+    res->started = c->mode == SL_MODE_TRUNCATE && fresh && !c->dry_run; /* it was emptied */
     if (c->checkpoint &&
         resume_prepare(&rs, conns[0], c, table.schema, write_name, fresh, &sources, log, err) != 0)
         goto out_sources;
@@ -331,11 +386,12 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
 
     size_t stmt_rows = sl_insert_max_rows(c->batch_rows, sources.ncols);
     struct sl_pipeline_plan plan = {
+        .dry_run = c->dry_run,
         .sources = &sources,
         .source_opts = &so,
         .conn_opts = &co,
         .conns = conns,
-        .nwriters = c->threads,
+        .nwriters = c->dry_run ? 1 : c->threads, /* a dry run's writer only counts */
         .nreaders = sources.n < c->threads ? (unsigned)sources.n : c->threads,
         .target = {.schema = table.schema,
                    .table = write_name,
@@ -351,7 +407,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .batch_bytes = BATCH_BYTES,
         .max_packet = (size_t)max_packet,
         .txn_rows = c->txn_rows,
-        .rejects = c->rejects ? &rejects : NULL,
+        .rejects = c->rejects && !c->dry_run ? &rejects : NULL,
         .max_rejects = c->max_rejects,
         .retries = c->retries,
         .retry_max_seconds = c->retry_max_seconds,
@@ -372,6 +428,11 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     res->rows_rejected = atomic_load(&counters.rows_rejected);
     res->retries = atomic_load(&counters.retries);
     res->rows_ignored = atomic_load(&counters.rows_ignored);
+    if (c->dry_run) {
+        res->rows_to_write = res->rows_written;
+        res->rows_written = 0;
+        goto out_sources; /* no swap, no --after-sql, no checkpoints to delete */
+    }
     if (rc == 0 && c->rejects && sl_rejects_close(&rejects, err) != 0)
         rc = -1;
     /* what follows a finished load: the swap, --after-sql, and deleting
@@ -411,7 +472,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         rc = -1;
 
 out_sources:
-    if (c->rejects) {
+    if (c->rejects && !c->dry_run) {
         struct sl_err ignored;
         sl_rejects_close(&rejects, &ignored);
     }

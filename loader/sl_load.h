@@ -6,6 +6,11 @@
  * columns. Only then are the writer connections opened and the pipeline
  * started. The result says whether the failure came before any work (nothing
  * was written) or during it.
+ *
+ * A dry run does every check, reads every source to its end through the
+ * transforms and the client-side column checks, and lists the rows that
+ * would be rejected, but writes nothing: its statements are SELECTs. Checks
+ * only the server makes (a duplicate key, say) are not made.
  */
 #ifndef SL_LOAD_H
 #define SL_LOAD_H
@@ -50,12 +55,18 @@ struct sl_load_config {
     int checkpoint; /* record committed ranges in the target */
     int resume;     /* skip the ranges an earlier run committed (needs checkpoint;
                        the caller checks option combinations) */
+    int dry_run;    /* check and read everything, change nothing: one
+                       connection, no hooks, no truncate or swap, no
+                       checkpoint or rejects files; bad rows are listed on
+                       log, all of them (no --max-rejects stop) */
 };
 
 struct sl_load_result {
     int started; /* 0: stopped before any row could be written */
+    int dry_run; /* the config's dry_run */
     uint64_t rows_read;
-    uint64_t rows_written; /* committed */
+    uint64_t rows_written;  /* committed (0 in a dry run) */
+    uint64_t rows_to_write; /* a dry run: the rows that passed every check */
     uint64_t rows_rejected;
     uint64_t rows_ignored; /* --mode ignore: skipped because their key was taken */
     uint64_t retries;

@@ -53,6 +53,14 @@ int sl_run_reject(struct run *r, const char *path, uint64_t line, uint64_t offse
                   const char *reason, const char *raw, size_t raw_len)
 {
     const struct sl_pipeline_plan *p = r->p;
+    if (p->dry_run) {
+        sl_progress_printf(p->progress,
+                           "sluice: dry run: would reject %s: line %llu, byte %llu%s%s%s: %s\n",
+                           path, (unsigned long long)line, (unsigned long long)offset,
+                           col ? ", column '" : "", col ? col : "", col ? "'" : "", reason);
+        atomic_fetch_add_explicit(&p->counters->rows_rejected, 1, memory_order_relaxed);
+        return 0;
+    }
     uint64_t n = sl_rejects_add(p->rejects, path, line, offset, col, reason, raw, raw_len);
     atomic_fetch_add_explicit(&p->counters->rows_rejected, 1, memory_order_relaxed);
     if (p->max_rejects && n > p->max_rejects) {
@@ -138,7 +146,7 @@ int sl_pipeline_run(const struct sl_pipeline_plan *p, int *interrupted, struct s
             sl_err_set(err, SL_ERR_FATAL, "out of memory");
             goto out_free;
         }
-        if (sl_write_stage_open(&writers[i], err) != 0)
+        if (!p->dry_run && sl_write_stage_open(&writers[i], err) != 0)
             goto out_free;
     }
     int sig_started =
@@ -147,7 +155,9 @@ int sl_pipeline_run(const struct sl_pipeline_plan *p, int *interrupted, struct s
                          "--resume continues\n",
                          SL_EXIT_INTERRUPTED) == 0;
     for (unsigned i = 0; i < p->nwriters; i++) {
-        if (pthread_create(&tids[started], NULL, sl_write_stage_main, &writers[i]) != 0)
+        if (pthread_create(&tids[started], NULL,
+                           p->dry_run ? sl_write_stage_dry_main : sl_write_stage_main,
+                           &writers[i]) != 0)
             break;
         started++;
     }

@@ -60,6 +60,11 @@ struct sl_skip {
 };
 
 struct sl_pipeline_plan {
+    int dry_run; /* read and check every row, write none: writers only count
+                    (counters->rows_written is then "would be written"),
+                    conns may be NULL, and each bad row is listed on the
+                    progress display instead of failing the run or going to
+                    the rejects files */
     struct sl_sources *sources;
     const struct sl_source_opts *source_opts;
     const struct sl_conn_opts *conn_opts; /* for reconnecting */

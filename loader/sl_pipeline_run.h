@@ -71,4 +71,9 @@ int sl_write_stage_open(struct writer *wr, struct sl_err *e);
 /* Writer thread body; arg is a struct writer. */
 void *sl_write_stage_main(void *arg);
 
+/* Writer thread body of a dry run: counts the good rows of each batch as
+ * the rows a real run would write (counters->rows_written) and gives the
+ * batch back. It has no connection. */
+void *sl_write_stage_dry_main(void *arg);
+
 #endif

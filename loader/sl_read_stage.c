@@ -63,7 +63,8 @@ static int ensure_batch(struct reader *rd)
     return 0;
 }
 
-/* A bad record: to the rejects under --on-error skip, else the run's error.
+/* A bad record: to the rejects under --on-error skip (or the dry run's
+ * list), else the run's error.
  * field is the file's field index, or -1. Returns 0 to go on, -1 to stop. */
 static int bad_row(struct reader *rd, const struct sl_csv_record *rec, long field,
                    const char *reason)
@@ -76,7 +77,7 @@ static int bad_row(struct reader *rd, const struct sl_csv_record *rec, long fiel
         col = p->target.cols[-2 - field];
     struct sl_err e;
     rd->rows++; /* a rejected record was read all the same */
-    if (!p->rejects) {
+    if (!p->rejects && !p->dry_run) {
         if (col && field >= 0)
             sl_err_set(&e, SL_ERR_ROW, "%s: line %llu, column '%s' (field %ld): %s", src->path,
                        (unsigned long long)rec->line, col, field + 1, reason);

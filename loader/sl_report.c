@@ -72,6 +72,8 @@ int sl_report_write(const char *path, const struct sl_report *r, struct sl_err *
         cJSON_AddNullToObject(o, "error");
     cJSON_AddNumberToObject(o, "rows_read", (double)r->rows_read);
     cJSON_AddNumberToObject(o, "rows_written", (double)r->rows_written);
+    cJSON_AddBoolToObject(o, "dry_run", r->dry_run);
+    cJSON_AddNumberToObject(o, "rows_to_write", (double)r->rows_to_write);
     cJSON_AddNumberToObject(o, "rows_rejected", (double)r->rows_rejected);
     cJSON_AddNumberToObject(o, "rows_ignored", (double)r->rows_ignored);
     cJSON_AddNumberToObject(o, "retries", (double)r->retries);
@@ -134,6 +136,8 @@ int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err)
     r->exit_code = cJSON_IsNumber(ec) ? ec->valueint : SL_EXIT_FAILED;
     r->rows_read = num(o, "rows_read");
     r->rows_written = num(o, "rows_written");
+    r->dry_run = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "dry_run"));
+    r->rows_to_write = num(o, "rows_to_write");
     r->rows_rejected = num(o, "rows_rejected");
     r->rows_ignored = num(o, "rows_ignored");
     r->retries = num(o, "retries");

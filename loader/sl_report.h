@@ -16,7 +16,9 @@ struct sl_report {
     int exit_code;    /* the command's exit code */
     char error[1024]; /* "" when none */
     uint64_t rows_read;
-    uint64_t rows_written; /* committed (for extract: written to the file) */
+    uint64_t rows_written;  /* committed (for extract: written to the file) */
+    int dry_run;            /* --dry-run: nothing was written */
+    uint64_t rows_to_write; /* a dry run: the rows a real run would write */
     uint64_t rows_rejected;
     uint64_t rows_ignored; /* --mode ignore: skipped because their key was taken */
     uint64_t retries;

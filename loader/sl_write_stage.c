@@ -266,6 +266,23 @@ static int commit_chunk(struct writer *wr)
     return 0;
 }
 
+void *sl_write_stage_dry_main(void *arg)
+{
+    struct writer *wr = arg;
+    struct run *r = wr->r;
+    for (;;) {
+        struct sl_batch *b = sl_queue_pop(&r->full);
+        if (!b)
+            break;
+        if (!atomic_load_explicit(&r->stop, memory_order_relaxed))
+            atomic_fetch_add_explicit(&r->p->counters->rows_written, good_rows(b),
+                                      memory_order_relaxed);
+        sl_run_give_back(r, b);
+    }
+    sl_run_thread_done(r);
+    return NULL;
+}
+
 void *sl_write_stage_main(void *arg)
 {
     struct writer *wr = arg;

@@ -41,6 +41,10 @@ uint64_t sl_checkpoint_job_hash(const char *db, const char *table, const char *s
 /* Creates db.sluice_checkpoints if it does not exist. */
 int sl_checkpoint_ensure_table(MYSQL *m, const char *db, struct sl_err *err);
 
+/* Whether db.sluice_checkpoints exists: 1 or 0, or -1 with err set. Reads
+ * only (a dry run must not create the table). */
+int sl_checkpoint_table_exists(MYSQL *m, const char *db, struct sl_err *err);
+
 /* Reads the committed ranges of a job, sorted by start, into *out (malloc'ed,
  * *n of them), and the size and mtime they were recorded with (-1 if none).
  * Returns 0 or -1 with err set. */

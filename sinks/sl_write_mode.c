@@ -28,6 +28,19 @@ enum sl_insert_verb sl_write_mode_verb(enum sl_write_mode m)
     }
 }
 
+const char *sl_write_mode_privs(enum sl_write_mode m, int checkpoint)
+{
+    static const char *const privs[][2] = {
+        [SL_MODE_INSERT] = {"INSERT", "INSERT,CREATE,DELETE"},
+        [SL_MODE_IGNORE] = {"INSERT", "INSERT,CREATE,DELETE"},
+        [SL_MODE_REPLACE] = {"INSERT,DELETE", "INSERT,DELETE,CREATE"},
+        [SL_MODE_UPSERT] = {"INSERT,UPDATE", "INSERT,UPDATE,CREATE,DELETE"},
+        [SL_MODE_TRUNCATE] = {"INSERT,DROP", "INSERT,DROP,CREATE,DELETE"},
+        [SL_MODE_SWAP] = {"INSERT,CREATE,DROP,ALTER", "INSERT,CREATE,DROP,ALTER,DELETE"},
+    };
+    return privs[m][checkpoint ? 1 : 0];
+}
+
 static long find_loaded(char *const *cols, size_t ncols, const char *name, size_t len)
 {
     for (size_t i = 0; i < ncols; i++)

@@ -40,6 +40,12 @@ extern const char *const sl_write_mode_names[];
 /* The statement a mode's rows are written with. */
 enum sl_insert_verb sl_write_mode_verb(enum sl_write_mode m);
 
+/* The privileges a load in mode m needs on its target table, as a list for
+ * sl_privs_missing(): INSERT and what the mode adds (DELETE for replace,
+ * UPDATE for upsert, DROP for truncate, CREATE, DROP and ALTER for swap),
+ * and with checkpoints CREATE and DELETE for the sluice_checkpoints table. */
+const char *sl_write_mode_privs(enum sl_write_mode m, int checkpoint);
+
 /* The columns an upsert updates, as indexes into cols[0..ncols) (the loaded
  * columns, named as in t). list is NULL for every loaded column outside t's
  * primary and unique keys, or a comma list of loaded column names (ASCII

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# --dry-run writes nothing and says what a real run would do. Runs on a
+# server of its own, because the proof is the server's global counters:
+# every dry run below, in every write mode, with hooks, rejects and a job
+# file, must leave Com_insert, Com_update, Com_delete, Com_truncate,
+# Com_create_table, Com_rename_table, Handler_write/update/delete (rows
+# written to any table; MariaDB 10.6+ has no Innodb_rows_*) and the rest
+# exactly as they were, and the tables' contents unchanged. The dry runs must still
+# read every row to the end and list each row that would be rejected, with
+# its file, line, column and reason.
+source "$(dirname "$0")/lib.sh"
+setup dry_run
+srv="$WORK/srv"
+"$SLUICE_SRC/scripts/dbserver.sh" start "$srv" >/dev/null
+trap '"$SLUICE_SRC/scripts/dbserver.sh" stop "$srv" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+source "$srv/env.sh"
+URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DB"
+sql "CREATE DATABASE \`$DB\`"
+sql "CREATE TABLE \`$DB\`.items (id INT PRIMARY KEY, name VARCHAR(8) NOT NULL, price DECIMAL(6,2),
+       made DATETIME, note VARCHAR(20))"
+sql "INSERT INTO \`$DB\`.items VALUES (1,'old',9.99,NULL,NULL), (2,'old2',1.00,NULL,'keep')"
+
+# 2,000 good rows and three bad ones at known lines
+python3 - "$WORK/items.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("id,name,price,made,note\n")
+    for i in range(1, 2004):
+        if i == 500:
+            f.write(f"{i},this-name-is-long,$1.00,01/02/2026 10:00,\n")  # line 501: name
+        elif i == 1000:
+            f.write(f"{i},n{i},$abc,01/02/2026 10:00,\n")  # line 1001: price
+        elif i == 1500:
+            f.write(f"{i},n{i},$2.50,31/02/2026 10:00,\n")  # line 1501: made
+        else:
+            f.write(f"{i},n{i},${i % 1000}.25,0{i % 9 + 1}/03/2026 12:30, x \n")
+PY
+head -1 "$WORK/items.csv" >"$WORK/clean.csv"
+grep -v -e '^500,' -e '^1000,' -e '^1500,' "$WORK/items.csv" | tail -n +2 >>"$WORK/clean.csv"
+zstd -q "$WORK/clean.csv" -o "$WORK/clean.csv.zst"
+TF="price: strip '\$' | decimal ; made: date '%d/%m/%Y %H:%M' ; note: trim | null-if ''"
+
+COUNTERS="'Com_insert','Com_insert_select','Com_replace','Com_replace_select','Com_update',
+  'Com_update_multi','Com_delete','Com_delete_multi','Com_truncate','Com_create_table',
+  'Com_drop_table','Com_rename_table','Com_alter_table','Com_load','Com_commit',
+  'Handler_write','Handler_update','Handler_delete'"
+counters() {
+  sql "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS
+       WHERE VARIABLE_NAME IN (${COUNTERS^^}) ORDER BY VARIABLE_NAME"
+}
+contents() {
+  sql "SELECT table_name FROM information_schema.TABLES WHERE table_schema = '$DB' ORDER BY 1"
+  sql "CHECKSUM TABLE \`$DB\`.items"
+}
+sql "CREATE USER 'ins_only'@'%' IDENTIFIED BY 'pw'; GRANT SELECT, INSERT ON \`$DB\`.* TO 'ins_only'@'%'"
+# persistent statistics of the new table are settled now, so that no
+# background recalculation writes while the counters are compared
+sql "ANALYZE TABLE \`$DB\`.items" >/dev/null
+BEFORE=$(counters)
+TABLES_BEFORE=$(contents)
+check_eq "$(echo "$BEFORE" | wc -l)" 18 "every counter is known to the server"
+
+dry() { load "$@" --into "$URL/items" --dry-run; }
+
+# 1. bad rows under --on-error stop: every one is listed, none stops the read
+dry "$WORK/items.csv" --transform "$TF"
+check_rc 3 "a dry run with rows that would be rejected"
+F="$WORK/items.csv"
+check_contains "$WORK/err" "sluice: dry run: would reject $F: line 501, byte " "the long name is listed"
+check_contains "$WORK/err" "column 'name': value of 17 characters is too long for varchar(8)" "its reason"
+check_contains "$WORK/err" "line 1001, byte " "the bad price is listed"
+check_contains "$WORK/err" "column 'price': decimal: 'abc' is not a decimal number" "its reason names the step"
+check_contains "$WORK/err" "line 1501, byte " "the impossible date is listed"
+check_eq "$(grep -c 'would reject' "$WORK/err")" 3 "exactly the three bad rows are listed"
+check_contains "$WORK/err" "sluice: dry run: 3 rows would be rejected; with --on-error stop a real load would stop at the first of them" "the stop-mode finding"
+check_contains "$WORK/err" "sluice: dry run of a load into $URL/items; nothing was written" "the summary's heading"
+check_contains "$WORK/err" "  rows read     2,003" "every row was read"
+check_contains "$WORK/err" "  rows to write 2,000" "rows that would be written"
+check_contains "$WORK/err" "  rows rejected 3" "rows that would be rejected"
+line501=$(sed -n 501p "$F")
+offset=$(head -500 "$F" | wc -c)
+check_contains "$WORK/err" "line 501, byte $offset, column 'name'" "the byte offset is the record's"
+[ -n "$line501" ]
+
+# 2. skip mode with rejects files and truncate: no files, no TRUNCATE
+mkdir "$WORK/rj"
+dry "$WORK/items.csv" --transform "$TF" --mode truncate --on-error skip --rejects "$WORK/rj/items" \
+  --max-rejects 1
+check_rc 3 "a truncate dry run in skip mode"
+check_contains "$WORK/err" "sluice: dry run: 3 rows would be rejected; a real load would stop after 1 (--max-rejects)" "the --max-rejects finding"
+check_eq "$(ls "$WORK/rj" | wc -l)" 0 "no rejects files were written"
+dry "$WORK/items.csv" --transform "$TF" --on-error skip --rejects "$WORK/rj/items"
+check_rc 3 "a dry run in skip mode"
+check_contains "$WORK/err" "sluice: dry run: 3 rows would be rejected, to $WORK/rj/items.csv and $WORK/rj/items.log" "the skip-mode finding"
+
+# 3. a clean, compressed drop in each mode that changes tables, with hooks
+for mode in insert ignore replace upsert truncate swap; do
+  dry "$WORK/clean.csv.zst" --transform "$TF" --mode "$mode" --threads 3 \
+    --before-sql "DELETE FROM items" --after-sql "DROP TABLE items" --report "$WORK/r-$mode.json"
+  check_rc 0 "a clean dry run, --mode $mode"
+  check_contains "$WORK/err" "  rows to write 2,000" "--mode $mode: every row would be written"
+  check_contains "$WORK/err" "sluice: dry run: --before-sql and --after-sql are not run" "--mode $mode: hooks are skipped"
+done
+check_contains "$WORK/err" "sluice: dry run: --mode swap would load $DB.items__sluice_new and then swap it in with one RENAME TABLE" "swap says what it would do"
+python3 - "$WORK/r-upsert.json" >"$WORK/json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["status"], r["dry_run"], r["rows_read"], r["rows_written"], r["rows_to_write"], r["rows_rejected"])
+PY
+check_eq "$(cat "$WORK/json")" "ok True 2000 0 2000 0" "the dry run's report"
+
+# 4. what a real run would refuse, a dry run refuses the same way
+dry "$WORK/clean.csv" --columns id,name,price,made,nope --no-header
+check_rc 2 "a column the table lacks"
+check_contains "$WORK/err" "sluice: error: " "an error is printed"
+check_contains "$WORK/err" "nope" "the missing column is named"
+check_contains "$WORK/err" "sluice: dry run: a real load would not start; nothing was written" "the dry run says so"
+dry "$WORK/clean.csv" --transform "$TF" --on-error skip --rejects "$WORK/no/such/dir/items"
+check_rc 2 "a rejects directory that cannot be written"
+check_contains "$WORK/err" "sluice: error: --rejects: cannot write in $WORK/no/such/dir: No such file or directory" "the rejects directory is named"
+set +e
+MYSQL_PWD=pw "$SLUICE_BIN" load "$WORK/clean.csv" --transform "$TF" --mode upsert --no-checkpoint \
+  --into "mysql://ins_only@127.0.0.1:$SLUICE_DB_PORT/$DB/items" --dry-run >"$WORK/out" 2>"$WORK/err"
+RC=$?
+set -e
+check_rc 2 "a dry run for an account without UPDATE"
+check_contains "$WORK/err" "sluice: error: the account lacks UPDATE on $DB.items, which this load needs (--mode upsert; privileges held through a role are not seen)" "the missing privilege is named"
+set +e
+MYSQL_PWD=pw "$SLUICE_BIN" load "$WORK/clean.csv" --transform "$TF" --no-checkpoint \
+  --into "mysql://ins_only@127.0.0.1:$SLUICE_DB_PORT/$DB/items" --dry-run -q >"$WORK/out" 2>"$WORK/err"
+RC=$?
+set -e
+check_rc 0 "the same account may insert"
+check_eq "$(cat "$WORK/err")" "" "a quiet, clean dry run prints nothing"
+
+# nothing above changed anything
+check_eq "$(counters)" "$BEFORE" "the server's write counters are unchanged"
+check_eq "$(contents)" "$TABLES_BEFORE" "the tables and their checksum are unchanged"
+check_eq "$(sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE table_schema = '$DB' AND table_name = 'sluice_checkpoints'")" 0 "no checkpoint table was created"
+
+# and the counters would have seen a write: a real load of the same drop
+load "$WORK/clean.csv.zst" --transform "$TF" --mode upsert --into "$URL/items" -q
+check_rc 0 "the real load"
+check_eq "$(count items)" 2000 "the real load wrote what the dry run said"
+AFTER=$(counters)
+check_eq "$([ "$AFTER" != "$BEFORE" ] && echo changed)" changed "a real load moves the counters"
+
+finish
