@@ -32,6 +32,7 @@ enum {
     OPT_TABLE,
     OPT_KEEP,
     OPT_OUT,
+    OPT_DRY_RUN,
 };
 
 const struct sl_opt sl_bench_opts[] = {
@@ -52,6 +53,9 @@ const struct sl_opt sl_bench_opts[] = {
     {"table", OPT_TABLE, 1, "NAME", "table to create for a built-in schema (default sluice_bench)"},
     {"keep", OPT_KEEP, 0, "", "keep the table, with the last cell's rows"},
     {"out", OPT_OUT, 1, "DIR", "write results.csv, results.json and throughput.svg here"},
+    {"dry-run", OPT_DRY_RUN, 0, "",
+     "check the privileges, the schema, the counters and that the\nwidest cell can connect; "
+     "run nothing"},
     SL_CLI_CONN_OPTS,
     SL_CLI_REPORT_OPT,
     {"quiet", 'q', 0, "", "print only the results table and errors"},
@@ -81,9 +85,14 @@ static void bench_help(FILE *out)
           "Innodb_os_log_written. The best cell is marked. A cell that fails is\n"
           "reported as failed and the grid goes on.\n"
           "\n"
-          "Exit codes: 0 every cell ran; 1 some cells failed (the reports are still\n"
-          "written); 2 nothing ran: bad options, an unreachable server, a missing\n"
-          "database, a table that cannot be created.\n"
+          "Dry run (--dry-run): checks CREATE, INSERT and DROP on the database, the\n"
+          "schema (a built-in one's table must not exist yet; a .sql file must be\n"
+          "readable), the status counters, and opens the widest cell's connections at\n"
+          "once; then says what the grid would do. Nothing is created or inserted.\n"
+          "\n"
+          "Exit codes: 0 every cell ran (or the dry run found nothing wrong); 1 some\n"
+          "cells failed (the reports are still written); 2 nothing ran: bad options, an\n"
+          "unreachable server, a missing database, a table that cannot be created.\n"
           "\n"
           "Examples:\n"
           "  sluice bench --into 'mysql://bench@db1/benchdb' --threads 1,2,4,8 \\\n"
@@ -238,6 +247,9 @@ static int on_bench_opt(void *ctx, int key, const char *v)
     case OPT_OUT:
         a->out = v;
         return 0;
+    case OPT_DRY_RUN:
+        a->c.dry_run = 1;
+        return 0;
     case 'q':
         a->quiet = 1;
         return 0;
@@ -350,6 +362,11 @@ static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FI
         sl_report_error(rep, e.msg);
         sl_bench_result_release(&r);
         return SL_EXIT_USAGE;
+    }
+    if (c->dry_run) {
+        rep->dry_run = 1;
+        sl_bench_result_release(&r);
+        return SL_EXIT_OK;
     }
     sl_bench_print(out, c, &r);
     fill_report(rep, &r);

@@ -38,6 +38,7 @@ enum {
     OPT_TXN_ROWS,
     OPT_FROM_DEFAULTS,
     OPT_TO_DEFAULTS,
+    OPT_DRY_RUN,
 };
 
 const struct sl_opt sl_copy_opts[] = {
@@ -64,6 +65,9 @@ const struct sl_opt sl_copy_opts[] = {
     {"verify-only", OPT_VERIFY_ONLY, 0, "",
      "compare the existing tables on both sides; copy nothing"},
     {"no-verify", OPT_NO_VERIFY, 0, "", "do not compare the tables after copying them"},
+    {"dry-run", OPT_DRY_RUN, 0, "",
+     "plan and check everything and count the source rows; create,\nlock and write nothing "
+     "(see below)"},
     {"chunk-rows", OPT_CHUNK_ROWS, 1, "N",
      "rows per key range, roughly (default " STR(DEFAULT_CHUNK_ROWS) "); the unit of reading\n"
                                                                      "and of comparison"},
@@ -125,6 +129,13 @@ static void copy_help(FILE *out)
         "Privileges: SELECT (and RELOAD for lock) on the source; CREATE, INSERT and,\n"
         "as the options need them, DROP, ALTER and INDEX on the target.\n"
         "\n"
+        "Dry run (--dry-run): connects to both servers, lists the tables, decides what\n"
+        "--if-exists and --mode do to each, checks the columns of existing targets and\n"
+        "that they accept the INSERT (prepared, not run), checks the privileges each\n"
+        "table's action needs on both sides, and counts the source rows under --where.\n"
+        "It prints the plan. Nothing is created, locked, written or hooked; the source\n"
+        "is not read row by row, and values only the target refuses are not found.\n"
+        "\n"
         "Exit codes:\n"
         "  0  every table was copied (or skipped) and every comparison passed\n"
         "  1  a table failed or a comparison found a difference; the summary says which\n"
@@ -141,7 +152,9 @@ static void copy_help(FILE *out)
         "  sluice copy --from 'mysql://ro@old-db/shop' --to 'mysql://etl@new-db/shop' \\\n"
         "      --tables 'orders,order_*' --if-exists drop --defer-indexes\n"
         "  sluice copy --from 'mysql://ro@old-db/shop' --to 'mysql://etl@new-db/shop' "
-        "--verify-only\n",
+        "--verify-only\n"
+        "  sluice copy --from 'mysql://ro@old-db/shop' --to 'mysql://etl@new-db/shop' "
+        "--mode swap --dry-run\n",
         out);
 }
 
@@ -218,6 +231,9 @@ static int on_copy_opt(void *ctx, int key, const char *v)
     }
     case OPT_DEFER_INDEXES:
         c->defer_indexes = 1;
+        return 0;
+    case OPT_DRY_RUN:
+        c->dry_run = 1;
         return 0;
     case OPT_VERIFY_ONLY:
         c->verify_only = 1;
@@ -297,12 +313,40 @@ static void print_summary(FILE *out, const struct sl_copy_config *c, const struc
                 sl_fmt_count(ignored, a, sizeof a));
 }
 
+/* The plan of a dry run: one line per table. */
+static void print_dry_plan(FILE *out, const struct sl_copy_result *r)
+{
+    size_t w = strlen("table");
+    for (size_t i = 0; i < r->ntables; i++)
+        if (strlen(r->tables[i].target) > w)
+            w = strlen(r->tables[i].target);
+    fprintf(out, "sluice: dry run of a copy of %s\n", r->source);
+    fprintf(out, "  to %s; nothing was written\n\n", r->target);
+    fprintf(out, "  %-*s  %-12s  %13s\n", (int)w, "table", "action", "rows");
+    uint64_t rows = 0;
+    for (size_t i = 0; i < r->ntables; i++) {
+        const struct sl_copy_table_result *t = &r->tables[i];
+        char a[32];
+        if (t->state == SL_COPY_SKIPPED)
+            fprintf(out, "  %-*s  %-12s  %13s\n", (int)w, t->target, t->action, "-");
+        else
+            fprintf(out, "  %-*s  %-12s  %13s\n", (int)w, t->target, t->action,
+                    sl_fmt_count(t->rows, a, sizeof a));
+        rows += t->rows;
+    }
+    char a[32];
+    fprintf(out, "  %-*s  %-12s  %13s\n", (int)w, "total", "", sl_fmt_count(rows, a, sizeof a));
+}
+
 /* The totals of a copy, for --report. */
 static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
                         const struct sl_copy_result *r)
 {
     snprintf(rep->target, sizeof rep->target, "%s", r->target);
-    for (size_t i = 0; i < r->ntables; i++) {
+    rep->dry_run = c->dry_run;
+    for (size_t i = 0; c->dry_run && i < r->ntables; i++)
+        rep->rows_to_write += r->tables[i].rows;
+    for (size_t i = 0; !c->dry_run && i < r->ntables; i++) {
         const struct sl_copy_table_result *t = &r->tables[i];
         rep->rows_read += t->rows;
         rep->rows_written += t->state == SL_COPY_DONE && !c->verify_only ? t->rows : 0;
@@ -389,7 +433,14 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
     int failed = sl_copy_run(c, &res, err) != 0;
     fill_report(rep, c, &res);
     int code = SL_EXIT_OK;
-    if (failed && !res.started) {
+    if (c->dry_run && failed) {
+        fprintf(err, "sluice: error: %s\n", res.err.msg);
+        fprintf(err, "sluice: dry run: a real copy would meet this error; nothing was written\n");
+        code = SL_EXIT_USAGE;
+    } else if (c->dry_run) {
+        if (!a->quiet)
+            print_dry_plan(err, &res);
+    } else if (failed && !res.started) {
         fprintf(err, "sluice: error: %s\n", res.err.msg);
         code = SL_EXIT_USAGE;
     } else {

@@ -34,6 +34,7 @@ enum {
     OPT_ZSTD_WORKERS,
     OPT_NO_HEADER,
     OPT_BINARY,
+    OPT_DRY_RUN,
 };
 
 const struct sl_opt sl_extract_opts[] = {
@@ -67,6 +68,8 @@ const struct sl_opt sl_extract_opts[] = {
      "as they are"},
     SL_CLI_CONN_OPTS,
     SL_CLI_REPORT_OPT,
+    {"dry-run", OPT_DRY_RUN, 0, "",
+     "read, format and compress every row, but create no file: say\nwhat would be written"},
     {"quiet", 'q', 0, "", "print only errors"},
     {"help", 'h', 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
@@ -102,6 +105,11 @@ static void extract_help(FILE *out)
           "            Needs SELECT.\n"
           "One reader (one thread, a --query, a table without an integer key) is always a\n"
           "single consistent snapshot and takes no lock.\n"
+          "\n"
+          "Dry run (--dry-run): the extract runs as usual (connections, snapshot, key\n"
+          "ranges, every row read and formatted, compressed when the name ends in .zst)\n"
+          "but no file is created; the directory is checked for write access, and the\n"
+          "summary gives the rows, parts and bytes a real run would write.\n"
           "\n"
           "Exit codes:\n"
           "  0  every row was written and the output renamed into place\n"
@@ -214,6 +222,9 @@ static int on_extract_opt(void *ctx, int key, const char *v)
     case 'q':
         a->quiet = 1;
         return 0;
+    case OPT_DRY_RUN:
+        a->c.dry_run = 1;
+        return 0;
     case 'h':
         a->help = 1;
         return 0;
@@ -227,13 +238,17 @@ static void print_summary(FILE *out, const struct sl_extract_config *c,
 {
     char a[32], rate[32];
     double secs = r->seconds > 0 ? r->seconds : 1e-9;
-    fprintf(out, "sluice: extracted %s\n", r->source);
+    if (c->dry_run)
+        fprintf(out, "sluice: dry run of an extract of %s; no file was written\n", r->source);
+    else
+        fprintf(out, "sluice: extracted %s\n", r->source);
     fprintf(out, "  to            %s", strcmp(c->to, "-") ? c->to : "stdout");
     if (r->parts > 1)
         fprintf(out, " (%u parts)", r->parts);
     fprintf(out, "\n  rows          %s\n", sl_fmt_count(r->rows, a, sizeof a));
     fprintf(out, "  CSV           %.1f MB\n", (double)r->text_bytes / 1e6);
-    fprintf(out, "  written       %.1f MB", (double)r->file_bytes / 1e6);
+    fprintf(out, "  %s %.1f MB", c->dry_run ? "to write     " : "written      ",
+            (double)r->file_bytes / 1e6);
     if (r->file_bytes != r->text_bytes && r->file_bytes > 0)
         fprintf(out, " (%.1fx compressed)", (double)r->text_bytes / (double)r->file_bytes);
     fprintf(out, "\n  readers       %u over %s key range%s\n", r->streams,
@@ -250,7 +265,11 @@ static void fill_report(struct sl_report *rep, const struct sl_extract_config *c
 {
     snprintf(rep->target, sizeof rep->target, "%s", c->to);
     rep->rows_read = r->rows;
-    rep->rows_written = r->rows;
+    rep->dry_run = c->dry_run;
+    if (c->dry_run)
+        rep->rows_to_write = r->rows;
+    else
+        rep->rows_written = r->rows;
     rep->bytes = r->file_bytes;
     rep->seconds = r->seconds;
     if (r->err.kind != SL_ERR_NONE)

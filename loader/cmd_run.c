@@ -13,7 +13,7 @@
 #include "sl_job.h"
 #include "sl_job_run.h"
 
-enum { OPT_REPORT = 256, OPT_METRICS, OPT_LOCK_DIR };
+enum { OPT_REPORT = 256, OPT_METRICS, OPT_LOCK_DIR, OPT_DRY_RUN };
 
 static const struct sl_opt run_opts[] = {
     {"report", OPT_REPORT, 1, "FILE", "write the job's report to FILE as JSON (or [job] report)"},
@@ -22,6 +22,9 @@ static const struct sl_opt run_opts[] = {
      "metrics)"},
     {"lock-dir", OPT_LOCK_DIR, 1, "DIR",
      "where the job's lock file lives (or [job] lock-dir; default /tmp)"},
+    {"dry-run", OPT_DRY_RUN, 0, "",
+     "check every connection (as sluice check does), then run each step\nwith --dry-run; "
+     "nothing is written (see below)"},
     {"help", 'h', 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -55,6 +58,17 @@ static void run_help(FILE *out)
           out);
     sl_cli_print_options(out, run_opts);
     fputs("\n"
+          "Dry run (--dry-run): first the report of sluice check for every connection\n"
+          "(server, TLS, privileges), then every step in order with its command's\n"
+          "--dry-run: a load reads all its files through the transforms and lists the\n"
+          "rows it would reject; a copy prints its plan and counts the source rows; an\n"
+          "extract reads and formats every row without creating a file; a bench checks\n"
+          "what its grid needs. Nothing is written, no hook runs, the lock is not taken,\n"
+          "and the [job] report and metrics files are left alone (--report and\n"
+          "--metrics on the command line still write theirs). A step that needs what an\n"
+          "earlier step would have made (a table a copy creates, say) fails its dry run.\n"
+          "The summary's second column is then the rows a real run would write.\n"
+          "\n"
           "Exit codes:\n"
           "  0  every step finished\n"
           "  1  a step failed (the steps after it were skipped)\n"
@@ -65,6 +79,7 @@ static void run_help(FILE *out)
           "\n"
           "Examples:\n"
           "  sluice run configs/nightly-orders.ini --report /var/log/sluice/nightly.json\n"
+          "  sluice run configs/nightly-orders.ini --dry-run\n"
           "  sluice check configs/nightly-orders.ini\n",
           out);
 }
@@ -88,6 +103,9 @@ static int on_run_opt(void *ctx, int key, const char *v)
         return 0;
     case OPT_LOCK_DIR:
         a->o.lock_dir = v;
+        return 0;
+    case OPT_DRY_RUN:
+        a->o.dry_run = 1;
         return 0;
     case 'h':
         a->help = 1;
@@ -146,12 +164,28 @@ int sl_cmd_run(int argc, char **argv, FILE *out, FILE *err)
     }
     self[n] = '\0';
     a.o.self = self;
-    a.o.report = job_default(&job, a.o.report, "report", NULL);
-    a.o.metrics = job_default(&job, a.o.metrics, "metrics", NULL);
+    if (!a.o.dry_run) { /* a dry run must not replace last night's report */
+        a.o.report = job_default(&job, a.o.report, "report", NULL);
+        a.o.metrics = job_default(&job, a.o.metrics, "metrics", NULL);
+    }
     a.o.lock_dir = job_default(&job, a.o.lock_dir, "lock-dir", "/tmp");
+    int checked = SL_EXIT_OK;
+    if (a.o.dry_run) {
+        checked = sl_job_check_file(a.path, out, err);
+        fflush(out);
+        if (checked == SL_EXIT_USAGE) {
+            sl_job_release(&job);
+            return checked;
+        }
+    }
     fflush(out);
     fflush(err);
     int code = sl_job_run(&job, &a.o, out, err);
     sl_job_release(&job);
+    if (checked != SL_EXIT_OK) {
+        fprintf(err, "sluice run: dry run: the connection check above found a problem\n");
+        if (code == SL_EXIT_OK || code == SL_EXIT_REJECTS)
+            code = SL_EXIT_FAILED;
+    }
     return code;
 }

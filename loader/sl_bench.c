@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "sl_batch.h"
 #include "sl_buf.h"
@@ -17,6 +18,7 @@
 #include "sl_ident.h"
 #include "sl_insert_plan.h"
 #include "sl_mysql_writer.h"
+#include "sl_privs.h"
 #include "sl_progress.h"
 #include "sl_table.h"
 #include "sl_url.h"
@@ -492,6 +494,86 @@ static unsigned max_threads(const struct sl_bench_config *c)
     return m;
 }
 
+static int count_one(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)v;
+    (void)lens;
+    (void)n;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* --dry-run: what the grid would need, checked without creating anything. */
+static int dry_check(struct bench *bn, FILE *log, struct sl_err *err)
+{
+    const struct sl_bench_config *c = bn->c;
+    const char *db = bn->url.db;
+    char missing[128];
+    int n =
+        sl_privs_missing(bn->main, db, NULL, "CREATE,INSERT,DROP", missing, sizeof missing, err);
+    if (n < 0)
+        return -1;
+    if (n > 0)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "the account lacks %s on %s, which bench needs (privileges held "
+                          "through a role are not seen)",
+                          missing, db);
+    const char *table = c->table;
+    if (sl_cli_ends_with(c->schema, ".sql")) {
+        if (access(c->schema, R_OK) != 0)
+            return sl_err_set(err, SL_ERR_FATAL, "--schema %s: %s", c->schema, strerror(errno));
+        table = NULL; /* named by the file; known only once it runs */
+    } else {
+        enum sl_gen_schema schema;
+        if (sl_gen_schema_by_name(c->schema, &schema, err) != 0)
+            return -1;
+        const char *params[] = {db, table};
+        int exists = 0;
+        if (sl_conn_select(bn->main,
+                           "SELECT 1 FROM information_schema.TABLES"
+                           " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+                           params, 2, count_one, &exists, err) != 0)
+            return -1;
+        if (exists)
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "table %s.%s exists already (left by --keep?); drop it, or choose "
+                              "another --table",
+                              db, table);
+    }
+    /* the widest cell's connections, all at once, as the grid will open them */
+    unsigned want = max_threads(c);
+    MYSQL **conns = calloc(want, sizeof *conns);
+    if (!conns)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    int rc = 0;
+    for (unsigned i = 0; i < want && rc == 0; i++)
+        rc = sl_conn_open(&conns[i], &bn->co, err);
+    for (unsigned i = 0; i < want; i++)
+        if (conns[i])
+            mysql_close(conns[i]);
+    free(conns);
+    if (rc != 0) {
+        sl_err_prefix(err, "opening the %u connections of the widest cell", want);
+        return -1;
+    }
+    size_t cells = c->nthreads * c->nbatch * c->ntxn;
+    if (c->progress) {
+        if (table)
+            fprintf(log, "sluice: dry run: bench would create %s.%s, ", db, table);
+        else
+            fprintf(log, "sluice: dry run: bench would run %s in %s, ", c->schema, db);
+        fprintf(log, "run %zu cell%s x %u run%s", cells, cells == 1 ? "" : "s", c->repeat,
+                c->repeat == 1 ? "" : "s");
+        if (c->duration > 0)
+            fprintf(log, " (about %.0f s)",
+                    (double)(cells * c->repeat) * (c->duration + c->warmup));
+        else
+            fprintf(log, " of %llu rows each", (unsigned long long)c->rows);
+        fprintf(log, ", and %s the table; nothing was created\n", c->keep ? "keep" : "drop");
+    }
+    return 0;
+}
+
 int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FILE *log,
                  struct sl_err *err)
 {
@@ -531,6 +613,10 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
     struct status probe;
     if (read_status(bn.main, &probe, err) != 0)
         goto out;
+    if (c->dry_run) {
+        rc = dry_check(&bn, log, err);
+        goto out;
+    }
     if (create_table(&bn, err) != 0)
         goto out;
     created = 1;

@@ -14,6 +14,11 @@
  * For each cell and repeat the table is truncated, the threads run for the
  * duration (or until the row count), and the server's own counters are read
  * before and after (SHOW GLOBAL STATUS).
+ *
+ * A dry run checks what the grid needs without running it: the privileges
+ * (CREATE, INSERT, DROP on the database), the schema (a built-in name and a
+ * table that does not exist yet, or a readable .sql file), the status
+ * counters, and that the most threads of the grid can connect at once.
  */
 #ifndef SL_BENCH_H
 #define SL_BENCH_H
@@ -47,6 +52,8 @@ struct sl_bench_config {
     uint64_t seed;
     const char *table; /* the table to create (built-in schemas) */
     int keep;          /* leave the table (with the last cell's rows) */
+    int dry_run;       /* check, create and write nothing, run no cell: the
+                          result then has no cells */
     int progress;
 };
 

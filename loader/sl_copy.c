@@ -100,6 +100,8 @@ static int check_config(const struct crun *r, struct sl_err *err)
         return sl_err_set(err, SL_ERR_FATAL, "--from names a table and --tables is given: use one");
     if (c->verify_only && c->mode != SL_MODE_INSERT)
         return sl_err_set(err, SL_ERR_FATAL, "--verify-only writes nothing: drop --mode");
+    if (c->verify_only && c->dry_run)
+        return sl_err_set(err, SL_ERR_FATAL, "--verify-only writes nothing: drop --dry-run");
     if (r->to.table && !r->from.table)
         return sl_err_set(err, SL_ERR_FATAL,
                           "--to names a table, so --from must name exactly one table too");
@@ -299,8 +301,8 @@ static int swap_all(struct crun *r, int ok, struct sl_err *err)
     return rc;
 }
 
-/* Everything before the data moves: tables, target decisions, DDL. */
-static int plan(struct crun *r, struct sl_err *err)
+/* What happens to each table, decided with nothing changed yet. */
+static int plan(struct crun *r, int *db_exists, struct sl_err *err)
 {
     const struct sl_copy_config *c = r->c;
     char **names = NULL;
@@ -313,15 +315,20 @@ static int plan(struct crun *r, struct sl_err *err)
     sl_copy_names_free(names, r->t ? r->nt : 0);
     if (!r->t)
         r->nt = 0;
-    int db_exists = 0;
-    if (rc == 0 && sl_copy_db_exists(r, &db_exists, err) != 0)
+    *db_exists = 0;
+    if (rc == 0 && sl_copy_db_exists(r, db_exists, err) != 0)
         rc = -1;
-    if (rc == 0 && !db_exists && c->verify_only)
+    if (rc == 0 && !*db_exists && c->verify_only)
         rc = sl_err_set(err, SL_ERR_FATAL, "target database '%s' does not exist", r->to.db);
     for (size_t i = 0; rc == 0 && i < r->nt; i++)
-        rc = sl_copy_decide(r, &r->t[i], db_exists, err);
-    if (rc != 0)
-        return -1;
+        rc = sl_copy_decide(r, &r->t[i], *db_exists, err);
+    return rc;
+}
+
+/* Carries the plan out on the target: the database, the DDL. */
+static int apply_plan(struct crun *r, int db_exists, struct sl_err *err)
+{
+    int rc;
     if (!db_exists) {
         /* the new database takes the source database's charset and collation */
         struct sl_buf sql;
@@ -350,6 +357,64 @@ static int plan(struct crun *r, struct sl_err *err)
     for (size_t i = 0; i < r->nt; i++)
         if (sl_copy_apply(r, &r->t[i], err) != 0)
             return -1;
+    return 0;
+}
+
+static int read_count(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    if (n > 0 && v[0])
+        *(uint64_t *)ctx = strtoull(v[0], NULL, 10);
+    return 0;
+}
+
+/* The rows of ct's source that a copy would move: COUNT(*) under --where. */
+static int count_source(struct crun *r, const struct ctable *ct, uint64_t *rows, struct sl_err *err)
+{
+    struct sl_buf sql;
+    sl_buf_init(&sql, 1 << 20);
+    int rc = sl_buf_puts(&sql, "SELECT /* sluice copy --dry-run */ COUNT(*) FROM ");
+    if (rc == 0)
+        rc = sl_ident_append_qualified(&sql, ct->src.schema, ct->src.name);
+    if (rc == 0)
+        rc = sl_copy_range_where(r, ct, 0, 1, &sql);
+    if (rc != 0 || !sl_buf_cstr(&sql))
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    else
+        rc = sl_conn_select(r->src, sql.data, NULL, 0, read_count, rows, err);
+    sl_buf_release(&sql);
+    if (rc != 0)
+        sl_err_prefix(err, "counting the rows of %s.%s", ct->src.schema, ct->src.name);
+    return rc;
+}
+
+/* --dry-run: checks every planned table and counts what would be copied. */
+static int dry_run(struct crun *r, int db_exists, struct sl_copy_result *res, struct sl_err *err)
+{
+    const struct sl_copy_config *c = r->c;
+    if (c->consistency == SL_CONSISTENCY_LOCK &&
+        sl_copy_need_privs(r->src, "source", NULL, NULL, "RELOAD", err) != 0) {
+        sl_err_prefix(err, "--consistency lock");
+        return -1;
+    }
+    res->tables = calloc(r->nt ? r->nt : 1, sizeof *res->tables);
+    if (!res->tables)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    res->ntables = r->nt;
+    for (size_t i = 0; i < r->nt; i++) {
+        struct ctable *ct = &r->t[i];
+        struct sl_copy_table_result *t = &res->tables[i];
+        snprintf(t->source, sizeof t->source, "%s.%s", ct->src.schema, ct->src.name);
+        snprintf(t->target, sizeof t->target, "%s.%s", ct->dst_schema,
+                 ct->final_name ? ct->final_name : ct->dst_name);
+        snprintf(t->action, sizeof t->action, "%s", sl_copy_action_name(ct));
+        t->state = ct->action == CT_SKIP ? SL_COPY_SKIPPED : SL_COPY_NOT_RUN;
+        if (ct->action == CT_SKIP)
+            continue;
+        if (sl_copy_dry_check(r, ct, db_exists, err) != 0 ||
+            count_source(r, ct, &t->rows, err) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -393,9 +458,19 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     if (sl_conn_open(&r.src, &r.src_co, err) != 0 || sl_conn_open(&r.dst, &r.dst_co, err) != 0 ||
         sl_conn_read_var(r.dst, "max_allowed_packet", &r.max_packet, err) != 0)
         goto out;
-    if (c->before_sql && sl_conn_run_hook(r.dst, "--before-sql", c->before_sql, err) != 0)
+    if (c->dry_run && (c->before_sql || c->after_sql) && c->progress)
+        fprintf(log, "sluice: dry run: --before-sql and --after-sql are not run\n");
+    if (c->before_sql && !c->dry_run &&
+        sl_conn_run_hook(r.dst, "--before-sql", c->before_sql, err) != 0)
         goto out;
-    if (plan(&r, err) != 0)
+    int db_exists = 0;
+    if (plan(&r, &db_exists, err) != 0)
+        goto out;
+    if (c->dry_run) {
+        rc = dry_run(&r, db_exists, res, err);
+        goto out;
+    }
+    if (apply_plan(&r, db_exists, err) != 0)
         goto out;
 
     /* the snapshot, and the key ranges as it sees them */

@@ -20,6 +20,11 @@
  * (sl_checksum.h); once a table's rows are all committed (and its deferred
  * indexes added), the same ranges are summed on the target and compared. A
  * mismatch names its key range.
+ *
+ * Dry run: the plan and its checks (including, per table, the privileges
+ * its action and mode need and, for an existing target, a prepared INSERT),
+ * then a COUNT(*) of each source table under --where. Nothing is created,
+ * locked or written.
  */
 #ifndef SL_COPY_H
 #define SL_COPY_H
@@ -56,6 +61,8 @@ struct sl_copy_config {
     int defer_indexes;
     int verify;      /* compare each table after copying it */
     int verify_only; /* compare only: nothing is created or written */
+    int dry_run;     /* plan, check and count the source rows; change nothing
+                        (no hooks, DDL, snapshot lock or rows) */
     uint64_t chunk_rows;
     size_t batch_rows; /* rows per INSERT */
     uint64_t txn_rows; /* rows per transaction */
@@ -92,6 +99,8 @@ struct sl_copy_table_result {
     uint64_t bytes;        /* value bytes of those rows */
     double seconds;
     char note[SL_ERR_MSG_MAX]; /* the error, the mismatch, or why it was not verified */
+    char action[16];           /* a dry run: create, drop, create, truncate, append, skip or
+                                  swap; rows is then the source rows a copy would move */
 };
 
 struct sl_copy_result {

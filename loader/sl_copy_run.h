@@ -194,6 +194,22 @@ void sl_copy_table_release(struct ctable *ct);
  * r->interrupted); table failures are in the tables. */
 int sl_crun_run(struct crun *r);
 
+/* A dry run's checks of one planned table, which change nothing: the
+ * privileges its action and --mode need on the target (and SELECT on the
+ * source), the columns --mode upsert updates, and for an existing target
+ * that it accepts the INSERT (prepared, never run). Returns 0 or -1 with err
+ * set. */
+int sl_copy_dry_check(struct crun *r, struct ctable *ct, int db_exists, struct sl_err *err);
+
+/* Checks that the account on one side ("source" or "target") holds need on
+ * db.table (table NULL: on the database; db NULL: global). Returns 0, or -1
+ * with err naming what is missing. */
+int sl_copy_need_privs(MYSQL *m, const char *side, const char *db, const char *table,
+                       const char *need, struct sl_err *err);
+
+/* What a table's action does to the target, in a word or two. */
+const char *sl_copy_action_name(const struct ctable *ct);
+
 /* Appends "WHERE ..." for range k of ct to sql: the range's key condition,
  * and with with_where the --where condition. Appends nothing when neither
  * applies. Returns 0 or -1 (sql is full). */

@@ -11,6 +11,7 @@
 #include "sl_create_table.h"
 #include "sl_ident.h"
 #include "sl_insert_plan.h"
+#include "sl_privs.h"
 
 #define SQL_MAX (16 * 1024 * 1024)
 
@@ -507,6 +508,87 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
         return -1;
     }
     return check_insert(r, ct, err);
+}
+
+const char *sl_copy_action_name(const struct ctable *ct)
+{
+    switch (ct->action) {
+    case CT_CREATE:
+        return "create";
+    case CT_RECREATE:
+        return "drop, create";
+    case CT_TRUNCATE:
+        return "truncate";
+    case CT_APPEND:
+        return "append";
+    case CT_SKIP:
+        return "skip";
+    case CT_VERIFY:
+        return "compare";
+    case CT_SWAP:
+        return "swap";
+    }
+    return "?";
+}
+
+/* The privileges ct's action and the mode need on the target table. */
+static void target_privs(const struct crun *r, const struct ctable *ct, char *buf, size_t cap)
+{
+    const struct sl_copy_config *c = r->c;
+    int creates = ct->action == CT_CREATE || ct->action == CT_RECREATE || ct->action == CT_SWAP;
+    snprintf(buf, cap, "INSERT%s%s%s%s",
+             c->mode == SL_MODE_REPLACE  ? ",DELETE"
+             : c->mode == SL_MODE_UPSERT ? ",UPDATE"
+                                         : "",
+             creates ? ",CREATE" : "",
+             ct->action == CT_RECREATE || ct->action == CT_TRUNCATE || ct->action == CT_SWAP
+                 ? ",DROP"
+                 : "",
+             ct->action == CT_SWAP || (creates && c->defer_indexes) ? ",ALTER" : "");
+}
+
+int sl_copy_need_privs(MYSQL *m, const char *side, const char *db, const char *table,
+                       const char *need, struct sl_err *err)
+{
+    char missing[256];
+    int n = sl_privs_missing(m, db, table, need, missing, sizeof missing, err);
+    if (n < 0)
+        return -1;
+    if (n > 0)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "the %s account lacks %s on %s%s%s (privileges held through a role are "
+                          "not seen)",
+                          side, missing, db ? db : "the server", table ? "." : "",
+                          table ? table : "");
+    return 0;
+}
+
+int sl_copy_dry_check(struct crun *r, struct ctable *ct, int db_exists, struct sl_err *err)
+{
+    const struct sl_copy_config *c = r->c;
+    char need[128];
+    if (ct->action == CT_SKIP)
+        return 0;
+    if (sl_copy_need_privs(r->src, "source", ct->src.schema, ct->src.name, "SELECT", err) != 0)
+        return -1;
+    target_privs(r, ct, need, sizeof need);
+    if (!db_exists && sl_copy_need_privs(r->dst, "target", NULL, NULL, "CREATE", err) != 0)
+        return -1;
+    if (sl_copy_need_privs(r->dst, "target", ct->dst_schema,
+                           ct->final_name ? ct->final_name : ct->dst_name, need, err) != 0)
+        return -1;
+    int exists = ct->action == CT_APPEND || ct->action == CT_TRUNCATE;
+    if (c->mode == SL_MODE_UPSERT) {
+        /* a table still to be created takes the source's columns */
+        if (sl_write_mode_update_cols(exists ? &ct->dst : &ct->src, ct->cols, ct->ncols,
+                                      c->update_columns, &ct->update, &ct->nupdate, err) != 0) {
+            sl_err_prefix(err, "%s.%s", ct->dst_schema, ct->dst_name);
+            return -1;
+        }
+        ct->target.update = ct->update;
+        ct->target.nupdate = ct->nupdate;
+    }
+    return exists ? check_insert(r, ct, err) : 0;
 }
 
 void sl_copy_table_release(struct ctable *ct)

@@ -268,7 +268,9 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
 
     struct sl_out_parts_opts po = {
         .path = c->to,
-        .file = {.zstd_level = c->zstd_level, .zstd_workers = c->zstd_workers},
+        .file = {.zstd_level = c->zstd_level,
+                 .zstd_workers = c->zstd_workers,
+                 .discard = c->dry_run},
         .file_rows = c->file_rows,
         .file_size = c->file_size,
     };

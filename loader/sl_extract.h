@@ -38,6 +38,7 @@ struct sl_extract_config {
     int zstd_workers;
     int header;     /* write a header record */
     int binary_hex; /* binary columns as hex digits */
+    int dry_run;    /* read and format every row, create no file (sl_csv_out.h) */
     const char *defaults_file;
     const char *session_sql;
     const char *time_zone;

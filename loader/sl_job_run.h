@@ -25,8 +25,7 @@
 #include "sl_job.h"
 
 struct sl_job_run_opts {
-    int dry_run;          /* pass --dry-run to each step (no command has it yet, so
-                             `sluice run` does not offer it) */
+    int dry_run;          /* pass --dry-run to each step; take no lock */
     const char *report;   /* NULL or a JSON file for the job's report */
     const char *metrics;  /* NULL or a Prometheus textfile */
     const char *lock_dir; /* where the lock file lives */

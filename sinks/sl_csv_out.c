@@ -18,9 +18,10 @@
 struct sl_csv_out {
     int fd;
     int is_stdout;
-    char *path; /* the final name ("stdout" for stdout) */
-    char *tmp;  /* the temporary name while writing atomically, else NULL */
-    char *buf;  /* text not yet compressed or written */
+    int discard; /* count the bytes, write none */
+    char *path;  /* the final name ("stdout" for stdout) */
+    char *tmp;   /* the temporary name while writing atomically, else NULL */
+    char *buf;   /* text not yet compressed or written */
     size_t len;
     struct sl_buf row; /* one formatted record */
     ZSTD_CCtx *cctx;   /* NULL for plain output */
@@ -32,6 +33,10 @@ struct sl_csv_out {
 
 static int write_all(struct sl_csv_out *o, const char *p, size_t n, struct sl_err *err)
 {
+    if (o->discard) {
+        o->file_bytes += n;
+        return 0;
+    }
     while (n > 0) {
         ssize_t w = write(o->fd, p, n);
         if (w < 0 && errno == EINTR)
@@ -101,6 +106,20 @@ static int open_tmp(struct sl_csv_out *o, struct sl_err *err)
     }
 }
 
+/* Whether a file could be created at path: its directory is writable. */
+static int check_dir(const char *path, struct sl_err *err)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    if (!dir)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    int rc = 0;
+    if (access(dir, W_OK) != 0)
+        rc = sl_err_set(err, SL_ERR_FATAL, "%s: cannot create: %s", path, strerror(errno));
+    free(dir);
+    return rc;
+}
+
 int sl_csv_out_open(struct sl_csv_out **out, const char *path, const struct sl_csv_out_opts *opts,
                     struct sl_err *err)
 {
@@ -126,6 +145,15 @@ int sl_csv_out_open(struct sl_csv_out **out, const char *path, const struct sl_c
          * inline, which is still correct */
         if (opts->zstd_workers > 0)
             ZSTD_CCtx_setParameter(o->cctx, ZSTD_c_nbWorkers, opts->zstd_workers);
+    }
+    if (opts->discard) {
+        o->discard = 1;
+        if (!o->is_stdout && check_dir(path, err) != 0) {
+            sl_csv_out_abort(o);
+            return -1;
+        }
+        *out = o;
+        return 0;
     }
     struct stat st;
     /* a device or a pipe (/dev/full, a FIFO) is written in place: only a
@@ -232,7 +260,7 @@ int sl_csv_out_finish(struct sl_csv_out *o, char **tmp_path, struct sl_err *err)
                        : flush(o, 1, err);
     if (rc == 0 && o->tmp && fsync(o->fd) != 0)
         rc = sl_err_set(err, SL_ERR_FATAL, "%s: sync failed: %s", o->path, strerror(errno));
-    if (rc == 0 && !o->is_stdout) {
+    if (rc == 0 && !o->is_stdout && o->fd >= 0) {
         int fd = o->fd;
         o->fd = -1;
         if (close(fd) != 0)

@@ -28,6 +28,9 @@ struct sl_csv_out_opts {
     int zstd_level;   /* 0 writes plain text; 1-19 compresses at that level */
     int zstd_workers; /* zstd's own compression threads; 0 compresses inline */
     int atomic;       /* write to a temporary name, rename on close */
+    int discard;      /* a dry run: format, compress and count everything, but
+                         create and write no file (the directory is checked
+                         for write access when the file is opened) */
 };
 
 /* Opens path for writing ("-" for stdout; atomic is ignored for stdout),

@@ -32,6 +32,15 @@ echo '["30004", "17", "SKU-2", "1", "1000.50", "new", "2026-01-01 00:00:00", "as
 cat "$WORK/e1" "$WORK/e2" "$WORK/e3" "$WORK/e4" >"$WORK/expect"
 export WAREHOUSE_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/shop" WAREHOUSE_CNF="$SLUICE_DB_CNF"
 
+# first a dry run: it lists the bad row and leaves the table and the state
+# directory (report, metrics, lock, rejects, export) as they were
+run_job nightly-orders.ini --dry-run
+check_rc 3 "nightly-orders.ini --dry-run (one row would be rejected)"
+check_contains "$WORK/err" "[orders] sluice: dry run: would reject $DROP_DIR/orders-3.csv.zst: line 4, byte " "nightly dry run: the bad row is listed"
+check_contains "$WORK/err" "column 'qty': " "nightly dry run: with its column"
+check_eq "$(sql 'SELECT COUNT(*) FROM shop.orders')" "0" "nightly dry run: nothing loaded"
+check_eq "$(ls -A "$SLUICE_STATE" | wc -l)" "0" "nightly dry run: nothing in the state directory"
+
 run_job nightly-orders.ini
 check_rc 3 "nightly-orders.ini (one row rejected)"
 check_eq "$(grep -o -- '--report [^ ]*' "$WORK/err" | grep -c "$SLUICE_STATE" || true)" "0" \

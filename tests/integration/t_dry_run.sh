@@ -133,6 +133,92 @@ set -e
 check_rc 0 "the same account may insert"
 check_eq "$(cat "$WORK/err")" "" "a quiet, clean dry run prints nothing"
 
+# 5. copy, extract and bench dry runs
+copy_dry() { run_sluice copy --defaults-file "$SLUICE_DB_CNF" --from "$URL" "$@" --dry-run; }
+copy_dry --to "mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/${DB}_copy"
+check_rc 0 "a copy dry run into a new database"
+check_contains "$WORK/err" "sluice: dry run of a copy of $URL" "the copy plan's heading"
+check_eq "$(grep -cE "^  ${DB}_copy.items +create +2$" "$WORK/err")" 1 "the plan: create, two source rows"
+copy_dry --to "mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/${DB}_copy" --where "id > 1" --mode swap
+check_rc 0 "a swap copy dry run with --where"
+check_eq "$(grep -cE "^  ${DB}_copy.items +swap +1$" "$WORK/err")" 1 "the plan: swap, one row under --where"
+copy_dry --to "mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/${DB}_copy" --where "no_such_col > 1"
+check_rc 2 "a copy dry run with a --where the source refuses"
+check_contains "$WORK/err" "sluice: error: counting the rows of $DB.items: " "the failing table is named"
+check_contains "$WORK/err" "Unknown column 'no_such_col'" "the server's reason"
+run_sluice extract --defaults-file "$SLUICE_DB_CNF" --from "$URL/items" --to "$WORK/x/items.csv.zst" --dry-run
+check_rc 2 "an extract dry run into a missing directory"
+check_contains "$WORK/err" "sluice: error: $WORK/x/items.csv.zst: cannot create: No such file or directory" "the path is named"
+mkdir "$WORK/x"
+run_sluice extract --defaults-file "$SLUICE_DB_CNF" --from "$URL/items" --to "$WORK/x/items.csv.zst" \
+  --file-rows 1 --dry-run
+check_rc 0 "an extract dry run"
+check_contains "$WORK/err" "  to            $WORK/x/items.csv.zst (2 parts)" "the parts it would write"
+check_contains "$WORK/err" "  rows          2" "every row was read"
+check_eq "$(ls -A "$WORK/x" | wc -l)" 0 "no file, not even a temporary one, was created"
+run_sluice bench --defaults-file "$SLUICE_DB_CNF" --into "$URL" --threads 1,3 --duration 2 --warmup 1 --dry-run
+check_rc 0 "a bench dry run"
+check_contains "$WORK/err" "sluice: dry run: bench would create $DB.sluice_bench, run 2 cells x 1 run (about 6 s), and drop the table; nothing was created" "what the grid would do"
+set +e
+MYSQL_PWD=pw "$SLUICE_BIN" bench --into "mysql://ins_only@127.0.0.1:$SLUICE_DB_PORT/$DB" --dry-run >"$WORK/out" 2>"$WORK/err"
+RC=$?
+set -e
+check_rc 2 "a bench dry run without CREATE"
+check_contains "$WORK/err" "sluice: error: the account lacks CREATE, DROP on $DB, which bench needs" "the missing privileges"
+
+# 6. a job: every step dry, nothing written, the [job] report left alone
+cat >"$WORK/job.ini" <<EOF
+[job]
+name = dry job
+report = $WORK/job-report.json
+[connection db]
+url = mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DB
+defaults-file = $SLUICE_DB_CNF
+[step items]
+action = load
+source = $WORK/items.csv
+into = db/items
+mode = swap
+on-error = skip
+rejects = $WORK/rj/job-items
+before-sql = DELETE FROM items
+transform = $TF
+[step copy]
+action = copy
+from = db
+to = mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/${DB}_copy
+to-defaults-file = $SLUICE_DB_CNF
+[step export]
+action = extract
+after = items
+from = db/items
+to = $WORK/x/export.csv
+[step bench]
+action = bench
+into = db
+duration = 1
+EOF
+run_sluice run "$WORK/job.ini" --dry-run --report "$WORK/dry-report.json" --lock-dir "$WORK"
+check_rc 3 "a job's dry run with rows that would be rejected"
+check_contains "$WORK/out" "connection db" "the connection is checked first"
+check_contains "$WORK/out" "step items: load into $DB.items: ok (INSERT,CREATE,DROP,ALTER,DELETE)" "with the privileges the swap load needs"
+check_contains "$WORK/err" "sluice run: step items: starting: sluice load $WORK/items.csv" "the load step runs"
+check_contains "$WORK/err" "--dry-run" "with --dry-run"
+check_contains "$WORK/err" "[items] sluice: dry run: would reject $WORK/items.csv: line 1001" "the step lists its rejects"
+check_eq "$(grep -cE '^  items +load +rejects +2003 +2000 +3 ' "$WORK/err")" 1 "the summary: read, to write, rejected"
+check_eq "$(grep -cE '^  copy +copy +ok +0 +2 +0 ' "$WORK/err")" 1 "the copy step's rows to write"
+check_eq "$(grep -cE '^  export +extract +ok +2 +2 +0 ' "$WORK/err")" 1 "the extract step's rows"
+check_eq "$([ -e "$WORK/job-report.json" ] && echo written || echo absent)" absent "the [job] report is left alone"
+check_eq "$([ -e "$WORK/sluice-dry_job.lock" ] && echo taken || echo free)" free "no lock is taken"
+check_eq "$(find "$WORK/x" "$WORK/rj" -type f | wc -l)" 0 "no export or rejects files"
+python3 - "$WORK/dry-report.json" >"$WORK/json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = {x["name"]: x for x in r["steps"]}
+print(r["dry_run"], r["status"], r["totals"]["rows_written"], r["totals"]["rows_to_write"], s["items"]["rows_rejected"])
+PY
+check_eq "$(cat "$WORK/json")" "True rejects 0 2004 3" "the dry run's job report"
+
 # nothing above changed anything
 check_eq "$(counters)" "$BEFORE" "the server's write counters are unchanged"
 check_eq "$(contents)" "$TABLES_BEFORE" "the tables and their checksum are unchanged"
