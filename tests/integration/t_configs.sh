@@ -68,6 +68,14 @@ DB=shop check_table orders "$WORK/expect" id "nightly again: the changed row is 
 sql "CREATE TABLE shop.customers (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, UNIQUE KEY (name));
      USE shop; INSERT INTO customers SELECT seq, CONCAT('customer ', seq) FROM seq_1_to_500"
 export OLD_URL="$A_URL/shop" OLD_CNF="$A_CNF" NEW_URL="$B_URL/shop" NEW_CNF="$B_CNF"
+run_job migrate-shop.ini --lock-dir "$WORK" --dry-run
+check_rc 0 "migrate-shop.ini --dry-run"
+check_eq "$(grep -cE '^\[schema\]   shop\.(orders +create +30,003|customers +create +500)$' "$WORK/err")" 2 \
+  "migrate dry run: the plan names each table, its action and its rows"
+check_eq "$(grep -cE '^\[archive\]   archive\.orders_before_2026 +create +[0-9,]+$' "$WORK/err")" 1 \
+  "migrate dry run: the archive step's plan"
+check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN ('shop', 'archive')")" \
+  "0" "migrate dry run: nothing created on the new server"
 run_job migrate-shop.ini --lock-dir "$WORK"
 check_rc 0 "migrate-shop.ini"
 for t in orders customers; do
@@ -85,6 +93,12 @@ check_eq "$(sqlb "SELECT COUNT(*) FROM archive.orders_before_2026 WHERE created_
 # --- bench-insert.ini: two grids, one after the other
 sql "DROP DATABASE IF EXISTS benchdb; CREATE DATABASE benchdb"
 export BENCH_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/benchdb" BENCH_CNF="$SLUICE_DB_CNF"
+run_job bench-insert.ini --lock-dir "$WORK" --dry-run
+check_rc 0 "bench-insert.ini --dry-run"
+check_contains "$WORK/err" "[narrow] sluice: dry run: bench would create benchdb.sluice_bench, run 4 cells" \
+  "bench dry run: the grid it would run"
+check_eq "$(sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'benchdb'")" "0" \
+  "bench dry run: no table created"
 run_job bench-insert.ini --lock-dir "$WORK" --report "$WORK/bench.json"
 check_rc 0 "bench-insert.ini"
 check_eq "$(python3 -c 'import json,sys; c = json.load(open(sys.argv[1])); print(len(c), all(x["rows_per_sec"] > 0 for x in c))' "$SLUICE_STATE/bench-narrow/results.json")" \
