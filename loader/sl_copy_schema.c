@@ -572,7 +572,8 @@ int sl_copy_dry_check(struct crun *r, struct ctable *ct, int db_exists, struct s
     if (sl_copy_need_privs(r->src, "source", ct->src.schema, ct->src.name, "SELECT", err) != 0)
         return -1;
     target_privs(r, ct, need, sizeof need);
-    if (!db_exists && sl_copy_need_privs(r->dst, "target", NULL, NULL, "CREATE", err) != 0)
+    if (!db_exists &&
+        sl_copy_need_privs(r->dst, "target", ct->dst_schema, NULL, "CREATE", err) != 0)
         return -1;
     if (sl_copy_need_privs(r->dst, "target", ct->dst_schema,
                            ct->final_name ? ct->final_name : ct->dst_name, need, err) != 0)
