@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sl_bench.h"
 #include "sl_cli.h"
@@ -88,7 +89,8 @@ static void bench_help(FILE *out)
           "Dry run (--dry-run): checks CREATE, INSERT and DROP on the database, the\n"
           "schema (a built-in one's table must not exist yet; a .sql file must be\n"
           "readable), the status counters, and opens the widest cell's connections at\n"
-          "once; then says what the grid would do. Nothing is created or inserted.\n"
+          "once, and that --out could be made; then says what the grid would do.\n"
+          "Nothing is created or inserted.\n"
           "\n"
           "Exit codes: 0 every cell ran (or the dry run found nothing wrong); 1 some\n"
           "cells failed (the reports are still written); 2 nothing ran: bad options, an\n"
@@ -282,6 +284,31 @@ static int make_dir(const char *dir, struct sl_err *err)
     return 0;
 }
 
+/* A dry run's check of --out: the deepest part of the path that exists
+ * must be a directory that may be written in. */
+static int check_out_dir(const char *dir, struct sl_err *err)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        return sl_err_set(err, SL_ERR_FATAL, "--out: path too long");
+    struct stat st;
+    while (stat(path, &st) != 0) {
+        char *slash = strrchr(path, '/');
+        if (!slash)
+            snprintf(path, sizeof path, ".");
+        else if (slash == path)
+            path[1] = '\0';
+        else
+            *slash = '\0';
+    }
+    if (!S_ISDIR(st.st_mode))
+        return sl_err_set(err, SL_ERR_FATAL, "--out %s: %s is not a directory", dir, path);
+    if (access(path, W_OK) != 0)
+        return sl_err_set(err, SL_ERR_FATAL, "--out %s: cannot write in %s: %s", dir, path,
+                          strerror(errno));
+    return 0;
+}
+
 static int write_reports(const struct bench_args *a, const struct sl_bench_result *r,
                          struct sl_err *e)
 {
@@ -357,6 +384,11 @@ static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FI
 
     struct sl_bench_result r;
     struct sl_err e;
+    if (c->dry_run && a->out && check_out_dir(a->out, &e) != 0) {
+        fprintf(err, "sluice: error: %s\n", e.msg);
+        sl_report_error(rep, e.msg);
+        return SL_EXIT_USAGE;
+    }
     if (sl_bench_run(c, &r, err, &e) != 0) {
         fprintf(err, "sluice: error: %s\n", e.msg);
         sl_report_error(rep, e.msg);

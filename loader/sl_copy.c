@@ -392,7 +392,7 @@ static int count_source(struct crun *r, const struct ctable *ct, uint64_t *rows,
 static int dry_run(struct crun *r, int db_exists, struct sl_copy_result *res, struct sl_err *err)
 {
     const struct sl_copy_config *c = r->c;
-    if (c->consistency == SL_CONSISTENCY_LOCK &&
+    if (c->consistency == SL_CONSISTENCY_LOCK && c->readers > 1 &&
         sl_copy_need_privs(r->src, "source", NULL, NULL, "RELOAD", err) != 0) {
         sl_err_prefix(err, "--consistency lock");
         return -1;

@@ -165,6 +165,10 @@ RC=$?
 set -e
 check_rc 2 "a bench dry run without CREATE"
 check_contains "$WORK/err" "sluice: error: the account lacks CREATE, DROP on $DB, which bench needs" "the missing privileges"
+touch "$WORK/afile"
+run_sluice bench --defaults-file "$SLUICE_DB_CNF" --into "$URL" --out "$WORK/afile/res" --dry-run
+check_rc 2 "a bench dry run whose --out cannot be made"
+check_contains "$WORK/err" "sluice: error: --out $WORK/afile/res: $WORK/afile is not a directory" "the --out problem"
 
 # 6. a job: every step dry, nothing written, the [job] report left alone
 cat >"$WORK/job.ini" <<EOF
