@@ -494,15 +494,6 @@ static unsigned max_threads(const struct sl_bench_config *c)
     return m;
 }
 
-static int count_one(void *ctx, char **v, unsigned long *lens, unsigned n)
-{
-    (void)v;
-    (void)lens;
-    (void)n;
-    ++*(int *)ctx;
-    return 0;
-}
-
 /* --dry-run: what the grid would need, checked without creating anything. */
 static int dry_check(struct bench *bn, FILE *log, struct sl_err *err)
 {
@@ -527,12 +518,8 @@ static int dry_check(struct bench *bn, FILE *log, struct sl_err *err)
         enum sl_gen_schema schema;
         if (sl_gen_schema_by_name(c->schema, &schema, err) != 0)
             return -1;
-        const char *params[] = {db, table};
-        int exists = 0;
-        if (sl_conn_select(bn->main,
-                           "SELECT 1 FROM information_schema.TABLES"
-                           " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
-                           params, 2, count_one, &exists, err) != 0)
+        int exists = sl_table_exists(bn->main, db, table, err);
+        if (exists < 0)
             return -1;
         if (exists)
             return sl_err_set(err, SL_ERR_FATAL,

@@ -331,12 +331,9 @@ int sl_copy_db_exists(struct crun *r, int *exists, struct sl_err *err)
 
 static int table_exists(struct crun *r, const struct ctable *ct, int *exists, struct sl_err *err)
 {
-    const char *p[] = {ct->dst_schema, ct->final_name ? ct->final_name : ct->dst_name};
-    *exists = 0;
-    return sl_conn_select(r->dst,
-                          "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND "
-                          "TABLE_NAME = ?",
-                          p, 2, read_exists, exists, err);
+    *exists = sl_table_exists(r->dst, ct->dst_schema,
+                              ct->final_name ? ct->final_name : ct->dst_name, err);
+    return *exists < 0 ? -1 : 0;
 }
 
 /* Checks that every copied column can be written into the target's. */
@@ -451,6 +448,21 @@ static int exec_on(struct crun *r, const char *verb, const struct ctable *ct, st
     return rc;
 }
 
+/* Under --mode upsert, the columns a duplicate key updates, named as in t,
+ * go into ct's INSERT. Returns 0 or -1 with err set. */
+static int plan_upsert(struct crun *r, struct ctable *ct, const struct sl_table *t,
+                       struct sl_err *err)
+{
+    if (r->c->mode != SL_MODE_UPSERT)
+        return 0;
+    if (sl_write_mode_update_cols(t, ct->cols, ct->ncols, r->c->update_columns, &ct->update,
+                                  &ct->nupdate, err) != 0)
+        return -1;
+    ct->target.update = ct->update;
+    ct->target.nupdate = ct->nupdate;
+    return 0;
+}
+
 int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
 {
     int rc = 0;
@@ -497,12 +509,8 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
     case CT_VERIFY:
         return 0;
     }
-    if (rc == 0 && r->c->mode == SL_MODE_UPSERT) {
-        rc = sl_write_mode_update_cols(&ct->dst, ct->cols, ct->ncols, r->c->update_columns,
-                                       &ct->update, &ct->nupdate, err);
-        ct->target.update = ct->update;
-        ct->target.nupdate = ct->nupdate;
-    }
+    if (rc == 0)
+        rc = plan_upsert(r, ct, &ct->dst, err);
     if (rc != 0) {
         sl_err_prefix(err, "preparing target table %s.%s", ct->dst_schema, ct->dst_name);
         return -1;
@@ -565,7 +573,6 @@ int sl_copy_need_privs(MYSQL *m, const char *side, const char *db, const char *t
 
 int sl_copy_dry_check(struct crun *r, struct ctable *ct, int db_exists, struct sl_err *err)
 {
-    const struct sl_copy_config *c = r->c;
     char need[128];
     if (ct->action == CT_SKIP)
         return 0;
@@ -579,15 +586,10 @@ int sl_copy_dry_check(struct crun *r, struct ctable *ct, int db_exists, struct s
                            ct->final_name ? ct->final_name : ct->dst_name, need, err) != 0)
         return -1;
     int exists = ct->action == CT_APPEND || ct->action == CT_TRUNCATE;
-    if (c->mode == SL_MODE_UPSERT) {
-        /* a table still to be created takes the source's columns */
-        if (sl_write_mode_update_cols(exists ? &ct->dst : &ct->src, ct->cols, ct->ncols,
-                                      c->update_columns, &ct->update, &ct->nupdate, err) != 0) {
-            sl_err_prefix(err, "%s.%s", ct->dst_schema, ct->dst_name);
-            return -1;
-        }
-        ct->target.update = ct->update;
-        ct->target.nupdate = ct->nupdate;
+    /* a table still to be created takes the source's columns */
+    if (plan_upsert(r, ct, exists ? &ct->dst : &ct->src, err) != 0) {
+        sl_err_prefix(err, "%s.%s", ct->dst_schema, ct->dst_name);
+        return -1;
     }
     return exists ? check_insert(r, ct, err) : 0;
 }

@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sl_commands.h"
 #include "sl_exit.h"
 #include "sl_job_report.h"
 #include "sl_progress.h"
@@ -304,16 +303,9 @@ static int build_steps(struct runner *r, struct sl_err *e)
         s->index = i;
         s->name = job->steps[i].sec->name;
         snprintf(s->report_path, sizeof s->report_path, "%s/step-%zu.json", r->tmpdir, i);
+        /* every step action (load, extract, copy, bench) has --dry-run */
         char *extra[3] = {"--report", s->report_path, "--dry-run"};
-        size_t nextra = 2;
-        if (r->o->dry_run) {
-            if (!sl_cli_find_opt(sl_cmd_step_opts(job->steps[i].action), "dry-run"))
-                return sl_err_set(e, SL_ERR_FATAL,
-                                  "step %s: %s has no --dry-run; a dry run cannot include it",
-                                  s->name, job->steps[i].action);
-            nextra = 3;
-        }
-        if (sl_job_step_argv(job, i, extra, nextra, &s->argv, &s->argc, e) != 0)
+        if (sl_job_step_argv(job, i, extra, r->o->dry_run ? 3 : 2, &s->argv, &s->argc, e) != 0)
             return -1;
     }
     return 0;

@@ -89,7 +89,7 @@ static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_loa
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     snprintf(rs->target, tlen, "%s.%s", schema, table);
     if (c->dry_run) { /* look, but do not create */
-        int exists = sl_checkpoint_table_exists(m, schema, err);
+        int exists = sl_table_exists(m, schema, SL_CHECKPOINT_TABLE, err);
         if (exists <= 0)
             return exists;
     } else if (sl_checkpoint_ensure_table(m, schema, err) != 0) {

@@ -63,27 +63,6 @@ int sl_checkpoint_ensure_table(MYSQL *m, const char *db, struct sl_err *err)
     return rc;
 }
 
-static int count_row(void *ctx, char **vals, unsigned long *lens, unsigned n)
-{
-    (void)vals;
-    (void)lens;
-    (void)n;
-    ++*(int *)ctx;
-    return 0;
-}
-
-int sl_checkpoint_table_exists(MYSQL *m, const char *db, struct sl_err *err)
-{
-    const char *params[] = {db, SL_CHECKPOINT_TABLE};
-    int found = 0;
-    if (sl_conn_select(m,
-                       "SELECT 1 FROM information_schema.TABLES"
-                       " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
-                       params, 2, count_row, &found, err) != 0)
-        return -1;
-    return found > 0;
-}
-
 struct load_ctx {
     struct sl_checkpoint_range *v;
     size_t n;

@@ -90,6 +90,27 @@ static int count_one(void *ctx, char **v, unsigned long *lens, unsigned n)
     return 0;
 }
 
+static int found_row(void *ctx, char **vals, unsigned long *lens, unsigned n)
+{
+    (void)vals;
+    (void)lens;
+    (void)n;
+    *(int *)ctx = 1;
+    return 0;
+}
+
+int sl_table_exists(MYSQL *m, const char *schema, const char *name, struct sl_err *err)
+{
+    const char *params[] = {schema, name};
+    int found = 0;
+    if (sl_conn_select(m,
+                       "SELECT 1 FROM information_schema.TABLES"
+                       " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+                       params, 2, found_row, &found, err) != 0)
+        return -1;
+    return found;
+}
+
 int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_table *t,
                       struct sl_err *err)
 {

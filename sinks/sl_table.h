@@ -43,6 +43,10 @@ struct sl_table {
 int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_table *t,
                       struct sl_err *err);
 
+/* Whether schema.name exists: 1 or 0, or -1 with err set. Reads
+ * information_schema only. */
+int sl_table_exists(MYSQL *m, const char *schema, const char *name, struct sl_err *err);
+
 /* Returns the index of the column called name (ASCII case ignored), or -1. */
 long sl_table_find(const struct sl_table *t, const char *name, size_t len);
 
