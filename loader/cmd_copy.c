@@ -31,6 +31,7 @@ enum {
     OPT_CONSISTENCY,
     OPT_IF_EXISTS,
     OPT_DEFER_INDEXES,
+    OPT_NO_DEFER_INDEXES,
     OPT_VERIFY_ONLY,
     OPT_NO_VERIFY,
     OPT_CHUNK_ROWS,
@@ -60,8 +61,10 @@ const struct sl_opt sl_copy_opts[] = {
      "or append"},
     SL_CLI_WRITE_MODE_OPTS,
     {"defer-indexes", OPT_DEFER_INDEXES, 0, "",
-     "create new tables with only their primary key and add the\nother indexes (and foreign "
-     "keys) in one ALTER TABLE after the rows"},
+     "create every new table with only its primary key and add the\nother indexes (and foreign "
+     "keys) in one ALTER TABLE after the rows\n(default: for tables of 100,000 rows or more)"},
+    {"no-defer-indexes", OPT_NO_DEFER_INDEXES, 0, "",
+     "create every new table with all its indexes before the rows"},
     {"verify-only", OPT_VERIFY_ONLY, 0, "",
      "compare the existing tables on both sides; copy nothing"},
     {"no-verify", OPT_NO_VERIFY, 0, "", "do not compare the tables after copying them"},
@@ -163,6 +166,7 @@ struct copy_args {
     const char *defaults_file;
     int readers_set;
     int if_exists_set;
+    int defer_set;
     int quiet;
     int help;
     const char *report;
@@ -230,8 +234,16 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         return 0;
     }
     case OPT_DEFER_INDEXES:
-        c->defer_indexes = 1;
+    case OPT_NO_DEFER_INDEXES: {
+        enum sl_defer d = key == OPT_DEFER_INDEXES ? SL_DEFER_ALWAYS : SL_DEFER_NEVER;
+        if (a->defer_set && c->defer_indexes != d) {
+            fprintf(a->err, "sluice copy: give --defer-indexes or --no-defer-indexes, not both\n");
+            return -1;
+        }
+        c->defer_indexes = d;
+        a->defer_set = 1;
         return 0;
+    }
     case OPT_DRY_RUN:
         c->dry_run = 1;
         return 0;

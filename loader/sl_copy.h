@@ -46,6 +46,16 @@ enum sl_if_exists {
     SL_IF_EXISTS_APPEND,
 };
 
+/* When a table the copy creates gets its secondary indexes and foreign keys:
+ * in CREATE TABLE, or in one ALTER TABLE after its rows. */
+enum sl_defer {
+    SL_DEFER_AUTO,   /* after the rows for a table of at least SL_COPY_DEFER_ROWS rows (the
+                        source's estimate), when the target account holds ALTER on it */
+    SL_DEFER_ALWAYS, /* --defer-indexes */
+    SL_DEFER_NEVER,  /* --no-defer-indexes */
+};
+#define SL_COPY_DEFER_ROWS 100000
+
 struct sl_copy_config {
     const char *from;   /* mysql://.../db[/table] */
     const char *to;     /* mysql://.../db[/table] (a table only for one source table) */
@@ -58,7 +68,7 @@ struct sl_copy_config {
     enum sl_write_mode mode;    /* --mode; truncate is --if-exists truncate */
     const char *update_columns; /* NULL or "a,b": what --mode upsert updates */
     int keep_old;               /* --mode swap keeps the old tables as <table>__sluice_old */
-    int defer_indexes;
+    enum sl_defer defer_indexes;
     int verify;      /* compare each table after copying it */
     int verify_only; /* compare only: nothing is created or written */
     int dry_run;     /* plan, check and count the source rows; change nothing

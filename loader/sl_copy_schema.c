@@ -212,10 +212,39 @@ static int read_create(void *ctx, char **v, unsigned long *lens, unsigned n)
     return 0;
 }
 
+/* Whether ct's target, if the copy creates it, is created with only its
+ * primary key (see enum sl_defer). Under the default, a table of fewer than
+ * SL_COPY_DEFER_ROWS rows keeps its indexes, since building them afterwards
+ * gains little there and costs one more statement; and so does a table whose
+ * target account seems to lack ALTER, so that the copy cannot fail at the
+ * end for want of it. Returns 1 or 0, or -1 with err set. */
+static int defers(const struct crun *r, const struct ctable *ct, struct sl_err *err)
+{
+    switch (r->c->defer_indexes) {
+    case SL_DEFER_ALWAYS:
+        return 1;
+    case SL_DEFER_NEVER:
+        return 0;
+    case SL_DEFER_AUTO:
+        break;
+    }
+    if (ct->src.est_rows < SL_COPY_DEFER_ROWS || r->c->verify_only)
+        return 0;
+    const char *table = ct->final_name ? ct->final_name : ct->dst_name;
+    char missing[64];
+    int n = sl_privs_missing(r->dst, ct->dst_schema, table, "ALTER", missing, sizeof missing, err);
+    if (n < 0)
+        sl_err_prefix(err, "checking ALTER on %s.%s", ct->dst_schema, table);
+    return n < 0 ? -1 : n == 0;
+}
+
 /* Reads SHOW CREATE TABLE of the source and writes the target's CREATE (and,
- * with --defer-indexes, the ALTER that adds the rest). */
+ * when defers() says so, the ALTER that adds the rest). */
 static int plan_create(struct crun *r, struct ctable *ct, struct sl_err *err)
 {
+    int defer = defers(r, ct, err);
+    if (defer < 0)
+        return -1;
     struct sl_buf sql;
     sl_buf_init(&sql, SQL_MAX);
     int rc = sl_buf_puts(&sql, "SHOW CREATE TABLE ");
@@ -232,8 +261,8 @@ static int plan_create(struct crun *r, struct ctable *ct, struct sl_err *err)
         rc = sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE %s.%s gave nothing", ct->src.schema,
                         ct->src.name);
     if (rc == 0)
-        rc = sl_create_table_rewrite(show, ct->dst_schema, ct->dst_name, r->c->defer_indexes,
-                                     &ct->create, &ct->alter, err);
+        rc = sl_create_table_rewrite(show, ct->dst_schema, ct->dst_name, defer, &ct->create,
+                                     &ct->alter, err);
     if (rc != 0)
         sl_err_prefix(err, "reading the definition of %s.%s", ct->src.schema, ct->src.name);
     free(show);
@@ -552,7 +581,7 @@ static void target_privs(const struct crun *r, const struct ctable *ct, char *bu
              ct->action == CT_RECREATE || ct->action == CT_TRUNCATE || ct->action == CT_SWAP
                  ? ",DROP"
                  : "",
-             ct->action == CT_SWAP || (creates && c->defer_indexes) ? ",ALTER" : "");
+             ct->action == CT_SWAP || (creates && ct->alter.len > 0) ? ",ALTER" : "");
 }
 
 int sl_copy_need_privs(MYSQL *m, const char *side, const char *db, const char *table,

@@ -12,7 +12,7 @@ static int add_column(void *ctx, char **v, unsigned long *lens, unsigned n)
 {
     (void)lens;
     struct sl_table *t = ctx;
-    if (n < 7 || !v[0] || !v[1] || !v[2])
+    if (n < 8 || !v[0] || !v[1] || !v[2])
         return 1;
     struct sl_column *nc = realloc(t->cols, (t->ncols + 1) * sizeof *nc);
     if (!nc)
@@ -31,6 +31,7 @@ static int add_column(void *ctx, char **v, unsigned long *lens, unsigned n)
     c->generated = strstr(extra, "GENERATED") != NULL || strstr(extra, "VIRTUAL") != NULL ||
                    strstr(extra, "PERSISTENT") != NULL || strstr(extra, "STORED") != NULL;
     c->max_chars = v[6] ? strtoll(v[6], NULL, 10) : -1;
+    snprintf(c->charset, sizeof c->charset, "%s", v[7] ? v[7] : "");
     c->is_unsigned = strstr(c->column_type, "unsigned") != NULL;
     c->is_json = strcmp(c->data_type, "json") == 0;
     c->has_default = (v[4] && strcmp(v[4], "1") == 0) || c->nullable ||
@@ -124,7 +125,8 @@ int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_
     const char *params[] = {schema, name};
     int rc = sl_conn_select(m,
                             "SELECT COLUMN_NAME, LOWER(DATA_TYPE), COLUMN_TYPE, IS_NULLABLE, "
-                            "COLUMN_DEFAULT IS NOT NULL, EXTRA, CHARACTER_MAXIMUM_LENGTH "
+                            "COLUMN_DEFAULT IS NOT NULL, EXTRA, CHARACTER_MAXIMUM_LENGTH, "
+                            "CHARACTER_SET_NAME "
                             "FROM information_schema.COLUMNS "
                             "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
                             params, 2, add_column, t, err);

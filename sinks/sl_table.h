@@ -24,6 +24,7 @@ struct sl_column {
     int is_unsigned;     /* a numeric column declared UNSIGNED */
     int is_json;         /* JSON (in MariaDB a LONGTEXT checked by json_valid()) */
     int in_unique_key;   /* part of the primary key or of a UNIQUE key */
+    char charset[33];    /* CHARACTER_SET_NAME of a text column, e.g. "utf8mb4"; else "" */
 };
 
 struct sl_table {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # sluice copy's options and failures, between the shared server (A) and one
-# this test starts (B): --defer-indexes gives back the same SHOW CREATE TABLE;
+# this test starts (B): --defer-indexes gives back the same SHOW CREATE TABLE,
+# and by default only tables of 100,000 rows or more are created without their
+# indexes (when the target account holds ALTER);
 # each --if-exists mode; one table renamed with --where; set-up errors stop
 # before any row moves (exit 2); a value the target refuses, a killed read
 # and SIGTERM fail mid-table (exit 1, and 4 for the signal).
@@ -30,7 +32,10 @@ INSERT INTO items SELECT seq, CONCAT('item ', seq), seq * 2 FROM seq_1_to_500;
 CREATE TABLE narrowed (id INT PRIMARY KEY, name VARCHAR(30));
 INSERT INTO narrowed VALUES (1, 'ok'), (2, 'far too long for the target'), (3, 'ok');
 CREATE TABLE slow (id INT PRIMARY KEY, v INT);
-INSERT INTO slow VALUES (1, 1), (2, 2), (3, 3);"
+INSERT INTO slow VALUES (1, 1), (2, 2), (3, 3);
+CREATE TABLE large (id INT PRIMARY KEY, grp INT NOT NULL, tag VARCHAR(12), KEY by_grp (grp, tag));
+INSERT INTO large SELECT seq, seq % 97, CONCAT('t', seq % 13) FROM seq_1_to_150000;
+ANALYZE TABLE large;" >/dev/null
 
 # ---- --defer-indexes ----
 copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables 'parent,chi*' --defer-indexes
@@ -40,6 +45,38 @@ check_eq "$(sqlb "SHOW CREATE TABLE $DBB.child" | cut -f2-)" "$(sql "SHOW CREATE
   "--defer-indexes: SHOW CREATE TABLE equals the source's"
 check_eq "$(sqlb "SELECT COUNT(*) FROM $DBB.child WHERE MATCH(body) AGAINST ('text')")" 3000 "the deferred FULLTEXT index works"
 same_on_both child "--defer-indexes: CHECKSUM TABLE"
+
+# ---- the default: indexes after the rows for large tables only ----
+alters() { sqlb "SHOW GLOBAL STATUS LIKE 'Com_alter_table'" | cut -f2; }
+a0=$(alters)
+copy --from "$A_URL/$DB" --to "$B_URL/m_auto" --tables 'large,parent'
+check_rc 0 "default copy of a large and a small table"
+check_contains "$WORK/err" "PASS m_auto.large: 150,000 rows match" "large table verified"
+check_eq "$(($(alters) - a0))" 1 "default: one ALTER TABLE, for the large table only"
+check_eq "$(sqlb "SHOW CREATE TABLE m_auto.large" | cut -f2-)" "$(sql "SHOW CREATE TABLE $DB.large" | cut -f2-)" \
+  "default: the large table's SHOW CREATE TABLE equals the source's"
+check_eq "$(sqlb "SHOW CREATE TABLE m_auto.parent" | cut -f2-)" "$(sql "SHOW CREATE TABLE $DB.parent" | cut -f2-)" \
+  "default: the small table's SHOW CREATE TABLE equals the source's"
+check_eq "$(sqlb "CHECKSUM TABLE m_auto.large" | cut -f2)" "$(sql "CHECKSUM TABLE $DB.large" | cut -f2)" "default: CHECKSUM TABLE of the large table"
+a0=$(alters)
+copy --from "$A_URL/$DB" --to "$B_URL/m_auto" --tables large --if-exists drop --no-defer-indexes
+check_rc 0 "--no-defer-indexes"
+check_eq "$(($(alters) - a0))" 0 "--no-defer-indexes: no ALTER TABLE"
+check_eq "$(sqlb "SHOW CREATE TABLE m_auto.large" | cut -f2-)" "$(sql "SHOW CREATE TABLE $DB.large" | cut -f2-)" \
+  "--no-defer-indexes: SHOW CREATE TABLE equals the source's"
+# an account without ALTER: the large table keeps its indexes, the copy works
+sqlb "CREATE USER 'no_alter'@'%' IDENTIFIED BY 'pw';
+GRANT SELECT, INSERT, CREATE, DROP ON m_auto.* TO 'no_alter'@'%'"
+printf '[client]\npassword=pw\n' >"$WORK/no_alter.cnf"
+a0=$(alters)
+run_sluice copy --from-defaults-file "$A_CNF" --to-defaults-file "$WORK/no_alter.cnf" \
+  --from "$A_URL/$DB" --to "mysql://no_alter@127.0.0.1:$B_PORT/m_auto" --tables large --if-exists drop
+check_rc 0 "default copy by an account without ALTER"
+check_contains "$WORK/err" "PASS m_auto.large: 150,000 rows match" "without ALTER: verified"
+check_eq "$(($(alters) - a0))" 0 "without ALTER: the indexes are made with the table"
+copy --from "$A_URL/$DB" --to "$B_URL/m_auto" --defer-indexes --no-defer-indexes
+check_rc 2 "--defer-indexes with --no-defer-indexes"
+check_contains "$WORK/err" "sluice copy: give --defer-indexes or --no-defer-indexes, not both" "says which options disagree"
 
 # ---- --if-exists ----
 copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables items

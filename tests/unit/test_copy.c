@@ -81,21 +81,36 @@ static void test_checksum_sql(void)
 {
     struct sl_column cols[] = {
         {.name = "id", .data_type = "int"},
-        {.name = "f`x", .data_type = "float"},
-        {.name = "t", .data_type = "varchar"},
+        {.name = "f`x", .data_type = "float", .nullable = 1},
+        {.name = "t", .data_type = "varchar", .charset = "utf8mb4"},
+        {.name = "l", .data_type = "text", .charset = "latin1"},
+        {.name = "e", .data_type = "enum", .charset = "utf8mb3", .nullable = 1},
         {.name = "b", .data_type = "blob"},
     };
-    struct sl_table t = {.schema = "db", .name = "tb", .cols = cols, .ncols = 4};
-    char *names[] = {"id", "F`X", "t", "b"};
+    struct sl_table t = {.schema = "db", .name = "tb", .cols = cols, .ncols = 6};
+    char *names[] = {"id", "F`X", "t", "l", "e", "b"};
     struct sl_buf out;
     sl_buf_init(&out, 1 << 20);
-    CHECK_EQ_INT(sl_checksum_sql(&out, &t, names, 4), 0);
-    const char *want =
-        "SELECT /* sluice verify */ COUNT(*), COALESCE(SUM(CRC32(CONCAT_WS('#', "
-        "`id`, CAST(`F``X` AS DOUBLE), CONVERT(`t` USING utf8mb4), `b`, CONCAT('', ISNULL(`id`), "
-        "ISNULL(`F``X`), ISNULL(`t`), ISNULL(`b`))))), 0) FROM "
-        "`db`.`tb`";
+    /* utf8mb4 text as it is, other text converted; a NOT NULL column's flag
+     * is the constant '0', runs of them joined */
+    CHECK_EQ_INT(sl_checksum_sql(&out, &t, names, 6), 0);
+    const char *want = "SELECT /* sluice verify */ COUNT(*), COALESCE(SUM(CRC32(CONCAT_WS('#', "
+                       "`id`, CAST(`F``X` AS DOUBLE), `t`, CONVERT(`l` USING utf8mb4), "
+                       "CONVERT(`e` USING utf8mb4), `b`, CONCAT('0', ISNULL(`F``X`), '00', "
+                       "ISNULL(`e`), '0')))), 0) FROM `db`.`tb`";
     CHECK(strcmp(sl_buf_cstr(&out), want) == 0);
+    /* no column can be NULL: the flags are one literal */
+    char *two[] = {"id", "t"};
+    sl_buf_reset(&out);
+    CHECK_EQ_INT(sl_checksum_sql(&out, &t, two, 2), 0);
+    CHECK(strcmp(sl_buf_cstr(&out), "SELECT /* sluice verify */ COUNT(*), "
+                                    "COALESCE(SUM(CRC32(CONCAT_WS('#', `id`, `t`, '00'))), 0) "
+                                    "FROM `db`.`tb`") == 0);
+    /* the last column NULL-able: no empty literal after it */
+    char *last[] = {"e"};
+    sl_buf_reset(&out);
+    CHECK_EQ_INT(sl_checksum_sql(&out, &t, last, 1), 0);
+    CHECK(strstr(sl_buf_cstr(&out), ", CONCAT('', ISNULL(`e`))))), 0)") != NULL);
     char *missing[] = {"nope"};
     sl_buf_reset(&out);
     CHECK_EQ_INT(sl_checksum_sql(&out, &t, missing, 1), -1);
