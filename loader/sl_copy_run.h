@@ -20,6 +20,7 @@
 #include "sl_progress.h"
 #include "sl_queue.h"
 #include "sl_table.h"
+#include "sl_value.h"
 
 /* A batch is handed on once its values pass this many bytes (a single row
  * may be larger, up to the target's max_allowed_packet). */
@@ -65,6 +66,8 @@ struct ctable {
     size_t nupdate;
     char **cols; /* copied columns (not generated), in source order */
     size_t ncols;
+    enum sl_value_kind *kinds; /* per copied column, how its values travel (set
+                                  once the target exists; see sl_copy_apply) */
     struct sl_insert_target target;
     enum ct_action action;
     int verify;                  /* compare once copied */

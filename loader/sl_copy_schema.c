@@ -334,8 +334,11 @@ int sl_copy_plan_table(struct crun *r, struct ctable *ct, const char *name, cons
     if (ct->ncols == 0)
         return sl_err_set(err, SL_ERR_FATAL, "%s.%s has no columns to copy", ct->src.schema,
                           ct->src.name);
-    ct->target = (struct sl_insert_target){
-        ct->dst_schema, ct->dst_name, ct->cols, ct->ncols, sl_write_mode_verb(r->c->mode), NULL, 0};
+    ct->target = (struct sl_insert_target){.schema = ct->dst_schema,
+                                           .table = ct->dst_name,
+                                           .cols = ct->cols,
+                                           .ncols = ct->ncols,
+                                           .verb = sl_write_mode_verb(r->c->mode)};
     return r->c->verify_only ? 0 : plan_create(r, ct, err);
 }
 
@@ -492,6 +495,30 @@ static int plan_upsert(struct crun *r, struct ctable *ct, const struct sl_table 
     return 0;
 }
 
+/* Decides how each copied column's values travel (sl_value.h): integers and
+ * dates in binary when the column has that type on both sides, so the target
+ * stores them without parsing text; any other column, or one whose target
+ * type differs, as the source's text. Returns 0 or -1 (no memory). */
+static int plan_kinds(struct ctable *ct, struct sl_err *err)
+{
+    ct->kinds = calloc(ct->ncols, sizeof *ct->kinds);
+    if (!ct->kinds)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (size_t i = 0; i < ct->ncols; i++) {
+        size_t len = strlen(ct->cols[i]);
+        long s = sl_table_find(&ct->src, ct->cols[i], len);
+        long d = sl_table_find(&ct->dst, ct->cols[i], len);
+        if (s < 0 || d < 0)
+            continue;
+        const struct sl_column *sc = &ct->src.cols[s], *dc = &ct->dst.cols[d];
+        enum sl_value_kind k = sl_value_kind_of(sc->data_type, sc->is_unsigned);
+        if (k == sl_value_kind_of(dc->data_type, dc->is_unsigned))
+            ct->kinds[i] = k;
+    }
+    ct->target.kinds = ct->kinds;
+    return 0;
+}
+
 int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
 {
     int rc = 0;
@@ -540,6 +567,8 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
     }
     if (rc == 0)
         rc = plan_upsert(r, ct, &ct->dst, err);
+    if (rc == 0)
+        rc = plan_kinds(ct, err);
     if (rc != 0) {
         sl_err_prefix(err, "preparing target table %s.%s", ct->dst_schema, ct->dst_name);
         return -1;
@@ -631,6 +660,7 @@ void sl_copy_table_release(struct ctable *ct)
     free(ct->dst_name);
     free(ct->final_name);
     free(ct->update);
+    free(ct->kinds);
     free(ct->cols);
     free(ct->r);
     sl_buf_release(&ct->select);

@@ -144,6 +144,28 @@ static struct cbatch *take_batch(struct crun *r, const struct ctable *ct, size_t
     return cb;
 }
 
+#define PUT_NO_ROOM (-1)
+#define PUT_NOT_INT (-2)
+
+/* Stores one value of the row being filled: NULL, its text, or (kind) its
+ * binary form, except that a date off the calendar stays text (sl_value.h).
+ * Returns 0, PUT_NO_ROOM, or PUT_NOT_INT for an integer column's value that
+ * does not read as one. */
+static int put_value(struct sl_batch *b, size_t col, enum sl_value_kind kind, const char *text,
+                     unsigned long len)
+{
+    if (!text) {
+        sl_batch_set_null(b, col);
+        return 0;
+    }
+    union sl_value v;
+    size_t vlen = kind == SL_VALUE_TEXT ? 0 : sl_value_parse(kind, text, len, &v);
+    if (vlen == 0 && (kind == SL_VALUE_INT || kind == SL_VALUE_UINT))
+        return PUT_NOT_INT;
+    int rc = vlen ? sl_batch_set_cell(b, col, &v, vlen) : sl_batch_set_cell(b, col, text, len);
+    return rc == 0 ? 0 : PUT_NO_ROOM;
+}
+
 /* Reads range k of table ti into batches. Returns 0, 1 when the run is
  * stopping, or -1 with err set. */
 static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *err)
@@ -168,8 +190,8 @@ static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *e
     while (rc == 0 && (row = mysql_fetch_row(res)) != NULL) {
         unsigned long *lens = mysql_fetch_lengths(res);
         size_t need = 0;
-        for (size_t i = 0; i < ct->ncols; i++)
-            need += row[i] ? lens[i] : 0;
+        for (size_t i = 0; i < ct->ncols; i++) /* a binary value may be longer than its text */
+            need += row[i] ? lens[i] + (ct->kinds && ct->kinds[i] ? sizeof(union sl_value) : 0) : 0;
         line++;
         if (cb && (sl_batch_is_full(cb->b) ||
                    (cb->b->nrows > 0 && cb->b->arena.len + need > CBATCH_SOFT_BYTES))) {
@@ -179,9 +201,14 @@ static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *e
         if (rc == 0 && !cb && !(cb = take_batch(r, ct, ti, k)))
             rc = 1;
         for (size_t i = 0; rc == 0 && i < ct->ncols; i++) {
-            if (!row[i])
-                sl_batch_set_null(cb->b, i);
-            else if (sl_batch_set_cell(cb->b, i, row[i], lens[i]) != 0)
+            int put =
+                put_value(cb->b, i, ct->kinds ? ct->kinds[i] : SL_VALUE_TEXT, row[i], lens[i]);
+            if (put == PUT_NOT_INT)
+                rc = sl_err_set(err, SL_ERR_FATAL,
+                                "row %" PRIu64 " of the range, column `%s`: cannot read the "
+                                "source's value '%.*s' as an integer",
+                                line, ct->cols[i], lens[i] > 64 ? 64 : (int)lens[i], row[i]);
+            else if (put == PUT_NO_ROOM)
                 rc = sl_err_set(err, SL_ERR_FATAL,
                                 "row %" PRIu64 " of the range is %zu bytes, more than the "
                                 "target's max_allowed_packet (%llu)",
@@ -341,9 +368,11 @@ static void name_key(const struct ctable *ct, const struct sl_batch *b, size_t r
         if (col == ct->ncols)
             return; /* a generated key column: not in the batch */
         const struct sl_cell *c = sl_batch_cell(b, row, col);
-        int w = c->len == SL_CELL_NULL ? 4 : c->len > 64 ? 64 : (int)c->len;
-        const char *v = c->len == SL_CELL_NULL ? "NULL" : sl_batch_cell_data(b, c);
-        int m = snprintf(out + n, len - n, "%s`%s` = %.*s", i ? ", " : ", the row with ", k, w, v);
+        char v[72] = "NULL";
+        if (c->len != SL_CELL_NULL)
+            sl_value_format(ct->kinds ? ct->kinds[col] : SL_VALUE_TEXT, sl_batch_cell_data(b, c),
+                            c->len, v, 65);
+        int m = snprintf(out + n, len - n, "%s`%s` = %s", i ? ", " : ", the row with ", k, v);
         if (m < 0)
             return;
         n += (size_t)m;

@@ -17,6 +17,7 @@
 
 #include "sl_batch.h"
 #include "sl_buf.h"
+#include "sl_value.h"
 
 /* The statement a write mode sends (see sl_write_mode.h). */
 enum sl_insert_verb {
@@ -33,10 +34,12 @@ struct sl_insert_target {
     char *const *cols; /* table column names, in batch column order */
     size_t ncols;
     enum sl_insert_verb verb;
-    const size_t *update; /* SL_VERB_UPSERT: indexes into cols of the columns
-                             updated on a duplicate key */
-    size_t nupdate;       /* 0 with SL_VERB_UPSERT: the first column is set to
-                             itself, so an existing row is left as it is */
+    const size_t *update;            /* SL_VERB_UPSERT: indexes into cols of the columns
+                                        updated on a duplicate key */
+    size_t nupdate;                  /* 0 with SL_VERB_UPSERT: the first column is set to
+                                        itself, so an existing row is left as it is */
+    const enum sl_value_kind *kinds; /* per column, how its batch cells hold values
+                                        (sl_value.h); NULL: every one is text */
 };
 
 #define SL_INSERT_MAX_PLACEHOLDERS 65535

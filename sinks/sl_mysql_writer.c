@@ -23,9 +23,10 @@ struct sl_writer {
     struct cached_stmt full;
     struct cached_stmt part[STMT_CACHE];
     size_t next_evict;
-    MYSQL_BIND *binds;   /* max_rows * ncols */
-    unsigned long *lens; /* max_rows * ncols */
-    uint32_t *rows;      /* row_cap of the largest batch seen */
+    MYSQL_BIND *binds;    /* max_rows * ncols */
+    unsigned long *lens;  /* max_rows * ncols */
+    union sl_value *vals; /* max_rows * ncols, when t.kinds: the binary values bound */
+    uint32_t *rows;       /* row_cap of the largest batch seen */
     size_t rows_cap;
     uint64_t ignored; /* SL_VERB_IGNORE: rows skipped in the open transaction */
     struct sl_buf sql;
@@ -43,8 +44,10 @@ int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_t
     w->max_packet = max_packet;
     w->binds = calloc(w->max_rows * t->ncols, sizeof *w->binds);
     w->lens = calloc(w->max_rows * t->ncols, sizeof *w->lens);
+    if (t->kinds)
+        w->vals = calloc(w->max_rows * t->ncols, sizeof *w->vals);
     sl_buf_init(&w->sql, 64 * 1024 * 1024);
-    if (!w->binds || !w->lens) {
+    if (!w->binds || !w->lens || (t->kinds && !w->vals)) {
         sl_writer_close(w);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
@@ -153,11 +156,9 @@ static int exec_stmt(struct sl_writer *w, const struct sl_batch *b, const uint32
                 bd->buffer_length = 0;
                 bd->length = NULL;
             } else {
-                w->lens[i] = cell->len;
-                bd->buffer_type = MYSQL_TYPE_STRING;
-                bd->buffer = (void *)sl_batch_cell_data(b, cell);
-                bd->buffer_length = cell->len;
-                bd->length = &w->lens[i];
+                sl_value_bind(bd, w->t.kinds ? w->t.kinds[c] : SL_VALUE_TEXT,
+                              sl_batch_cell_data(b, cell), cell->len, w->vals ? &w->vals[i] : NULL,
+                              &w->lens[i]);
             }
         }
     }
@@ -378,6 +379,7 @@ void sl_writer_close(struct sl_writer *w)
             mysql_stmt_close(w->part[i].stmt);
     free(w->binds);
     free(w->lens);
+    free(w->vals);
     free(w->rows);
     sl_buf_release(&w->sql);
     free(w);

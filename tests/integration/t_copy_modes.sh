@@ -112,6 +112,26 @@ check_contains "$WORK/err" "created database m_archive" "new database"
 check_contains "$WORK/err" "PASS m_archive.items_part: 50 rows match" "renamed table verified"
 check_eq "$(sqlb "SELECT COUNT(*), SUM(qty) FROM m_archive.items_part")" "$(sql "SELECT COUNT(*), SUM(qty) FROM $DB.items WHERE id <= 50")" "renamed table: count and sum"
 
+# ---- integers and dates travel in binary; dates off the calendar as text ----
+sql "SET SESSION sql_mode = 'ALLOW_INVALID_DATES';
+CREATE TABLE $DB.odd_dates (id INT PRIMARY KEY, d DATE, dt DATETIME(3), ts TIMESTAMP NULL,
+  z INT(6) ZEROFILL, u BIGINT UNSIGNED, n BIGINT);
+INSERT INTO $DB.odd_dates VALUES
+  (1, '0000-00-00', '0000-00-00 00:00:00.000', '0000-00-00 00:00:00', 42, 18446744073709551615, -9223372036854775808),
+  (2, '2024-02-30', '2024-00-10 10:00:00.5', NULL, 0, 0, 9223372036854775807),
+  (3, '2024-02-29', '2024-02-29 23:59:59.999', '2038-01-19 03:14:07', 7, 1, 0)"
+copy --from "$A_URL/$DB" --to "$B_URL/m_dates" --tables odd_dates --session-sql "SET SESSION sql_mode = 'ALLOW_INVALID_DATES'"
+check_rc 0 "dates off the calendar, under a sql_mode that holds them"
+check_contains "$WORK/err" "PASS m_dates.odd_dates: 3 rows match" "odd dates verified"
+check_eq "$(sqlb "SELECT * FROM m_dates.odd_dates ORDER BY id")" "$(sql "SELECT * FROM $DB.odd_dates ORDER BY id")" \
+  "every value arrives as it was"
+check_eq "$(sqlb "CHECKSUM TABLE m_dates.odd_dates" | cut -f2)" "$(sql "CHECKSUM TABLE $DB.odd_dates" | cut -f2)" \
+  "odd dates: CHECKSUM TABLE"
+copy --from "$A_URL/$DB" --to "$B_URL/m_dates" --tables odd_dates --if-exists truncate --where 'id = 2'
+check_rc 1 "the target's own sql_mode refuses an impossible date"
+check_contains "$WORK/err" "the row with \`id\` = 2: Incorrect date value: '2024-02-30' for column \`m_dates\`.\`odd_dates\`.\`d\`" \
+  "the refusal names the row's key and the date, as text"
+
 # ---- set-up errors: exit 2, nothing moves ----
 copy --from "$A_URL/$DB" --to "mysql://sluice@127.0.0.1:1/x"
 check_rc 2 "unreachable target"

@@ -75,7 +75,8 @@ static void test_sql(void)
     struct sl_buf s;
     sl_buf_init(&s, 1 << 20);
     char *cols[] = {"id", "na`me"};
-    struct sl_insert_target t = {"shop", "or`ders", cols, 2, SL_VERB_INSERT, NULL, 0};
+    struct sl_insert_target t = {
+        .schema = "shop", .table = "or`ders", .cols = cols, .ncols = 2, .verb = SL_VERB_INSERT};
     CHECK_EQ_INT(sl_insert_build_sql(&s, &t, 3), 0);
     CHECK_EQ_STR(sl_buf_cstr(&s), "INSERT INTO `shop`.`or``ders` (`id`,`na``me`) VALUES "
                                   "(?,?),(?,?),(?,?)");
