@@ -155,7 +155,17 @@ static int open_writers(struct crun *r, struct sl_err *err)
     if (sl_conn_open(&r->vconn, &co, err) != 0)
         return -1;
     /* each comparison must see the rows committed since the last one */
-    return sl_conn_exec(r->vconn, "SET autocommit = 1", err);
+    if (sl_conn_exec(r->vconn, "SET autocommit = 1", err) != 0)
+        return -1;
+    int deferred = 0;
+    for (size_t i = 0; i < r->nt; i++)
+        deferred |= r->t[i].action != CT_SKIP && r->t[i].alter.len > 0;
+    if (!deferred)
+        return 0;
+    /* foreign keys are added as the writers inserted: unchecked, in place */
+    if (sl_conn_open(&r->iconn, &co, err) != 0)
+        return -1;
+    return sl_conn_exec(r->iconn, "SET SESSION foreign_key_checks = 0", err);
 }
 
 void sl_copy_report(struct crun *r, const struct ctable *ct)
@@ -254,6 +264,8 @@ static void release(struct crun *r)
     free(r->wconn);
     if (r->vconn)
         mysql_close(r->vconn);
+    if (r->iconn)
+        mysql_close(r->iconn);
     if (r->src)
         mysql_close(r->src);
     if (r->dst)

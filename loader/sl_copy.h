@@ -5,7 +5,8 @@
  * Plan (one thread, before any row moves): list the source tables (a table,
  * a --tables list or glob, or the whole schema); decide per table what
  * --if-exists says; create the missing target tables from SHOW CREATE TABLE
- * (with --defer-indexes, with only the primary key); check that every copied
+ * (a large one, or every one with --defer-indexes, with only its primary
+ * key: see enum sl_defer); check that every copied
  * column exists on the target and that INSERT is allowed. A problem found
  * here stops the run before data moves.
  *
@@ -13,13 +14,16 @@
  * snapshot (sl_snapshot.h), read primary-key ranges unbuffered; tables
  * without an integer leading key column are read by one stream. Larger
  * tables are read first. Rows travel as the server's own bytes in a fixed
- * pool of batches (no CSV in between) to writer connections, which insert
- * them with the load's multi-row prepared INSERT in chunked transactions.
+ * pool of batches (no CSV in between; integers and dates as binary values,
+ * sl_value.h) to writer connections, which insert them with the load's
+ * multi-row prepared INSERT in chunked transactions. Once a table's rows are
+ * all committed, an index builder on a connection of its own adds its
+ * deferred indexes while the copy of other tables goes on.
  *
  * Verify: each reader sums up the range it read in the same snapshot
- * (sl_checksum.h); once a table's rows are all committed (and its deferred
- * indexes added), the same ranges are summed on the target and compared. A
- * mismatch names its key range.
+ * (sl_checksum.h); each range is summed on the target as soon as its rows
+ * are committed, and once the table is complete (its indexes added) the
+ * ranges are compared. A mismatch names its key range.
  *
  * Dry run: the plan and its checks (including, per table, the privileges
  * its action and mode need and, for an existing target, a prepared INSERT),

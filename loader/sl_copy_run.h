@@ -128,10 +128,12 @@ struct crun {
     MYSQL **wconn;    /* writer connections */
     unsigned nwr;
     MYSQL *vconn; /* the verifier's target connection */
+    MYSQL *iconn; /* the index builder's, when a table's indexes are deferred */
 
     struct cbatch *pool;
     size_t npool;
     struct sl_queue free, full;
+    struct sl_queue index;  /* struct ctable: complete tables whose indexes are deferred */
     struct sl_queue done;   /* struct cverify: complete ranges and tables */
     struct cverify *events; /* room for one per range and one per table */
     size_t nevents;
@@ -140,8 +142,8 @@ struct crun {
     atomic_int stop;
     atomic_int interrupted;
     atomic_uint readers_left; /* the last one closes full */
-    atomic_uint writers_left; /* the last one closes done */
-    atomic_uint threads_left; /* readers, writers and the verifier */
+    atomic_uint writers_left; /* the last one closes index (or done, without iconn) */
+    atomic_uint threads_left; /* readers, writers, the index builder and the verifier */
     int failed;
     struct sl_err err;
 };

@@ -3,13 +3,16 @@
  * verifier, joined by a fixed pool of batches (see sl_copy.h).
  *
  *   readers --full--> writers --done--> verifier
- *      ^                 |
- *      +------free-------+
+ *      ^                 |                 ^
+ *      +------free-------+--index--> index builder
  *
  * A table is complete when every one of its ranges has been read and every
  * batch of it that a reader handed on has been committed (or dropped after a
- * failure). The thread that completes it hands it to the verifier, which adds
- * the deferred indexes and compares the ranges.
+ * failure). Each range, once complete, goes to the verifier, which sums it
+ * up on the target while the copy goes on. The complete table goes to the
+ * index builder when its indexes were deferred (it adds them on a connection
+ * of its own, while the verifier sums up the last ranges), then, or at once,
+ * to the verifier, which compares the ranges and reports the table.
  */
 #include <errmsg.h>
 #include <inttypes.h>
@@ -29,6 +32,7 @@ void sl_crun_stop(struct crun *r)
     atomic_store(&r->stop, 1);
     sl_queue_close(&r->free);
     sl_queue_close(&r->full);
+    sl_queue_close(&r->index);
     sl_queue_close(&r->done);
 }
 
@@ -61,8 +65,18 @@ static int table_failed(struct crun *r, struct ctable *ct)
     return f;
 }
 
+/* Hands the verifier the event that ct is complete. The caller holds r->mu. */
+static void table_to_verifier(struct crun *r, struct ctable *ct)
+{
+    /* room for every event was made: pushes never wait */
+    struct cverify *ev = &r->events[r->nevents++];
+    *ev = (struct cverify){ct, CV_TABLE};
+    sl_queue_push(&r->done, ev);
+}
+
 /* Tells the verifier about range k of ct once it is read and every batch
- * of it is done, and about ct once every range is. The caller holds r->mu. */
+ * of it is done, and about ct once every range is (through the index builder
+ * when ct's indexes were deferred). The caller holds r->mu. */
 static void check_complete(struct crun *r, struct ctable *ct, uint64_t k)
 {
     struct crange *cr = &ct->r[k];
@@ -77,9 +91,10 @@ static void check_complete(struct crun *r, struct ctable *ct, uint64_t k)
         return;
     ct->complete = 1;
     ct->t1 = sl_now();
-    ev = &r->events[r->nevents++];
-    *ev = (struct cverify){ct, CV_TABLE};
-    sl_queue_push(&r->done, ev);
+    if (r->iconn && ct->alter.len > 0)
+        sl_queue_push(&r->index, ct); /* room for every table: never waits */
+    else
+        table_to_verifier(r, ct);
 }
 
 static void range_read(struct crun *r, struct ctable *ct, uint64_t k)
@@ -446,8 +461,32 @@ static void *writer_main(void *arg)
     end_txn(wr, !atomic_load(&r->stop), NULL);
     sl_writer_close(wr->w);
     wr->w = NULL;
+    /* the last writer: the index builder (or else the verifier) drains and ends */
     if (atomic_fetch_sub(&r->writers_left, 1) == 1)
-        sl_queue_close(&r->done); /* the last writer: the verifier drains and ends */
+        sl_queue_close(r->iconn ? &r->index : &r->done);
+    atomic_fetch_sub(&r->threads_left, 1);
+    return NULL;
+}
+
+/* ---- the index builder ---- */
+
+static void *indexer_main(void *arg)
+{
+    struct crun *r = arg;
+    struct ctable *ct;
+    while ((ct = sl_queue_pop(&r->index)) != NULL) {
+        struct sl_err e;
+        if (!atomic_load(&r->stop) && !table_failed(r, ct) &&
+            sl_conn_exec(r->iconn, sl_buf_cstr(&ct->alter), &e) != 0) {
+            sl_err_prefix(&e, "adding the deferred indexes of %s.%s", ct->dst_schema, ct->dst_name);
+            sl_crun_fail_table(r, ct, &e);
+        }
+        pthread_mutex_lock(&r->mu);
+        ct->t1 = sl_now(); /* the table's time includes building its indexes */
+        table_to_verifier(r, ct);
+        pthread_mutex_unlock(&r->mu);
+    }
+    sl_queue_close(&r->done); /* after the last table: the verifier drains and ends */
     atomic_fetch_sub(&r->threads_left, 1);
     return NULL;
 }
@@ -482,13 +521,6 @@ static void *verifier_main(void *arg)
                 sl_crun_fail_table(r, ct, &e);
             continue;
         }
-        double a0 = sl_now();
-        if (ct->alter.len > 0 && sl_conn_exec(r->vconn, sl_buf_cstr(&ct->alter), &e) != 0) {
-            sl_err_prefix(&e, "adding the deferred indexes of %s.%s", ct->dst_schema, ct->dst_name);
-            sl_crun_fail_table(r, ct, &e);
-            continue;
-        }
-        ct->t1 += sl_now() - a0; /* the table's time includes building its indexes */
         if (ct->verify && sl_copy_verify_table(r, ct, r->vconn, &e) != 0) {
             sl_crun_fail_table(r, ct, &e);
             continue;
@@ -510,14 +542,17 @@ static void on_signal(void *ctx, int sig)
     sl_crun_stop(r);
 }
 
-/* Stops the readers' statements, so they need not read to the end of a
- * range before they can stop. */
+/* Stops the readers' statements on the source, so they need not read to the
+ * end of a range before they can stop, and the index builder's ALTER TABLE
+ * on the target. ids holds the readers' connection ids, then the index
+ * builder's. */
 static void kill_reads(struct crun *r, const unsigned long *ids)
 {
-    for (unsigned i = 0; i < r->nr; i++) {
+    for (unsigned i = 0; i < r->nr + (r->iconn != NULL); i++) {
         char sql[64];
         snprintf(sql, sizeof sql, "KILL QUERY %lu", ids[i]);
-        mysql_real_query(r->src, sql, strlen(sql)); /* an idle one has nothing to stop */
+        /* an idle one has nothing to stop */
+        mysql_real_query(i < r->nr ? r->src : r->dst, sql, strlen(sql));
     }
 }
 
@@ -571,7 +606,8 @@ static int setup_pool(struct crun *r)
         sl_queue_init(&r->full, r->npool) != 0)
         return -1;
     r->events = calloc(r->nitems + r->nt + 1, sizeof *r->events);
-    if (!r->events || sl_queue_init(&r->done, r->nitems + r->nt + 1) != 0)
+    if (!r->events || sl_queue_init(&r->done, r->nitems + r->nt + 1) != 0 ||
+        sl_queue_init(&r->index, r->nt + 1) != 0)
         return -1;
     size_t arena = r->max_packet > CBATCH_SOFT_BYTES ? (size_t)r->max_packet : CBATCH_SOFT_BYTES;
     for (size_t i = 0; i < r->npool; i++) {
@@ -587,8 +623,9 @@ int sl_crun_run(struct crun *r)
     struct sl_err e;
     struct reader *rd = calloc(r->nr, sizeof *rd);
     struct writer *wr = calloc(r->nwr, sizeof *wr);
-    pthread_t *tids = calloc((size_t)r->nr + r->nwr + 1, sizeof *tids);
-    unsigned long *ids = calloc(r->nr, sizeof *ids);
+    unsigned nindexer = r->iconn != NULL;
+    pthread_t *tids = calloc((size_t)r->nr + r->nwr + nindexer + 1, sizeof *tids);
+    unsigned long *ids = calloc((size_t)r->nr + nindexer, sizeof *ids);
     if (!rd || !wr || !tids || !ids || setup_pool(r) != 0) {
         sl_err_set(&e, SL_ERR_FATAL, "out of memory");
         sl_crun_fail(r, &e);
@@ -604,8 +641,10 @@ int sl_crun_run(struct crun *r)
     atomic_init(&r->next, 0);
     atomic_init(&r->readers_left, r->nr);
     atomic_init(&r->writers_left, r->nwr);
-    atomic_init(&r->threads_left, r->nr + r->nwr + 1);
-    unsigned nthreads = 0, want = r->nr + r->nwr + 1;
+    atomic_init(&r->threads_left, r->nr + r->nwr + nindexer + 1);
+    unsigned nthreads = 0, want = r->nr + r->nwr + nindexer + 1;
+    if (nindexer)
+        ids[r->nr] = mysql_thread_id(r->iconn);
     for (unsigned i = 0; i < want; i++) {
         int ok;
         if (i < r->nr) {
@@ -616,6 +655,8 @@ int sl_crun_run(struct crun *r)
         } else if (i < r->nr + r->nwr) {
             wr[i - r->nr] = (struct writer){.r = r, .idx = i - r->nr};
             ok = pthread_create(&tids[i], NULL, writer_main, &wr[i - r->nr]) == 0;
+        } else if (i < r->nr + r->nwr + nindexer) {
+            ok = pthread_create(&tids[i], NULL, indexer_main, r) == 0;
         } else {
             ok = pthread_create(&tids[i], NULL, verifier_main, r) == 0;
         }
