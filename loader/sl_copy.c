@@ -281,6 +281,7 @@ static void release(struct crun *r)
     free(r->pool);
     sl_queue_release(&r->free);
     sl_queue_release(&r->full);
+    sl_queue_release(&r->index);
     sl_queue_release(&r->done);
     sl_url_release(&r->from);
     sl_url_release(&r->to);
