@@ -70,8 +70,10 @@ start() {
   fi
   echo "$sock" >"$dir/socket-path"
 
+  # its own tmpdir: bootstraps run side by side by parallel tests must not
+  # share /tmp's temporary tables
   "$install_db" --no-defaults --datadir="$dir/data" --user="$user" \
-    --auth-root-authentication-method=normal --skip-test-db \
+    --auth-root-authentication-method=normal --skip-test-db --tmpdir="$dir/tmp" \
     >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; die "install-db failed"; }
 
   cat >"$dir/my.cnf" <<CNF
