@@ -323,9 +323,7 @@ int sl_copy_plan_table(struct crun *r, struct ctable *ct, const char *name, cons
      * composite key the ranges are on its first column */
     if (rc == 0 && ct->src.npk > 0) {
         const struct sl_column *k = &ct->src.cols[ct->src.pk[0]];
-        const char *d = k->data_type;
-        if (!strcmp(d, "tinyint") || !strcmp(d, "smallint") || !strcmp(d, "mediumint") ||
-            !strcmp(d, "int") || !strcmp(d, "bigint"))
+        if (sl_type_is_integer(k->data_type))
             rc = sl_ident_append(&ct->key, k->name, strlen(k->name));
     }
     if (rc != 0 || !sl_buf_cstr(&ct->select) || !sl_buf_cstr(&ct->key))

@@ -180,13 +180,15 @@ int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_
     return 0;
 }
 
-int sl_table_has_integer_key(const struct sl_table *t)
+int sl_type_is_integer(const char *d)
 {
-    if (t->npk != 1)
-        return 0;
-    const char *d = t->cols[t->pk[0]].data_type;
     return !strcmp(d, "tinyint") || !strcmp(d, "smallint") || !strcmp(d, "mediumint") ||
            !strcmp(d, "int") || !strcmp(d, "bigint");
+}
+
+int sl_table_has_integer_key(const struct sl_table *t)
+{
+    return t->npk == 1 && sl_type_is_integer(t->cols[t->pk[0]].data_type);
 }
 
 long sl_table_find(const struct sl_table *t, const char *name, size_t len)

@@ -51,6 +51,9 @@ int sl_table_exists(MYSQL *m, const char *schema, const char *name, struct sl_er
 /* Returns the index of the column called name (ASCII case ignored), or -1. */
 long sl_table_find(const struct sl_table *t, const char *name, size_t len);
 
+/* True for the integer DATA_TYPEs, TINYINT to BIGINT (not BIT or YEAR). */
+int sl_type_is_integer(const char *data_type);
+
 /* True when the table's primary key is one integer column (TINYINT to
  * BIGINT, signed or not): such a table can be read in key ranges. */
 int sl_table_has_integer_key(const struct sl_table *t);

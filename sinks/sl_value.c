@@ -3,15 +3,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sl_table.h"
+
 /* A date kept as text (at most 26 bytes) is told from a MYSQL_TIME by size. */
 _Static_assert(sizeof(MYSQL_TIME) > 26, "MYSQL_TIME must be longer than any date's text");
 
 enum sl_value_kind sl_value_kind_of(const char *data_type, int is_unsigned)
 {
-    static const char *const ints[] = {"tinyint", "smallint", "mediumint", "int", "bigint", NULL};
-    for (size_t i = 0; ints[i]; i++)
-        if (!strcmp(data_type, ints[i]))
-            return is_unsigned ? SL_VALUE_UINT : SL_VALUE_INT;
+    if (sl_type_is_integer(data_type))
+        return is_unsigned ? SL_VALUE_UINT : SL_VALUE_INT;
     if (!strcmp(data_type, "date"))
         return SL_VALUE_DATE;
     if (!strcmp(data_type, "datetime") || !strcmp(data_type, "timestamp"))
