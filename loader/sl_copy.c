@@ -115,14 +115,18 @@ static int check_config(const struct crun *r, struct sl_err *err)
     return 0;
 }
 
-/* Opens the readers (in one snapshot with r->src), or for --verify-only
- * just the two snapshots. */
+/* Opens the readers and, when a table is compared whole, the verifier's
+ * source connection, all in one snapshot with r->src (for --verify-only,
+ * want is 0: r->src alone). */
 static int open_readers(struct crun *r, unsigned want, struct sl_err *err)
 {
-    r->rconn = calloc(want ? want : 1, sizeof *r->rconn);
+    unsigned extra = 0;
+    for (size_t i = 0; want > 0 && i < r->nt; i++)
+        extra |= r->t[i].action != CT_SKIP && r->t[i].whole;
+    r->rconn = calloc(want + extra ? want + extra : 1, sizeof *r->rconn);
     if (!r->rconn)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    for (r->nr = 0; r->nr < want; r->nr++) {
+    for (r->nr = 0; r->nr < want + extra; r->nr++) {
         if (sl_conn_open(&r->rconn[r->nr], &r->src_co, err) != 0)
             return -1;
         r->nr_open = r->nr + 1;
@@ -136,6 +140,11 @@ static int open_readers(struct crun *r, unsigned want, struct sl_err *err)
     if (held >= 0 && r->c->progress)
         fprintf(r->log, "sluice: global read lock held %.3f s while %u snapshots opened\n", held,
                 r->nr + 1);
+    if (extra) { /* the last one is the verifier's */
+        r->vsrc = r->rconn[want];
+        r->rconn[want] = NULL;
+        r->nr = r->nr_open = want;
+    }
     return 0;
 }
 
@@ -178,7 +187,8 @@ void sl_copy_report(struct crun *r, const struct ctable *ct)
                            ct->final_name ? ct->final_name : ct->dst_name, ct->verdict_note);
 }
 
-/* --verify-only: sums every range on both sides, one table after another. */
+/* --verify-only: compares the tables one after another, whole where it
+ * can (sl_copy_verify_whole), else range by range. */
 static void verify_only(struct crun *r)
 {
     double held;
@@ -192,18 +202,22 @@ static void verify_only(struct crun *r)
         ct->started = 1;
         ct->t0 = sl_now();
         int rc = 0;
-        for (uint64_t k = 0; rc == 0 && k < ct->ranges.n; k++)
-            rc = sl_copy_sum_range(r, ct, k, r->src, 1, &e);
-        if (rc == 0)
-            rc = sl_copy_verify_table(r, ct, r->dst, &e);
+        if (ct->whole) {
+            rc = sl_copy_verify_whole(r, ct, r->src, r->dst, &e);
+        } else {
+            for (uint64_t k = 0; rc == 0 && k < ct->ranges.n; k++)
+                rc = sl_copy_sum_range(r, ct, k, r->src, 1, &e);
+            if (rc == 0)
+                rc = sl_copy_verify_table(r, ct, r->dst, &e);
+        }
         ct->t1 = sl_now();
         if (rc != 0) {
             sl_crun_fail_table(r, ct, &e);
             continue;
         }
         ct->complete = 1;
-        uint64_t rows = 0;
-        for (uint64_t k = 0; k < ct->ranges.n; k++)
+        uint64_t rows = ct->dst_count; /* counted when compared whole */
+        for (uint64_t k = 0; !ct->whole && k < ct->ranges.n; k++)
             rows += ct->r[k].dst_rows;
         atomic_store(&ct->rows_written, rows);
         sl_copy_report(r, ct);
@@ -264,6 +278,8 @@ static void release(struct crun *r)
     free(r->wconn);
     if (r->vconn)
         mysql_close(r->vconn);
+    if (r->vsrc)
+        mysql_close(r->vsrc);
     if (r->iconn)
         mysql_close(r->iconn);
     if (r->src)
@@ -485,6 +501,8 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     }
     if (apply_plan(&r, db_exists, err) != 0)
         goto out;
+    for (size_t i = 0; i < r.nt; i++)
+        r.t[i].whole = sl_copy_whole_applies(&r, &r.t[i]);
 
     /* the snapshot, and the key ranges as it sees them */
     size_t ncopy = 0;

@@ -48,9 +48,11 @@ struct crange {
     int complete;          /* read, and every batch done */
 };
 
-/* What the verifier is told: range `range` of ct is complete, or (range ==
- * CV_TABLE) the whole table is. */
+/* What the verifier is told: range `range` of ct is complete; (CV_ROWS)
+ * every row of ct is committed, while its deferred indexes may still be
+ * being added; or (CV_TABLE) the table is complete, indexes and all. */
 #define CV_TABLE UINT64_MAX
+#define CV_ROWS  (UINT64_MAX - 1)
 struct cverify {
     struct ctable *ct;
     uint64_t range;
@@ -71,6 +73,7 @@ struct ctable {
     struct sl_insert_target target;
     enum ct_action action;
     int verify;                  /* compare once copied */
+    int whole;                   /* compared whole (see sl_copy_whole_applies) */
     const char *no_verify;       /* why not, when verify is 0 and it was asked for */
     struct sl_buf select;        /* SELECT cols FROM the source table */
     struct sl_buf key;           /* the quoted key column; empty for one stream */
@@ -83,8 +86,13 @@ struct ctable {
     /* progress (any thread) */
     atomic_uint_fast64_t rows_read, rows_written, bytes_written, rows_ignored;
 
+    /* the whole-table comparison: COUNT(*) and CHECKSUM TABLE per side */
+    uint64_t src_count, dst_count;
+    char src_check[32], dst_check[32];
+
     /* completion, guarded by crun.mu */
     uint64_t ranges_complete;
+    int alter_phase; /* the deferred indexes: 0 waiting, 1 being added, 2 done */
     int started, complete, failed;
     struct sl_err err;
     double t0, t1;
@@ -128,6 +136,8 @@ struct crun {
     MYSQL **wconn;    /* writer connections */
     unsigned nwr;
     MYSQL *vconn; /* the verifier's target connection */
+    MYSQL *vsrc;  /* the verifier's source connection, in the snapshot (whole
+                     tables only) */
     MYSQL *iconn; /* the index builder's, when a table's indexes are deferred */
 
     struct cbatch *pool;
@@ -138,7 +148,8 @@ struct crun {
     struct cverify *events; /* room for one per range and one per table */
     size_t nevents;
 
-    pthread_mutex_t mu; /* guards the tables' completion fields, failed, err */
+    pthread_mutex_t mu;      /* guards the tables' completion fields, indexing, failed, err */
+    struct ctable *indexing; /* the table the index builder is on, or NULL */
     atomic_int stop;
     atomic_int interrupted;
     atomic_uint readers_left; /* the last one closes full */
@@ -235,5 +246,21 @@ int sl_copy_sum_range(const struct crun *r, struct ctable *ct, uint64_t k, MYSQL
  * target, summing up on m the target ranges not summed yet, and sets ct->verdict and verdict_note.
  * Returns 0, or -1 with err set if the target could not be read. */
 int sl_copy_verify_table(const struct crun *r, struct ctable *ct, MYSQL *m, struct sl_err *err);
+
+/* True when ct can be compared whole rather than range by range: it is
+ * verified, no --where narrows the source, and both sides define the same
+ * columns (names, types, nullability and charsets, in the same order), so
+ * that the server's CHECKSUM TABLE reads the same bytes from each side's
+ * rows when they hold the same values. */
+int sl_copy_whole_applies(const struct crun *r, const struct ctable *ct);
+
+/* Compares ct whole: COUNT(*) and CHECKSUM TABLE ... EXTENDED, run at the
+ * same time on src (which must see the copy's snapshot) and on dst. When
+ * both agree the table passes. Otherwise every key range is summed up on
+ * both sides (as sl_copy_sum_range) to decide, and to name the first range
+ * that differs. Sets ct->verdict and verdict_note. Returns 0, or -1 with err
+ * set if a side could not be read. */
+int sl_copy_verify_whole(const struct crun *r, struct ctable *ct, MYSQL *src, MYSQL *dst,
+                         struct sl_err *err);
 
 #endif

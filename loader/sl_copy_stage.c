@@ -8,17 +8,24 @@
  *
  * A table is complete when every one of its ranges has been read and every
  * batch of it that a reader handed on has been committed (or dropped after a
- * failure). Each range, once complete, goes to the verifier, which sums it
- * up on the target while the copy goes on. The complete table goes to the
- * index builder when its indexes were deferred (it adds them on a connection
- * of its own, while the verifier sums up the last ranges), then, or at once,
- * to the verifier, which compares the ranges and reports the table.
+ * failure).
+ *
+ * A table compared whole (sl_copy_whole_applies) goes to the verifier as
+ * soon as its rows are all committed; the verifier counts and checksums both
+ * sides while the index builder adds its deferred indexes, if any. Any
+ * other table is compared range by range: the reader sums each range on the
+ * source after reading it, and the verifier sums it on the target once it is
+ * complete, while the copy goes on.
+ *
+ * The complete table goes to the index builder when its indexes were
+ * deferred, then (or at once) to the verifier, which reports it.
  */
 #include <errmsg.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "sl_copy_run.h"
@@ -91,6 +98,11 @@ static void check_complete(struct crun *r, struct ctable *ct, uint64_t k)
         return;
     ct->complete = 1;
     ct->t1 = sl_now();
+    if (ct->whole) {
+        ev = &r->events[r->nevents++];
+        *ev = (struct cverify){ct, CV_ROWS};
+        sl_queue_push(&r->done, ev);
+    }
     if (r->iconn && ct->alter.len > 0)
         sl_queue_push(&r->index, ct); /* room for every table: never waits */
     else
@@ -241,7 +253,7 @@ static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *e
         rc = hand_on(r, ct, cb) == 0 ? 0 : 1;
     else if (cb)
         sl_queue_push(&r->free, cb);
-    if (rc == 0 && ct->verify)
+    if (rc == 0 && ct->verify && !ct->whole)
         rc = sl_copy_sum_range(r, ct, k, rd->m, 1, err);
     return rc;
 }
@@ -476,12 +488,18 @@ static void *indexer_main(void *arg)
     struct ctable *ct;
     while ((ct = sl_queue_pop(&r->index)) != NULL) {
         struct sl_err e;
+        pthread_mutex_lock(&r->mu);
+        r->indexing = ct;
+        ct->alter_phase = 1;
+        pthread_mutex_unlock(&r->mu);
         if (!atomic_load(&r->stop) && !table_failed(r, ct) &&
             sl_conn_exec(r->iconn, sl_buf_cstr(&ct->alter), &e) != 0) {
             sl_err_prefix(&e, "adding the deferred indexes of %s.%s", ct->dst_schema, ct->dst_name);
             sl_crun_fail_table(r, ct, &e);
         }
         pthread_mutex_lock(&r->mu);
+        r->indexing = NULL;
+        ct->alter_phase = 2;
         ct->t1 = sl_now(); /* the table's time includes building its indexes */
         table_to_verifier(r, ct);
         pthread_mutex_unlock(&r->mu);
@@ -504,6 +522,47 @@ static void report_table(struct crun *r, struct ctable *ct)
     sl_copy_report(r, ct);
 }
 
+/* True once the ALTER TABLE on the index builder's connection has got past
+ * its start (or ended): the state "altering table" or what follows it. */
+static int alter_under_way(struct crun *r)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "SELECT /* sluice verify */ STATE FROM information_schema.PROCESSLIST WHERE ID = %lu",
+             mysql_thread_id(r->iconn));
+    if (mysql_query(r->vconn, sql) != 0)
+        return 1; /* cannot tell: do not wait */
+    MYSQL_RES *res = mysql_store_result(r->vconn);
+    if (!res)
+        return 1;
+    MYSQL_ROW row = mysql_fetch_row(res);
+    int past = !row || !row[0] || strncasecmp(row[0], "altering table", 14) == 0 ||
+               strncasecmp(row[0], "committing alter table", 22) == 0;
+    mysql_free_result(res);
+    return past;
+}
+
+/* Before ct is compared while its deferred indexes are being added: an
+ * in-place ALTER TABLE needs the table to itself for a moment as it starts,
+ * so a comparison that got there first would hold the index build up until
+ * it ended. Waits (a few seconds at most) until the ALTER is under way, or
+ * over, or queued behind another table's. */
+static void wait_for_alter(struct crun *r, struct ctable *ct)
+{
+    if (!r->iconn || ct->alter.len == 0)
+        return;
+    for (int i = 0; i < 1000 && !atomic_load(&r->stop); i++) {
+        pthread_mutex_lock(&r->mu);
+        int phase = ct->alter_phase;
+        int behind = r->indexing && r->indexing != ct;
+        pthread_mutex_unlock(&r->mu);
+        if (phase == 2 || (phase == 0 && behind) || (phase == 1 && alter_under_way(r)))
+            return;
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static void *verifier_main(void *arg)
 {
     struct crun *r = arg;
@@ -515,13 +574,22 @@ static void *verifier_main(void *arg)
         if (table_failed(r, ct))
             continue;
         struct sl_err e;
-        if (ev->range != CV_TABLE) {
-            /* a range whose rows are all in: sum it up while the copy goes on */
-            if (ct->verify && sl_copy_sum_range(r, ct, ev->range, r->vconn, 0, &e) != 0)
+        if (ev->range == CV_ROWS) {
+            /* every row is in: compare the whole table, while the deferred
+             * indexes (if any) are added */
+            wait_for_alter(r, ct);
+            if (sl_copy_verify_whole(r, ct, r->vsrc, r->vconn, &e) != 0)
                 sl_crun_fail_table(r, ct, &e);
             continue;
         }
-        if (ct->verify && sl_copy_verify_table(r, ct, r->vconn, &e) != 0) {
+        if (ev->range != CV_TABLE) {
+            /* a range whose rows are all in: sum it up while the copy goes on */
+            if (ct->verify && !ct->whole &&
+                sl_copy_sum_range(r, ct, ev->range, r->vconn, 0, &e) != 0)
+                sl_crun_fail_table(r, ct, &e);
+            continue;
+        }
+        if (ct->verify && !ct->whole && sl_copy_verify_table(r, ct, r->vconn, &e) != 0) {
             sl_crun_fail_table(r, ct, &e);
             continue;
         }
@@ -542,17 +610,22 @@ static void on_signal(void *ctx, int sig)
     sl_crun_stop(r);
 }
 
+/* The connections whose statements are stopped on an interruption. */
+struct victim {
+    MYSQL *via; /* the connection that sends the KILL (same server) */
+    unsigned long id;
+};
+
 /* Stops the readers' statements on the source, so they need not read to the
- * end of a range before they can stop, and the index builder's ALTER TABLE
- * on the target. ids holds the readers' connection ids, then the index
- * builder's. */
-static void kill_reads(struct crun *r, const unsigned long *ids)
+ * end of a range before they can stop, the index builder's ALTER TABLE on
+ * the target, and the verifier's comparison on either side. */
+static void kill_reads(const struct victim *v, unsigned n)
 {
-    for (unsigned i = 0; i < r->nr + (r->iconn != NULL); i++) {
+    for (unsigned i = 0; i < n; i++) {
         char sql[64];
-        snprintf(sql, sizeof sql, "KILL QUERY %lu", ids[i]);
+        snprintf(sql, sizeof sql, "KILL QUERY %lu", v[i].id);
         /* an idle one has nothing to stop */
-        mysql_real_query(i < r->nr ? r->src : r->dst, sql, strlen(sql));
+        mysql_real_query(v[i].via, sql, strlen(sql));
     }
 }
 
@@ -605,8 +678,10 @@ static int setup_pool(struct crun *r)
     if (!r->pool || sl_queue_init(&r->free, r->npool) != 0 ||
         sl_queue_init(&r->full, r->npool) != 0)
         return -1;
-    r->events = calloc(r->nitems + r->nt + 1, sizeof *r->events);
-    if (!r->events || sl_queue_init(&r->done, r->nitems + r->nt + 1) != 0 ||
+    /* one event per range, and two per table (CV_ROWS, CV_TABLE) */
+    size_t nevents = r->nitems + 2 * r->nt + 1;
+    r->events = calloc(nevents, sizeof *r->events);
+    if (!r->events || sl_queue_init(&r->done, nevents) != 0 ||
         sl_queue_init(&r->index, r->nt + 1) != 0)
         return -1;
     size_t arena = r->max_packet > CBATCH_SOFT_BYTES ? (size_t)r->max_packet : CBATCH_SOFT_BYTES;
@@ -625,8 +700,9 @@ int sl_crun_run(struct crun *r)
     struct writer *wr = calloc(r->nwr, sizeof *wr);
     unsigned nindexer = r->iconn != NULL;
     pthread_t *tids = calloc((size_t)r->nr + r->nwr + nindexer + 1, sizeof *tids);
-    unsigned long *ids = calloc((size_t)r->nr + nindexer, sizeof *ids);
-    if (!rd || !wr || !tids || !ids || setup_pool(r) != 0) {
+    struct victim *victims = calloc((size_t)r->nr + nindexer + 2, sizeof *victims);
+    unsigned nvictims = 0;
+    if (!rd || !wr || !tids || !victims || setup_pool(r) != 0) {
         sl_err_set(&e, SL_ERR_FATAL, "out of memory");
         sl_crun_fail(r, &e);
         goto out;
@@ -643,14 +719,18 @@ int sl_crun_run(struct crun *r)
     atomic_init(&r->writers_left, r->nwr);
     atomic_init(&r->threads_left, r->nr + r->nwr + nindexer + 1);
     unsigned nthreads = 0, want = r->nr + r->nwr + nindexer + 1;
+    for (unsigned i = 0; i < r->nr; i++)
+        victims[nvictims++] = (struct victim){r->src, mysql_thread_id(r->rconn[i])};
     if (nindexer)
-        ids[r->nr] = mysql_thread_id(r->iconn);
+        victims[nvictims++] = (struct victim){r->dst, mysql_thread_id(r->iconn)};
+    victims[nvictims++] = (struct victim){r->dst, mysql_thread_id(r->vconn)};
+    if (r->vsrc)
+        victims[nvictims++] = (struct victim){r->src, mysql_thread_id(r->vsrc)};
     for (unsigned i = 0; i < want; i++) {
         int ok;
         if (i < r->nr) {
             rd[i] = (struct reader){.r = r, .m = r->rconn[i]};
             sl_buf_init(&rd[i].sql, SQL_MAX);
-            ids[i] = mysql_thread_id(r->rconn[i]);
             ok = pthread_create(&tids[i], NULL, reader_main, &rd[i]) == 0;
         } else if (i < r->nr + r->nwr) {
             wr[i - r->nr] = (struct writer){.r = r, .idx = i - r->nr};
@@ -674,7 +754,7 @@ int sl_crun_run(struct crun *r)
         struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
         if (atomic_load(&r->stop) && !killed) {
-            kill_reads(r, ids);
+            kill_reads(victims, nvictims);
             killed = 1;
         }
         draw_progress(r, t0);
@@ -690,6 +770,6 @@ out:
         free(wr[i].runs);
     free(wr);
     free(tids);
-    free(ids);
+    free(victims);
     return r->failed || atomic_load(&r->interrupted) ? -1 : 0;
 }

@@ -1,6 +1,9 @@
 /*
- * The comparison of a copied table with its source: the same key ranges
- * summed on both sides (sl_checksum.h).
+ * The comparison of a copied table with its source. A table whose two sides
+ * define the same columns is compared whole first: COUNT(*) and the server's
+ * CHECKSUM TABLE on each side, at the same time. Otherwise, or when those
+ * differ, the same key ranges are summed on both sides (sl_checksum.h), which
+ * decides, and names the first range that differs.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,6 +12,7 @@
 
 #include "sl_checksum.h"
 #include "sl_copy_run.h"
+#include "sl_ident.h"
 
 #define SQL_MAX (16 * 1024 * 1024)
 
@@ -130,5 +134,154 @@ int sl_copy_verify_table(const struct crun *r, struct ctable *ct, MYSQL *m, stru
     if (bad > 1 && n > 0 && (size_t)n < sizeof ct->verdict_note)
         snprintf(ct->verdict_note + n, sizeof ct->verdict_note - (size_t)n,
                  " (%" PRIu64 " of %" PRIu64 " ranges differ)", bad, ct->ranges.n);
+    return 0;
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+int sl_copy_whole_applies(const struct crun *r, const struct ctable *ct)
+{
+    if (!ct->verify || r->c->where || ct->src.ncols != ct->dst.ncols)
+        return 0;
+    for (size_t i = 0; i < ct->src.ncols; i++) {
+        const struct sl_column *s = &ct->src.cols[i], *d = &ct->dst.cols[i];
+        if (!same_text(s->name, d->name) || !same_text(s->column_type, d->column_type) ||
+            s->nullable != d->nullable || s->generated != d->generated ||
+            strcmp(s->charset, d->charset) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Reads the answer to the statement last sent on m: column col of its one
+ * row, as text, into out. Returns 0, or -1 with err set (a failed statement,
+ * or no such value). */
+static int read_answer(MYSQL *m, unsigned col, char *out, size_t cap, struct sl_err *err)
+{
+    if (mysql_read_query_result(m) != 0)
+        return sl_conn_fail(m, err, "failed");
+    MYSQL_RES *res = mysql_store_result(m);
+    if (!res)
+        return sl_conn_fail(m, err, "failed");
+    MYSQL_ROW row = mysql_fetch_row(res);
+    unsigned long *lens = row ? mysql_fetch_lengths(res) : NULL;
+    int rc = 0;
+    if (!row || mysql_num_fields(res) <= col || !row[col] || lens[col] >= cap) {
+        rc = sl_err_set(err, SL_ERR_FATAL, "gave no value");
+    } else {
+        memcpy(out, row[col], lens[col]);
+        out[lens[col]] = '\0';
+    }
+    mysql_free_result(res);
+    return rc;
+}
+
+/* Runs one statement on each side at the same time (both are sent, then
+ * both answers read) and puts column col of each side's answer into
+ * src_out and dst_out. Returns 0, or -1 with err naming the side. */
+static int ask_both(MYSQL *src, const char *src_sql, MYSQL *dst, const char *dst_sql, unsigned col,
+                    char *src_out, char *dst_out, size_t cap, struct sl_err *err)
+{
+    if (mysql_send_query(src, src_sql, strlen(src_sql)) != 0) {
+        sl_conn_fail(src, err, "failed");
+        sl_err_prefix(err, "on the source");
+        return -1;
+    }
+    struct sl_err de;
+    int drc = 0;
+    if (mysql_send_query(dst, dst_sql, strlen(dst_sql)) != 0)
+        drc = sl_conn_fail(dst, &de, "failed");
+    /* the source's answer is read whatever became of the target's */
+    int src_rc = read_answer(src, col, src_out, cap, err);
+    if (src_rc != 0)
+        sl_err_prefix(err, "on the source");
+    if (drc == 0)
+        drc = read_answer(dst, col, dst_out, cap, &de);
+    if (drc != 0 && src_rc == 0) {
+        *err = de;
+        sl_err_prefix(err, "on the target");
+    }
+    return src_rc != 0 || drc != 0 ? -1 : 0;
+}
+
+/* Builds "<verb>`schema`.`table`<tail>" into sql. Returns 0 or -1. */
+static int table_sql(struct sl_buf *sql, const char *verb, const struct sl_table *t,
+                     const char *tail)
+{
+    sl_buf_reset(sql);
+    if (sl_buf_puts(sql, verb) != 0 || sl_ident_append_qualified(sql, t->schema, t->name) != 0 ||
+        sl_buf_puts(sql, tail) != 0 || !sl_buf_cstr(sql))
+        return -1;
+    return 0;
+}
+
+/* Runs COUNT(*) and CHECKSUM TABLE on both sides into ct's whole-table
+ * fields. Returns 0 or -1 with err set. */
+static int check_both(struct ctable *ct, MYSQL *src, MYSQL *dst, struct sl_err *err)
+{
+    struct sl_buf s, d;
+    sl_buf_init(&s, 1 << 16);
+    sl_buf_init(&d, 1 << 16);
+    char src_n[32], dst_n[32];
+    int rc = 0;
+    if (table_sql(&s, "SELECT /* sluice verify */ COUNT(*) FROM ", &ct->src, "") != 0 ||
+        table_sql(&d, "SELECT /* sluice verify */ COUNT(*) FROM ", &ct->dst, "") != 0)
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (rc == 0) {
+        rc = ask_both(src, s.data, dst, d.data, 0, src_n, dst_n, sizeof src_n, err);
+        if (rc != 0)
+            sl_err_prefix(err, "COUNT(*)");
+    }
+    if (rc == 0 && (table_sql(&s, "CHECKSUM TABLE ", &ct->src, " EXTENDED") != 0 ||
+                    table_sql(&d, "CHECKSUM TABLE ", &ct->dst, " EXTENDED") != 0))
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (rc == 0) {
+        /* the second column: CHECKSUM TABLE answers (Table, Checksum) */
+        rc = ask_both(src, s.data, dst, d.data, 1, ct->src_check, ct->dst_check,
+                      sizeof ct->src_check, err);
+        if (rc != 0)
+            sl_err_prefix(err, "CHECKSUM TABLE");
+    }
+    sl_buf_release(&s);
+    sl_buf_release(&d);
+    if (rc == 0) {
+        ct->src_count = strtoull(src_n, NULL, 10);
+        ct->dst_count = strtoull(dst_n, NULL, 10);
+    }
+    return rc;
+}
+
+int sl_copy_verify_whole(const struct crun *r, struct ctable *ct, MYSQL *src, MYSQL *dst,
+                         struct sl_err *err)
+{
+    if (check_both(ct, src, dst, err) != 0) {
+        sl_err_prefix(err, "comparing %s.%s with %s.%s", ct->src.schema, ct->src.name,
+                      ct->dst_schema, ct->dst_name);
+        return -1;
+    }
+    char a[32];
+    if (ct->src_count == ct->dst_count && strcmp(ct->src_check, ct->dst_check) == 0) {
+        ct->verdict = SL_VERIFY_PASS;
+        snprintf(ct->verdict_note, sizeof ct->verdict_note,
+                 "%s row%s match (COUNT(*) and CHECKSUM TABLE)",
+                 sl_fmt_count(ct->dst_count, a, sizeof a), ct->dst_count == 1 ? "" : "s");
+        return 0;
+    }
+    /* they differ: the key ranges decide, and name where */
+    for (uint64_t k = 0; k < ct->ranges.n; k++)
+        if (sl_copy_sum_range(r, ct, k, src, 1, err) != 0)
+            return -1;
+    if (sl_copy_verify_table(r, ct, dst, err) != 0)
+        return -1;
+    if (ct->verdict == SL_VERIFY_PASS) {
+        size_t n = strlen(ct->verdict_note);
+        snprintf(ct->verdict_note + n, sizeof ct->verdict_note - n,
+                 " (CHECKSUM TABLE differs: %s on the source, %s on the target, as it may where "
+                 "the servers store rows differently)",
+                 ct->src_check, ct->dst_check);
+    }
     return 0;
 }

@@ -56,6 +56,10 @@ check_eq() { # GOT WANT WHAT
   if [ "$1" == "$2" ]; then pass; else fail "$3: got '$1', want '$2'"; fi
 }
 
+check_ne() { # GOT UNWANTED WHAT
+  if [ "$1" != "$2" ]; then pass; else fail "$3: got '$1' on both"; fi
+}
+
 check_rc() { # WANT WHAT
   check_eq "$RC" "$1" "exit code of $2"
 }

@@ -4,7 +4,10 @@
 # empty table, names that need quoting and 300,000 rows goes A -> B and back
 # B -> A; CHECKSUM TABLE, COUNT(*) and SHOW CREATE TABLE agree on both sides;
 # --verify-only passes, and after a target row is changed it fails and names
-# the key range holding that row.
+# the key range holding that row. Tables whose two sides define the same
+# columns are compared whole (COUNT(*) and CHECKSUM TABLE); a --where copy, or
+# a target with other column definitions, range by range; and a whole-table
+# difference that the ranges do not confirm passes, saying so.
 source "$(dirname "$0")/lib.sh"
 setup copy
 second_server
@@ -53,8 +56,8 @@ check_contains "$WORK/err" "created database $DBB" "target database created"
 for t in big comp empty_t nokey types; do
   check_contains "$WORK/err" "PASS $DBB.$t: " "PASS line for $t"
 done
-check_contains "$WORK/err" "PASS $DBB.odd\`name t: 2 rows match in 2 key ranges" "PASS line for the quoted table"
-check_contains "$WORK/err" "PASS $DBB.big: 300,000 rows match in 15 key ranges" "big table in 15 ranges"
+check_contains "$WORK/err" "PASS $DBB.odd\`name t: 2 rows match (COUNT(*) and CHECKSUM TABLE)" "PASS line for the quoted table"
+check_contains "$WORK/err" "PASS $DBB.big: 300,000 rows match (COUNT(*) and CHECKSUM TABLE)" "big table compared whole"
 check_eq "$(grep -c '  yes$' "$WORK/err")" 6 "six tables verified in the summary"
 check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '$DBB'")" 0 "view not copied"
 for t in big comp empty_t nokey 'odd`name t' types; do
@@ -98,5 +101,47 @@ check_contains "$WORK/err" "FAIL $DBB.comp: range 2 of 2 (\`region\` >= " "a del
 check_contains "$WORK/err" "differs: source 2000 rows" "source rows of the range"
 check_contains "$WORK/err" "target 1999 rows" "target rows of the range"
 
-sql "DROP DATABASE $BACK"
+# ---- range by range: under --where, and for other column definitions ----
+com_checksum() { sqlb "SHOW GLOBAL STATUS LIKE 'Com_checksum'" | cut -f2; }
+n0=$(com_checksum)
+copy --from "$A_URL/$DB/big" --to "$B_URL/$DBB/big_half" --where 'id <= 150000' --chunk-rows 20000
+check_rc 0 "a --where copy"
+check_contains "$WORK/err" "PASS $DBB.big_half: 150,000 rows match in 15 key ranges" "--where: compared range by range"
+check_eq "$(com_checksum)" "$n0" "--where: no CHECKSUM TABLE on the target"
+check_eq "$(sqlb "SELECT COUNT(*), MAX(id) FROM $DBB.big_half")" "150000	150000" "--where: the rows copied"
+
+GEN=t_copy_gen
+sql "DROP DATABASE IF EXISTS $GEN; CREATE DATABASE $GEN; USE $GEN;
+CREATE TABLE txt (id INT PRIMARY KEY, x INT, t TEXT);
+INSERT INTO txt SELECT seq, IF(seq % 4 = 0, NULL, seq * 2), IF(seq % 3 = 0, NULL, REPEAT('t', seq % 20))
+  FROM seq_1_to_5000;
+CREATE TABLE cs (id INT PRIMARY KEY, v VARCHAR(10)) DEFAULT CHARSET=utf8mb4;
+INSERT INTO cs SELECT seq, CONCAT('v', seq) FROM seq_1_to_3000;"
+# on B, cs exists with another charset
+sqlb "DROP DATABASE IF EXISTS $GEN; CREATE DATABASE $GEN; USE $GEN;
+CREATE TABLE cs (id INT PRIMARY KEY, v VARCHAR(10)) DEFAULT CHARSET=latin1;"
+n0=$(com_checksum)
+copy --from "$A_URL/$GEN/cs" --to "$B_URL/$GEN/cs" --if-exists truncate --chunk-rows 1000
+check_rc 0 "copy into a latin1 table"
+check_contains "$WORK/err" "PASS $GEN.cs: 3,000 rows match in 3 key ranges" "other definitions: compared range by range"
+check_eq "$(com_checksum)" "$n0" "other definitions: no CHECKSUM TABLE on the target"
+# B computes CHECKSUM TABLE the MariaDB 5.1 way, as another server version
+# may: the sums of a table with NULLs differ, and the ranges decide
+sqlb "SET GLOBAL old_mode = 'COMPAT_5_1_CHECKSUM'"
+copy --from "$A_URL/$GEN/txt" --to "$B_URL/$GEN/txt" --chunk-rows 1000
+check_rc 0 "copy to a server that checksums otherwise"
+check_eq "$(com_checksum)" "$((n0 + 1))" "same definitions: one CHECKSUM TABLE on the target"
+want_a=$(sql "CHECKSUM TABLE $GEN.txt" | cut -f2)
+want_b=$(mariadb --no-defaults -S "$B_SOCK" -uroot -N -e "CHECKSUM TABLE $GEN.txt" | cut -f2)
+check_ne "$want_a" "$want_b" "the two servers' CHECKSUM TABLE differ"
+check_contains "$WORK/err" "PASS $GEN.txt: 5,000 rows match in 5 key ranges (CHECKSUM TABLE differs: $want_a on the source, $want_b on the target" \
+  "a whole-table difference the ranges do not confirm"
+sqlb "UPDATE $GEN.txt SET t = 'changed' WHERE id = 4321"
+copy --from "$A_URL/$GEN/txt" --to "$B_URL/$GEN/txt" --verify-only --chunk-rows 1000
+check_rc 1 "--verify-only after a row changed"
+check_contains "$WORK/err" "FAIL $GEN.txt: range 5 of 5 (\`id\` >= 4001) differs: source 1000 rows" "the range of the changed row"
+sqlb "SET GLOBAL old_mode = DEFAULT"
+
+sql "DROP DATABASE $BACK; DROP DATABASE $GEN"
+sqlb "DROP DATABASE $GEN"
 finish
