@@ -302,6 +302,7 @@ static void release(struct crun *r)
     sl_url_release(&r->from);
     sl_url_release(&r->to);
     pthread_mutex_destroy(&r->mu);
+    pthread_cond_destroy(&r->ended);
 }
 
 /* --mode swap, once every table is copied and verified: one RENAME TABLE
@@ -460,6 +461,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     r.log = log;
     r.progress = &progress;
     pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.ended, NULL);
     atomic_init(&r.stop, 0);
     atomic_init(&r.interrupted, 0);
     int rc = -1;

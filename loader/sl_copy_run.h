@@ -155,6 +155,7 @@ struct crun {
     atomic_uint readers_left; /* the last one closes full */
     atomic_uint writers_left; /* the last one closes index (or done, without iconn) */
     atomic_uint threads_left; /* readers, writers, the index builder and the verifier */
+    pthread_cond_t ended;     /* with mu: threads_left reached 0 */
     int failed;
     struct sl_err err;
 };

@@ -64,6 +64,16 @@ void sl_crun_fail_table(struct crun *r, struct ctable *ct, const struct sl_err *
     pthread_mutex_unlock(&r->mu);
 }
 
+/* Called by each thread as it ends; the last one wakes the main thread. */
+static void thread_ends(struct crun *r)
+{
+    if (atomic_fetch_sub(&r->threads_left, 1) == 1) {
+        pthread_mutex_lock(&r->mu);
+        pthread_cond_broadcast(&r->ended);
+        pthread_mutex_unlock(&r->mu);
+    }
+}
+
 static int table_failed(struct crun *r, struct ctable *ct)
 {
     pthread_mutex_lock(&r->mu);
@@ -296,7 +306,7 @@ static void *reader_main(void *arg)
     }
     if (atomic_fetch_sub(&r->readers_left, 1) == 1)
         sl_queue_close(&r->full); /* the last reader: the writers drain and end */
-    atomic_fetch_sub(&r->threads_left, 1);
+    thread_ends(r);
     return NULL;
 }
 
@@ -476,7 +486,7 @@ static void *writer_main(void *arg)
     /* the last writer: the index builder (or else the verifier) drains and ends */
     if (atomic_fetch_sub(&r->writers_left, 1) == 1)
         sl_queue_close(r->iconn ? &r->index : &r->done);
-    atomic_fetch_sub(&r->threads_left, 1);
+    thread_ends(r);
     return NULL;
 }
 
@@ -505,7 +515,7 @@ static void *indexer_main(void *arg)
         pthread_mutex_unlock(&r->mu);
     }
     sl_queue_close(&r->done); /* after the last table: the verifier drains and ends */
-    atomic_fetch_sub(&r->threads_left, 1);
+    thread_ends(r);
     return NULL;
 }
 
@@ -595,7 +605,7 @@ static void *verifier_main(void *arg)
         }
         report_table(r, ct);
     }
-    atomic_fetch_sub(&r->threads_left, 1);
+    thread_ends(r);
     return NULL;
 }
 
@@ -750,15 +760,26 @@ int sl_crun_run(struct crun *r)
     }
     double t0 = sl_now();
     int killed = 0;
+    pthread_mutex_lock(&r->mu);
     while (atomic_load(&r->threads_left) > 0) {
-        struct timespec ts = {0, 100 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+        /* progress ten times a second, or at once when the last thread ends */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000 * 1000 * 1000;
+        }
+        pthread_cond_timedwait(&r->ended, &r->mu, &ts);
+        pthread_mutex_unlock(&r->mu);
         if (atomic_load(&r->stop) && !killed) {
             kill_reads(victims, nvictims);
             killed = 1;
         }
         draw_progress(r, t0);
+        pthread_mutex_lock(&r->mu);
     }
+    pthread_mutex_unlock(&r->mu);
     for (unsigned i = 0; i < nthreads; i++)
         pthread_join(tids[i], NULL);
     sl_signals_stop(&sigs);

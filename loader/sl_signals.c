@@ -3,17 +3,25 @@
 #include <time.h>
 #include <unistd.h>
 
+/* SIGINT and SIGTERM, and SL_SIGNALS_WAKE, which sl_signals_stop() sends
+ * the thread so that it need not wait out its timeout. */
+static void watched(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SL_SIGNALS_WAKE);
+}
+
 static void *signal_main(void *arg)
 {
     struct sl_signals *s = arg;
     sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
+    watched(&set);
     while (!atomic_load(&s->stop)) {
-        struct timespec ts = {0, 200 * 1000 * 1000};
+        struct timespec ts = {1, 0}; /* stop is seen at the latest after this */
         int sig = sigtimedwait(&set, NULL, &ts);
-        if (sig < 0)
+        if (sig < 0 || sig == SL_SIGNALS_WAKE)
             continue;
         if (atomic_fetch_add(&s->caught, 1) == 0) {
             s->on_first(s->ctx, sig);
@@ -36,9 +44,7 @@ int sl_signals_start(struct sl_signals *s, void (*on_first)(void *ctx, int sig),
     s->second = second;
     s->exit_code = exit_code;
     sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
+    watched(&sigs);
     pthread_sigmask(SIG_BLOCK, &sigs, &s->old);
     s->started = pthread_create(&s->tid, NULL, signal_main, s) == 0;
     if (!s->started) {
@@ -53,6 +59,7 @@ void sl_signals_stop(struct sl_signals *s)
     if (!s->started)
         return;
     atomic_store(&s->stop, 1);
+    pthread_kill(s->tid, SL_SIGNALS_WAKE);
     pthread_join(s->tid, NULL);
     s->started = 0;
     pthread_sigmask(SIG_SETMASK, &s->old, NULL);

@@ -17,6 +17,10 @@
 
 #include "sl_progress.h"
 
+/* Sent to the signal thread by sl_signals_stop() to end its wait at once;
+ * blocked (and so ignored) everywhere while the thread runs. */
+#define SL_SIGNALS_WAKE SIGUSR1
+
 struct sl_signals {
     pthread_t tid;
     int started;
