@@ -81,12 +81,7 @@ static int on_check_opt(void *ctx, int key, const char *v)
 static int on_check_arg(void *ctx, const char *arg)
 {
     struct check_args *a = ctx;
-    char **nv = realloc(a->targets, (a->ntargets + 1) * sizeof *nv);
-    if (!nv)
-        return -1;
-    a->targets = nv;
-    a->targets[a->ntargets++] = (char *)arg;
-    return 0;
+    return sl_cli_append(&a->targets, &a->ntargets, arg);
 }
 
 /* Checks one URL. Returns 0, 1 (something missing or failed) or 2. */

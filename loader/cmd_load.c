@@ -317,14 +317,8 @@ static int on_load_opt(void *ctx, int key, const char *v)
         a->c.binary_hex = k == 0;
         return 0;
     }
-    case OPT_TRANSFORM: {
-        char **nv = realloc(a->transforms, (a->ntransforms + 1) * sizeof *nv);
-        if (!nv)
-            return -1;
-        a->transforms = nv;
-        a->transforms[a->ntransforms++] = (char *)v;
-        return 0;
-    }
+    case OPT_TRANSFORM:
+        return sl_cli_append(&a->transforms, &a->ntransforms, v);
     case OPT_RESUME:
         a->c.resume = 1;
         return 0;
@@ -348,12 +342,7 @@ static int on_load_opt(void *ctx, int key, const char *v)
 static int on_load_arg(void *ctx, const char *arg)
 {
     struct load_args *a = ctx;
-    char **nv = realloc(a->sources, (a->nsources + 1) * sizeof *nv);
-    if (!nv)
-        return -1;
-    a->sources = nv;
-    a->sources[a->nsources++] = (char *)arg;
-    return 0;
+    return sl_cli_append(&a->sources, &a->nsources, arg);
 }
 
 /* Checks what the option parser cannot. Returns 0 or -1 after a message. */

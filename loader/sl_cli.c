@@ -243,3 +243,13 @@ void sl_cli_print_options(FILE *out, const struct sl_opt *opts)
         fputc('\n', out);
     }
 }
+
+int sl_cli_append(char ***v, size_t *n, const char *arg)
+{
+    char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    *v = nv;
+    nv[(*n)++] = (char *)arg;
+    return 0;
+}

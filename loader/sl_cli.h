@@ -153,6 +153,10 @@ const struct sl_opt *sl_cli_find_opt(const struct sl_opt *opts, const char *name
 /* True when s ends with suffix (a file name's extension, say). */
 int sl_cli_ends_with(const char *s, const char *suffix);
 
+/* Appends arg (not copied: argv strings live as long as the run) to the
+ * growing list *v of *n strings. Returns 0 or -1 (no memory). */
+int sl_cli_append(char ***v, size_t *n, const char *arg);
+
 /* Prints the option list of opts, one option per line, aligned. */
 void sl_cli_print_options(FILE *out, const struct sl_opt *opts);
 

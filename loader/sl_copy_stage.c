@@ -532,23 +532,29 @@ static void report_table(struct crun *r, struct ctable *ct)
     sl_copy_report(r, ct);
 }
 
+static int read_alter_state(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    int *past = ctx;
+    *past = n < 1 || !v[0] || strncasecmp(v[0], "altering table", 14) == 0 ||
+            strncasecmp(v[0], "committing alter table", 22) == 0;
+    return 0;
+}
+
 /* True once the ALTER TABLE on the index builder's connection has got past
  * its start (or ended): the state "altering table" or what follows it. */
 static int alter_under_way(struct crun *r)
 {
-    char sql[128];
-    snprintf(sql, sizeof sql,
-             "SELECT /* sluice verify */ STATE FROM information_schema.PROCESSLIST WHERE ID = %lu",
-             mysql_thread_id(r->iconn));
-    if (mysql_query(r->vconn, sql) != 0)
+    char id[24];
+    snprintf(id, sizeof id, "%lu", mysql_thread_id(r->iconn));
+    const char *params[] = {id};
+    int past = 1; /* no such thread: the ALTER is over */
+    struct sl_err e;
+    if (sl_conn_select(r->vconn,
+                       "SELECT /* sluice verify */ STATE FROM information_schema.PROCESSLIST "
+                       "WHERE ID = ?",
+                       params, 1, read_alter_state, &past, &e) != 0)
         return 1; /* cannot tell: do not wait */
-    MYSQL_RES *res = mysql_store_result(r->vconn);
-    if (!res)
-        return 1;
-    MYSQL_ROW row = mysql_fetch_row(res);
-    int past = !row || !row[0] || strncasecmp(row[0], "altering table", 14) == 0 ||
-               strncasecmp(row[0], "committing alter table", 22) == 0;
-    mysql_free_result(res);
     return past;
 }
 
@@ -763,14 +769,7 @@ int sl_crun_run(struct crun *r)
     pthread_mutex_lock(&r->mu);
     while (atomic_load(&r->threads_left) > 0) {
         /* progress ten times a second, or at once when the last thread ends */
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 100 * 1000 * 1000;
-        if (ts.tv_nsec >= 1000 * 1000 * 1000) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000 * 1000 * 1000;
-        }
-        pthread_cond_timedwait(&r->ended, &r->mu, &ts);
+        sl_progress_wait(&r->ended, &r->mu, 100);
         pthread_mutex_unlock(&r->mu);
         if (atomic_load(&r->stop) && !killed) {
             kill_reads(victims, nvictims);

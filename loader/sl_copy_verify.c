@@ -137,18 +137,13 @@ int sl_copy_verify_table(const struct crun *r, struct ctable *ct, MYSQL *m, stru
     return 0;
 }
 
-static int same_text(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 int sl_copy_whole_applies(const struct crun *r, const struct ctable *ct)
 {
     if (!ct->verify || r->c->where || ct->src.ncols != ct->dst.ncols)
         return 0;
     for (size_t i = 0; i < ct->src.ncols; i++) {
         const struct sl_column *s = &ct->src.cols[i], *d = &ct->dst.cols[i];
-        if (!same_text(s->name, d->name) || !same_text(s->column_type, d->column_type) ||
+        if (strcmp(s->name, d->name) != 0 || strcmp(s->column_type, d->column_type) != 0 ||
             s->nullable != d->nullable || s->generated != d->generated ||
             strcmp(s->charset, d->charset) != 0)
             return 0;

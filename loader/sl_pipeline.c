@@ -175,14 +175,7 @@ int sl_pipeline_run(const struct sl_pipeline_plan *p, int *interrupted, struct s
     /* the main thread draws progress until every thread is done */
     pthread_mutex_lock(&r.mu);
     while (r.done < started) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 200 * 1000 * 1000;
-        if (ts.tv_nsec >= 1000000000) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000;
-        }
-        pthread_cond_timedwait(&r.done_cv, &r.mu, &ts);
+        sl_progress_wait(&r.done_cv, &r.mu, 200);
         pthread_mutex_unlock(&r.mu);
         sl_progress_tick(p->progress, p->counters);
         pthread_mutex_lock(&r.mu);

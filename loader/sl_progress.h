@@ -41,6 +41,10 @@ struct sl_progress {
 /* Seconds on a monotonic clock. */
 double sl_now(void);
 
+/* With mu held: waits until cv is signalled or ms milliseconds have passed,
+ * the pause of a main thread that draws progress until its workers end. */
+void sl_progress_wait(pthread_cond_t *cv, pthread_mutex_t *mu, unsigned ms);
+
 /* Sets up the display on out. enabled = 0 draws nothing. total_raw_bytes is
  * the sum of the input sizes, or 0 when unknown (stdin). */
 void sl_progress_init(struct sl_progress *p, FILE *out, int enabled, uint64_t total_raw_bytes);

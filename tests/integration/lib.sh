@@ -134,13 +134,30 @@ wait_rows() { # TABLE N
 # The number after "NAME" in the summary, e.g. summary_value "rows written".
 summary_value() { sed -n "s/^  $1 *//p" "$WORK/err" | tr -d , | head -1; }
 
+# Starts a private server in $WORK/srv for this test alone; it is stopped
+# and removed on exit.
+start_private_server() {
+  "$SLUICE_SRC/scripts/dbserver.sh" start "$WORK/srv" >/dev/null
+  trap '"$SLUICE_SRC/scripts/dbserver.sh" stop "$WORK/srv" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+}
+
+# Moves the test from the shared server to a private one of its own (for
+# tests that watch global counters or stop the server): every helper talks
+# to it from here on, URL points at $DB there, and $DB is created.
+own_server() {
+  start_private_server
+  # shellcheck source=/dev/null
+  source "$WORK/srv/env.sh"
+  URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DB"
+  sql "CREATE DATABASE \`$DB\`"
+}
+
 # Starts a second private server for this test (stopped and removed on exit)
 # and sets A_URL, A_CNF (the shared server), B_URL, B_CNF, B_SOCK and sqlb,
 # which runs SQL as root on the second server.
 second_server() {
   local srv="$WORK/srv"
-  "$SLUICE_SRC/scripts/dbserver.sh" start "$srv" >/dev/null
-  trap '"$SLUICE_SRC/scripts/dbserver.sh" stop "$WORK/srv" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+  start_private_server
   A_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT"
   A_CNF="$SLUICE_DB_CNF"
   B_PORT=$(sed -n "s/^export SLUICE_DB_PORT='\(.*\)'/\1/p" "$srv/env.sh")

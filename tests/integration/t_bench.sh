@@ -8,12 +8,7 @@
 # are global and other tests would add to them.
 source "$(dirname "$0")/lib.sh"
 setup bench
-srv="$WORK/srv"
-"$SLUICE_SRC/scripts/dbserver.sh" start "$srv" >/dev/null
-trap '"$SLUICE_SRC/scripts/dbserver.sh" stop "$srv" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
-source "$srv/env.sh"
-URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DB"
-sql "CREATE DATABASE \`$DB\`"
+own_server # from here on every helper talks to it
 bench() { run_sluice bench --defaults-file "$SLUICE_DB_CNF" "$@"; }
 
 bench --into "$URL" --threads 1,2 --batch-rows 10,100 --txn-rows 500 --duration 0.5 --warmup 0 \

@@ -5,13 +5,8 @@
 # server of its own, so the other tests are not disturbed.
 source "$(dirname "$0")/lib.sh"
 setup crash
+own_server # from here on every helper talks to it
 srv="$WORK/srv"
-"$SLUICE_SRC/scripts/dbserver.sh" start "$srv" >/dev/null
-trap '"$SLUICE_SRC/scripts/dbserver.sh" stop "$srv" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
-# from here on every helper talks to this server
-source "$srv/env.sh"
-URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DB"
-sql "CREATE DATABASE \`$DB\`"
 python3 "$TOOLS/gen_faulty.py" --rows "${SLUICE_FAULT_ROWS:-400000}" --every 0 "$WORK/f"
 sql "$(python3 "$TOOLS/gen_faulty.py" --schema | sed "s/CREATE TABLE t /CREATE TABLE \`$DB\`.t /")"
 

@@ -10,12 +10,7 @@
 # its file, line, column and reason.
 source "$(dirname "$0")/lib.sh"
 setup dry_run
-srv="$WORK/srv"
-"$SLUICE_SRC/scripts/dbserver.sh" start "$srv" >/dev/null
-trap '"$SLUICE_SRC/scripts/dbserver.sh" stop "$srv" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
-source "$srv/env.sh"
-URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DB"
-sql "CREATE DATABASE \`$DB\`"
+own_server # from here on every helper talks to it
 sql "CREATE TABLE \`$DB\`.items (id INT PRIMARY KEY, name VARCHAR(8) NOT NULL, price DECIMAL(6,2),
        made DATETIME, note VARCHAR(20))"
 sql "INSERT INTO \`$DB\`.items VALUES (1,'old',9.99,NULL,NULL), (2,'old2',1.00,NULL,'keep')"
