@@ -61,8 +61,9 @@ const struct sl_opt sl_copy_opts[] = {
      "or append"},
     SL_CLI_WRITE_MODE_OPTS,
     {"defer-indexes", OPT_DEFER_INDEXES, 0, "",
-     "create every new table with only its primary key and add the\nother indexes (and foreign "
-     "keys) in one ALTER TABLE after the rows\n(default: for tables of 100,000 rows or more)"},
+     "create every new table whole, take its secondary indexes and\nforeign keys off while it is "
+     "empty, and add them back in one\nALTER TABLE after the rows (default: for tables of "
+     "100,000\nrows or more)"},
     {"no-defer-indexes", OPT_NO_DEFER_INDEXES, 0, "",
      "create every new table with all its indexes before the rows"},
     {"verify-only", OPT_VERIFY_ONLY, 0, "",

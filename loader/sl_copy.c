@@ -168,7 +168,7 @@ static int open_writers(struct crun *r, struct sl_err *err)
         return -1;
     int deferred = 0;
     for (size_t i = 0; i < r->nt; i++)
-        deferred |= r->t[i].action != CT_SKIP && r->t[i].alter.len > 0;
+        deferred |= r->t[i].action != CT_SKIP && r->t[i].sql.add.len > 0;
     if (!deferred)
         return 0;
     /* foreign keys are added as the writers inserted: unchecked, in place */
@@ -387,7 +387,7 @@ static int apply_plan(struct crun *r, int db_exists, struct sl_err *err)
     for (size_t i = 0; i < r->nt; i++)
         if (sl_copy_apply(r, &r->t[i], err) != 0)
             return -1;
-    return 0;
+    return sl_copy_drop_deferred(r, err);
 }
 
 static int read_count(void *ctx, char **v, unsigned long *lens, unsigned n)

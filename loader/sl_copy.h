@@ -51,7 +51,8 @@ enum sl_if_exists {
 };
 
 /* When a table the copy creates gets its secondary indexes and foreign keys:
- * in CREATE TABLE, or in one ALTER TABLE after its rows. */
+ * in CREATE TABLE, or in one ALTER TABLE after its rows (the CREATE TABLE
+ * still holds them all; they are taken off the empty table). */
 enum sl_defer {
     SL_DEFER_AUTO,   /* after the rows for a table of at least SL_COPY_DEFER_ROWS rows (the
                         source's estimate), when the target account holds ALTER on it */

@@ -15,6 +15,7 @@
 #include "sl_buf.h"
 #include "sl_conn.h"
 #include "sl_copy.h"
+#include "sl_create_table.h"
 #include "sl_key_ranges.h"
 #include "sl_mysql_writer.h"
 #include "sl_progress.h"
@@ -77,8 +78,8 @@ struct ctable {
     const char *no_verify;       /* why not, when verify is 0 and it was asked for */
     struct sl_buf select;        /* SELECT cols FROM the source table */
     struct sl_buf key;           /* the quoted key column; empty for one stream */
-    struct sl_buf create;        /* CREATE TABLE for the target */
-    struct sl_buf alter;         /* the deferred indexes, or empty */
+    struct sl_create_sql sql;    /* what makes the target table (sql.add: the
+                                    deferred indexes, or empty) */
     struct sl_key_ranges ranges; /* n == 1: one stream, no condition */
     struct crange *r;
     long long est_rows;
@@ -197,6 +198,12 @@ int sl_copy_decide(struct crun *r, struct ctable *ct, int db_exists, struct sl_e
 /* Carries out ct->action on the target (DROP, CREATE, TRUNCATE), then checks
  * that the target accepts the INSERT. Returns 0 or -1 with err set. */
 int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err);
+
+/* After sl_copy_apply of every table: takes the deferred foreign keys, then
+ * the deferred indexes, off the tables just created with them (see
+ * sl_create_table_rewrite), so that the target has proved it accepts every
+ * definition before any row moves. Returns 0 or -1 with err set. */
+int sl_copy_drop_deferred(struct crun *r, struct sl_err *err);
 
 /* Prints ct's PASS, FAIL or COPIED line (FAIL even when quiet). */
 void sl_copy_report(struct crun *r, const struct ctable *ct);

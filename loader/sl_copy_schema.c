@@ -261,8 +261,7 @@ static int plan_create(struct crun *r, struct ctable *ct, struct sl_err *err)
         rc = sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE %s.%s gave nothing", ct->src.schema,
                         ct->src.name);
     if (rc == 0)
-        rc = sl_create_table_rewrite(show, ct->dst_schema, ct->dst_name, defer, &ct->create,
-                                     &ct->alter, err);
+        rc = sl_create_table_rewrite(show, ct->dst_schema, ct->dst_name, defer, &ct->sql, err);
     if (rc != 0)
         sl_err_prefix(err, "reading the definition of %s.%s", ct->src.schema, ct->src.name);
     free(show);
@@ -274,8 +273,7 @@ int sl_copy_plan_table(struct crun *r, struct ctable *ct, const char *name, cons
 {
     sl_buf_init(&ct->select, SQL_MAX);
     sl_buf_init(&ct->key, 1024);
-    sl_buf_init(&ct->create, SQL_MAX);
-    sl_buf_init(&ct->alter, SQL_MAX);
+    sl_create_sql_init(&ct->sql, SQL_MAX);
     ct->ranges.n = 1;
     ct->dst_schema = strdup(r->to.db);
     if (r->c->mode == SL_MODE_SWAP && !r->c->verify_only) {
@@ -517,6 +515,14 @@ static int plan_kinds(struct ctable *ct, struct sl_err *err)
     return 0;
 }
 
+/* For a table the copy does not create: nothing is deferred. */
+static void keep_indexes(struct ctable *ct)
+{
+    sl_buf_reset(&ct->sql.drop_fks);
+    sl_buf_reset(&ct->sql.drop_keys);
+    sl_buf_reset(&ct->sql.add);
+}
+
 int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
 {
     int rc = 0;
@@ -524,7 +530,7 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
     case CT_SWAP: /* a work table left by an earlier run is replaced */
         rc = sl_swap_drop_new(r->dst, ct->dst_schema, ct->final_name, err);
         if (rc == 0)
-            rc = sl_conn_exec(r->dst, sl_buf_cstr(&ct->create), err);
+            rc = sl_conn_exec(r->dst, sl_buf_cstr(&ct->sql.create), err);
         if (rc == 0)
             rc = sl_table_describe(r->dst, ct->dst_schema, ct->dst_name, &ct->dst, err);
         break;
@@ -533,13 +539,13 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
         /* fall through */
     case CT_CREATE:
         if (rc == 0)
-            rc = sl_conn_exec(r->dst, sl_buf_cstr(&ct->create), err);
+            rc = sl_conn_exec(r->dst, sl_buf_cstr(&ct->sql.create), err);
         if (rc == 0)
             rc = sl_table_describe(r->dst, ct->dst_schema, ct->dst_name, &ct->dst, err);
         break;
     case CT_TRUNCATE:
         rc = exec_on(r, "TRUNCATE TABLE ", ct, err);
-        sl_buf_reset(&ct->alter); /* its indexes are there already */
+        keep_indexes(ct); /* they are there already */
         break;
     case CT_APPEND: {
         struct sl_buf sql;
@@ -552,7 +558,7 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
         else
             rc = sl_conn_select(r->dst, sql.data, NULL, 0, read_exists, &has_rows, err);
         sl_buf_release(&sql);
-        sl_buf_reset(&ct->alter);
+        keep_indexes(ct);
         if (rc == 0 && has_rows && ct->verify) {
             ct->verify = 0;
             ct->no_verify = "the target table had rows before (--if-exists append)";
@@ -572,6 +578,24 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
         return -1;
     }
     return check_insert(r, ct, err);
+}
+
+int sl_copy_drop_deferred(struct crun *r, struct sl_err *err)
+{
+    for (int keys = 0; keys <= 1; keys++) {
+        for (size_t i = 0; i < r->nt; i++) {
+            struct ctable *ct = &r->t[i];
+            struct sl_buf *drop = keys ? &ct->sql.drop_keys : &ct->sql.drop_fks;
+            if (drop->len == 0 || ct->action == CT_SKIP || ct->action == CT_VERIFY)
+                continue;
+            if (sl_conn_exec(r->dst, sl_buf_cstr(drop), err) != 0) {
+                sl_err_prefix(err, "taking the deferred %s off the new table %s.%s",
+                              keys ? "indexes" : "foreign keys", ct->dst_schema, ct->dst_name);
+                return -1;
+            }
+        }
+    }
+    return 0;
 }
 
 const char *sl_copy_action_name(const struct ctable *ct)
@@ -608,7 +632,7 @@ static void target_privs(const struct crun *r, const struct ctable *ct, char *bu
              ct->action == CT_RECREATE || ct->action == CT_TRUNCATE || ct->action == CT_SWAP
                  ? ",DROP"
                  : "",
-             ct->action == CT_SWAP || (creates && ct->alter.len > 0) ? ",ALTER" : "");
+             ct->action == CT_SWAP || (creates && ct->sql.add.len > 0) ? ",ALTER" : "");
 }
 
 int sl_copy_need_privs(MYSQL *m, const char *side, const char *db, const char *table,
@@ -663,6 +687,5 @@ void sl_copy_table_release(struct ctable *ct)
     free(ct->r);
     sl_buf_release(&ct->select);
     sl_buf_release(&ct->key);
-    sl_buf_release(&ct->create);
-    sl_buf_release(&ct->alter);
+    sl_create_sql_release(&ct->sql);
 }

@@ -113,7 +113,7 @@ static void check_complete(struct crun *r, struct ctable *ct, uint64_t k)
         *ev = (struct cverify){ct, CV_ROWS};
         sl_queue_push(&r->done, ev);
     }
-    if (r->iconn && ct->alter.len > 0)
+    if (r->iconn && ct->sql.add.len > 0)
         sl_queue_push(&r->index, ct); /* room for every table: never waits */
     else
         table_to_verifier(r, ct);
@@ -503,7 +503,7 @@ static void *indexer_main(void *arg)
         ct->alter_phase = 1;
         pthread_mutex_unlock(&r->mu);
         if (!atomic_load(&r->stop) && !table_failed(r, ct) &&
-            sl_conn_exec(r->iconn, sl_buf_cstr(&ct->alter), &e) != 0) {
+            sl_conn_exec(r->iconn, sl_buf_cstr(&ct->sql.add), &e) != 0) {
             sl_err_prefix(&e, "adding the deferred indexes of %s.%s", ct->dst_schema, ct->dst_name);
             sl_crun_fail_table(r, ct, &e);
         }
@@ -565,7 +565,7 @@ static int alter_under_way(struct crun *r)
  * over, or queued behind another table's. */
 static void wait_for_alter(struct crun *r, struct ctable *ct)
 {
-    if (!r->iconn || ct->alter.len == 0)
+    if (!r->iconn || ct->sql.add.len == 0)
         return;
     for (int i = 0; i < 1000 && !atomic_load(&r->stop); i++) {
         pthread_mutex_lock(&r->mu);
@@ -594,6 +594,8 @@ static void *verifier_main(void *arg)
             /* every row is in: compare the whole table, while the deferred
              * indexes (if any) are added */
             wait_for_alter(r, ct);
+            if (table_failed(r, ct)) /* adding its indexes failed meanwhile */
+                continue;
             if (sl_copy_verify_whole(r, ct, r->vsrc, r->vconn, &e) != 0)
                 sl_crun_fail_table(r, ct, &e);
             continue;

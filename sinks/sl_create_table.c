@@ -25,21 +25,77 @@ static int starts(const char *p, const char *prefix)
     return strncmp(p, prefix, strlen(prefix)) == 0;
 }
 
-/* True for a definition line (without its indent) that defer moves into the
- * ALTER TABLE. */
-static int deferred(const char *def)
+/* What a copy deferred to after its rows does with a definition line. */
+enum deferral { KEEP, DEFER_INDEX, DEFER_FK };
+
+/* Classifies a definition line (without its indent) for a deferred copy and,
+ * for a deferred one, points *name at its backtick-quoted name (*nlen bytes,
+ * backticks included). */
+static enum deferral deferred(const char *def, const char **name, size_t *nlen)
 {
-    if (starts(def, "KEY ") || starts(def, "UNIQUE KEY ") || starts(def, "FULLTEXT KEY ") ||
-        starts(def, "SPATIAL KEY ") || starts(def, "INDEX ") || starts(def, "UNIQUE INDEX "))
-        return 1;
+    static const char *const index_heads[] = {
+        "KEY ",   "UNIQUE KEY ",   "FULLTEXT KEY ",   "SPATIAL KEY ",
+        "INDEX ", "UNIQUE INDEX ", "FULLTEXT INDEX ", "SPATIAL INDEX "};
+    for (size_t i = 0; i < sizeof index_heads / sizeof index_heads[0]; i++) {
+        if (!starts(def, index_heads[i]))
+            continue;
+        *name = def + strlen(index_heads[i]);
+        const char *end = skip_ident(*name);
+        if (!end)
+            return KEEP;
+        *nlen = (size_t)(end - *name);
+        return DEFER_INDEX;
+    }
     if (!starts(def, "CONSTRAINT "))
-        return 0;
-    const char *p = skip_ident(def + strlen("CONSTRAINT "));
-    return p && starts(p, " FOREIGN KEY ");
+        return KEEP;
+    *name = def + strlen("CONSTRAINT ");
+    const char *end = skip_ident(*name);
+    if (!end || !starts(end, " FOREIGN KEY "))
+        return KEEP;
+    *nlen = (size_t)(end - *name);
+    return DEFER_FK;
+}
+
+/* Appends one clause to the ALTER TABLE in buf, starting the statement when
+ * buf is still empty. */
+static int alter_clause(struct sl_buf *buf, const char *schema, const char *table, const char *verb,
+                        const char *text, size_t len)
+{
+    int rc = 0;
+    if (buf->len == 0) {
+        rc = sl_buf_puts(buf, "ALTER TABLE ");
+        if (rc == 0)
+            rc = sl_ident_append_qualified(buf, schema, table);
+        if (rc == 0)
+            rc = sl_buf_puts(buf, " ");
+    } else {
+        rc = sl_buf_puts(buf, ", ");
+    }
+    if (rc == 0)
+        rc = sl_buf_puts(buf, verb);
+    if (rc == 0)
+        rc = sl_buf_append(buf, text, len);
+    return rc;
+}
+
+void sl_create_sql_init(struct sl_create_sql *s, size_t max)
+{
+    sl_buf_init(&s->create, max);
+    sl_buf_init(&s->drop_fks, max);
+    sl_buf_init(&s->drop_keys, max);
+    sl_buf_init(&s->add, max);
+}
+
+void sl_create_sql_release(struct sl_create_sql *s)
+{
+    sl_buf_release(&s->create);
+    sl_buf_release(&s->drop_fks);
+    sl_buf_release(&s->drop_keys);
+    sl_buf_release(&s->add);
 }
 
 int sl_create_table_rewrite(const char *show, const char *schema, const char *table, int defer,
-                            struct sl_buf *create, struct sl_buf *alter, struct sl_err *err)
+                            struct sl_create_sql *s, struct sl_err *err)
 {
     const char *head = "CREATE TABLE ";
     if (!starts(show, head))
@@ -50,12 +106,13 @@ int sl_create_table_rewrite(const char *show, const char *schema, const char *ta
     if (!p || !starts(p, " (\n"))
         return sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE has an unexpected table name");
     p += 3;
+    struct sl_buf *create = &s->create;
     int rc = sl_buf_puts(create, head);
     if (rc == 0)
         rc = sl_ident_append_qualified(create, schema, table);
     if (rc == 0)
         rc = sl_buf_puts(create, " (\n");
-    size_t nkept = 0, ndeferred = 0;
+    size_t ndefs = 0, ncols = 0;
     /* each definition: "  text,\n", the last without the comma; then ")..." */
     while (rc == 0 && starts(p, "  ")) {
         const char *eol = strchr(p, '\n');
@@ -65,37 +122,35 @@ int sl_create_table_rewrite(const char *show, const char *schema, const char *ta
         size_t len = (size_t)(eol - def);
         if (len > 0 && def[len - 1] == ',')
             len--;
-        if (defer && deferred(def)) {
-            if (ndeferred++ == 0) {
-                rc = sl_buf_puts(alter, "ALTER TABLE ");
-                if (rc == 0)
-                    rc = sl_ident_append_qualified(alter, schema, table);
-                if (rc == 0)
-                    rc = sl_buf_puts(alter, " ADD ");
-            } else {
-                rc = sl_buf_puts(alter, ", ADD ");
-            }
-            if (rc == 0)
-                rc = sl_buf_append(alter, def, len);
-        } else {
-            if (nkept++ > 0)
-                rc = sl_buf_puts(create, ",\n");
-            if (rc == 0)
-                rc = sl_buf_puts(create, "  ");
-            if (rc == 0)
-                rc = sl_buf_append(create, def, len);
-        }
+        if (ndefs++ > 0)
+            rc = sl_buf_puts(create, ",\n");
+        if (rc == 0)
+            rc = sl_buf_puts(create, "  ");
+        if (rc == 0)
+            rc = sl_buf_append(create, def, len);
+        ncols += def[0] == '`';
+        const char *name = NULL;
+        size_t nlen = 0;
+        enum deferral d = defer ? deferred(def, &name, &nlen) : KEEP;
+        if (rc == 0 && d != KEEP)
+            rc = alter_clause(&s->add, schema, table, "ADD ", def, len);
+        if (rc == 0 && d == DEFER_INDEX)
+            rc = alter_clause(&s->drop_keys, schema, table, "DROP INDEX ", name, nlen);
+        if (rc == 0 && d == DEFER_FK)
+            rc = alter_clause(&s->drop_fks, schema, table, "DROP FOREIGN KEY ", name, nlen);
         p = eol + 1;
     }
     if (rc == 0 && *p != ')')
         return sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE has an unexpected line");
-    if (rc == 0 && nkept == 0)
+    if (rc == 0 && ncols == 0)
         return sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE lists no columns");
     if (rc == 0)
         rc = sl_buf_puts(create, "\n");
     if (rc == 0)
         rc = sl_buf_puts(create, p);
-    if (rc != 0 || !sl_buf_cstr(create) || (ndeferred && !sl_buf_cstr(alter)))
+    if (rc != 0 || !sl_buf_cstr(create) || (s->add.len && !sl_buf_cstr(&s->add)) ||
+        (s->drop_keys.len && !sl_buf_cstr(&s->drop_keys)) ||
+        (s->drop_fks.len && !sl_buf_cstr(&s->drop_fks)))
         return sl_err_set(err, SL_ERR_FATAL, "the table's definition is too long");
     return 0;
 }

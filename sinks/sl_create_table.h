@@ -21,19 +21,38 @@
 #include "sl_buf.h"
 #include "sl_err.h"
 
-/* Appends to create the statement that makes `schema`.`table` with the
- * definition printed in show (SHOW CREATE TABLE's text).
+/* The statements that make a copy of a table (see sl_create_table_rewrite).
+ * Each buffer holds one statement, or nothing. */
+struct sl_create_sql {
+    struct sl_buf create;    /* CREATE TABLE with every definition */
+    struct sl_buf drop_fks;  /* ALTER TABLE .. DROP FOREIGN KEY .. (deferred only) */
+    struct sl_buf drop_keys; /* ALTER TABLE .. DROP INDEX .. (deferred only) */
+    struct sl_buf add;       /* ALTER TABLE .. ADD ..: what the drops took (deferred only) */
+};
+
+/* Empty buffers of at most max bytes each; released by sl_create_sql_release. */
+void sl_create_sql_init(struct sl_create_sql *s, size_t max);
+void sl_create_sql_release(struct sl_create_sql *s);
+
+/* Fills s (empty on entry) with the statements that make `schema`.`table`
+ * with the definition printed in show (SHOW CREATE TABLE's text).
  *
- * defer = 0: every definition is kept and alter is left alone.
+ * create always keeps every definition, so that running it proves the
+ * target accepts them all.
+ *
+ * defer = 0: the other three stay empty.
  * defer = 1: secondary indexes (KEY, UNIQUE KEY, FULLTEXT KEY, SPATIAL KEY)
- * and FOREIGN KEY constraints are left out of create, which keeps the
- * columns, the primary key and CHECK constraints; alter gets the one ALTER
- * TABLE that adds them back, in their printed order, or stays empty when
- * there are none. Adding them in that order gives back the same SHOW CREATE
- * TABLE text.
+ * and FOREIGN KEY constraints are deferred: drop_fks and drop_keys take them
+ * off the new, empty table (the primary key, the columns and CHECK
+ * constraints stay), and add puts them back, in their printed order, once
+ * the rows are in. Adding them in that order gives back the same SHOW CREATE
+ * TABLE text. Each of the three stays empty when it has nothing to do. When
+ * several tables are made at once, every drop_fks runs before any drop_keys,
+ * since a foreign key may need another table's index.
  *
- * Returns 0, or -1 with err set if show is not in the expected shape. */
+ * Returns 0, or -1 with err set if show is not in the expected shape or a
+ * statement outgrows its buffer. */
 int sl_create_table_rewrite(const char *show, const char *schema, const char *table, int defer,
-                            struct sl_buf *create, struct sl_buf *alter, struct sl_err *err);
+                            struct sl_create_sql *s, struct sl_err *err);
 
 #endif

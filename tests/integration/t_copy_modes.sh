@@ -2,7 +2,9 @@
 # sluice copy's options and failures, between the shared server (A) and one
 # this test starts (B): --defer-indexes gives back the same SHOW CREATE TABLE,
 # and by default only tables of 100,000 rows or more are created without their
-# indexes (when the target account holds ALTER);
+# indexes (when the target account holds ALTER); an index the target refuses
+# stops a deferred copy before any row moves, and a deferred ALTER TABLE that
+# fails after the rows fails its table;
 # each --if-exists mode; one table renamed with --where; set-up errors stop
 # before any row moves (exit 2); a value the target refuses, a killed read
 # and SIGTERM fail mid-table (exit 1, and 4 for the signal).
@@ -38,8 +40,11 @@ INSERT INTO large SELECT seq, seq % 97, CONCAT('t', seq % 13) FROM seq_1_to_1500
 ANALYZE TABLE large;" >/dev/null
 
 # ---- --defer-indexes ----
+alters() { sqlb "SHOW GLOBAL STATUS LIKE 'Com_alter_table'" | cut -f2; }
+a0=$(alters)
 copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables 'parent,chi*' --defer-indexes
 check_rc 0 "--defer-indexes copy"
+check_eq "$(($(alters) - a0))" 3 "--defer-indexes: child is made whole, its foreign key and indexes are taken off, then put back (3 ALTER TABLE)"
 check_contains "$WORK/err" "PASS $DBB.child: 3,000 rows match" "child verified"
 check_eq "$(sqlb "SHOW CREATE TABLE $DBB.child" | cut -f2-)" "$(sql "SHOW CREATE TABLE $DB.child" | cut -f2-)" \
   "--defer-indexes: SHOW CREATE TABLE equals the source's"
@@ -47,12 +52,11 @@ check_eq "$(sqlb "SELECT COUNT(*) FROM $DBB.child WHERE MATCH(body) AGAINST ('te
 same_on_both child "--defer-indexes: CHECKSUM TABLE"
 
 # ---- the default: indexes after the rows for large tables only ----
-alters() { sqlb "SHOW GLOBAL STATUS LIKE 'Com_alter_table'" | cut -f2; }
 a0=$(alters)
 copy --from "$A_URL/$DB" --to "$B_URL/m_auto" --tables 'large,parent'
 check_rc 0 "default copy of a large and a small table"
 check_contains "$WORK/err" "PASS m_auto.large: 150,000 rows match" "large table verified"
-check_eq "$(($(alters) - a0))" 1 "default: one ALTER TABLE, for the large table only"
+check_eq "$(($(alters) - a0))" 2 "default: two ALTER TABLE (its index off, then back on), for the large table only"
 check_eq "$(sqlb "SHOW CREATE TABLE m_auto.large" | cut -f2-)" "$(sql "SHOW CREATE TABLE $DB.large" | cut -f2-)" \
   "default: the large table's SHOW CREATE TABLE equals the source's"
 check_eq "$(sqlb "SHOW CREATE TABLE m_auto.parent" | cut -f2-)" "$(sql "SHOW CREATE TABLE $DB.parent" | cut -f2-)" \
@@ -77,6 +81,50 @@ check_eq "$(($(alters) - a0))" 0 "without ALTER: the indexes are made with the t
 copy --from "$A_URL/$DB" --to "$B_URL/m_auto" --defer-indexes --no-defer-indexes
 check_rc 2 "--defer-indexes with --no-defer-indexes"
 check_contains "$WORK/err" "sluice copy: give --defer-indexes or --no-defer-indexes, not both" "says which options disagree"
+
+# an index the target refuses stops the copy before any row moves, though
+# the index itself would only be added after the rows
+sql "USE $DB; CREATE TABLE $DB.longkey (id INT PRIMARY KEY, v VARCHAR(255), KEY by_v (v)) DEFAULT CHARSET=utf8mb4;
+INSERT INTO $DB.longkey SELECT seq, CONCAT('v', seq) FROM seq_1_to_100"
+sqlb "SET GLOBAL innodb_default_row_format = 'compact'"
+copy --from "$A_URL/$DB" --to "$B_URL/m_refused" --tables longkey --defer-indexes
+check_rc 2 "--defer-indexes: an index the target refuses"
+check_contains "$WORK/err" "sluice: error: preparing target table m_refused.longkey: query failed: Index column size too large. The maximum column size is 767 bytes (1709)" \
+  "the refusal is named before any row moves"
+check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'm_refused'")" 0 "no table is left behind"
+sqlb "SET GLOBAL innodb_default_row_format = 'dynamic'"
+
+# the deferred ALTER TABLE fails after the rows (another session holds the
+# table longer than lock_wait_timeout): the table FAILED, its rows stay
+sql "CREATE TABLE $DB.lockedkey (id INT PRIMARY KEY, v INT, KEY by_v (v));
+INSERT INTO $DB.lockedkey VALUES (1, 10), (2, 20), (3, 30)"
+"$SLUICE_BIN" copy --from-defaults-file "$A_CNF" --to-defaults-file "$B_CNF" --from "$A_URL/$DB" \
+  --to "$B_URL/m_locked" --tables lockedkey --defer-indexes --where 'SLEEP(1) = 0' \
+  --session-sql 'SET SESSION lock_wait_timeout = 1' >"$WORK/out" 2>"$WORK/err" &
+COPY_PID=$!
+# once by_v is off the new table, the rows are on their way (a second each):
+# hold the table until the ALTER TABLE that adds by_v back has given up
+has_by_v() {
+  sqlb "SELECT COUNT(*) FROM information_schema.STATISTICS
+    WHERE TABLE_SCHEMA = 'm_locked' AND TABLE_NAME = 'lockedkey' AND INDEX_NAME = 'by_v'"
+}
+for _ in $(seq 500); do
+  [ "$(sqlb "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'm_locked'")" = 1 ] &&
+    [ "$(has_by_v)" = 0 ] && break
+  sleep 0.02
+done
+sqlb "BEGIN; SELECT COUNT(*) INTO @n FROM m_locked.lockedkey; DO SLEEP(6); COMMIT" &
+HOLD_PID=$!
+set +e; wait "$COPY_PID"; RC=$?; set -e
+wait "$HOLD_PID"
+check_rc 1 "a deferred ALTER TABLE that fails"
+check_contains "$WORK/err" "sluice: m_locked.lockedkey: adding the deferred indexes of m_locked.lockedkey: query failed: Lock wait timeout exceeded; try restarting transaction (1205)" \
+  "the failed ALTER TABLE is named"
+check_not_contains "$WORK/err" "PASS m_locked.lockedkey" "no PASS line for the failed table"
+check_eq "$(awk '$1 == "m_locked.lockedkey" { print $2, $NF }' "$WORK/err")" "3 FAILED" \
+  "the summary: its 3 committed rows, FAILED"
+check_eq "$(sqlb "SELECT COUNT(*) FROM m_locked.lockedkey")" 3 "the committed rows stay"
+check_eq "$(has_by_v)" 0 "and the index is not there"
 
 # ---- --if-exists ----
 copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables items

@@ -32,11 +32,10 @@ static const char *show = "CREATE TABLE `child` (\n"
 
 static void test_create_table(void)
 {
-    struct sl_buf c, a;
+    struct sl_create_sql q;
     struct sl_err err;
-    sl_buf_init(&c, 1 << 20);
-    sl_buf_init(&a, 1 << 20);
-    CHECK_EQ_INT(sl_create_table_rewrite(show, "new`db", "t2", 0, &c, &a, &err), 0);
+    sl_create_sql_init(&q, 1 << 20);
+    CHECK_EQ_INT(sl_create_table_rewrite(show, "new`db", "t2", 0, &q, &err), 0);
     const char *want_all = "CREATE TABLE `new``db`.`t2` (\n"
                            "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"
                            "  `p` int(11) NOT NULL,\n"
@@ -49,32 +48,46 @@ static void test_create_table(void)
                            "  CONSTRAINT `fk` FOREIGN KEY (`p`) REFERENCES `parent` (`id`),\n"
                            "  CONSTRAINT `pos` CHECK (`p` > 0)\n"
                            ") ENGINE=InnoDB AUTO_INCREMENT=5000 DEFAULT CHARSET=utf8mb4";
-    CHECK(strcmp(sl_buf_cstr(&c), want_all) == 0);
-    CHECK_EQ_INT(a.len, 0);
+    CHECK_EQ_STR(sl_buf_cstr(&q.create), want_all);
+    CHECK_EQ_INT(q.add.len, 0);
+    CHECK_EQ_INT(q.drop_fks.len, 0);
+    CHECK_EQ_INT(q.drop_keys.len, 0);
+    sl_create_sql_release(&q);
 
-    sl_buf_reset(&c);
-    CHECK_EQ_INT(sl_create_table_rewrite(show, "db", "child", 1, &c, &a, &err), 0);
-    const char *want_create = "CREATE TABLE `db`.`child` (\n"
-                              "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"
-                              "  `p` int(11) NOT NULL,\n"
-                              "  `sku` varchar(20) DEFAULT 'a,b',\n"
-                              "  `KEY` text DEFAULT NULL,\n"
-                              "  PRIMARY KEY (`id`),\n"
-                              "  CONSTRAINT `pos` CHECK (`p` > 0)\n"
-                              ") ENGINE=InnoDB AUTO_INCREMENT=5000 DEFAULT CHARSET=utf8mb4";
-    CHECK(strcmp(sl_buf_cstr(&c), want_create) == 0);
-    const char *want_alter = "ALTER TABLE `db`.`child` ADD UNIQUE KEY `sku` (`sku`), "
-                             "ADD KEY `by``p` (`p`,`sku`), ADD FULLTEXT KEY `ft` (`KEY`), "
-                             "ADD CONSTRAINT `fk` FOREIGN KEY (`p`) REFERENCES `parent` (`id`)";
-    CHECK(strcmp(sl_buf_cstr(&a), want_alter) == 0);
+    /* deferred: the same CREATE (so the target checks every definition),
+     * then the drops, and the ALTER that adds it all back */
+    sl_create_sql_init(&q, 1 << 20);
+    CHECK_EQ_INT(sl_create_table_rewrite(show, "new`db", "t2", 1, &q, &err), 0);
+    CHECK_EQ_STR(sl_buf_cstr(&q.create), want_all);
+    CHECK_EQ_STR(sl_buf_cstr(&q.drop_fks), "ALTER TABLE `new``db`.`t2` DROP FOREIGN KEY `fk`");
+    CHECK_EQ_STR(sl_buf_cstr(&q.drop_keys), "ALTER TABLE `new``db`.`t2` DROP INDEX `sku`, "
+                                            "DROP INDEX `by``p`, DROP INDEX `ft`");
+    CHECK_EQ_STR(sl_buf_cstr(&q.add),
+                 "ALTER TABLE `new``db`.`t2` ADD UNIQUE KEY `sku` (`sku`), "
+                 "ADD KEY `by``p` (`p`,`sku`), ADD FULLTEXT KEY `ft` (`KEY`), "
+                 "ADD CONSTRAINT `fk` FOREIGN KEY (`p`) REFERENCES `parent` (`id`)");
+    sl_create_sql_release(&q);
 
-    sl_buf_reset(&c);
-    CHECK_EQ_INT(sl_create_table_rewrite("CREATE VIEW `v` AS SELECT 1", "d", "t", 0, &c, &a, &err),
-                 -1);
+    /* nothing to defer: every statement but the CREATE stays empty */
+    sl_create_sql_init(&q, 1 << 20);
+    CHECK_EQ_INT(sl_create_table_rewrite("CREATE TABLE `t` (\n  `a` int(11) NOT NULL,\n"
+                                         "  PRIMARY KEY (`a`)\n) ENGINE=InnoDB",
+                                         "d", "t", 1, &q, &err),
+                 0);
+    CHECK_EQ_INT(q.add.len + q.drop_fks.len + q.drop_keys.len, 0);
+    sl_create_sql_release(&q);
+
+    sl_create_sql_init(&q, 1 << 20);
+    CHECK_EQ_INT(sl_create_table_rewrite("CREATE VIEW `v` AS SELECT 1", "d", "t", 0, &q, &err), -1);
     CHECK(strstr(err.msg, "did not start with CREATE TABLE") != NULL);
-    CHECK_EQ_INT(sl_create_table_rewrite("CREATE TABLE `t` (\n", "d", "t", 0, &c, &a, &err), -1);
-    sl_buf_release(&c);
-    sl_buf_release(&a);
+    CHECK_EQ_INT(sl_create_table_rewrite("CREATE TABLE `t` (\n", "d", "t", 0, &q, &err), -1);
+    sl_create_sql_release(&q);
+
+    /* a statement over the cap is an error, not a cut-off definition */
+    sl_create_sql_init(&q, 64);
+    CHECK_EQ_INT(sl_create_table_rewrite(show, "db", "t", 1, &q, &err), -1);
+    CHECK_EQ_STR(err.msg, "the table's definition is too long");
+    sl_create_sql_release(&q);
 }
 
 static void test_checksum_sql(void)
