@@ -405,6 +405,12 @@ int sl_copy_decide(struct crun *r, struct ctable *ct, int db_exists, struct sl_e
     } else if (ct->final_name) {
         ct->action = CT_SWAP;
         ct->final_exists = exists;
+        /* its own keys come from the source; any key on the target counts */
+        if (sl_swap_check_fks(r->src, "source", ct->src.schema, ct->src.name, 0, err) != 0)
+            return -1;
+        if (exists &&
+            sl_swap_check_fks(r->dst, "target", ct->dst_schema, ct->final_name, 1, err) != 0)
+            return -1;
     } else if (!exists) {
         ct->action = CT_CREATE;
     } else {

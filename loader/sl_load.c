@@ -195,7 +195,8 @@ static int prepare_target(MYSQL *m, const struct sl_load_config *c, const struct
     }
     if (c->mode != SL_MODE_SWAP)
         return 0;
-    if (sl_swap_name(write_name, cap, t->name, SL_SWAP_NEW_SUFFIX, err) != 0)
+    if (sl_swap_name(write_name, cap, t->name, SL_SWAP_NEW_SUFFIX, err) != 0 ||
+        sl_swap_check_fks(m, "target", t->schema, t->name, 1, err) != 0)
         return -1;
     if (c->resume) {
         struct sl_table probe;

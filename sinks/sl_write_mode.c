@@ -148,6 +148,55 @@ int sl_swap_drop_new(MYSQL *m, const char *schema, const char *table, struct sl_
     return drop_if_exists(m, schema, table, SL_SWAP_NEW_SUFFIX, err);
 }
 
+/* Keeps the first row's three values: the key's name, its table's schema
+ * and its table. */
+static int read_fk(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    char(*out)[3][256] = ctx;
+    for (unsigned i = 0; i < 3; i++)
+        snprintf((*out)[i], sizeof(*out)[i], "%s", i < n && v[i] ? v[i] : "");
+    return 1; /* the first is enough */
+}
+
+#define FK_WHY                                                                                     \
+    "foreign keys follow a table through RENAME TABLE, so a swap would leave them on the wrong "   \
+    "tables (use another --mode, such as truncate)"
+
+int sl_swap_check_fks(MYSQL *m, const char *side, const char *schema, const char *table,
+                      int referring_too, struct sl_err *err)
+{
+    static const char *const sql[] = {
+        /* defined on the table */
+        "SELECT CONSTRAINT_NAME, CONSTRAINT_SCHEMA, TABLE_NAME "
+        "FROM information_schema.REFERENTIAL_CONSTRAINTS "
+        "WHERE CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ? ORDER BY CONSTRAINT_NAME",
+        /* referring to it */
+        "SELECT CONSTRAINT_NAME, CONSTRAINT_SCHEMA, TABLE_NAME "
+        "FROM information_schema.REFERENTIAL_CONSTRAINTS "
+        "WHERE UNIQUE_CONSTRAINT_SCHEMA = ? AND REFERENCED_TABLE_NAME = ? "
+        "ORDER BY CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME"};
+    const char *params[] = {schema, table};
+    char fk[3][256];
+    for (int q = 0; q < (referring_too ? 2 : 1); q++) {
+        int rc = sl_conn_select(m, sql[q], params, 2, read_fk, &fk, err);
+        if (rc < 0) {
+            sl_err_prefix(err, "--mode swap: looking for foreign keys of %s.%s", schema, table);
+            return -1;
+        }
+        if (rc == 0)
+            continue;
+        if (q == 0)
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "--mode swap: %s.%s on the %s has foreign key '%s'; %s", schema,
+                              table, side, fk[0], FK_WHY);
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "--mode swap: foreign key '%s' of %s.%s on the %s refers to %s.%s; %s",
+                          fk[0], fk[1], fk[2], side, schema, table, FK_WHY);
+    }
+    return 0;
+}
+
 int sl_swap_create(MYSQL *m, const char *schema, const char *table, struct sl_err *err)
 {
     char name[512];

@@ -59,6 +59,17 @@ int sl_write_mode_update_cols(const struct sl_table *t, char *const *cols, size_
  * when the name would pass MySQL's 64 characters. */
 int sl_swap_name(char *out, size_t cap, const char *table, const char *suffix, struct sl_err *err);
 
+/* Refuses a swap of schema.table on m when a foreign key takes part in it:
+ * one defined on the table, or (when referring_too) one of another table
+ * that refers to it. A swap cannot keep such keys right: InnoDB's foreign
+ * keys follow a table through RENAME TABLE, so they would point at the
+ * replaced table, and CREATE TABLE ... LIKE leaves them out. side names m
+ * in the message ("source" or "target"). Returns 0 when there is none, or
+ * -1 with err naming the first key, the table it belongs to and the table
+ * it refers to. */
+int sl_swap_check_fks(MYSQL *m, const char *side, const char *schema, const char *table,
+                      int referring_too, struct sl_err *err);
+
 /* Drops any <table>__sluice_new left by an earlier run and creates it
  * afresh with CREATE TABLE ... LIKE table. Returns 0 or -1 with err set. */
 int sl_swap_create(MYSQL *m, const char *schema, const char *table, struct sl_err *err);

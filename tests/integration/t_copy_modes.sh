@@ -247,18 +247,34 @@ check_contains "$WORK/err" "--mode swap replaces existing tables; drop --if-exis
 
 # swap: both tables are copied and verified, then renamed into place together
 b_wm
-copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables 'wm,parent' --mode swap
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables 'wm,items' --mode swap
 check_rc 0 "copy --mode swap"
 check_contains "$WORK/err" "PASS $DBB.wm: 100 rows match" "swap: the new table is verified under its own name"
 check_contains "$WORK/err" "2 tables swapped into place" "swap: said"
 same_on_both wm "swap: CHECKSUM TABLE of wm"
-same_on_both parent "swap: CHECKSUM TABLE of parent"
+same_on_both items "swap: CHECKSUM TABLE of items"
 check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DBB' AND TABLE_NAME LIKE '%\_\_sluice\_%'")" \
   0 "swap leaves no work tables"
 b_wm
 copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables wm --mode swap --keep-old
 check_rc 0 "copy --mode swap --keep-old"
 check_eq "$(count_b wm__sluice_old)" 51 "--keep-old keeps B's old table"
+# foreign keys follow a table through RENAME TABLE: swap refuses a table with
+# one (from the source's definition) or one that another refers to (on B),
+# before anything is created
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables child --mode swap
+check_rc 2 "swap of a table with a foreign key"
+check_contains "$WORK/err" "sluice: error: --mode swap: $DB.child on the source has foreign key 'child_parent'; foreign keys follow a table through RENAME TABLE, so a swap would leave them on the wrong tables (use another --mode, such as truncate)" \
+  "swap: the source's foreign key is named"
+copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables parent --mode swap --dry-run
+check_rc 2 "swap of a table another refers to (dry run)"
+check_contains "$WORK/err" "sluice: error: --mode swap: foreign key 'child_parent' of $DBB.child on the target refers to $DBB.parent; foreign keys follow" \
+  "swap: the target's foreign key and its table are named"
+check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DBB' AND TABLE_NAME IN ('child__sluice_new', 'parent__sluice_new')")" \
+  0 "a refused swap creates nothing"
+check_eq "$(sqlb "SELECT REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = '$DBB' AND CONSTRAINT_NAME = 'child_parent'")" \
+  parent "B's foreign key still refers to parent"
+
 # one table fails (its row is larger than B's max_allowed_packet): nothing is swapped
 b_wm
 old_packet=$(sqlb "SELECT @@global.max_allowed_packet")

@@ -162,6 +162,19 @@ load "$WORK/new.csv" --into "$URL/orders" --mode swap
 check_rc 0 "swap after a failed swap"
 check_eq "$(count orders)" 150000 "swap after a failed swap: rows"
 
+# a table another table's foreign key refers to is refused: the key would
+# follow the old table through RENAME TABLE
+sql "CREATE TABLE $DB.orders_note (id INT PRIMARY KEY, order_id BIGINT,
+  CONSTRAINT note_order FOREIGN KEY (order_id) REFERENCES $DB.orders (id))"
+load "$WORK/new.csv" --into "$URL/orders" --mode swap
+check_rc 2 "swap of a table a foreign key refers to"
+check_contains "$WORK/err" "sluice: error: --mode swap: foreign key 'note_order' of $DB.orders_note on the target refers to $DB.orders; foreign keys follow a table through RENAME TABLE, so a swap would leave them on the wrong tables (use another --mode, such as truncate)" \
+  "swap: the foreign key is named"
+check_eq "$(count orders)" 150000 "a refused swap leaves the table as it was"
+check_eq "$(sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DB' AND TABLE_NAME LIKE '%\_\_sluice\_%'")" \
+  0 "a refused swap creates nothing"
+sql "DROP TABLE $DB.orders_note"
+
 # a table name too long for the work table is refused before anything changes
 long=$(printf 'x%.0s' $(seq 1 60))
 sql "CREATE TABLE \`$DB\`.\`$long\` (id INT PRIMARY KEY)"
