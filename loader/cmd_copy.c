@@ -308,7 +308,7 @@ static void print_summary(FILE *out, const struct sl_copy_config *c, const struc
     fprintf(out, "  %s %s\n\n", c->verify_only ? "with" : "to", r->target);
     fprintf(out, "  %-*s  %13s  %9s  %8s  %11s  %s\n", (int)w, "table", "rows", "MB", "seconds",
             "rows/s", "verified");
-    uint64_t rows = 0, bytes = 0, ignored = 0;
+    uint64_t rows = 0, bytes = 0, ignored = 0, updated = 0;
     for (size_t i = 0; i < r->ntables; i++) {
         const struct sl_copy_table_result *t = &r->tables[i];
         char a[32], b[32];
@@ -320,6 +320,7 @@ static void print_summary(FILE *out, const struct sl_copy_config *c, const struc
         rows += t->rows;
         bytes += t->bytes;
         ignored += t->rows_ignored;
+        updated += t->rows_updated;
     }
     char a[32], b[32];
     double s = r->seconds > 0 ? r->seconds : 1e-9;
@@ -329,6 +330,12 @@ static void print_summary(FILE *out, const struct sl_copy_config *c, const struc
     if (c->mode == SL_MODE_IGNORE)
         fprintf(out, "  rows ignored %s (their key was taken)\n",
                 sl_fmt_count(ignored, a, sizeof a));
+    if (c->mode == SL_MODE_UPSERT)
+        fprintf(out, "  rows updated %s (their key was taken and a value changed)\n",
+                sl_fmt_count(updated, a, sizeof a));
+    if (c->mode == SL_MODE_REPLACE)
+        fprintf(out, "  rows replaced %s (old rows deleted to make way)\n",
+                sl_fmt_count(updated, a, sizeof a));
 }
 
 /* The plan of a dry run: one line per table. */
@@ -369,6 +376,7 @@ static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
         rep->rows_read += t->rows;
         rep->rows_written += t->state == SL_COPY_DONE && !c->verify_only ? t->rows : 0;
         rep->rows_ignored += t->rows_ignored;
+        rep->rows_updated += t->rows_updated;
         rep->bytes += t->bytes;
         if (t->state == SL_COPY_FAILED || t->state == SL_COPY_NOT_RUN ||
             t->verdict == SL_VERIFY_FAIL)

@@ -143,8 +143,9 @@ static void load_help(FILE *out)
           "value is silently changed), time_zone=+00:00 and autocommit off.\n"
           "\n"
           "Write modes (--mode): insert stops at a row whose key exists; ignore skips it\n"
-          "and counts it (rows ignored); replace deletes the old row first; upsert updates\n"
-          "it (ON DUPLICATE KEY UPDATE); truncate empties the table first (TRUNCATE\n"
+          "and counts it (rows ignored); replace deletes the old row first (rows replaced);\n"
+          "upsert updates it (ON DUPLICATE KEY UPDATE; rows updated counts the rows where\n"
+          "a value changed); truncate empties the table first (TRUNCATE\n"
           "commits at once); swap loads <table>__sluice_new and swaps it in with one\n"
           "RENAME TABLE, so readers never see a half-loaded table (not for a table with\n"
           "foreign keys, or one another table's foreign key refers to).\n"
@@ -401,7 +402,7 @@ static void print_dry_summary(FILE *out, const struct sl_load_result *r)
     fprintf(out, "  MB/s          %.1f\n", (double)r->data_bytes / 1e6 / secs);
 }
 
-static void print_summary(FILE *out, const struct sl_load_result *r, int ignore_mode)
+static void print_summary(FILE *out, const struct sl_load_result *r, enum sl_write_mode mode)
 {
     char a[32], b[32], rate[32];
     double secs = r->seconds > 0 ? r->seconds : 1e-9;
@@ -410,8 +411,12 @@ static void print_summary(FILE *out, const struct sl_load_result *r, int ignore_
     fprintf(out, "  rows read     %s\n", sl_fmt_count(r->rows_read, a, sizeof a));
     fprintf(out, "  rows written  %s\n", sl_fmt_count(r->rows_written, b, sizeof b));
     fprintf(out, "  rows rejected %s\n", sl_fmt_count(r->rows_rejected, a, sizeof a));
-    if (ignore_mode)
+    if (mode == SL_MODE_IGNORE)
         fprintf(out, "  rows ignored  %s\n", sl_fmt_count(r->rows_ignored, a, sizeof a));
+    if (mode == SL_MODE_UPSERT)
+        fprintf(out, "  rows updated  %s\n", sl_fmt_count(r->rows_updated, a, sizeof a));
+    if (mode == SL_MODE_REPLACE)
+        fprintf(out, "  rows replaced %s\n", sl_fmt_count(r->rows_updated, a, sizeof a));
     fprintf(out, "  retries       %s\n", sl_fmt_count(r->retries, a, sizeof a));
     fprintf(out, "  bytes read    %.1f MB", (double)r->raw_bytes / 1e6);
     if (r->data_bytes != r->raw_bytes)
@@ -432,6 +437,7 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r)
     rep->rows_to_write = r->rows_to_write;
     rep->rows_rejected = r->rows_rejected;
     rep->rows_ignored = r->rows_ignored;
+    rep->rows_updated = r->rows_updated;
     rep->retries = r->retries;
     rep->bytes = r->raw_bytes;
     rep->seconds = r->seconds;
@@ -541,7 +547,7 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
                 sl_fmt_count(res.rows_rejected, j, sizeof j), a->c.rejects, a->c.rejects);
     }
     if (!a->quiet || failed || res.interrupted)
-        print_summary(err, &res, a->c.mode == SL_MODE_IGNORE);
+        print_summary(err, &res, a->c.mode);
     if (failed)
         return SL_EXIT_FAILED;
     if (res.interrupted)

@@ -45,8 +45,9 @@ enum {
 #define SL_CLI_WRITE_MODE_OPTS                                                                     \
     {"mode", SL_OPT_MODE, 1, "MODE",                                                               \
      "how rows meet the table: insert (default), ignore (skip a row whose\n"                       \
-     "key exists, counted), replace, upsert (update the existing row),\n"                          \
-     "truncate (empty the table first), swap (write a copy, then swap it in)"},                    \
+     "key exists, counted), replace (delete it first, counted), upsert\n"                          \
+     "(update the existing row, counted when a value changes), truncate\n"                         \
+     "(empty the table first), swap (write a copy, then swap it in)"},                             \
         {"update-columns", SL_OPT_UPDATE_COLUMNS, 1, "a,b",                                        \
          "with --mode upsert: the columns to update (default: every loaded\ncolumn outside the "   \
          "primary and unique keys)"},                                                              \

@@ -241,6 +241,7 @@ static int collect(struct crun *r, struct sl_copy_result *res)
                  ct->final_name ? ct->final_name : ct->dst_name);
         t->rows = atomic_load(&ct->rows_written);
         t->rows_ignored = atomic_load(&ct->rows_ignored);
+        t->rows_updated = atomic_load(&ct->rows_updated);
         t->bytes = atomic_load(&ct->bytes_written);
         t->seconds = ct->started && ct->t1 > ct->t0 ? ct->t1 - ct->t0 : 0;
         t->verdict = ct->verdict;

@@ -111,6 +111,8 @@ struct sl_copy_table_result {
     enum sl_copy_verdict verdict;
     uint64_t rows;         /* rows committed on the target (compared, for --verify-only) */
     uint64_t rows_ignored; /* --mode ignore: skipped because their key was taken */
+    uint64_t rows_updated; /* --mode upsert: existing rows changed; replace: old rows
+                              deleted to make way */
     uint64_t bytes;        /* value bytes of those rows */
     double seconds;
     char note[SL_ERR_MSG_MAX]; /* the error, the mismatch, or why it was not verified */

@@ -85,7 +85,7 @@ struct ctable {
     long long est_rows;
 
     /* progress (any thread) */
-    atomic_uint_fast64_t rows_read, rows_written, bytes_written, rows_ignored;
+    atomic_uint_fast64_t rows_read, rows_written, bytes_written, rows_ignored, rows_updated;
 
     /* the whole-table comparison: COUNT(*) and CHECKSUM TABLE per side */
     uint64_t src_count, dst_count;

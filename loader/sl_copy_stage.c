@@ -356,6 +356,7 @@ static void end_txn(struct writer *wr, int commit, const struct sl_err *why)
         return;
     struct sl_err e;
     uint64_t skipped = commit && wr->w ? sl_writer_ignored(wr->w) : 0;
+    uint64_t updated = commit && wr->w ? sl_writer_updated(wr->w) : 0;
     if (commit && wr->txn_batches > 0 && sl_writer_commit(wr->w, &e) != 0) {
         sl_err_prefix(&e, "committing rows of %s.%s", ct->dst_schema, ct->dst_name);
         why = &e;
@@ -370,6 +371,7 @@ static void end_txn(struct writer *wr, int commit, const struct sl_err *why)
     } else {
         atomic_fetch_add(&ct->rows_written, wr->txn_rows - skipped);
         atomic_fetch_add(&ct->rows_ignored, skipped);
+        atomic_fetch_add(&ct->rows_updated, updated);
         atomic_fetch_add(&ct->bytes_written, wr->txn_bytes);
     }
     for (size_t i = 0; i < wr->nruns; i++)

@@ -8,7 +8,7 @@
 #include "sl_url.h"
 
 struct totals {
-    uint64_t read, written, to_write, rejected, ignored, retries, bytes;
+    uint64_t read, written, to_write, rejected, ignored, updated, retries, bytes;
 };
 
 static void add_report(struct totals *t, const struct sl_report *r)
@@ -18,6 +18,7 @@ static void add_report(struct totals *t, const struct sl_report *r)
     t->to_write += r->rows_to_write;
     t->rejected += r->rows_rejected;
     t->ignored += r->rows_ignored;
+    t->updated += r->rows_updated;
     t->retries += r->retries;
     t->bytes += r->bytes;
 }
@@ -82,6 +83,7 @@ static void add_counts(cJSON *o, const struct totals *t, double seconds)
     cJSON_AddNumberToObject(o, "rows_to_write", (double)t->to_write);
     cJSON_AddNumberToObject(o, "rows_rejected", (double)t->rejected);
     cJSON_AddNumberToObject(o, "rows_ignored", (double)t->ignored);
+    cJSON_AddNumberToObject(o, "rows_updated", (double)t->updated);
     cJSON_AddNumberToObject(o, "retries", (double)t->retries);
     cJSON_AddNumberToObject(o, "bytes", (double)t->bytes);
     cJSON_AddNumberToObject(o, "seconds", seconds);
@@ -169,7 +171,17 @@ static void job_metric(struct sl_buf *b, const struct sl_job_summary *s, const c
     sl_buf_printf(b, "\"} %.17g\n", v);
 }
 
-enum step_field { F_READ, F_WRITTEN, F_REJECTED, F_IGNORED, F_RETRIES, F_BYTES, F_SECONDS, F_EXIT };
+enum step_field {
+    F_READ,
+    F_WRITTEN,
+    F_REJECTED,
+    F_IGNORED,
+    F_UPDATED,
+    F_RETRIES,
+    F_BYTES,
+    F_SECONDS,
+    F_EXIT
+};
 
 static void step_metric(struct sl_buf *b, const struct sl_job_summary *s, const char *name,
                         const char *help, enum step_field f)
@@ -181,6 +193,7 @@ static void step_metric(struct sl_buf *b, const struct sl_job_summary *s, const 
                    : f == F_WRITTEN  ? (double)r->report.rows_written
                    : f == F_REJECTED ? (double)r->report.rows_rejected
                    : f == F_IGNORED  ? (double)r->report.rows_ignored
+                   : f == F_UPDATED  ? (double)r->report.rows_updated
                    : f == F_RETRIES  ? (double)r->report.retries
                    : f == F_BYTES    ? (double)r->report.bytes
                    : f == F_SECONDS  ? r->seconds
@@ -208,6 +221,10 @@ int sl_job_write_metrics(const char *path, const struct sl_job_summary *s, struc
     step_metric(&b, s, "sluice_step_rows_rejected", "rows the step rejected", F_REJECTED);
     step_metric(&b, s, "sluice_step_rows_ignored",
                 "rows the step skipped because their key was taken (--mode ignore)", F_IGNORED);
+    step_metric(&b, s, "sluice_step_rows_updated",
+                "existing rows the step changed (--mode upsert) or deleted to make way (--mode "
+                "replace)",
+                F_UPDATED);
     step_metric(&b, s, "sluice_step_retries", "transient errors the step retried", F_RETRIES);
     step_metric(&b, s, "sluice_step_bytes", "bytes the step read", F_BYTES);
     step_metric(&b, s, "sluice_step_duration_seconds", "wall time of the step", F_SECONDS);

@@ -382,6 +382,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     atomic_init(&counters.rows_rejected, 0);
     atomic_init(&counters.retries, 0);
     atomic_init(&counters.rows_ignored, 0);
+    atomic_init(&counters.rows_updated, 0);
     struct sl_progress progress;
     sl_progress_init(&progress, log, c->progress, total);
 
@@ -429,6 +430,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     res->rows_rejected = atomic_load(&counters.rows_rejected);
     res->retries = atomic_load(&counters.retries);
     res->rows_ignored = atomic_load(&counters.rows_ignored);
+    res->rows_updated = atomic_load(&counters.rows_updated);
     if (c->dry_run) {
         res->rows_to_write = res->rows_written;
         res->rows_written = 0;

@@ -69,6 +69,8 @@ struct sl_load_result {
     uint64_t rows_to_write; /* a dry run: the rows that passed every check */
     uint64_t rows_rejected;
     uint64_t rows_ignored; /* --mode ignore: skipped because their key was taken */
+    uint64_t rows_updated; /* --mode upsert: existing rows changed; replace: old rows
+                              deleted to make way (counted in rows_written too) */
     uint64_t retries;
     int interrupted;     /* a signal stopped it; --resume continues */
     uint64_t raw_bytes;  /* read from the files */

@@ -24,6 +24,7 @@ struct sl_counters {
     _Atomic uint64_t rows_rejected; /* sent to the rejects files */
     _Atomic uint64_t retries;       /* transient errors retried */
     _Atomic uint64_t rows_ignored;  /* --mode ignore: skipped, their key was taken */
+    _Atomic uint64_t rows_updated;  /* --mode upsert: changed; replace: old rows deleted */
 };
 
 struct sl_progress {

@@ -76,6 +76,7 @@ int sl_report_write(const char *path, const struct sl_report *r, struct sl_err *
     cJSON_AddNumberToObject(o, "rows_to_write", (double)r->rows_to_write);
     cJSON_AddNumberToObject(o, "rows_rejected", (double)r->rows_rejected);
     cJSON_AddNumberToObject(o, "rows_ignored", (double)r->rows_ignored);
+    cJSON_AddNumberToObject(o, "rows_updated", (double)r->rows_updated);
     cJSON_AddNumberToObject(o, "retries", (double)r->retries);
     cJSON_AddNumberToObject(o, "bytes", (double)r->bytes);
     cJSON_AddNumberToObject(o, "seconds", r->seconds);
@@ -140,6 +141,7 @@ int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err)
     r->rows_to_write = num(o, "rows_to_write");
     r->rows_rejected = num(o, "rows_rejected");
     r->rows_ignored = num(o, "rows_ignored");
+    r->rows_updated = num(o, "rows_updated");
     r->retries = num(o, "retries");
     r->bytes = num(o, "bytes");
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "seconds");

@@ -21,6 +21,8 @@ struct sl_report {
     uint64_t rows_to_write; /* a dry run: the rows a real run would write */
     uint64_t rows_rejected;
     uint64_t rows_ignored; /* --mode ignore: skipped because their key was taken */
+    uint64_t rows_updated; /* --mode upsert: existing rows changed; replace: old rows
+                              deleted to make way */
     uint64_t retries;
     uint64_t bytes; /* bytes read from the source */
     double seconds;

@@ -218,7 +218,7 @@ static int commit_chunk(struct writer *wr)
     const struct sl_pipeline_plan *p = r->p;
     struct retry rt = {0, 0};
     struct sl_err e;
-    uint64_t ignored = 0;
+    uint64_t ignored = 0, updated = 0;
     while (wr->nheld > 0) {
         int rc = 0, in_commit = 0;
         for (size_t i = 0; rc == 0 && p->jobs && i < wr->nheld; i++) {
@@ -230,6 +230,7 @@ static int commit_chunk(struct writer *wr)
         if (rc == 0) {
             in_commit = 1;
             ignored = sl_writer_ignored(wr->w);
+            updated = sl_writer_updated(wr->w);
             rc = sl_writer_commit(wr->w, &e);
         }
         if (rc == 0)
@@ -262,6 +263,7 @@ static int commit_chunk(struct writer *wr)
         rows += good_rows(wr->held[i]);
     atomic_fetch_add_explicit(&p->counters->rows_written, rows - ignored, memory_order_relaxed);
     atomic_fetch_add_explicit(&p->counters->rows_ignored, ignored, memory_order_relaxed);
+    atomic_fetch_add_explicit(&p->counters->rows_updated, updated, memory_order_relaxed);
     release_held(wr);
     return 0;
 }

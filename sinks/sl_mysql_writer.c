@@ -29,6 +29,7 @@ struct sl_writer {
     uint32_t *rows;       /* row_cap of the largest batch seen */
     size_t rows_cap;
     uint64_t ignored; /* SL_VERB_IGNORE: rows skipped in the open transaction */
+    uint64_t updated; /* SL_VERB_UPSERT, _REPLACE: existing rows updated or deleted first */
     struct sl_buf sql;
 };
 
@@ -279,6 +280,11 @@ static int write_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, s
                 skipped = k - affected;
                 w->ignored += skipped;
             }
+            /* with CLIENT_FOUND_ROWS a row counts 1 when inserted (or found
+             * equal), and an upsert's changed row 2; a REPLACE counts 1 more
+             * for each old row it deleted */
+            if ((w->t.verb == SL_VERB_UPSERT || w->t.verb == SL_VERB_REPLACE) && affected > k)
+                w->updated += affected - k;
             /* one warning per skipped row is expected; more may be a value
              * the server changed */
             if (warnings > skipped) {
@@ -352,17 +358,24 @@ uint64_t sl_writer_ignored(const struct sl_writer *w)
     return w->ignored;
 }
 
+uint64_t sl_writer_updated(const struct sl_writer *w)
+{
+    return w->updated;
+}
+
 int sl_writer_commit(struct sl_writer *w, struct sl_err *err)
 {
     if (mysql_commit(w->conn) != 0)
         return sl_conn_fail(w->conn, err, "COMMIT failed");
     w->ignored = 0;
+    w->updated = 0;
     return 0;
 }
 
 int sl_writer_rollback(struct sl_writer *w, struct sl_err *err)
 {
     w->ignored = 0;
+    w->updated = 0;
     if (mysql_rollback(w->conn) != 0)
         return sl_conn_fail(w->conn, err, "ROLLBACK failed");
     return 0;

@@ -69,6 +69,12 @@ int sl_writer_write(struct sl_writer *w, struct sl_batch *b, sl_writer_reject_fn
  * sl_writer_commit(), which resets it, as sl_writer_rollback() does. */
 uint64_t sl_writer_ignored(const struct sl_writer *w);
 
+/* Existing rows of the open transaction that SL_VERB_UPSERT changed, or that
+ * SL_VERB_REPLACE deleted to make way for a new row (0 for the other verbs;
+ * an upsert that finds its row already equal counts as inserted). Read and
+ * reset as sl_writer_ignored(). */
+uint64_t sl_writer_updated(const struct sl_writer *w);
+
 /* Commits the open transaction. Returns 0 or -1 with err set. */
 int sl_writer_commit(struct sl_writer *w, struct sl_err *err);
 

@@ -95,11 +95,12 @@ check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCH
 sqlb "SET GLOBAL innodb_default_row_format = 'dynamic'"
 
 # the deferred ALTER TABLE fails after the rows (another session holds the
-# table longer than lock_wait_timeout): the table FAILED, its rows stay
+# table longer than lock_wait_timeout): the table FAILED, its rows stay.
+# Unverified, so that only the ALTER TABLE waits for the table
 sql "CREATE TABLE $DB.lockedkey (id INT PRIMARY KEY, v INT, KEY by_v (v));
 INSERT INTO $DB.lockedkey VALUES (1, 10), (2, 20), (3, 30)"
 "$SLUICE_BIN" copy --from-defaults-file "$A_CNF" --to-defaults-file "$B_CNF" --from "$A_URL/$DB" \
-  --to "$B_URL/m_locked" --tables lockedkey --defer-indexes --where 'SLEEP(1) = 0' \
+  --to "$B_URL/m_locked" --tables lockedkey --defer-indexes --where 'SLEEP(1) = 0' --no-verify \
   --session-sql 'SET SESSION lock_wait_timeout = 1' >"$WORK/out" 2>"$WORK/err" &
 COPY_PID=$!
 # once by_v is off the new table, the rows are on their way (a second each):
@@ -120,7 +121,6 @@ wait "$HOLD_PID"
 check_rc 1 "a deferred ALTER TABLE that fails"
 check_contains "$WORK/err" "sluice: m_locked.lockedkey: adding the deferred indexes of m_locked.lockedkey: query failed: Lock wait timeout exceeded; try restarting transaction (1205)" \
   "the failed ALTER TABLE is named"
-check_not_contains "$WORK/err" "PASS m_locked.lockedkey" "no PASS line for the failed table"
 check_eq "$(awk '$1 == "m_locked.lockedkey" { print $2, $NF }' "$WORK/err")" "3 FAILED" \
   "the summary: its 3 committed rows, FAILED"
 check_eq "$(sqlb "SELECT COUNT(*) FROM m_locked.lockedkey")" 3 "the committed rows stay"
@@ -229,6 +229,7 @@ b_wm
 copy --from "$A_URL/$DB" --to "$B_URL/$DBB" --tables wm --mode upsert
 check_rc 0 "copy --mode upsert"
 check_eq "$(count_b wm)" 101 "upsert: 50 updated, 50 inserted, B's own row kept"
+check_contains "$WORK/err" "  rows updated 50 (their key was taken and a value changed)" "upsert: the updated rows are counted"
 check_eq "$(sqlb "SELECT COUNT(*) FROM $DBB.wm w WHERE w.name = CONCAT('a', w.id) AND w.qty = w.id")" 100 \
   "upsert: every source row is on B as on A"
 b_wm

@@ -19,6 +19,7 @@ printf 'id,code,name,qty\n2,b,TWO,21\n3,c,three,30\n4,d,four,40\n5,e,five,50\n' 
 load "$WORK/up.csv" --into "$URL/t" --mode upsert
 check_rc 0 "upsert"
 check_eq "$(summary_value 'rows written')" 4 "upsert: rows written"
+check_eq "$(summary_value 'rows updated')" 1 "upsert: one row updated (row 3 was already equal, 4 and 5 new)"
 expect '["1","a","one","10"]' '["2","b","TWO","21"]' '["3","c","three","30"]' \
   '["4","d","four","40"]' '["5","e","five","50"]'
 check_table t "$WORK/expected" id "upsert updates and inserts"
@@ -91,6 +92,15 @@ load "$WORK/rep.csv" --into "$URL/t" --mode replace
 check_rc 0 "replace"
 expect '["1","a","one","10"]' '["2","b","TWO","0"]' '["3","c","three","30"]' '["4","d","four","0"]'
 check_table t "$WORK/expected" id "replace"
+check_eq "$(summary_value 'rows replaced')" 1 "replace: one old row deleted to make way"
+# a row whose id and code each match another row replaces both
+printf 'id,code,name\n3,a,X\n' >"$WORK/rep2.csv"
+load "$WORK/rep2.csv" --into "$URL/t" --mode replace --report "$WORK/rep2.json"
+check_rc 0 "replace over two rows"
+check_eq "$(summary_value 'rows replaced')" 2 "replace: rows 1 and 3 deleted for one new row"
+check_eq "$(sql "SELECT GROUP_CONCAT(CONCAT(id, code) ORDER BY id) FROM $T")" "2b,3a,4d" "replace over two rows: the table"
+check_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["rows_written"], r["rows_updated"])' "$WORK/rep2.json")" \
+  "1 2" "replace: the report's rows_written and rows_updated"
 
 # ---- truncate: the old rows are gone, with a warning that TRUNCATE commits
 seed
