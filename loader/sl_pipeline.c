@@ -54,11 +54,18 @@ int sl_run_reject(struct run *r, const char *path, uint64_t line, uint64_t offse
 {
     const struct sl_pipeline_plan *p = r->p;
     if (p->dry_run) {
-        sl_progress_printf(p->progress,
-                           "sluice: dry run: would reject %s: line %llu, byte %llu%s%s%s: %s\n",
-                           path, (unsigned long long)line, (unsigned long long)offset,
-                           col ? ", column '" : "", col ? col : "", col ? "'" : "", reason);
-        atomic_fetch_add_explicit(&p->counters->rows_rejected, 1, memory_order_relaxed);
+        uint64_t n =
+            atomic_fetch_add_explicit(&p->counters->rows_rejected, 1, memory_order_relaxed) + 1;
+        if (n <= SL_DRY_RUN_LISTED)
+            sl_progress_printf(p->progress,
+                               "sluice: dry run: would reject %s: line %llu, byte %llu%s%s%s: %s\n",
+                               path, (unsigned long long)line, (unsigned long long)offset,
+                               col ? ", column '" : "", col ? col : "", col ? "'" : "", reason);
+        else if (n == SL_DRY_RUN_LISTED + 1)
+            sl_progress_printf(p->progress,
+                               "sluice: dry run: more rows would be rejected; only the first %d "
+                               "are listed, the count below has them all\n",
+                               SL_DRY_RUN_LISTED);
         return 0;
     }
     uint64_t n = sl_rejects_add(p->rejects, path, line, offset, col, reason, raw, raw_len);

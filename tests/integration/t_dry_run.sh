@@ -6,8 +6,8 @@
 # Com_create_table, Com_rename_table, Handler_write/update/delete (rows
 # written to any table; MariaDB 10.6+ has no Innodb_rows_*) and the rest
 # exactly as they were, and the tables' contents unchanged. The dry runs must still
-# read every row to the end and list each row that would be rejected, with
-# its file, line, column and reason.
+# read every row to the end and list the rows that would be rejected (the
+# first 100), with their file, line, column and reason.
 source "$(dirname "$0")/lib.sh"
 setup dry_run
 own_server # from here on every helper talks to it
@@ -76,6 +76,17 @@ line501=$(sed -n 501p "$F")
 offset=$(head -500 "$F" | wc -c)
 check_contains "$WORK/err" "line 501, byte $offset, column 'name'" "the byte offset is the record's"
 [ -n "$line501" ]
+
+# a file whose every row is bad: the first 100 are listed, the count has all
+python3 -c 'print("id,name"); [print(f"{i},name-far-too-long-{i}") for i in range(1, 251)]' >"$WORK/allbad.csv"
+dry "$WORK/allbad.csv" --columns id,name
+check_rc 3 "a dry run of a file of bad rows"
+check_eq "$(grep -c 'would reject' "$WORK/err")" 100 "only the first 100 bad rows are listed"
+check_contains "$WORK/err" "would reject $WORK/allbad.csv: line 101, byte " "the 100th is the last listed"
+check_not_contains "$WORK/err" "would reject $WORK/allbad.csv: line 102, byte " "the 101st is not listed"
+check_contains "$WORK/err" "sluice: dry run: more rows would be rejected; only the first 100 are listed, the count below has them all" \
+  "one line says more follow"
+check_contains "$WORK/err" "  rows rejected 250" "the count has every bad row"
 
 # 2. skip mode with rejects files and truncate: no files, no TRUNCATE
 mkdir "$WORK/rj"
