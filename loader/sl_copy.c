@@ -168,7 +168,7 @@ static int open_writers(struct crun *r, struct sl_err *err)
         return -1;
     int deferred = 0;
     for (size_t i = 0; i < r->nt; i++)
-        deferred |= r->t[i].action != CT_SKIP && r->t[i].sql.add.len > 0;
+        deferred |= r->t[i].sql.add.len > 0;
     if (!deferred)
         return 0;
     /* foreign keys are added as the writers inserted: unchecked, in place */

@@ -521,7 +521,8 @@ static int plan_kinds(struct ctable *ct, struct sl_err *err)
     return 0;
 }
 
-/* For a table the copy does not create: nothing is deferred. */
+/* For a table the copy does not create: nothing is deferred, so neither
+ * sl_copy_drop_deferred() nor the index builder has anything to do for it. */
 static void keep_indexes(struct ctable *ct)
 {
     sl_buf_reset(&ct->sql.drop_fks);
@@ -573,6 +574,7 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
     }
     case CT_SKIP:
     case CT_VERIFY:
+        keep_indexes(ct);
         return 0;
     }
     if (rc == 0)
@@ -592,7 +594,7 @@ int sl_copy_drop_deferred(struct crun *r, struct sl_err *err)
         for (size_t i = 0; i < r->nt; i++) {
             struct ctable *ct = &r->t[i];
             struct sl_buf *drop = keys ? &ct->sql.drop_keys : &ct->sql.drop_fks;
-            if (drop->len == 0 || ct->action == CT_SKIP || ct->action == CT_VERIFY)
+            if (drop->len == 0)
                 continue;
             if (sl_conn_exec(r->dst, sl_buf_cstr(drop), err) != 0) {
                 sl_err_prefix(err, "taking the deferred %s off the new table %s.%s",

@@ -47,6 +47,10 @@ void sl_run_give_back(struct run *r, struct sl_batch *b)
     sl_queue_push(&r->empty, b);
 }
 
+/* A dry run prints the first this many rows it would reject; the count in
+ * its summary includes the rest. */
+#define SL_DRY_RUN_LISTED 100
+
 /* Sends a bad row to the rejects files and counts it. Returns 0, or -1 once
  * more than --max-rejects rows were rejected (the run has then failed). */
 int sl_run_reject(struct run *r, const char *path, uint64_t line, uint64_t offset, const char *col,

@@ -59,10 +59,6 @@ struct sl_skip {
     size_t n;
 };
 
-/* A dry run prints the first this many rows it would reject; the count in
- * its summary includes the rest. */
-#define SL_DRY_RUN_LISTED 100
-
 struct sl_pipeline_plan {
     int dry_run; /* read and check every row, write none: writers only count
                     (counters->rows_written is then "would be written"),

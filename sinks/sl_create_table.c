@@ -78,6 +78,12 @@ static int alter_clause(struct sl_buf *buf, const char *schema, const char *tabl
     return rc;
 }
 
+/* True when buf is empty or its statement fits with its terminating NUL. */
+static int terminated(struct sl_buf *buf)
+{
+    return buf->len == 0 || sl_buf_cstr(buf) != NULL;
+}
+
 void sl_create_sql_init(struct sl_create_sql *s, size_t max)
 {
     sl_buf_init(&s->create, max);
@@ -148,9 +154,8 @@ int sl_create_table_rewrite(const char *show, const char *schema, const char *ta
         rc = sl_buf_puts(create, "\n");
     if (rc == 0)
         rc = sl_buf_puts(create, p);
-    if (rc != 0 || !sl_buf_cstr(create) || (s->add.len && !sl_buf_cstr(&s->add)) ||
-        (s->drop_keys.len && !sl_buf_cstr(&s->drop_keys)) ||
-        (s->drop_fks.len && !sl_buf_cstr(&s->drop_fks)))
+    if (rc != 0 || !sl_buf_cstr(create) || !terminated(&s->add) || !terminated(&s->drop_keys) ||
+        !terminated(&s->drop_fks))
         return sl_err_set(err, SL_ERR_FATAL, "the table's definition is too long");
     return 0;
 }
