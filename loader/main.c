@@ -68,7 +68,7 @@ static int dispatch(int argc, char **argv)
         return SL_EXIT_OK;
     }
     if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("sluice %s\n", SLUICE_VERSION);
+        printf("sluice %s (client library %s)\n", SLUICE_VERSION, mysql_get_client_info());
         return SL_EXIT_OK;
     }
     if (strcmp(cmd, "help") == 0) {

@@ -71,9 +71,13 @@ start() {
   echo "$sock" >"$dir/socket-path"
 
   # its own tmpdir: bootstraps run side by side by parallel tests must not
-  # share /tmp's temporary tables
+  # share /tmp's temporary tables. The server is loopback-only and its
+  # accounts name no host it would look up, so it must not depend on DNS or
+  # /etc/hosts: --skip-name-resolve for the grant tables, and --force past
+  # install-db's own check that the machine's host name resolves.
   "$install_db" --no-defaults --datadir="$dir/data" --user="$user" \
     --auth-root-authentication-method=normal --skip-test-db --tmpdir="$dir/tmp" \
+    --skip-name-resolve --force \
     >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; die "install-db failed"; }
 
   cat >"$dir/my.cnf" <<CNF

@@ -4,14 +4,21 @@
 # removes again.
 #
 #   scripts/demo.sh [ROWS]     (default 200000)
+#
+# SLUICE_BIN=path runs that binary instead of building one (the test suite's
+# t_demo does so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-200000}
 
 scripts/install-deps.sh
-echo "== building sluice"
-cmake -S . -B build >/dev/null
-cmake --build build --target sluice -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+sluice=${SLUICE_BIN:-}
+if [ -z "$sluice" ]; then
+  echo "== building sluice"
+  cmake -S . -B build >/dev/null
+  cmake --build build --target sluice -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+  sluice=./build/sluice
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-demo.XXXXXX")
 cleanup() { scripts/dbserver.sh stop "$work/db" >/dev/null 2>&1 || true; rm -rf "$work"; }
@@ -21,16 +28,18 @@ echo "== starting a private MariaDB server"
 scripts/dbserver.sh start "$work/db"
 # shellcheck disable=SC1091
 source "$work/db/env.sh"
-admin() { mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot "$@"; }
+# utf8mb4 on the client too, so the closing table shows Köln whatever the
+# machine's locale
+admin() { mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot --default-character-set=utf8mb4 "$@"; }
 admin -e "CREATE DATABASE shop"
-./build/sluice gen --schema orders --print-create orders | admin shop
+"$sluice" gen --schema orders --print-create orders | admin shop
 
 echo "== sluice gen --schema orders --rows $rows --out orders-2026-11-20.csv.zst"
-./build/sluice gen --schema orders --rows "$rows" --out "$work/orders-2026-11-20.csv.zst"
+"$sluice" gen --schema orders --rows "$rows" --out "$work/orders-2026-11-20.csv.zst"
 ls -l "$work/orders-2026-11-20.csv.zst" | awk '{print "   " $5 " bytes compressed"}'
 
 echo "== sluice load orders-2026-11-20.csv.zst --into mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/shop/orders --threads 2"
-./build/sluice load "$work/orders-2026-11-20.csv.zst" \
+"$sluice" load "$work/orders-2026-11-20.csv.zst" \
   --into "mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/shop/orders" \
   --defaults-file "$SLUICE_DB_CNF" --threads 2
 

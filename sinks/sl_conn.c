@@ -221,7 +221,31 @@ int sl_conn_read_var(MYSQL *m, const char *name, unsigned long long *value, stru
     return rc;
 }
 
-#define SELECT_BUF 512
+/* The smallest result buffer: room for any number or date as text, whose
+ * stored max_length is the size of its binary form, not of its text. */
+#define SELECT_MIN_BUF 512
+
+/* Sizes each result buffer from the stored result's longest value, so no
+ * value is ever truncated and fetched again (Connector/C releases differ in
+ * what a second mysql_stmt_bind_result() does to the bound lengths). */
+static int bind_stored_result(MYSQL_STMT *s, MYSQL_RES *meta, unsigned ncols, MYSQL_BIND *rb,
+                              unsigned long *rlen, my_bool *rnull, char **vals, struct sl_err *err)
+{
+    MYSQL_FIELD *fields = mysql_fetch_fields(meta);
+    for (unsigned i = 0; i < ncols; i++) {
+        size_t cap = fields[i].max_length > SELECT_MIN_BUF ? fields[i].max_length : SELECT_MIN_BUF;
+        if (!(vals[i] = malloc(cap + 1)))
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        rb[i].buffer_type = MYSQL_TYPE_STRING;
+        rb[i].buffer = vals[i];
+        rb[i].buffer_length = cap;
+        rb[i].length = &rlen[i];
+        rb[i].is_null = &rnull[i];
+    }
+    if (mysql_stmt_bind_result(s, rb) != 0)
+        return sl_conn_stmt_fail(s, err, "bind failed");
+    return 0;
+}
 
 int sl_conn_select(MYSQL *m, const char *sql, const char **params, unsigned nparams,
                    sl_conn_row_fn fn, void *ctx, struct sl_err *err)
@@ -231,9 +255,9 @@ int sl_conn_select(MYSQL *m, const char *sql, const char **params, unsigned npar
     unsigned long *plen = NULL, *rlen = NULL;
     my_bool *rnull = NULL;
     char **vals = NULL;
-    size_t *caps = NULL;
     unsigned ncols = 0;
     MYSQL_RES *meta = NULL;
+    my_bool on = 1;
     MYSQL_STMT *s = mysql_stmt_init(m);
     if (!s)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
@@ -260,7 +284,13 @@ int sl_conn_select(MYSQL *m, const char *sql, const char **params, unsigned npar
             goto out_close_stmt;
         }
     }
-    if (mysql_stmt_execute(s) != 0) {
+    /* these are small metadata queries: store the result whole, with each
+     * column's longest value measured, and size the buffers from that */
+    if (mysql_stmt_attr_set(s, STMT_ATTR_UPDATE_MAX_LENGTH, &on) != 0) {
+        sl_conn_stmt_fail(s, err, "statement attribute");
+        goto out_close_stmt;
+    }
+    if (mysql_stmt_execute(s) != 0 || mysql_stmt_store_result(s) != 0) {
         sl_conn_stmt_fail(s, err, "query failed");
         goto out_close_stmt;
     }
@@ -271,27 +301,12 @@ int sl_conn_select(MYSQL *m, const char *sql, const char **params, unsigned npar
         rlen = calloc(ncols, sizeof *rlen);
         rnull = calloc(ncols, sizeof *rnull);
         vals = calloc(ncols, sizeof *vals);
-        caps = calloc(ncols, sizeof *caps);
-        if (!rb || !rlen || !rnull || !vals || !caps) {
+        if (!rb || !rlen || !rnull || !vals) {
             sl_err_set(err, SL_ERR_FATAL, "out of memory");
             goto out_free;
         }
-        for (unsigned i = 0; i < ncols; i++) {
-            caps[i] = SELECT_BUF;
-            if (!(vals[i] = malloc(caps[i] + 1))) {
-                sl_err_set(err, SL_ERR_FATAL, "out of memory");
-                goto out_free;
-            }
-            rb[i].buffer_type = MYSQL_TYPE_STRING;
-            rb[i].buffer = vals[i];
-            rb[i].buffer_length = caps[i];
-            rb[i].length = &rlen[i];
-            rb[i].is_null = &rnull[i];
-        }
-        if (mysql_stmt_bind_result(s, rb) != 0) {
-            sl_conn_stmt_fail(s, err, "bind failed");
+        if (bind_stored_result(s, meta, ncols, rb, rlen, rnull, vals, err) != 0)
             goto out_free;
-        }
     }
     rc = 0;
     for (;;) {
@@ -303,29 +318,24 @@ int sl_conn_select(MYSQL *m, const char *sql, const char **params, unsigned npar
             break;
         }
         char *row[ncols];
-        for (unsigned i = 0; i < ncols; i++) {
-            if (rlen[i] > caps[i]) { /* truncated: fetch the whole value */
-                char *nv = realloc(vals[i], rlen[i] + 1);
-                if (!nv) {
-                    rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
-                    break;
-                }
-                vals[i] = nv;
-                caps[i] = rlen[i];
-                rb[i].buffer = vals[i];
-                rb[i].buffer_length = caps[i];
-                if (mysql_stmt_fetch_column(s, &rb[i], i, 0) != 0) {
-                    rc = sl_conn_stmt_fail(s, err, "fetch failed");
-                    break;
-                }
-                mysql_stmt_bind_result(s, rb);
+        unsigned long len[ncols];
+        for (unsigned i = 0; i < ncols && rc == 0; i++) {
+            /* the buffers are as long as the longest value: a truncation
+             * means the client library measured wrongly, never a short read */
+            if (!rnull[i] && rlen[i] > rb[i].buffer_length) {
+                rc = sl_err_set(err, SL_ERR_FATAL,
+                                "column %u: a %lu-byte value did not fit the %lu bytes the "
+                                "client library measured",
+                                i + 1, rlen[i], rb[i].buffer_length);
+                break;
             }
-            vals[i][rlen[i]] = '\0';
+            len[i] = rnull[i] ? 0 : rlen[i];
+            vals[i][len[i]] = '\0';
             row[i] = rnull[i] ? NULL : vals[i];
         }
         if (rc != 0)
             break;
-        rc = fn(ctx, row, rlen, ncols);
+        rc = fn(ctx, row, len, ncols);
         if (rc != 0)
             break;
     }
@@ -334,7 +344,6 @@ out_free:
         for (unsigned i = 0; i < ncols; i++)
             free(vals[i]);
     free(vals);
-    free(caps);
     free(rb);
     free(rlen);
     free(rnull);

@@ -79,7 +79,10 @@ int sl_conn_read_var(MYSQL *m, const char *name, unsigned long long *value, stru
 typedef int (*sl_conn_row_fn)(void *ctx, char **vals, unsigned long *lens, unsigned nvals);
 
 /* Runs a SELECT as a prepared statement with string parameters bound (never
- * spliced into the text), calling fn for each row. Returns 0, the handler's
+ * spliced into the text), calling fn for each row. The result is stored
+ * whole on the client and each column's buffer is sized from its longest
+ * value, so a value is never cut nor read twice: use it for metadata and
+ * other small results, never to stream a table. Returns 0, the handler's
  * non-zero value, or -1 with err set. */
 int sl_conn_select(MYSQL *m, const char *sql, const char **params, unsigned nparams,
                    sl_conn_row_fn fn, void *ctx, struct sl_err *err);

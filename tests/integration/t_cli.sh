@@ -43,6 +43,11 @@ check_contains "$WORK/err" "sluice check: invalid URL 'mysql://a@b/c?sslmode=REQ
 run_sluice --version
 check_rc 0 "--version"
 check_contains "$WORK/out" "sluice " "--version output"
+check_contains "$WORK/out" "(client library 3." "--version names the client library"
+# scripts/test.sh's cc18 pass runs the suite on another Connector/C release
+if [ -n "${SLUICE_EXPECT_CLIENT:-}" ]; then
+  check_contains "$WORK/out" "(client library $SLUICE_EXPECT_CLIENT)" "--version under the pinned library"
+fi
 
 run_sluice
 check_rc 2 "no command"

@@ -5,7 +5,12 @@
 source "$(dirname "$0")/lib.sh"
 setup csv_spectrum
 CORPUS="$SLUICE_SRC/../shared/testdata/csv-spectrum"
-[ -d "$CORPUS" ] || { echo "csv-spectrum corpus not found at $CORPUS" >&2; exit 1; }
+# without ../shared beside the checkout the test is skipped (ctest's
+# SKIP_RETURN_CODE 77), not failed
+[ -d "$CORPUS/csvs" ] || {
+  echo "csv-spectrum corpus not found at $CORPUS (expected in ../shared/testdata beside the checkout); skipped"
+  exit 77
+}
 
 for csv in "$CORPUS"/csvs/*.csv; do
   name=$(basename "$csv" .csv)
