@@ -48,27 +48,48 @@ static char *decode(const char *s, size_t n)
     return out;
 }
 
+size_t sl_url_scheme_len(const char *text)
+{
+    size_t n = 0;
+    while ((text[n] >= 'a' && text[n] <= 'z') || (text[n] >= 'A' && text[n] <= 'Z') ||
+           (n > 0 && ((text[n] >= '0' && text[n] <= '9') || strchr("+.-", text[n]))))
+        n++;
+    if (n == 0 || n > 16 || text[n] != ':')
+        return 0;
+    n++;
+    while (text[n] == '/')
+        n++;
+    return n;
+}
+
 char *sl_url_mask(const char *text, char *out, size_t outlen)
 {
-    const char *start = strstr(text, "//");
-    const char *at = start ? strchr(start + 2, '@') : NULL;
-    const char *colon = NULL;
-    if (at) {
-        /* the last '@' before the path ends the credentials */
-        const char *slash = strchr(start + 2, '/');
-        const char *p = start + 2;
-        const char *q;
-        while ((q = strchr(p, '@')) && (!slash || q < slash)) {
-            at = q;
-            p = q + 1;
-        }
-        colon = memchr(start + 2, ':', (size_t)(at - (start + 2)));
-    }
+    /* Conservative by design: the text may not parse, so whatever lies
+     * between the first ':' after the scheme and the last '@' anywhere is
+     * taken to be a password, even when a '?' or '/' inside it would end
+     * the credentials for the parser. */
+    size_t skip = sl_url_scheme_len(text);
+    const char *at = strrchr(text + skip, '@');
+    const char *colon = at ? memchr(text + skip, ':', (size_t)(at - (text + skip))) : NULL;
     if (colon)
         snprintf(out, outlen, "%.*s:***%s", (int)(colon - text), text, at);
     else
         snprintf(out, outlen, "%s", text);
     return out;
+}
+
+/* True when a piece of an unparsable URL can be quoted in a message: a
+ * short word such as a parameter name, never what could be part of a
+ * password, because the URL it came from has no '@' after it. */
+static int quotable(const char *s, size_t n, const char *rest)
+{
+    if (n == 0 || n > 32 || strchr(rest, '@'))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+            return 0;
+    return 1;
 }
 
 /* Stores one name=value parameter of the query. Returns 0, or -1 with the
@@ -82,11 +103,16 @@ static int param(struct sl_url *url, const char *q, size_t n, struct sl_err *err
     int k = 0;
     while (names[k] && !(strlen(names[k]) == klen && strncmp(q, names[k], klen) == 0))
         k++;
-    if (!names[k])
+    if (!names[k] && quotable(q, klen, q))
         return sl_err_set(err, SL_ERR_FATAL,
                           "unknown parameter '%.*s'; known: socket, ssl-mode, ssl-ca, ssl-cert, "
                           "ssl-key",
                           (int)klen, q);
+    if (!names[k])
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "unknown parameter after '?' (a '?', '&' or '@' inside a user name or "
+                          "password must be percent-encoded: %%3F, %%26, %%40); known: socket, "
+                          "ssl-mode, ssl-ca, ssl-cert, ssl-key");
     char *v = eq && eq + 1 < q + n ? decode(eq + 1, (size_t)(q + n - eq - 1)) : NULL;
     if (!v)
         return sl_err_set(err, SL_ERR_FATAL,
@@ -100,8 +126,9 @@ static int param(struct sl_url *url, const char *q, size_t n, struct sl_err *err
         if (bad)
             sl_err_set(err, SL_ERR_FATAL,
                        "ssl-mode must be DISABLED, PREFERRED, REQUIRED, VERIFY_CA or "
-                       "VERIFY_IDENTITY, not '%s'",
-                       v);
+                       "VERIFY_IDENTITY%s%s%s",
+                       quotable(v, strlen(v), q) ? ", not '" : "",
+                       quotable(v, strlen(v), q) ? v : "", quotable(v, strlen(v), q) ? "'" : "");
         free(v);
         return bad ? -1 : 0;
     }
@@ -110,12 +137,13 @@ static int param(struct sl_url *url, const char *q, size_t n, struct sl_err *err
     return 0;
 }
 
+/* An unparsable URL is never echoed past its scheme: where its password
+ * would end cannot be known, so any part of it might be one. */
 static int fail(struct sl_url *url, struct sl_err *err, const char *text, const char *why)
 {
-    char masked[512];
     sl_url_release(url);
-    return sl_err_set(err, SL_ERR_FATAL, "invalid URL '%s': %s",
-                      sl_url_mask(text, masked, sizeof masked), why);
+    return sl_err_set(err, SL_ERR_FATAL, "invalid URL '%.*s...': %s", (int)sl_url_scheme_len(text),
+                      text, why);
 }
 
 int sl_url_parse(struct sl_url *url, const char *text, struct sl_err *err)

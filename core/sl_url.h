@@ -35,8 +35,10 @@ struct sl_url {
 };
 
 /* Parses text into url (which the caller then owns and releases with
- * sl_url_release). On error returns -1 with a message that shows the URL
- * with its password masked, and url holds nothing. */
+ * sl_url_release). On error returns -1 and url holds nothing; the message
+ * shows the URL's scheme only ("invalid URL 'mysql://...': the port must be
+ * a number from 1 to 65535"), since in a URL that does not parse any part
+ * might be the password. */
 int sl_url_parse(struct sl_url *url, const char *text, struct sl_err *err);
 
 /* Frees every string of url and zeroes it. */
@@ -46,9 +48,14 @@ void sl_url_release(struct sl_url *url);
  * any password shown as "***". Returns out. */
 char *sl_url_format(const struct sl_url *url, char *out, size_t outlen);
 
-/* Copies the raw URL text into out with the password part (between "//user:"
- * and "@") replaced by "***", without otherwise parsing it. For messages about
- * a URL that may not even parse. Returns out. */
+/* Copies the raw URL text into out with everything between the first ':'
+ * after the scheme and the last '@' replaced by "***", without otherwise
+ * parsing it: "mysql://a:p?w@h/db" gives "mysql://a:***@h/db". Text with no
+ * such ':' and '@' is copied as it is. Returns out. */
 char *sl_url_mask(const char *text, char *out, size_t outlen);
+
+/* Length of text's scheme with its ':' and any '/' after it ("mysql://",
+ * "mysql:/", "http://"), or 0 when text does not start with a scheme. */
+size_t sl_url_scheme_len(const char *text);
 
 #endif

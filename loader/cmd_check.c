@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sl_check.h"
 #include "sl_cli.h"
@@ -137,9 +138,11 @@ int sl_cmd_check(int argc, char **argv, FILE *out, FILE *err)
     }
     int worst = SL_EXIT_OK;
     for (size_t i = 0; i < a.ntargets; i++) {
-        int r = strncmp(a.targets[i], "mysql://", 8) == 0
-                    ? check_url(&a, a.targets[i], out)
-                    : sl_job_check_file(a.targets[i], out, err);
+        /* a URL, or what was meant as one (never echoed as a file name,
+         * since it may hold a password) unless such a file exists */
+        const char *t = a.targets[i];
+        int is_url = strncmp(t, "mysql://", 8) == 0 || (sl_url_scheme_len(t) && access(t, F_OK));
+        int r = is_url ? check_url(&a, t, out) : sl_job_check_file(a.targets[i], out, err);
         if (r == SL_EXIT_USAGE || (r != SL_EXIT_OK && worst == SL_EXIT_OK))
             worst = r;
         if (i + 1 < a.ntargets)

@@ -326,9 +326,16 @@ int sl_job_is_url_key(const char *action, const char *key)
 
 static int check_url_value(struct parse *p, const struct sl_job_kv *kv)
 {
-    if (strncmp(kv->value, "mysql://", 8) == 0)
-        return 0;
     size_t n = strcspn(kv->value, "/");
+    if (strncmp(kv->value, "mysql://", 8) == 0 ||
+        (sl_url_scheme_len(kv->value) && !sl_job_section(p->job, "connection", kv->value, n))) {
+        struct sl_url u;
+        struct sl_err e;
+        if (sl_url_parse(&u, kv->value, &e) != 0)
+            return fail_at(p, kv->line, "key '%s': %s", kv->key, e.msg);
+        sl_url_release(&u);
+        return 0;
+    }
     if (sl_job_section(p->job, "connection", kv->value, n))
         return 0;
     char name[128];

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Secrets never leak (issue 25): a password in a URL that does not parse is
+# never printed, by load, run or check.
+source "$(dirname "$0")/lib.sh"
+setup secrets
+printf 'a\n1\n' >"$WORK/a.csv"
+
+# No output of the command may hold the password's bytes.
+no_secret() { # WHAT
+  check_not_contains "$WORK/err" "$SECRET" "$1: password on stderr"
+  check_not_contains "$WORK/out" "$SECRET" "$1: password on stdout"
+}
+
+for bad in "mysql:/sec:SECRET_PW@127.0.0.1:$SLUICE_DB_PORT/$DB/t" \
+  "mysql://sec:12?SECRET_PW@127.0.0.1:$SLUICE_DB_PORT/$DB/t" \
+  "mysql://sec:SECRET_PW@127.0.0.1:x$SLUICE_DB_PORT/$DB/t" \
+  "mysql://sec:12?ssl-mode=SECRET_PW@127.0.0.1/$DB/t"; do
+  SECRET=SECRET_PW
+  run_sluice load "$WORK/a.csv" --into "$bad"
+  check_rc 2 "load into an unparsable URL"
+  check_contains "$WORK/err" "invalid URL 'mysql:" "load names the problem"
+  no_secret "load --into '$bad'"
+  run_sluice check "$bad"
+  check_rc 2 "check of an unparsable URL"
+  no_secret "check '$bad'"
+  cat >"$WORK/job.ini" <<INI
+[connection w]
+url = $bad
+
+[step s]
+action = load
+source = $WORK/a.csv
+into = w/t
+INI
+  run_sluice run "$WORK/job.ini"
+  check_rc 2 "run of a job with an unparsable URL"
+  no_secret "run with url = '$bad'"
+  cat >"$WORK/job2.ini" <<INI
+[step s]
+action = load
+source = $WORK/a.csv
+into = $bad
+INI
+  run_sluice run "$WORK/job2.ini"
+  check_rc 2 "run of a step with an unparsable URL"
+  no_secret "run with into = '$bad'"
+  run_sluice check "$WORK/job2.ini"
+  check_rc 2 "check of a step with an unparsable URL"
+  no_secret "check of a job with into = '$bad'"
+  run_sluice copy --from "$bad" --to "$URL/t"
+  check_rc 2 "copy from an unparsable URL"
+  no_secret "copy --from '$bad'"
+done
+finish
