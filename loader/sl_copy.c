@@ -10,6 +10,7 @@
 
 #include "sl_copy_run.h"
 #include "sl_ident.h"
+#include "sl_sql.h"
 
 /* Splits ct's key span (as r->src sees it, in the snapshot) into ranges of
  * about chunk_rows rows, and at least one per reader. */
@@ -112,7 +113,7 @@ static int check_config(const struct crun *r, struct sl_err *err)
         !c->verify_only)
         return sl_err_set(err, SL_ERR_FATAL, "--from and --to name the same %s on the same server",
                           src_t ? "table" : "database");
-    return 0;
+    return sl_sql_check_one("--where", c->where, err);
 }
 
 /* Opens the readers and, when a table is compared whole, the verifier's
@@ -493,7 +494,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     if (c->dry_run && (c->before_sql || c->after_sql) && c->progress)
         fprintf(log, "sluice: dry run: --before-sql and --after-sql are not run\n");
     if (c->before_sql && !c->dry_run &&
-        sl_conn_run_hook(r.dst, "--before-sql", c->before_sql, err) != 0)
+        sl_conn_run_hook(&r.dst_co, "--before-sql", c->before_sql, err) != 0)
         goto out;
     int db_exists = 0;
     if (plan(&r, &db_exists, err) != 0)
@@ -541,7 +542,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
         rc = -1;
     res->swapped = c->mode == SL_MODE_SWAP && rc == 0;
     if (rc == 0 && c->after_sql && !c->verify_only &&
-        sl_conn_run_hook(r.dst, "--after-sql", c->after_sql, err) != 0)
+        sl_conn_run_hook(&r.dst_co, "--after-sql", c->after_sql, err) != 0)
         rc = -1;
 out:
     if (rc != 0 && !res->tables && err->kind == SL_ERR_NONE)

@@ -12,6 +12,7 @@
 #include "sl_csv_fmt.h"
 #include "sl_extract_run.h"
 #include "sl_ident.h"
+#include "sl_sql.h"
 #include "sl_table.h"
 #include "sl_url.h"
 
@@ -167,6 +168,9 @@ static int check_config(const struct sl_extract_config *c, const struct sl_url *
     if (c->query && (c->where || c->order_by_pk))
         return sl_err_set(err, SL_ERR_FATAL,
                           "--where and --order-by-pk apply to a table, not to --query");
+    if (sl_sql_check_one("--query", c->query, err) != 0 ||
+        sl_sql_check_one("--where", c->where, err) != 0)
+        return -1;
     return 0;
 }
 

@@ -309,7 +309,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     if (c->dry_run && (c->before_sql || c->after_sql))
         fprintf(log, "sluice: dry run: --before-sql and --after-sql are not run\n");
     if (c->before_sql && !c->dry_run &&
-        sl_conn_run_hook(conns[0], "--before-sql", c->before_sql, err) != 0)
+        sl_conn_run_hook(&co, "--before-sql", c->before_sql, err) != 0)
         goto out_conns;
     unsigned long long max_packet;
     if (sl_conn_read_var(conns[0], "max_allowed_packet", &max_packet, err) != 0)
@@ -468,7 +468,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
                 table.schema, table.name, write_name);
     }
     if (rc == 0 && !res->interrupted && c->after_sql &&
-        sl_conn_run_hook(any, "--after-sql", c->after_sql, err) != 0)
+        sl_conn_run_hook(&co, "--after-sql", c->after_sql, err) != 0)
         rc = -1;
     if (rc == 0 && !res->interrupted && c->checkpoint &&
         resume_finish(&rs, any, table.schema, err) != 0)

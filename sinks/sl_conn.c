@@ -109,13 +109,33 @@ static void set_tls(MYSQL *m, const struct sl_tls *t, enum sl_tls_mode mode)
     mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, mode == SL_TLS_VERIFY_IDENTITY ? &on : &off);
 }
 
-int sl_conn_run_hook(MYSQL *m, const char *what, const char *sql, struct sl_err *err)
+/* Runs a user's statements with multi-statements on for that moment only;
+ * every other statement on the connection must be exactly one. */
+static int exec_user_sql(MYSQL *m, const char *sql, struct sl_err *err)
 {
-    if (sl_conn_exec(m, sql, err) != 0 || sl_conn_exec(m, "COMMIT", err) != 0) {
+    if (mysql_set_server_option(m, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0)
+        return sl_conn_fail(m, err, "multi-statements");
+    int rc = sl_conn_exec(m, sql, err);
+    if (mysql_set_server_option(m, MYSQL_OPTION_MULTI_STATEMENTS_OFF) != 0 && rc == 0)
+        rc = sl_conn_fail(m, err, "multi-statements");
+    return rc;
+}
+
+int sl_conn_run_hook(const struct sl_conn_opts *o, const char *what, const char *sql,
+                     struct sl_err *err)
+{
+    MYSQL *m;
+    if (sl_conn_open(&m, o, err) != 0) {
         sl_err_prefix(err, "%s", what);
         return -1;
     }
-    return 0;
+    int rc = exec_user_sql(m, sql, err);
+    if (rc == 0)
+        rc = sl_conn_exec(m, "COMMIT", err);
+    if (rc != 0)
+        sl_err_prefix(err, "%s", what);
+    mysql_close(m);
+    return rc;
 }
 
 int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
@@ -147,7 +167,10 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
     /* "localhost" makes the client use the socket even if an option file
      * names a host */
     const char *host = u->socket ? "localhost" : u->host;
-    unsigned flags = CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS;
+    /* no CLIENT_MULTI_STATEMENTS: a --where or --query that smuggles in a
+     * second statement is a syntax error, never run (only the user's own
+     * hooks and --session-sql turn it on, for themselves) */
+    unsigned flags = CLIENT_MULTI_RESULTS | CLIENT_FOUND_ROWS;
     if (!mysql_real_connect(m, host, u->user, u->password, NULL, u->port, u->socket, flags)) {
         unsigned e = mysql_errno(m);
         sl_err_set_server(err, sl_conn_errno_kind(e), e, mysql_sqlstate(m),
@@ -177,7 +200,7 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
     int rc = text ? sl_conn_exec(m, text, err) : sl_err_set(err, SL_ERR_FATAL, "out of memory");
     sl_buf_release(&sql);
     if (rc == 0 && o->session_sql && *o->session_sql) {
-        rc = sl_conn_exec(m, o->session_sql, err);
+        rc = exec_user_sql(m, o->session_sql, err);
         if (rc != 0)
             sl_err_prefix(err, "--session-sql");
     }

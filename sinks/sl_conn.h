@@ -4,7 +4,8 @@
  * Every connection sluice opens goes through sl_conn_open(), so all of them
  * get the same session: utf8mb4, a strict sql_mode (no value is silently
  * truncated or converted), a fixed time zone, autocommit off, and then the
- * user's own --session-sql.
+ * user's own --session-sql. Multi-statements are off: each query is one
+ * statement, except --session-sql and the hooks, which may hold several.
  *
  * Credentials: the URL's user and password win; without a password in the
  * URL, the [client] group of --defaults-file is used, and then MYSQL_PWD.
@@ -49,9 +50,12 @@ const char *sl_conn_tls_cipher(MYSQL *m);
 /* Runs one statement that returns no rows. Returns 0 or -1 with err set. */
 int sl_conn_exec(MYSQL *m, const char *sql, struct sl_err *err);
 
-/* Runs a user's statements (--before-sql, --after-sql) and commits them.
- * Returns 0, or -1 with err prefixed by what. */
-int sl_conn_run_hook(MYSQL *m, const char *what, const char *sql, struct sl_err *err);
+/* Runs a user's statements (--before-sql, --after-sql) on a connection of
+ * their own, opened with o and closed again, with multi-statements allowed,
+ * and commits them. Data connections never allow more than one statement
+ * per query. Returns 0, or -1 with err prefixed by what. */
+int sl_conn_run_hook(const struct sl_conn_opts *o, const char *what, const char *sql,
+                     struct sl_err *err);
 
 /* Fills err from the connection's last error, prefixed by `what`. The kind
  * comes from sl_conn_errno_kind(). Returns -1. */

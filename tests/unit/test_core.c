@@ -8,6 +8,7 @@
 #include "sl_batch.h"
 #include "sl_ident.h"
 #include "sl_queue.h"
+#include "sl_sql.h"
 #include "sl_url.h"
 #include "sl_utf8.h"
 
@@ -247,8 +248,30 @@ static void test_batch(void)
     sl_batch_free(b);
 }
 
+/* where a user's SQL text ends its first statement (issue 25: --where and
+ * --query must be one statement) */
+static void test_sql(void)
+{
+    CHECK_EQ_INT(sl_sql_second_statement("SELECT 1"), -1);
+    CHECK_EQ_INT(sl_sql_second_statement("SELECT 1;"), -1);
+    CHECK_EQ_INT(sl_sql_second_statement("SELECT 1 ; ;  -- done\n"), -1);
+    CHECK_EQ_INT(sl_sql_second_statement("SELECT 1; /* c */ # x"), -1);
+    CHECK_EQ_INT(sl_sql_second_statement("SELECT 1; INSERT INTO t VALUES (1)"), 8);
+    CHECK_EQ_INT(sl_sql_second_statement("1) ; INSERT INTO v VALUES (1); SELECT (1"), 3);
+    CHECK_EQ_INT(sl_sql_second_statement("note = ';' AND x = \"a;b\""), -1);
+    CHECK_EQ_INT(sl_sql_second_statement("note = 'it''s; fine'"), -1);
+    CHECK_EQ_INT(sl_sql_second_statement("note = 'a\\'; b' ; DROP TABLE t"), 16);
+    CHECK_EQ_INT(sl_sql_second_statement("`a;b` = 1 /* ; */ -- ;\n AND c = 2"), -1);
+    CHECK_EQ_INT(sl_sql_second_statement("x = 1 --; DROP TABLE t"), 8); /* "--" needs a space */
+    CHECK_EQ_INT(sl_sql_second_statement("x = 1 -- ; DROP TABLE t"), -1);
+    CHECK_EQ_INT(sl_sql_second_statement("x = 1--1; DROP TABLE t"), 8);
+    CHECK_EQ_INT(sl_sql_second_statement("x = 'unclosed; DROP TABLE t"), -1);
+    CHECK_EQ_INT(sl_sql_second_statement(""), -1);
+}
+
 int main(void)
 {
+    test_sql();
     test_url();
     test_ident();
     test_utf8();
