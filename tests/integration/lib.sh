@@ -68,6 +68,10 @@ check_contains() { # FILE TEXT WHAT
   if grep -qF -- "$2" "$1"; then pass; else fail "$3: '$2' not in $(basename "$1")"; fi
 }
 
+check_matches() { # FILE EXTENDED-REGEX WHAT
+  if grep -qE -- "$2" "$1"; then pass; else fail "$3: /$2/ not in $(basename "$1")"; fi
+}
+
 check_not_contains() { # FILE TEXT WHAT
   if grep -qF -- "$2" "$1"; then fail "$3: '$2' found in $(basename "$1")"; else pass; fi
 }

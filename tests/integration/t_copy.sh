@@ -134,12 +134,15 @@ check_eq "$(com_checksum)" "$((n0 + 1))" "same definitions: one CHECKSUM TABLE o
 want_a=$(sql "CHECKSUM TABLE $GEN.txt" | cut -f2)
 want_b=$(mariadb --no-defaults -S "$B_SOCK" -uroot -N -e "CHECKSUM TABLE $GEN.txt" | cut -f2)
 check_ne "$want_a" "$want_b" "the two servers' CHECKSUM TABLE differ"
-check_contains "$WORK/err" "PASS $GEN.txt: 5,000 rows match in 5 key ranges (CHECKSUM TABLE differs: $want_a on the source, $want_b on the target" \
+# how many ranges follows the server's row estimate (5 or 6 for 5,000 rows
+# at 1,000 a chunk), so only the pattern is fixed
+check_matches "$WORK/err" "^PASS $GEN\.txt: 5,000 rows match in [56] key ranges \(CHECKSUM TABLE differs: $want_a on the source, $want_b on the target" \
   "a whole-table difference the ranges do not confirm"
 sqlb "UPDATE $GEN.txt SET t = 'changed' WHERE id = 4321"
 copy --from "$A_URL/$GEN/txt" --to "$B_URL/$GEN/txt" --verify-only --chunk-rows 1000
 check_rc 1 "--verify-only after a row changed"
-check_contains "$WORK/err" "FAIL $GEN.txt: range 5 of 5 (\`id\` >= 4001) differs: source 1000 rows" "the range of the changed row"
+# id 4321 is in the last range: 4001 and up of 5, or 4167 and up of 6
+check_matches "$WORK/err" "^FAIL $GEN\.txt: range (5 of 5 \(.id. >= 4001\) differs: source 1000 rows|6 of 6 \(.id. >= 4167\) differs: source 834 rows)" "the range of the changed row"
 sqlb "SET GLOBAL old_mode = DEFAULT"
 
 sql "DROP DATABASE $BACK; DROP DATABASE $GEN"
