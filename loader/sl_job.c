@@ -182,20 +182,6 @@ int sl_job_step_argv(const struct sl_job *job, size_t i, char *const *extra, siz
     const struct sl_opt *opts = sl_cmd_step_opts(st->action);
     struct args a = {0};
     push(&a, st->action);
-    const struct sl_job_kv *src = sl_job_find(st->sec, "source");
-    for (const char *c = src ? src->value : ""; *c;) {
-        c += strspn(c, " \t\n,");
-        size_t n = strcspn(c, "\n,");
-        while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
-            n--;
-        if (!n)
-            break;
-        char *one = strndup(c, n);
-        if (one)
-            push(&a, one);
-        free(one);
-        c += n;
-    }
     int rc = 0;
     /* [job] defaults the step's command knows and the step does not set */
     for (size_t k = 0; job->job && k < job->job->nkv && rc == 0; k++) {
@@ -212,6 +198,24 @@ int sl_job_step_argv(const struct sl_job *job, size_t i, char *const *extra, siz
     }
     for (size_t k = 0; k < nextra; k++)
         push(&a, extra[k]);
+    /* the sources last, after "--": no value of `source` can become an
+     * option, whatever ${ENV} put into it */
+    const struct sl_job_kv *src = sl_job_find(st->sec, "source");
+    if (src)
+        push(&a, "--");
+    for (const char *c = src ? src->value : ""; *c;) {
+        c += strspn(c, " \t\n,");
+        size_t n = strcspn(c, "\n,");
+        while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
+            n--;
+        if (!n)
+            break;
+        char *one = strndup(c, n);
+        if (one)
+            push(&a, one);
+        free(one);
+        c += n;
+    }
     if (rc == 0 && a.failed)
         rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
     if (rc != 0) {

@@ -70,7 +70,7 @@ check_eq "$(sum orders_back)" "$(sum orders)" "checksum after extract and reload
 check_eq "$(sum orders_side)" "$(sum orders)" "checksum of the side load"
 check_eq "$(sql "SELECT GROUP_CONCAT(CONCAT(what, '=', n) ORDER BY id) FROM \`$DB\`.hook_log")" \
   "before=0,after=$N,second statement=0" "before-sql and after-sql, in order"
-check_contains "$WORK/err" "sluice run: step load: starting: sluice load $WORK/orders.csv --threads 2 --batch-rows 100 --into mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DB/orders --defaults-file $SLUICE_DB_CNF" \
+check_contains "$WORK/err" "sluice run: step load: starting: sluice load --threads 2 --batch-rows 100 --into mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DB/orders --defaults-file $SLUICE_DB_CNF" \
   "the step's command line, with the connection resolved and \${ENV} expanded"
 check_contains "$WORK/err" "[load] sluice: loaded into" "step output is prefixed"
 # side and extract both wait only for load: side starts before extract ends

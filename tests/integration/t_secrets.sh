@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Secrets never leak (issue 25): a password in a URL that does not parse is
-# never printed, by load, run or check.
+# Secrets never leak and values never become options (issue 25): a
+# password in a URL that does not parse is never printed, by load, run or
+# check; a job's `source` cannot smuggle in an option.
 source "$(dirname "$0")/lib.sh"
 setup secrets
 printf 'a\n1\n' >"$WORK/a.csv"
@@ -51,4 +52,18 @@ INI
   check_rc 2 "copy from an unparsable URL"
   no_secret "copy --from '$bad'"
 done
+
+# option injection through a job's source: the value is files only
+sql "CREATE TABLE \`$DB\`.t (a INT); CREATE TABLE \`$DB\`.victim (n INT)"
+cat >"$WORK/inj.ini" <<INI
+[step s]
+action = load
+source = \${SRC_FILES}
+into = $URL/t
+defaults-file = $SLUICE_DB_CNF
+INI
+SRC_FILES="$WORK/a.csv,--after-sql=INSERT INTO $DB.victim VALUES (55)" run_sluice run "$WORK/inj.ini"
+check_rc 1 "a job whose source holds an option"
+check_contains "$WORK/err" "--after-sql=INSERT INTO $DB.victim VALUES (55)" "the smuggled value is taken for a file"
+check_eq "$(sql "SELECT COUNT(*) FROM \`$DB\`.victim")" 0 "the smuggled --after-sql never ran"
 finish
