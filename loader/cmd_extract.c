@@ -41,7 +41,7 @@ const struct sl_opt sl_extract_opts[] = {
     {"from", OPT_FROM, 1, "URL",
      "source: mysql://user@host[:port]/db/table, or .../db with --query"},
     {"to", OPT_TO, 1, "FILE", "output file, or - for stdout; a .zst name compresses"},
-    {"query", OPT_QUERY, 1, "SQL", "extract the rows of this SELECT instead of a table"},
+    {"query", OPT_QUERY, 1, "SQL", "extract the rows of this one SELECT instead of a table"},
     {"where", OPT_WHERE, 1, "COND", "extract only the table's rows where COND holds"},
     {"threads", 't', 1, "N",
      "reader connections (default " STR(DEFAULT_THREADS) "); a table with a one-column\n"
