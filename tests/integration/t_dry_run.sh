@@ -212,7 +212,7 @@ run_sluice run "$WORK/job.ini" --dry-run --report "$WORK/dry-report.json" --lock
 check_rc 3 "a job's dry run with rows that would be rejected"
 check_contains "$WORK/out" "connection db" "the connection is checked first"
 check_contains "$WORK/out" "step items: load into $DB.items: ok (INSERT,CREATE,DROP,ALTER,DELETE)" "with the privileges the swap load needs"
-check_contains "$WORK/err" "sluice run: step items: starting: sluice load $WORK/items.csv" "the load step runs"
+check_matches "$WORK/err" "sluice run: step items: starting: sluice load --into .* -- $WORK/items.csv" "the load step runs"
 check_contains "$WORK/err" "--dry-run" "with --dry-run"
 check_contains "$WORK/err" "[items] sluice: dry run: would reject $WORK/items.csv: line 1001" "the step lists its rejects"
 check_eq "$(grep -cE '^  items +load +rejects +2003 +2000 +3 ' "$WORK/err")" 1 "the summary: read, to write, rejected"
