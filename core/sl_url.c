@@ -52,7 +52,7 @@ size_t sl_url_scheme_len(const char *text)
 {
     size_t n = 0;
     while ((text[n] >= 'a' && text[n] <= 'z') || (text[n] >= 'A' && text[n] <= 'Z') ||
-           (n > 0 && ((text[n] >= '0' && text[n] <= '9') || strchr("+.-", text[n]))))
+           (n > 0 && text[n] && ((text[n] >= '0' && text[n] <= '9') || strchr("+.-", text[n]))))
         n++;
     if (n == 0 || n > 16 || text[n] != ':')
         return 0;
