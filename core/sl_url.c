@@ -123,12 +123,12 @@ static int param(struct sl_url *url, const char *q, size_t n, struct sl_err *err
                      (char **)&url->tls.key};
     if (k == 1) {
         int bad = sl_tls_mode_parse(v, &url->tls.mode) != 0;
+        int show = bad && quotable(v, strlen(v), q);
         if (bad)
             sl_err_set(err, SL_ERR_FATAL,
                        "ssl-mode must be DISABLED, PREFERRED, REQUIRED, VERIFY_CA or "
                        "VERIFY_IDENTITY%s%s%s",
-                       quotable(v, strlen(v), q) ? ", not '" : "",
-                       quotable(v, strlen(v), q) ? v : "", quotable(v, strlen(v), q) ? "'" : "");
+                       show ? ", not '" : "", show ? v : "", show ? "'" : "");
         free(v);
         return bad ? -1 : 0;
     }

@@ -76,10 +76,11 @@ const struct sl_job_section *sl_job_section(const struct sl_job *j, const char *
 const struct sl_job_kv *sl_job_find(const struct sl_job_section *s, const char *key);
 
 /* Builds the argv of step i: { action, --option, value, ..., extra..., "--",
- * operands..., NULL } ("--" only when there are operands), with the [job] defaults first and the
- * step's own keys after them (so they win), connection names resolved to URLs, and the connection's
- * option file and TLS settings added. Every string is malloc'ed; free with sl_job_argv_free().
- * Returns 0, or -1 with err set. */
+ * operands..., NULL } ("--" only when there are operands), with the [job]
+ * defaults first and the step's own keys after them (so they win),
+ * connection names resolved to URLs, and the connection's option file and
+ * TLS settings added. Every string is malloc'ed; free with
+ * sl_job_argv_free(). Returns 0, or -1 with err set. */
 int sl_job_step_argv(const struct sl_job *job, size_t i, char *const *extra, size_t nextra,
                      char ***argv, int *argc, struct sl_err *err);
 

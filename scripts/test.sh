@@ -26,11 +26,11 @@ CC18_VERSION=1:10.11.18-0+deb12u1
 # Unpacks libmariadb3 $CC18_VERSION into build-cc18/ and prints its library
 # folder; prints nothing when that version is the installed one.
 fetch_cc18() {
-  local installed root=build-cc18
+  local installed root=build-cc18 lib
   installed=$(dpkg-query -W -f='${Version}' libmariadb3 2>/dev/null || true)
   [ "$installed" != "$CC18_VERSION" ] || return 0
-  if [ ! -f "$root/usr/lib/x86_64-linux-gnu/libmariadb.so.3" ] &&
-    [ ! -f "$root/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)/libmariadb.so.3" ]; then
+  lib=$(find "$root" -name libmariadb.so.3 2>/dev/null | head -1)
+  if [ -z "$lib" ]; then
     rm -rf "$root" && mkdir -p "$root/deb"
     # apt-get download writes into the current folder; an old package list
     # may not know the version yet, so refresh it once and try again
@@ -38,8 +38,9 @@ fetch_cc18() {
       { apt-get update -qq && apt-get download -qq "libmariadb3=$CC18_VERSION"; }; }) >&2 ||
       { echo "test.sh: cannot download libmariadb3=$CC18_VERSION" >&2; return 1; }
     dpkg -x "$root"/deb/libmariadb3_*.deb "$root"
+    lib=$(find "$root" -name libmariadb.so.3 | head -1)
   fi
-  dirname "$(find "$root" -name libmariadb.so.3 | head -1)"
+  dirname "$lib"
 }
 
 # A sanitizer finding must never look like one of sluice's own exit codes.
