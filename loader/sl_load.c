@@ -10,6 +10,7 @@
 #include "sl_checkpoint.h"
 #include "sl_colcheck.h"
 #include "sl_conn.h"
+#include "sl_file_id.h"
 #include "sl_insert_plan.h"
 #include "sl_pipeline.h"
 #include "sl_privs.h"
@@ -48,11 +49,13 @@ static void close_all(MYSQL **conns, unsigned n)
             mysql_close(conns[i]);
 }
 
-/* Checkpoint state of every source: job keys, and with --resume the ranges
- * to skip. Refuses a fresh run over an interrupted one, and a resume whose
- * source changed. */
+/* Checkpoint state of every source: file identities, job keys, and with
+ * --resume the ranges to skip. Refuses a fresh run over an interrupted one,
+ * and a resume whose source changed. */
 struct resume_state {
-    struct sl_checkpoint_job *jobs;
+    struct sl_file_id *files;       /* canon NULL: no identity (stdin, a pipe) */
+    unsigned *copies;               /* the how-manyth file of these contents */
+    struct sl_checkpoint_job *jobs; /* hash 0: no checkpoints (stdin, a pipe) */
     struct sl_skip *skips;
     struct sl_checkpoint_range **ranges;
     char *target;
@@ -64,6 +67,10 @@ static void resume_release(struct resume_state *rs)
 {
     for (size_t i = 0; i < rs->n && rs->ranges; i++)
         free(rs->ranges[i]);
+    for (size_t i = 0; i < rs->n && rs->files; i++)
+        sl_file_id_release(&rs->files[i]);
+    free(rs->files);
+    free(rs->copies);
     free(rs->ranges);
     free(rs->skips);
     free(rs->jobs);
@@ -71,15 +78,158 @@ static void resume_release(struct resume_state *rs)
     memset(rs, 0, sizeof *rs);
 }
 
-/* Reads the checkpoints of every source into schema.table. fresh: the table
- * was just emptied or created, so the checkpoints of a fresh run are stale
- * and are deleted instead of refusing the run. */
+/* Reads the identity of every source before anything is written: refuses a
+ * file named twice, and --resume of a source without identity (stdin, a
+ * pipe). Identical contents in two files get copy numbers 0, 1, ... so that
+ * their job keys differ. */
+static int resume_identify(struct resume_state *rs, const struct sl_sources *src, int resume,
+                           struct sl_err *err)
+{
+    memset(rs, 0, sizeof *rs);
+    rs->n = src->n;
+    rs->files = calloc(src->n, sizeof *rs->files);
+    rs->copies = calloc(src->n, sizeof *rs->copies);
+    if (!rs->files || !rs->copies)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (size_t i = 0; i < src->n; i++) {
+        const char *path = src->v[i].path;
+        int rc = strcmp(path, "-") == 0 ? 1 : sl_file_id_read(&rs->files[i], path, err);
+        if (rc == 1 && resume)
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "%s cannot be resumed: it is not a regular file, so what it holds "
+                              "cannot be checked; load from a file to use --resume",
+                              strcmp(path, "-") == 0 ? "stdin" : path);
+        if (rc == 1)
+            continue; /* loaded without checkpoints */
+        if (rc != 0)
+            return -1;
+        const struct sl_file_id *f = &rs->files[i];
+        for (size_t j = 0; j < i; j++) {
+            const struct sl_file_id *g = &rs->files[j];
+            if (!g->canon || g->fingerprint != f->fingerprint)
+                continue;
+            if (g->dev == f->dev && g->ino == f->ino)
+                return sl_err_set(err, SL_ERR_FATAL,
+                                  "%s and %s are the same file (%s); it would be loaded twice",
+                                  src->v[j].path, path, f->canon);
+            rs->copies[i]++; /* identical contents in another file */
+        }
+    }
+    return 0;
+}
+
+/* " (it was read as PATH)" when the interrupted load named the file
+ * otherwise, else "". */
+static void read_as(char *out, size_t n, const struct sl_checkpoint_seen *seen,
+                    const struct sl_file_id *f)
+{
+    if (seen->source && strcmp(seen->source, f->canon) != 0)
+        snprintf(out, n, " (it was read as %s)", seen->source);
+    else
+        out[0] = '\0';
+}
+
+/* The refusal of a load over an interrupted one whose checkpoints are seen. */
+static int refuse_rerun(struct sl_err *err, const char *path, const char *target,
+                        const char *schema, const struct sl_file_id *f,
+                        const struct sl_checkpoint_seen *seen)
+{
+    char as[4200];
+    read_as(as, sizeof as, seen, f);
+    return sl_err_set(err, SL_ERR_FATAL,
+                      "%s: an earlier load of this file into %s was interrupted after "
+                      "committing %zu chunk(s)%s; run again with --resume to finish it, or load "
+                      "afresh after: DELETE FROM %s.%s WHERE job_hash = %llu",
+                      path, target, seen->nranges, as, schema, SL_CHECKPOINT_TABLE,
+                      (unsigned long long)seen->hash);
+}
+
+/* Checks a job's recorded identity against its file before it is resumed:
+ * the contents match (the job key says so), but another modification time
+ * means the middle may differ. */
+static int check_resumable(struct sl_err *err, const char *path, const struct sl_file_id *f,
+                           const struct sl_checkpoint_seen *seen, FILE *log)
+{
+    long long t = seen->mtime_ns;
+    if (t != f->mtime_ns && seen->dev == f->dev && seen->ino == f->ino &&
+        strcmp(seen->source, f->canon) == 0)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "%s: the file changed since the interrupted load (modified %lld, now "
+                          "%lld ns); it cannot be resumed",
+                          path, t, (long long)f->mtime_ns);
+    if (t != f->mtime_ns)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "%s: it has the size and first and last blocks of %s, which the "
+                          "interrupted load read, but another modification time (%lld, now "
+                          "%lld ns), so it may have changed; it cannot be resumed. If it is an "
+                          "unchanged copy, give it the recorded time (touch -d @%lld.%09lld) "
+                          "and resume again",
+                          path, seen->source, t, (long long)f->mtime_ns, t / 1000000000LL,
+                          t % 1000000000LL);
+    if (strcmp(seen->source, f->canon) != 0)
+        fprintf(log, "sluice: %s: this is the file the interrupted load read as %s\n", path,
+                seen->source);
+    return 0;
+}
+
+/* Reads the checkpoints of source i into schema.table: see resume_prepare. */
+static int prepare_one(struct resume_state *rs, size_t i, MYSQL *m, const struct sl_load_config *c,
+                       const char *schema, int fresh, const char *path, FILE *log,
+                       struct sl_err *err)
+{
+    struct sl_checkpoint_job *job = &rs->jobs[i];
+    struct sl_checkpoint_seen seen;
+    size_t n = 0;
+    if (sl_checkpoint_load(m, schema, job->hash, &rs->ranges[i], &n, &seen, err) != 0)
+        return -1;
+    int rc = 0;
+    if (n == 0) {
+        /* none under this contents: is there an interrupted load of this
+         * path or inode with other contents? */
+        int other =
+            sl_checkpoint_find_file(m, schema, rs->target, job->file, job->hash, &seen, err);
+        if (other < 0)
+            return -1;
+        char as[4200];
+        read_as(as, sizeof as, &seen, job->file);
+        if (other && fresh && !c->resume)
+            rc = c->dry_run ? 0 : sl_checkpoint_clear_file(m, schema, job, err);
+        else if (other)
+            rc =
+                sl_err_set(err, SL_ERR_FATAL,
+                           "%s: an earlier load of this file into %s was interrupted after "
+                           "committing %zu chunk(s)%s, and the file has changed "
+                           "since (size %lld, now %lld; modified %lld, now %lld ns); it cannot be "
+                           "resumed. Load it afresh after: DELETE FROM %s.%s WHERE job_hash = %llu",
+                           path, rs->target, seen.nranges, as, (long long)seen.size,
+                           (long long)job->file->size, (long long)seen.mtime_ns,
+                           (long long)job->file->mtime_ns, schema, SL_CHECKPOINT_TABLE,
+                           (unsigned long long)seen.hash);
+    } else if (fresh && !c->resume) {
+        free(rs->ranges[i]);
+        rs->ranges[i] = NULL;
+        rc = c->dry_run ? 0 : sl_checkpoint_clear_file(m, schema, job, err);
+    } else if (!c->resume) {
+        rc = refuse_rerun(err, path, rs->target, schema, job->file, &seen);
+    } else if ((rc = check_resumable(err, path, job->file, &seen, log)) == 0) {
+        rs->skips[i].ranges = rs->ranges[i];
+        rs->skips[i].n = n;
+        rs->nranges += n;
+        fprintf(log, "sluice: %s: resuming; %zu committed chunk(s) are skipped\n", path, n);
+    }
+    sl_checkpoint_seen_release(&seen);
+    return rc;
+}
+
+/* Reads the checkpoints of every identified source (resume_identify) into
+ * schema.table. A source is known by its contents, not its name
+ * (sl_checkpoint.h). fresh: the table was just emptied or created, so the
+ * checkpoints of a fresh run are stale and are deleted instead of refusing
+ * the run. */
 static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_load_config *c,
                           const char *schema, const char *table, int fresh,
                           const struct sl_sources *src, FILE *log, struct sl_err *err)
 {
-    memset(rs, 0, sizeof *rs);
-    rs->n = src->n;
     rs->jobs = calloc(src->n, sizeof *rs->jobs);
     rs->skips = calloc(src->n, sizeof *rs->skips);
     rs->ranges = calloc(src->n, sizeof *rs->ranges);
@@ -88,6 +238,14 @@ static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_loa
     if (!rs->jobs || !rs->skips || !rs->ranges || !rs->target)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     snprintf(rs->target, tlen, "%s.%s", schema, table);
+    for (size_t i = 0; i < src->n; i++) {
+        if (!rs->files[i].canon)
+            continue;
+        rs->jobs[i].hash =
+            sl_checkpoint_job_hash(schema, table, rs->files[i].fingerprint, rs->copies[i]);
+        rs->jobs[i].target = rs->target;
+        rs->jobs[i].file = &rs->files[i];
+    }
     if (c->dry_run) { /* look, but do not create */
         int exists = sl_table_exists(m, schema, SL_CHECKPOINT_TABLE, err);
         if (exists <= 0)
@@ -95,60 +253,20 @@ static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_loa
     } else if (sl_checkpoint_ensure_table(m, schema, err) != 0) {
         return -1;
     }
-    for (size_t i = 0; i < src->n; i++) {
-        const struct sl_source *s = &src->v[i];
-        if (strcmp(s->path, "-") == 0) {
-            if (c->resume)
-                return sl_err_set(err, SL_ERR_FATAL,
-                                  "stdin cannot be resumed: its contents cannot be checked; "
-                                  "load from a file to use --resume");
-            continue; /* no checkpoints for stdin */
-        }
-        struct sl_checkpoint_job *job = &rs->jobs[i];
-        job->hash = sl_checkpoint_job_hash(schema, table, s->path);
-        job->target = rs->target;
-        job->source = s->path;
-        job->size = s->size;
-        job->mtime_ns = s->mtime_ns;
-        size_t n = 0;
-        int64_t size, mtime;
-        if (sl_checkpoint_load(m, schema, job->hash, &rs->ranges[i], &n, &size, &mtime, err) != 0)
+    for (size_t i = 0; i < src->n; i++)
+        if (rs->jobs[i].hash &&
+            prepare_one(rs, i, m, c, schema, fresh, src->v[i].path, log, err) != 0)
             return -1;
-        if (n > 0 && fresh && !c->resume) {
-            free(rs->ranges[i]);
-            rs->ranges[i] = NULL;
-            if (!c->dry_run && sl_checkpoint_clear(m, schema, job->hash, err) != 0)
-                return -1;
-            continue;
-        }
-        if (n == 0)
-            continue;
-        if (!c->resume)
-            return sl_err_set(err, SL_ERR_FATAL,
-                              "%s: an earlier load of this file into %s was interrupted after "
-                              "committing %zu chunk(s); run again with --resume to finish it, or "
-                              "load afresh after: DELETE FROM %s.%s WHERE job_hash = %llu",
-                              s->path, rs->target, n, schema, SL_CHECKPOINT_TABLE,
-                              (unsigned long long)job->hash);
-        if (size != s->size || mtime != s->mtime_ns)
-            return sl_err_set(err, SL_ERR_FATAL,
-                              "%s: the file changed since the interrupted load (size %lld, now "
-                              "%lld; modified %lld, now %lld ns); it cannot be resumed",
-                              s->path, (long long)size, s->size, (long long)mtime, s->mtime_ns);
-        rs->skips[i].ranges = rs->ranges[i];
-        rs->skips[i].n = n;
-        rs->nranges += n;
-        fprintf(log, "sluice: %s: resuming; %zu committed chunk(s) are skipped\n", s->path, n);
-    }
     return 0;
 }
 
-/* Deletes the checkpoints of a finished load. */
+/* Deletes the checkpoints of a finished load, and any stale ones of its
+ * files. */
 static int resume_finish(const struct resume_state *rs, MYSQL *m, const char *db,
                          struct sl_err *err)
 {
     for (size_t i = 0; i < rs->n; i++)
-        if (rs->jobs[i].hash && sl_checkpoint_clear(m, db, rs->jobs[i].hash, err) != 0)
+        if (rs->jobs[i].hash && sl_checkpoint_clear_file(m, db, &rs->jobs[i], err) != 0)
             return -1;
     return 0;
 }
@@ -325,6 +443,8 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .transforms = c->ntransforms ? &tf : NULL,
     };
     if (sl_sources_prepare(&sources, c->sources, c->nsources, &so, &table, err) != 0)
+        goto out_sources;
+    if (resume_identify(&rs, &sources, c->resume && c->checkpoint, err) != 0)
         goto out_sources;
     if (c->dry_run && dry_checks(conns[0], c, &table, err) != 0)
         goto out_sources;

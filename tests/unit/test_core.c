@@ -1,11 +1,15 @@
 /* Unit tests of the dependency-free core: URL parsing and masking,
- * identifier quoting, UTF-8 validation, the bounded queue, batches. */
+ * identifier quoting, file identities, UTF-8 validation, the bounded queue, batches. */
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "sl_batch.h"
+#include "sl_file_id.h"
 #include "sl_ident.h"
 #include "sl_queue.h"
 #include "sl_sql.h"
@@ -269,9 +273,75 @@ static void test_sql(void)
     CHECK_EQ_INT(sl_sql_second_statement(""), -1);
 }
 
+/* Writes n bytes of pattern c into path, with byte at of it set to x. */
+static void write_file(const char *path, size_t n, size_t at, char x)
+{
+    FILE *f = fopen(path, "wb");
+    for (size_t i = 0; f && i < n; i++)
+        fputc(i == at ? x : (char)('a' + i % 26), f);
+    if (f)
+        fclose(f);
+}
+
+static void test_file_id(void)
+{
+    char dir[] = "/tmp/sl-test-file-id.XXXXXX", a[64], b[64];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    struct sl_file_id x, y;
+    struct sl_err e;
+    const size_t n = 3 * SL_FILE_ID_BLOCK;
+    write_file(a, n, 0, 'a');
+    CHECK_EQ_INT(sl_file_id_read(&x, a, &e), 0);
+    CHECK_EQ_INT(x.size, (long long)n);
+    CHECK(x.canon && strcmp(x.canon, a) == 0);
+    /* a rename keeps everything but the path */
+    CHECK_EQ_INT(rename(a, b), 0);
+    CHECK_EQ_INT(sl_file_id_read(&y, b, &e), 0);
+    CHECK(x.fingerprint == y.fingerprint && x.ino == y.ino && x.mtime_ns == y.mtime_ns);
+    CHECK(strcmp(y.canon, b) == 0);
+    sl_file_id_release(&y);
+    /* the same name and size with another last byte, or first byte, is other contents */
+    write_file(b, n, n - 1, '!');
+    CHECK_EQ_INT(sl_file_id_read(&y, b, &e), 0);
+    CHECK(x.fingerprint != y.fingerprint);
+    sl_file_id_release(&y);
+    write_file(b, n, 0, '!');
+    CHECK_EQ_INT(sl_file_id_read(&y, b, &e), 0);
+    CHECK(x.fingerprint != y.fingerprint);
+    sl_file_id_release(&y);
+    /* a byte changed between the blocks is not seen: the modification time is */
+    write_file(b, n, n / 2, '!');
+    CHECK_EQ_INT(sl_file_id_read(&y, b, &e), 0);
+    CHECK(x.fingerprint == y.fingerprint);
+    sl_file_id_release(&y);
+    /* one byte longer is other contents */
+    write_file(b, n + 1, 0, 'a');
+    CHECK_EQ_INT(sl_file_id_read(&y, b, &e), 0);
+    CHECK(x.fingerprint != y.fingerprint);
+    sl_file_id_release(&y);
+    /* small and empty files have identities; a directory and a missing file do not */
+    write_file(b, 10, 0, 'a');
+    CHECK_EQ_INT(sl_file_id_read(&y, b, &e), 0);
+    CHECK_EQ_INT(y.size, 10);
+    sl_file_id_release(&y);
+    write_file(b, 0, 0, 'a');
+    CHECK_EQ_INT(sl_file_id_read(&y, b, &e), 0);
+    sl_file_id_release(&y);
+    CHECK_EQ_INT(sl_file_id_read(&y, dir, &e), 1);
+    CHECK(strstr(e.msg, "not a regular file") != NULL);
+    CHECK_EQ_INT(sl_file_id_read(&y, a, &e), -1);
+    CHECK(strstr(e.msg, "cannot open") != NULL);
+    sl_file_id_release(&x);
+    unlink(b);
+    rmdir(dir);
+}
+
 int main(void)
 {
     test_sql();
+    test_file_id();
     test_url();
     test_ident();
     test_utf8();
