@@ -31,18 +31,21 @@ static int hash_block(int fd, int64_t off, size_t len, uint64_t *h)
 int sl_file_id_read(struct sl_file_id *id, const char *path, struct sl_err *err)
 {
     memset(id, 0, sizeof *id);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return sl_err_set(err, SL_ERR_FATAL, "%s: cannot open: %s", path, strerror(errno));
+    /* stat before open: opening a named pipe would wait for its writer, and
+       opening it without waiting could let the writer start too early. */
     struct stat st;
-    int rc = -1;
-    if (fstat(fd, &st) != 0) {
-        sl_err_set(err, SL_ERR_FATAL, "%s: cannot stat: %s", path, strerror(errno));
-        goto out;
-    }
+    if (stat(path, &st) != 0)
+        return sl_err_set(err, SL_ERR_FATAL, "%s: cannot stat: %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode)) {
         sl_err_set(err, SL_ERR_FATAL, "%s: not a regular file, so it has no identity", path);
-        rc = 1;
+        return 1;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return sl_err_set(err, SL_ERR_FATAL, "%s: cannot open: %s", path, strerror(errno));
+    int rc = -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        sl_err_set(err, SL_ERR_FATAL, "%s: changed while it was examined", path);
         goto out;
     }
     id->canon = realpath(path, NULL);

@@ -78,6 +78,15 @@ char *sl_url_mask(const char *text, char *out, size_t outlen)
     return out;
 }
 
+void sl_url_scrub(char *text)
+{
+    size_t skip = sl_url_scheme_len(text);
+    char *at = strrchr(text + skip, '@');
+    char *colon = at ? memchr(text + skip, ':', (size_t)(at - (text + skip))) : NULL;
+    if (colon)
+        memset(colon + 1, '*', (size_t)(at - colon - 1));
+}
+
 /* True when a piece of an unparsable URL can be quoted in a message: a
  * short word such as a parameter name, never what could be part of a
  * password, because the URL it came from has no '@' after it. */
@@ -264,4 +273,60 @@ char *sl_url_format(const struct sl_url *url, char *out, size_t outlen)
              url->db ? url->db : "", url->table ? "/" : "", url->table ? url->table : "",
              url->socket ? "?socket=" : "", url->socket ? url->socket : "");
     return out;
+}
+
+int sl_url_split_password(const char *text, char *out, size_t outlen, char **password,
+                          struct sl_err *err)
+{
+    struct sl_url u;
+    *password = NULL;
+    if (sl_url_parse(&u, text, err) != 0)
+        return -1;
+    int n;
+    if (u.password) {
+        /* the parser's rule: the credentials end at the last '@' before the
+         * path, and the password starts at the first ':' in them */
+        const char *p = text + strlen(SCHEME);
+        const char *auth_end = p + strcspn(p, "/?");
+        const char *at = NULL;
+        for (const char *q = p; q < auth_end; q++)
+            if (*q == '@')
+                at = q;
+        const char *colon = memchr(p, ':', (size_t)(at - p));
+        n = snprintf(out, outlen, "%.*s%s", (int)(colon - text), text, at);
+        *password = u.password;
+        u.password = NULL;
+    } else {
+        n = snprintf(out, outlen, "%s", text);
+    }
+    sl_url_release(&u);
+    if (n < 0 || (size_t)n >= outlen) {
+        free(*password);
+        *password = NULL;
+        return sl_err_set(err, SL_ERR_FATAL, "a URL is too long (%d bytes)", n);
+    }
+    return 0;
+}
+
+char *sl_url_password_env(const char *option, char *out, size_t outlen)
+{
+    size_t n = (size_t)snprintf(out, outlen, "SLUICE_");
+    for (const char *c = option; *c && n + 1 < outlen; c++)
+        out[n++] = (*c >= 'a' && *c <= 'z') ? (char)(*c - 'a' + 'A') : (*c == '-' ? '_' : *c);
+    out[n < outlen ? n : outlen - 1] = '\0';
+    snprintf(out + strlen(out), outlen - strlen(out), "_PASSWORD");
+    return out;
+}
+
+int sl_url_parse_for(struct sl_url *url, const char *text, const char *option, struct sl_err *err)
+{
+    if (sl_url_parse(url, text, err) != 0)
+        return -1;
+    char name[64];
+    const char *pw = url->password ? NULL : getenv(sl_url_password_env(option, name, sizeof name));
+    if (pw && !(url->password = strdup(pw))) {
+        sl_url_release(url);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    return 0;
 }

@@ -54,6 +54,29 @@ char *sl_url_format(const struct sl_url *url, char *out, size_t outlen);
  * such ':' and '@' is copied as it is. Returns out. */
 char *sl_url_mask(const char *text, char *out, size_t outlen);
 
+/* Overwrites in place, with '*', the bytes sl_url_mask() would hide: for
+ * scrubbing a process's own argv so that ps shows no password. The text's
+ * length does not change. Text with no such ':' and '@' is left alone. */
+void sl_url_scrub(char *text);
+
+/* Splits the password off a URL: writes text without it into out
+ * ("mysql://u:pw@h/db" gives "mysql://u@h/db") and sets *password to the
+ * decoded password (malloc'ed; NULL when the URL has none). Returns 0, or -1
+ * with err set when the URL does not parse (shown by its scheme only) or out
+ * is too small. */
+int sl_url_split_password(const char *text, char *out, size_t outlen, char **password,
+                          struct sl_err *err);
+
+/* The environment variable that carries the password of a URL option to a
+ * command: "into" gives SLUICE_INTO_PASSWORD. `sluice run` passes step
+ * passwords this way, never in argv. Writes it into out; returns out. */
+char *sl_url_password_env(const char *option, char *out, size_t outlen);
+
+/* Parses text as sl_url_parse() does; when the URL holds no password and the
+ * environment variable sl_url_password_env(option) is set, the password is
+ * taken from it. Returns 0, or -1 with err set. */
+int sl_url_parse_for(struct sl_url *url, const char *text, const char *option, struct sl_err *err);
+
 /* Length of text's scheme with its ':' and any '/' after it ("mysql://",
  * "mysql:/", "http://"), or 0 when text does not start with a scheme. */
 size_t sl_url_scheme_len(const char *text);

@@ -54,6 +54,10 @@ static void run_help(FILE *out)
           "step whose wait ends in a failure is skipped. A lock file named after the job\n"
           "keeps two runs of it from overlapping.\n"
           "\n"
+          "A password in a connection's URL never reaches a step's argv: the step gets it\n"
+          "in its environment, as SLUICE_INTO_PASSWORD, SLUICE_FROM_PASSWORD or\n"
+          "SLUICE_TO_PASSWORD.\n"
+          "\n"
           "Options:\n",
           out);
     sl_cli_print_options(out, run_opts);

@@ -5,10 +5,12 @@
 #include <mysql.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sl_commands.h"
 #include "sl_exit.h"
+#include "sl_url.h"
 
 #ifndef SLUICE_VERSION
 #define SLUICE_VERSION "0.1.0"
@@ -88,6 +90,28 @@ static int dispatch(int argc, char **argv)
     return SL_EXIT_USAGE;
 }
 
+/* Copies the arguments to the heap, then overwrites the password bytes of
+ * every URL in the process's own argv (ARG or --opt=ARG), which is what ps
+ * and /proc/PID/cmdline show. Returns the copy, or NULL when out of memory. */
+static char **scrubbed_args(int argc, char **argv)
+{
+    char **copy = calloc((size_t)argc + 1, sizeof *copy);
+    for (int i = 0; copy && i < argc; i++)
+        if (!(copy[i] = strdup(argv[i]))) {
+            while (i-- > 0)
+                free(copy[i]);
+            free(copy);
+            return NULL;
+        }
+    for (int i = 1; copy && i < argc; i++) {
+        char *eq = argv[i][0] == '-' ? strchr(argv[i], '=') : NULL;
+        char *value = eq ? eq + 1 : argv[i];
+        if (sl_url_scheme_len(value))
+            sl_url_scrub(value);
+    }
+    return copy;
+}
+
 int main(int argc, char **argv)
 {
     /* a server that drops the connection must give an error, not SIGPIPE */
@@ -96,7 +120,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "sluice: cannot initialise the MySQL client library\n");
         return SL_EXIT_FAILED;
     }
-    int rc = dispatch(argc, argv);
+    char **args = scrubbed_args(argc, argv);
+    if (!args) {
+        fprintf(stderr, "sluice: out of memory\n");
+        return SL_EXIT_FAILED;
+    }
+    int rc = dispatch(argc, args);
+    for (int i = 0; i < argc; i++)
+        free(args[i]);
+    free(args);
     mysql_library_end();
     return rc;
 }

@@ -569,7 +569,7 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
     struct bench bn;
     memset(&bn, 0, sizeof bn);
     bn.c = c;
-    if (sl_url_parse(&bn.url, c->into, err) != 0)
+    if (sl_url_parse_for(&bn.url, c->into, "into", err) != 0)
         return -1;
     sl_url_format(&bn.url, r->target, sizeof r->target);
     int rc = -1, created = 0;

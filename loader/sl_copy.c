@@ -470,8 +470,8 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     unsigned want = 0;
     sl_url_mask(c->from, res->source, sizeof res->source);
     sl_url_mask(c->to, res->target, sizeof res->target);
-    if (sl_url_parse(&r.from, c->from, err) != 0 || sl_url_parse(&r.to, c->to, err) != 0 ||
-        check_config(&r, err) != 0)
+    if (sl_url_parse_for(&r.from, c->from, "from", err) != 0 ||
+        sl_url_parse_for(&r.to, c->to, "to", err) != 0 || check_config(&r, err) != 0)
         goto out;
     sl_url_format(&r.from, res->source, sizeof res->source);
     sl_url_format(&r.to, res->target, sizeof res->target);

@@ -209,7 +209,7 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
     sl_err_clear(&res->err);
     struct sl_err *err = &res->err;
     struct sl_url url;
-    if (sl_url_parse(&url, c->from, err) != 0)
+    if (sl_url_parse_for(&url, c->from, "from", err) != 0)
         return -1;
     sl_url_format(&url, res->source, sizeof res->source);
     if (check_config(c, &url, err) != 0) {

@@ -18,6 +18,12 @@ struct args {
     int failed;
 };
 
+/* A step's command line and its secrets: "NAME=password" environment
+ * entries (sl_url_password_env) that never enter the argv. */
+struct step_line {
+    struct args argv, env;
+};
+
 static void push(struct args *a, const char *s)
 {
     if (a->failed)
@@ -38,8 +44,10 @@ static void push(struct args *a, const char *s)
 
 void sl_job_argv_free(char **argv)
 {
-    for (char **p = argv; p && *p; p++)
+    for (char **p = argv; p && *p; p++) {
+        memset(*p, 0, strlen(*p)); /* it may hold a secret */
         free(*p);
+    }
     free(argv);
 }
 
@@ -142,9 +150,38 @@ static int resolve_url(const struct sl_job *j, const char *value, char *out, siz
 }
 
 /* Appends one key's option to a. */
-static int push_option(struct args *a, const struct sl_job *j, const struct sl_job_step *st,
+/* Pushes "--key URL" with the URL's password moved into the environment. */
+static int push_url(struct step_line *l, const char *opt, const char *key, const char *url,
+                    struct sl_err *err)
+{
+    char bare[2048], name[64];
+    char *pw = NULL;
+    if (sl_url_split_password(url, bare, sizeof bare, &pw, err) != 0)
+        return -1;
+    push(&l->argv, opt);
+    push(&l->argv, bare);
+    if (!pw)
+        return 0;
+    sl_url_password_env(key, name, sizeof name);
+    size_t n = strlen(name) + strlen(pw) + 2;
+    char *entry = malloc(n);
+    if (entry) {
+        snprintf(entry, n, "%s=%s", name, pw);
+        push(&l->env, entry);
+        memset(entry, 0, n);
+        free(entry);
+    } else {
+        l->env.failed = 1;
+    }
+    memset(pw, 0, strlen(pw));
+    free(pw);
+    return 0;
+}
+
+static int push_option(struct step_line *l, const struct sl_job *j, const struct sl_job_step *st,
                        const struct sl_job_kv *kv, const struct sl_opt *o, struct sl_err *err)
 {
+    struct args *a = &l->argv;
     char opt[80];
     snprintf(opt, sizeof opt, "--%s", kv->key);
     if (!o->has_arg) {
@@ -163,8 +200,10 @@ static int push_option(struct args *a, const struct sl_job *j, const struct sl_j
         sl_err_prefix(err, "%s:%u: key '%s'", j->path, kv->line, kv->key);
         return -1;
     }
-    push(a, opt);
-    push(a, url);
+    if (push_url(l, opt, kv->key, url, err) != 0) {
+        sl_err_prefix(err, "%s:%u: key '%s'", j->path, kv->line, kv->key);
+        return -1;
+    }
     const char *dopt = defaults_option(st->action, kv->key);
     const struct sl_job_kv *df = conn ? sl_job_find(conn, "defaults-file") : NULL;
     if (df && !step_value(j, st, dopt)) {
@@ -176,33 +215,34 @@ static int push_option(struct args *a, const struct sl_job *j, const struct sl_j
 }
 
 int sl_job_step_argv(const struct sl_job *job, size_t i, char *const *extra, size_t nextra,
-                     char ***argv, int *argc, struct sl_err *err)
+                     char ***argv, int *argc, char ***env, struct sl_err *err)
 {
     const struct sl_job_step *st = &job->steps[i];
     const struct sl_opt *opts = sl_cmd_step_opts(st->action);
-    struct args a = {0};
-    push(&a, st->action);
+    struct step_line l = {{0}, {0}};
+    struct args *a = &l.argv;
+    push(a, st->action);
     int rc = 0;
     /* [job] defaults the step's command knows and the step does not set */
     for (size_t k = 0; job->job && k < job->job->nkv && rc == 0; k++) {
         const struct sl_job_kv *kv = &job->job->kv[k];
         const struct sl_opt *o = sl_cli_find_opt(opts, kv->key);
         if (o && !sl_job_is_run_key(kv->key) && !sl_job_find(st->sec, kv->key))
-            rc = push_option(&a, job, st, kv, o, err);
+            rc = push_option(&l, job, st, kv, o, err);
     }
     for (size_t k = 0; k < st->sec->nkv && rc == 0; k++) {
         const struct sl_job_kv *kv = &st->sec->kv[k];
         const struct sl_opt *o = sl_cli_find_opt(opts, kv->key);
         if (o)
-            rc = push_option(&a, job, st, kv, o, err);
+            rc = push_option(&l, job, st, kv, o, err);
     }
     for (size_t k = 0; k < nextra; k++)
-        push(&a, extra[k]);
+        push(a, extra[k]);
     /* the sources last, after "--": no value of `source` can become an
      * option, whatever ${ENV} put into it */
     const struct sl_job_kv *src = sl_job_find(st->sec, "source");
     if (src)
-        push(&a, "--");
+        push(a, "--");
     for (const char *c = src ? src->value : ""; *c;) {
         c += strspn(c, " \t\n,");
         size_t n = strcspn(c, "\n,");
@@ -212,18 +252,22 @@ int sl_job_step_argv(const struct sl_job *job, size_t i, char *const *extra, siz
             break;
         char *one = strndup(c, n);
         if (one)
-            push(&a, one);
+            push(a, one);
         free(one);
         c += n;
     }
-    if (rc == 0 && a.failed)
+    if (rc == 0 && (a->failed || l.env.failed))
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (rc == 0 && !l.env.v && !(l.env.v = calloc(1, sizeof *l.env.v)))
         rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
     if (rc != 0) {
-        sl_job_argv_free(a.v);
+        sl_job_argv_free(a->v);
+        sl_job_argv_free(l.env.v);
         return -1;
     }
-    *argv = a.v;
-    *argc = a.n;
+    *argv = a->v;
+    *argc = a->n;
+    *env = l.env.v;
     return 0;
 }
 

@@ -79,12 +79,15 @@ const struct sl_job_kv *sl_job_find(const struct sl_job_section *s, const char *
  * operands..., NULL } ("--" only when there are operands), with the [job]
  * defaults first and the step's own keys after them (so they win),
  * connection names resolved to URLs, and the connection's option file and
- * TLS settings added. Every string is malloc'ed; free with
- * sl_job_argv_free(). Returns 0, or -1 with err set. */
+ * TLS settings added. A URL's password never enters the argv: it is cut
+ * from the URL and put in *env, a NULL-terminated list of "NAME=password"
+ * entries (NAME from sl_url_password_env()) for the step's environment,
+ * which only the job's user can read. Every string is malloc'ed; free both
+ * with sl_job_argv_free(). Returns 0, or -1 with err set. */
 int sl_job_step_argv(const struct sl_job *job, size_t i, char *const *extra, size_t nextra,
-                     char ***argv, int *argc, struct sl_err *err);
+                     char ***argv, int *argc, char ***env, struct sl_err *err);
 
-/* Frees an argv from sl_job_step_argv(). */
+/* Frees an argv or env from sl_job_step_argv(), zeroing its strings first. */
 void sl_job_argv_free(char **argv);
 
 /* `sluice check JOB.ini`: loads the job and checks each connection with the

@@ -29,6 +29,7 @@ struct step {
     const char *name;
     char **argv;
     int argc;
+    char **env; /* the step's secrets, "NAME=value", added to the environment */
     char report_path[512];
     enum step_state state;
     pid_t pid;
@@ -107,28 +108,66 @@ static void *forward_main(void *arg)
 }
 
 /* Starts step s as a child process. Returns 0 or -1 (with a message). */
+extern char **environ;
+
+/* The environment of a step: this process's, with the step's secrets added
+ * (replacing any inherited entry of the same name). The strings are
+ * borrowed; free the array only. */
+static char **step_environ(const struct step *s)
+{
+    size_t n = 0, k = 0;
+    while (environ[n])
+        n++;
+    while (s->env[k])
+        k++;
+    char **v = malloc((n + k + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        int replaced = 0;
+        for (size_t j = 0; j < k && !replaced; j++) {
+            size_t len = strcspn(s->env[j], "=") + 1;
+            replaced = strncmp(environ[i], s->env[j], len) == 0;
+        }
+        if (!replaced)
+            v[m++] = environ[i];
+    }
+    for (size_t j = 0; j < k; j++)
+        v[m++] = s->env[j];
+    v[m] = NULL;
+    return v;
+}
+
 static int start_step(struct runner *r, struct step *s, const sigset_t *child_mask)
 {
     int po[2], pe[2];
     char **argv = malloc((size_t)(s->argc + 2) * sizeof *argv);
-    if (!argv)
+    char **envp = step_environ(s);
+    if (!argv || !envp) {
+        free(argv);
+        free(envp);
         return -1;
+    }
     argv[0] = "sluice";
     memcpy(argv + 1, s->argv, (size_t)(s->argc + 1) * sizeof *argv);
     if (pipe2(po, O_CLOEXEC) != 0) {
         free(argv);
+        free(envp);
         return -1;
     }
     if (pipe2(pe, O_CLOEXEC) != 0) {
         close(po[0]);
         close(po[1]);
         free(argv);
+        free(envp);
         return -1;
     }
     pid_t pid = fork();
     if (pid < 0) {
         close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
         free(argv);
+        free(envp);
         return -1;
     }
     if (pid == 0) {
@@ -138,11 +177,12 @@ static int start_step(struct runner *r, struct step *s, const sigset_t *child_ma
         dup2(po[1], STDOUT_FILENO);
         dup2(pe[1], STDERR_FILENO);
         sigprocmask(SIG_SETMASK, child_mask, NULL);
-        execv(r->o->self, argv);
+        execve(r->o->self, argv, envp); /* passwords in envp, never in argv */
         dprintf(STDERR_FILENO, "sluice run: cannot run %s: %s\n", r->o->self, strerror(errno));
         _exit(SL_EXIT_FAILED);
     }
     free(argv);
+    free(envp);
     setpgid(pid, pid);
     close(po[1]);
     close(pe[1]);
@@ -305,7 +345,8 @@ static int build_steps(struct runner *r, struct sl_err *e)
         snprintf(s->report_path, sizeof s->report_path, "%s/step-%zu.json", r->tmpdir, i);
         /* every step action (load, extract, copy, bench) has --dry-run */
         char *extra[3] = {"--report", s->report_path, "--dry-run"};
-        if (sl_job_step_argv(job, i, extra, r->o->dry_run ? 3 : 2, &s->argv, &s->argc, e) != 0)
+        if (sl_job_step_argv(job, i, extra, r->o->dry_run ? 3 : 2, &s->argv, &s->argc, &s->env,
+                             e) != 0)
             return -1;
     }
     return 0;
@@ -402,8 +443,10 @@ int sl_job_run(const struct sl_job *job, const struct sl_job_run_opts *o, FILE *
     }
 
 out:
-    for (size_t i = 0; r.steps && i < job->nsteps; i++)
+    for (size_t i = 0; r.steps && i < job->nsteps; i++) {
         sl_job_argv_free(r.steps[i].argv);
+        sl_job_argv_free(r.steps[i].env);
+    }
     if (r.tmpdir[0])
         rmdir(r.tmpdir);
     if (lock_fd >= 0)

@@ -397,7 +397,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
             sl_transforms_release(&tf);
             return -1;
         }
-    if (sl_url_parse(&url, c->into, err) != 0) {
+    if (sl_url_parse_for(&url, c->into, "into", err) != 0) {
         sl_transforms_release(&tf);
         return -1;
     }

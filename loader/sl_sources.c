@@ -364,9 +364,12 @@ int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatt
         src->size = (long long)sl_input_raw_size(sl_csv_input(r));
         struct stat st;
         src->mtime_ns = -1;
-        if (strcmp(src->path, "-") != 0 && stat(src->path, &st) == 0)
+        int stream = strcmp(src->path, "-") == 0; /* stdin, a pipe: read once */
+        if (!stream && stat(src->path, &st) == 0) {
             src->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-        if (rc == 0 && strcmp(src->path, "-") == 0)
+            stream = !S_ISREG(st.st_mode);
+        }
+        if (rc == 0 && stream)
             src->open = r;
         else
             sl_csv_close(r);

@@ -27,7 +27,7 @@ struct sl_source {
     size_t *perm;   /* field index -> batch column */
     char **header;  /* field names as read from the header, or NULL */
     size_t nheader;
-    struct sl_csv *open; /* stdin only: kept open after its header was read */
+    struct sl_csv *open; /* stdin or a pipe: kept open after its header was read */
     long long size;      /* bytes, or -1 when unknown */
     long long mtime_ns;  /* modification time, or -1 when unknown */
     char *raw_header;    /* the header record's bytes, or NULL */
