@@ -168,48 +168,104 @@ static char *read_line(char *str, int num, void *stream)
     return str;
 }
 
-/* Expands ${NAME} references in v. Returns a new string or NULL after
- * failing p (an unset variable, or no memory). */
+/* Keys whose values are SQL text: a plain ${NAME} is refused in them. */
+static const char *const sql_keys[] = {
+    "before-sql", "after-sql", "session-sql", "where", "query", NULL,
+};
+
+/* Appends len bytes of add to the growing string out (n used, cap held).
+ * -1 when out of memory (out is then freed and NULL). */
+static int append(char **out, size_t *n, size_t *cap, const char *add, size_t len)
+{
+    if (*n + len + 1 > *cap) {
+        size_t want = (*n + len + 1) * 2;
+        char *nv = realloc(*out, want);
+        if (!nv) {
+            free(*out);
+            *out = NULL;
+            return -1;
+        }
+        *out = nv;
+        *cap = want;
+    }
+    memcpy(*out + *n, add, len);
+    *n += len;
+    return 0;
+}
+
+/* Appends v as a quoted SQL string literal: ' doubled, \ doubled. The
+ * result stays one literal whether or not NO_BACKSLASH_ESCAPES is set. */
+static int append_literal(char **out, size_t *n, size_t *cap, const char *v)
+{
+    if (append(out, n, cap, "'", 1) != 0)
+        return -1;
+    for (; *v; v++) {
+        if ((*v == '\'' || *v == '\\') && append(out, n, cap, v, 1) != 0)
+            return -1;
+        if (append(out, n, cap, v, 1) != 0)
+            return -1;
+    }
+    return append(out, n, cap, "'", 1);
+}
+
+/* Expands ${NAME} and ${NAME:literal} references in v. In a SQL-valued key
+ * only the :literal form is taken, since a plain value would become SQL;
+ * elsewhere only the plain form is. Returns a new string, or NULL after
+ * failing p (an unset variable, a refused form) or when out of memory. */
 static char *expand_env(struct parse *p, const char *v, unsigned line, const char *key)
 {
+    static const char literal[] = ":literal";
+    const size_t llen = sizeof literal - 1;
+    int sql = in_list(sql_keys, key);
     size_t cap = strlen(v) + 1, n = 0;
     char *out = malloc(cap);
     if (!out)
         return NULL;
     for (const char *s = v; *s;) {
-        const char *add = s;
-        size_t alen = 1;
-        if (s[0] == '$' && s[1] == '{') {
-            const char *close = strchr(s + 2, '}');
-            char name[128];
-            if (!close || close == s + 2 || (size_t)(close - s - 2) >= sizeof name) {
-                free(out);
-                fail_at(p, line, "key '%s': a '${' without a variable name and '}'", key);
+        if (!(s[0] == '$' && s[1] == '{')) {
+            if (append(&out, &n, &cap, s, 1) != 0)
                 return NULL;
-            }
-            snprintf(name, sizeof name, "%.*s", (int)(close - s - 2), s + 2);
-            add = getenv(name);
-            if (!add) {
-                free(out);
-                fail_at(p, line, "key '%s': the environment variable %s is not set", key, name);
-                return NULL;
-            }
-            alen = strlen(add);
-            s = close + 1;
-        } else {
             s++;
+            continue;
         }
-        if (n + alen + 1 > cap) {
-            cap = (n + alen + 1) * 2;
-            char *nv = realloc(out, cap);
-            if (!nv) {
-                free(out);
-                return NULL;
-            }
-            out = nv;
+        const char *close = strchr(s + 2, '}');
+        char name[128];
+        if (!close || close == s + 2 || (size_t)(close - s - 2) >= sizeof name) {
+            free(out);
+            fail_at(p, line, "key '%s': a '${' without a variable name and '}'", key);
+            return NULL;
         }
-        memcpy(out + n, add, alen);
-        n += alen;
+        size_t nlen = (size_t)(close - s - 2);
+        int quote = nlen > llen && memcmp(close - llen, literal, llen) == 0;
+        if (quote)
+            nlen -= llen;
+        snprintf(name, sizeof name, "%.*s", (int)nlen, s + 2);
+        if (sql && !quote) {
+            free(out);
+            fail_at(p, line,
+                    "key '%s' is SQL: ${%s} would put the variable's text into it as SQL; "
+                    "write ${%s:literal} to pass it as a quoted string literal",
+                    key, name, name);
+            return NULL;
+        }
+        if (!sql && quote) {
+            free(out);
+            fail_at(p, line,
+                    "key '%s': ${%s:literal} quotes a value for SQL, and '%s' is not SQL; "
+                    "write ${%s}",
+                    key, name, key, name);
+            return NULL;
+        }
+        const char *add = getenv(name);
+        if (!add) {
+            free(out);
+            fail_at(p, line, "key '%s': the environment variable %s is not set", key, name);
+            return NULL;
+        }
+        if ((quote ? append_literal(&out, &n, &cap, add)
+                   : append(&out, &n, &cap, add, strlen(add))) != 0)
+            return NULL;
+        s = close + 1;
     }
     out[n] = '\0';
     return out;
