@@ -386,10 +386,17 @@ static int apply_plan(struct crun *r, int db_exists, struct sl_err *err)
         return sl_conn_fail(r->dst, err, "selecting the target database");
     if (sl_conn_exec(r->dst, "SET SESSION foreign_key_checks = 0", err) != 0)
         return -1;
-    for (size_t i = 0; i < r->nt; i++)
-        if (sl_copy_apply(r, &r->t[i], err) != 0)
+    for (size_t i = 0; i < r->nt; i++) {
+        if (sl_copy_apply(r, &r->t[i], err) != 0) {
+            sl_copy_undo_created(r);
             return -1;
-    return sl_copy_drop_deferred(r, err);
+        }
+    }
+    if (sl_copy_drop_deferred(r, err) != 0) {
+        sl_copy_undo_created(r);
+        return -1;
+    }
+    return 0;
 }
 
 static int read_count(void *ctx, char **v, unsigned long *lens, unsigned n)

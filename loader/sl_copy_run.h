@@ -73,6 +73,7 @@ struct ctable {
                                   once the target exists; see sl_copy_apply) */
     struct sl_insert_target target;
     enum ct_action action;
+    int created;                 /* this run created dst_name (sl_copy_apply) */
     int verify;                  /* compare once copied */
     int whole;                   /* compared whole (see sl_copy_whole_applies) */
     const char *no_verify;       /* why not, when verify is 0 and it was asked for */
@@ -204,6 +205,11 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err);
  * sl_create_table_rewrite), so that the target has proved it accepts every
  * definition before any row moves. Returns 0 or -1 with err set. */
 int sl_copy_drop_deferred(struct crun *r, struct sl_err *err);
+
+/* After a failure between sl_copy_apply and the first row: drops every
+ * table this run created, so that no half-made table is left on the target.
+ * A table it cannot drop is named on r->log with the statement to run. */
+void sl_copy_undo_created(struct crun *r);
 
 /* Prints ct's PASS, FAIL or COPIED line (FAIL even when quiet). */
 void sl_copy_report(struct crun *r, const struct ctable *ct);

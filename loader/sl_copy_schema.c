@@ -538,6 +538,7 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
         rc = sl_swap_drop_new(r->dst, ct->dst_schema, ct->final_name, err);
         if (rc == 0)
             rc = sl_conn_exec(r->dst, sl_buf_cstr(&ct->sql.create), err);
+        ct->created = rc == 0;
         if (rc == 0)
             rc = sl_table_describe(r->dst, ct->dst_schema, ct->dst_name, &ct->dst, err);
         break;
@@ -547,6 +548,7 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
     case CT_CREATE:
         if (rc == 0)
             rc = sl_conn_exec(r->dst, sl_buf_cstr(&ct->sql.create), err);
+        ct->created = rc == 0;
         if (rc == 0)
             rc = sl_table_describe(r->dst, ct->dst_schema, ct->dst_name, &ct->dst, err);
         break;
@@ -604,6 +606,34 @@ int sl_copy_drop_deferred(struct crun *r, struct sl_err *err)
         }
     }
     return 0;
+}
+
+void sl_copy_undo_created(struct crun *r)
+{
+    for (size_t i = 0; i < r->nt; i++) {
+        struct ctable *ct = &r->t[i];
+        if (!ct->created)
+            continue;
+        struct sl_err e;
+        sl_err_clear(&e);
+        if (exec_on(r, "DROP TABLE IF EXISTS ", ct, &e) == 0) {
+            ct->created = 0;
+            fprintf(r->log, "sluice: dropped %s.%s, which this run had just created\n",
+                    ct->dst_schema, ct->dst_name);
+        } else {
+            struct sl_buf stmt;
+            sl_buf_init(&stmt, 4096);
+            if (sl_buf_puts(&stmt, "DROP TABLE ") != 0 ||
+                sl_ident_append_qualified(&stmt, ct->dst_schema, ct->dst_name) != 0)
+                sl_buf_reset(&stmt);
+            fprintf(r->log,
+                    "sluice: warning: %s.%s was created by this run and could not be dropped "
+                    "(%s); drop it with %s\n",
+                    ct->dst_schema, ct->dst_name, e.msg,
+                    sl_buf_cstr(&stmt) ? sl_buf_cstr(&stmt) : "DROP TABLE");
+            sl_buf_release(&stmt);
+        }
+    }
 }
 
 const char *sl_copy_action_name(const struct ctable *ct)

@@ -20,6 +20,58 @@ static const char *skip_ident(const char *p)
     return NULL;
 }
 
+/* Skips a quoted string starting at p: 'text' or "text", where a doubled
+ * quote or a backslash escape is part of it. Returns the byte after it, or
+ * NULL if it does not end. */
+static const char *skip_string(const char *p)
+{
+    char q = *p;
+    for (p++; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+        } else if (*p == q) {
+            if (p[1] != q)
+                return p + 1;
+            p++;
+        }
+    }
+    return NULL;
+}
+
+/* Finds the end of the definition starting at p: the ',' of its ",\n", or the
+ * '\n' of the "\n)" that closes the list (*last set). Quoted names and
+ * strings may hold newlines, commas and parentheses, so they are skipped
+ * whole, and only a comma outside parentheses ends a definition. Returns
+ * NULL if the text ends first or a line breaks outside quotes. */
+static const char *def_end(const char *p, int *last)
+{
+    int depth = 0;
+    while (*p) {
+        if (*p == '`') {
+            p = skip_ident(p);
+        } else if (*p == '\'' || *p == '"') {
+            p = skip_string(p);
+        } else if (*p == '(') {
+            depth++, p++;
+        } else if (*p == ')') {
+            depth--, p++;
+        } else if (depth == 0 && *p == ',' && p[1] == '\n') {
+            *last = 0;
+            return p;
+        } else if (*p == '\n') {
+            if (depth != 0 || p[1] != ')')
+                return NULL;
+            *last = 1;
+            return p;
+        } else {
+            p++;
+        }
+        if (!p)
+            return NULL;
+    }
+    return NULL;
+}
+
 static int starts(const char *p, const char *prefix)
 {
     return strncmp(p, prefix, strlen(prefix)) == 0;
@@ -120,14 +172,14 @@ int sl_create_table_rewrite(const char *show, const char *schema, const char *ta
         rc = sl_buf_puts(create, " (\n");
     size_t ndefs = 0, ncols = 0;
     /* each definition: "  text,\n", the last without the comma; then ")..." */
-    while (rc == 0 && starts(p, "  ")) {
-        const char *eol = strchr(p, '\n');
-        if (!eol)
-            return sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE ends inside a definition");
+    for (int last = 0; rc == 0 && !last;) {
+        if (!starts(p, "  "))
+            return sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE has an unexpected line");
         const char *def = p + 2;
-        size_t len = (size_t)(eol - def);
-        if (len > 0 && def[len - 1] == ',')
-            len--;
+        const char *end = def_end(def, &last);
+        if (!end)
+            return sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE ends inside a definition");
+        size_t len = (size_t)(end - def);
         if (ndefs++ > 0)
             rc = sl_buf_puts(create, ",\n");
         if (rc == 0)
@@ -144,7 +196,7 @@ int sl_create_table_rewrite(const char *show, const char *schema, const char *ta
             rc = alter_clause(&s->drop_keys, schema, table, "DROP INDEX ", name, nlen);
         if (rc == 0 && d == DEFER_FK)
             rc = alter_clause(&s->drop_fks, schema, table, "DROP FOREIGN KEY ", name, nlen);
-        p = eol + 1;
+        p = end + (last ? 1 : 2);
     }
     if (rc == 0 && *p != ')')
         return sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE has an unexpected line");

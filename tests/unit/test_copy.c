@@ -83,6 +83,38 @@ static void test_create_table(void)
     CHECK_EQ_INT(sl_create_table_rewrite("CREATE TABLE `t` (\n", "d", "t", 0, &q, &err), -1);
     sl_create_sql_release(&q);
 
+    /* names and strings holding newlines, commas and parentheses stay whole */
+    const char *odd = "CREATE TABLE `t\nx` (\n"
+                      "  `id` int(11) NOT NULL,\n"
+                      "  `nl\n  KEY x` int(11) DEFAULT NULL,\n"
+                      "  `s` varchar(9) DEFAULT 'a,\n  KEY y (' COMMENT 'it''s, \\'),',\n"
+                      "  PRIMARY KEY (`id`),\n"
+                      "  KEY `i\nx` (`nl\n  KEY x`),\n"
+                      "  CONSTRAINT `c` CHECK (`s` <> ')' or (`s` is null))\n"
+                      ") ENGINE=InnoDB";
+    sl_create_sql_init(&q, 1 << 20);
+    CHECK_EQ_INT(sl_create_table_rewrite(odd, "d", "t2", 1, &q, &err), 0);
+    CHECK_EQ_STR(sl_buf_cstr(&q.create), "CREATE TABLE `d`.`t2` (\n"
+                                         "  `id` int(11) NOT NULL,\n"
+                                         "  `nl\n  KEY x` int(11) DEFAULT NULL,\n"
+                                         "  `s` varchar(9) DEFAULT 'a,\n  KEY y (' "
+                                         "COMMENT 'it''s, \\'),',\n"
+                                         "  PRIMARY KEY (`id`),\n"
+                                         "  KEY `i\nx` (`nl\n  KEY x`),\n"
+                                         "  CONSTRAINT `c` CHECK (`s` <> ')' or (`s` is null))\n"
+                                         ") ENGINE=InnoDB");
+    CHECK_EQ_STR(sl_buf_cstr(&q.drop_keys), "ALTER TABLE `d`.`t2` DROP INDEX `i\nx`");
+    CHECK_EQ_STR(sl_buf_cstr(&q.add), "ALTER TABLE `d`.`t2` ADD KEY `i\nx` (`nl\n  KEY x`)");
+    sl_create_sql_release(&q);
+    /* a quote that never closes is an error, not a guess */
+    sl_create_sql_init(&q, 1 << 20);
+    CHECK_EQ_INT(
+        sl_create_table_rewrite("CREATE TABLE `t` (\n  `a` int DEFAULT 'x\n) ENGINE=InnoDB", "d",
+                                "t", 0, &q, &err),
+        -1);
+    CHECK_EQ_STR(err.msg, "SHOW CREATE TABLE ends inside a definition");
+    sl_create_sql_release(&q);
+
     /* a statement over the cap is an error, not a cut-off definition */
     sl_create_sql_init(&q, 64);
     CHECK_EQ_INT(sl_create_table_rewrite(show, "db", "t", 1, &q, &err), -1);
