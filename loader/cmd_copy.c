@@ -147,7 +147,9 @@ static void copy_help(FILE *out)
         "\n"
         "Exit codes:\n"
         "  0  every table was copied (or skipped) and every comparison passed\n"
-        "  1  a table failed or a comparison found a difference; the summary says which\n"
+        "  1  a table failed, was left without its deferred indexes (the ALTER TABLE\n"
+        "     that adds them is printed), or a comparison found a difference in its\n"
+        "     rows or keys; the summary says which\n"
         "  2  nothing was copied: bad options, an unreachable server, a missing table, a\n"
         "     target table that exists under --if-exists fail, a missing column or\n"
         "     privilege, a definition the target refuses\n"
@@ -384,6 +386,8 @@ static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
         if (t->state == SL_COPY_FAILED || t->state == SL_COPY_NOT_RUN ||
             t->verdict == SL_VERIFY_FAIL)
             sl_report_error(rep, t->note);
+        if (t->finish_sql && sl_report_add_finish(rep, t->finish_sql) != 0)
+            sl_report_error(rep, "out of memory");
     }
     rep->seconds = r->seconds;
     if (r->err.kind != SL_ERR_NONE)
@@ -482,6 +486,12 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
         }
         if (!a->quiet || failed)
             print_summary(err, c, &res);
+        for (size_t i = 0; i < res.ntables; i++)
+            if (res.tables[i].finish_sql)
+                fprintf(err,
+                        "sluice: %s is left without its deferred indexes and foreign keys; "
+                        "once its rows are right, add them with:\n  %s;\n",
+                        res.tables[i].target, res.tables[i].finish_sql);
         code = res.interrupted ? SL_EXIT_INTERRUPTED : failed ? SL_EXIT_FAILED : SL_EXIT_OK;
     }
     sl_copy_result_release(&res);

@@ -211,6 +211,8 @@ static void verify_only(struct crun *r)
             if (rc == 0)
                 rc = sl_copy_verify_table(r, ct, r->dst, &e);
         }
+        if (rc == 0)
+            rc = sl_copy_verify_keys(ct, r->dst, &e);
         ct->t1 = sl_now();
         if (rc != 0) {
             sl_crun_fail_table(r, ct, &e);
@@ -261,6 +263,19 @@ static int collect(struct crun *r, struct sl_copy_result *res)
         } else {
             t->state = SL_COPY_DONE;
             snprintf(t->note, sizeof t->note, "%s", ct->verdict_note);
+        }
+        /* a table made without its deferred keys that never got them back:
+         * not done, whatever its rows, and the statement that finishes it */
+        if (ct->created && ct->sql.add.len > 0 && !ct->indexed) {
+            t->finish_sql = strdup(sl_buf_cstr(&ct->sql.add));
+            if (!t->finish_sql)
+                bad = 1;
+            if (t->state == SL_COPY_DONE) {
+                t->state = SL_COPY_FAILED;
+                snprintf(t->note, sizeof t->note,
+                         "its rows are in, but the run stopped before its deferred indexes "
+                         "were added");
+            }
         }
         if (t->state == SL_COPY_FAILED || t->state == SL_COPY_NOT_RUN ||
             t->verdict == SL_VERIFY_FAIL)
@@ -473,7 +488,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     pthread_cond_init(&r.ended, NULL);
     atomic_init(&r.stop, 0);
     atomic_init(&r.interrupted, 0);
-    int rc = -1;
+    int rc = -1, applied = 0;
     unsigned want = 0;
     sl_url_mask(c->from, res->source, sizeof res->source);
     sl_url_mask(c->to, res->target, sizeof res->target);
@@ -512,6 +527,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     }
     if (apply_plan(&r, db_exists, err) != 0)
         goto out;
+    applied = 1;
     for (size_t i = 0; i < r.nt; i++)
         r.t[i].whole = sl_copy_whole_applies(&r, &r.t[i]);
 
@@ -552,6 +568,8 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
         sl_conn_run_hook(&r.dst_co, "--after-sql", c->after_sql, err) != 0)
         rc = -1;
 out:
+    if (applied && !res->started)
+        sl_copy_undo_created(&r); /* failed before any row: no table without its keys */
     if (rc != 0 && !res->tables && err->kind == SL_ERR_NONE)
         sl_err_set(err, SL_ERR_FATAL, "out of memory");
     sl_progress_clear(&progress);
@@ -563,6 +581,8 @@ out:
 
 void sl_copy_result_release(struct sl_copy_result *res)
 {
+    for (size_t i = 0; res->tables && i < res->ntables; i++)
+        free(res->tables[i].finish_sql);
     free(res->tables);
     res->tables = NULL;
     res->ntables = 0;

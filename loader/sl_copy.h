@@ -118,6 +118,9 @@ struct sl_copy_table_result {
     char note[SL_ERR_MSG_MAX]; /* the error, the mismatch, or why it was not verified */
     char action[16];           /* a dry run: create, drop, create, truncate, append, skip or
                                   swap; rows is then the source rows a copy would move */
+    char *finish_sql;          /* NULL, or the ALTER TABLE that adds the deferred indexes and
+                                  foreign keys this run left off the table (the table is then
+                                  FAILED); freed by sl_copy_result_release */
 };
 
 struct sl_copy_result {

@@ -21,6 +21,7 @@
 #include "sl_progress.h"
 #include "sl_queue.h"
 #include "sl_table.h"
+#include "sl_table_keys.h"
 #include "sl_value.h"
 
 /* A batch is handed on once its values pass this many bytes (a single row
@@ -60,12 +61,13 @@ struct cverify {
 };
 
 struct ctable {
-    struct sl_table src;         /* the source table's columns and key */
-    struct sl_table dst;         /* the target's, once it exists */
-    char *dst_schema, *dst_name; /* where the rows are written */
-    char *final_name;            /* --mode swap: the table's own name; else NULL */
-    int final_exists;            /* --mode swap: that table exists (it is replaced) */
-    size_t *update;              /* --mode upsert: the columns updated (indexes into cols) */
+    struct sl_table src;           /* the source table's columns and key */
+    struct sl_table_keys src_keys; /* its indexes and foreign keys, for verification */
+    struct sl_table dst;           /* the target's, once it exists */
+    char *dst_schema, *dst_name;   /* where the rows are written */
+    char *final_name;              /* --mode swap: the table's own name; else NULL */
+    int final_exists;              /* --mode swap: that table exists (it is replaced) */
+    size_t *update;                /* --mode upsert: the columns updated (indexes into cols) */
     size_t nupdate;
     char **cols; /* copied columns (not generated), in source order */
     size_t ncols;
@@ -95,6 +97,7 @@ struct ctable {
     /* completion, guarded by crun.mu */
     uint64_t ranges_complete;
     int alter_phase; /* the deferred indexes: 0 waiting, 1 being added, 2 done */
+    int indexed;     /* the deferred indexes were added (sql.add ran) */
     int started, complete, failed;
     struct sl_err err;
     double t0, t1;
@@ -267,6 +270,12 @@ int sl_copy_verify_table(const struct crun *r, struct ctable *ct, MYSQL *m, stru
  * that the server's CHECKSUM TABLE reads the same bytes from each side's
  * rows when they hold the same values. */
 int sl_copy_whole_applies(const struct crun *r, const struct ctable *ct);
+
+/* Once ct's rows are compared (ct->verdict set): compares the target's
+ * indexes and foreign keys, read on m, with the source's (ct->src_keys). A
+ * key the target lacks or defines otherwise makes the verdict FAIL, naming
+ * it. Returns 0, or -1 with err set if the target could not be read. */
+int sl_copy_verify_keys(struct ctable *ct, MYSQL *m, struct sl_err *err);
 
 /* Compares ct whole: COUNT(*) and CHECKSUM TABLE ... EXTENDED, run at the
  * same time on src (which must see the copy's snapshot) and on dst. When

@@ -289,7 +289,8 @@ int sl_copy_plan_table(struct crun *r, struct ctable *ct, const char *name, cons
     }
     if (!ct->dst_schema || !ct->dst_name)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    if (sl_table_describe(r->src, r->from.db, name, &ct->src, err) != 0)
+    if (sl_table_describe(r->src, r->from.db, name, &ct->src, err) != 0 ||
+        sl_table_keys_read(r->src, ct->src.schema, ct->src.name, &ct->src_keys, err) != 0)
         return -1;
     ct->est_rows = ct->src.est_rows;
     ct->cols = calloc(ct->src.ncols, sizeof *ct->cols);
@@ -716,6 +717,7 @@ void sl_copy_table_release(struct ctable *ct)
 {
     sl_table_release(&ct->src);
     sl_table_release(&ct->dst);
+    sl_table_keys_release(&ct->src_keys);
     free(ct->dst_schema);
     free(ct->dst_name);
     free(ct->final_name);

@@ -504,12 +504,17 @@ static void *indexer_main(void *arg)
         r->indexing = ct;
         ct->alter_phase = 1;
         pthread_mutex_unlock(&r->mu);
-        if (!atomic_load(&r->stop) && !table_failed(r, ct) &&
-            sl_conn_exec(r->iconn, sl_buf_cstr(&ct->sql.add), &e) != 0) {
-            sl_err_prefix(&e, "adding the deferred indexes of %s.%s", ct->dst_schema, ct->dst_name);
-            sl_crun_fail_table(r, ct, &e);
+        int added = 0;
+        if (!atomic_load(&r->stop) && !table_failed(r, ct)) {
+            added = sl_conn_exec(r->iconn, sl_buf_cstr(&ct->sql.add), &e) == 0;
+            if (!added) {
+                sl_err_prefix(&e, "adding the deferred indexes of %s.%s", ct->dst_schema,
+                              ct->dst_name);
+                sl_crun_fail_table(r, ct, &e);
+            }
         }
         pthread_mutex_lock(&r->mu);
+        ct->indexed = added;
         r->indexing = NULL;
         ct->alter_phase = 2;
         ct->t1 = sl_now(); /* the table's time includes building its indexes */
@@ -610,6 +615,10 @@ static void *verifier_main(void *arg)
             continue;
         }
         if (ct->verify && !ct->whole && sl_copy_verify_table(r, ct, r->vconn, &e) != 0) {
+            sl_crun_fail_table(r, ct, &e);
+            continue;
+        }
+        if (ct->verdict != SL_VERIFY_NONE && sl_copy_verify_keys(ct, r->vconn, &e) != 0) {
             sl_crun_fail_table(r, ct, &e);
             continue;
         }

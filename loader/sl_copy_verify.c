@@ -280,3 +280,26 @@ int sl_copy_verify_whole(const struct crun *r, struct ctable *ct, MYSQL *src, MY
     }
     return 0;
 }
+
+int sl_copy_verify_keys(struct ctable *ct, MYSQL *m, struct sl_err *err)
+{
+    struct sl_table_keys got;
+    if (sl_table_keys_read(m, ct->dst_schema, ct->dst_name, &got, err) != 0)
+        return -1;
+    char note[SL_ERR_MSG_MAX];
+    size_t bad = sl_table_keys_compare(&ct->src_keys, &got, note, sizeof note);
+    sl_table_keys_release(&got);
+    if (bad == 0)
+        return 0;
+    char more[48] = "";
+    if (bad > 1)
+        snprintf(more, sizeof more, " (%zu keys differ)", bad);
+    if (ct->verdict == SL_VERIFY_FAIL) {
+        size_t n = strlen(ct->verdict_note);
+        snprintf(ct->verdict_note + n, sizeof ct->verdict_note - n, "; and %s%s", note, more);
+    } else {
+        snprintf(ct->verdict_note, sizeof ct->verdict_note, "%s%s", note, more);
+    }
+    ct->verdict = SL_VERIFY_FAIL;
+    return 0;
+}

@@ -82,6 +82,11 @@ int sl_report_write(const char *path, const struct sl_report *r, struct sl_err *
     cJSON_AddNumberToObject(o, "seconds", r->seconds);
     cJSON_AddNumberToObject(o, "rows_per_second",
                             r->seconds > 0 ? (double)r->rows_written / r->seconds : 0);
+    if (r->nfinish > 0) {
+        cJSON *a = cJSON_AddArrayToObject(o, "finish_sql");
+        for (size_t i = 0; a && i < r->nfinish; i++)
+            cJSON_AddItemToArray(a, cJSON_CreateString(r->finish_sql[i]));
+    }
     return sl_report_write_json(path, o, err);
 }
 
@@ -121,11 +126,18 @@ int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err)
     FILE *f = fopen(path, "r");
     if (!f)
         return sl_err_set(err, SL_ERR_FATAL, "%s: cannot read: %s", path, strerror(errno));
-    char buf[16384];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    /* a report is small, but finish_sql may hold long statements */
+    const size_t cap = 4 << 20;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    size_t n = fread(buf, 1, cap - 1, f);
     fclose(f);
     buf[n] = '\0';
     cJSON *o = cJSON_Parse(buf);
+    free(buf);
     if (!cJSON_IsObject(o)) {
         cJSON_Delete(o);
         return sl_err_set(err, SL_ERR_FATAL, "%s: not a sluice report", path);
@@ -156,13 +168,38 @@ void sl_report_error(struct sl_report *r, const char *msg)
         snprintf(r->error, sizeof r->error, "%s", msg);
 }
 
+int sl_report_add_finish(struct sl_report *r, const char *stmt)
+{
+    char **v = realloc(r->finish_sql, (r->nfinish + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    r->finish_sql = v;
+    if (!(v[r->nfinish] = strdup(stmt)))
+        return -1;
+    r->nfinish++;
+    return 0;
+}
+
+static void free_finish(struct sl_report *r)
+{
+    for (size_t i = 0; i < r->nfinish; i++)
+        free(r->finish_sql[i]);
+    free(r->finish_sql);
+    r->finish_sql = NULL;
+    r->nfinish = 0;
+}
+
 int sl_report_finish(const char *path, struct sl_report *r, int code, FILE *err)
 {
-    if (!path)
+    if (!path) {
+        free_finish(r);
         return code;
+    }
     r->exit_code = code;
     struct sl_err e;
-    if (sl_report_write(path, r, &e) != 0) {
+    int rc = sl_report_write(path, r, &e);
+    free_finish(r);
+    if (rc != 0) {
         fprintf(err, "sluice: error: --report: %s\n", e.msg);
         return code == SL_EXIT_OK || code == SL_EXIT_REJECTS ? SL_EXIT_FAILED : code;
     }

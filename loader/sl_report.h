@@ -26,6 +26,10 @@ struct sl_report {
     uint64_t retries;
     uint64_t bytes; /* bytes read from the source */
     double seconds;
+    char **finish_sql; /* statements that finish what the run left undone (copy: the
+                          deferred indexes of a table); owned, freed by
+                          sl_report_finish; not read back by sl_report_read */
+    size_t nfinish;
 };
 
 /* The word for an exit code in reports: ok, failed, usage, rejects,
@@ -46,9 +50,12 @@ int sl_report_write_json(const char *path, struct cJSON *o, struct sl_err *err);
  * set. */
 int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err);
 
+/* Adds a copy of stmt to r->finish_sql. Returns 0 or -1 when out of memory. */
+int sl_report_add_finish(struct sl_report *r, const char *stmt);
+
 /* Ends a command that took --report: when path is not NULL, records code
- * and writes r there. Returns code, or SL_EXIT_FAILED when a successful
- * run's report could not be written (after saying so on err). */
+ * and writes r there; frees r->finish_sql either way. Returns code, or SL_EXIT_FAILED when a
+ * successful run's report could not be written (after saying so on err). */
 int sl_report_finish(const char *path, struct sl_report *r, int code, FILE *err);
 
 /* Copies a message into r->error. */

@@ -14,6 +14,7 @@
 #include "sl_key_ranges.h"
 #include "sl_queue.h"
 #include "sl_table.h"
+#include "sl_table_keys.h"
 
 static CHECK_INIT();
 
@@ -120,6 +121,34 @@ static void test_create_table(void)
     CHECK_EQ_INT(sl_create_table_rewrite(show, "db", "t", 1, &q, &err), -1);
     CHECK_EQ_STR(err.msg, "the table's definition is too long");
     sl_create_sql_release(&q);
+}
+
+static void test_table_keys_compare(void)
+{
+    struct sl_table_key src[] = {
+        {"PRIMARY", "PRIMARY KEY (`id`)"},
+        {"a", "KEY `a` (`a`)"},
+        {"b", "UNIQUE KEY `b` (`b`,`id`)"},
+    };
+    struct sl_table_key same[] = {
+        {"PRIMARY", "PRIMARY KEY (`id`)"},
+        {"a", "KEY `a` (`a`)"},
+        {"b", "UNIQUE KEY `b` (`b`,`id`)"},
+        {"extra", "KEY `extra` (`x`)"},
+    };
+    struct sl_table_key lacking[] = {{"PRIMARY", "PRIMARY KEY (`id`)"},
+                                     {"b", "KEY `b` (`b`,`id`)"}};
+    struct sl_table_keys want = {src, 3}, got = {same, 4};
+    char note[256] = "";
+    /* keys only the target has are no difference */
+    CHECK_EQ_INT((int)sl_table_keys_compare(&want, &got, note, sizeof note), 0);
+    got = (struct sl_table_keys){lacking, 2};
+    CHECK_EQ_INT((int)sl_table_keys_compare(&want, &got, note, sizeof note), 2);
+    CHECK_EQ_STR(note, "the target lacks KEY `a` (`a`)");
+    struct sl_table_keys only_b = {src + 2, 1};
+    CHECK_EQ_INT((int)sl_table_keys_compare(&only_b, &got, note, sizeof note), 1);
+    CHECK_EQ_STR(note, "a key differs: the source has UNIQUE KEY `b` (`b`,`id`), the target "
+                       "KEY `b` (`b`,`id`)");
 }
 
 static void test_checksum_sql(void)
@@ -234,6 +263,7 @@ static void test_try_pop(void)
 int main(void)
 {
     test_create_table();
+    test_table_keys_compare();
     test_checksum_sql();
     test_range_cond();
     test_batch_reshape();
