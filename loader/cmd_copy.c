@@ -281,9 +281,11 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         return 0;
     case OPT_FROM_DEFAULTS:
         c->from_defaults_file = v;
+        sl_cli_warn_exposed_defaults("copy", v, a->err);
         return 0;
     case OPT_TO_DEFAULTS:
         c->to_defaults_file = v;
+        sl_cli_warn_exposed_defaults("copy", v, a->err);
         return 0;
     case 'q':
         a->quiet = 1;

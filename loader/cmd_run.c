@@ -12,6 +12,8 @@
 #include "sl_exit.h"
 #include "sl_job.h"
 #include "sl_job_run.h"
+#include "sl_secret_file.h"
+#include "sl_url.h"
 
 enum { OPT_REPORT = 256, OPT_METRICS, OPT_LOCK_DIR, OPT_DRY_RUN };
 
@@ -28,6 +30,26 @@ static const struct sl_opt run_opts[] = {
     {"help", 'h', 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
 };
+
+/* Whether the job file's own text (before any ${NAME}) holds a URL with a
+ * password in it. */
+static int job_file_has_password(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[4096], masked[4096];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        char *u = strstr(line, "mysql://");
+        if (!u)
+            continue;
+        u[strcspn(u, " \t\r\n;")] = '\0';
+        found = strcmp(sl_url_mask(u, masked, sizeof masked), u) != 0;
+    }
+    fclose(f);
+    return found;
+}
 
 static void run_help(FILE *out)
 {
@@ -161,6 +183,12 @@ int sl_cmd_run(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "sluice run: %s\n", e.msg);
         return SL_EXIT_USAGE;
     }
+    unsigned mode = 0;
+    if (sl_file_readable_by_others(a.path, &mode) && job_file_has_password(a.path))
+        fprintf(err,
+                "sluice run: warning: %s holds a password and can be read by other users "
+                "(mode %04o); chmod 600 %s, or keep the password in a defaults-file\n",
+                a.path, mode, a.path);
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) {

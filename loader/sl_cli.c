@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_secret_file.h"
+
 int sl_cli_choice(const char *cmd, const char *name, const char *v, const char *const *names,
                   int *out, FILE *err)
 {
@@ -195,6 +197,7 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
         return 1;
     case SL_OPT_DEFAULTS_FILE:
         *c->defaults_file = v;
+        sl_cli_warn_exposed_defaults(cmd, v, err);
         return 1;
     case SL_OPT_SESSION_SQL:
         *c->session_sql = v;
@@ -205,6 +208,16 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
     default:
         return 0;
     }
+}
+
+void sl_cli_warn_exposed_defaults(const char *cmd, const char *path, FILE *err)
+{
+    unsigned mode = 0;
+    if (sl_file_readable_by_others(path, &mode) && sl_option_file_has_password(path))
+        fprintf(err,
+                "sluice %s: warning: %s holds a password and can be read by other users "
+                "(mode %04o); chmod 600 %s\n",
+                cmd, path, mode, path);
 }
 
 const struct sl_opt *sl_cli_find_opt(const struct sl_opt *opts, const char *name)

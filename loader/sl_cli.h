@@ -107,6 +107,12 @@ struct sl_cli_conn {
     int *keep_old;
 };
 
+/* Warns on err, as the mysql client does, when the option file at path sets
+ * a password and its group or others may read it:
+ * "sluice CMD: warning: PATH holds a password and can be read by other
+ * users (mode 0644); chmod 600 PATH". */
+void sl_cli_warn_exposed_defaults(const char *cmd, const char *path, FILE *err);
+
 /* Stores v when key is one of SL_CLI_CONN_OPTS, SL_CLI_HOOK_OPTS,
  * SL_CLI_REPORT_OPT or SL_CLI_WRITE_MODE_OPTS that c has a place for.
  * Returns 1 if it was, 0 if it was not (the command handles the key

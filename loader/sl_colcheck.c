@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sl_escape.h"
+
 int sl_colcheck_is_binary(const struct sl_column *c)
 {
     static const char *const types[] = {"binary",     "varbinary", "tinyblob", "blob",
@@ -89,8 +91,12 @@ int sl_colcheck_value(const struct sl_colcheck *ck, const char *p, size_t len, c
     case SL_CHECK_INTEGER:
         if (looks_numeric(p, len))
             return 0;
-        snprintf(why, whylen, "Incorrect integer value: '%.*s' (the column is %s)",
-                 (int)(len > 64 ? 64 : len), p, ck->type);
+        {
+            char shown[100]; /* escaped: a NUL or a newline in the value stays visible */
+            sl_escape_bytes(p, len, shown, sizeof shown);
+            snprintf(why, whylen, "Incorrect integer value: '%s' (the column is %s)", shown,
+                     ck->type);
+        }
         return -1;
     case SL_CHECK_CHARS: {
         if (len <= (size_t)ck->limit) /* bytes >= characters */

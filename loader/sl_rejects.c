@@ -1,8 +1,10 @@
 #include "sl_rejects.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static FILE *open_one(const char *path, const char *ext, int append, struct sl_err *err)
 {
@@ -13,7 +15,12 @@ static FILE *open_one(const char *path, const char *ext, int append, struct sl_e
         return NULL;
     }
     snprintf(name, n, "%s%s", path, ext);
-    FILE *f = fopen(name, append ? "ab" : "wb");
+    /* rejected rows are the users' data: only the owner may read them,
+       whatever the umask (a file that exists keeps its mode) */
+    int fd = open(name, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, append ? "ab" : "wb") : NULL;
+    if (!f && fd >= 0)
+        close(fd);
     if (!f)
         sl_err_set(err, SL_ERR_FATAL, "--rejects: cannot open %s: %s", name, strerror(errno));
     free(name);

@@ -1,10 +1,12 @@
 #include "sl_mysql_writer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sl_buf.h"
 #include "sl_conn.h"
+#include "sl_escape.h"
 #include "sl_insert_plan.h"
 #include "sl_server_msg.h"
 
@@ -125,6 +127,23 @@ static long find_column(const struct sl_writer *w, const char *msg)
     return -1;
 }
 
+/* A server that quotes a refused value as a C string cuts it at a NUL ('1'
+ * for 1<NUL>2); MariaDB 10.11 writes the NUL as \000 instead. When the value
+ * of column col in row r holds a NUL and e's message shows none, adds the
+ * whole value, escaped, to the message. */
+static void show_nul_value(struct sl_err *e, const struct sl_batch *b, size_t r, long col)
+{
+    if (col < 0 || strstr(e->msg, "\\0"))
+        return;
+    const struct sl_cell *cell = sl_batch_cell(b, r, (size_t)col);
+    if (cell->len == SL_CELL_NULL || !memchr(sl_batch_cell_data(b, cell), '\0', cell->len))
+        return;
+    char esc[200];
+    sl_escape_bytes(sl_batch_cell_data(b, cell), cell->len, esc, sizeof esc);
+    size_t n = strlen(e->msg);
+    snprintf(e->msg + n, sizeof e->msg - n, "; the value holds a NUL byte: '%s'", esc);
+}
+
 /* Index into rows[0..n) of the row a statement error names, or -1. */
 static long failed_index(const struct sl_batch *b, const uint32_t *rows, size_t n, const char *msg,
                          unsigned server_errno, long col)
@@ -233,6 +252,7 @@ static long collect_warnings(struct sl_writer *w, struct sl_batch *b, const uint
         struct sl_err why;
         sl_err_set_server(&why, SL_ERR_ROW, code, "", "value changed by the server: %s %s (%u)",
                           row[0] ? row[0] : "Warning", row[2], code);
+        show_nul_value(&why, b, r, col);
         b->pos[r].rejected = 1;
         named++;
         if (!fn || fn(ctx, b, r, col, &why) != 0) {
@@ -302,6 +322,8 @@ static int write_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, s
         long j = failed_index(b, cur, k, err->msg, err->server_errno, fault->col);
         if (!on_reject) {
             fault->row = j >= 0 ? (long)cur[j] : -1;
+            if (j >= 0)
+                show_nul_value(err, b, cur[j], fault->col);
             return -1;
         }
         if (j < 0 && k > 1) { /* no row named: halve the statement */
@@ -320,6 +342,7 @@ static int write_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, s
         if (j < 0)
             j = 0;
         fault->row = (long)cur[j];
+        show_nul_value(err, b, cur[j], fault->col);
         if (on_reject(ctx, b, cur[j], fault->col, err) != 0)
             return -1;
         b->pos[cur[j]].rejected = 1;

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "sl_batch.h"
+#include "sl_escape.h"
 #include "sl_file_id.h"
 #include "sl_ident.h"
 #include "sl_queue.h"
@@ -332,15 +333,36 @@ static void test_file_id(void)
     CHECK_EQ_INT(sl_file_id_read(&y, dir, &e), 1);
     CHECK(strstr(e.msg, "not a regular file") != NULL);
     CHECK_EQ_INT(sl_file_id_read(&y, a, &e), -1);
-    CHECK(strstr(e.msg, "cannot open") != NULL);
+    CHECK(strstr(e.msg, "cannot stat: No such file") != NULL);
     sl_file_id_release(&x);
     unlink(b);
     rmdir(dir);
 }
 
+static void test_escape(void)
+{
+    char out[32];
+    CHECK_EQ_INT((int)sl_escape_bytes("1\0"
+                                      "2",
+                                      3, out, sizeof out),
+                 6);
+    CHECK_EQ_STR(out, "1\\x002");
+    sl_escape_bytes("a\tb\nc\rd\\e'f\x7fg\x01", 14, out, sizeof out);
+    CHECK_EQ_STR(out, "a\\tb\\nc\\rd\\\\e\\'f\\x7fg\\x01");
+    sl_escape_bytes("caf\xc3\xa9", 5, out, sizeof out); /* UTF-8 stays as it is */
+    CHECK_EQ_STR(out, "caf\xc3\xa9");
+    /* too long: cut at a whole escape, ending in ... */
+    char small[10];
+    sl_escape_bytes("abcd\0efgh", 9, small, sizeof small);
+    CHECK_EQ_STR(small, "abcd...");
+    sl_escape_bytes("", 0, small, sizeof small);
+    CHECK_EQ_STR(small, "");
+}
+
 int main(void)
 {
     test_sql();
+    test_escape();
     test_file_id();
     test_url();
     test_ident();
