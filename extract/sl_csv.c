@@ -57,6 +57,10 @@ struct sl_csv {
     uint64_t rec_line, rec_offset;
     int record_ready;
     int overflow; /* a callback ran out of room */
+    /* a malformed record whose line goes on past the chunk: its bytes up to
+     * the line's end are skipped (and kept in raw) before bad_err is given */
+    int discard;
+    struct sl_err bad_err;
 };
 
 static int never_space(unsigned char c)
@@ -156,7 +160,7 @@ int sl_csv_open(struct sl_csv **out, struct sl_input *in, const struct sl_csv_di
 /* Refills the chunk. Returns 0 (input_done set at the end) or -1. */
 static int refill(struct sl_csv *r, struct sl_err *err)
 {
-    if (r->parser.pstate != 0 /* ROW_NOT_BEGUN: a record is in progress */) {
+    if (r->parser.pstate != 0 /* ROW_NOT_BEGUN: a record is in progress */ || r->discard) {
         if (!r->spilled) {
             sl_buf_reset(&r->raw);
             r->spilled = 1;
@@ -175,9 +179,17 @@ static int refill(struct sl_csv *r, struct sl_err *err)
         r->input_done = 1;
     if (r->at_start && n > 0) {
         r->at_start = 0;
-        /* a BOM split across reads is not expected: the first read of a file
-         * or a zstd frame yields far more than three bytes */
-        if (n >= 3 && memcmp(r->chunk, "\xEF\xBB\xBF", 3) == 0) {
+        /* a pipe may split a BOM across reads: read until three bytes are in
+         * or they cannot be one */
+        while (r->chunk_len < 3 && memcmp(r->chunk, "\xEF\xBB\xBF", r->chunk_len) == 0) {
+            ssize_t more = sl_input_read(r->in, r->chunk + r->chunk_len, CHUNK - r->chunk_len, err);
+            if (more < 0)
+                return -1;
+            if (more == 0)
+                break;
+            r->chunk_len += (size_t)more;
+        }
+        if (r->chunk_len >= 3 && memcmp(r->chunk, "\xEF\xBB\xBF", 3) == 0) {
             r->chunk_pos = 3;
             r->offset = 3;
         }
@@ -303,6 +315,16 @@ static void bad_record(struct sl_csv *r, struct sl_csv_record *rec, size_t rec_e
     p->status = 0;
 }
 
+/* Ends the skip of a malformed record's line at chunk[rec_end]: describes
+ * the record and returns -1 with the error found in it. */
+static int give_bad(struct sl_csv *r, struct sl_csv_record *rec, size_t rec_end, struct sl_err *err)
+{
+    r->discard = 0;
+    bad_record(r, rec, rec_end);
+    *err = r->bad_err;
+    return -1;
+}
+
 static int too_long(struct sl_csv *r, struct sl_err *err)
 {
     if (r->overflow == 2)
@@ -355,6 +377,10 @@ int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec
         if (r->chunk_pos == r->chunk_len) {
             if (!r->input_done && refill(r, err) != 0)
                 return -1;
+            if (r->input_done && r->discard) { /* the malformed line was the last */
+                r->finished = 1;
+                return give_bad(r, rec, 0, err);
+            }
             if (r->input_done) {
                 r->finished = 1;
                 if (csv_fini(&r->parser, on_field, on_record, r) != 0) {
@@ -378,6 +404,20 @@ int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec
             continue;
         if (r->chunk_pos == r->chunk_len)
             continue;
+        if (r->discard) { /* the rest of a malformed record's line */
+            unsigned char *p = r->chunk + r->chunk_pos;
+            size_t avail = r->chunk_len - r->chunk_pos;
+            size_t k = 0;
+            while (k < avail && !is_term(p[k]))
+                k++;
+            if (k == avail) {
+                r->chunk_pos += k;
+                r->offset += k;
+                continue; /* the line goes on in the next chunk */
+            }
+            advance(r, p, k + 1);
+            return give_bad(r, rec, r->chunk_pos, err);
+        }
 
         /* one segment: up to and including the first CR or LF */
         unsigned char *seg = r->chunk + r->chunk_pos;
@@ -416,6 +456,13 @@ int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec
         if (malformed && err->kind != SL_ERR_ROW)
             return -1;
         advance(r, seg, n);
+        if (malformed && !is_term(seg[n - 1]) && !r->input_done) {
+            /* the chunk ended inside the malformed line: skip the rest of it
+             * first, so that it is not taken for a record of its own */
+            r->discard = 1;
+            r->bad_err = *err;
+            continue;
+        }
         if (malformed) { /* the rest of this line went with it; go on after it */
             bad_record(r, rec, r->chunk_pos);
             return -1;

@@ -24,7 +24,24 @@ struct sl_input {
     size_t last_ret; /* last ZSTD_decompressStream result: 0 at a frame end */
     unsigned char *ibuf;
     size_t ibuf_cap, ilen, ipos; /* bytes read from the file, not yet used */
+    const unsigned char *mem;    /* sl_input_open_mem: the bytes, instead of fd */
+    size_t mem_len, mem_pos, mem_step;
 };
+
+/* One read(2), or its stand-in over memory: at most mem_step bytes a call. */
+static ssize_t raw_read(struct sl_input *in, void *buf, size_t cap)
+{
+    if (!in->mem)
+        return read(in->fd, buf, cap);
+    size_t n = in->mem_len - in->mem_pos;
+    if (n > cap)
+        n = cap;
+    if (n > in->mem_step)
+        n = in->mem_step;
+    memcpy(buf, in->mem + in->mem_pos, n);
+    in->mem_pos += n;
+    return (ssize_t)n;
+}
 
 static int io_error(struct sl_input *in, struct sl_err *err, const char *what)
 {
@@ -71,12 +88,34 @@ int sl_input_open(struct sl_input **out, const char *path, struct sl_err *err)
     return 0;
 }
 
+int sl_input_open_mem(struct sl_input **out, const char *name, const void *data, size_t len,
+                      size_t step, struct sl_err *err)
+{
+    struct sl_input *in = calloc(1, sizeof *in);
+    if (!in)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    in->fd = -1;
+    in->name = strdup(name);
+    in->ibuf_cap = PLAIN_BUF;
+    in->ibuf = malloc(in->ibuf_cap);
+    if (!in->name || !in->ibuf) {
+        sl_input_close(in);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    in->mem = data;
+    in->mem_len = len;
+    in->mem_step = step > 0 ? step : 1;
+    in->size = (int64_t)len;
+    *out = in;
+    return 0;
+}
+
 /* Reads more file bytes into ibuf (which must be used up). Returns 0 or -1. */
 static int fill(struct sl_input *in, struct sl_err *err)
 {
     in->ipos = in->ilen = 0;
     for (;;) {
-        ssize_t n = read(in->fd, in->ibuf, in->ibuf_cap);
+        ssize_t n = raw_read(in, in->ibuf, in->ibuf_cap);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -99,7 +138,7 @@ static int start(struct sl_input *in, struct sl_err *err)
         return -1;
     /* a pipe may deliver fewer than 4 bytes at first */
     while (!in->eof && in->ilen < 4) {
-        ssize_t n = read(in->fd, in->ibuf + in->ilen, in->ibuf_cap - in->ilen);
+        ssize_t n = raw_read(in, in->ibuf + in->ilen, in->ibuf_cap - in->ilen);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -136,7 +175,7 @@ static ssize_t read_plain(struct sl_input *in, void *buf, size_t cap, struct sl_
     if (in->eof)
         return 0;
     for (;;) {
-        ssize_t n = read(in->fd, buf, cap);
+        ssize_t n = raw_read(in, buf, cap);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)

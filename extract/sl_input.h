@@ -24,6 +24,13 @@ struct sl_input;
  * (missing file, unreadable file, a directory). */
 int sl_input_open(struct sl_input **out, const char *path, struct sl_err *err);
 
+/* Opens an input over len bytes at data (kept by the caller until the input
+ * is closed), named name in messages. Each underlying read returns at most
+ * step bytes, as a pipe might, so that tests and fuzzers can make records
+ * straddle every buffer edge. Plain or zstd, as for a file. */
+int sl_input_open_mem(struct sl_input **out, const char *name, const void *data, size_t len,
+                      size_t step, struct sl_err *err);
+
 /* Reads up to cap decompressed bytes into buf. Returns the count, 0 at the
  * end of the stream, or -1 with err set (I/O error, corrupt or truncated zstd
  * data); the message does not name the file, which the caller adds. */

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config clang clang-format
+  build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
   default-libmysqlclient-dev libcsv-dev libzstd-dev libinih-dev libcjson-dev openssl
   mariadb-server mariadb-client zstd
   python3 time bc librsvg2-bin

@@ -6,10 +6,11 @@
 # The suite runs four times: a normal build against the installed client
 # library, the same build against Debian 12's other Connector/C release
 # (cc18, see below), AddressSanitizer with UndefinedBehaviorSanitizer (leaks
-# included), and ThreadSanitizer.
+# included), and ThreadSanitizer. Then each libFuzzer harness of tests/fuzz
+# runs for 60 s (scripts/fuzz.sh); a finding fails the suite.
 #
-#   scripts/test.sh            all four
-#   scripts/test.sh plain      one of: plain, cc18, asan, tsan
+#   scripts/test.sh            all five
+#   scripts/test.sh plain      one of: plain, cc18, asan, tsan, fuzz
 #
 # cc18: Debian 12 ships libmariadb3 1:10.11.18 in its main repository and
 # 1:10.11.19 in its security updates, and a machine may have either. The
@@ -49,7 +50,7 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=86"
 export TSAN_OPTIONS="halt_on_error=1:exitcode=86:second_deadlock_stack=1"
 
 jobs=$(nproc 2>/dev/null || echo 2)
-variants=("${@:-plain cc18 asan tsan}")
+variants=("${@:-plain cc18 asan tsan fuzz}")
 # shellcheck disable=SC2206
 variants=(${variants[*]})
 
@@ -58,7 +59,12 @@ for v in "${variants[@]}"; do
     plain | cc18) dir=build san="" ;;
     asan) dir=build-asan san=address ;;
     tsan) dir=build-tsan san=thread ;;
-    *) echo "test.sh: unknown variant '$v' (plain, cc18, asan, tsan)" >&2; exit 2 ;;
+    fuzz)
+      echo "== fuzz: each harness for 60 s"
+      scripts/fuzz.sh 60
+      continue
+      ;;
+    *) echo "test.sh: unknown variant '$v' (plain, cc18, asan, tsan, fuzz)" >&2; exit 2 ;;
   esac
   echo "== $v: building in $dir"
   cmake -S . -B "$dir" -DSLUICE_SANITIZE="$san" -DBUILD_TESTING=ON >/dev/null

@@ -163,6 +163,54 @@ static void test_malformed(void)
     sl_csv_close(r);
 }
 
+/* Every record, line, offset, raw text and error of text read step bytes a
+ * time, one per line, for comparing one reading with another. */
+static char *trace(const char *text, size_t len, size_t step, char *out, size_t cap)
+{
+    struct sl_input *in;
+    struct sl_csv *r;
+    struct sl_err e;
+    struct sl_csv_dialect d = {',', '"', "\\N", 0};
+    size_t o = 0;
+    out[0] = '\0';
+    if (sl_input_open_mem(&in, "mem", text, len, step, &e) != 0 ||
+        sl_csv_open(&r, in, &d, 4096, &e) != 0)
+        return out;
+    struct sl_csv_record rec;
+    int rc;
+    while ((rc = sl_csv_next(r, NULL, &rec, &e)) != 0 && o < cap) {
+        if (rc < 0 && e.kind != SL_ERR_ROW)
+            break;
+        o += (size_t)snprintf(out + o, cap - o, "%s %llu@%llu [%.*s]", rc < 0 ? e.msg : "ok",
+                              (unsigned long long)rec.line, (unsigned long long)rec.offset,
+                              (int)rec.raw_len, rec.raw);
+        for (size_t i = 0; rc > 0 && i < rec.nfields; i++)
+            o += (size_t)snprintf(out + o, cap - o, " <%.*s>", (int)rec.fields[i].len,
+                                  rec.fields[i].is_null ? "" : rec.fields[i].data);
+        o += (size_t)snprintf(out + o, cap - o, "\n");
+    }
+    sl_csv_close(r);
+    return out;
+}
+
+/* How the bytes arrive never changes what is read: a malformed record whose
+ * line goes on past a read is skipped to its line's end (not read as a
+ * record of its own), and a BOM split across reads is still a BOM. */
+static void test_read_sizes(void)
+{
+    static const char text[] = "\xEF\xBB\xBF"
+                               "a,b\n1,\"x\"y,zz,w\r\n2,\"multi\nline\"\n3,4";
+    char whole[2048], small[2048];
+    trace(text, sizeof text - 1, 1 << 20, whole, sizeof whole);
+    CHECK_EQ_STR(whole, "ok 1@3 [a,b\n] <a> <b>\n"
+                        "line 2, field 2: text after a closing quote (a quote inside a quoted "
+                        "field must be doubled) 2@7 [1,\"x\"y,zz,w\r]\n"
+                        "ok 3@20 [2,\"multi\nline\"\n] <2> <multi\nline>\n"
+                        "ok 5@35 [3,4] <3> <4>\n");
+    for (size_t step = 1; step <= 40; step++)
+        CHECK_EQ_STR(trace(text, sizeof text - 1, step, small, sizeof small), whole);
+}
+
 static void test_zstd(void)
 {
     const char text[] = "id,name\n1,\"a,b\"\n2,\xC3\xA9t\xC3\xA9\n";
@@ -227,6 +275,7 @@ int main(void)
     test_null_and_empty();
     test_positions();
     test_malformed();
+    test_read_sizes();
     test_zstd();
     test_open_errors();
     char cmd[300];
