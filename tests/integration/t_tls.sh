@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # TLS: a second private server with certificates this test makes with
 # openssl; --ssl-mode VERIFY_IDENTITY with the right CA, the wrong CA, the
-# wrong host name; REQUIRED against a server without TLS; TLS settings in a
-# job's [connection]; and what sluice check reports.
+# wrong host name, for load, copy and extract; client certificates for an
+# account that REQUIREs one; REQUIRED against a server without TLS; TLS
+# settings in a job's [connection]; and what sluice check reports.
 source "$(dirname "$0")/lib.sh"
 setup tls
 
@@ -77,6 +78,76 @@ check_contains "$WORK/err" "TLS/SSL error: Validation of SSL server certificate 
 tls_load "$B_URL/tls/t" --ssl-mode VERIFY_CA --ssl-ca "$C/ca.pem"
 check_rc 0 "VERIFY_CA does not check the host name"
 check_eq "$(sqlb 'SELECT COUNT(*) FROM tls.t')" "3" "rows loaded over VERIFY_CA"
+
+# --- copy and extract over VERIFY_IDENTITY: refused while the server's
+# certificate names another host, then done with the right one
+sql "DROP DATABASE IF EXISTS tls_copy"
+sqlb "USE tls; INSERT INTO tls.t SELECT seq + 10, CONCAT('v', seq) FROM seq_1_to_500"
+SECURE="ssl-mode=VERIFY_IDENTITY&ssl-ca=$C/ca.pem"
+tls_copy() {
+  run_sluice copy --from "$B_URL/tls/t?$SECURE" --to "$A_URL/tls_copy?ssl-mode=DISABLED" \
+    --from-defaults-file "$B_CNF" --to-defaults-file "$A_CNF"
+}
+tls_extract() {
+  run_sluice extract --from "$B_URL/tls/t" --defaults-file "$B_CNF" --to "$WORK/tls.csv" \
+    --ssl-mode VERIFY_IDENTITY --ssl-ca "$C/ca.pem"
+}
+tls_copy
+check_rc 2 "copy from a server whose certificate names another host"
+check_contains "$WORK/err" "TLS/SSL error: Validation of SSL server certificate failed (2026)" "copy: the wrong host's error"
+tls_extract
+check_rc 2 "extract from a server whose certificate names another host"
+check_contains "$WORK/err" "TLS/SSL error: Validation of SSL server certificate failed (2026)" "extract: the wrong host's error"
+check_eq "$(ls "$WORK"/tls.csv* 2>/dev/null | wc -l)" 0 "extract leaves no output behind"
+cp "$C/db.pem" "$C/server.pem"
+cp "$C/db-key.pem" "$C/server-key.pem"
+sqlb "FLUSH SSL"
+accepts() { sqlb "SHOW GLOBAL STATUS LIKE 'Ssl_accepts'" | cut -f2; }
+before=$(accepts)
+tls_copy
+check_rc 0 "copy over VERIFY_IDENTITY"
+check_contains "$WORK/err" "PASS tls_copy.t: 503 rows match" "the copy is verified"
+check_eq "$(sql "CHECKSUM TABLE tls_copy.t" | cut -f2)" "$(sqlb "CHECKSUM TABLE tls.t" | cut -f2)" "copy: the same rows"
+if [ "$(accepts)" -ge $((before + 2)) ]; then pass; else fail "copy's source connections used TLS: Ssl_accepts $before -> $(accepts)"; fi
+before=$(accepts)
+tls_extract
+check_rc 0 "extract over VERIFY_IDENTITY"
+check_eq "$(tail -n +2 "$WORK/tls.csv" | wc -l)" 503 "extract: every row"
+check_eq "$(tail -n +2 "$WORK/tls.csv" | sort -t, -k1,1n | md5sum | cut -d' ' -f1)" \
+  "$(sqlb "SELECT CONCAT(id, ',', v) FROM tls.t ORDER BY id" | md5sum | cut -d' ' -f1)" "extract: the same rows"
+if [ "$(accepts)" -gt "$before" ]; then pass; else fail "extract used TLS: Ssl_accepts $before -> $(accepts)"; fi
+sql "DROP DATABASE tls_copy"
+
+# --- client certificates: an account that REQUIREs one
+q openssl req -newkey rsa:2048 -nodes -subj "/CN=sluice client" -keyout "$C/client-key.pem" -out "$C/client.csr"
+q openssl x509 -req -in "$C/client.csr" -CA "$C/ca.pem" -CAkey "$C/ca-key.pem" -CAcreateserial \
+  -days 2 -out "$C/client.pem"
+q openssl req -newkey rsa:2048 -nodes -subj "/CN=sluice client" -keyout "$C/rogue-key.pem" -out "$C/rogue.csr"
+q openssl x509 -req -in "$C/rogue.csr" -CA "$C/wrong-ca.pem" -CAkey "$C/wrong-ca-key.pem" -CAcreateserial \
+  -days 2 -out "$C/rogue.pem"
+sqlb "CREATE USER 'tls_x509'@'%' IDENTIFIED BY 'X509-pw-1' REQUIRE SUBJECT '/CN=sluice client';
+GRANT SELECT, INSERT, DELETE ON tls.* TO 'tls_x509'@'%'"
+sqlb "TRUNCATE tls.t"
+X509_URL="mysql://tls_x509@127.0.0.1:$B_PORT/tls/t"
+x509_load() { # EXTRA-ARGS...
+  set +e
+  SLUICE_INTO_PASSWORD=X509-pw-1 "$SLUICE_BIN" load "$WORK/t.csv" --into "$X509_URL" --no-checkpoint \
+    --ssl-mode VERIFY_IDENTITY --ssl-ca "$C/ca.pem" "$@" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+  set -e
+}
+x509_load
+check_rc 2 "an account that requires a certificate, without one"
+check_contains "$WORK/err" "Access denied for user 'tls_x509'" "refused without a certificate"
+x509_load --ssl-cert "$C/rogue.pem" --ssl-key "$C/rogue-key.pem"
+check_rc 2 "a certificate from another CA"
+check_eq "$(sqlb 'SELECT COUNT(*) FROM tls.t')" "0" "nothing written without a good certificate"
+x509_load --ssl-cert "$C/client.pem" --ssl-key "$C/client-key.pem"
+check_rc 0 "a load with the client certificate"
+check_eq "$(sqlb 'SELECT COUNT(*) FROM tls.t')" "3" "rows loaded with the client certificate"
+x509_load --ssl-cert "$C/client.pem"
+check_rc 2 "--ssl-cert without --ssl-key"
+sqlb "DROP USER 'tls_x509'@'%'"
 
 # --- REQUIRED against the shared server, which has no TLS
 set +e
