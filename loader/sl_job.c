@@ -149,7 +149,6 @@ static int resolve_url(const struct sl_job *j, const char *value, char *out, siz
     return 0;
 }
 
-/* Appends one key's option to a. */
 /* Pushes "--key URL" with the URL's password moved into the environment. */
 static int push_url(struct step_line *l, const char *opt, const char *key, const char *url,
                     struct sl_err *err)
@@ -178,6 +177,7 @@ static int push_url(struct step_line *l, const char *opt, const char *key, const
     return 0;
 }
 
+/* Appends one key's option to l. */
 static int push_option(struct step_line *l, const struct sl_job *j, const struct sl_job_step *st,
                        const struct sl_job_kv *kv, const struct sl_opt *o, struct sl_err *err)
 {

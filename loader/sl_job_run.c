@@ -107,7 +107,6 @@ static void *forward_main(void *arg)
     return NULL;
 }
 
-/* Starts step s as a child process. Returns 0 or -1 (with a message). */
 extern char **environ;
 
 /* The environment of a step: this process's, with the step's secrets added
@@ -139,6 +138,7 @@ static char **step_environ(const struct step *s)
     return v;
 }
 
+/* Starts step s as a child process. Returns 0 or -1 (with a message). */
 static int start_step(struct runner *r, struct step *s, const sigset_t *child_mask)
 {
     int po[2], pe[2];
