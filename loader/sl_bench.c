@@ -229,8 +229,11 @@ static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench
     struct brun run = {
         .c = c,
         .src = &bn->src,
-        .target = {bn->table.schema, bn->table.name, bn->src.cols, bn->src.ncols, SL_VERB_INSERT,
-                   NULL, 0},
+        .target = {.schema = bn->table.schema,
+                   .table = bn->table.name,
+                   .cols = bn->src.cols,
+                   .ncols = bn->src.ncols,
+                   .verb = SL_VERB_INSERT},
         .max_packet = bn->max_packet,
         .threads = cell->threads,
         .batch_rows = cell->batch_rows,

@@ -15,7 +15,7 @@ names=("${@:-csv url job transform}")
 names=(${names[*]})
 
 dir=build-fuzz
-CC=clang cmake -S . -B "$dir" -DSLUICE_FUZZ=ON -DBUILD_TESTING=OFF \
+CC=clang cmake -S . -B "$dir" -DSLUICE_FUZZ=ON -DSLUICE_WERROR=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$dir" -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 mkdir -p "$dir/findings"

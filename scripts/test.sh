@@ -67,7 +67,7 @@ for v in "${variants[@]}"; do
     *) echo "test.sh: unknown variant '$v' (plain, cc18, asan, tsan, fuzz)" >&2; exit 2 ;;
   esac
   echo "== $v: building in $dir"
-  cmake -S . -B "$dir" -DSLUICE_SANITIZE="$san" -DBUILD_TESTING=ON >/dev/null
+  cmake -S . -B "$dir" -DSLUICE_SANITIZE="$san" -DSLUICE_WERROR=ON -DBUILD_TESTING=ON >/dev/null
   cmake --build "$dir" -j "$jobs" >/dev/null
   if [ "$v" = cc18 ]; then
     libdir=$(fetch_cc18)
