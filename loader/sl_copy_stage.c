@@ -20,7 +20,6 @@
  * The complete table goes to the index builder when its indexes were
  * deferred, then (or at once) to the verifier, which reports it.
  */
-#include <errmsg.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 #include <time.h>
 
 #include "sl_copy_run.h"
+#include "sl_errno.h"
 #include "sl_exit.h"
 #include "sl_signals.h"
 
@@ -134,13 +134,6 @@ static void batches_done(struct crun *r, struct ctable *ct, uint64_t k, uint64_t
     ct->r[k].done += n;
     check_complete(r, ct, k);
     pthread_mutex_unlock(&r->mu);
-}
-
-/* True for errors after which the connection is gone. */
-static int conn_lost(unsigned e)
-{
-    return e == CR_SERVER_LOST || e == CR_SERVER_GONE_ERROR || e == 1927 /* killed */ ||
-           e == 4031 /* disconnected for inactivity */ || e == CR_CONNECTION_ERROR;
 }
 
 /* ---- readers ---- */
@@ -298,7 +291,7 @@ static void *reader_main(void *arg)
             sl_copy_range_name(ct, k, name, sizeof name);
             sl_err_prefix(&e, "reading %s.%s, %s", ct->src.schema, ct->src.name, name);
             sl_crun_fail_table(r, ct, &e);
-            lost = conn_lost(e.server_errno);
+            lost = sl_errno_conn_gone(e.server_errno);
         }
         range_read(r, ct, k);
         if (lost)
@@ -459,7 +452,7 @@ static void write_batch(struct writer *wr, struct cbatch *cb)
     sl_err_prefix(&e, "writing %s.%s, %s%s", ct->dst_schema, ct->dst_name, name, key);
     end_txn(wr, 0, &e);
     batches_done(r, ct, cb->range, 1); /* this batch went down with the transaction */
-    if (conn_lost(e.server_errno) && reconnect(wr, &e) != 0) {
+    if (sl_errno_conn_gone(e.server_errno) && reconnect(wr, &e) != 0) {
         sl_err_prefix(&e, "reconnecting to the target");
         sl_crun_fail(r, &e);
     }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sl_errno.h"
 #include "sl_pipeline_run.h"
 
 /* Backoff between retries: 0.25 s doubling up to 8 s, times 0.5..1.5. */
@@ -137,7 +138,7 @@ static int recover(struct writer *wr, struct retry *rt, const struct sl_err *cau
         if (atomic_load(&r->stop))
             return -1;
         /* a deadlock or lock wait leaves the connection usable */
-        int alive = (e.server_errno == 1213 || e.server_errno == 1205) && wr->w &&
+        int alive = !sl_errno_conn_gone(e.server_errno) && e.server_errno != 0 && wr->w &&
                     sl_writer_rollback(wr->w, &e) == 0;
         if (alive)
             return 0;

@@ -5,69 +5,20 @@
 #include <string.h>
 
 #include "sl_buf.h"
-
-enum sl_err_kind sl_conn_errno_kind(unsigned e)
-{
-    switch (e) {
-    case 1213: /* ER_LOCK_DEADLOCK */
-    case 1205: /* ER_LOCK_WAIT_TIMEOUT */
-    case 1040: /* ER_CON_COUNT_ERROR: too many connections */
-    case 1053: /* ER_SERVER_SHUTDOWN */
-    case 1927: /* ER_CONNECTION_KILLED (MariaDB) */
-    case 2002: /* CR_CONNECTION_ERROR: socket not there (restarting) */
-    case 2003: /* CR_CONN_HOST_ERROR */
-    case 2006: /* CR_SERVER_GONE_ERROR */
-    case 2013: /* CR_SERVER_LOST */
-    case 2055: /* CR_SERVER_LOST_EXTENDED */
-        return SL_ERR_RETRYABLE;
-    default:
-        return SL_ERR_FATAL;
-    }
-}
-
-int sl_conn_errno_is_row_error(unsigned e)
-{
-    switch (e) {
-    case 1022: /* ER_DUP_KEY */
-    case 1048: /* ER_BAD_NULL_ERROR */
-    case 1062: /* ER_DUP_ENTRY */
-    case 1216: /* ER_NO_REFERENCED_ROW */
-    case 1263: /* ER_WARN_NULL_TO_NOTNULL */
-    case 1264: /* ER_WARN_DATA_OUT_OF_RANGE */
-    case 1265: /* WARN_DATA_TRUNCATED */
-    case 1292: /* ER_TRUNCATED_WRONG_VALUE */
-    case 1300: /* ER_INVALID_CHARACTER_STRING */
-    case 1365: /* ER_DIVISION_BY_ZERO */
-    case 1366: /* ER_TRUNCATED_WRONG_VALUE_FOR_FIELD */
-    case 1367: /* ER_ILLEGAL_VALUE_FOR_TYPE */
-    case 1406: /* ER_DATA_TOO_LONG */
-    case 1411: /* ER_WRONG_VALUE_FOR_TYPE */
-    case 1452: /* ER_NO_REFERENCED_ROW_2 */
-    case 1557: /* ER_FOREIGN_DUPLICATE_KEY */
-    case 1586: /* ER_DUP_ENTRY_WITH_KEY_NAME */
-    case 1690: /* ER_DATA_OUT_OF_RANGE */
-    case 1859: /* ER_DUP_UNKNOWN_IN_INDEX */
-    case 3140: /* ER_INVALID_JSON_TEXT (MySQL) */
-    case 3819: /* ER_CHECK_CONSTRAINT_VIOLATED (MySQL) */
-    case 4025: /* ER_CONSTRAINT_FAILED (MariaDB CHECK) */
-        return 1;
-    default:
-        return 0;
-    }
-}
+#include "sl_errno.h"
 
 int sl_conn_fail(MYSQL *m, struct sl_err *err, const char *what)
 {
     unsigned e = mysql_errno(m);
-    return sl_err_set_server(err, sl_conn_errno_kind(e), e, mysql_sqlstate(m), "%s: %s (%u)", what,
+    return sl_err_set_server(err, sl_errno_kind(e), e, mysql_sqlstate(m), "%s: %s (%u)", what,
                              mysql_error(m), e);
 }
 
 int sl_conn_stmt_fail(MYSQL_STMT *s, struct sl_err *err, const char *what)
 {
     unsigned e = mysql_stmt_errno(s);
-    return sl_err_set_server(err, sl_conn_errno_kind(e), e, mysql_stmt_sqlstate(s), "%s: %s (%u)",
-                             what, mysql_stmt_error(s), e);
+    return sl_err_set_server(err, sl_errno_kind(e), e, mysql_stmt_sqlstate(s), "%s: %s (%u)", what,
+                             mysql_stmt_error(s), e);
 }
 
 int sl_conn_exec(MYSQL *m, const char *sql, struct sl_err *err)
@@ -173,7 +124,7 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
     unsigned flags = CLIENT_MULTI_RESULTS | CLIENT_FOUND_ROWS;
     if (!mysql_real_connect(m, host, u->user, u->password, NULL, u->port, u->socket, flags)) {
         unsigned e = mysql_errno(m);
-        sl_err_set_server(err, sl_conn_errno_kind(e), e, mysql_sqlstate(m),
+        sl_err_set_server(err, sl_errno_kind(e), e, mysql_sqlstate(m),
                           "cannot connect to %s: %s (%u)", where, mysql_error(m), e);
         mysql_close(m);
         return -1;

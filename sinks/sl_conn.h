@@ -58,21 +58,11 @@ int sl_conn_run_hook(const struct sl_conn_opts *o, const char *what, const char 
                      struct sl_err *err);
 
 /* Fills err from the connection's last error, prefixed by `what`. The kind
- * comes from sl_conn_errno_kind(). Returns -1. */
+ * comes from sl_errno_kind() (sl_errno.h). Returns -1. */
 int sl_conn_fail(MYSQL *m, struct sl_err *err, const char *what);
 
 /* Fills err from a statement's last error, prefixed by `what`. Returns -1. */
 int sl_conn_stmt_fail(MYSQL_STMT *s, struct sl_err *err, const char *what);
-
-/* Classifies a server or client error number: SL_ERR_RETRYABLE for errors
- * that may pass if the work is tried again (deadlock, lock wait timeout, lost
- * connection, server restarting, too many connections), else SL_ERR_FATAL. */
-enum sl_err_kind sl_conn_errno_kind(unsigned server_errno);
-
-/* True for errors that are one row's fault, never the statement's: a bad
- * value, a duplicate key, a NULL in a NOT NULL column, a failed foreign-key or
- * CHECK constraint. Only these may be isolated to a row and rejected. */
-int sl_conn_errno_is_row_error(unsigned server_errno);
 
 /* Reads an unsigned global variable such as max_allowed_packet. Returns 0 or
  * -1 with err set. */

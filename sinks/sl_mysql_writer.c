@@ -6,6 +6,7 @@
 
 #include "sl_buf.h"
 #include "sl_conn.h"
+#include "sl_errno.h"
 #include "sl_escape.h"
 #include "sl_insert_plan.h"
 #include "sl_server_msg.h"
@@ -186,8 +187,8 @@ static int exec_stmt(struct sl_writer *w, const struct sl_batch *b, const uint32
         return sl_conn_stmt_fail(s, err, "bind failed");
     if (mysql_stmt_execute(s) != 0) {
         unsigned e = mysql_stmt_errno(s);
-        enum sl_err_kind kind = sl_conn_errno_kind(e);
-        if (kind == SL_ERR_FATAL && sl_conn_errno_is_row_error(e))
+        enum sl_err_kind kind = sl_errno_kind(e);
+        if (kind == SL_ERR_FATAL && sl_errno_is_row_error(e))
             kind = SL_ERR_ROW;
         return sl_err_set_server(err, kind, e, mysql_stmt_sqlstate(s), "%s (%u)",
                                  mysql_stmt_error(s), e);
@@ -229,7 +230,7 @@ static long collect_warnings(struct sl_writer *w, struct sl_batch *b, const uint
             continue;
         unsigned code = (unsigned)strtoul(row[1], NULL, 10);
         unsigned long at = sl_server_msg_row(row[2]);
-        if (!sl_conn_errno_is_row_error(code))
+        if (!sl_errno_is_row_error(code))
             continue;
         if (w->t.verb == SL_VERB_IGNORE && is_duplicate_key(code))
             continue;

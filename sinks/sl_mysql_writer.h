@@ -53,7 +53,7 @@ int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_t
  * on_reject, refused rows are isolated (by the row number in the server's
  * message, else by halving the statement), marked rejected in b and passed
  * to on_reject, and every other row is inserted. Only errors that are a
- * row's fault are isolated (sl_conn_errno_is_row_error).
+ * row's fault are isolated (sl_errno_is_row_error).
  *
  * Returns 0; SL_WRITE_REPLAY when the server changed values it warned about:
  * those rows are now rejected (or, without on_reject, the write fails), and

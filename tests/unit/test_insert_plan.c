@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "sl_errno.h"
 #include "sl_insert_plan.h"
 #include "sl_server_msg.h"
 #include "sl_write_mode.h"
@@ -182,8 +183,40 @@ static void test_write_mode(void)
     CHECK_EQ_STR(sl_write_mode_names[SL_MODE_TRUNCATE], "truncate");
 }
 
+/* The one classification of error numbers every command uses. */
+static void test_errno(void)
+{
+    /* a deadlock and a lock wait: retried on the same connection */
+    CHECK_EQ_INT(sl_errno_kind(1213), SL_ERR_RETRYABLE);
+    CHECK_EQ_INT(sl_errno_conn_gone(1213), 0);
+    CHECK_EQ_INT(sl_errno_kind(1205), SL_ERR_RETRYABLE);
+    CHECK_EQ_INT(sl_errno_conn_gone(1205), 0);
+    /* lost, killed, timed out for inactivity, server gone: reconnect */
+    static const unsigned gone[] = {1040, 1053, 1927, 2002, 2003, 2006, 2013, 2055, 4031};
+    for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++) {
+        CHECK_EQ_INT(sl_errno_kind(gone[i]), SL_ERR_RETRYABLE);
+        CHECK_EQ_INT(sl_errno_conn_gone(gone[i]), 1);
+        CHECK_EQ_INT(sl_errno_is_row_error(gone[i]), 0);
+    }
+    /* a row's fault is neither retried nor a lost connection */
+    static const unsigned row[] = {1048, 1062, 1264, 1366, 1406, 1452, 4025};
+    for (size_t i = 0; i < sizeof row / sizeof row[0]; i++) {
+        CHECK_EQ_INT(sl_errno_is_row_error(row[i]), 1);
+        CHECK_EQ_INT(sl_errno_kind(row[i]), SL_ERR_FATAL);
+        CHECK_EQ_INT(sl_errno_conn_gone(row[i]), 0);
+    }
+    /* anything else: fatal, the statement's fault (a syntax error, a
+     * killed query, a missing table) */
+    static const unsigned other[] = {0, 1064, 1146, 1317, 1142};
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        CHECK_EQ_INT(sl_errno_kind(other[i]), SL_ERR_FATAL);
+        CHECK_EQ_INT(sl_errno_conn_gone(other[i]) + sl_errno_is_row_error(other[i]), 0);
+    }
+}
+
 int main(void)
 {
+    test_errno();
     test_max_rows();
     test_packet_cap();
     test_sql();
