@@ -78,16 +78,18 @@ check_rc 2 "option without its argument"
 check_contains "$WORK/err" "needs an argument" "missing argument message"
 run_sluice load - - --into mysql://a@b/c/d
 check_rc 2 "stdin twice"
-# the README documents every option each command's --help lists
-# (--help itself, and -q/--quiet, are described once for all)
+# the documentation (README.md and docs/) covers every option each
+# command's --help lists (--help itself, and -q/--quiet, are described once
+# for all)
+cat "$SLUICE_SRC/README.md" "$SLUICE_SRC"/docs/*.md >"$WORK/docs.md"
 for cmd in load extract copy bench run check gen; do
   "$SLUICE_BIN" "$cmd" --help >"$WORK/help"
   grep -oE '^ +(-[a-z], )?--[a-z-]+' "$WORK/help" | grep -oE -- '--[a-z-]+' |
     { grep -vxE -- '--help|--quiet' || true; } >"$WORK/opts"
   check_eq "$([ -s "$WORK/opts" ] && echo listed)" listed "$cmd --help lists its options"
   while read -r opt; do
-    if grep -qE -- "(\`|, )$opt( |\`)" "$SLUICE_SRC/README.md"; then pass; else
-      fail "the README does not document $cmd $opt"
+    if grep -qE -- "(\`|, )$opt( |\`)" "$WORK/docs.md"; then pass; else
+      fail "neither README.md nor docs/ documents $cmd $opt"
     fi
   done <"$WORK/opts"
 done
