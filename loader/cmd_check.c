@@ -13,7 +13,7 @@
 #include "sl_exit.h"
 #include "sl_job.h"
 
-static const struct sl_opt check_opts[] = {
+const struct sl_opt sl_check_opts[] = {
     SL_CLI_CONN_OPTS,
     {"help", 'h', 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
@@ -34,7 +34,7 @@ static void check_help(FILE *out)
           "\n"
           "Options (for URLs; a job's connections carry their own):\n",
           out);
-    sl_cli_print_options(out, check_opts);
+    sl_cli_print_options(out, sl_check_opts);
     fputs("\n"
           "Privileges are read from information_schema for CURRENT_USER(); privileges\n"
           "granted only through a role are not seen.\n"
@@ -122,7 +122,7 @@ int sl_cmd_check(int argc, char **argv, FILE *out, FILE *err)
     memset(&a, 0, sizeof a);
     a.err = err;
     a.time_zone = "+00:00";
-    int rc = sl_cli_parse("check", check_opts, argc, argv, on_check_opt, on_check_arg, &a, err);
+    int rc = sl_cli_parse("check", sl_check_opts, argc, argv, on_check_opt, on_check_arg, &a, err);
     if (rc == 0 && a.help) {
         check_help(out);
         free(a.targets);

@@ -28,7 +28,7 @@ enum {
     OPT_PRINT_CREATE,
 };
 
-static const struct sl_opt gen_opts[] = {
+const struct sl_opt sl_gen_opts[] = {
     {"schema", OPT_SCHEMA, 1, "NAME", "narrow, orders or wide (default orders)"},
     {"rows", OPT_ROWS, 1, "N", "how many rows (default 1000)"},
     {"seed", OPT_SEED, 1, "N", "the same seed gives the same rows (default 1)"},
@@ -106,7 +106,7 @@ static void gen_help(FILE *out)
           "\n"
           "Options:\n",
           out);
-    sl_cli_print_options(out, gen_opts);
+    sl_cli_print_options(out, sl_gen_opts);
     fputs("\n"
           "Exit codes: 0 written; 1 a write failed (full disk, closed pipe); 2 bad options.\n"
           "\n"
@@ -121,7 +121,7 @@ static void gen_help(FILE *out)
 int sl_cmd_gen(int argc, char **argv, FILE *out, FILE *err)
 {
     struct gen_args a = {"orders", 1000, 1, 0, "-", -1, 1, NULL, 0, err};
-    if (sl_cli_parse("gen", gen_opts, argc, argv, on_gen_opt, NULL, &a, err) != 0)
+    if (sl_cli_parse("gen", sl_gen_opts, argc, argv, on_gen_opt, NULL, &a, err) != 0)
         return SL_EXIT_USAGE;
     if (a.help) {
         gen_help(out);

@@ -17,7 +17,7 @@
 
 enum { OPT_REPORT = 256, OPT_METRICS, OPT_LOCK_DIR, OPT_DRY_RUN };
 
-static const struct sl_opt run_opts[] = {
+const struct sl_opt sl_run_opts[] = {
     {"report", OPT_REPORT, 1, "FILE", "write the job's report to FILE as JSON (or [job] report)"},
     {"metrics", OPT_METRICS, 1, "FILE",
      "write Prometheus metrics to FILE, for node_exporter's textfile\ncollector (or [job] "
@@ -84,7 +84,7 @@ static void run_help(FILE *out)
           "\n"
           "Options:\n",
           out);
-    sl_cli_print_options(out, run_opts);
+    sl_cli_print_options(out, sl_run_opts);
     fputs("\n"
           "Dry run (--dry-run): first the report of sluice check for every connection\n"
           "(server, TLS, privileges), then every step in order with its command's\n"
@@ -167,7 +167,7 @@ int sl_cmd_run(int argc, char **argv, FILE *out, FILE *err)
     struct run_args a;
     memset(&a, 0, sizeof a);
     a.err = err;
-    if (sl_cli_parse("run", run_opts, argc, argv, on_run_opt, on_run_arg, &a, err) != 0)
+    if (sl_cli_parse("run", sl_run_opts, argc, argv, on_run_opt, on_run_arg, &a, err) != 0)
         return SL_EXIT_USAGE;
     if (a.help) {
         run_help(out);

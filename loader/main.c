@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sl_commands.h"
+#include "sl_docgen.h"
 #include "sl_exit.h"
 #include "sl_url.h"
 
@@ -16,37 +17,16 @@
 #define SLUICE_VERSION "0.1.0"
 #endif
 
-/* The commands, in the order usage() lists them. */
-static const struct command {
-    const char *name;
-    int (*run)(int argc, char **argv, FILE *out, FILE *err);
-    const char *summary;
-} commands[] = {
-    {"load", sl_cmd_load, "load CSV files (plain or .zst) into a MySQL/MariaDB table"},
-    {"extract", sl_cmd_extract, "stream a table or a query's rows to CSV (or .csv.zst)"},
-    {"copy", sl_cmd_copy, "copy tables or a whole database to another server, then verify"},
-    {"bench", sl_cmd_bench, "measure a server's insert throughput over a grid of settings"},
-    {"run", sl_cmd_run, "run a job file: named connections and steps, with a report"},
-    {"check", sl_cmd_check, "check connections, TLS and privileges for a URL or a job"},
-    {"gen", sl_cmd_gen, "write deterministic generated rows as CSV (or .csv.zst)"},
-};
-
-#define NCOMMANDS (sizeof commands / sizeof commands[0])
-
-static const struct command *find_command(const char *name)
-{
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(commands[i].name, name) == 0)
-            return &commands[i];
-    return NULL;
-}
-
 static void usage(FILE *out)
 {
+    size_t n;
+    const struct sl_command *commands = sl_commands(&n);
     fputs("Usage: sluice COMMAND [options]\n\nCommands:\n", out);
-    for (size_t i = 0; i < NCOMMANDS; i++)
+    for (size_t i = 0; i < n; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fputs("  help     show help for a command: sluice help load\n"
+          "           sluice help --man: the man page sluice(1), in roff\n"
+          "           sluice help --bash-completion: the bash completion script\n"
           "\n"
           "Options:\n"
           "  -h, --help     show this help\n"
@@ -73,8 +53,12 @@ static int dispatch(int argc, char **argv)
         printf("sluice %s (client library %s)\n", SLUICE_VERSION, mysql_get_client_info());
         return SL_EXIT_OK;
     }
+    if (strcmp(cmd, "help") == 0 && argc > 2 && strcmp(argv[2], "--man") == 0)
+        return sl_docgen_man(stdout, SLUICE_VERSION) == 0 ? SL_EXIT_OK : SL_EXIT_FAILED;
+    if (strcmp(cmd, "help") == 0 && argc > 2 && strcmp(argv[2], "--bash-completion") == 0)
+        return sl_docgen_bash(stdout) == 0 ? SL_EXIT_OK : SL_EXIT_FAILED;
     if (strcmp(cmd, "help") == 0) {
-        const struct command *c = argc > 2 ? find_command(argv[2]) : NULL;
+        const struct sl_command *c = argc > 2 ? sl_command_find(argv[2]) : NULL;
         if (c) {
             char *hargv[] = {(char *)c->name, "--help", NULL};
             return c->run(2, hargv, stdout, stderr);
@@ -82,7 +66,7 @@ static int dispatch(int argc, char **argv)
         usage(stdout);
         return argc > 2 ? SL_EXIT_USAGE : SL_EXIT_OK;
     }
-    const struct command *c = find_command(cmd);
+    const struct sl_command *c = sl_command_find(cmd);
     if (c)
         return c->run(argc - 1, argv + 1, stdout, stderr);
     fprintf(stderr, "sluice: unknown command '%s'\n", cmd);

@@ -31,15 +31,35 @@ int sl_cmd_check(int argc, char **argv, FILE *out, FILE *err);
 /* sluice run JOB.ini [--dry-run] [--report FILE] [--metrics FILE] */
 int sl_cmd_run(int argc, char **argv, FILE *out, FILE *err);
 
-/* The option tables of the commands a job step can run; a job's keys are
- * checked against them. */
+/* The option tables of the commands. A job's keys are checked against
+ * those of the commands a step can run (load, extract, copy, bench); the
+ * man page and the bash completion are made from all of them. */
 extern const struct sl_opt sl_load_opts[];
 extern const struct sl_opt sl_extract_opts[];
 extern const struct sl_opt sl_copy_opts[];
 extern const struct sl_opt sl_bench_opts[];
+extern const struct sl_opt sl_run_opts[];
+extern const struct sl_opt sl_check_opts[];
+extern const struct sl_opt sl_gen_opts[];
 
 /* The option table of the command a job step names (load, extract, copy or
  * bench), or NULL for any other name. */
 const struct sl_opt *sl_cmd_step_opts(const char *action);
+
+/* One sub-command: its name, its entry point, its one-line summary for
+ * `sluice --help`, and its option table. */
+struct sl_command {
+    const char *name;
+    int (*run)(int argc, char **argv, FILE *out, FILE *err);
+    const char *summary;
+    const struct sl_opt *opts;
+};
+
+/* Every command, in the order `sluice --help` lists them; n_out gets the
+ * count. */
+const struct sl_command *sl_commands(size_t *n_out);
+
+/* The command called name, or NULL. */
+const struct sl_command *sl_command_find(const char *name);
 
 #endif

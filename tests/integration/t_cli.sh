@@ -93,4 +93,38 @@ for cmd in load extract copy bench run check gen; do
     fi
   done <"$WORK/opts"
 done
+# the man page and the bash completion come from the same tables
+"$SLUICE_BIN" help --man >"$WORK/sluice.1"
+check_eq "$(head -1 "$WORK/sluice.1" | cut -d' ' -f1-3)" ".TH SLUICE 1" "the man page's title line"
+for cmd in load extract copy bench run check gen; do
+  check_contains "$WORK/sluice.1" ".SH \"sluice $cmd\"" "the man page has a section for $cmd"
+  "$SLUICE_BIN" "$cmd" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u >"$WORK/opts"
+  while read -r opt; do
+    if grep -qF -- "${opt//-/\\-}" "$WORK/sluice.1"; then pass; else fail "the man page lacks $cmd $opt"; fi
+  done <"$WORK/opts"
+done
+if command -v groff >/dev/null; then
+  groff -man -Tutf8 -ww -z "$WORK/sluice.1" 2>"$WORK/groff.err"
+  check_eq "$(cat "$WORK/groff.err")" "" "groff finds nothing wrong with the man page"
+fi
+"$SLUICE_BIN" help --bash-completion >"$WORK/completion.bash"
+complete_words() { # WORDS...: what completing the last word offers
+  bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _sluice
+    printf "%s\n" "${COMPREPLY[@]}"' _ "$WORK/completion.bash" "$@"
+}
+check_eq "$(complete_words sluice ex)" "extract" "completes a command"
+check_eq "$(complete_words sluice help co | tr '\n' ' ')" "copy " "completes the command after help"
+check_eq "$(complete_words sluice load --thr)" "--threads" "completes load's option"
+check_eq "$(complete_words sluice copy --to-d)" "--to-defaults-file" "completes copy's option"
+check_eq "$(complete_words sluice gen --thr)" "" "gen has no --threads"
+# cmake --install puts the binary, the man page and the completion in place
+BUILD=$(dirname "$SLUICE_BIN")
+if [ -f "$BUILD/cmake_install.cmake" ]; then
+  cmake --install "$BUILD" --prefix "$WORK/inst" >/dev/null
+  check_eq "$("$WORK/inst/bin/sluice" --version | cut -d' ' -f1)" "sluice" "the installed binary runs"
+  check_eq "$(cmp -s "$WORK/inst/share/man/man1/sluice.1" "$WORK/sluice.1" && echo same)" same "the installed man page"
+  check_eq "$(cmp -s "$WORK/inst/share/bash-completion/completions/sluice" "$WORK/completion.bash" && echo same)" same "the installed completion"
+else
+  fail "no cmake_install.cmake beside $SLUICE_BIN"
+fi
 finish
