@@ -15,8 +15,8 @@ rows=${1:-20000}
 bench_secs=${2:-3.5}
 repeat=${SLUICE_BENCH_REPEAT:-5}
 
-# shellcheck source=bench/lib.sh
-source bench/lib.sh
+# shellcheck source=bench/bench_lib.sh
+source bench/bench_lib.sh
 bench_build
 bench_server
 admin -e "CREATE DATABASE bench"

@@ -20,8 +20,8 @@ cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 repeat=${SLUICE_BENCH_REPEAT:-3}
 
-# shellcheck source=bench/lib.sh
-source bench/lib.sh
+# shellcheck source=bench/bench_lib.sh
+source bench/bench_lib.sh
 bench_build
 if ! command -v mydumper >/dev/null; then
   SUDO=""

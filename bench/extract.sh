@@ -21,8 +21,8 @@ cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 repeat=${SLUICE_BENCH_REPEAT:-5}
 
-# shellcheck source=bench/lib.sh
-source bench/lib.sh
+# shellcheck source=bench/bench_lib.sh
+source bench/bench_lib.sh
 bench_build
 csv=$(bench_orders_csv "$rows")
 bench_server

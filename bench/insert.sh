@@ -19,8 +19,8 @@ duration=${1:-20}
 repeat=${SLUICE_BENCH_REPEAT:-3}
 grid_seconds=${SLUICE_BENCH_GRID_SECONDS:-5}
 
-# shellcheck source=bench/lib.sh
-source bench/lib.sh
+# shellcheck source=bench/bench_lib.sh
+source bench/bench_lib.sh
 bench_build
 if ! command -v sysbench >/dev/null; then
   SUDO=""
