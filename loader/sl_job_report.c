@@ -7,25 +7,19 @@
 #include "sl_buf.h"
 #include "sl_url.h"
 
-struct totals {
-    uint64_t read, written, to_write, rejected, ignored, updated, retries, bytes;
-};
-
-static void add_report(struct totals *t, const struct sl_report *r)
+/* A job's totals: the counters of its steps' reports, added up. */
+static void add_report(struct sl_report *t, const struct sl_report *r)
 {
-    t->read += r->rows_read;
-    t->written += r->rows_written;
-    t->to_write += r->rows_to_write;
-    t->rejected += r->rows_rejected;
-    t->ignored += r->rows_ignored;
-    t->updated += r->rows_updated;
-    t->retries += r->retries;
-    t->bytes += r->bytes;
+    size_t n;
+    sl_report_counters(&n);
+    for (size_t i = 0; i < n; i++)
+        *sl_report_counter_at(t, i) += sl_report_counter(r, i);
 }
 
-static struct totals add_up(const struct sl_job_summary *s)
+static struct sl_report add_up(const struct sl_job_summary *s)
 {
-    struct totals t = {0};
+    struct sl_report t;
+    memset(&t, 0, sizeof t);
     for (size_t i = 0; i < s->job->nsteps; i++)
         add_report(&t, &s->results[i].report);
     return t;
@@ -46,10 +40,11 @@ void sl_job_print_summary(FILE *out, const struct sl_job_summary *s)
                 (unsigned long long)(s->dry_run ? r->report.rows_to_write : r->report.rows_written),
                 (unsigned long long)r->report.rows_rejected, r->seconds);
     }
-    struct totals t = add_up(s);
+    struct sl_report t = add_up(s);
     fprintf(out, "  %-20s %-8s %-11s %12llu %12llu %10llu %9.1f\n", "total", "", "",
-            (unsigned long long)t.read, (unsigned long long)(s->dry_run ? t.to_write : t.written),
-            (unsigned long long)t.rejected, s->seconds);
+            (unsigned long long)t.rows_read,
+            (unsigned long long)(s->dry_run ? t.rows_to_write : t.rows_written),
+            (unsigned long long)t.rows_rejected, s->seconds);
 }
 
 /* The step's command line as one string, URL passwords masked. */
@@ -76,18 +71,15 @@ static void iso_time(time_t t, char *out, size_t cap)
     strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void add_counts(cJSON *o, const struct totals *t, double seconds)
+static void add_counts(cJSON *o, const struct sl_report *t, double seconds)
 {
-    cJSON_AddNumberToObject(o, "rows_read", (double)t->read);
-    cJSON_AddNumberToObject(o, "rows_written", (double)t->written);
-    cJSON_AddNumberToObject(o, "rows_to_write", (double)t->to_write);
-    cJSON_AddNumberToObject(o, "rows_rejected", (double)t->rejected);
-    cJSON_AddNumberToObject(o, "rows_ignored", (double)t->ignored);
-    cJSON_AddNumberToObject(o, "rows_updated", (double)t->updated);
-    cJSON_AddNumberToObject(o, "retries", (double)t->retries);
-    cJSON_AddNumberToObject(o, "bytes", (double)t->bytes);
+    size_t n;
+    const struct sl_report_counter *cs = sl_report_counters(&n);
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddNumberToObject(o, cs[i].name, (double)sl_report_counter(t, i));
     cJSON_AddNumberToObject(o, "seconds", seconds);
-    cJSON_AddNumberToObject(o, "rows_per_second", seconds > 0 ? (double)t->written / seconds : 0);
+    cJSON_AddNumberToObject(o, "rows_per_second",
+                            seconds > 0 ? (double)t->rows_written / seconds : 0);
 }
 
 int sl_job_write_report(const char *path, const struct sl_job_summary *s, struct sl_err *err)
@@ -125,9 +117,7 @@ int sl_job_write_report(const char *path, const struct sl_job_summary *s, struct
         cJSON_AddStringToObject(st, "command", cmd ? cmd : "");
         free(cmd);
         cJSON_AddStringToObject(st, "target", r->report.target);
-        struct totals one = {0};
-        add_report(&one, &r->report);
-        add_counts(st, &one, r->seconds);
+        add_counts(st, &r->report, r->seconds);
         if (r->report.error[0])
             cJSON_AddStringToObject(st, "error", r->report.error);
         else
@@ -135,7 +125,7 @@ int sl_job_write_report(const char *path, const struct sl_job_summary *s, struct
         cJSON_AddItemToArray(steps, st);
     }
     cJSON_AddItemToObject(o, "steps", steps);
-    struct totals t = add_up(s);
+    struct sl_report t = add_up(s);
     cJSON *tot = cJSON_CreateObject();
     if (tot) {
         add_counts(tot, &t, s->seconds);
@@ -171,33 +161,17 @@ static void job_metric(struct sl_buf *b, const struct sl_job_summary *s, const c
     sl_buf_printf(b, "\"} %.17g\n", v);
 }
 
-enum step_field {
-    F_READ,
-    F_WRITTEN,
-    F_REJECTED,
-    F_IGNORED,
-    F_UPDATED,
-    F_RETRIES,
-    F_BYTES,
-    F_SECONDS,
-    F_EXIT
-};
-
+/* One gauge per step: counter (an index into SL_REPORT_COUNTERS), or with
+ * counter -1 the step's wall time, with -2 its exit code. */
 static void step_metric(struct sl_buf *b, const struct sl_job_summary *s, const char *name,
-                        const char *help, enum step_field f)
+                        const char *help, int counter)
 {
     metric_head(b, name, "gauge", help);
     for (size_t i = 0; i < s->job->nsteps; i++) {
         const struct sl_job_step_result *r = &s->results[i];
-        double v = f == F_READ       ? (double)r->report.rows_read
-                   : f == F_WRITTEN  ? (double)r->report.rows_written
-                   : f == F_REJECTED ? (double)r->report.rows_rejected
-                   : f == F_IGNORED  ? (double)r->report.rows_ignored
-                   : f == F_UPDATED  ? (double)r->report.rows_updated
-                   : f == F_RETRIES  ? (double)r->report.retries
-                   : f == F_BYTES    ? (double)r->report.bytes
-                   : f == F_SECONDS  ? r->seconds
-                                     : (double)r->exit_code;
+        double v = counter >= 0    ? (double)sl_report_counter(&r->report, (size_t)counter)
+                   : counter == -1 ? r->seconds
+                                   : (double)r->exit_code;
         sl_buf_printf(b, "%s{job=\"", name);
         label(b, s->job->name);
         sl_buf_printf(b, "\",step=\"");
@@ -216,19 +190,15 @@ int sl_job_write_metrics(const char *path, const struct sl_job_summary *s, struc
     job_metric(&b, s, "sluice_job_last_run_timestamp_seconds",
                "when the job's last run started, in Unix time", (double)s->started);
     job_metric(&b, s, "sluice_job_duration_seconds", "wall time of the job's last run", s->seconds);
-    step_metric(&b, s, "sluice_step_rows_read", "rows the step read", F_READ);
-    step_metric(&b, s, "sluice_step_rows_written", "rows the step committed", F_WRITTEN);
-    step_metric(&b, s, "sluice_step_rows_rejected", "rows the step rejected", F_REJECTED);
-    step_metric(&b, s, "sluice_step_rows_ignored",
-                "rows the step skipped because their key was taken (--mode ignore)", F_IGNORED);
-    step_metric(&b, s, "sluice_step_rows_updated",
-                "existing rows the step changed (--mode upsert) or deleted to make way (--mode "
-                "replace)",
-                F_UPDATED);
-    step_metric(&b, s, "sluice_step_retries", "transient errors the step retried", F_RETRIES);
-    step_metric(&b, s, "sluice_step_bytes", "bytes the step read", F_BYTES);
-    step_metric(&b, s, "sluice_step_duration_seconds", "wall time of the step", F_SECONDS);
-    step_metric(&b, s, "sluice_step_exit_code", "exit code of the step, -1 when skipped", F_EXIT);
+    size_t n;
+    const struct sl_report_counter *cs = sl_report_counters(&n);
+    for (size_t i = 0; i < n; i++) {
+        char name[80];
+        snprintf(name, sizeof name, "sluice_step_%s", cs[i].name);
+        step_metric(&b, s, name, cs[i].help, (int)i);
+    }
+    step_metric(&b, s, "sluice_step_duration_seconds", "wall time of the step", -1);
+    step_metric(&b, s, "sluice_step_exit_code", "exit code of the step, -1 when skipped", -2);
     const char *c = sl_buf_cstr(&b);
     int rc =
         c ? sl_report_write_text(path, c, err) : sl_err_set(err, SL_ERR_FATAL, "out of memory");

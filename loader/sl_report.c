@@ -2,6 +2,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,15 +71,11 @@ int sl_report_write(const char *path, const struct sl_report *r, struct sl_err *
         cJSON_AddStringToObject(o, "error", r->error);
     else
         cJSON_AddNullToObject(o, "error");
-    cJSON_AddNumberToObject(o, "rows_read", (double)r->rows_read);
-    cJSON_AddNumberToObject(o, "rows_written", (double)r->rows_written);
     cJSON_AddBoolToObject(o, "dry_run", r->dry_run);
-    cJSON_AddNumberToObject(o, "rows_to_write", (double)r->rows_to_write);
-    cJSON_AddNumberToObject(o, "rows_rejected", (double)r->rows_rejected);
-    cJSON_AddNumberToObject(o, "rows_ignored", (double)r->rows_ignored);
-    cJSON_AddNumberToObject(o, "rows_updated", (double)r->rows_updated);
-    cJSON_AddNumberToObject(o, "retries", (double)r->retries);
-    cJSON_AddNumberToObject(o, "bytes", (double)r->bytes);
+    size_t n;
+    const struct sl_report_counter *cs = sl_report_counters(&n);
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddNumberToObject(o, cs[i].name, (double)sl_report_counter(r, i));
     cJSON_AddNumberToObject(o, "seconds", r->seconds);
     cJSON_AddNumberToObject(o, "rows_per_second",
                             r->seconds > 0 ? (double)r->rows_written / r->seconds : 0);
@@ -147,15 +144,11 @@ int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err)
     str(o, "error", r->error, sizeof r->error);
     const cJSON *ec = cJSON_GetObjectItemCaseSensitive(o, "exit_code");
     r->exit_code = cJSON_IsNumber(ec) ? ec->valueint : SL_EXIT_FAILED;
-    r->rows_read = num(o, "rows_read");
-    r->rows_written = num(o, "rows_written");
+    size_t ncount;
+    const struct sl_report_counter *cs = sl_report_counters(&ncount);
+    for (size_t i = 0; i < ncount; i++)
+        *sl_report_counter_at(r, i) = num(o, cs[i].name);
     r->dry_run = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "dry_run"));
-    r->rows_to_write = num(o, "rows_to_write");
-    r->rows_rejected = num(o, "rows_rejected");
-    r->rows_ignored = num(o, "rows_ignored");
-    r->rows_updated = num(o, "rows_updated");
-    r->retries = num(o, "retries");
-    r->bytes = num(o, "bytes");
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "seconds");
     r->seconds = cJSON_IsNumber(s) ? s->valuedouble : 0;
     cJSON_Delete(o);
@@ -166,6 +159,35 @@ void sl_report_error(struct sl_report *r, const char *msg)
 {
     if (!r->error[0])
         snprintf(r->error, sizeof r->error, "%s", msg);
+}
+
+static const struct sl_report_counter counters[] = {
+#define SL_REPORT_ENTRY(name, help) {#name, help},
+    SL_REPORT_COUNTERS(SL_REPORT_ENTRY)
+#undef SL_REPORT_ENTRY
+};
+
+/* Where each counter lives in struct sl_report, in the same order. */
+static const size_t offsets[] = {
+#define SL_REPORT_OFFSET(name, help) offsetof(struct sl_report, name),
+    SL_REPORT_COUNTERS(SL_REPORT_OFFSET)
+#undef SL_REPORT_OFFSET
+};
+
+const struct sl_report_counter *sl_report_counters(size_t *n)
+{
+    *n = sizeof counters / sizeof counters[0];
+    return counters;
+}
+
+uint64_t *sl_report_counter_at(struct sl_report *r, size_t i)
+{
+    return (uint64_t *)(void *)((char *)r + offsets[i]);
+}
+
+uint64_t sl_report_counter(const struct sl_report *r, size_t i)
+{
+    return *(const uint64_t *)(const void *)((const char *)r + offsets[i]);
 }
 
 int sl_report_add_finish(struct sl_report *r, const char *stmt)

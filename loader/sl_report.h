@@ -5,26 +5,45 @@
 #ifndef SL_REPORT_H
 #define SL_REPORT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "sl_err.h"
+
+/* The counters of a run, the one list from which the report's fields, its
+ * JSON, a job's totals and its Prometheus metrics (sluice_step_NAME) are all
+ * made: X(name, what it counts). Adding a counter is one line here, plus
+ * the code that counts it. */
+#define SL_REPORT_COUNTERS(X)                                                                      \
+    X(rows_read, "rows the step read")                                                             \
+    X(rows_written, "rows the step committed (extract: wrote to the file)")                        \
+    X(rows_to_write, "rows a dry run of the step found it would write")                            \
+    X(rows_rejected, "rows the step rejected")                                                     \
+    X(rows_ignored, "rows the step skipped because their key was taken (--mode ignore)")           \
+    X(rows_updated, "existing rows the step changed (--mode upsert) or deleted to make way "       \
+                    "(--mode replace)")                                                            \
+    X(retries, "transient errors the step retried")                                                \
+    X(bytes, "bytes the step read")
+
+/* One counter of SL_REPORT_COUNTERS: its name and what it counts. */
+struct sl_report_counter {
+    const char *name;
+    const char *help;
+};
+
+/* The counters, in SL_REPORT_COUNTERS order; n gets their count. */
+const struct sl_report_counter *sl_report_counters(size_t *n);
 
 struct sl_report {
     char command[16]; /* load, extract, copy or bench */
     char target[512]; /* the URL or file written to, password masked */
     int exit_code;    /* the command's exit code */
     char error[1024]; /* "" when none */
-    uint64_t rows_read;
-    uint64_t rows_written;  /* committed (for extract: written to the file) */
-    int dry_run;            /* --dry-run: nothing was written */
-    uint64_t rows_to_write; /* a dry run: the rows a real run would write */
-    uint64_t rows_rejected;
-    uint64_t rows_ignored; /* --mode ignore: skipped because their key was taken */
-    uint64_t rows_updated; /* --mode upsert: existing rows changed; replace: old rows
-                              deleted to make way */
-    uint64_t retries;
-    uint64_t bytes; /* bytes read from the source */
+    int dry_run;      /* --dry-run: nothing was written */
+#define SL_REPORT_FIELD(name, help) uint64_t name;
+    SL_REPORT_COUNTERS(SL_REPORT_FIELD)
+#undef SL_REPORT_FIELD
     double seconds;
     char **finish_sql; /* statements that finish what the run left undone (copy: the
                           deferred indexes of a table); owned, freed by
@@ -49,6 +68,10 @@ int sl_report_write_json(const char *path, struct cJSON *o, struct sl_err *err);
 /* Reads a report written by sl_report_write(). Returns 0, or -1 with err
  * set. */
 int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err);
+
+/* Counter i (in SL_REPORT_COUNTERS order) of r, and a pointer to it. */
+uint64_t *sl_report_counter_at(struct sl_report *r, size_t i);
+uint64_t sl_report_counter(const struct sl_report *r, size_t i);
 
 /* Adds a copy of stmt to r->finish_sql. Returns 0 or -1 when out of memory. */
 int sl_report_add_finish(struct sl_report *r, const char *stmt);
