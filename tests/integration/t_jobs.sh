@@ -102,6 +102,17 @@ check_contains "$WORK/metrics.prom" \
   "sluice_step_rows_written{job=\"nightly test\",step=\"reload\",action=\"load\"} $N" \
   "metrics: a step's rows"
 check_contains "$WORK/metrics.prom" "# TYPE sluice_step_duration_seconds gauge" "metrics: types"
+# every report counter has its gauge, one line per step, and the job
+# report's totals add up the steps'
+for c in rows_read rows_written rows_to_write rows_rejected rows_ignored rows_updated retries bytes; do
+  check_contains "$WORK/metrics.prom" "# TYPE sluice_step_$c gauge" "metrics: sluice_step_$c"
+done
+check_eq "$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+keys = ["rows_read", "rows_written", "rows_to_write", "rows_rejected", "rows_ignored", "rows_updated", "retries", "bytes"]
+print(all(r["totals"][k] == sum(s[k] for s in r["steps"]) for k in keys))' "$WORK/report.json")" "True" \
+  "report: each total is the sum of the steps"
 check_eq "$(ls "$WORK" | grep -c '\.tmp\.' || true)" "0" "no temporary files left"
 
 # --- --report on a single command
