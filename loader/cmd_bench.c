@@ -36,31 +36,51 @@ enum {
     OPT_DRY_RUN,
 };
 
+struct bench_args {
+    struct sl_bench_config c;
+    unsigned threads[MAX_GRID];
+    size_t batch[MAX_GRID], txn[MAX_GRID];
+    const char *out;
+    int quiet, help, duration_set;
+    const char *report;
+    FILE *err;
+};
+
 const struct sl_opt sl_bench_opts[] = {
-    {"into", OPT_INTO, 1, "URL", "the database to measure: mysql://user@host[:port]/db"},
+    {"into", OPT_INTO, 1, "URL", "the database to measure: mysql://user@host[:port]/db",
+     SL_STORE_STR(struct bench_args, c.into)},
     {"threads", 't', 1, "LIST", "connections, e.g. 1,2,4,8 (default 2)"},
     {"batch-rows", OPT_BATCH_ROWS, 1, "LIST", "rows per INSERT, e.g. 1,10,100,1000 (default 200)"},
     {"txn-rows", OPT_TXN_ROWS, 1, "LIST", "rows per COMMIT, e.g. 1000,10000 (default 10000)"},
     {"method", OPT_METHOD, 1, "LIST", "insert: prepared multi-row INSERT (the only one so far)"},
     {"duration", OPT_DURATION, 1, "S", "seconds each cell runs after its warm-up (default 10)"},
-    {"rows", OPT_ROWS, 1, "N", "instead of --duration: rows each cell inserts"},
+    {"rows", OPT_ROWS, 1, "N", "instead of --duration: rows each cell inserts",
+     SL_STORE_NUM(struct bench_args, c.rows, 1, 2000000000)},
     {"warmup", OPT_WARMUP, 1, "S", "seconds at the start of a cell not measured (default 2)"},
-    {"repeat", OPT_REPEAT, 1, "N", "runs of each cell; rows/s is their median (default 1)"},
+    {"repeat", OPT_REPEAT, 1, "N", "runs of each cell; rows/s is their median (default 1)",
+     SL_STORE_NUM(struct bench_args, c.repeat, 1, 64)},
     {"schema", OPT_SCHEMA, 1, "NAME",
      "narrow (default), orders, wide, or FILE.sql: your CREATE TABLE,\nwith values made from "
-     "the column types"},
+     "the column types",
+     SL_STORE_STR(struct bench_args, c.schema)},
     {"key-order", OPT_KEY_ORDER, 1, "ORDER", "sequential (default) or random primary keys"},
-    {"seed", OPT_SEED, 1, "N", "the rows are a function of the seed (default 1)"},
-    {"table", OPT_TABLE, 1, "NAME", "table to create for a built-in schema (default sluice_bench)"},
-    {"keep", OPT_KEEP, 0, "", "keep the table, with the last cell's rows"},
-    {"out", OPT_OUT, 1, "DIR", "write results.csv, results.json and throughput.svg here"},
+    {"seed", OPT_SEED, 1, "N", "the rows are a function of the seed (default 1)",
+     SL_STORE_NUM(struct bench_args, c.seed, 0, UINT64_MAX)},
+    {"table", OPT_TABLE, 1, "NAME", "table to create for a built-in schema (default sluice_bench)",
+     SL_STORE_STR(struct bench_args, c.table)},
+    {"keep", OPT_KEEP, 0, "", "keep the table, with the last cell's rows",
+     SL_STORE_SET(struct bench_args, c.keep)},
+    {"out", OPT_OUT, 1, "DIR", "write results.csv, results.json and throughput.svg here",
+     SL_STORE_STR(struct bench_args, out)},
     {"dry-run", OPT_DRY_RUN, 0, "",
      "check the privileges, the schema, the counters and that the\nwidest cell can connect; "
-     "run nothing"},
+     "run nothing",
+     SL_STORE_SET(struct bench_args, c.dry_run)},
     SL_CLI_CONN_OPTS,
     SL_CLI_REPORT_OPT,
-    {"quiet", 'q', 0, "", "print only the results table and errors"},
-    {"help", 'h', 0, "", "show this help"},
+    {"quiet", 'q', 0, "", "print only the results table and errors",
+     SL_STORE_SET(struct bench_args, quiet)},
+    {"help", 'h', 0, "", "show this help", SL_STORE_SET(struct bench_args, help)},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -105,16 +125,6 @@ static void bench_help(FILE *out)
           "  sluice bench --into mysql://bench@db1/benchdb --schema my_table.sql --rows 100000\n",
           out);
 }
-
-struct bench_args {
-    struct sl_bench_config c;
-    unsigned threads[MAX_GRID];
-    size_t batch[MAX_GRID], txn[MAX_GRID];
-    const char *out;
-    int quiet, help, duration_set;
-    const char *report;
-    FILE *err;
-};
 
 /* Parses "a,b,c" into up to MAX_GRID whole numbers in [lo, hi]. */
 static int parse_list(const char *name, const char *v, unsigned long long lo, unsigned long long hi,
@@ -166,7 +176,7 @@ static int on_bench_opt(void *ctx, int key, const char *v)
 {
     struct bench_args *a = ctx;
     struct sl_bench_config *c = &a->c;
-    unsigned long long list[MAX_GRID], n;
+    unsigned long long list[MAX_GRID];
     size_t k;
     const struct sl_cli_conn conn = {
         .defaults_file = &c->defaults_file,
@@ -179,9 +189,6 @@ static int on_bench_opt(void *ctx, int key, const char *v)
     if (handled)
         return handled < 0 ? -1 : 0;
     switch (key) {
-    case OPT_INTO:
-        c->into = v;
-        return 0;
     case 't':
         if (parse_list("threads", v, 1, 256, list, &k, a->err) != 0)
             return -1;
@@ -215,21 +222,8 @@ static int on_bench_opt(void *ctx, int key, const char *v)
     case OPT_DURATION:
         a->duration_set = 1;
         return parse_seconds("duration", v, 0.1, &c->duration, a->err);
-    case OPT_ROWS:
-        if (sl_cli_count("bench", "rows", v, 1, 2000000000, &n, a->err) != 0)
-            return -1;
-        c->rows = n;
-        return 0;
     case OPT_WARMUP:
         return parse_seconds("warmup", v, 0, &c->warmup, a->err);
-    case OPT_REPEAT:
-        if (sl_cli_count("bench", "repeat", v, 1, 64, &n, a->err) != 0)
-            return -1;
-        c->repeat = (unsigned)n;
-        return 0;
-    case OPT_SCHEMA:
-        c->schema = v;
-        return 0;
     case OPT_KEY_ORDER: {
         static const char *const m[] = {"sequential", "random", NULL};
         int order;
@@ -238,29 +232,6 @@ static int on_bench_opt(void *ctx, int key, const char *v)
         c->random_keys = order;
         return 0;
     }
-    case OPT_SEED:
-        if (sl_cli_count("bench", "seed", v, 0, UINT64_MAX, &n, a->err) != 0)
-            return -1;
-        c->seed = n;
-        return 0;
-    case OPT_TABLE:
-        c->table = v;
-        return 0;
-    case OPT_KEEP:
-        c->keep = 1;
-        return 0;
-    case OPT_OUT:
-        a->out = v;
-        return 0;
-    case OPT_DRY_RUN:
-        a->c.dry_run = 1;
-        return 0;
-    case 'q':
-        a->quiet = 1;
-        return 0;
-    case 'h':
-        a->help = 1;
-        return 0;
     default:
         return -1;
     }

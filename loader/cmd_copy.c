@@ -42,16 +42,33 @@ enum {
     OPT_DRY_RUN,
 };
 
+struct copy_args {
+    struct sl_copy_config c;
+    const char *defaults_file;
+    int readers_set;
+    int if_exists_set;
+    int defer_set;
+    int quiet;
+    int help;
+    const char *report;
+    FILE *err;
+};
+
 const struct sl_opt sl_copy_opts[] = {
-    {"from", OPT_FROM, 1, "URL", "source: mysql://user@host[:port]/db[/table]"},
+    {"from", OPT_FROM, 1, "URL", "source: mysql://user@host[:port]/db[/table]",
+     SL_STORE_STR(struct copy_args, c.from)},
     {"to", OPT_TO, 1, "URL",
      "target: mysql://user@host[:port]/db[/table] (a table name only\nwhen --from names one "
-     "table); a missing database is created"},
+     "table); a missing database is created",
+     SL_STORE_STR(struct copy_args, c.to)},
     {"tables", OPT_TABLES, 1, "LIST",
      "copy these tables of the --from database: names and globs,\ncomma-separated, e.g. "
-     "'orders,order_*' (default: every table)"},
-    {"where", OPT_WHERE, 1, "COND", "copy only the source rows where COND holds"},
-    {"threads", 't', 1, "N", "writer connections to the target (default " STR(DEFAULT_THREADS) ")"},
+     "'orders,order_*' (default: every table)",
+     SL_STORE_STR(struct copy_args, c.tables)},
+    {"where", OPT_WHERE, 1, "COND", "copy only the source rows where COND holds",
+     SL_STORE_STR(struct copy_args, c.where)},
+    {"threads", 't', 1, "N", "writer connections to the target (default " STR(DEFAULT_THREADS) ")",
+     SL_STORE_NUM(struct copy_args, c.threads, 1, 256)},
     {"readers", OPT_READERS, 1, "N", "reader connections to the source (default: as --threads)"},
     {"consistency", OPT_CONSISTENCY, 1, "MODE",
      "lock (default), snapshot or none: how the readers see one\nstate of the source, as for "
@@ -67,17 +84,23 @@ const struct sl_opt sl_copy_opts[] = {
     {"no-defer-indexes", OPT_NO_DEFER_INDEXES, 0, "",
      "create every new table with all its indexes before the rows"},
     {"verify-only", OPT_VERIFY_ONLY, 0, "",
-     "compare the existing tables on both sides; copy nothing"},
-    {"no-verify", OPT_NO_VERIFY, 0, "", "do not compare the tables after copying them"},
+     "compare the existing tables on both sides; copy nothing",
+     SL_STORE_SET(struct copy_args, c.verify_only)},
+    {"no-verify", OPT_NO_VERIFY, 0, "", "do not compare the tables after copying them",
+     SL_STORE_CLEAR(struct copy_args, c.verify)},
     {"dry-run", OPT_DRY_RUN, 0, "",
      "plan and check everything and count the source rows; create,\nlock and write nothing "
-     "(see below)"},
+     "(see below)",
+     SL_STORE_SET(struct copy_args, c.dry_run)},
     {"chunk-rows", OPT_CHUNK_ROWS, 1, "N",
      "rows per key range, roughly (default " STR(DEFAULT_CHUNK_ROWS) "); the unit of reading\n"
-                                                                     "and of comparison"},
+                                                                     "and of comparison",
+     SL_STORE_NUM(struct copy_args, c.chunk_rows, 1, UINT64_MAX)},
     {"batch-rows", OPT_BATCH_ROWS, 1, "N",
-     "rows per INSERT statement (default " STR(DEFAULT_BATCH_ROWS) ")"},
-    {"txn-rows", OPT_TXN_ROWS, 1, "N", "rows per transaction (default " STR(DEFAULT_TXN_ROWS) ")"},
+     "rows per INSERT statement (default " STR(DEFAULT_BATCH_ROWS) ")",
+     SL_STORE_NUM(struct copy_args, c.batch_rows, 1, 65535)},
+    {"txn-rows", OPT_TXN_ROWS, 1, "N", "rows per transaction (default " STR(DEFAULT_TXN_ROWS) ")",
+     SL_STORE_NUM(struct copy_args, c.txn_rows, 1, UINT64_MAX)},
     {"from-defaults-file", OPT_FROM_DEFAULTS, 1, "FILE",
      "option file for the source only (overrides --defaults-file)"},
     {"to-defaults-file", OPT_TO_DEFAULTS, 1, "FILE",
@@ -85,8 +108,9 @@ const struct sl_opt sl_copy_opts[] = {
     SL_CLI_CONN_OPTS,
     SL_CLI_HOOK_OPTS,
     SL_CLI_REPORT_OPT,
-    {"quiet", 'q', 0, "", "print only errors and FAIL lines"},
-    {"help", 'h', 0, "", "show this help"},
+    {"quiet", 'q', 0, "", "print only errors and FAIL lines",
+     SL_STORE_SET(struct copy_args, quiet)},
+    {"help", 'h', 0, "", "show this help", SL_STORE_SET(struct copy_args, help)},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -172,18 +196,6 @@ static void copy_help(FILE *out)
         out);
 }
 
-struct copy_args {
-    struct sl_copy_config c;
-    const char *defaults_file;
-    int readers_set;
-    int if_exists_set;
-    int defer_set;
-    int quiet;
-    int help;
-    const char *report;
-    FILE *err;
-};
-
 static int on_copy_opt(void *ctx, int key, const char *v)
 {
     struct copy_args *a = ctx;
@@ -206,23 +218,6 @@ static int on_copy_opt(void *ctx, int key, const char *v)
     if (handled)
         return handled < 0 ? -1 : 0;
     switch (key) {
-    case OPT_FROM:
-        c->from = v;
-        return 0;
-    case OPT_TO:
-        c->to = v;
-        return 0;
-    case OPT_TABLES:
-        c->tables = v;
-        return 0;
-    case OPT_WHERE:
-        c->where = v;
-        return 0;
-    case 't':
-        if (sl_cli_count("copy", "threads", v, 1, 256, &n, a->err) != 0)
-            return -1;
-        c->threads = (unsigned)n;
-        return 0;
     case OPT_READERS:
         if (sl_cli_count("copy", "readers", v, 1, 256, &n, a->err) != 0)
             return -1;
@@ -255,30 +250,6 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         a->defer_set = 1;
         return 0;
     }
-    case OPT_DRY_RUN:
-        c->dry_run = 1;
-        return 0;
-    case OPT_VERIFY_ONLY:
-        c->verify_only = 1;
-        return 0;
-    case OPT_NO_VERIFY:
-        c->verify = 0;
-        return 0;
-    case OPT_CHUNK_ROWS:
-        if (sl_cli_count("copy", "chunk-rows", v, 1, UINT64_MAX, &n, a->err) != 0)
-            return -1;
-        c->chunk_rows = n;
-        return 0;
-    case OPT_BATCH_ROWS:
-        if (sl_cli_count("copy", "batch-rows", v, 1, 65535, &n, a->err) != 0)
-            return -1;
-        c->batch_rows = (size_t)n;
-        return 0;
-    case OPT_TXN_ROWS:
-        if (sl_cli_count("copy", "txn-rows", v, 1, UINT64_MAX, &n, a->err) != 0)
-            return -1;
-        c->txn_rows = n;
-        return 0;
     case OPT_FROM_DEFAULTS:
         c->from_defaults_file = v;
         sl_cli_warn_exposed_defaults("copy", v, a->err);
@@ -286,12 +257,6 @@ static int on_copy_opt(void *ctx, int key, const char *v)
     case OPT_TO_DEFAULTS:
         c->to_defaults_file = v;
         sl_cli_warn_exposed_defaults("copy", v, a->err);
-        return 0;
-    case 'q':
-        a->quiet = 1;
-        return 0;
-    case 'h':
-        a->help = 1;
         return 0;
     default:
         return -1;

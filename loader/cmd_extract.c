@@ -37,12 +37,25 @@ enum {
     OPT_DRY_RUN,
 };
 
+struct extract_args {
+    struct sl_extract_config c;
+    int zstd_level_set;
+    int quiet;
+    int help;
+    const char *report;
+    FILE *err;
+};
+
 const struct sl_opt sl_extract_opts[] = {
     {"from", OPT_FROM, 1, "URL",
-     "source: mysql://user@host[:port]/db/table, or .../db with --query"},
-    {"to", OPT_TO, 1, "FILE", "output file, or - for stdout; a .zst name compresses"},
-    {"query", OPT_QUERY, 1, "SQL", "extract the rows of this one SELECT instead of a table"},
-    {"where", OPT_WHERE, 1, "COND", "extract only the table's rows where COND holds"},
+     "source: mysql://user@host[:port]/db/table, or .../db with --query",
+     SL_STORE_STR(struct extract_args, c.from)},
+    {"to", OPT_TO, 1, "FILE", "output file, or - for stdout; a .zst name compresses",
+     SL_STORE_STR(struct extract_args, c.to)},
+    {"query", OPT_QUERY, 1, "SQL", "extract the rows of this one SELECT instead of a table",
+     SL_STORE_STR(struct extract_args, c.query)},
+    {"where", OPT_WHERE, 1, "COND", "extract only the table's rows where COND holds",
+     SL_STORE_STR(struct extract_args, c.where)},
     {"threads", 't', 1, "N",
      "reader connections (default " STR(DEFAULT_THREADS) "); a table with a one-column\n"
                                                          "integer primary key is read in key "
@@ -50,28 +63,34 @@ const struct sl_opt sl_extract_opts[] = {
     {"consistency", OPT_CONSISTENCY, 1, "MODE",
      "lock (default), snapshot or none: how several threads see one\nstate of the table "
      "(see below)"},
-    {"order-by-pk", OPT_ORDER_BY_PK, 0, "", "write the rows in primary-key order"},
+    {"order-by-pk", OPT_ORDER_BY_PK, 0, "", "write the rows in primary-key order",
+     SL_STORE_SET(struct extract_args, c.order_by_pk)},
     {"chunk-rows", OPT_CHUNK_ROWS, 1, "N",
-     "rows per key range, roughly (default " STR(DEFAULT_CHUNK_ROWS) ")"},
+     "rows per key range, roughly (default " STR(DEFAULT_CHUNK_ROWS) ")",
+     SL_STORE_NUM(struct extract_args, c.chunk_rows, 1, UINT64_MAX)},
     {"file-rows", OPT_FILE_ROWS, 1, "N",
      "split the output into numbered parts of N rows:\nFILE.00001.csv.zst, FILE.00002.csv.zst, "
-     "..."},
+     "...",
+     SL_STORE_NUM(struct extract_args, c.file_rows, 1, UINT64_MAX)},
     {"file-size", OPT_FILE_SIZE, 1, "SIZE",
      "split into parts of at most SIZE bytes of CSV (before\ncompression), e.g. 256M"},
     {"zstd-level", OPT_ZSTD_LEVEL, 1, "L",
      "zstd level 1-19 for a .zst name (default " STR(DEFAULT_ZSTD_LEVEL) "); 0 writes plain text"},
     {"zstd-workers", OPT_ZSTD_WORKERS, 1, "N",
-     "zstd's own compression threads (default 0: compress in the\nwriting thread)"},
-    {"no-header", OPT_NO_HEADER, 0, "", "leave out the header record"},
+     "zstd's own compression threads (default 0: compress in the\nwriting thread)",
+     SL_STORE_NUM(struct extract_args, c.zstd_workers, 0, 64)},
+    {"no-header", OPT_NO_HEADER, 0, "", "leave out the header record",
+     SL_STORE_CLEAR(struct extract_args, c.header)},
     {"binary", OPT_BINARY, 1, "ENC",
      "hex (default): binary columns as hex digits, which sluice load\ndecodes; raw: the bytes "
      "as they are"},
     SL_CLI_CONN_OPTS,
     SL_CLI_REPORT_OPT,
     {"dry-run", OPT_DRY_RUN, 0, "",
-     "read, format and compress every row, but create no file: say\nwhat would be written"},
-    {"quiet", 'q', 0, "", "print only errors"},
-    {"help", 'h', 0, "", "show this help"},
+     "read, format and compress every row, but create no file: say\nwhat would be written",
+     SL_STORE_SET(struct extract_args, c.dry_run)},
+    {"quiet", 'q', 0, "", "print only errors", SL_STORE_SET(struct extract_args, quiet)},
+    {"help", 'h', 0, "", "show this help", SL_STORE_SET(struct extract_args, help)},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -132,15 +151,6 @@ static void extract_help(FILE *out)
           out);
 }
 
-struct extract_args {
-    struct sl_extract_config c;
-    int zstd_level_set;
-    int quiet;
-    int help;
-    const char *report;
-    FILE *err;
-};
-
 static int on_extract_opt(void *ctx, int key, const char *v)
 {
     struct extract_args *a = ctx;
@@ -158,18 +168,6 @@ static int on_extract_opt(void *ctx, int key, const char *v)
     if (handled)
         return handled < 0 ? -1 : 0;
     switch (key) {
-    case OPT_FROM:
-        c->from = v;
-        return 0;
-    case OPT_TO:
-        c->to = v;
-        return 0;
-    case OPT_QUERY:
-        c->query = v;
-        return 0;
-    case OPT_WHERE:
-        c->where = v;
-        return 0;
     case 't':
         if (sl_cli_count("extract", "threads", v, 1, 256, &n, a->err) != 0)
             return -1;
@@ -183,19 +181,6 @@ static int on_extract_opt(void *ctx, int key, const char *v)
         c->consistency = (enum sl_consistency)k;
         return 0;
     }
-    case OPT_ORDER_BY_PK:
-        c->order_by_pk = 1;
-        return 0;
-    case OPT_CHUNK_ROWS:
-        if (sl_cli_count("extract", "chunk-rows", v, 1, UINT64_MAX, &n, a->err) != 0)
-            return -1;
-        c->chunk_rows = n;
-        return 0;
-    case OPT_FILE_ROWS:
-        if (sl_cli_count("extract", "file-rows", v, 1, UINT64_MAX, &n, a->err) != 0)
-            return -1;
-        c->file_rows = n;
-        return 0;
     case OPT_FILE_SIZE:
         if (sl_cli_size("extract", "file-size", v, &n, a->err) != 0)
             return -1;
@@ -207,14 +192,6 @@ static int on_extract_opt(void *ctx, int key, const char *v)
         c->zstd_level = (int)n;
         a->zstd_level_set = 1;
         return 0;
-    case OPT_ZSTD_WORKERS:
-        if (sl_cli_count("extract", "zstd-workers", v, 0, 64, &n, a->err) != 0)
-            return -1;
-        c->zstd_workers = (int)n;
-        return 0;
-    case OPT_NO_HEADER:
-        c->header = 0;
-        return 0;
     case OPT_BINARY: {
         static const char *const m[] = {"hex", "raw", NULL};
         if (sl_cli_choice("extract", "binary", v, m, &k, a->err) != 0)
@@ -222,15 +199,6 @@ static int on_extract_opt(void *ctx, int key, const char *v)
         c->binary_hex = k == 0;
         return 0;
     }
-    case 'q':
-        a->quiet = 1;
-        return 0;
-    case OPT_DRY_RUN:
-        a->c.dry_run = 1;
-        return 0;
-    case 'h':
-        a->help = 1;
-        return 0;
     default:
         return -1;
     }

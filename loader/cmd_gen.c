@@ -28,20 +28,6 @@ enum {
     OPT_PRINT_CREATE,
 };
 
-const struct sl_opt sl_gen_opts[] = {
-    {"schema", OPT_SCHEMA, 1, "NAME", "narrow, orders or wide (default orders)"},
-    {"rows", OPT_ROWS, 1, "N", "how many rows (default 1000)"},
-    {"seed", OPT_SEED, 1, "N", "the same seed gives the same rows (default 1)"},
-    {"key-order", OPT_KEY_ORDER, 1, "ORDER", "sequential (default) or random primary keys"},
-    {"out", OPT_OUT, 1, "FILE", "write here instead of stdout; a .zst name compresses"},
-    {"zstd-level", OPT_ZSTD_LEVEL, 1, "L", "zstd level 1-19 (default 3 for a .zst name, else off)"},
-    {"no-header", OPT_NO_HEADER, 0, "", "leave out the header line"},
-    {"print-create", OPT_PRINT_CREATE, 1, "TABLE",
-     "print the schema's CREATE TABLE statement for TABLE and stop"},
-    {"help", 'h', 0, "", "show this help"},
-    {NULL, 0, 0, NULL, NULL},
-};
-
 struct gen_args {
     const char *schema;
     unsigned long long rows, seed;
@@ -54,18 +40,31 @@ struct gen_args {
     FILE *err;
 };
 
+const struct sl_opt sl_gen_opts[] = {
+    {"schema", OPT_SCHEMA, 1, "NAME", "narrow, orders or wide (default orders)",
+     SL_STORE_STR(struct gen_args, schema)},
+    {"rows", OPT_ROWS, 1, "N", "how many rows (default 1000)",
+     SL_STORE_NUM(struct gen_args, rows, 0, UINT64_MAX / 2)},
+    {"seed", OPT_SEED, 1, "N", "the same seed gives the same rows (default 1)",
+     SL_STORE_NUM(struct gen_args, seed, 0, UINT64_MAX)},
+    {"key-order", OPT_KEY_ORDER, 1, "ORDER", "sequential (default) or random primary keys"},
+    {"out", OPT_OUT, 1, "FILE", "write here instead of stdout; a .zst name compresses",
+     SL_STORE_STR(struct gen_args, out)},
+    {"zstd-level", OPT_ZSTD_LEVEL, 1, "L", "zstd level 1-19 (default 3 for a .zst name, else off)",
+     SL_STORE_NUM(struct gen_args, zstd_level, 0, 19)},
+    {"no-header", OPT_NO_HEADER, 0, "", "leave out the header line",
+     SL_STORE_CLEAR(struct gen_args, header)},
+    {"print-create", OPT_PRINT_CREATE, 1, "TABLE",
+     "print the schema's CREATE TABLE statement for TABLE and stop",
+     SL_STORE_STR(struct gen_args, print_create)},
+    {"help", 'h', 0, "", "show this help", SL_STORE_SET(struct gen_args, help)},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 static int on_gen_opt(void *ctx, int key, const char *v)
 {
     struct gen_args *a = ctx;
-    unsigned long long n;
     switch (key) {
-    case OPT_SCHEMA:
-        a->schema = v;
-        return 0;
-    case OPT_ROWS:
-        return sl_cli_count("gen", "rows", v, 0, UINT64_MAX / 2, &a->rows, a->err);
-    case OPT_SEED:
-        return sl_cli_count("gen", "seed", v, 0, UINT64_MAX, &a->seed, a->err);
     case OPT_KEY_ORDER: {
         static const char *const m[] = {"sequential", "random", NULL};
         int k;
@@ -74,23 +73,6 @@ static int on_gen_opt(void *ctx, int key, const char *v)
         a->random_keys = k;
         return 0;
     }
-    case OPT_OUT:
-        a->out = v;
-        return 0;
-    case OPT_ZSTD_LEVEL:
-        if (sl_cli_count("gen", "zstd-level", v, 0, 19, &n, a->err) != 0)
-            return -1;
-        a->zstd_level = (int)n;
-        return 0;
-    case OPT_NO_HEADER:
-        a->header = 0;
-        return 0;
-    case OPT_PRINT_CREATE:
-        a->print_create = v;
-        return 0;
-    case 'h':
-        a->help = 1;
-        return 0;
     default:
         return -1;
     }

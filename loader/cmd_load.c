@@ -46,30 +46,53 @@ enum {
 #define STR_(x) #x
 #define STR(x)  STR_(x)
 
+struct load_args {
+    struct sl_load_config c;
+    char **sources;
+    size_t nsources;
+    char **transforms;
+    size_t ntransforms;
+    int quiet;
+    int help;
+    int skip;
+    int max_rejects_set;
+    const char *report;
+    FILE *err;
+};
+
 const struct sl_opt sl_load_opts[] = {
-    {"into", OPT_INTO, 1, "URL", "target table: mysql://user@host[:port]/db/table[?socket=PATH]"},
-    {"threads", 't', 1, "N", "writer connections (default " STR(DEFAULT_THREADS) ")"},
+    {"into", OPT_INTO, 1, "URL", "target table: mysql://user@host[:port]/db/table[?socket=PATH]",
+     SL_STORE_STR(struct load_args, c.into)},
+    {"threads", 't', 1, "N", "writer connections (default " STR(DEFAULT_THREADS) ")",
+     SL_STORE_NUM(struct load_args, c.threads, 1, 256)},
     {"batch-rows", OPT_BATCH_ROWS, 1, "N",
      "rows per INSERT statement (default " STR(
          DEFAULT_BATCH_ROWS) "); also capped by\n"
-                             "65,535 placeholders and the server's max_allowed_packet"},
+                             "65,535 placeholders and the server's max_allowed_packet",
+     SL_STORE_NUM(struct load_args, c.batch_rows, 1, 65535)},
     {"txn-rows", OPT_TXN_ROWS, 1, "N",
      "rows per transaction: COMMIT after this many (default " STR(
          DEFAULT_TXN_ROWS) "),\n"
-                           "or sooner for wide rows: a chunk buffers at most 4 MB per 10,000 rows"},
+                           "or sooner for wide rows: a chunk buffers at most 4 MB per 10,000 rows",
+     SL_STORE_NUM(struct load_args, c.txn_rows, 1, 100000000)},
     {"delimiter", 'd', 1, "C",
      "field delimiter, one character; 'tab' or '\\t' for TAB (default ,)"},
     {"quote", OPT_QUOTE, 1, "C", "quote character (default \")"},
-    {"header", OPT_HEADER, 0, "", "the first record names the columns (default)"},
+    {"header", OPT_HEADER, 0, "", "the first record names the columns (default)",
+     SL_STORE_SET(struct load_args, c.header)},
     {"no-header", OPT_NO_HEADER, 0, "",
-     "there is no header: fields map to --columns, or else to the\ntable's columns in order"},
+     "there is no header: fields map to --columns, or else to the\ntable's columns in order",
+     SL_STORE_CLEAR(struct load_args, c.header)},
     {"null", OPT_NULL, 1, "STR",
      "an unquoted field equal to STR is NULL (default \\N); with\n--null '' an empty unquoted "
-     "field is NULL"},
+     "field is NULL",
+     SL_STORE_STR(struct load_args, c.dialect.null_marker)},
     {"skip-lines", OPT_SKIP_LINES, 1, "N",
-     "skip N lines at the start of each file, before the header"},
+     "skip N lines at the start of each file, before the header",
+     SL_STORE_NUM(struct load_args, c.dialect.skip_lines, 0, UINT64_MAX)},
     {"columns", OPT_COLUMNS, 1, "a,b,c",
-     "column names for the fields, in order (replaces the header)"},
+     "column names for the fields, in order (replaces the header)",
+     SL_STORE_STR(struct load_args, c.columns)},
     {"binary", OPT_BINARY, 1, "ENC",
      "hex (default): values for binary columns (BINARY, VARBINARY, BLOB,\n"
      "BIT) are hex digits, as sluice extract writes them; raw: the bytes\nas they are"},
@@ -82,27 +105,32 @@ const struct sl_opt sl_load_opts[] = {
      "go to --rejects and the load goes on"},
     {"rejects", OPT_REJECTS, 1, "PATH",
      "with --on-error skip: rejected records go to PATH.csv as they\n"
-     "were, and a reason for each to PATH.log"},
+     "were, and a reason for each to PATH.log",
+     SL_STORE_STR(struct load_args, c.rejects)},
     {"max-rejects", OPT_MAX_REJECTS, 1, "N",
      "with --on-error skip: stop once more than N rows are rejected"},
     {"retries", OPT_RETRIES, 1, "N",
      "retry a transient error (deadlock, lock wait timeout, lost\n"
      "connection, server restart, too many connections) up to N times,\n"
-     "replaying the chunk (default " STR(DEFAULT_RETRIES) ")"},
+     "replaying the chunk (default " STR(DEFAULT_RETRIES) ")",
+     SL_STORE_NUM(struct load_args, c.retries, 0, 1000)},
     {"retry-max-seconds", OPT_RETRY_MAX_SECONDS, 1, "S",
      "give up retrying one chunk after S seconds (default " STR(DEFAULT_RETRY_SECS) ")"},
-    {"resume", OPT_RESUME, 0, "", "finish an interrupted load: skip the chunks it committed"},
+    {"resume", OPT_RESUME, 0, "", "finish an interrupted load: skip the chunks it committed",
+     SL_STORE_SET(struct load_args, c.resume)},
     {"no-checkpoint", OPT_NO_CHECKPOINT, 0, "",
      "do not record committed chunks in the target's sluice_checkpoints\n"
-     "table (no --resume then)"},
+     "table (no --resume then)",
+     SL_STORE_CLEAR(struct load_args, c.checkpoint)},
     {"dry-run", OPT_DRY_RUN, 0, "",
      "check and read everything, write nothing: list the rows that\n"
-     "would be rejected (see below)"},
+     "would be rejected (see below)",
+     SL_STORE_SET(struct load_args, c.dry_run)},
     SL_CLI_CONN_OPTS,
     SL_CLI_HOOK_OPTS,
     SL_CLI_REPORT_OPT,
-    {"quiet", 'q', 0, "", "print only errors"},
-    {"help", 'h', 0, "", "show this help"},
+    {"quiet", 'q', 0, "", "print only errors", SL_STORE_SET(struct load_args, quiet)},
+    {"help", 'h', 0, "", "show this help", SL_STORE_SET(struct load_args, help)},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -200,20 +228,6 @@ static void load_help(FILE *out)
           out);
 }
 
-struct load_args {
-    struct sl_load_config c;
-    char **sources;
-    size_t nsources;
-    char **transforms;
-    size_t ntransforms;
-    int quiet;
-    int help;
-    int skip;
-    int max_rejects_set;
-    const char *report;
-    FILE *err;
-};
-
 static int parse_char(const char *name, const char *v, unsigned char *out, FILE *err)
 {
     if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0)
@@ -247,45 +261,10 @@ static int on_load_opt(void *ctx, int key, const char *v)
     if (handled)
         return handled < 0 ? -1 : 0;
     switch (key) {
-    case OPT_INTO:
-        a->c.into = v;
-        return 0;
-    case 't':
-        if (sl_cli_count("load", "threads", v, 1, 256, &n, a->err) != 0)
-            return -1;
-        a->c.threads = (unsigned)n;
-        return 0;
-    case OPT_BATCH_ROWS:
-        if (sl_cli_count("load", "batch-rows", v, 1, 65535, &n, a->err) != 0)
-            return -1;
-        a->c.batch_rows = (size_t)n;
-        return 0;
-    case OPT_TXN_ROWS:
-        if (sl_cli_count("load", "txn-rows", v, 1, 100000000, &n, a->err) != 0)
-            return -1;
-        a->c.txn_rows = (size_t)n;
-        return 0;
     case 'd':
         return parse_char("delimiter", v, &a->c.dialect.delim, a->err);
     case OPT_QUOTE:
         return parse_char("quote", v, &a->c.dialect.quote, a->err);
-    case OPT_HEADER:
-        a->c.header = 1;
-        return 0;
-    case OPT_NO_HEADER:
-        a->c.header = 0;
-        return 0;
-    case OPT_NULL:
-        a->c.dialect.null_marker = v;
-        return 0;
-    case OPT_SKIP_LINES:
-        if (sl_cli_count("load", "skip-lines", v, 0, UINT64_MAX, &n, a->err) != 0)
-            return -1;
-        a->c.dialect.skip_lines = n;
-        return 0;
-    case OPT_COLUMNS:
-        a->c.columns = v;
-        return 0;
     case OPT_ON_ERROR: {
         static const char *const m[] = {"stop", "skip", NULL};
         int k;
@@ -294,19 +273,11 @@ static int on_load_opt(void *ctx, int key, const char *v)
         a->skip = k;
         return 0;
     }
-    case OPT_REJECTS:
-        a->c.rejects = v;
-        return 0;
     case OPT_MAX_REJECTS:
         if (sl_cli_count("load", "max-rejects", v, 0, UINT64_MAX, &n, a->err) != 0)
             return -1;
         a->c.max_rejects = n;
         a->max_rejects_set = 1;
-        return 0;
-    case OPT_RETRIES:
-        if (sl_cli_count("load", "retries", v, 0, 1000, &n, a->err) != 0)
-            return -1;
-        a->c.retries = (unsigned)n;
         return 0;
     case OPT_RETRY_MAX_SECONDS:
         if (sl_cli_count("load", "retry-max-seconds", v, 0, 86400 * 7, &n, a->err) != 0)
@@ -323,21 +294,6 @@ static int on_load_opt(void *ctx, int key, const char *v)
     }
     case OPT_TRANSFORM:
         return sl_cli_append(&a->transforms, &a->ntransforms, v);
-    case OPT_RESUME:
-        a->c.resume = 1;
-        return 0;
-    case OPT_DRY_RUN:
-        a->c.dry_run = 1;
-        return 0;
-    case OPT_NO_CHECKPOINT:
-        a->c.checkpoint = 0;
-        return 0;
-    case 'q':
-        a->quiet = 1;
-        return 0;
-    case 'h':
-        a->help = 1;
-        return 0;
     default:
         return -1;
     }

@@ -17,17 +17,28 @@
 
 enum { OPT_REPORT = 256, OPT_METRICS, OPT_LOCK_DIR, OPT_DRY_RUN };
 
+struct run_args {
+    struct sl_job_run_opts o;
+    const char *path;
+    int help;
+    FILE *err;
+};
+
 const struct sl_opt sl_run_opts[] = {
-    {"report", OPT_REPORT, 1, "FILE", "write the job's report to FILE as JSON (or [job] report)"},
+    {"report", OPT_REPORT, 1, "FILE", "write the job's report to FILE as JSON (or [job] report)",
+     SL_STORE_STR(struct run_args, o.report)},
     {"metrics", OPT_METRICS, 1, "FILE",
      "write Prometheus metrics to FILE, for node_exporter's textfile\ncollector (or [job] "
-     "metrics)"},
+     "metrics)",
+     SL_STORE_STR(struct run_args, o.metrics)},
     {"lock-dir", OPT_LOCK_DIR, 1, "DIR",
-     "where the job's lock file lives (or [job] lock-dir; default /tmp)"},
+     "where the job's lock file lives (or [job] lock-dir; default /tmp)",
+     SL_STORE_STR(struct run_args, o.lock_dir)},
     {"dry-run", OPT_DRY_RUN, 0, "",
      "check every connection (as sluice check does), then run each step\nwith --dry-run; "
-     "nothing is written (see below)"},
-    {"help", 'h', 0, "", "show this help"},
+     "nothing is written (see below)",
+     SL_STORE_SET(struct run_args, o.dry_run)},
+    {"help", 'h', 0, "", "show this help", SL_STORE_SET(struct run_args, help)},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -112,35 +123,13 @@ static void run_help(FILE *out)
           out);
 }
 
-struct run_args {
-    struct sl_job_run_opts o;
-    const char *path;
-    int help;
-    FILE *err;
-};
-
+/* Every option of run is stored by its table entry; nothing is left here. */
 static int on_run_opt(void *ctx, int key, const char *v)
 {
-    struct run_args *a = ctx;
-    switch (key) {
-    case OPT_REPORT:
-        a->o.report = v;
-        return 0;
-    case OPT_METRICS:
-        a->o.metrics = v;
-        return 0;
-    case OPT_LOCK_DIR:
-        a->o.lock_dir = v;
-        return 0;
-    case OPT_DRY_RUN:
-        a->o.dry_run = 1;
-        return 0;
-    case 'h':
-        a->help = 1;
-        return 0;
-    default:
-        return -1;
-    }
+    (void)ctx;
+    (void)key;
+    (void)v;
+    return -1;
 }
 
 static int on_run_arg(void *ctx, const char *arg)

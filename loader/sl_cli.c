@@ -25,6 +25,39 @@ int sl_cli_choice(const char *cmd, const char *name, const char *v, const char *
     return -1;
 }
 
+/* Stores the value of option o into ctx as its entry says. Returns 0, or -1
+ * after a message. */
+static int store(const char *cmd, const struct sl_opt *o, void *ctx, const char *v, FILE *err)
+{
+    char *at = (char *)ctx + o->off;
+    unsigned long long n;
+    switch (o->kind) {
+    case SL_OPT_STRING:
+        memcpy(at, &v, sizeof v);
+        return 0;
+    case SL_OPT_SET:
+    case SL_OPT_CLEAR: {
+        int b = o->kind == SL_OPT_SET;
+        memcpy(at, &b, sizeof b);
+        return 0;
+    }
+    case SL_OPT_NUMBER:
+        if (sl_cli_count(cmd, o->name, v, o->min, o->max, &n, err) != 0)
+            return -1;
+        if (o->width == 4) {
+            uint32_t w = (uint32_t)n;
+            memcpy(at, &w, sizeof w);
+        } else {
+            uint64_t w = (uint64_t)n;
+            memcpy(at, &w, sizeof w);
+        }
+        return 0;
+    case SL_OPT_CUSTOM:
+        break;
+    }
+    return -1;
+}
+
 int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **argv,
                  int (*on_opt)(void *ctx, int key, const char *val),
                  int (*on_arg)(void *ctx, const char *arg), void *ctx, FILE *err)
@@ -78,7 +111,11 @@ int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **ar
             rc = -1;
             break;
         }
-        rc = on_opt(ctx, k, optarg);
+        const struct sl_opt *o = opts;
+        while (o->name && o->key != k)
+            o++;
+        rc = o->name && o->kind != SL_OPT_CUSTOM ? store(cmd, o, ctx, optarg, err)
+                                                 : on_opt(ctx, k, optarg);
     }
     free(lo);
     free(shorts);

@@ -8,10 +8,21 @@
 #ifndef SL_CLI_H
 #define SL_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "sl_tls.h"
 #include "sl_write_mode.h"
+
+/* How sl_cli_parse() stores an option by itself (SL_OPT_CUSTOM: the
+ * command's on_opt callback handles it). */
+enum sl_opt_kind {
+    SL_OPT_CUSTOM = 0,
+    SL_OPT_STRING, /* a const char * field takes the argument */
+    SL_OPT_SET,    /* an int field becomes 1 */
+    SL_OPT_CLEAR,  /* an int field becomes 0 */
+    SL_OPT_NUMBER, /* an unsigned field (4 or 8 bytes) takes a whole number in [min, max] */
+};
 
 struct sl_opt {
     const char *name; /* long name, without "--"; NULL ends the table */
@@ -19,7 +30,23 @@ struct sl_opt {
     int has_arg;
     const char *arg;  /* the argument's placeholder in --help, e.g. "N" */
     const char *help; /* one line; "\n" starts a continuation line */
+    /* where sl_cli_parse() stores the value itself, as an offset into the
+     * ctx it was given; see the SL_STORE_* macros */
+    enum sl_opt_kind kind;
+    size_t off;
+    unsigned char width; /* SL_OPT_NUMBER: the field's size */
+    unsigned long long min, max;
 };
+
+/* The storing part of an option entry: write the five fields of struct
+ * sl_opt, then one of these, naming the ctx type T and its field f:
+ *   {"threads", 't', 1, "N", "writers", SL_STORE_NUM(struct args, threads, 1, 256)} */
+#define SL_STORE_STR(T, f)   .kind = SL_OPT_STRING, .off = offsetof(T, f)
+#define SL_STORE_SET(T, f)   .kind = SL_OPT_SET, .off = offsetof(T, f)
+#define SL_STORE_CLEAR(T, f) .kind = SL_OPT_CLEAR, .off = offsetof(T, f)
+#define SL_STORE_NUM(T, f, lo, hi)                                                                 \
+    .kind = SL_OPT_NUMBER, .off = offsetof(T, f), .width = sizeof(((T *)0)->f), .min = (lo),       \
+    .max = (hi)
 
 /* The options of every command that connects to a server, with keys of
  * their own; put SL_CLI_CONN_OPTS in a command's table and hand each key to
@@ -126,8 +153,10 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
 int sl_cli_write_mode_check(const char *cmd, enum sl_write_mode mode, const char *update_columns,
                             int keep_old, FILE *err);
 
-/* Parses argv against opts, calling on_opt(ctx, key, optarg) for each option
- * and on_arg(ctx, arg) for each operand; a command that takes no operands
+/* Parses argv against opts. An option with a kind of its own is stored into
+ * ctx by its SL_STORE_* entry (a bad number fails with "sluice CMD: --NAME
+ * must be a whole number from MIN to MAX, not 'V'"); for the others it calls
+ * on_opt(ctx, key, optarg), and on_arg(ctx, arg) for each operand; a command that takes no operands
  * passes NULL, and an operand then fails with "sluice CMD: unexpected
  * argument 'ARG'". Stops at the first non-zero return
  * of a callback. Returns 0, or -1 after printing "sluice CMD: ..." to err for
