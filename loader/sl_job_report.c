@@ -45,6 +45,12 @@ void sl_job_print_summary(FILE *out, const struct sl_job_summary *s)
             (unsigned long long)t.rows_read,
             (unsigned long long)(s->dry_run ? t.rows_to_write : t.rows_written),
             (unsigned long long)t.rows_rejected, s->seconds);
+    for (size_t i = 0; i < s->job->nsteps; i++) {
+        const struct sl_job_step_result *r = &s->results[i];
+        for (size_t k = 0; k < r->report.nfinish; k++)
+            fprintf(out, "sluice run: step %s left work undone; finish it with:\n  %s;\n", r->name,
+                    r->report.finish_sql[k]);
+    }
 }
 
 /* The step's command line as one string, URL passwords masked. */
@@ -118,6 +124,11 @@ int sl_job_write_report(const char *path, const struct sl_job_summary *s, struct
         free(cmd);
         cJSON_AddStringToObject(st, "target", r->report.target);
         add_counts(st, &r->report, r->seconds);
+        if (r->report.nfinish > 0) {
+            cJSON *fin = cJSON_AddArrayToObject(st, "finish_sql");
+            for (size_t k = 0; fin && k < r->report.nfinish; k++)
+                cJSON_AddItemToArray(fin, cJSON_CreateString(r->report.finish_sql[k]));
+        }
         if (r->report.error[0])
             cJSON_AddStringToObject(st, "error", r->report.error);
         else

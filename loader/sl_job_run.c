@@ -447,6 +447,8 @@ out:
         sl_job_argv_free(r.steps[i].argv);
         sl_job_argv_free(r.steps[i].env);
     }
+    for (size_t i = 0; r.results && i < job->nsteps; i++)
+        sl_report_release(&r.results[i].report);
     if (r.tmpdir[0])
         rmdir(r.tmpdir);
     if (lock_fd >= 0)

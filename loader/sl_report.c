@@ -149,6 +149,16 @@ int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err)
     for (size_t i = 0; i < ncount; i++)
         *sl_report_counter_at(r, i) = num(o, cs[i].name);
     r->dry_run = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "dry_run"));
+    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(o, "finish_sql");
+    const cJSON *stmt;
+    cJSON_ArrayForEach(stmt, fin)
+    {
+        if (cJSON_IsString(stmt) && sl_report_add_finish(r, stmt->valuestring) != 0) {
+            sl_report_release(r);
+            cJSON_Delete(o);
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        }
+    }
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "seconds");
     r->seconds = cJSON_IsNumber(s) ? s->valuedouble : 0;
     cJSON_Delete(o);
@@ -202,7 +212,7 @@ int sl_report_add_finish(struct sl_report *r, const char *stmt)
     return 0;
 }
 
-static void free_finish(struct sl_report *r)
+void sl_report_release(struct sl_report *r)
 {
     for (size_t i = 0; i < r->nfinish; i++)
         free(r->finish_sql[i]);
@@ -214,13 +224,13 @@ static void free_finish(struct sl_report *r)
 int sl_report_finish(const char *path, struct sl_report *r, int code, FILE *err)
 {
     if (!path) {
-        free_finish(r);
+        sl_report_release(r);
         return code;
     }
     r->exit_code = code;
     struct sl_err e;
     int rc = sl_report_write(path, r, &e);
-    free_finish(r);
+    sl_report_release(r);
     if (rc != 0) {
         fprintf(err, "sluice: error: --report: %s\n", e.msg);
         return code == SL_EXIT_OK || code == SL_EXIT_REJECTS ? SL_EXIT_FAILED : code;

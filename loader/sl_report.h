@@ -46,8 +46,8 @@ struct sl_report {
 #undef SL_REPORT_FIELD
     double seconds;
     char **finish_sql; /* statements that finish what the run left undone (copy: the
-                          deferred indexes of a table); owned, freed by
-                          sl_report_finish; not read back by sl_report_read */
+                          deferred indexes of a table); owned: freed by
+                          sl_report_finish or sl_report_release */
     size_t nfinish;
 };
 
@@ -65,13 +65,16 @@ int sl_report_write(const char *path, const struct sl_report *r, struct sl_err *
 struct cJSON;
 int sl_report_write_json(const char *path, struct cJSON *o, struct sl_err *err);
 
-/* Reads a report written by sl_report_write(). Returns 0, or -1 with err
- * set. */
+/* Reads a report written by sl_report_write(), finish_sql included; release
+ * it with sl_report_release(). Returns 0, or -1 with err set. */
 int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err);
 
 /* Counter i (in SL_REPORT_COUNTERS order) of r, and a pointer to it. */
 uint64_t *sl_report_counter_at(struct sl_report *r, size_t i);
 uint64_t sl_report_counter(const struct sl_report *r, size_t i);
+
+/* Frees r->finish_sql and empties it. */
+void sl_report_release(struct sl_report *r);
 
 /* Adds a copy of stmt to r->finish_sql. Returns 0 or -1 when out of memory. */
 int sl_report_add_finish(struct sl_report *r, const char *stmt);

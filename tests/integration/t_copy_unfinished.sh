@@ -60,6 +60,42 @@ set +e; wait "$PID"; RC=$?; set -e
 check_rc 1 "a killed read"
 unfinished "a killed read"
 
+# 2b. the same copy as a job's step: the job's report and summary carry the
+# statement too
+cat >"$WORK/job.ini" <<INI
+[job]
+name = unfinished
+
+[step slowcopy]
+action = copy
+from = $URL
+to = $DST_URL
+defaults-file = $SLUICE_DB_CNF
+tables = slow
+if-exists = drop
+defer-indexes = yes
+where = SLEEP(0.05) = 0
+threads = 1
+readers = 1
+batch-rows = 10
+txn-rows = 10
+INI
+sql "DROP TABLE IF EXISTS \`$DST\`.slow"
+"$SLUICE_BIN" run "$WORK/job.ini" --lock-dir "$WORK" --report "$WORK/job.json" >"$WORK/out" 2>"$WORK/err" &
+PID=$!
+for _ in $(seq 200); do
+  [ "$(sql "SELECT COUNT(*) FROM \`$DST\`.slow" 2>/dev/null || echo 0)" -gt 0 ] && break
+  sleep 0.05
+done
+ID=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT /* sluice copy */%slow%' LIMIT 1")
+sql "KILL QUERY $ID"
+set +e; wait "$PID"; RC=$?; set -e
+check_rc 1 "a job whose copy step was left unfinished"
+check_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["steps"][0]["finish_sql"][0])' "$WORK/job.json")" \
+  "$FINISH" "the job's report holds the step's statement"
+check_contains "$WORK/err" "sluice run: step slowcopy left work undone; finish it with:" "the job's summary says so"
+check_contains "$WORK/err" "  $FINISH;" "with the statement"
+
 # 3. the rows put right into the keyless table: verification still FAILs
 run_sluice copy --from "$URL" --to "$DST_URL" --defaults-file "$SLUICE_DB_CNF" --tables slow \
   --if-exists truncate
