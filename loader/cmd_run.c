@@ -123,15 +123,6 @@ static void run_help(FILE *out)
           out);
 }
 
-/* Every option of run is stored by its table entry; nothing is left here. */
-static int on_run_opt(void *ctx, int key, const char *v)
-{
-    (void)ctx;
-    (void)key;
-    (void)v;
-    return -1;
-}
-
 static int on_run_arg(void *ctx, const char *arg)
 {
     struct run_args *a = ctx;
@@ -156,7 +147,7 @@ int sl_cmd_run(int argc, char **argv, FILE *out, FILE *err)
     struct run_args a;
     memset(&a, 0, sizeof a);
     a.err = err;
-    if (sl_cli_parse("run", sl_run_opts, argc, argv, on_run_opt, on_run_arg, &a, err) != 0)
+    if (sl_cli_parse("run", sl_run_opts, argc, argv, NULL, on_run_arg, &a, err) != 0)
         return SL_EXIT_USAGE;
     if (a.help) {
         run_help(out);

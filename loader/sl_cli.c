@@ -114,8 +114,10 @@ int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **ar
         const struct sl_opt *o = opts;
         while (o->name && o->key != k)
             o++;
-        rc = o->name && o->kind != SL_OPT_CUSTOM ? store(cmd, o, ctx, optarg, err)
-                                                 : on_opt(ctx, k, optarg);
+        if (o->name && o->kind != SL_OPT_CUSTOM)
+            rc = store(cmd, o, ctx, optarg, err);
+        else
+            rc = on_opt ? on_opt(ctx, k, optarg) : -1;
     }
     free(lo);
     free(shorts);

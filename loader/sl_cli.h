@@ -156,7 +156,8 @@ int sl_cli_write_mode_check(const char *cmd, enum sl_write_mode mode, const char
 /* Parses argv against opts. An option with a kind of its own is stored into
  * ctx by its SL_STORE_* entry (a bad number fails with "sluice CMD: --NAME
  * must be a whole number from MIN to MAX, not 'V'"); for the others it calls
- * on_opt(ctx, key, optarg), and on_arg(ctx, arg) for each operand; a command that takes no operands
+ * on_opt(ctx, key, optarg) (NULL when the table stores every option), and
+ * on_arg(ctx, arg) for each operand; a command that takes no operands
  * passes NULL, and an operand then fails with "sluice CMD: unexpected
  * argument 'ARG'". Stops at the first non-zero return
  * of a callback. Returns 0, or -1 after printing "sluice CMD: ..." to err for

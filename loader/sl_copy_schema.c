@@ -468,17 +468,23 @@ static int check_insert(struct crun *r, const struct ctable *ct, struct sl_err *
     return rc;
 }
 
+/* Writes "VERB `db`.`table`" for ct's target into sql (initialised here;
+ * release it). Returns the statement, or NULL when out of memory. */
+static const char *table_stmt(struct sl_buf *sql, const char *verb, const struct ctable *ct)
+{
+    sl_buf_init(sql, 4096);
+    if (sl_buf_puts(sql, verb) != 0 ||
+        sl_ident_append_qualified(sql, ct->dst_schema, ct->dst_name) != 0)
+        return NULL;
+    return sl_buf_cstr(sql);
+}
+
 static int exec_on(struct crun *r, const char *verb, const struct ctable *ct, struct sl_err *err)
 {
     struct sl_buf sql;
-    sl_buf_init(&sql, 4096);
-    int rc = sl_buf_puts(&sql, verb);
-    if (rc == 0)
-        rc = sl_ident_append_qualified(&sql, ct->dst_schema, ct->dst_name);
-    if (rc != 0 || !sl_buf_cstr(&sql))
-        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    else
-        rc = sl_conn_exec(r->dst, sql.data, err);
+    const char *stmt = table_stmt(&sql, verb, ct);
+    int rc =
+        stmt ? sl_conn_exec(r->dst, stmt, err) : sl_err_set(err, SL_ERR_FATAL, "out of memory");
     sl_buf_release(&sql);
     return rc;
 }
@@ -622,17 +628,13 @@ void sl_copy_undo_created(struct crun *r)
             fprintf(r->log, "sluice: dropped %s.%s, which this run had just created\n",
                     ct->dst_schema, ct->dst_name);
         } else {
-            struct sl_buf stmt;
-            sl_buf_init(&stmt, 4096);
-            if (sl_buf_puts(&stmt, "DROP TABLE ") != 0 ||
-                sl_ident_append_qualified(&stmt, ct->dst_schema, ct->dst_name) != 0)
-                sl_buf_reset(&stmt);
+            struct sl_buf sql;
+            const char *stmt = table_stmt(&sql, "DROP TABLE ", ct);
             fprintf(r->log,
                     "sluice: warning: %s.%s was created by this run and could not be dropped "
                     "(%s); drop it with %s\n",
-                    ct->dst_schema, ct->dst_name, e.msg,
-                    sl_buf_cstr(&stmt) ? sl_buf_cstr(&stmt) : "DROP TABLE");
-            sl_buf_release(&stmt);
+                    ct->dst_schema, ct->dst_name, e.msg, stmt ? stmt : "DROP TABLE");
+            sl_buf_release(&sql);
         }
     }
 }

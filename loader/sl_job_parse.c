@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_buf.h"
 #include "sl_cli.h"
 #include "sl_commands.h"
 #include "sl_job.h"
@@ -173,39 +174,19 @@ static const char *const sql_keys[] = {
     "before-sql", "after-sql", "session-sql", "where", "query", NULL,
 };
 
-/* Appends len bytes of add to the growing string out (n used, cap held).
- * -1 when out of memory (out is then freed and NULL). */
-static int append(char **out, size_t *n, size_t *cap, const char *add, size_t len)
+/* Appends v to b as a quoted SQL string literal: ' doubled, \\ doubled. The
+ * result stays one literal whether or not NO_BACKSLASH_ESCAPES is set.
+ * Returns 0 or -1 (b full). */
+static int append_literal(struct sl_buf *b, const char *v)
 {
-    if (*n + len + 1 > *cap) {
-        size_t want = (*n + len + 1) * 2;
-        char *nv = realloc(*out, want);
-        if (!nv) {
-            free(*out);
-            *out = NULL;
-            return -1;
-        }
-        *out = nv;
-        *cap = want;
+    int rc = sl_buf_puts(b, "'");
+    for (; rc == 0 && *v; v++) {
+        if (*v == '\'' || *v == '\\')
+            rc = sl_buf_append(b, v, 1);
+        if (rc == 0)
+            rc = sl_buf_append(b, v, 1);
     }
-    memcpy(*out + *n, add, len);
-    *n += len;
-    return 0;
-}
-
-/* Appends v as a quoted SQL string literal: ' doubled, \ doubled. The
- * result stays one literal whether or not NO_BACKSLASH_ESCAPES is set. */
-static int append_literal(char **out, size_t *n, size_t *cap, const char *v)
-{
-    if (append(out, n, cap, "'", 1) != 0)
-        return -1;
-    for (; *v; v++) {
-        if ((*v == '\'' || *v == '\\') && append(out, n, cap, v, 1) != 0)
-            return -1;
-        if (append(out, n, cap, v, 1) != 0)
-            return -1;
-    }
-    return append(out, n, cap, "'", 1);
+    return rc == 0 ? sl_buf_puts(b, "'") : -1;
 }
 
 /* Expands ${NAME} and ${NAME:literal} references in v. In a SQL-valued key
@@ -217,23 +198,19 @@ static char *expand_env(struct parse *p, const char *v, unsigned line, const cha
     static const char literal[] = ":literal";
     const size_t llen = sizeof literal - 1;
     int sql = in_list(sql_keys, key);
-    size_t cap = strlen(v) + 1, n = 0;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    for (const char *s = v; *s;) {
+    struct sl_buf out;
+    sl_buf_init(&out, 1 << 20);
+    int rc = 0;
+    for (const char *s = v; *s && rc == 0;) {
         if (!(s[0] == '$' && s[1] == '{')) {
-            if (append(&out, &n, &cap, s, 1) != 0)
-                return NULL;
-            s++;
+            rc = sl_buf_append(&out, s++, 1);
             continue;
         }
         const char *close = strchr(s + 2, '}');
         char name[128];
         if (!close || close == s + 2 || (size_t)(close - s - 2) >= sizeof name) {
-            free(out);
             fail_at(p, line, "key '%s': a '${' without a variable name and '}'", key);
-            return NULL;
+            break;
         }
         size_t nlen = (size_t)(close - s - 2);
         int quote = nlen > llen && memcmp(close - llen, literal, llen) == 0;
@@ -241,34 +218,31 @@ static char *expand_env(struct parse *p, const char *v, unsigned line, const cha
             nlen -= llen;
         snprintf(name, sizeof name, "%.*s", (int)nlen, s + 2);
         if (sql && !quote) {
-            free(out);
             fail_at(p, line,
                     "key '%s' is SQL: ${%s} would put the variable's text into it as SQL; "
                     "write ${%s:literal} to pass it as a quoted string literal",
                     key, name, name);
-            return NULL;
+            break;
         }
         if (!sql && quote) {
-            free(out);
             fail_at(p, line,
                     "key '%s': ${%s:literal} quotes a value for SQL, and '%s' is not SQL; "
                     "write ${%s}",
                     key, name, key, name);
-            return NULL;
+            break;
         }
         const char *add = getenv(name);
         if (!add) {
-            free(out);
             fail_at(p, line, "key '%s': the environment variable %s is not set", key, name);
-            return NULL;
+            break;
         }
-        if ((quote ? append_literal(&out, &n, &cap, add)
-                   : append(&out, &n, &cap, add, strlen(add))) != 0)
-            return NULL;
+        rc = quote ? append_literal(&out, add) : sl_buf_puts(&out, add);
         s = close + 1;
     }
-    out[n] = '\0';
-    return out;
+    const char *text = rc == 0 && !p->failed ? sl_buf_cstr(&out) : NULL;
+    char *copy = text ? strdup(text) : NULL;
+    sl_buf_release(&out);
+    return copy;
 }
 
 static int on_key(void *user, const char *section, const char *name, const char *value)
