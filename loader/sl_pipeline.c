@@ -151,14 +151,10 @@ int sl_pipeline_run(const struct sl_pipeline_plan *p, int *interrupted, struct s
     for (unsigned i = 0; i < p->nwriters; i++) {
         writers[i].r = &r;
         writers[i].index = i;
-        writers[i].seed = (unsigned)time(NULL) ^ (i * 2654435761u);
-        writers[i].held = calloc(r.max_held, sizeof *writers[i].held);
-        if (!writers[i].held) {
+        if (!p->dry_run && sl_write_stage_open(&writers[i]) != 0) {
             sl_err_set(err, SL_ERR_FATAL, "out of memory");
             goto out_free;
         }
-        if (!p->dry_run && sl_write_stage_open(&writers[i], err) != 0)
-            goto out_free;
     }
     int sig_started =
         sl_signals_start(&sigs, on_signal, &r, p->progress,
@@ -205,11 +201,8 @@ int sl_pipeline_run(const struct sl_pipeline_plan *p, int *interrupted, struct s
 out_free:
     sl_signals_stop(&sigs);
     if (writers) {
-        for (unsigned i = 0; i < p->nwriters; i++) {
-            sl_checkpoint_writer_close(writers[i].cw);
-            sl_writer_close(writers[i].w);
-            free(writers[i].held);
-        }
+        for (unsigned i = 0; i < p->nwriters; i++)
+            sl_chunk_writer_free(writers[i].cw);
     }
     if (r.pool) {
         for (size_t i = 0; i < r.npool; i++)

@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 
 #include "sl_batch.h"
+#include "sl_chunk_writer.h"
 #include "sl_pipeline.h"
 #include "sl_queue.h"
 
@@ -40,11 +41,9 @@ struct run {
 struct writer {
     struct run *r;
     unsigned index;
-    struct sl_writer *w;
-    struct sl_checkpoint_writer *cw;
-    struct sl_batch **held;
-    size_t nheld;
-    unsigned seed; /* for backoff jitter */
+    struct sl_chunk_config cfg;
+    struct sl_chunk_ops ops;
+    struct sl_chunk_writer *cw; /* on r->p->conns[index] */
 };
 
 /* Records the first error and stops everything: readers stop, writers roll
@@ -65,8 +64,9 @@ int sl_run_reject(struct run *r, const char *path, uint64_t line, uint64_t offse
 /* Reader thread body; arg is the run. */
 void *sl_read_stage_main(void *arg);
 
-/* Prepares a writer's statements on its connection. Returns 0 or -1. */
-int sl_write_stage_open(struct writer *wr, struct sl_err *e);
+/* Makes a writer's chunk writer, on its connection. Returns 0 or -1 (no
+ * memory). */
+int sl_write_stage_open(struct writer *wr);
 
 /* Writer thread body; arg is a struct writer. */
 void *sl_write_stage_main(void *arg);
