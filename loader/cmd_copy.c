@@ -101,6 +101,7 @@ const struct sl_opt sl_copy_opts[] = {
      SL_STORE_NUM(struct copy_args, c.batch_rows, 1, 65535)},
     {"txn-rows", OPT_TXN_ROWS, 1, "N", "rows per transaction (default " STR(DEFAULT_TXN_ROWS) ")",
      SL_STORE_NUM(struct copy_args, c.txn_rows, 1, UINT64_MAX)},
+    SL_CLI_RETRY_OPTS(struct copy_args, c.retries, c.retry_max_seconds),
     {"from-defaults-file", OPT_FROM_DEFAULTS, 1, "FILE",
      "option file for the source only (overrides --defaults-file)"},
     {"to-defaults-file", OPT_TO_DEFAULTS, 1, "FILE",
@@ -407,6 +408,8 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
     c->chunk_rows = DEFAULT_CHUNK_ROWS;
     c->batch_rows = DEFAULT_BATCH_ROWS;
     c->txn_rows = DEFAULT_TXN_ROWS;
+    c->retries = SL_CLI_RETRIES;
+    c->retry_max_seconds = SL_CLI_RETRY_SECS;
     c->time_zone = "+00:00";
     if (sl_cli_parse("copy", sl_copy_opts, argc, argv, on_copy_opt, NULL, a, err) != 0)
         return SL_EXIT_USAGE;

@@ -17,8 +17,6 @@
 #define DEFAULT_THREADS    2
 #define DEFAULT_BATCH_ROWS 200
 #define DEFAULT_TXN_ROWS   10000
-#define DEFAULT_RETRIES    10
-#define DEFAULT_RETRY_SECS 300
 
 enum {
     OPT_INTO = 256,
@@ -34,8 +32,6 @@ enum {
     OPT_ON_ERROR,
     OPT_REJECTS,
     OPT_MAX_REJECTS,
-    OPT_RETRIES,
-    OPT_RETRY_MAX_SECONDS,
     OPT_RESUME,
     OPT_NO_CHECKPOINT,
     OPT_BINARY,
@@ -109,13 +105,7 @@ const struct sl_opt sl_load_opts[] = {
      SL_STORE_STR(struct load_args, c.rejects)},
     {"max-rejects", OPT_MAX_REJECTS, 1, "N",
      "with --on-error skip: stop once more than N rows are rejected"},
-    {"retries", OPT_RETRIES, 1, "N",
-     "retry a transient error (deadlock, lock wait timeout, lost\n"
-     "connection, server restart, too many connections) up to N times,\n"
-     "replaying the chunk (default " STR(DEFAULT_RETRIES) ")",
-     SL_STORE_NUM(struct load_args, c.retries, 0, 1000)},
-    {"retry-max-seconds", OPT_RETRY_MAX_SECONDS, 1, "S",
-     "give up retrying one chunk after S seconds (default " STR(DEFAULT_RETRY_SECS) ")"},
+    SL_CLI_RETRY_OPTS(struct load_args, c.retries, c.retry_max_seconds),
     {"resume", OPT_RESUME, 0, "", "finish an interrupted load: skip the chunks it committed",
      SL_STORE_SET(struct load_args, c.resume)},
     {"no-checkpoint", OPT_NO_CHECKPOINT, 0, "",
@@ -278,11 +268,6 @@ static int on_load_opt(void *ctx, int key, const char *v)
             return -1;
         a->c.max_rejects = n;
         a->max_rejects_set = 1;
-        return 0;
-    case OPT_RETRY_MAX_SECONDS:
-        if (sl_cli_count("load", "retry-max-seconds", v, 0, 86400 * 7, &n, a->err) != 0)
-            return -1;
-        a->c.retry_max_seconds = (double)n;
         return 0;
     case OPT_BINARY: {
         static const char *const m[] = {"hex", "raw", NULL};
@@ -464,8 +449,8 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
     a->c.dialect.null_marker = "\\N";
     a->c.header = 1;
     a->c.time_zone = "+00:00";
-    a->c.retries = DEFAULT_RETRIES;
-    a->c.retry_max_seconds = DEFAULT_RETRY_SECS;
+    a->c.retries = SL_CLI_RETRIES;
+    a->c.retry_max_seconds = SL_CLI_RETRY_SECS;
     a->c.checkpoint = 1;
     a->c.binary_hex = 1;
 

@@ -65,7 +65,32 @@ enum {
     SL_OPT_MODE,
     SL_OPT_UPDATE_COLUMNS,
     SL_OPT_KEEP_OLD,
+    SL_OPT_RETRIES,
+    SL_OPT_RETRY_MAX_SECONDS,
 };
+
+/* --retries and --retry-max-seconds, for the commands that write to MySQL
+ * (see sl_chunk_writer.h), stored into T's fields n (unsigned) and secs
+ * (unsigned seconds). Their defaults: */
+#define SL_CLI_RETRIES    10
+#define SL_CLI_RETRY_SECS 300
+#define SL_CLI_STR_(x)    #x
+#define SL_CLI_STR(x)     SL_CLI_STR_(x)
+#define SL_CLI_RETRY_OPTS(T, n, secs)                                                              \
+    {"retries",                                                                                    \
+     SL_OPT_RETRIES,                                                                               \
+     1,                                                                                            \
+     "N",                                                                                          \
+     "retry a transient error (deadlock, lock wait timeout, lost\n"                                \
+     "connection, a killed connection, server restart, too many\n"                                 \
+     "connections) up to N times, replaying the chunk (default " SL_CLI_STR(SL_CLI_RETRIES) ")",   \
+     SL_STORE_NUM(T, n, 0, 1000)},                                                                 \
+    {                                                                                              \
+        "retry-max-seconds", SL_OPT_RETRY_MAX_SECONDS, 1, "S",                                     \
+            "give up retrying one chunk after S seconds (default " SL_CLI_STR(                     \
+                SL_CLI_RETRY_SECS) ")",                                                            \
+            SL_STORE_NUM(T, secs, 0, 86400 * 7)                                                    \
+    }
 
 /* --mode, --update-columns and --keep-old, for load and copy (see
  * sl_write_mode.h). */

@@ -310,7 +310,7 @@ static void release(struct crun *r)
     free(r->items);
     free(r->events);
     for (size_t i = 0; r->pool && i < r->npool; i++)
-        sl_batch_free(r->pool[i].b);
+        sl_batch_free(r->pool[i]);
     free(r->pool);
     sl_queue_release(&r->free);
     sl_queue_release(&r->full);

@@ -79,8 +79,10 @@ struct sl_copy_config {
     int dry_run;     /* plan, check and count the source rows; change nothing
                         (no hooks, DDL, snapshot lock or rows) */
     uint64_t chunk_rows;
-    size_t batch_rows; /* rows per INSERT */
-    uint64_t txn_rows; /* rows per transaction */
+    size_t batch_rows;          /* rows per INSERT */
+    uint64_t txn_rows;          /* rows per transaction */
+    unsigned retries;           /* retries of a transient write error, replaying the chunk */
+    unsigned retry_max_seconds; /* give up retrying one chunk after this long */
     const char *from_defaults_file;
     const char *to_defaults_file;
     const char *session_sql;

@@ -25,8 +25,33 @@
 #include "sl_value.h"
 
 /* A batch is handed on once its values pass this many bytes (a single row
- * may be larger, up to the target's max_allowed_packet). */
-#define CBATCH_SOFT_BYTES (4 * 1024 * 1024)
+ * may be larger, up to the target's max_allowed_packet), or at CBATCH_ROWS
+ * rows, fewer when the table is so wide that its cells would pass
+ * CBATCH_CELLS. */
+#define CBATCH_SOFT_BYTES (1024 * 1024)
+#define CBATCH_ROWS       10000
+#define CBATCH_CELLS      (256 * 1024)
+
+/* A writer commits its chunk at --txn-rows rows, or once it holds this many
+ * value bytes: a chunk's batches are held until COMMIT, to be replayed. */
+#define CCHUNK_BYTES (16 * 1024 * 1024)
+
+/* A copy batch's start and end (struct sl_batch): its key range k in the
+ * high bits, and the ordinals of its rows within the range (from 0, first
+ * and one past the last) in the low SL_CPOS_BITS. */
+#define SL_CPOS_BITS 40
+static inline uint64_t sl_cpos(uint64_t k, uint64_t ordinal)
+{
+    return k << SL_CPOS_BITS | ordinal;
+}
+static inline uint64_t sl_cpos_range(uint64_t pos)
+{
+    return pos >> SL_CPOS_BITS;
+}
+static inline uint64_t sl_cpos_ordinal(uint64_t pos)
+{
+    return pos & ((UINT64_C(1) << SL_CPOS_BITS) - 1);
+}
 
 /* What the plan decided for one table. */
 enum ct_action {
@@ -105,13 +130,6 @@ struct ctable {
     char verdict_note[SL_ERR_MSG_MAX];
 };
 
-/* A batch on its way from a reader to a writer. */
-struct cbatch {
-    struct sl_batch *b;
-    size_t table;
-    uint64_t range;
-};
-
 struct citem {
     size_t table;
     uint64_t range;
@@ -145,8 +163,11 @@ struct crun {
                      tables only) */
     MYSQL *iconn; /* the index builder's, when a table's indexes are deferred */
 
-    struct cbatch *pool;
+    struct sl_batch **pool; /* batches carry rows of table b->source, positions
+                               as sl_cpos */
     size_t npool;
+    size_t max_held;          /* batches a writer's chunk may hold */
+    _Atomic uint64_t retries; /* transient errors the writers retried */
     struct sl_queue free, full;
     struct sl_queue index;  /* struct ctable: complete tables whose indexes are deferred */
     struct sl_queue done;   /* struct cverify: complete ranges and tables */

@@ -27,6 +27,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "sl_chunk_writer.h"
 #include "sl_copy_run.h"
 #include "sl_errno.h"
 #include "sl_exit.h"
@@ -144,34 +145,37 @@ struct reader {
     struct sl_buf sql;
 };
 
-static int hand_on(struct crun *r, struct ctable *ct, struct cbatch *cb)
+static int hand_on(struct crun *r, struct ctable *ct, struct sl_batch *b)
 {
-    if (cb->b->nrows == 0) {
-        sl_queue_push(&r->free, cb);
+    if (b->nrows == 0) {
+        sl_queue_push(&r->free, b);
         return 0;
     }
+    uint64_t k = sl_cpos_range(b->start);
     pthread_mutex_lock(&r->mu);
-    ct->r[cb->range].pushed++;
+    ct->r[k].pushed++;
     pthread_mutex_unlock(&r->mu);
-    if (sl_queue_push(&r->full, cb) != 0) { /* stopping */
+    if (sl_queue_push(&r->full, b) != 0) { /* stopping */
         pthread_mutex_lock(&r->mu);
-        ct->r[cb->range].pushed--;
+        ct->r[k].pushed--;
         pthread_mutex_unlock(&r->mu);
         return -1;
     }
     return 0;
 }
 
-/* Takes an empty batch for rows of table ti, range k; NULL when stopping. */
-static struct cbatch *take_batch(struct crun *r, const struct ctable *ct, size_t ti, uint64_t k)
+/* Takes an empty batch for rows of table ti, range k, from row ordinal
+ * first; NULL when stopping. */
+static struct sl_batch *take_batch(struct crun *r, const struct ctable *ct, size_t ti, uint64_t k,
+                                   uint64_t first)
 {
-    struct cbatch *cb = sl_queue_pop(&r->free);
-    if (!cb)
+    struct sl_batch *b = sl_queue_pop(&r->free);
+    if (!b)
         return NULL;
-    sl_batch_reshape(cb->b, ct->ncols);
-    cb->table = ti;
-    cb->range = k;
-    return cb;
+    sl_batch_reshape(b, ct->ncols);
+    b->source = ti;
+    b->start = b->end = sl_cpos(k, first);
+    return b;
 }
 
 #define PUT_NO_ROOM (-1)
@@ -213,7 +217,7 @@ static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *e
     MYSQL_RES *res = mysql_use_result(rd->m);
     if (!res)
         return sl_conn_fail(rd->m, err, "SELECT failed");
-    struct cbatch *cb = NULL;
+    struct sl_batch *cb = NULL;
     uint64_t line = 0;
     MYSQL_ROW row;
     rc = 0;
@@ -223,16 +227,15 @@ static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *e
         for (size_t i = 0; i < ct->ncols; i++) /* a binary value may be longer than its text */
             need += row[i] ? lens[i] + (ct->kinds && ct->kinds[i] ? sizeof(union sl_value) : 0) : 0;
         line++;
-        if (cb && (sl_batch_is_full(cb->b) ||
-                   (cb->b->nrows > 0 && cb->b->arena.len + need > CBATCH_SOFT_BYTES))) {
+        if (cb &&
+            (sl_batch_is_full(cb) || (cb->nrows > 0 && cb->arena.len + need > CBATCH_SOFT_BYTES))) {
             rc = hand_on(r, ct, cb) == 0 ? 0 : 1;
             cb = NULL;
         }
-        if (rc == 0 && !cb && !(cb = take_batch(r, ct, ti, k)))
+        if (rc == 0 && !cb && !(cb = take_batch(r, ct, ti, k, line - 1)))
             rc = 1;
         for (size_t i = 0; rc == 0 && i < ct->ncols; i++) {
-            int put =
-                put_value(cb->b, i, ct->kinds ? ct->kinds[i] : SL_VALUE_TEXT, row[i], lens[i]);
+            int put = put_value(cb, i, ct->kinds ? ct->kinds[i] : SL_VALUE_TEXT, row[i], lens[i]);
             if (put == PUT_NOT_INT)
                 rc = sl_err_set(err, SL_ERR_FATAL,
                                 "row %" PRIu64 " of the range, column `%s`: cannot read the "
@@ -245,7 +248,8 @@ static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *e
                                 line, need, r->max_packet);
         }
         if (rc == 0) {
-            sl_batch_end_row(cb->b, line, 0);
+            sl_batch_end_row(cb, line, 0);
+            cb->end = sl_cpos(k, line);
             atomic_fetch_add_explicit(&ct->rows_read, 1, memory_order_relaxed);
         }
     }
@@ -305,86 +309,18 @@ static void *reader_main(void *arg)
 
 /* ---- writers ---- */
 
+/* One writer thread: its chunk writer on wconn[idx] (sl_chunk_writer.h),
+ * which retries, replays and checkpoints. A chunk holds rows of one table. */
 struct writer {
     struct crun *r;
     unsigned idx;
-    struct sl_writer *w;
-    struct ctable *ct; /* the table of the open transaction, or NULL */
-    uint64_t txn_rows, txn_bytes, txn_batches;
-    /* the open transaction's batches per range: runs of (range, count) */
-    struct txn_run {
-        uint64_t range, n;
-    } * runs;
-    size_t nruns, runs_cap;
+    struct ctable *ct; /* the table of the open chunk, or NULL */
+    size_t bytes;      /* value bytes held in the open chunk */
+    int located;       /* the error being reported names its range already */
+    struct sl_chunk_config cfg;
+    struct sl_chunk_ops ops;
+    struct sl_chunk_writer *cw;
 };
-
-/* Notes one more batch of range k in the open transaction. Returns 0 or -1
- * (no memory). */
-static int note_batch(struct writer *wr, uint64_t k)
-{
-    wr->txn_batches++;
-    if (wr->nruns > 0 && wr->runs[wr->nruns - 1].range == k) {
-        wr->runs[wr->nruns - 1].n++;
-        return 0;
-    }
-    if (wr->nruns == wr->runs_cap) {
-        size_t cap = wr->runs_cap ? wr->runs_cap * 2 : 16;
-        struct txn_run *v = realloc(wr->runs, cap * sizeof *v);
-        if (!v)
-            return -1;
-        wr->runs = v;
-        wr->runs_cap = cap;
-    }
-    wr->runs[wr->nruns++] = (struct txn_run){k, 1};
-    return 0;
-}
-
-/* Ends the open transaction: commits it, or rolls it back when commit is 0
- * or fails (the table is failed then with why). */
-static void end_txn(struct writer *wr, int commit, const struct sl_err *why)
-{
-    struct crun *r = wr->r;
-    struct ctable *ct = wr->ct;
-    if (!ct)
-        return;
-    struct sl_err e;
-    uint64_t skipped = commit && wr->w ? sl_writer_ignored(wr->w) : 0;
-    uint64_t updated = commit && wr->w ? sl_writer_updated(wr->w) : 0;
-    if (commit && wr->txn_batches > 0 && sl_writer_commit(wr->w, &e) != 0) {
-        sl_err_prefix(&e, "committing rows of %s.%s", ct->dst_schema, ct->dst_name);
-        why = &e;
-        commit = 0;
-    }
-    if (!commit) {
-        struct sl_err ignored;
-        if (wr->w)
-            sl_writer_rollback(wr->w, &ignored);
-        if (why)
-            sl_crun_fail_table(r, ct, why);
-    } else {
-        atomic_fetch_add(&ct->rows_written, wr->txn_rows - skipped);
-        atomic_fetch_add(&ct->rows_ignored, skipped);
-        atomic_fetch_add(&ct->rows_updated, updated);
-        atomic_fetch_add(&ct->bytes_written, wr->txn_bytes);
-    }
-    for (size_t i = 0; i < wr->nruns; i++)
-        batches_done(r, ct, wr->runs[i].range, wr->runs[i].n);
-    wr->nruns = 0;
-    wr->txn_rows = wr->txn_bytes = wr->txn_batches = 0;
-}
-
-/* Opens a new connection after the old one was lost. Returns 0 or -1. */
-static int reconnect(struct writer *wr, struct sl_err *err)
-{
-    struct crun *r = wr->r;
-    sl_writer_close(wr->w);
-    wr->w = NULL;
-    mysql_close(r->wconn[wr->idx]);
-    r->wconn[wr->idx] = NULL;
-    if (sl_conn_open(&r->wconn[wr->idx], &r->dst_co, err) != 0)
-        return -1;
-    return sl_conn_exec(r->wconn[wr->idx], "SET SESSION foreign_key_checks = 0", err);
-}
 
 /* Writes ", the row with `k` = v" for row of b (its primary key values,
  * shortened) into out, or nothing when the table has no primary key. */
@@ -411,78 +347,146 @@ static void name_key(const struct ctable *ct, const struct sl_batch *b, size_t r
     }
 }
 
-/* Writes one batch into the open transaction of its table. */
-static void write_batch(struct writer *wr, struct cbatch *cb)
+/* Names the table, range and (when the server named one) row of a failed
+ * write. */
+static void locate(void *ctx, const struct sl_batch *b, const struct sl_writer_fault *f,
+                   struct sl_err *e)
+{
+    struct writer *wr = ctx;
+    const struct ctable *ct = &wr->r->t[b->source];
+    char name[160], key[300] = "";
+    sl_copy_range_name(ct, sl_cpos_range(b->start), name, sizeof name);
+    if (f->row >= 0 && (size_t)f->row < b->nrows)
+        name_key(ct, b, (size_t)f->row, key, sizeof key);
+    sl_err_prefix(e, "writing %s.%s, %s%s", ct->dst_schema, ct->dst_name, name, key);
+    wr->located = 1;
+}
+
+/* The chunk cannot be written: its table fails, the others go on. */
+static void fail(void *ctx, const struct sl_err *why)
+{
+    struct writer *wr = ctx;
+    struct sl_err e = *why;
+    if (!wr->located)
+        sl_err_prefix(&e, "writing %s.%s", wr->ct->dst_schema, wr->ct->dst_name);
+    wr->located = 0;
+    sl_crun_fail_table(wr->r, wr->ct, &e);
+}
+
+static void committed(void *ctx, struct sl_batch *const *held, size_t n, uint64_t written,
+                      uint64_t ignored, uint64_t updated)
+{
+    struct writer *wr = ctx;
+    struct ctable *ct = &wr->r->t[held[0]->source];
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        bytes += held[i]->arena.len;
+    atomic_fetch_add(&ct->rows_written, written);
+    atomic_fetch_add(&ct->rows_ignored, ignored);
+    atomic_fetch_add(&ct->rows_updated, updated);
+    atomic_fetch_add(&ct->bytes_written, bytes);
+}
+
+/* A batch committed or dropped: it counts as done for its range, and goes
+ * back to the pool. */
+static void release(void *ctx, struct sl_batch *b, int was_committed)
+{
+    (void)was_committed;
+    struct writer *wr = ctx;
+    struct crun *r = wr->r;
+    batches_done(r, &r->t[b->source], sl_cpos_range(b->start), 1);
+    sl_queue_push(&r->free, b);
+}
+
+static void note(void *ctx, const char *msg)
+{
+    struct writer *wr = ctx;
+    sl_progress_printf(wr->r->progress, "%s", msg);
+}
+
+static void commit(struct writer *wr)
+{
+    sl_chunk_writer_commit(wr->cw);
+    wr->bytes = 0;
+}
+
+/* Writes one batch into the open chunk of its table, committing first when
+ * the table changes, and after it when the chunk is full. */
+static void write_batch(struct writer *wr, struct sl_batch *b)
 {
     struct crun *r = wr->r;
-    struct ctable *ct = &r->t[cb->table];
+    struct ctable *ct = &r->t[b->source];
     if (wr->ct != ct) {
-        end_txn(wr, 1, NULL);
-        sl_writer_close(wr->w);
-        wr->w = NULL;
+        commit(wr);
         wr->ct = ct;
+        sl_chunk_writer_target(wr->cw, &ct->target, NULL);
     }
     if (table_failed(r, ct) || atomic_load(&r->stop)) {
-        batches_done(r, ct, cb->range, 1);
+        release(wr, b, 0);
         return;
     }
-    struct sl_err e;
-    struct sl_writer_fault fault = {.row = -1};
-    int rc = 0;
-    if (!wr->w)
-        rc = sl_writer_open(&wr->w, r->wconn[wr->idx], &ct->target, r->c->batch_rows,
-                            (size_t)r->max_packet, &e);
-    if (rc == 0)
-        rc = sl_writer_write(wr->w, cb->b, NULL, NULL, &fault, &e);
-    if (rc == SL_WRITE_REPLAY)
-        rc = sl_err_set(&e, SL_ERR_FATAL, "the target server changed a value it warned about");
-    if (rc == 0 && note_batch(wr, cb->range) != 0)
-        rc = sl_err_set(&e, SL_ERR_FATAL, "out of memory");
-    if (rc == 0) {
-        wr->txn_rows += cb->b->nrows;
-        wr->txn_bytes += cb->b->arena.len;
-        if (wr->txn_rows >= r->c->txn_rows)
-            end_txn(wr, 1, NULL);
+    wr->bytes += b->arena.len;
+    if (sl_chunk_writer_add(wr->cw, b) != 0) {
+        wr->bytes = 0;
         return;
     }
-    char name[160], key[300] = "";
-    sl_copy_range_name(ct, cb->range, name, sizeof name);
-    if (rc != 0 && fault.row >= 0 && (size_t)fault.row < cb->b->nrows)
-        name_key(ct, cb->b, (size_t)fault.row, key, sizeof key);
-    sl_err_prefix(&e, "writing %s.%s, %s%s", ct->dst_schema, ct->dst_name, name, key);
-    end_txn(wr, 0, &e);
-    batches_done(r, ct, cb->range, 1); /* this batch went down with the transaction */
-    if (sl_errno_conn_gone(e.server_errno) && reconnect(wr, &e) != 0) {
-        sl_err_prefix(&e, "reconnecting to the target");
-        sl_crun_fail(r, &e);
-    }
+    if (sl_chunk_writer_rows(wr->cw) >= r->c->txn_rows ||
+        sl_chunk_writer_held(wr->cw) == r->max_held || wr->bytes >= CCHUNK_BYTES)
+        commit(wr);
 }
 
 static void *writer_main(void *arg)
 {
     struct writer *wr = arg;
     struct crun *r = wr->r;
+    mysql_thread_init(); /* a no-op in Connector/C, required by libmysqlclient */
     for (;;) {
-        struct cbatch *cb = sl_queue_try_pop(&r->full);
-        if (!cb) {
+        struct sl_batch *b = sl_queue_try_pop(&r->full);
+        if (!b) {
             /* nothing waiting: commit rather than hold rows back, so that a
              * table completes as soon as its last rows are in */
-            end_txn(wr, !atomic_load(&r->stop), NULL);
-            cb = sl_queue_pop(&r->full);
+            commit(wr);
+            b = sl_queue_pop(&r->full);
         }
-        if (!cb)
+        if (!b)
             break;
-        write_batch(wr, cb);
-        sl_queue_push(&r->free, cb);
+        write_batch(wr, b);
     }
-    end_txn(wr, !atomic_load(&r->stop), NULL);
-    sl_writer_close(wr->w);
-    wr->w = NULL;
+    commit(wr);
+    sl_chunk_writer_discard(wr->cw); /* stopping: nothing uncommitted may stay */
     /* the last writer: the index builder (or else the verifier) drains and ends */
     if (atomic_fetch_sub(&r->writers_left, 1) == 1)
         sl_queue_close(r->iconn ? &r->index : &r->done);
+    mysql_thread_end();
     thread_ends(r);
     return NULL;
+}
+
+/* Makes writer i's chunk writer on wconn[i]. Returns 0 or -1 (no memory). */
+static int writer_init(struct crun *r, struct writer *wr, unsigned i)
+{
+    *wr = (struct writer){.r = r, .idx = i};
+    wr->cfg = (struct sl_chunk_config){
+        .conn_opts = &r->dst_co,
+        .session_sql = "SET SESSION foreign_key_checks = 0",
+        .stmt_rows = r->c->batch_rows,
+        .max_packet = (size_t)r->max_packet,
+        .max_held = r->max_held,
+        .retries = r->c->retries,
+        .retry_max_seconds = (double)r->c->retry_max_seconds,
+        .stop = &r->stop,
+        .retry_count = &r->retries,
+        .index = i,
+    };
+    wr->ops = (struct sl_chunk_ops){
+        .ctx = wr,
+        .fail = fail,
+        .locate = locate,
+        .committed = committed,
+        .release = release,
+        .note = note,
+    };
+    return sl_chunk_writer_new(&wr->cw, &wr->cfg, &wr->ops, &r->wconn[i]);
 }
 
 /* ---- the index builder ---- */
@@ -689,13 +693,35 @@ static void draw_progress(struct crun *r, double t0)
                      (double)bytes / 1e6, sl_fmt_count((uint64_t)rate, c, sizeof c), eta, now);
 }
 
+/* Rows per batch: whole INSERT statements, up to CBATCH_ROWS rows and no
+ * more than a transaction's, fewer for wide tables so that a batch's cells
+ * stay under CBATCH_CELLS. */
+static size_t batch_rows(const struct crun *r, size_t maxcols)
+{
+    size_t stmt = r->c->batch_rows;
+    size_t rows = r->c->txn_rows < CBATCH_ROWS ? (size_t)r->c->txn_rows : CBATCH_ROWS;
+    if (rows * maxcols > CBATCH_CELLS)
+        rows = CBATCH_CELLS / maxcols;
+    rows -= rows % stmt;
+    return rows < stmt ? stmt : rows;
+}
+
 static int setup_pool(struct crun *r)
 {
     size_t maxcols = 1;
     for (size_t i = 0; i < r->nt; i++)
         if (r->t[i].ncols > maxcols)
             maxcols = r->t[i].ncols;
-    r->npool = 2 * (size_t)r->nr + 2 * (size_t)r->nwr;
+    size_t rows = batch_rows(r, maxcols);
+    /* a chunk ends at --txn-rows rows or CCHUNK_BYTES bytes */
+    uint64_t by_rows = (r->c->txn_rows + rows - 1) / rows;
+    size_t by_bytes = CCHUNK_BYTES / CBATCH_SOFT_BYTES;
+    r->max_held = by_rows < by_bytes ? (size_t)by_rows : by_bytes;
+    if (r->max_held < 1)
+        r->max_held = 1;
+    /* every writer may hold a whole chunk plus the batch it is writing;
+     * every reader fills one and may have two waiting */
+    r->npool = (size_t)r->nwr * (r->max_held + 1) + 3 * (size_t)r->nr;
     r->pool = calloc(r->npool, sizeof *r->pool);
     if (!r->pool || sl_queue_init(&r->free, r->npool) != 0 ||
         sl_queue_init(&r->full, r->npool) != 0)
@@ -708,8 +734,8 @@ static int setup_pool(struct crun *r)
         return -1;
     size_t arena = r->max_packet > CBATCH_SOFT_BYTES ? (size_t)r->max_packet : CBATCH_SOFT_BYTES;
     for (size_t i = 0; i < r->npool; i++) {
-        r->pool[i].b = sl_batch_new(maxcols, r->c->batch_rows, arena);
-        if (!r->pool[i].b || sl_queue_push(&r->free, &r->pool[i]) != 0)
+        r->pool[i] = sl_batch_new(maxcols, rows, arena);
+        if (!r->pool[i] || sl_queue_push(&r->free, r->pool[i]) != 0)
             return -1;
     }
     return 0;
@@ -755,8 +781,8 @@ int sl_crun_run(struct crun *r)
             sl_buf_init(&rd[i].sql, SQL_MAX);
             ok = pthread_create(&tids[i], NULL, reader_main, &rd[i]) == 0;
         } else if (i < r->nr + r->nwr) {
-            wr[i - r->nr] = (struct writer){.r = r, .idx = i - r->nr};
-            ok = pthread_create(&tids[i], NULL, writer_main, &wr[i - r->nr]) == 0;
+            ok = writer_init(r, &wr[i - r->nr], i - r->nr) == 0 &&
+                 pthread_create(&tids[i], NULL, writer_main, &wr[i - r->nr]) == 0;
         } else if (i < r->nr + r->nwr + nindexer) {
             ok = pthread_create(&tids[i], NULL, indexer_main, r) == 0;
         } else {
@@ -793,7 +819,7 @@ out:
         sl_buf_release(&rd[i].sql);
     free(rd);
     for (unsigned i = 0; wr && i < r->nwr; i++)
-        free(wr[i].runs);
+        sl_chunk_writer_free(wr[i].cw);
     free(wr);
     free(tids);
     free(victims);

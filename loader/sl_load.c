@@ -532,7 +532,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .rejects = c->rejects && !c->dry_run ? &rejects : NULL,
         .max_rejects = c->max_rejects,
         .retries = c->retries,
-        .retry_max_seconds = c->retry_max_seconds,
+        .retry_max_seconds = (double)c->retry_max_seconds,
         .jobs = c->checkpoint ? rs.jobs : NULL,
         .skips = c->checkpoint ? rs.skips : NULL,
         .counters = &counters,

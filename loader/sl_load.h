@@ -51,7 +51,7 @@ struct sl_load_config {
     const char *rejects;  /* non-NULL: --on-error skip, rejects to PATH.csv/.log */
     uint64_t max_rejects; /* 0: no limit */
     unsigned retries;     /* retries of a transient error */
-    double retry_max_seconds;
+    unsigned retry_max_seconds;
     int checkpoint; /* record committed ranges in the target */
     int resume;     /* skip the ranges an earlier run committed (needs checkpoint;
                        the caller checks option combinations) */
