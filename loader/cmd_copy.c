@@ -300,6 +300,8 @@ static void print_summary(FILE *out, const struct sl_copy_config *c, const struc
     fprintf(out, "  %-*s  %13s  %9.1f  %8.2f  %11s\n", (int)w, "total",
             sl_fmt_count(rows, a, sizeof a), (double)bytes / 1e6, r->seconds,
             sl_fmt_count((uint64_t)((double)rows / s), b, sizeof b));
+    if (r->retries > 0)
+        fprintf(out, "  retries %s\n", sl_fmt_count(r->retries, a, sizeof a));
     if (c->mode == SL_MODE_IGNORE)
         fprintf(out, "  rows ignored %s (their key was taken)\n",
                 sl_fmt_count(ignored, a, sizeof a));
@@ -357,6 +359,7 @@ static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
         if (t->finish_sql && sl_report_add_finish(rep, t->finish_sql) != 0)
             sl_report_error(rep, "out of memory");
     }
+    rep->retries = r->retries;
     rep->seconds = r->seconds;
     if (r->err.kind != SL_ERR_NONE)
         sl_report_error(rep, r->err.msg);

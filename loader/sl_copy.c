@@ -558,6 +558,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
         sl_crun_run(&r);
     }
     res->interrupted = atomic_load(&r.interrupted);
+    res->retries = atomic_load(&r.retries);
     if (r.failed)
         *err = r.err;
     rc = collect(&r, res) == 0 && !r.failed && !res->interrupted ? 0 : -1;

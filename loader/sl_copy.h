@@ -130,7 +130,8 @@ struct sl_copy_result {
     char target[512];
     int started; /* the plan passed: a failure now is not a set-up error */
     int interrupted;
-    int swapped; /* --mode swap: the new tables were renamed into place */
+    int swapped;      /* --mode swap: the new tables were renamed into place */
+    uint64_t retries; /* transient write errors retried */
     struct sl_copy_table_result *tables;
     size_t ntables;
     double seconds;
