@@ -22,6 +22,14 @@ struct sl_batch *sl_batch_new(size_t ncols, size_t row_cap, size_t arena_max)
     return b;
 }
 
+uint64_t sl_batch_good_rows(const struct sl_batch *b)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < b->nrows; i++)
+        n += !b->pos[i].rejected;
+    return n;
+}
+
 void sl_batch_free(struct sl_batch *b)
 {
     if (!b)

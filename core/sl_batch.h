@@ -51,6 +51,9 @@ struct sl_batch {
     size_t row_mark; /* arena length when the current row began */
 };
 
+/* The rows of b not marked rejected. */
+uint64_t sl_batch_good_rows(const struct sl_batch *b);
+
 /* Allocates an empty batch. arena_max caps the bytes of cell data it may
  * hold. Returns NULL if memory is short or an argument is zero. */
 struct sl_batch *sl_batch_new(size_t ncols, size_t row_cap, size_t arena_max);

@@ -19,9 +19,6 @@
 #define DEFAULT_BATCH_ROWS 200
 #define DEFAULT_TXN_ROWS   100000
 
-#define STR_(x) #x
-#define STR(x)  STR_(x)
-
 enum {
     OPT_FROM = 256,
     OPT_TO,
@@ -67,7 +64,8 @@ const struct sl_opt sl_copy_opts[] = {
      SL_STORE_STR(struct copy_args, c.tables)},
     {"where", OPT_WHERE, 1, "COND", "copy only the source rows where COND holds",
      SL_STORE_STR(struct copy_args, c.where)},
-    {"threads", 't', 1, "N", "writer connections to the target (default " STR(DEFAULT_THREADS) ")",
+    {"threads", 't', 1, "N",
+     "writer connections to the target (default " SL_CLI_STR(DEFAULT_THREADS) ")",
      SL_STORE_NUM(struct copy_args, c.threads, 1, 256)},
     {"readers", OPT_READERS, 1, "N", "reader connections to the source (default: as --threads)"},
     {"consistency", OPT_CONSISTENCY, 1, "MODE",
@@ -93,13 +91,15 @@ const struct sl_opt sl_copy_opts[] = {
      "(see below)",
      SL_STORE_SET(struct copy_args, c.dry_run)},
     {"chunk-rows", OPT_CHUNK_ROWS, 1, "N",
-     "rows per key range, roughly (default " STR(DEFAULT_CHUNK_ROWS) "); the unit of reading\n"
-                                                                     "and of comparison",
+     "rows per key range, roughly (default " SL_CLI_STR(
+         DEFAULT_CHUNK_ROWS) "); the unit of reading\n"
+                             "and of comparison",
      SL_STORE_NUM(struct copy_args, c.chunk_rows, 1, UINT64_MAX)},
     {"batch-rows", OPT_BATCH_ROWS, 1, "N",
-     "rows per INSERT statement (default " STR(DEFAULT_BATCH_ROWS) ")",
+     "rows per INSERT statement (default " SL_CLI_STR(DEFAULT_BATCH_ROWS) ")",
      SL_STORE_NUM(struct copy_args, c.batch_rows, 1, 65535)},
-    {"txn-rows", OPT_TXN_ROWS, 1, "N", "rows per transaction (default " STR(DEFAULT_TXN_ROWS) ")",
+    {"txn-rows", OPT_TXN_ROWS, 1, "N",
+     "rows per transaction (default " SL_CLI_STR(DEFAULT_TXN_ROWS) ")",
      SL_STORE_NUM(struct copy_args, c.txn_rows, 1, UINT64_MAX)},
     SL_CLI_RETRY_OPTS(struct copy_args, c.retries, c.retry_max_seconds),
     {"from-defaults-file", OPT_FROM_DEFAULTS, 1, "FILE",

@@ -17,9 +17,6 @@
 #define DEFAULT_CHUNK_ROWS 100000
 #define DEFAULT_ZSTD_LEVEL 3
 
-#define STR_(x) #x
-#define STR(x)  STR_(x)
-
 enum {
     OPT_FROM = 256,
     OPT_TO,
@@ -57,16 +54,17 @@ const struct sl_opt sl_extract_opts[] = {
     {"where", OPT_WHERE, 1, "COND", "extract only the table's rows where COND holds",
      SL_STORE_STR(struct extract_args, c.where)},
     {"threads", 't', 1, "N",
-     "reader connections (default " STR(DEFAULT_THREADS) "); a table with a one-column\n"
-                                                         "integer primary key is read in key "
-                                                         "ranges, others by one"},
+     "reader connections (default " SL_CLI_STR(
+         DEFAULT_THREADS) "); a table with a one-column\n"
+                          "integer primary key is read in key "
+                          "ranges, others by one"},
     {"consistency", OPT_CONSISTENCY, 1, "MODE",
      "lock (default), snapshot or none: how several threads see one\nstate of the table "
      "(see below)"},
     {"order-by-pk", OPT_ORDER_BY_PK, 0, "", "write the rows in primary-key order",
      SL_STORE_SET(struct extract_args, c.order_by_pk)},
     {"chunk-rows", OPT_CHUNK_ROWS, 1, "N",
-     "rows per key range, roughly (default " STR(DEFAULT_CHUNK_ROWS) ")",
+     "rows per key range, roughly (default " SL_CLI_STR(DEFAULT_CHUNK_ROWS) ")",
      SL_STORE_NUM(struct extract_args, c.chunk_rows, 1, UINT64_MAX)},
     {"file-rows", OPT_FILE_ROWS, 1, "N",
      "split the output into numbered parts of N rows:\nFILE.00001.csv.zst, FILE.00002.csv.zst, "
@@ -75,7 +73,8 @@ const struct sl_opt sl_extract_opts[] = {
     {"file-size", OPT_FILE_SIZE, 1, "SIZE",
      "split into parts of at most SIZE bytes of CSV (before\ncompression), e.g. 256M"},
     {"zstd-level", OPT_ZSTD_LEVEL, 1, "L",
-     "zstd level 1-19 for a .zst name (default " STR(DEFAULT_ZSTD_LEVEL) "); 0 writes plain text"},
+     "zstd level 1-19 for a .zst name (default " SL_CLI_STR(
+         DEFAULT_ZSTD_LEVEL) "); 0 writes plain text"},
     {"zstd-workers", OPT_ZSTD_WORKERS, 1, "N",
      "zstd's own compression threads (default 0: compress in the\nwriting thread)",
      SL_STORE_NUM(struct extract_args, c.zstd_workers, 0, 64)},

@@ -39,9 +39,6 @@ enum {
     OPT_DRY_RUN,
 };
 
-#define STR_(x) #x
-#define STR(x)  STR_(x)
-
 struct load_args {
     struct sl_load_config c;
     char **sources;
@@ -59,15 +56,15 @@ struct load_args {
 const struct sl_opt sl_load_opts[] = {
     {"into", OPT_INTO, 1, "URL", "target table: mysql://user@host[:port]/db/table[?socket=PATH]",
      SL_STORE_STR(struct load_args, c.into)},
-    {"threads", 't', 1, "N", "writer connections (default " STR(DEFAULT_THREADS) ")",
+    {"threads", 't', 1, "N", "writer connections (default " SL_CLI_STR(DEFAULT_THREADS) ")",
      SL_STORE_NUM(struct load_args, c.threads, 1, 256)},
     {"batch-rows", OPT_BATCH_ROWS, 1, "N",
-     "rows per INSERT statement (default " STR(
+     "rows per INSERT statement (default " SL_CLI_STR(
          DEFAULT_BATCH_ROWS) "); also capped by\n"
                              "65,535 placeholders and the server's max_allowed_packet",
      SL_STORE_NUM(struct load_args, c.batch_rows, 1, 65535)},
     {"txn-rows", OPT_TXN_ROWS, 1, "N",
-     "rows per transaction: COMMIT after this many (default " STR(
+     "rows per transaction: COMMIT after this many (default " SL_CLI_STR(
          DEFAULT_TXN_ROWS) "),\n"
                            "or sooner for wide rows: a chunk buffers at most 4 MB per 10,000 rows",
      SL_STORE_NUM(struct load_args, c.txn_rows, 1, 100000000)},

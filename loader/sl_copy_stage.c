@@ -151,6 +151,7 @@ static int hand_on(struct crun *r, struct ctable *ct, struct sl_batch *b)
         sl_queue_push(&r->free, b);
         return 0;
     }
+    b->end = b->start + b->nrows; /* its rows are consecutive */
     uint64_t k = sl_cpos_range(b->start);
     pthread_mutex_lock(&r->mu);
     ct->r[k].pushed++;
@@ -174,7 +175,7 @@ static struct sl_batch *take_batch(struct crun *r, const struct ctable *ct, size
         return NULL;
     sl_batch_reshape(b, ct->ncols);
     b->source = ti;
-    b->start = b->end = sl_cpos(k, first);
+    b->start = sl_cpos(k, first);
     return b;
 }
 
@@ -249,7 +250,6 @@ static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *e
         }
         if (rc == 0) {
             sl_batch_end_row(cb, line, 0);
-            cb->end = sl_cpos(k, line);
             atomic_fetch_add_explicit(&ct->rows_read, 1, memory_order_relaxed);
         }
     }
@@ -315,7 +315,6 @@ struct writer {
     struct crun *r;
     unsigned idx;
     struct ctable *ct; /* the table of the open chunk, or NULL */
-    size_t bytes;      /* value bytes held in the open chunk */
     int located;       /* the error being reported names its range already */
     struct sl_chunk_config cfg;
     struct sl_chunk_ops ops;
@@ -404,12 +403,6 @@ static void note(void *ctx, const char *msg)
     sl_progress_printf(wr->r->progress, "%s", msg);
 }
 
-static void commit(struct writer *wr)
-{
-    sl_chunk_writer_commit(wr->cw);
-    wr->bytes = 0;
-}
-
 /* Writes one batch into the open chunk of its table, committing first when
  * the table changes, and after it when the chunk is full. */
 static void write_batch(struct writer *wr, struct sl_batch *b)
@@ -417,7 +410,7 @@ static void write_batch(struct writer *wr, struct sl_batch *b)
     struct crun *r = wr->r;
     struct ctable *ct = &r->t[b->source];
     if (wr->ct != ct) {
-        commit(wr);
+        sl_chunk_writer_commit(wr->cw); /* fail() names wr->ct: commit before it changes */
         wr->ct = ct;
         sl_chunk_writer_target(wr->cw, &ct->target, NULL);
     }
@@ -425,14 +418,12 @@ static void write_batch(struct writer *wr, struct sl_batch *b)
         release(wr, b, 0);
         return;
     }
-    wr->bytes += b->arena.len;
-    if (sl_chunk_writer_add(wr->cw, b) != 0) {
-        wr->bytes = 0;
+    if (sl_chunk_writer_add(wr->cw, b) != 0)
         return;
-    }
     if (sl_chunk_writer_rows(wr->cw) >= r->c->txn_rows ||
-        sl_chunk_writer_held(wr->cw) == r->max_held || wr->bytes >= CCHUNK_BYTES)
-        commit(wr);
+        sl_chunk_writer_held(wr->cw) == r->max_held ||
+        sl_chunk_writer_bytes(wr->cw) >= CCHUNK_BYTES)
+        sl_chunk_writer_commit(wr->cw);
 }
 
 static void *writer_main(void *arg)
@@ -445,14 +436,14 @@ static void *writer_main(void *arg)
         if (!b) {
             /* nothing waiting: commit rather than hold rows back, so that a
              * table completes as soon as its last rows are in */
-            commit(wr);
+            sl_chunk_writer_commit(wr->cw);
             b = sl_queue_pop(&r->full);
         }
         if (!b)
             break;
         write_batch(wr, b);
     }
-    commit(wr);
+    sl_chunk_writer_commit(wr->cw);
     sl_chunk_writer_discard(wr->cw); /* stopping: nothing uncommitted may stay */
     /* the last writer: the index builder (or else the verifier) drains and ends */
     if (atomic_fetch_sub(&r->writers_left, 1) == 1)

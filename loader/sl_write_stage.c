@@ -123,12 +123,9 @@ void *sl_write_stage_dry_main(void *arg)
         struct sl_batch *b = sl_queue_pop(&r->full);
         if (!b)
             break;
-        if (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
-            uint64_t good = 0;
-            for (size_t i = 0; i < b->nrows; i++)
-                good += !b->pos[i].rejected;
-            atomic_fetch_add_explicit(&r->p->counters->rows_written, good, memory_order_relaxed);
-        }
+        if (!atomic_load_explicit(&r->stop, memory_order_relaxed))
+            atomic_fetch_add_explicit(&r->p->counters->rows_written, sl_batch_good_rows(b),
+                                      memory_order_relaxed);
         sl_run_give_back(r, b);
     }
     sl_run_thread_done(r);

@@ -25,6 +25,7 @@ struct sl_chunk_writer {
     struct sl_batch **held;           /* the open chunk's batches */
     size_t nheld;
     uint64_t rows;
+    size_t bytes;  /* value bytes held */
     unsigned seed; /* for backoff jitter */
 };
 
@@ -44,14 +45,6 @@ static double now(void)
 static int stopping(const struct sl_chunk_writer *cw)
 {
     return atomic_load(cw->cfg->stop) != 0;
-}
-
-static uint64_t good_rows(const struct sl_batch *b)
-{
-    uint64_t n = 0;
-    for (size_t i = 0; i < b->nrows; i++)
-        n += !b->pos[i].rejected;
-    return n;
 }
 
 int sl_chunk_writer_new(struct sl_chunk_writer **out, const struct sl_chunk_config *cfg,
@@ -117,6 +110,7 @@ static void release_held(struct sl_chunk_writer *cw, int committed)
         cw->ops->release(cw->ops->ctx, cw->held[i], committed);
     cw->nheld = 0;
     cw->rows = 0;
+    cw->bytes = 0;
 }
 
 void sl_chunk_writer_discard(struct sl_chunk_writer *cw)
@@ -255,6 +249,7 @@ int sl_chunk_writer_add(struct sl_chunk_writer *cw, struct sl_batch *b)
 {
     cw->held[cw->nheld++] = b;
     cw->rows += b->nrows;
+    cw->bytes += b->arena.len;
     struct retry rt = {0, 0};
     return write_held(cw, cw->nheld - 1, &rt);
 }
@@ -278,7 +273,8 @@ static int record_checkpoints(struct sl_chunk_writer *cw, struct sl_err *e)
     for (size_t i = 0; cw->ckpt_db && cw->ops->job && i < cw->nheld; i++) {
         const struct sl_batch *b = cw->held[i];
         const struct sl_checkpoint_job *job = cw->ops->job(cw->ops->ctx, b);
-        if (job && sl_checkpoint_record(cw->ckw, job, b->start, b->end, good_rows(b), e) != 0)
+        if (job &&
+            sl_checkpoint_record(cw->ckw, job, b->start, b->end, sl_batch_good_rows(b), e) != 0)
             return -1;
     }
     return 0;
@@ -330,7 +326,7 @@ int sl_chunk_writer_commit(struct sl_chunk_writer *cw)
         return 0;
     uint64_t rows = 0;
     for (size_t i = 0; i < cw->nheld; i++)
-        rows += good_rows(cw->held[i]);
+        rows += sl_batch_good_rows(cw->held[i]);
     cw->ops->committed(cw->ops->ctx, cw->held, cw->nheld, rows - ignored, ignored, updated);
     release_held(cw, 1);
     return 0;
@@ -344,6 +340,11 @@ size_t sl_chunk_writer_held(const struct sl_chunk_writer *cw)
 uint64_t sl_chunk_writer_rows(const struct sl_chunk_writer *cw)
 {
     return cw->rows;
+}
+
+size_t sl_chunk_writer_bytes(const struct sl_chunk_writer *cw)
+{
+    return cw->bytes;
 }
 
 void sl_chunk_writer_free(struct sl_chunk_writer *cw)

@@ -104,9 +104,10 @@ int sl_chunk_writer_commit(struct sl_chunk_writer *cw);
 /* Rolls back the open chunk and gives its batches back uncommitted. */
 void sl_chunk_writer_discard(struct sl_chunk_writer *cw);
 
-/* The batches and rows held in the open chunk. */
+/* The batches, rows and value bytes held in the open chunk. */
 size_t sl_chunk_writer_held(const struct sl_chunk_writer *cw);
 uint64_t sl_chunk_writer_rows(const struct sl_chunk_writer *cw);
+size_t sl_chunk_writer_bytes(const struct sl_chunk_writer *cw);
 
 /* Discards the open chunk, closes the statements (not *conn) and frees cw.
  * NULL is ignored. */
