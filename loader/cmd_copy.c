@@ -37,6 +37,8 @@ enum {
     OPT_FROM_DEFAULTS,
     OPT_TO_DEFAULTS,
     OPT_DRY_RUN,
+    OPT_RESUME,
+    OPT_NO_CHECKPOINT,
 };
 
 struct copy_args {
@@ -90,6 +92,13 @@ const struct sl_opt sl_copy_opts[] = {
      "plan and check everything and count the source rows; create,\nlock and write nothing "
      "(see below)",
      SL_STORE_SET(struct copy_args, c.dry_run)},
+    {"resume", OPT_RESUME, 0, "",
+     "finish an interrupted copy: existing target tables keep the\nrows it committed, and only "
+     "the rest is copied (see below)",
+     SL_STORE_SET(struct copy_args, c.resume)},
+    {"no-checkpoint", OPT_NO_CHECKPOINT, 0, "",
+     "do not record committed batches in the target's\nsluice_checkpoints table (no --resume then)",
+     SL_STORE_CLEAR(struct copy_args, c.checkpoint)},
     {"chunk-rows", OPT_CHUNK_ROWS, 1, "N",
      "rows per key range, roughly (default " SL_CLI_STR(
          DEFAULT_CHUNK_ROWS) "); the unit of reading\n"
@@ -154,6 +163,18 @@ static void copy_help(FILE *out)
         "first key range that differs. An append into a table that had rows is not\n"
         "verified.\n"
         "\n"
+        "Checkpoints: each committed batch is recorded in the target database's\n"
+        "sluice_checkpoints table in the batch's own transaction, and each key range\n"
+        "once all its rows are in; a range is read in primary-key order, so its rows\n"
+        "come in the same order on a rerun. After an interruption or a failure, rerun\n"
+        "the same command with --resume: existing tables are appended to, complete\n"
+        "ranges are not read again, and the committed rows of the others are skipped;\n"
+        "then every table is verified as usual. A table without a primary key is\n"
+        "emptied and copied again when every row of it came from the copy. A rerun\n"
+        "without --resume over an interrupted append is refused; a successful copy\n"
+        "deletes its checkpoints. --resume assumes the source rows have not changed\n"
+        "since; the verification says if they did.\n"
+        "\n"
         "Consistency, with more than one reader:\n"
         "  lock      FLUSH TABLES WITH READ LOCK is held while every reader opens its\n"
         "            snapshot (about a millisecond); all read one state. Needs RELOAD.\n"
@@ -178,7 +199,8 @@ static void copy_help(FILE *out)
         "  2  nothing was copied: bad options, an unreachable server, a missing table, a\n"
         "     target table that exists under --if-exists fail, a missing column or\n"
         "     privilege, a definition the target refuses\n"
-        "  4  interrupted by SIGINT or SIGTERM; open transactions are rolled back\n"
+        "  4  interrupted by SIGINT or SIGTERM; open transactions are rolled back; run\n"
+        "     again with --resume to finish\n"
         "\n"
         "Passwords: the URL's own, then SLUICE_FROM_PASSWORD or SLUICE_TO_PASSWORD, then\n"
         "the [client] group of the option file, then MYSQL_PWD. Never printed.\n"
@@ -399,6 +421,28 @@ static int resolve_mode(struct copy_args *a)
     }
 }
 
+/* --resume continues the tables it finds: refuses what contradicts that. */
+static int check_resume(const struct copy_args *a)
+{
+    const struct sl_copy_config *c = &a->c;
+    const char *clash = NULL;
+    if (!c->resume)
+        return 0;
+    if (!c->checkpoint)
+        clash = "--no-checkpoint: --resume needs checkpoints";
+    else if (c->verify_only)
+        clash = "--verify-only";
+    else if (c->mode == SL_MODE_SWAP)
+        clash = "--mode swap, which writes every table afresh";
+    else if (c->mode == SL_MODE_TRUNCATE ||
+             (a->if_exists_set && c->if_exists != SL_IF_EXISTS_APPEND))
+        clash = "--if-exists or --mode truncate: a resume appends to the tables it finds";
+    if (!clash)
+        return 0;
+    fprintf(a->err, "sluice copy: --resume cannot be used with %s\n", clash);
+    return -1;
+}
+
 static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE *err,
                      struct sl_report *rep)
 {
@@ -408,6 +452,7 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
     c->consistency = SL_CONSISTENCY_LOCK;
     c->if_exists = SL_IF_EXISTS_FAIL;
     c->verify = 1;
+    c->checkpoint = 1;
     c->chunk_rows = DEFAULT_CHUNK_ROWS;
     c->batch_rows = DEFAULT_BATCH_ROWS;
     c->txn_rows = DEFAULT_TXN_ROWS;
@@ -425,7 +470,7 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
                      "Try 'sluice copy --help'.\n");
         return SL_EXIT_USAGE;
     }
-    if (resolve_mode(a) != 0)
+    if (resolve_mode(a) != 0 || check_resume(a) != 0)
         return SL_EXIT_USAGE;
     if (!a->readers_set)
         c->readers = c->threads;

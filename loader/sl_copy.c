@@ -16,6 +16,8 @@
  * about chunk_rows rows, and at least one per reader. */
 static int plan_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
 {
+    if (ct->resumed) /* the plan its checkpoints were recorded under */
+        return sl_copy_ckpt_ranges(r, ct, err);
     ct->ranges.n = 1;
     int rc = 0;
     if (ct->key.len > 0) {
@@ -35,7 +37,9 @@ static int plan_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
         }
     }
     ct->r = calloc(ct->ranges.n, sizeof *ct->r);
-    return ct->r ? 0 : sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (!ct->r)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    return sl_copy_ckpt_ranges(r, ct, err);
 }
 
 struct by_size {
@@ -167,6 +171,12 @@ static int open_writers(struct crun *r, struct sl_err *err)
     /* each comparison must see the rows committed since the last one */
     if (sl_conn_exec(r->vconn, "SET autocommit = 1", err) != 0)
         return -1;
+    int journaled = 0;
+    for (size_t i = 0; i < r->nt; i++)
+        journaled |= r->t[i].has_job;
+    /* the verifier marks each complete range */
+    if (journaled && sl_checkpoint_writer_open(&r->vckw, r->vconn, r->to.db, err) != 0)
+        return -1;
     int deferred = 0;
     for (size_t i = 0; i < r->nt; i++)
         deferred |= r->t[i].sql.add.len > 0;
@@ -293,6 +303,7 @@ static void release(struct crun *r)
             mysql_close(r->wconn[i]);
     free(r->rconn);
     free(r->wconn);
+    sl_checkpoint_writer_close(r->vckw);
     if (r->vconn)
         mysql_close(r->vconn);
     if (r->vsrc)
@@ -369,6 +380,8 @@ static int plan(struct crun *r, int *db_exists, struct sl_err *err)
         rc = sl_err_set(err, SL_ERR_FATAL, "target database '%s' does not exist", r->to.db);
     for (size_t i = 0; rc == 0 && i < r->nt; i++)
         rc = sl_copy_decide(r, &r->t[i], *db_exists, err);
+    if (rc == 0 && !c->verify_only)
+        rc = sl_copy_ckpt_prepare(r, *db_exists, err);
     return rc;
 }
 
@@ -407,7 +420,7 @@ static int apply_plan(struct crun *r, int db_exists, struct sl_err *err)
             return -1;
         }
     }
-    if (sl_copy_drop_deferred(r, err) != 0) {
+    if (sl_copy_drop_deferred(r, err) != 0 || sl_copy_ckpt_apply(r, err) != 0) {
         sl_copy_undo_created(r);
         return -1;
     }
@@ -565,6 +578,12 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     if (c->mode == SL_MODE_SWAP && !c->verify_only && swap_all(&r, rc == 0, err) != 0)
         rc = -1;
     res->swapped = c->mode == SL_MODE_SWAP && rc == 0;
+    struct sl_err ce;
+    if (rc == 0 && !c->verify_only && sl_copy_ckpt_finish(&r, &ce) != 0)
+        fprintf(log,
+                "sluice: warning: the copy is complete, but its checkpoints in %s.%s could "
+                "not be deleted: %s\n",
+                r.to.db, SL_CHECKPOINT_TABLE, ce.msg);
     if (rc == 0 && c->after_sql && !c->verify_only &&
         sl_conn_run_hook(&r.dst_co, "--after-sql", c->after_sql, err) != 0)
         rc = -1;

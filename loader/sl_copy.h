@@ -25,6 +25,12 @@
  * are committed, and once the table is complete (its indexes added) the
  * ranges are compared. A mismatch names its key range.
  *
+ * Checkpoints: each committed batch is recorded in the target database's
+ * sluice_checkpoints table in the batch's own transaction (sl_checkpoint.h),
+ * and each complete key range once all its rows are in. --resume reads them
+ * back and copies only what is missing (sl_copy_resume.c). A successful copy
+ * deletes them.
+ *
  * Dry run: the plan and its checks (including, per table, the privileges
  * its action and mode need and, for an existing target, a prepared INSERT),
  * then a COUNT(*) of each source table under --where. Nothing is created,
@@ -78,6 +84,8 @@ struct sl_copy_config {
     int verify_only; /* compare only: nothing is created or written */
     int dry_run;     /* plan, check and count the source rows; change nothing
                         (no hooks, DDL, snapshot lock or rows) */
+    int checkpoint;  /* record each committed batch in the target's sluice_checkpoints */
+    int resume;      /* finish an interrupted copy: skip the rows it committed */
     uint64_t chunk_rows;
     size_t batch_rows;          /* rows per INSERT */
     uint64_t txn_rows;          /* rows per transaction */

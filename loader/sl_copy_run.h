@@ -13,6 +13,7 @@
 
 #include "sl_batch.h"
 #include "sl_buf.h"
+#include "sl_checkpoint.h"
 #include "sl_conn.h"
 #include "sl_copy.h"
 #include "sl_create_table.h"
@@ -52,6 +53,8 @@ static inline uint64_t sl_cpos_ordinal(uint64_t pos)
 {
     return pos & ((UINT64_C(1) << SL_CPOS_BITS) - 1);
 }
+/* The ordinal of the checkpoint that marks a key range complete. */
+#define SL_CPOS_COMPLETE ((UINT64_C(1) << SL_CPOS_BITS) - 1)
 
 /* What the plan decided for one table. */
 enum ct_action {
@@ -62,6 +65,7 @@ enum ct_action {
     CT_SKIP,
     CT_VERIFY, /* --verify-only */
     CT_SWAP,   /* --mode swap: written into <name>__sluice_new, renamed at the end */
+    CT_RESUME, /* --resume: the target exists; only what its checkpoints lack is copied */
 };
 
 /* One key range: its sums on each side, and how far its rows have got. */
@@ -69,9 +73,15 @@ struct crange {
     uint64_t src_rows, dst_rows;
     char src_sum[72], dst_sum[72]; /* SUM()'s DECIMAL text */
     int src_done, dst_done;
+    /* --resume: the batches of this range committed before (sorted, as
+     * sl_cpos, within ctable.done), and whether the range was complete */
+    const struct sl_checkpoint_range *skip;
+    size_t nskip;
+    int complete_before;
     /* guarded by crun.mu: */
     int read;              /* the reader is done with it */
     uint64_t pushed, done; /* batches handed on; committed or dropped */
+    uint64_t dropped;      /* of those, dropped */
     int complete;          /* read, and every batch done */
 };
 
@@ -106,11 +116,25 @@ struct ctable {
     const char *no_verify;       /* why not, when verify is 0 and it was asked for */
     struct sl_buf select;        /* SELECT cols FROM the source table */
     struct sl_buf key;           /* the quoted key column; empty for one stream */
+    struct sl_buf order;         /* " ORDER BY" the primary key, so that a range's rows come
+                                    in the same order on a rerun; empty without one */
     struct sl_create_sql sql;    /* what makes the target table (sql.add: the
                                     deferred indexes, or empty) */
     struct sl_key_ranges ranges; /* n == 1: one stream, no condition */
     struct crange *r;
     long long est_rows;
+
+    /* checkpoints (sl_copy_resume.c) */
+    int has_job;                      /* batches are recorded under job */
+    struct sl_checkpoint_job job;     /* job.target is "db.table", malloc'ed */
+    struct sl_file_id ckpt_id;        /* the source table's identity and range plan */
+    struct sl_checkpoint_range *done; /* what an interrupted run committed, sorted */
+    size_t ndone;
+    int fresh;            /* every row of the target comes from this job */
+    int resumed;          /* done holds the ranges to skip, under the recorded plan */
+    int restart;          /* --resume of a keyless table: empty it and copy it whole */
+    int clear_ckpt;       /* stale checkpoints of the job are deleted before any row */
+    uint64_t rows_before; /* rows the interrupted run committed */
 
     /* progress (any thread) */
     atomic_uint_fast64_t rows_read, rows_written, bytes_written, rows_ignored, rows_updated;
@@ -162,6 +186,8 @@ struct crun {
     MYSQL *vsrc;  /* the verifier's source connection, in the snapshot (whole
                      tables only) */
     MYSQL *iconn; /* the index builder's, when a table's indexes are deferred */
+    struct sl_checkpoint_writer *vckw; /* on vconn: marks complete ranges; NULL without
+                                          checkpoints */
 
     struct sl_batch **pool; /* batches carry rows of table b->source, positions
                                as sl_cpos */
@@ -240,6 +266,31 @@ void sl_copy_report(struct crun *r, const struct ctable *ct);
 
 /* Frees everything ct holds. */
 void sl_copy_table_release(struct ctable *ct);
+
+/* ---- sl_copy_resume.c: checkpoints and --resume ---- */
+
+/* After the plan (sl_copy_decide of every table), before anything changes:
+ * gives each copied table its checkpoint job and reads what an interrupted
+ * copy recorded. Refuses (-1, err set) a rerun over an interrupted copy
+ * without --resume, and a --resume whose target holds rows but no
+ * checkpoints of this copy. Changes nothing. */
+int sl_copy_ckpt_prepare(struct crun *r, int db_exists, struct sl_err *err);
+
+/* After sl_copy_apply of every table: creates the checkpoint table and
+ * deletes stale checkpoints of the jobs that start afresh. */
+int sl_copy_ckpt_apply(struct crun *r, struct sl_err *err);
+
+/* Once ct's key ranges are planned (or taken from its checkpoints, for a
+ * resumed table): records the plan in ct's identity and hands each range
+ * its committed batches. Returns 0 or -1 with err set (checkpoints that do
+ * not fit the plan). */
+int sl_copy_ckpt_ranges(struct crun *r, struct ctable *ct, struct sl_err *err);
+
+/* After a successful copy: deletes every table's checkpoints. */
+int sl_copy_ckpt_finish(struct crun *r, struct sl_err *err);
+
+/* Frees what the checkpoints of ct hold. */
+void sl_copy_ckpt_release(struct ctable *ct);
 
 /* ---- sl_copy_stage.c: the copy itself ---- */
 

@@ -56,6 +56,8 @@ static int read_table_row(void *ctx, char **v, unsigned long *lens, unsigned n)
     struct listing *l = ctx;
     if (n != 2 || !v[0] || !v[1])
         return 0;
+    if (strcmp(v[0], SL_CHECKPOINT_TABLE) == 0)
+        return 0; /* sluice's own bookkeeping belongs to its database's server */
     struct name_list *to = strcmp(v[1], "BASE TABLE") == 0 ? &l->tables : &l->other;
     if (to == &l->other) {
         /* kept as "name (KIND)" for the notice */
@@ -176,8 +178,11 @@ int sl_copy_list_tables(struct crun *r, char ***names, size_t *n, struct sl_err 
         if (!found)
             rc = sl_err_set(err, SL_ERR_FATAL,
                             "table '%s.%s' does not exist (or is not a base table, or this user "
-                            "may not see it)",
-                            r->from.db, r->from.table);
+                            "may not see it%s)",
+                            r->from.db, r->from.table,
+                            strcmp(r->from.table, SL_CHECKPOINT_TABLE) == 0
+                                ? ", or is sluice's own checkpoint table, which is never copied"
+                                : "");
         else if (names_add(&keep, r->from.table) != 0)
             rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
     } else if (rc == 0 && r->c->tables) {
@@ -238,11 +243,13 @@ static int defers(const struct crun *r, const struct ctable *ct, struct sl_err *
     return n < 0 ? -1 : n == 0;
 }
 
-/* Reads SHOW CREATE TABLE of the source and writes the target's CREATE (and,
- * when defers() says so, the ALTER that adds the rest). */
-static int plan_create(struct crun *r, struct ctable *ct, struct sl_err *err)
+/* Reads SHOW CREATE TABLE of the source and writes the target's CREATE into
+ * out (and, when defers() says so or always_defer is set, the ALTER that
+ * adds the rest). */
+static int plan_create(struct crun *r, struct ctable *ct, int always_defer,
+                       struct sl_create_sql *out, struct sl_err *err)
 {
-    int defer = defers(r, ct, err);
+    int defer = always_defer ? 1 : defers(r, ct, err);
     if (defer < 0)
         return -1;
     struct sl_buf sql;
@@ -261,7 +268,7 @@ static int plan_create(struct crun *r, struct ctable *ct, struct sl_err *err)
         rc = sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE %s.%s gave nothing", ct->src.schema,
                         ct->src.name);
     if (rc == 0)
-        rc = sl_create_table_rewrite(show, ct->dst_schema, ct->dst_name, defer, &ct->sql, err);
+        rc = sl_create_table_rewrite(show, ct->dst_schema, ct->dst_name, defer, out, err);
     if (rc != 0)
         sl_err_prefix(err, "reading the definition of %s.%s", ct->src.schema, ct->src.name);
     free(show);
@@ -273,6 +280,7 @@ int sl_copy_plan_table(struct crun *r, struct ctable *ct, const char *name, cons
 {
     sl_buf_init(&ct->select, SQL_MAX);
     sl_buf_init(&ct->key, 1024);
+    sl_buf_init(&ct->order, SQL_MAX);
     sl_create_sql_init(&ct->sql, SQL_MAX);
     ct->ranges.n = 1;
     ct->dst_schema = strdup(r->to.db);
@@ -325,7 +333,13 @@ int sl_copy_plan_table(struct crun *r, struct ctable *ct, const char *name, cons
         if (sl_type_is_integer(k->data_type))
             rc = sl_ident_append(&ct->key, k->name, strlen(k->name));
     }
-    if (rc != 0 || !sl_buf_cstr(&ct->select) || !sl_buf_cstr(&ct->key))
+    for (size_t i = 0; rc == 0 && i < ct->src.npk; i++) {
+        const char *k = ct->src.cols[ct->src.pk[i]].name;
+        rc = sl_buf_puts(&ct->order, i ? ", " : " ORDER BY ");
+        if (rc == 0)
+            rc = sl_ident_append(&ct->order, k, strlen(k));
+    }
+    if (rc != 0 || !sl_buf_cstr(&ct->select) || !sl_buf_cstr(&ct->key) || !sl_buf_cstr(&ct->order))
         return sl_err_set(err, SL_ERR_FATAL, "%s.%s: the column list is too long", ct->src.schema,
                           ct->src.name);
     if (ct->ncols == 0)
@@ -336,7 +350,7 @@ int sl_copy_plan_table(struct crun *r, struct ctable *ct, const char *name, cons
                                            .cols = ct->cols,
                                            .ncols = ct->ncols,
                                            .verb = sl_write_mode_verb(r->c->mode)};
-    return r->c->verify_only ? 0 : plan_create(r, ct, err);
+    return r->c->verify_only ? 0 : plan_create(r, ct, 0, &ct->sql, err);
 }
 
 /* ---- the target side ---- */
@@ -414,6 +428,8 @@ int sl_copy_decide(struct crun *r, struct ctable *ct, int db_exists, struct sl_e
             return -1;
     } else if (!exists) {
         ct->action = CT_CREATE;
+    } else if (c->resume) {
+        ct->action = CT_RESUME; /* sl_copy_ckpt_prepare checks its checkpoints */
     } else {
         switch (c->if_exists) {
         case SL_IF_EXISTS_FAIL:
@@ -537,6 +553,31 @@ static void keep_indexes(struct ctable *ct)
     sl_buf_reset(&ct->sql.add);
 }
 
+/* The deferred indexes of a resumed table. The interrupted run may have
+ * taken its secondary indexes and foreign keys off to add them after the
+ * rows: when the target lacks keys the source has, they are added once the
+ * rows are in, with the ALTER TABLE that a deferred copy runs (built afresh
+ * from the source's definition). Otherwise nothing is added. */
+static int resume_keys(struct crun *r, struct ctable *ct, struct sl_err *err)
+{
+    keep_indexes(ct);
+    struct sl_table_keys got = {0};
+    if (sl_table_keys_read(r->dst, ct->dst_schema, ct->dst_name, &got, err) != 0)
+        return -1;
+    char note[SL_ERR_MSG_MAX];
+    size_t missing = sl_table_keys_compare(&ct->src_keys, &got, note, sizeof note);
+    sl_table_keys_release(&got);
+    if (missing == 0)
+        return 0;
+    struct sl_create_sql sql;
+    sl_create_sql_init(&sql, SQL_MAX);
+    int rc = plan_create(r, ct, 1, &sql, err);
+    if (rc == 0 && sl_buf_append(&ct->sql.add, sql.add.data, sql.add.len) != 0)
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    sl_create_sql_release(&sql);
+    return rc;
+}
+
 int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
 {
     int rc = 0;
@@ -575,12 +616,23 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
             rc = sl_conn_select(r->dst, sql.data, NULL, 0, read_exists, &has_rows, err);
         sl_buf_release(&sql);
         keep_indexes(ct);
+        ct->fresh = !has_rows;
         if (rc == 0 && has_rows && ct->verify) {
             ct->verify = 0;
             ct->no_verify = "the target table had rows before (--if-exists append)";
         }
         break;
     }
+    case CT_RESUME:
+        if (ct->restart)
+            rc = exec_on(r, "TRUNCATE TABLE ", ct, err);
+        if (rc == 0)
+            rc = resume_keys(r, ct, err);
+        if (rc == 0 && !ct->fresh && ct->verify) {
+            ct->verify = 0;
+            ct->no_verify = "the target table had rows before the interrupted copy appended to it";
+        }
+        break;
     case CT_SKIP:
     case CT_VERIFY:
         keep_indexes(ct);
@@ -656,6 +708,8 @@ const char *sl_copy_action_name(const struct ctable *ct)
         return "compare";
     case CT_SWAP:
         return "swap";
+    case CT_RESUME:
+        return "resume";
     }
     return "?";
 }
@@ -729,5 +783,7 @@ void sl_copy_table_release(struct ctable *ct)
     free(ct->r);
     sl_buf_release(&ct->select);
     sl_buf_release(&ct->key);
+    sl_buf_release(&ct->order);
     sl_create_sql_release(&ct->sql);
+    sl_copy_ckpt_release(ct);
 }

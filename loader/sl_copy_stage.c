@@ -128,11 +128,12 @@ static void range_read(struct crun *r, struct ctable *ct, uint64_t k)
     pthread_mutex_unlock(&r->mu);
 }
 
-/* Counts n batches of range k of ct as committed or dropped. */
-static void batches_done(struct crun *r, struct ctable *ct, uint64_t k, uint64_t n)
+/* Counts a batch of range k of ct as committed, or dropped. */
+static void batches_done(struct crun *r, struct ctable *ct, uint64_t k, int committed)
 {
     pthread_mutex_lock(&r->mu);
-    ct->r[k].done += n;
+    ct->r[k].done++;
+    ct->r[k].dropped += !committed;
     check_complete(r, ct, k);
     pthread_mutex_unlock(&r->mu);
 }
@@ -201,16 +202,31 @@ static int put_value(struct sl_batch *b, size_t col, enum sl_value_kind kind, co
     return rc == 0 ? 0 : PUT_NO_ROOM;
 }
 
-/* Reads range k of table ti into batches. Returns 0, 1 when the run is
- * stopping, or -1 with err set. */
+/* True when the row at ordinal ord of the range was committed by an
+ * interrupted run (--resume). *j walks cr->skip along with the rows. */
+static int committed_before(const struct crange *cr, size_t *j, uint64_t ord)
+{
+    while (*j < cr->nskip && sl_cpos_ordinal(cr->skip[*j].end) <= ord)
+        (*j)++;
+    return *j < cr->nskip && sl_cpos_ordinal(cr->skip[*j].start) <= ord;
+}
+
+/* Reads range k of table ti into batches, in key order, leaving out the
+ * rows an interrupted run committed. Returns 0, 1 when the run is stopping,
+ * or -1 with err set. */
 static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *err)
 {
     struct crun *r = rd->r;
     struct ctable *ct = &r->t[ti];
+    const struct crange *cr = &ct->r[k];
+    if (cr->complete_before) /* every row is in: only its sums are wanted */
+        return ct->verify && !ct->whole ? sl_copy_sum_range(r, ct, k, rd->m, 1, err) : 0;
     sl_buf_reset(&rd->sql);
     int rc = sl_buf_append(&rd->sql, ct->select.data, ct->select.len);
     if (rc == 0)
         rc = sl_copy_range_where(r, ct, k, 1, &rd->sql);
+    if (rc == 0)
+        rc = sl_buf_append(&rd->sql, ct->order.data, ct->order.len);
     if (rc != 0 || !sl_buf_cstr(&rd->sql))
         return sl_err_set(err, SL_ERR_FATAL, "the SELECT statement is too long");
     if (mysql_real_query(rd->m, rd->sql.data, rd->sql.len) != 0)
@@ -220,14 +236,22 @@ static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *e
         return sl_conn_fail(rd->m, err, "SELECT failed");
     struct sl_batch *cb = NULL;
     uint64_t line = 0;
+    size_t j = 0;
     MYSQL_ROW row;
     rc = 0;
     while (rc == 0 && (row = mysql_fetch_row(res)) != NULL) {
         unsigned long *lens = mysql_fetch_lengths(res);
+        line++;
+        if (committed_before(cr, &j, line - 1)) {
+            /* a batch's rows are consecutive: it ends here */
+            if (cb)
+                rc = hand_on(r, ct, cb) == 0 ? 0 : 1;
+            cb = NULL;
+            continue;
+        }
         size_t need = 0;
         for (size_t i = 0; i < ct->ncols; i++) /* a binary value may be longer than its text */
             need += row[i] ? lens[i] + (ct->kinds && ct->kinds[i] ? sizeof(union sl_value) : 0) : 0;
-        line++;
         if (cb &&
             (sl_batch_is_full(cb) || (cb->nrows > 0 && cb->arena.len + need > CBATCH_SOFT_BYTES))) {
             rc = hand_on(r, ct, cb) == 0 ? 0 : 1;
@@ -390,11 +414,18 @@ static void committed(void *ctx, struct sl_batch *const *held, size_t n, uint64_
  * back to the pool. */
 static void release(void *ctx, struct sl_batch *b, int was_committed)
 {
-    (void)was_committed;
     struct writer *wr = ctx;
     struct crun *r = wr->r;
-    batches_done(r, &r->t[b->source], sl_cpos_range(b->start), 1);
+    batches_done(r, &r->t[b->source], sl_cpos_range(b->start), was_committed);
     sl_queue_push(&r->free, b);
+}
+
+/* The checkpoint job of b's rows: its table's, if it keeps one. */
+static const struct sl_checkpoint_job *job(void *ctx, const struct sl_batch *b)
+{
+    struct writer *wr = ctx;
+    const struct ctable *ct = &wr->r->t[b->source];
+    return ct->has_job ? &ct->job : NULL;
 }
 
 static void note(void *ctx, const char *msg)
@@ -412,7 +443,7 @@ static void write_batch(struct writer *wr, struct sl_batch *b)
     if (wr->ct != ct) {
         sl_chunk_writer_commit(wr->cw); /* fail() names wr->ct: commit before it changes */
         wr->ct = ct;
-        sl_chunk_writer_target(wr->cw, &ct->target, NULL);
+        sl_chunk_writer_target(wr->cw, &ct->target, ct->has_job ? r->to.db : NULL);
     }
     if (table_failed(r, ct) || atomic_load(&r->stop)) {
         release(wr, b, 0);
@@ -473,6 +504,7 @@ static int writer_init(struct crun *r, struct writer *wr, unsigned i)
         .ctx = wr,
         .fail = fail,
         .locate = locate,
+        .job = job,
         .committed = committed,
         .release = release,
         .note = note,
@@ -574,6 +606,24 @@ static void wait_for_alter(struct crun *r, struct ctable *ct)
     }
 }
 
+/* Records that every row of range k of ct is committed, so that --resume
+ * need not read it again. Nothing when ct keeps no checkpoints, the range
+ * was marked before, or a batch of it was dropped. */
+static int mark_complete(struct crun *r, struct ctable *ct, uint64_t k, struct sl_err *e)
+{
+    pthread_mutex_lock(&r->mu);
+    int mark = r->vckw && ct->has_job && !ct->r[k].complete_before && ct->r[k].dropped == 0;
+    pthread_mutex_unlock(&r->mu);
+    if (!mark)
+        return 0;
+    uint64_t at = sl_cpos(k, SL_CPOS_COMPLETE);
+    if (sl_checkpoint_record(r->vckw, &ct->job, at, at, 0, e) != 0) {
+        sl_err_prefix(e, "marking a key range of %s.%s complete", ct->dst_schema, ct->dst_name);
+        return -1;
+    }
+    return 0;
+}
+
 static void *verifier_main(void *arg)
 {
     struct crun *r = arg;
@@ -596,7 +646,12 @@ static void *verifier_main(void *arg)
             continue;
         }
         if (ev->range != CV_TABLE) {
-            /* a range whose rows are all in: sum it up while the copy goes on */
+            /* a range whose rows are all in: mark it so, and sum it up while
+             * the copy goes on */
+            if (mark_complete(r, ct, ev->range, &e) != 0) {
+                sl_crun_fail_table(r, ct, &e);
+                continue;
+            }
             if (ct->verify && !ct->whole &&
                 sl_copy_sum_range(r, ct, ev->range, r->vconn, 0, &e) != 0)
                 sl_crun_fail_table(r, ct, &e);

@@ -111,7 +111,7 @@ int sl_checkpoint_ensure_table(MYSQL *m, const char *db, struct sl_err *err)
                      " source_fingerprint BIGINT UNSIGNED NOT NULL DEFAULT 0,"
                      " PRIMARY KEY (job_hash, start_offset)"
                      ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
-                     " COMMENT='sluice: committed ranges of interrupted loads'",
+                     " COMMENT='sluice: committed ranges of interrupted loads and copies'",
                      err);
     if (rc == 0)
         rc = add_identity_columns(m, db, err);
@@ -280,6 +280,18 @@ int sl_checkpoint_clear_file(MYSQL *m, const char *db, const struct sl_checkpoin
     int rows = 0;
     if (run_bound(m, db, "DELETE FROM ", " WHERE job_hash = ? OR (" SAME_FILE ")", params, 5,
                   count_one, &rows, err) != 0)
+        return -1;
+    return sl_conn_exec(m, "COMMIT", err);
+}
+
+int sl_checkpoint_clear_job(MYSQL *m, const char *db, uint64_t hash, struct sl_err *err)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%" PRIu64, hash);
+    const char *params[] = {key};
+    int rows = 0;
+    if (run_bound(m, db, "DELETE FROM ", " WHERE job_hash = ?", params, 1, count_one, &rows, err) !=
+        0)
         return -1;
     return sl_conn_exec(m, "COMMIT", err);
 }

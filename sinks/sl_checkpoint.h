@@ -13,6 +13,13 @@
  * name: the same file named another way (./a.csv, /abs/a.csv, a moved copy)
  * finds its checkpoints again. A resumed load skips the recorded ranges; a
  * finished load deletes its rows.
+ *
+ * A copy keeps its checkpoints here too, one job per target table, with a
+ * source table in place of a file (see sl_copy_resume.c): the identity's
+ * path is "mysql:db.table" of the source, its fingerprint hashes the source
+ * table, --where and the columns, and dev, ino, size and mtime_ns hold the
+ * table's key-range plan, so that a resumed copy reads the same ranges. A
+ * batch's start and end pack its key range and row ordinals.
  */
 #ifndef SL_CHECKPOINT_H
 #define SL_CHECKPOINT_H
@@ -59,10 +66,6 @@ uint64_t sl_checkpoint_job_hash(const char *db, const char *table, uint64_t fing
 /* Creates db.sluice_checkpoints if it does not exist. */
 int sl_checkpoint_ensure_table(MYSQL *m, const char *db, struct sl_err *err);
 
-/* Whether db.sluice_checkpoints exists: 1 or 0, or -1 with err set. Reads
- * only (a dry run must not create the table). */
-int sl_checkpoint_table_exists(MYSQL *m, const char *db, struct sl_err *err);
-
 /* Reads the committed ranges of a job, sorted by start, into *out (malloc'ed,
  * *n of them), and into *seen the identity they were recorded with (zeroed
  * when there are none). Returns 0 or -1 with err set. */
@@ -82,6 +85,9 @@ int sl_checkpoint_find_file(MYSQL *m, const char *db, const char *target,
  * restarted load leaves no stale checkpoint of its file behind. */
 int sl_checkpoint_clear_file(MYSQL *m, const char *db, const struct sl_checkpoint_job *job,
                              struct sl_err *err);
+
+/* Deletes the rows of one job and commits. */
+int sl_checkpoint_clear_job(MYSQL *m, const char *db, uint64_t hash, struct sl_err *err);
 
 /* True (1) if the range starting at start is recorded for the job, 0 if not,
  * -1 with err set if the server could not say. Used after a COMMIT whose

@@ -110,7 +110,7 @@ has_by_v() {
     WHERE TABLE_SCHEMA = 'm_locked' AND TABLE_NAME = 'lockedkey' AND INDEX_NAME = 'by_v'"
 }
 for _ in $(seq 500); do
-  [ "$(sqlb "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'm_locked'")" = 1 ] &&
+  [ "$(sqlb "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'm_locked' AND TABLE_NAME = 'lockedkey'")" = 1 ] &&
     [ "$(has_by_v)" = 0 ] && break
   sleep 0.02
 done

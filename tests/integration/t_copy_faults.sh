@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Copy rides out transient faults on the target, as load does: a writer's
+# connection killed mid-copy, and lock waits against a session that holds
+# the (pre-created) target. Each case ends with exit 0, the target's row
+# count and CHECKSUM TABLE equal to the source's, and the retries counted.
+# A keyless table is copied too, so a chunk written twice would show.
+source "$(dirname "$0")/lib.sh"
+setup copy_faults
+DST="${DB}_dst"
+ROWS="${SLUICE_FAULT_ROWS:-300000}"
+sql "USE \`$DB\`;
+CREATE TABLE keyed (id INT PRIMARY KEY, a INT NOT NULL, b VARCHAR(40), KEY ka (a));
+INSERT INTO keyed SELECT seq, seq % 977, CONCAT('row ', seq) FROM seq_1_to_$ROWS;
+CREATE TABLE keyless (a INT NOT NULL, b VARCHAR(40));
+INSERT INTO keyless SELECT seq % 977, CONCAT('row ', seq) FROM seq_1_to_$ROWS"
+DST_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DST"
+slow=(--threads 2 --batch-rows 20 --txn-rows 1000)
+
+start_copy() { # ARGS...: a copy of $DB into $DST in the background
+  "$SLUICE_BIN" copy --from "$URL" --to "$DST_URL" --defaults-file "$SLUICE_DB_CNF" \
+    "$@" >"$WORK/out" 2>"$WORK/err" &
+  LOAD_PID=$!
+}
+dst_rows() { sql "SELECT COUNT(*) FROM \`$DST\`.\`$1\`" 2>/dev/null || echo 0; }
+wait_dst_rows() { # TABLE N: until the target table holds N rows (or the copy ended)
+  for _ in $(seq 1 600); do
+    [ "$(dst_rows "$1")" -ge "$2" ] && return 0
+    kill -0 "$LOAD_PID" 2>/dev/null || return 0
+    sleep 0.05
+  done
+}
+checksum() { sql "CHECKSUM TABLE \`$1\`.\`$2\`" | cut -f2; }
+same_as_source() { # TABLE WHAT
+  check_eq "$(dst_rows "$1")" "$ROWS" "$2: $1 row count"
+  check_eq "$(checksum "$DST" "$1")" "$(checksum "$DB" "$1")" "$2: $1 checksum"
+}
+retried() { # WHAT
+  check_eq "$([ "$(summary_value retries)" -ge 1 ] && echo yes)" yes "$1: retries in the summary"
+}
+
+# 1. a writer's connection is killed while it inserts, once per table
+sql "DROP DATABASE IF EXISTS \`$DST\`"
+start_copy "${slow[@]}"
+for t in keyed keyless; do
+  wait_dst_rows "$t" 20000
+  victim=""
+  for _ in $(seq 1 200); do
+    victim=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE USER='sluice'
+      AND INFO LIKE 'INSERT INTO \`$DST\`.\`$t\`%' ORDER BY ID LIMIT 1")
+    [ -n "$victim" ] && break
+    kill -0 "$LOAD_PID" 2>/dev/null || break
+    sleep 0.02
+  done
+  check_ne "$victim" "" "a writer of $t was found inserting"
+  [ -n "$victim" ] && sql "KILL CONNECTION $victim" || true
+done
+wait_load
+check_rc 0 "copy with killed writer connections"
+check_contains "$WORK/err" "retry 1 of 10 in" "the retry is logged"
+retried "killed connections"
+check_not_contains "$WORK/err" "FAILED" "no table failed"
+same_as_source keyed "killed connections"
+same_as_source keyless "killed connections"
+
+# 2. lock waits: another session holds the end of each pre-created, empty
+# target for 3 s; the copy appends to them
+sql "DROP DATABASE IF EXISTS \`$DST\`; CREATE DATABASE \`$DST\`;
+CREATE TABLE \`$DST\`.keyed LIKE \`$DB\`.keyed; CREATE TABLE \`$DST\`.keyless LIKE \`$DB\`.keyless"
+mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot "$DST" -e "START TRANSACTION;
+  SELECT COUNT(*) FROM keyed FOR UPDATE; SELECT COUNT(*) FROM keyless FOR UPDATE;
+  SELECT SLEEP(3); COMMIT;" >/dev/null &
+locker=$!
+sleep 0.5
+start_copy --if-exists append --session-sql "SET SESSION innodb_lock_wait_timeout=1"
+wait_load
+wait "$locker"
+check_rc 0 "copy against a locking session"
+check_contains "$WORK/err" "Lock wait timeout exceeded; try restarting transaction (1205); retry 1 of 10" "lock wait retried"
+retried "lock waits"
+same_as_source keyed "lock waits"
+same_as_source keyless "lock waits"
+
+sql "DROP DATABASE IF EXISTS \`$DST\`"
+finish
