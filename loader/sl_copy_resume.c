@@ -145,6 +145,11 @@ static int prepare_one(struct crun *r, struct ctable *ct, const struct sl_checkp
                               "delete them and copy it again without --resume",
                               db, ct->dst_name);
         ct->restart = 1; /* every row is this job's: empty it and copy it whole */
+        if (r->c->progress)
+            fprintf(r->log,
+                    "sluice: resuming %s.%s: it has no primary key to skip its committed rows "
+                    "by, so it is emptied and copied again\n",
+                    db, ct->dst_name);
         ct->clear_ckpt = 1;
         free(ct->done);
         ct->done = NULL;
