@@ -171,11 +171,10 @@ static int open_writers(struct crun *r, struct sl_err *err)
     /* each comparison must see the rows committed since the last one */
     if (sl_conn_exec(r->vconn, "SET autocommit = 1", err) != 0)
         return -1;
-    int journaled = 0;
     for (size_t i = 0; i < r->nt; i++)
-        journaled |= r->t[i].has_job;
+        r->marks |= r->t[i].has_job;
     /* the verifier marks each complete range */
-    if (journaled && sl_checkpoint_writer_open(&r->vckw, r->vconn, r->to.db, err) != 0)
+    if (r->marks && sl_checkpoint_writer_open(&r->vckw, r->vconn, r->to.db, err) != 0)
         return -1;
     int deferred = 0;
     for (size_t i = 0; i < r->nt; i++)
@@ -185,6 +184,8 @@ static int open_writers(struct crun *r, struct sl_err *err)
     /* foreign keys are added as the writers inserted: unchecked, in place */
     if (sl_conn_open(&r->iconn, &co, err) != 0)
         return -1;
+    r->indexer = 1;
+    atomic_init(&r->iconn_id, mysql_thread_id(r->iconn));
     return sl_conn_exec(r->iconn, "SET SESSION foreign_key_checks = 0", err);
 }
 
@@ -357,6 +358,23 @@ static int swap_all(struct crun *r, int ok, struct sl_err *err)
                 r->nt == 1 ? "" : "s",
                 r->c->keep_old ? "; the replaced ones are kept as *" SL_SWAP_OLD_SUFFIX : "");
     return rc;
+}
+
+/* After the run, before the swap and the checkpoints: the planning
+ * connection to the target may have been lost meanwhile (a restart); it is
+ * opened again if so. When that fails the dead one stays, and what uses it
+ * reports the error. */
+static void dst_again(struct crun *r)
+{
+    if (mysql_ping(r->dst) == 0)
+        return;
+    MYSQL *m = NULL;
+    struct sl_err e;
+    if (sl_conn_open(&m, &r->dst_co, &e) != 0)
+        return;
+    mysql_close(r->dst);
+    r->dst = m;
+    sl_conn_exec(r->dst, "SET SESSION foreign_key_checks = 0", &e);
 }
 
 /* What happens to each table, decided with nothing changed yet. */
@@ -575,6 +593,8 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     if (r.failed)
         *err = r.err;
     rc = collect(&r, res) == 0 && !r.failed && !res->interrupted ? 0 : -1;
+    if (!c->verify_only)
+        dst_again(&r);
     if (c->mode == SL_MODE_SWAP && !c->verify_only && swap_all(&r, rc == 0, err) != 0)
         rc = -1;
     res->swapped = c->mode == SL_MODE_SWAP && rc == 0;

@@ -182,12 +182,15 @@ struct crun {
     unsigned nr_open; /* reader connections opened */
     MYSQL **wconn;    /* writer connections */
     unsigned nwr;
-    MYSQL *vconn; /* the verifier's target connection */
-    MYSQL *vsrc;  /* the verifier's source connection, in the snapshot (whole
-                     tables only) */
-    MYSQL *iconn; /* the index builder's, when a table's indexes are deferred */
-    struct sl_checkpoint_writer *vckw; /* on vconn: marks complete ranges; NULL without
-                                          checkpoints */
+    MYSQL *vconn;                      /* the verifier's target connection */
+    MYSQL *vsrc;                       /* the verifier's source connection, in the snapshot (whole
+                                          tables only) */
+    MYSQL *iconn;                      /* the index builder's, when a table's indexes are deferred;
+                                          opened again by its thread alone */
+    int indexer;                       /* iconn was opened: the index builder runs */
+    _Atomic unsigned long iconn_id;    /* its connection id, for the verifier */
+    int marks;                         /* complete ranges are marked in the checkpoints */
+    struct sl_checkpoint_writer *vckw; /* on vconn, when marks */
 
     struct sl_batch **pool; /* batches carry rows of table b->source, positions
                                as sl_cpos */

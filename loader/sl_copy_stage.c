@@ -27,6 +27,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "sl_backoff.h"
 #include "sl_chunk_writer.h"
 #include "sl_copy_run.h"
 #include "sl_errno.h"
@@ -114,7 +115,7 @@ static void check_complete(struct crun *r, struct ctable *ct, uint64_t k)
         *ev = (struct cverify){ct, CV_ROWS};
         sl_queue_push(&r->done, ev);
     }
-    if (r->iconn && ct->sql.add.len > 0)
+    if (r->indexer && ct->sql.add.len > 0)
         sl_queue_push(&r->index, ct); /* room for every table: never waits */
     else
         table_to_verifier(r, ct);
@@ -478,7 +479,7 @@ static void *writer_main(void *arg)
     sl_chunk_writer_discard(wr->cw); /* stopping: nothing uncommitted may stay */
     /* the last writer: the index builder (or else the verifier) drains and ends */
     if (atomic_fetch_sub(&r->writers_left, 1) == 1)
-        sl_queue_close(r->iconn ? &r->index : &r->done);
+        sl_queue_close(r->indexer ? &r->index : &r->done);
     mysql_thread_end();
     thread_ends(r);
     return NULL;
@@ -512,7 +513,89 @@ static int writer_init(struct crun *r, struct writer *wr, unsigned i)
     return sl_chunk_writer_new(&wr->cw, &wr->cfg, &wr->ops, &r->wconn[i]);
 }
 
+/* ---- the target connections of the index builder and the verifier ---- */
+
+/* True when e left m unusable: a lost connection that does not answer. */
+static int target_lost(MYSQL *m, const struct sl_err *e)
+{
+    return sl_errno_conn_gone(e->server_errno) && mysql_ping(m) != 0;
+}
+
+/* Once target_lost: waits as the writers do, counting each retry, and opens
+ * *m again (*m is closed, and NULL if no attempt succeeds). who names the
+ * thread in the notices. Returns 0, or -1 with e set when the retries are
+ * used up, the error is not transient, or the run is stopping. */
+static int target_reconnect(struct crun *r, MYSQL **m, const char *who, struct sl_backoff *bo,
+                            struct sl_err *e)
+{
+    mysql_close(*m);
+    *m = NULL;
+    for (;;) {
+        double delay = sl_backoff_next(bo);
+        if (delay < 0) {
+            sl_err_prefix(e, "giving up after %u retries in %.0f s", bo->attempts - 1,
+                          sl_backoff_spent(bo));
+            return -1;
+        }
+        sl_progress_printf(r->progress, "sluice: %s: %s; retry %u of %u in %.1f s\n", who, e->msg,
+                           bo->attempts, bo->retries, delay);
+        atomic_fetch_add(&r->retries, 1);
+        if (sl_backoff_pause(bo, delay) != 0)
+            return -1;
+        if (sl_conn_open(m, &r->dst_co, e) == 0)
+            return 0;
+        *m = NULL;
+        if (e->kind != SL_ERR_RETRYABLE)
+            return -1;
+    }
+}
+
 /* ---- the index builder ---- */
+
+/* Whether the target holds every key of ct's source now: 1, 0, or -1. */
+static int keys_all_there(struct crun *r, struct ctable *ct, struct sl_err *e)
+{
+    struct sl_table_keys got = {0};
+    if (sl_table_keys_read(r->iconn, ct->dst_schema, ct->dst_name, &got, e) != 0)
+        return -1;
+    char note[SL_ERR_MSG_MAX];
+    size_t missing = sl_table_keys_compare(&ct->src_keys, &got, note, sizeof note);
+    sl_table_keys_release(&got);
+    return missing == 0;
+}
+
+/* Runs ct's ALTER TABLE that adds its deferred indexes on r->iconn. When the
+ * connection is lost, opens it again and, unless the keys are there (the
+ * ALTER ended, its answer lost), runs it again. Returns 0 or -1 with e set. */
+static int add_indexes(struct crun *r, struct ctable *ct, struct sl_err *e)
+{
+    if (!r->iconn)
+        return sl_err_set(e, SL_ERR_FATAL,
+                          "the index builder's connection to the target was lost and could not "
+                          "be opened again");
+    struct sl_backoff bo;
+    sl_backoff_init(&bo, r->c->retries, (double)r->c->retry_max_seconds, &r->stop, 1);
+    for (;;) {
+        if (sl_conn_exec(r->iconn, sl_buf_cstr(&ct->sql.add), e) == 0)
+            return 0;
+        if (!target_lost(r->iconn, e))
+            return -1;
+        int rc;
+        do {
+            if (target_reconnect(r, &r->iconn, "index builder", &bo, e) != 0)
+                return -1;
+            atomic_store(&r->iconn_id, mysql_thread_id(r->iconn));
+        } while ((rc = sl_conn_exec(r->iconn, "SET SESSION foreign_key_checks = 0", e)) != 0 &&
+                 target_lost(r->iconn, e));
+        if (rc != 0)
+            return -1;
+        int there = keys_all_there(r, ct, e);
+        if (there > 0)
+            return 0;
+        if (there < 0 && !target_lost(r->iconn, e))
+            return -1;
+    }
+}
 
 static void *indexer_main(void *arg)
 {
@@ -526,7 +609,7 @@ static void *indexer_main(void *arg)
         pthread_mutex_unlock(&r->mu);
         int added = 0;
         if (!atomic_load(&r->stop) && !table_failed(r, ct)) {
-            added = sl_conn_exec(r->iconn, sl_buf_cstr(&ct->sql.add), &e) == 0;
+            added = add_indexes(r, ct, &e) == 0;
             if (!added) {
                 sl_err_prefix(&e, "adding the deferred indexes of %s.%s", ct->dst_schema,
                               ct->dst_name);
@@ -573,7 +656,7 @@ static int read_alter_state(void *ctx, char **v, unsigned long *lens, unsigned n
 static int alter_under_way(struct crun *r)
 {
     char id[24];
-    snprintf(id, sizeof id, "%lu", mysql_thread_id(r->iconn));
+    snprintf(id, sizeof id, "%lu", atomic_load(&r->iconn_id));
     const char *params[] = {id};
     int past = 1; /* no such thread: the ALTER is over */
     struct sl_err e;
@@ -592,7 +675,7 @@ static int alter_under_way(struct crun *r)
  * over, or queued behind another table's. */
 static void wait_for_alter(struct crun *r, struct ctable *ct)
 {
-    if (!r->iconn || ct->sql.add.len == 0)
+    if (!r->indexer || ct->sql.add.len == 0)
         return;
     for (int i = 0; i < 1000 && !atomic_load(&r->stop); i++) {
         pthread_mutex_lock(&r->mu);
@@ -617,11 +700,49 @@ static int mark_complete(struct crun *r, struct ctable *ct, uint64_t k, struct s
     if (!mark)
         return 0;
     uint64_t at = sl_cpos(k, SL_CPOS_COMPLETE);
-    if (sl_checkpoint_record(r->vckw, &ct->job, at, at, 0, e) != 0) {
+    /* a duplicate: recorded before the connection was lost */
+    if (sl_checkpoint_record(r->vckw, &ct->job, at, at, 0, e) != 0 && e->server_errno != 1062) {
         sl_err_prefix(e, "marking a key range of %s.%s complete", ct->dst_schema, ct->dst_name);
         return -1;
     }
     return 0;
+}
+
+/* Handles one event of the verifier on r->vconn. Returns 0, or -1 with e
+ * set when a side could not be read. */
+static int verify_event(struct crun *r, const struct cverify *ev, struct sl_err *e)
+{
+    struct ctable *ct = ev->ct;
+    if (ev->range == CV_ROWS) {
+        /* every row is in: compare the whole table, while the deferred
+         * indexes (if any) are added */
+        wait_for_alter(r, ct);
+        if (table_failed(r, ct)) /* adding its indexes failed meanwhile */
+            return 0;
+        return sl_copy_verify_whole(r, ct, r->vsrc, r->vconn, e);
+    }
+    if (ev->range != CV_TABLE) {
+        /* a range whose rows are all in: mark it so, and sum it up while
+         * the copy goes on */
+        if (mark_complete(r, ct, ev->range, e) != 0)
+            return -1;
+        return ct->verify && !ct->whole ? sl_copy_sum_range(r, ct, ev->range, r->vconn, 0, e) : 0;
+    }
+    if (ct->verify && !ct->whole && sl_copy_verify_table(r, ct, r->vconn, e) != 0)
+        return -1;
+    if (ct->verdict != SL_VERIFY_NONE && sl_copy_verify_keys(ct, r->vconn, e) != 0)
+        return -1;
+    report_table(r, ct);
+    return 0;
+}
+
+/* Sets the verifier's connection up again once target_reconnect opened
+ * it. Returns 0 or -1 with e set. */
+static int reopen_vconn(struct crun *r, struct sl_err *e)
+{
+    if (sl_conn_exec(r->vconn, "SET autocommit = 1", e) != 0)
+        return -1;
+    return r->marks ? sl_checkpoint_writer_open(&r->vckw, r->vconn, r->to.db, e) : 0;
 }
 
 static void *verifier_main(void *arg)
@@ -635,37 +756,28 @@ static void *verifier_main(void *arg)
         if (table_failed(r, ct))
             continue;
         struct sl_err e;
-        if (ev->range == CV_ROWS) {
-            /* every row is in: compare the whole table, while the deferred
-             * indexes (if any) are added */
-            wait_for_alter(r, ct);
-            if (table_failed(r, ct)) /* adding its indexes failed meanwhile */
-                continue;
-            if (sl_copy_verify_whole(r, ct, r->vsrc, r->vconn, &e) != 0)
-                sl_crun_fail_table(r, ct, &e);
-            continue;
-        }
-        if (ev->range != CV_TABLE) {
-            /* a range whose rows are all in: mark it so, and sum it up while
-             * the copy goes on */
-            if (mark_complete(r, ct, ev->range, &e) != 0) {
-                sl_crun_fail_table(r, ct, &e);
-                continue;
-            }
-            if (ct->verify && !ct->whole &&
-                sl_copy_sum_range(r, ct, ev->range, r->vconn, 0, &e) != 0)
-                sl_crun_fail_table(r, ct, &e);
-            continue;
-        }
-        if (ct->verify && !ct->whole && sl_copy_verify_table(r, ct, r->vconn, &e) != 0) {
+        if (!r->vconn) {
+            sl_err_set(&e, SL_ERR_FATAL,
+                       "the verifier's connection to the target was lost and could not be "
+                       "opened again");
             sl_crun_fail_table(r, ct, &e);
             continue;
         }
-        if (ct->verdict != SL_VERIFY_NONE && sl_copy_verify_keys(ct, r->vconn, &e) != 0) {
-            sl_crun_fail_table(r, ct, &e);
-            continue;
+        struct sl_backoff bo;
+        sl_backoff_init(&bo, r->c->retries, (double)r->c->retry_max_seconds, &r->stop, 0);
+        int rc;
+        /* a lost target connection is opened again and the event redone */
+        while ((rc = verify_event(r, ev, &e)) != 0 && target_lost(r->vconn, &e)) {
+            sl_checkpoint_writer_close(r->vckw);
+            r->vckw = NULL;
+            while ((rc = target_reconnect(r, &r->vconn, "verifier", &bo, &e)) == 0 &&
+                   (rc = reopen_vconn(r, &e)) != 0 && target_lost(r->vconn, &e))
+                ;
+            if (rc != 0)
+                break;
         }
-        report_table(r, ct);
+        if (rc != 0)
+            sl_crun_fail_table(r, ct, &e);
     }
     thread_ends(r);
     return NULL;
@@ -792,7 +904,7 @@ int sl_crun_run(struct crun *r)
     struct sl_err e;
     struct reader *rd = calloc(r->nr, sizeof *rd);
     struct writer *wr = calloc(r->nwr, sizeof *wr);
-    unsigned nindexer = r->iconn != NULL;
+    unsigned nindexer = r->indexer;
     pthread_t *tids = calloc((size_t)r->nr + r->nwr + nindexer + 1, sizeof *tids);
     struct victim *victims = calloc((size_t)r->nr + nindexer + 2, sizeof *victims);
     unsigned nvictims = 0;

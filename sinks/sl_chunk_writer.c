@@ -6,13 +6,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "sl_backoff.h"
 #include "sl_errno.h"
-
-/* Backoff between retries: 0.25 s doubling up to 8 s, times 0.5..1.5. */
-#define BACKOFF_FIRST 0.25
-#define BACKOFF_MAX   8.0
 
 struct sl_chunk_writer {
     const struct sl_chunk_config *cfg;
@@ -25,22 +21,8 @@ struct sl_chunk_writer {
     struct sl_batch **held;           /* the open chunk's batches */
     size_t nheld;
     uint64_t rows;
-    size_t bytes;  /* value bytes held */
-    unsigned seed; /* for backoff jitter */
+    size_t bytes; /* value bytes held */
 };
-
-/* The retries of one chunk. */
-struct retry {
-    unsigned attempts;
-    double first;
-};
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int stopping(const struct sl_chunk_writer *cw)
 {
@@ -62,7 +44,6 @@ int sl_chunk_writer_new(struct sl_chunk_writer **out, const struct sl_chunk_conf
     cw->cfg = cfg;
     cw->ops = ops;
     cw->conn = conn;
-    cw->seed = (unsigned)time(NULL) ^ ((cfg->index + 1) * 2654435761u);
     *out = cw;
     return 0;
 }
@@ -132,39 +113,28 @@ static int fail(struct sl_chunk_writer *cw, const struct sl_err *e)
     return -1;
 }
 
-/* Sleeps s seconds, waking early if the run stops. */
-static void pause_for(const struct sl_chunk_writer *cw, double s)
+/* Starts the retries of one write or commit. */
+static void retries_begin(const struct sl_chunk_writer *cw, struct sl_backoff *rt)
 {
-    while (s > 0 && !stopping(cw)) {
-        double step = s < 0.1 ? s : 0.1;
-        struct timespec ts = {0, (long)(step * 1e9)};
-        nanosleep(&ts, NULL);
-        s -= step;
-    }
+    const struct sl_chunk_config *cfg = cw->cfg;
+    sl_backoff_init(rt, cfg->retries, cfg->retry_max_seconds, cfg->stop, cfg->index + 1);
 }
 
 /* After a transient error: backs off and rolls back, reconnecting when the
  * connection is gone, so that the chunk can be written again. Returns 0, or
  * -1 once the retries are used up (the chunk is then dropped). */
-static int recover(struct sl_chunk_writer *cw, struct retry *rt, const struct sl_err *cause)
+static int recover(struct sl_chunk_writer *cw, struct sl_backoff *rt, const struct sl_err *cause)
 {
     const struct sl_chunk_config *cfg = cw->cfg;
     struct sl_err e = *cause;
-    if (rt->attempts == 0)
-        rt->first = now();
     for (;;) {
-        rt->attempts++;
-        double spent = now() - rt->first;
-        if (rt->attempts > cfg->retries || spent > cfg->retry_max_seconds) {
+        double delay = sl_backoff_next(rt);
+        if (delay < 0) {
             struct sl_err f;
             sl_err_set(&f, SL_ERR_FATAL, "giving up after %u retries in %.0f s: %s",
-                       rt->attempts - 1, spent, e.msg);
+                       rt->attempts - 1, sl_backoff_spent(rt), e.msg);
             return fail(cw, &f);
         }
-        double delay = BACKOFF_FIRST * (double)(1u << (rt->attempts < 6 ? rt->attempts - 1 : 5));
-        if (delay > BACKOFF_MAX)
-            delay = BACKOFF_MAX;
-        delay *= 0.5 + (double)rand_r(&cw->seed) / RAND_MAX;
         if (cw->ops->note) {
             char msg[SL_ERR_MSG_MAX + 80];
             snprintf(msg, sizeof msg, "sluice: writer %u: %s; retry %u of %u in %.1f s\n",
@@ -173,8 +143,7 @@ static int recover(struct sl_chunk_writer *cw, struct retry *rt, const struct sl
         }
         if (cfg->retry_count)
             atomic_fetch_add_explicit(cfg->retry_count, 1, memory_order_relaxed);
-        pause_for(cw, delay);
-        if (stopping(cw)) {
+        if (sl_backoff_pause(rt, delay) != 0) {
             sl_chunk_writer_discard(cw);
             return -1;
         }
@@ -194,7 +163,7 @@ static int recover(struct sl_chunk_writer *cw, struct retry *rt, const struct sl
 /* Writes held[from..nheld) into the open transaction; a transient error or
  * rows the server changed make it roll back and write the whole chunk again.
  * Returns 0, or -1 when the chunk was dropped. */
-static int write_held(struct sl_chunk_writer *cw, size_t from, struct retry *rt)
+static int write_held(struct sl_chunk_writer *cw, size_t from, struct sl_backoff *rt)
 {
     const struct sl_chunk_ops *ops = cw->ops;
     struct sl_err e;
@@ -250,7 +219,8 @@ int sl_chunk_writer_add(struct sl_chunk_writer *cw, struct sl_batch *b)
     cw->held[cw->nheld++] = b;
     cw->rows += b->nrows;
     cw->bytes += b->arena.len;
-    struct retry rt = {0, 0};
+    struct sl_backoff rt;
+    retries_begin(cw, &rt);
     return write_held(cw, cw->nheld - 1, &rt);
 }
 
@@ -282,7 +252,8 @@ static int record_checkpoints(struct sl_chunk_writer *cw, struct sl_err *e)
 
 int sl_chunk_writer_commit(struct sl_chunk_writer *cw)
 {
-    struct retry rt = {0, 0};
+    struct sl_backoff rt;
+    retries_begin(cw, &rt);
     struct sl_err e;
     uint64_t ignored = 0, updated = 0;
     while (cw->nheld > 0) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Copy rides out transient faults on the target, as load does: a writer's
-# connection killed mid-copy, and lock waits against a session that holds
-# the (pre-created) target. Each case ends with exit 0, the target's row
+# connection killed mid-copy, lock waits against a session that holds the
+# (pre-created) target, and the target server killed and restarted (every
+# target connection is lost: the writers', the verifier's, the index
+# builder's). Each case ends with exit 0, the target's row
 # count and CHECKSUM TABLE equal to the source's, and the retries counted.
 # A keyless table is copied too, so a chunk written twice would show.
 source "$(dirname "$0")/lib.sh"
@@ -79,6 +81,33 @@ check_contains "$WORK/err" "Lock wait timeout exceeded; try restarting transacti
 retried "lock waits"
 same_as_source keyed "lock waits"
 same_as_source keyless "lock waits"
+
+# 3. the target server is killed (kill -9) and started again mid-copy
+second_server
+start_b_copy() {
+  "$SLUICE_BIN" copy --from "$URL" --to "$B_URL/$DST" --from-defaults-file "$SLUICE_DB_CNF" \
+    --to-defaults-file "$B_CNF" "$@" >"$WORK/out" 2>"$WORK/err" &
+  LOAD_PID=$!
+}
+b_rows() { sqlb "SELECT COUNT(*) FROM \`$DST\`.\`$1\`" 2>/dev/null || echo 0; }
+start_b_copy "${slow[@]}" --defer-indexes
+for _ in $(seq 1 600); do
+  [ "$(b_rows keyed)" -ge 20000 ] && break
+  sleep 0.05
+done
+"$SLUICE_SRC/scripts/dbserver.sh" kill "$WORK/srv"
+"$SLUICE_SRC/scripts/dbserver.sh" restart "$WORK/srv" >/dev/null
+wait_load
+check_rc 0 "copy across a restart of the target"
+check_matches "$WORK/err" "^sluice: writer [0-9]+: .*\((2013|2006|4031|1927|2026)\); retry 1 of 10 in" "the writers retried"
+retried "a target restart"
+for t in keyed keyless; do
+  check_eq "$(b_rows "$t")" "$ROWS" "a target restart: $t row count"
+  check_eq "$(sqlb "CHECKSUM TABLE \`$DST\`.\`$t\`" | cut -f2)" "$(checksum "$DB" "$t")" "a target restart: $t checksum"
+  check_contains "$WORK/err" "PASS $DST.$t: " "a target restart: $t verified"
+done
+check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '$DST' AND TABLE_NAME = 'keyed' AND INDEX_NAME = 'ka'")" 1 \
+  "a target restart: the deferred index is there"
 
 sql "DROP DATABASE IF EXISTS \`$DST\`"
 finish
