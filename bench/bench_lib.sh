@@ -9,6 +9,10 @@
 #   admin ARGS...          the mariadb client as root on the server's socket
 #   median                 the median of the numbers on stdin
 #   verdict EXPR           "met" if the bc expression is true, else "MISSED"
+#   bench_old_build REV    builds commit REV of this repository apart (in
+#                          bench/work/old-REV) and prints its sluice binary,
+#                          so that a script can time old and new interleaved
+#                          (SLUICE_BENCH_OLD=REV in the scripts that offer it)
 
 bench_build() {
   scripts/install-deps.sh >/dev/null
@@ -39,3 +43,18 @@ admin() { mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot -N "$@"; }
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 verdict() { [ "$(echo "$1" | bc)" = 1 ] && echo met || echo MISSED; }
+
+bench_old_build() {
+  local rev dir
+  rev=$(git rev-parse --short "$1")
+  dir="bench/work/old-$rev"
+  if [ ! -x "$dir/build/sluice" ]; then
+    echo "building $rev in $dir" >&2
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    git archive "$rev" | tar -x -C "$dir"
+    cmake -S "$dir" -B "$dir/build" >/dev/null
+    cmake --build "$dir/build" --target sluice -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+  fi
+  echo "$dir/build/sluice"
+}

@@ -15,6 +15,8 @@
 #
 #   bench/copy.sh [ROWS]        default 1000000
 #   SLUICE_BENCH_REPEAT=3       runs per method (default 3)
+#   SLUICE_BENCH_OLD=REV        also time the sluice of commit REV, interleaved
+#                               with the others (sluice_old), to compare a change
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
@@ -29,6 +31,11 @@ if ! command -v mydumper >/dev/null; then
   $SUDO apt-get install -y -qq --no-install-recommends mydumper >/dev/null
 fi
 csv=$(bench_orders_csv "$rows")
+methods=(sluice sluice_nv mydumper dump)
+if [ -n "${SLUICE_BENCH_OLD:-}" ]; then
+  old_bin=$(bench_old_build "$SLUICE_BENCH_OLD")
+  methods=(sluice sluice_old sluice_nv mydumper dump)
+fi
 bench_server # A, in $tmp/srv
 a_sock=$SLUICE_DB_SOCKET
 a_cnf=$SLUICE_DB_CNF
@@ -56,10 +63,11 @@ run() {
   rm -rf "$tmp/dump"
   t0=$(date +%s.%N)
   case $m in
-    sluice | sluice_nv)
-      local nv=()
+    sluice | sluice_nv | sluice_old)
+      local nv=() bin=./build/sluice
       [ "$m" = sluice_nv ] && nv=(--no-verify)
-      /usr/bin/time -f "%M" -o "$tmp/time" ./build/sluice copy --from "$url_from" --to "$url_to" \
+      [ "$m" = sluice_old ] && bin=$old_bin
+      /usr/bin/time -f "%M" -o "$tmp/time" "$bin" copy --from "$url_from" --to "$url_to" \
         --from-defaults-file "$a_cnf" --to-defaults-file "$b_cnf" --threads 2 -q "${nv[@]}"
       rss=$(cat "$tmp/time") ;;
     mydumper)
@@ -78,21 +86,23 @@ run() {
 url_from=$from
 url_to=$to
 
-echo "copying $rows rows from server A to server B four ways, $repeat times each"
+echo "copying $rows rows from server A to server B ${#methods[@]} ways, $repeat times each"
 for i in $(seq 1 "$repeat"); do
-  for m in sluice sluice_nv mydumper dump; do
+  for m in "${methods[@]}"; do
     run "$m"
     printf '  run %d %-10s %7.2f s\n' "$i" "$m" "$(tail -1 "$tmp/$m.runs" | cut -d' ' -f1)"
   done
 done
 
 declare -A wall
-for m in sluice sluice_nv mydumper dump; do
+for m in "${methods[@]}"; do
   wall[$m]=$(cut -d' ' -f1 "$tmp/$m.runs" | median)
 done
 rss=$(($(cut -d' ' -f2 "$tmp/sluice.runs" | sort -n | tail -1) / 1024))
 printf '\n%-52s %8s\n' "method (median of $repeat)" "wall s"
 printf '%-52s %8.2f\n' "sluice copy --threads 2 (verified)" "${wall[sluice]}"
+[ -n "${SLUICE_BENCH_OLD:-}" ] &&
+  printf '%-52s %8.2f\n' "sluice of $SLUICE_BENCH_OLD, copy --threads 2 (verified)" "${wall[sluice_old]}"
 printf '%-52s %8.2f\n' "sluice copy --threads 2 --no-verify" "${wall[sluice_nv]}"
 printf '%-52s %8.2f\n' "mydumper -t 2 -r 100000 + myloader -t 2" "${wall[mydumper]}"
 printf '%-52s %8.2f\n' "mariadb-dump --single-transaction | mariadb" "${wall[dump]}"
