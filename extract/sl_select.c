@@ -129,6 +129,19 @@ int sl_select_next(struct sl_select *s, struct sl_buf *out, struct sl_err *err)
     return 1;
 }
 
+int sl_select_next_raw(struct sl_select *s, char ***vals, unsigned long **lens, struct sl_err *err)
+{
+    MYSQL_ROW row = mysql_fetch_row(s->res);
+    if (!row) {
+        if (mysql_errno(s->m))
+            return sl_conn_fail(s->m, err, "reading rows failed");
+        return 0;
+    }
+    *vals = row;
+    *lens = mysql_fetch_lengths(s->res);
+    return 1;
+}
+
 void sl_select_end(struct sl_select *s)
 {
     if (s->res)

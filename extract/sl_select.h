@@ -56,6 +56,12 @@ int sl_select_header(const struct sl_select *s, struct sl_buf *out);
  * query killed half-way is an error, never a silent end. */
 int sl_select_next(struct sl_select *s, struct sl_buf *out, struct sl_err *err);
 
+/* The next row as the server sent it: (*vals)[i] is column i's text
+ * (NULL for SQL NULL), (*lens)[i] its length; both stay valid until the
+ * next call. Returns 1 for a row, 0 at the end, or -1 with err set, as
+ * sl_select_next. For readers that bind values themselves (copy). */
+int sl_select_next_raw(struct sl_select *s, char ***vals, unsigned long **lens, struct sl_err *err);
+
 /* Frees the result. Rows not yet read are read and dropped first, so a caller
  * stopping early on a large result should close or kill the connection
  * instead of waiting here. */

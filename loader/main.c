@@ -2,13 +2,13 @@
  * sluice: bulk loading for MySQL and MariaDB. This file only dispatches to
  * the sub-command; see sl_commands.h.
  */
-#include <mysql.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sl_commands.h"
+#include "sl_conn.h"
 #include "sl_docgen.h"
 #include "sl_exit.h"
 #include "sl_url.h"
@@ -50,7 +50,7 @@ static int dispatch(int argc, char **argv)
         return SL_EXIT_OK;
     }
     if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("sluice %s (client library %s)\n", SLUICE_VERSION, mysql_get_client_info());
+        printf("sluice %s (client library %s)\n", SLUICE_VERSION, sl_conn_client_version());
         return SL_EXIT_OK;
     }
     if (strcmp(cmd, "help") == 0 && argc > 2 && strcmp(argv[2], "--man") == 0)
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 {
     /* a server that drops the connection must give an error, not SIGPIPE */
     signal(SIGPIPE, SIG_IGN);
-    if (mysql_library_init(0, NULL, NULL) != 0) {
+    if (sl_conn_library_init() != 0) {
         fprintf(stderr, "sluice: cannot initialise the MySQL client library\n");
         return SL_EXIT_FAILED;
     }
@@ -113,6 +113,6 @@ int main(int argc, char **argv)
     for (int i = 0; i < argc; i++)
         free(args[i]);
     free(args);
-    mysql_library_end();
+    sl_conn_library_end();
     return rc;
 }

@@ -157,33 +157,38 @@ struct status {
     uint64_t com_commit, data_written, log_written;
 };
 
+static int status_row(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    struct status *s = ctx;
+    if (n < 2 || !v[0])
+        return 0;
+    uint64_t x = v[1] ? strtoull(v[1], NULL, 10) : 0;
+    if (!strcasecmp(v[0], "Innodb_rows_inserted")) {
+        s->has_innodb_rows = 1;
+        s->innodb_rows = x;
+    } else if (!strcasecmp(v[0], "Handler_write"))
+        s->handler_write = x;
+    else if (!strcasecmp(v[0], "Com_commit"))
+        s->com_commit = x;
+    else if (!strcasecmp(v[0], "Innodb_data_written"))
+        s->data_written = x;
+    else if (!strcasecmp(v[0], "Innodb_os_log_written"))
+        s->log_written = x;
+    return 0;
+}
+
 static int read_status(MYSQL *m, struct status *s, struct sl_err *err)
 {
-    const char *sql = "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_rows_inserted', "
-                      "'Handler_write', 'Com_commit', 'Innodb_data_written', "
-                      "'Innodb_os_log_written')";
     memset(s, 0, sizeof *s);
-    if (mysql_real_query(m, sql, strlen(sql)) != 0)
-        return sl_conn_fail(m, err, "SHOW GLOBAL STATUS");
-    MYSQL_RES *res = mysql_store_result(m);
-    if (!res)
-        return sl_conn_fail(m, err, "SHOW GLOBAL STATUS");
-    MYSQL_ROW row;
-    while ((row = mysql_fetch_row(res)) != NULL) {
-        uint64_t v = row[1] ? strtoull(row[1], NULL, 10) : 0;
-        if (!strcasecmp(row[0], "Innodb_rows_inserted")) {
-            s->has_innodb_rows = 1;
-            s->innodb_rows = v;
-        } else if (!strcasecmp(row[0], "Handler_write"))
-            s->handler_write = v;
-        else if (!strcasecmp(row[0], "Com_commit"))
-            s->com_commit = v;
-        else if (!strcasecmp(row[0], "Innodb_data_written"))
-            s->data_written = v;
-        else if (!strcasecmp(row[0], "Innodb_os_log_written"))
-            s->log_written = v;
+    if (sl_conn_select(m,
+                       "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_rows_inserted', "
+                       "'Handler_write', 'Com_commit', 'Innodb_data_written', "
+                       "'Innodb_os_log_written')",
+                       NULL, 0, status_row, s, err) != 0) {
+        sl_err_prefix(err, "SHOW GLOBAL STATUS");
+        return -1;
     }
-    mysql_free_result(res);
     return 0;
 }
 
@@ -269,7 +274,7 @@ static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench
             rc = -1;
         }
         if (w[i].failed) { /* its connection may be broken: open a new one next time */
-            mysql_close(bn->conns[i]);
+            sl_conn_close(bn->conns[i]);
             bn->conns[i] = NULL;
         }
     }
@@ -381,22 +386,10 @@ static int exec_file(MYSQL *m, const char *path, struct sl_err *err)
         sl_buf_release(&sql);
         return sl_err_set(err, SL_ERR_FATAL, "--schema %s: larger than 1 MB", path);
     }
-    rc = mysql_real_query(m, sql.data, sql.len) == 0 ? 0 : -1;
+    rc = sl_conn_exec_multi(m, sql.data, sql.len, err);
     sl_buf_release(&sql);
-    while (rc == 0) {
-        MYSQL_RES *res = mysql_store_result(m);
-        if (res)
-            mysql_free_result(res);
-        int more = mysql_next_result(m);
-        if (more < 0)
-            break;
-        if (more > 0)
-            rc = -1;
-    }
-    if (rc != 0) {
-        sl_conn_fail(m, err, "");
+    if (rc != 0)
         sl_err_prefix(err, "--schema %s", path);
-    }
     return rc;
 }
 
@@ -540,7 +533,7 @@ static int dry_check(struct bench *bn, FILE *log, struct sl_err *err)
         rc = sl_conn_open(&conns[i], &bn->co, err);
     for (unsigned i = 0; i < want; i++)
         if (conns[i])
-            mysql_close(conns[i]);
+            sl_conn_close(conns[i]);
     free(conns);
     if (rc != 0) {
         sl_err_prefix(err, "opening the %u connections of the widest cell", want);
@@ -594,7 +587,7 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
     };
     if (sl_conn_open(&bn.main, &bn.co, err) != 0)
         goto out;
-    snprintf(r->server, sizeof r->server, "%s", mysql_get_server_info(bn.main));
+    snprintf(r->server, sizeof r->server, "%s", sl_conn_server_version(bn.main));
     unsigned long long packet;
     if (sl_conn_read_var(bn.main, "max_allowed_packet", &packet, err) != 0)
         goto out;
@@ -646,10 +639,10 @@ out:
         drop_table(&bn, log);
     for (unsigned i = 0; bn.conns && i < bn.nconns; i++)
         if (bn.conns[i])
-            mysql_close(bn.conns[i]);
+            sl_conn_close(bn.conns[i]);
     free(bn.conns);
     if (bn.main)
-        mysql_close(bn.main);
+        sl_conn_close(bn.main);
     if (bn.src.typed)
         sl_gen_typed_release(&bn.src.typed_gen);
     sl_table_release(&bn.table);

@@ -46,7 +46,7 @@ int sl_check_conn(FILE *out, const char *label, const struct sl_conn_opts *co,
         read_value(m, "SELECT @@GLOBAL.local_infile", &infile, err) != 0 ||
         sl_conn_read_var(m, "max_allowed_packet", &packet, err) != 0) {
         fprintf(out, "  FAILED            %s\n", err->msg);
-        mysql_close(m);
+        sl_conn_close(m);
         return -1;
     }
     const char *cipher = sl_conn_tls_cipher(m);
@@ -79,6 +79,6 @@ int sl_check_conn(FILE *out, const char *label, const struct sl_conn_opts *co,
             rc = 1;
         }
     }
-    mysql_close(m);
+    sl_conn_close(m);
     return rc;
 }

@@ -185,7 +185,7 @@ static int open_writers(struct crun *r, struct sl_err *err)
     if (sl_conn_open(&r->iconn, &co, err) != 0)
         return -1;
     r->indexer = 1;
-    atomic_init(&r->iconn_id, mysql_thread_id(r->iconn));
+    atomic_init(&r->iconn_id, sl_conn_id(r->iconn));
     return sl_conn_exec(r->iconn, "SET SESSION foreign_key_checks = 0", err);
 }
 
@@ -298,23 +298,23 @@ static int collect(struct crun *r, struct sl_copy_result *res)
 static void release(struct crun *r)
 {
     for (unsigned i = 0; r->rconn && i < r->nr_open; i++)
-        mysql_close(r->rconn[i]);
+        sl_conn_close(r->rconn[i]);
     for (unsigned i = 0; r->wconn && i < r->nwr; i++)
         if (r->wconn[i])
-            mysql_close(r->wconn[i]);
+            sl_conn_close(r->wconn[i]);
     free(r->rconn);
     free(r->wconn);
     sl_checkpoint_writer_close(r->vckw);
     if (r->vconn)
-        mysql_close(r->vconn);
+        sl_conn_close(r->vconn);
     if (r->vsrc)
-        mysql_close(r->vsrc);
+        sl_conn_close(r->vsrc);
     if (r->iconn)
-        mysql_close(r->iconn);
+        sl_conn_close(r->iconn);
     if (r->src)
-        mysql_close(r->src);
+        sl_conn_close(r->src);
     if (r->dst)
-        mysql_close(r->dst);
+        sl_conn_close(r->dst);
     for (size_t i = 0; r->t && i < r->nt; i++)
         sl_copy_table_release(&r->t[i]);
     free(r->t);
@@ -366,13 +366,13 @@ static int swap_all(struct crun *r, int ok, struct sl_err *err)
  * reports the error. */
 static void dst_again(struct crun *r)
 {
-    if (mysql_ping(r->dst) == 0)
+    if (sl_conn_alive(r->dst))
         return;
     MYSQL *m = NULL;
     struct sl_err e;
     if (sl_conn_open(&m, &r->dst_co, &e) != 0)
         return;
-    mysql_close(r->dst);
+    sl_conn_close(r->dst);
     r->dst = m;
     sl_conn_exec(r->dst, "SET SESSION foreign_key_checks = 0", &e);
 }
@@ -428,8 +428,8 @@ static int apply_plan(struct crun *r, int db_exists, struct sl_err *err)
             return -1;
         }
     }
-    if (mysql_select_db(r->dst, r->to.db) != 0)
-        return sl_conn_fail(r->dst, err, "selecting the target database");
+    if (sl_conn_use_db(r->dst, r->to.db, err) != 0)
+        return -1;
     if (sl_conn_exec(r->dst, "SET SESSION foreign_key_checks = 0", err) != 0)
         return -1;
     for (size_t i = 0; i < r->nt; i++) {

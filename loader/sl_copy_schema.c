@@ -470,14 +470,7 @@ static int check_insert(struct crun *r, const struct ctable *ct, struct sl_err *
         sl_buf_release(&sql);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
-    MYSQL_STMT *s = mysql_stmt_init(r->dst);
-    int rc = 0;
-    if (!s)
-        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    else if (mysql_stmt_prepare(s, sql.data, sql.len) != 0)
-        rc = sl_conn_stmt_fail(s, err, "the target refuses the INSERT");
-    if (s)
-        mysql_stmt_close(s);
+    int rc = sl_conn_check_prepare(r->dst, sql.data, sql.len, "the target refuses the INSERT", err);
     sl_buf_release(&sql);
     if (rc != 0)
         sl_err_prefix(err, "%s.%s", ct->dst_schema, ct->dst_name);

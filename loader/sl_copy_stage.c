@@ -32,6 +32,7 @@
 #include "sl_copy_run.h"
 #include "sl_errno.h"
 #include "sl_exit.h"
+#include "sl_select.h"
 #include "sl_signals.h"
 
 #define SQL_MAX (16 * 1024 * 1024)
@@ -230,18 +231,17 @@ static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *e
         rc = sl_buf_append(&rd->sql, ct->order.data, ct->order.len);
     if (rc != 0 || !sl_buf_cstr(&rd->sql))
         return sl_err_set(err, SL_ERR_FATAL, "the SELECT statement is too long");
-    if (mysql_real_query(rd->m, rd->sql.data, rd->sql.len) != 0)
-        return sl_conn_fail(rd->m, err, "SELECT failed");
-    MYSQL_RES *res = mysql_use_result(rd->m);
-    if (!res)
-        return sl_conn_fail(rd->m, err, "SELECT failed");
+    struct sl_select sel;
+    if (sl_select_start(&sel, rd->m, rd->sql.data, 0, NULL, err) != 0)
+        return -1;
     struct sl_batch *cb = NULL;
     uint64_t line = 0;
     size_t j = 0;
-    MYSQL_ROW row;
+    char **row;
+    unsigned long *lens;
+    int more;
     rc = 0;
-    while (rc == 0 && (row = mysql_fetch_row(res)) != NULL) {
-        unsigned long *lens = mysql_fetch_lengths(res);
+    while (rc == 0 && (more = sl_select_next_raw(&sel, &row, &lens, err)) == 1) {
         line++;
         if (committed_before(cr, &j, line - 1)) {
             /* a batch's rows are consecutive: it ends here */
@@ -278,9 +278,9 @@ static int read_range(struct reader *rd, size_t ti, uint64_t k, struct sl_err *e
             atomic_fetch_add_explicit(&ct->rows_read, 1, memory_order_relaxed);
         }
     }
-    if (rc == 0 && mysql_errno(rd->m) != 0)
-        rc = sl_conn_fail(rd->m, err, "reading rows failed");
-    mysql_free_result(res); /* after a kill or a lost connection this returns at once */
+    if (rc == 0 && more < 0)
+        rc = -1;
+    sl_select_end(&sel); /* after a kill or a lost connection this returns at once */
     if (rc == 0 && cb)
         rc = hand_on(r, ct, cb) == 0 ? 0 : 1;
     else if (cb)
@@ -462,7 +462,7 @@ static void *writer_main(void *arg)
 {
     struct writer *wr = arg;
     struct crun *r = wr->r;
-    mysql_thread_init(); /* a no-op in Connector/C, required by libmysqlclient */
+    sl_conn_thread_begin();
     for (;;) {
         struct sl_batch *b = sl_queue_try_pop(&r->full);
         if (!b) {
@@ -480,7 +480,7 @@ static void *writer_main(void *arg)
     /* the last writer: the index builder (or else the verifier) drains and ends */
     if (atomic_fetch_sub(&r->writers_left, 1) == 1)
         sl_queue_close(r->indexer ? &r->index : &r->done);
-    mysql_thread_end();
+    sl_conn_thread_end();
     thread_ends(r);
     return NULL;
 }
@@ -518,7 +518,7 @@ static int writer_init(struct crun *r, struct writer *wr, unsigned i)
 /* True when e left m unusable: a lost connection that does not answer. */
 static int target_lost(MYSQL *m, const struct sl_err *e)
 {
-    return sl_errno_conn_gone(e->server_errno) && mysql_ping(m) != 0;
+    return sl_errno_conn_gone(e->server_errno) && !sl_conn_alive(m);
 }
 
 /* Once target_lost: waits as the writers do, counting each retry, and opens
@@ -528,7 +528,7 @@ static int target_lost(MYSQL *m, const struct sl_err *e)
 static int target_reconnect(struct crun *r, MYSQL **m, const char *who, struct sl_backoff *bo,
                             struct sl_err *e)
 {
-    mysql_close(*m);
+    sl_conn_close(*m);
     *m = NULL;
     for (;;) {
         double delay = sl_backoff_next(bo);
@@ -584,7 +584,7 @@ static int add_indexes(struct crun *r, struct ctable *ct, struct sl_err *e)
         do {
             if (target_reconnect(r, &r->iconn, "index builder", &bo, e) != 0)
                 return -1;
-            atomic_store(&r->iconn_id, mysql_thread_id(r->iconn));
+            atomic_store(&r->iconn_id, sl_conn_id(r->iconn));
         } while ((rc = sl_conn_exec(r->iconn, "SET SESSION foreign_key_checks = 0", e)) != 0 &&
                  target_lost(r->iconn, e));
         if (rc != 0)
@@ -805,12 +805,8 @@ struct victim {
  * the target, and the verifier's comparison on either side. */
 static void kill_reads(const struct victim *v, unsigned n)
 {
-    for (unsigned i = 0; i < n; i++) {
-        char sql[64];
-        snprintf(sql, sizeof sql, "KILL QUERY %lu", v[i].id);
-        /* an idle one has nothing to stop */
-        mysql_real_query(v[i].via, sql, strlen(sql));
-    }
+    for (unsigned i = 0; i < n; i++)
+        sl_conn_kill_query(v[i].via, v[i].id);
 }
 
 static void draw_progress(struct crun *r, double t0)
@@ -926,12 +922,12 @@ int sl_crun_run(struct crun *r)
     atomic_init(&r->threads_left, r->nr + r->nwr + nindexer + 1);
     unsigned nthreads = 0, want = r->nr + r->nwr + nindexer + 1;
     for (unsigned i = 0; i < r->nr; i++)
-        victims[nvictims++] = (struct victim){r->src, mysql_thread_id(r->rconn[i])};
+        victims[nvictims++] = (struct victim){r->src, sl_conn_id(r->rconn[i])};
     if (nindexer)
-        victims[nvictims++] = (struct victim){r->dst, mysql_thread_id(r->iconn)};
-    victims[nvictims++] = (struct victim){r->dst, mysql_thread_id(r->vconn)};
+        victims[nvictims++] = (struct victim){r->dst, sl_conn_id(r->iconn)};
+    victims[nvictims++] = (struct victim){r->dst, sl_conn_id(r->vconn)};
     if (r->vsrc)
-        victims[nvictims++] = (struct victim){r->src, mysql_thread_id(r->vsrc)};
+        victims[nvictims++] = (struct victim){r->src, sl_conn_id(r->vsrc)};
     for (unsigned i = 0; i < want; i++) {
         int ok;
         if (i < r->nr) {

@@ -151,50 +151,26 @@ int sl_copy_whole_applies(const struct crun *r, const struct ctable *ct)
     return 1;
 }
 
-/* Reads the answer to the statement last sent on m: column col of its one
- * row, as text, into out. Returns 0, or -1 with err set (a failed statement,
- * or no such value). */
-static int read_answer(MYSQL *m, unsigned col, char *out, size_t cap, struct sl_err *err)
-{
-    if (mysql_read_query_result(m) != 0)
-        return sl_conn_fail(m, err, "failed");
-    MYSQL_RES *res = mysql_store_result(m);
-    if (!res)
-        return sl_conn_fail(m, err, "failed");
-    MYSQL_ROW row = mysql_fetch_row(res);
-    unsigned long *lens = row ? mysql_fetch_lengths(res) : NULL;
-    int rc = 0;
-    if (!row || mysql_num_fields(res) <= col || !row[col] || lens[col] >= cap) {
-        rc = sl_err_set(err, SL_ERR_FATAL, "gave no value");
-    } else {
-        memcpy(out, row[col], lens[col]);
-        out[lens[col]] = '\0';
-    }
-    mysql_free_result(res);
-    return rc;
-}
-
 /* Runs one statement on each side at the same time (both are sent, then
  * both answers read) and puts column col of each side's answer into
  * src_out and dst_out. Returns 0, or -1 with err naming the side. */
 static int ask_both(MYSQL *src, const char *src_sql, MYSQL *dst, const char *dst_sql, unsigned col,
                     char *src_out, char *dst_out, size_t cap, struct sl_err *err)
 {
-    if (mysql_send_query(src, src_sql, strlen(src_sql)) != 0) {
-        sl_conn_fail(src, err, "failed");
+    if (sl_conn_send(src, src_sql, err) != 0) {
         sl_err_prefix(err, "on the source");
         return -1;
     }
     struct sl_err de;
     int drc = 0;
-    if (mysql_send_query(dst, dst_sql, strlen(dst_sql)) != 0)
-        drc = sl_conn_fail(dst, &de, "failed");
+    if (sl_conn_send(dst, dst_sql, &de) != 0)
+        drc = -1;
     /* the source's answer is read whatever became of the target's */
-    int src_rc = read_answer(src, col, src_out, cap, err);
+    int src_rc = sl_conn_read_value(src, col, src_out, cap, err);
     if (src_rc != 0)
         sl_err_prefix(err, "on the source");
     if (drc == 0)
-        drc = read_answer(dst, col, dst_out, cap, &de);
+        drc = sl_conn_read_value(dst, col, dst_out, cap, &de);
     if (drc != 0 && src_rc == 0) {
         *err = de;
         sl_err_prefix(err, "on the target");

@@ -133,7 +133,7 @@ static int open_workers(struct xrun *x, const struct sl_conn_opts *co, FILE *log
         sl_buf_init(&w->sql, SQL_MAX);
         if (sl_conn_open(&w->m, co, err) != 0)
             return -1;
-        w->conn_id = mysql_thread_id(w->m);
+        w->conn_id = sl_conn_id(w->m);
         /* a slow reader of the output makes the server wait to send rows;
          * let it wait (a day) instead of dropping the connection after 60 s */
         if (sl_conn_exec(w->m, "SET SESSION net_write_timeout = 86400", err) != 0)
@@ -180,7 +180,7 @@ static void release(struct xrun *x)
     for (unsigned i = 0; x->w && i < x->nw; i++) {
         struct xworker *w = &x->w[i];
         if (w->m)
-            mysql_close(w->m);
+            sl_conn_close(w->m);
         for (unsigned j = 0; j < XCHUNKS; j++) {
             sl_buf_release(&w->chunks[j].text);
             free(w->chunks[j].ends);
@@ -191,7 +191,7 @@ static void release(struct xrun *x)
     }
     free(x->w);
     if (x->main)
-        mysql_close(x->main);
+        sl_conn_close(x->main);
     sl_queue_release(&x->full);
     sl_buf_release(&x->select);
     sl_buf_release(&x->cond);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_conn.h"
 #include "sl_errno.h"
 #include "sl_exit.h"
 #include "sl_extract_run.h"
@@ -310,11 +311,8 @@ static void on_signal(void *ctx, int sig)
  * not read a large result to its end before they can stop. */
 static void kill_reads(struct xrun *x)
 {
-    for (unsigned i = 0; i < x->nw; i++) {
-        char sql[64];
-        snprintf(sql, sizeof sql, "KILL QUERY %lu", x->w[i].conn_id);
-        mysql_real_query(x->main, sql, strlen(sql)); /* an idle one has nothing to stop */
-    }
+    for (unsigned i = 0; i < x->nw; i++)
+        sl_conn_kill_query(x->main, x->w[i].conn_id);
 }
 
 static int setup_pools(struct xrun *x)

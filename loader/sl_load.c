@@ -46,7 +46,7 @@ static void close_all(MYSQL **conns, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
         if (conns[i])
-            mysql_close(conns[i]);
+            sl_conn_close(conns[i]);
 }
 
 /* Checkpoint state of every source: file identities, job keys, and with

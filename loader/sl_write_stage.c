@@ -136,7 +136,7 @@ void *sl_write_stage_main(void *arg)
 {
     struct writer *wr = arg;
     struct run *r = wr->r;
-    mysql_thread_init(); /* a no-op in Connector/C, required by libmysqlclient */
+    sl_conn_thread_begin();
     for (;;) {
         struct sl_batch *b = sl_queue_pop(&r->full);
         if (!b)
@@ -154,7 +154,7 @@ void *sl_write_stage_main(void *arg)
     if (!atomic_load(&r->stop))
         sl_chunk_writer_commit(wr->cw);
     sl_chunk_writer_discard(wr->cw); /* the run failed: nothing uncommitted may stay */
-    mysql_thread_end();
+    sl_conn_thread_end();
     sl_run_thread_done(r);
     return NULL;
 }

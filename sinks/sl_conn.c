@@ -329,3 +329,113 @@ out_close_stmt:
     mysql_stmt_close(s);
     return rc;
 }
+
+void sl_conn_close(MYSQL *m)
+{
+    if (m)
+        mysql_close(m);
+}
+
+unsigned long sl_conn_id(MYSQL *m)
+{
+    return mysql_thread_id(m);
+}
+
+int sl_conn_alive(MYSQL *m)
+{
+    return m && mysql_ping(m) == 0;
+}
+
+void sl_conn_kill_query(MYSQL *via, unsigned long id)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "KILL QUERY %lu", id);
+    mysql_real_query(via, sql, strlen(sql));
+}
+
+int sl_conn_use_db(MYSQL *m, const char *db, struct sl_err *err)
+{
+    return mysql_select_db(m, db) == 0 ? 0 : sl_conn_fail(m, err, "selecting the database");
+}
+
+int sl_conn_check_prepare(MYSQL *m, const char *sql, size_t len, const char *what,
+                          struct sl_err *err)
+{
+    MYSQL_STMT *s = mysql_stmt_init(m);
+    if (!s)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    int rc = mysql_stmt_prepare(s, sql, len) == 0 ? 0 : sl_conn_stmt_fail(s, err, what);
+    mysql_stmt_close(s);
+    return rc;
+}
+
+int sl_conn_send(MYSQL *m, const char *sql, struct sl_err *err)
+{
+    return mysql_send_query(m, sql, strlen(sql)) == 0 ? 0 : sl_conn_fail(m, err, "failed");
+}
+
+int sl_conn_read_value(MYSQL *m, unsigned col, char *out, size_t cap, struct sl_err *err)
+{
+    if (mysql_read_query_result(m) != 0)
+        return sl_conn_fail(m, err, "failed");
+    MYSQL_RES *res = mysql_store_result(m);
+    if (!res)
+        return sl_conn_fail(m, err, "failed");
+    MYSQL_ROW row = mysql_fetch_row(res);
+    unsigned long *lens = row ? mysql_fetch_lengths(res) : NULL;
+    int rc = 0;
+    if (!row || mysql_num_fields(res) <= col || !row[col] || lens[col] >= cap) {
+        rc = sl_err_set(err, SL_ERR_FATAL, "gave no value");
+    } else {
+        memcpy(out, row[col], lens[col]);
+        out[lens[col]] = '\0';
+    }
+    mysql_free_result(res);
+    return rc;
+}
+
+const char *sl_conn_server_version(MYSQL *m)
+{
+    return mysql_get_server_info(m);
+}
+
+void sl_conn_thread_begin(void)
+{
+    mysql_thread_init();
+}
+
+void sl_conn_thread_end(void)
+{
+    mysql_thread_end();
+}
+
+int sl_conn_library_init(void)
+{
+    return mysql_library_init(0, NULL, NULL);
+}
+
+void sl_conn_library_end(void)
+{
+    mysql_library_end();
+}
+
+const char *sl_conn_client_version(void)
+{
+    return mysql_get_client_info();
+}
+
+int sl_conn_exec_multi(MYSQL *m, const char *sql, size_t len, struct sl_err *err)
+{
+    if (mysql_real_query(m, sql, len) != 0)
+        return sl_conn_fail(m, err, "failed");
+    for (;;) {
+        MYSQL_RES *res = mysql_store_result(m);
+        if (res)
+            mysql_free_result(res);
+        int more = mysql_next_result(m);
+        if (more < 0)
+            return 0;
+        if (more > 0)
+            return sl_conn_fail(m, err, "failed");
+    }
+}

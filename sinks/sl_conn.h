@@ -44,11 +44,63 @@ struct sl_conn_opts {
  * restarting); the message names the server with its password masked. */
 int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err);
 
+/* Closes m. NULL is ignored. */
+void sl_conn_close(MYSQL *m);
+
+/* The server's id of the connection (as KILL and PROCESSLIST know it). */
+unsigned long sl_conn_id(MYSQL *m);
+
+/* True when m still answers (a ping). A lost connection is not opened
+ * again here. */
+int sl_conn_alive(MYSQL *m);
+
+/* Sends KILL QUERY id over via and ignores the answer: a connection with
+ * nothing running has nothing to stop. */
+void sl_conn_kill_query(MYSQL *via, unsigned long id);
+
+/* Makes db the session's default database. Returns 0 or -1 with err set. */
+int sl_conn_use_db(MYSQL *m, const char *db, struct sl_err *err);
+
+/* Prepares sql (len bytes) and closes the statement again: whether the
+ * server accepts it (privileges, columns) without running it. Returns 0 or
+ * -1 with err set, prefixed by what. */
+int sl_conn_check_prepare(MYSQL *m, const char *sql, size_t len, const char *what,
+                          struct sl_err *err);
+
+/* Sends sql on m without waiting for the answer, so that statements on two
+ * connections can run at once; read it with sl_conn_read_value. Returns 0
+ * or -1 with err set. */
+int sl_conn_send(MYSQL *m, const char *sql, struct sl_err *err);
+
+/* Reads the answer to the statement sl_conn_send sent on m: column col of
+ * its one row, as text, into out (cap bytes). Returns 0, or -1 with err set
+ * (a failed statement, or no such value). */
+int sl_conn_read_value(MYSQL *m, unsigned col, char *out, size_t cap, struct sl_err *err);
+
+/* The server's version string, e.g. "10.11.6-MariaDB-0+deb12u1". */
+const char *sl_conn_server_version(MYSQL *m);
+
+/* Each thread that uses connections calls begin before the first and end
+ * after the last (a no-op in Connector/C, required by libmysqlclient). */
+void sl_conn_thread_begin(void);
+void sl_conn_thread_end(void);
+
+/* The client library's set-up and clean-up, once per process, and its
+ * version. */
+int sl_conn_library_init(void);
+void sl_conn_library_end(void);
+const char *sl_conn_client_version(void);
+
 /* The TLS cipher a connection uses, or NULL for plain text. */
 const char *sl_conn_tls_cipher(MYSQL *m);
 
 /* Runs one statement that returns no rows. Returns 0 or -1 with err set. */
 int sl_conn_exec(MYSQL *m, const char *sql, struct sl_err *err);
+
+/* Runs len bytes of statements separated by semicolons on m, which was
+ * opened with multi-statements allowed, reading and dropping any results.
+ * Returns 0 or -1 with err set by the first that failed. */
+int sl_conn_exec_multi(MYSQL *m, const char *sql, size_t len, struct sl_err *err);
 
 /* Runs a user's statements (--before-sql, --after-sql) on a connection of
  * their own, opened with o and closed again, with multi-statements allowed,
