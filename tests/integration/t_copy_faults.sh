@@ -109,5 +109,28 @@ done
 check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '$DST' AND TABLE_NAME = 'keyed' AND INDEX_NAME = 'ka'")" 1 \
   "a target restart: the deferred index is there"
 
+# 4. the target is down longer than the retries last: the copy fails; once
+# the server is back, --resume finishes it exactly
+sqlb "DROP DATABASE IF EXISTS \`$DST\`"
+start_b_copy "${slow[@]}" --retries 1 --retry-max-seconds 1
+for _ in $(seq 1 600); do
+  [ "$(b_rows keyed)" -ge 20000 ] && break
+  sleep 0.05
+done
+"$SLUICE_SRC/scripts/dbserver.sh" kill "$WORK/srv"
+wait_load
+check_rc 1 "copy while the target is down"
+check_contains "$WORK/err" "giving up after 1 retries" "the writers gave up"
+"$SLUICE_SRC/scripts/dbserver.sh" restart "$WORK/srv" >/dev/null
+start_b_copy "${slow[@]}" --resume
+wait_load
+check_rc 0 "--resume once the target is back"
+check_matches "$WORK/err" "^sluice: resuming $DST.keyed: [0-9,]+ rows were committed before" "keyed is resumed"
+for t in keyed keyless; do
+  check_eq "$(b_rows "$t")" "$ROWS" "--resume after a restart: $t row count"
+  check_eq "$(sqlb "CHECKSUM TABLE \`$DST\`.\`$t\`" | cut -f2)" "$(checksum "$DB" "$t")" "--resume after a restart: $t checksum"
+done
+check_eq "$(sqlb "SELECT COUNT(*) FROM \`$DST\`.sluice_checkpoints")" 0 "--resume after a restart: no checkpoints left"
+
 sql "DROP DATABASE IF EXISTS \`$DST\`"
 finish
