@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for the CSV reader (extract/sl_csv.c).
+ * libFuzzer harness for the CSV reader (extract/csv/sl_csv.c).
  *
  * The first three bytes choose the read size (so that records straddle the
  * reader's buffer edges at every offset), the dialect and the NULL marker;
