@@ -68,29 +68,6 @@ static int make_job(struct crun *r, struct ctable *ct, struct sl_err *err)
     return 0;
 }
 
-static int read_one(void *ctx, char **v, unsigned long *lens, unsigned n)
-{
-    (void)v, (void)lens, (void)n;
-    *(int *)ctx = 1;
-    return 0;
-}
-
-/* Whether the target table holds a row: 1, 0, or -1 with err set. */
-static int has_rows(struct crun *r, const struct ctable *ct, struct sl_err *err)
-{
-    struct sl_buf sql;
-    sl_buf_init(&sql, 4096);
-    int found = 0, rc = 0;
-    if (sl_buf_puts(&sql, "SELECT 1 FROM ") != 0 ||
-        sl_ident_append_qualified(&sql, ct->dst_schema, ct->dst_name) != 0 ||
-        sl_buf_puts(&sql, " LIMIT 1") != 0 || !sl_buf_cstr(&sql))
-        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    else
-        rc = sl_conn_select(r->dst, sql.data, NULL, 0, read_one, &found, err);
-    sl_buf_release(&sql);
-    return rc != 0 ? -1 : found;
-}
-
 /* True when range 0's completion marker is among ct's checkpoints. */
 static int first_range_complete(const struct ctable *ct)
 {
@@ -120,7 +97,7 @@ static int prepare_one(struct crun *r, struct ctable *ct, const struct sl_checkp
         return 0;
     }
     if (ct->ndone == 0) {
-        int rows = has_rows(r, ct, err);
+        int rows = sl_copy_target_has_rows(r, ct, err);
         if (rows < 0)
             return -1;
         if (rows)

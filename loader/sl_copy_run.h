@@ -249,6 +249,9 @@ int sl_copy_db_exists(struct crun *r, int *exists, struct sl_err *err);
  * (a table that exists under `fail`, a missing or generated column). */
 int sl_copy_decide(struct crun *r, struct ctable *ct, int db_exists, struct sl_err *err);
 
+/* Whether ct's target table holds a row: 1, 0, or -1 with err set. */
+int sl_copy_target_has_rows(struct crun *r, const struct ctable *ct, struct sl_err *err);
+
 /* Carries out ct->action on the target (DROP, CREATE, TRUNCATE), then checks
  * that the target accepts the INSERT. Returns 0 or -1 with err set. */
 int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err);
