@@ -59,12 +59,11 @@ static int plan_table(struct xrun *x, const struct sl_table *t, struct sl_err *e
     x->header_set = 1;
     if (c->where && sl_buf_puts(&x->cond, c->where) != 0)
         return sl_err_set(err, SL_ERR_FATAL, "--where is too long");
-    if (c->order_by_pk && t->npk == 0)
-        return sl_err_set(err, SL_ERR_FATAL, "--order-by-pk: %s.%s has no primary key to order by",
-                          t->schema, t->name);
-    /* ranges are read in key order whatever the output's order, so that a
-     * range can be finished by another reader, skipping what was read */
-    if (c->order_by_pk || (c->threads > 1 && sl_table_has_integer_key(t))) {
+    if (c->order_by_pk) {
+        if (t->npk == 0)
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "--order-by-pk: %s.%s has no primary key to order by", t->schema,
+                              t->name);
         rc = sl_buf_puts(&x->order, " ORDER BY ");
         for (size_t i = 0; rc == 0 && i < t->npk; i++) {
             const char *name = t->cols[t->pk[i]].name;
@@ -199,11 +198,9 @@ static void release(struct xrun *x)
     sl_buf_release(&x->key);
     sl_buf_release(&x->header);
     free(x->owner);
-    free(x->lost);
     free(x->as_float);
     pthread_mutex_destroy(&x->mu);
     pthread_cond_destroy(&x->claimed);
-    pthread_cond_destroy(&x->work);
 }
 
 int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *res, FILE *log)
@@ -229,7 +226,6 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
     x.nranges = 1;
     pthread_mutex_init(&x.mu, NULL);
     pthread_cond_init(&x.claimed, NULL);
-    pthread_cond_init(&x.work, NULL);
     atomic_init(&x.stop, 0);
     atomic_init(&x.interrupted, 0);
     atomic_init(&x.rows_read, 0);
@@ -300,8 +296,6 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
     if (x.nw > x.nranges)
         x.nw = (unsigned)x.nranges; /* the spare connections are closed with the rest */
     x.ordered = c->order_by_pk && x.nranges > 1;
-    /* the other readers share the snapshot a lost one read in */
-    x.handover = x.ranged && !x.ordered && x.nw > 1 && c->consistency != SL_CONSISTENCY_NONE;
     if (x.ordered && !(x.owner = calloc(x.nranges, sizeof *x.owner))) {
         sl_err_set(err, SL_ERR_FATAL, "out of memory");
         goto out;

@@ -32,11 +32,6 @@ struct xchunk {
     int range_end; /* the last chunk of its range */
 };
 
-/* A range whose worker lost its connection: skip rows were handed on. */
-struct xlost {
-    uint64_t range, skip;
-};
-
 struct xworker {
     struct xrun *x;
     unsigned idx;
@@ -69,21 +64,10 @@ struct xrun {
     unsigned nw;
     int ordered;               /* output ranges in order */
     atomic_uint_fast64_t next; /* the next range to take */
-    pthread_mutex_t mu;        /* guards owner, failed, err, header_set, and the
-                                  hand-over below */
-    /* A worker whose connection is lost hands its range on: the rows it
-     * handed on already are skipped by the worker that finishes it, which
-     * reads it in the same snapshot, in key order. Only without
-     * --order-by-pk (ranges go out as they come) and with a snapshot. */
-    int handover;
-    struct xlost *lost; /* ranges waiting for a new worker (room for nw) */
-    size_t nlost;
-    unsigned busy;          /* workers reading a range */
-    unsigned alive;         /* workers whose connection works */
-    pthread_cond_t work;    /* a range was handed on, or a worker went idle */
-    pthread_cond_t claimed; /* a range got its owner */
-    unsigned *owner;        /* ordered: per range, the worker + 1 */
-    struct sl_queue full;   /* unordered: filled chunks from every worker */
+    pthread_mutex_t mu;        /* guards owner, failed, err, header_set */
+    pthread_cond_t claimed;    /* a range got its owner */
+    unsigned *owner;           /* ordered: per range, the worker + 1 */
+    struct sl_queue full;      /* unordered: filled chunks from every worker */
     atomic_uint workers_left;
 
     struct sl_buf header;

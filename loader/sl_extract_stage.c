@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "sl_conn.h"
-#include "sl_errno.h"
 #include "sl_exit.h"
 #include "sl_extract_run.h"
 #include "sl_select.h"
@@ -24,7 +23,6 @@ void sl_xrun_stop(struct xrun *x)
     }
     pthread_mutex_lock(&x->mu);
     pthread_cond_broadcast(&x->claimed);
-    pthread_cond_broadcast(&x->work);
     pthread_mutex_unlock(&x->mu);
 }
 
@@ -84,43 +82,8 @@ static struct xchunk *take_chunk(struct xworker *w, uint64_t k)
     return ch;
 }
 
-#define RANGE_LOST 1
-
-/* When e lost w's connection and another worker can finish range k in the
- * same snapshot: queues the range for it (skipping the first skip rows) and
- * returns RANGE_LOST. Otherwise fails the run and returns -1. */
-static int lose_range(struct xworker *w, uint64_t k, uint64_t skip, struct sl_err *e)
-{
-    struct xrun *x = w->x;
-    if (!x->handover || !sl_errno_conn_gone(e->server_errno) || atomic_load(&x->stop)) {
-        sl_xrun_fail(x, e);
-        return -1;
-    }
-    pthread_mutex_lock(&x->mu);
-    int last = --x->alive == 0;
-    if (!last) {
-        x->lost[x->nlost++] = (struct xlost){k, skip};
-        pthread_cond_broadcast(&x->work);
-    }
-    pthread_mutex_unlock(&x->mu);
-    if (last) {
-        sl_err_prefix(e, "every reader's connection was lost, and the snapshot with them");
-        sl_xrun_fail(x, e);
-        return -1;
-    }
-    char a[32];
-    sl_progress_printf(x->progress,
-                       "sluice: reader %u: %s; another reader finishes its range in the same "
-                       "snapshot, from row %s\n",
-                       w->idx + 1, e->msg, sl_fmt_count(skip + 1, a, sizeof a));
-    return RANGE_LOST;
-}
-
-/* Reads range k, leaving out its first skip rows (handed on by a worker
- * that lost its connection). Returns 0; RANGE_LOST when this worker's
- * connection was lost and the range was handed on; or -1 (the run is
- * stopping, or failed). */
-static int read_range(struct xworker *w, uint64_t k, uint64_t skip)
+/* Reads range k. Returns 0, or -1 (the run is stopping, or failed). */
+static int read_range(struct xworker *w, uint64_t k)
 {
     struct xrun *x = w->x;
     struct sl_err e;
@@ -135,8 +98,9 @@ static int read_range(struct xworker *w, uint64_t k, uint64_t skip)
     struct sl_select sel;
     if (sl_select_start(&sel, w->m, w->sql.data, x->c->binary_hex, x->as_float, &e) != 0) {
         sl_err_prefix(&e, "%s", x->c->query ? "--query" : "reading the table");
+        sl_xrun_fail(x, &e);
         sl_queue_push(&w->free, ch);
-        return lose_range(w, k, skip, &e);
+        return -1;
     }
     atomic_store(&x->reading, 1);
     pthread_mutex_lock(&x->mu);
@@ -146,18 +110,12 @@ static int read_range(struct xworker *w, uint64_t k, uint64_t skip)
             x->header_set = -1;
     }
     pthread_mutex_unlock(&x->mu);
-    uint64_t seen = 0, handed = skip; /* rows of the range read; handed on */
     int rc;
     while ((rc = sl_select_next(&sel, &ch->text, &e)) == 1) {
-        if (seen++ < skip) { /* handed on before: read again only to pass it */
-            ch->text.len = ch->nrows ? ch->ends[ch->nrows - 1] : 0;
-            continue;
-        }
         ch->ends[ch->nrows++] = ch->text.len;
         if (ch->nrows < XCHUNK_ROWS && ch->text.len < XCHUNK_TEXT)
             continue;
         atomic_fetch_add_explicit(&x->rows_read, ch->nrows, memory_order_relaxed);
-        handed += ch->nrows;
         if (hand_on(w, ch) != 0 || !(ch = take_chunk(w, k))) {
             sl_select_end(&sel);
             return -1;
@@ -165,60 +123,30 @@ static int read_range(struct xworker *w, uint64_t k, uint64_t skip)
     }
     sl_select_end(&sel);
     if (rc < 0) {
+        sl_xrun_fail(x, &e);
         sl_queue_push(&w->free, ch);
-        return lose_range(w, k, handed, &e);
+        return -1;
     }
     atomic_fetch_add_explicit(&x->rows_read, ch->nrows, memory_order_relaxed);
     ch->range_end = 1;
     return hand_on(w, ch);
 }
 
-/* The next range for w (a handed-on one first), and how many of its rows
- * to skip. Waits while a busy worker may still hand one on. Returns 1, or 0
- * when there is no more work. */
-static int take_work(struct xworker *w, uint64_t *k, uint64_t *skip)
-{
-    struct xrun *x = w->x;
-    int got = 0;
-    pthread_mutex_lock(&x->mu);
-    while (!atomic_load(&x->stop)) {
-        *skip = 0;
-        if (x->nlost > 0) {
-            struct xlost l = x->lost[--x->nlost];
-            *k = l.range;
-            *skip = l.skip;
-            got = 1;
-        } else if ((*k = atomic_fetch_add(&x->next, 1)) < x->nranges) {
-            got = 1;
-        } else if (x->handover && x->busy > 0) {
-            pthread_cond_wait(&x->work, &x->mu); /* a busy one may hand its range on */
-            continue;
-        }
-        break;
-    }
-    if (got) {
-        x->busy++;
-        if (x->ordered) {
-            x->owner[*k] = w->idx + 1;
-            pthread_cond_broadcast(&x->claimed);
-        }
-    }
-    pthread_mutex_unlock(&x->mu);
-    return got;
-}
-
 static void *worker_main(void *arg)
 {
     struct xworker *w = arg;
     struct xrun *x = w->x;
-    uint64_t k, skip;
-    while (take_work(w, &k, &skip)) {
-        int rc = read_range(w, k, skip);
-        pthread_mutex_lock(&x->mu);
-        x->busy--;
-        pthread_cond_broadcast(&x->work);
-        pthread_mutex_unlock(&x->mu);
-        if (rc != 0)
+    while (!atomic_load(&x->stop)) {
+        uint64_t k = atomic_fetch_add(&x->next, 1);
+        if (k >= x->nranges)
+            break;
+        if (x->ordered) {
+            pthread_mutex_lock(&x->mu);
+            x->owner[k] = w->idx + 1;
+            pthread_cond_broadcast(&x->claimed);
+            pthread_mutex_unlock(&x->mu);
+        }
+        if (read_range(w, k) != 0)
             break;
     }
     sl_queue_close(&w->full);
@@ -317,8 +245,7 @@ static void kill_reads(struct xrun *x)
 
 static int setup_pools(struct xrun *x)
 {
-    if (sl_queue_init(&x->full, (size_t)x->nw * XCHUNKS) != 0 ||
-        !(x->lost = calloc(x->nw, sizeof *x->lost)))
+    if (sl_queue_init(&x->full, (size_t)x->nw * XCHUNKS) != 0)
         return -1;
     for (unsigned i = 0; i < x->nw; i++) {
         struct xworker *w = &x->w[i];
@@ -342,7 +269,6 @@ int sl_xrun_run(struct xrun *x)
     struct sl_err e;
     atomic_init(&x->next, 0);
     atomic_init(&x->workers_left, x->nw);
-    x->alive = x->nw;
     if (setup_pools(x) != 0) {
         sl_err_set(&e, SL_ERR_FATAL, "out of memory");
         sl_xrun_fail(x, &e);

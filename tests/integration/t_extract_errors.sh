@@ -85,10 +85,8 @@ check_contains "$WORK/err" "sluice: error: reading rows failed: Lost connection 
 check_contains "$WORK/err" "no output was kept" "says nothing was kept"
 nothing_left "killed connection"
 
-# the same with 4 threads over key ranges and no snapshot, which no other
-# reader could finish the range in (t_extract_faults: the hand-over)
-start_extract --from "$URL/orders" --where 'SLEEP(0.0004) = 0' --to "$OUT/k.csv" --threads 4 --chunk-rows 1000 \
-  --consistency none
+# the same with 4 threads over key ranges
+start_extract --from "$URL/orders" --where 'SLEEP(0.0004) = 0' --to "$OUT/k.csv" --threads 4 --chunk-rows 1000
 kill_reader
 check_rc 1 "a connection killed mid-stream, 4 threads"
 check_contains "$WORK/err" "Lost connection to server during query (2013)" "killed connection message, 4 threads"
