@@ -349,6 +349,11 @@ int sl_copy_verify_table(const struct crun *r, struct ctable *ct, MYSQL *m, stru
  * rows when they hold the same values. */
 int sl_copy_whole_applies(const struct crun *r, const struct ctable *ct);
 
+/* How many keys of ct's source its target, read on m, lacks or defines
+ * otherwise (the first described in note, cap bytes), or -1 with err set. */
+long sl_copy_keys_missing(const struct ctable *ct, MYSQL *m, char *note, size_t cap,
+                          struct sl_err *err);
+
 /* Once ct's rows are compared (ct->verdict set): compares the target's
  * indexes and foreign keys, read on m, with the source's (ct->src_keys). A
  * key the target lacks or defines otherwise makes the verdict FAIL, naming

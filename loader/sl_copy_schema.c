@@ -554,14 +554,10 @@ static void keep_indexes(struct ctable *ct)
 static int resume_keys(struct crun *r, struct ctable *ct, struct sl_err *err)
 {
     keep_indexes(ct);
-    struct sl_table_keys got = {0};
-    if (sl_table_keys_read(r->dst, ct->dst_schema, ct->dst_name, &got, err) != 0)
-        return -1;
     char note[SL_ERR_MSG_MAX];
-    size_t missing = sl_table_keys_compare(&ct->src_keys, &got, note, sizeof note);
-    sl_table_keys_release(&got);
-    if (missing == 0)
-        return 0;
+    long missing = sl_copy_keys_missing(ct, r->dst, note, sizeof note, err);
+    if (missing <= 0)
+        return (int)missing;
     struct sl_create_sql sql;
     sl_create_sql_init(&sql, SQL_MAX);
     int rc = plan_create(r, ct, 1, &sql, err);

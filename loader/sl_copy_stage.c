@@ -552,18 +552,6 @@ static int target_reconnect(struct crun *r, MYSQL **m, const char *who, struct s
 
 /* ---- the index builder ---- */
 
-/* Whether the target holds every key of ct's source now: 1, 0, or -1. */
-static int keys_all_there(struct crun *r, struct ctable *ct, struct sl_err *e)
-{
-    struct sl_table_keys got = {0};
-    if (sl_table_keys_read(r->iconn, ct->dst_schema, ct->dst_name, &got, e) != 0)
-        return -1;
-    char note[SL_ERR_MSG_MAX];
-    size_t missing = sl_table_keys_compare(&ct->src_keys, &got, note, sizeof note);
-    sl_table_keys_release(&got);
-    return missing == 0;
-}
-
 /* Runs ct's ALTER TABLE that adds its deferred indexes on r->iconn. When the
  * connection is lost, opens it again and, unless the keys are there (the
  * ALTER ended, its answer lost), runs it again. Returns 0 or -1 with e set. */
@@ -589,10 +577,11 @@ static int add_indexes(struct crun *r, struct ctable *ct, struct sl_err *e)
                  target_lost(r->iconn, e));
         if (rc != 0)
             return -1;
-        int there = keys_all_there(r, ct, e);
-        if (there > 0)
+        char note[SL_ERR_MSG_MAX];
+        long missing = sl_copy_keys_missing(ct, r->iconn, note, sizeof note, e);
+        if (missing == 0) /* the ALTER ended; its answer was lost */
             return 0;
-        if (there < 0 && !target_lost(r->iconn, e))
+        if (missing < 0 && !target_lost(r->iconn, e))
             return -1;
     }
 }

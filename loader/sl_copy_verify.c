@@ -257,19 +257,26 @@ int sl_copy_verify_whole(const struct crun *r, struct ctable *ct, MYSQL *src, MY
     return 0;
 }
 
-int sl_copy_verify_keys(struct ctable *ct, MYSQL *m, struct sl_err *err)
+long sl_copy_keys_missing(const struct ctable *ct, MYSQL *m, char *note, size_t cap,
+                          struct sl_err *err)
 {
-    struct sl_table_keys got;
+    struct sl_table_keys got = {0};
     if (sl_table_keys_read(m, ct->dst_schema, ct->dst_name, &got, err) != 0)
         return -1;
-    char note[SL_ERR_MSG_MAX];
-    size_t bad = sl_table_keys_compare(&ct->src_keys, &got, note, sizeof note);
+    size_t bad = sl_table_keys_compare(&ct->src_keys, &got, note, cap);
     sl_table_keys_release(&got);
-    if (bad == 0)
-        return 0;
+    return (long)bad;
+}
+
+int sl_copy_verify_keys(struct ctable *ct, MYSQL *m, struct sl_err *err)
+{
+    char note[SL_ERR_MSG_MAX];
+    long bad = sl_copy_keys_missing(ct, m, note, sizeof note, err);
+    if (bad <= 0)
+        return (int)bad;
     char more[48] = "";
     if (bad > 1)
-        snprintf(more, sizeof more, " (%zu keys differ)", bad);
+        snprintf(more, sizeof more, " (%ld keys differ)", bad);
     if (ct->verdict == SL_VERIFY_FAIL) {
         size_t n = strlen(ct->verdict_note);
         snprintf(ct->verdict_note + n, sizeof ct->verdict_note - n, "; and %s%s", note, more);

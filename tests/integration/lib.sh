@@ -174,3 +174,20 @@ sqlb() {
   mariadb --no-defaults -S "$B_SOCK" -uroot --batch --skip-column-names \
     --default-character-set=utf8mb4 -e "$1"
 }
+
+# For copy tests from $DB into the database $DST, whose URL is $DST_URL, on
+# the shared server.
+start_copy() { # ARGS...: the copy in the background; its pid goes to $LOAD_PID
+  "$SLUICE_BIN" copy --from "$URL" --to "$DST_URL" --defaults-file "$SLUICE_DB_CNF" \
+    "$@" >"$WORK/out" 2>"$WORK/err" &
+  LOAD_PID=$!
+}
+dst_rows() { sql "SELECT COUNT(*) FROM \`$DST\`.\`$1\`" 2>/dev/null || echo 0; }
+wait_dst_rows() { # TABLE N: until $DST.TABLE holds N rows (or the copy ended)
+  for _ in $(seq 1 600); do
+    [ "$(dst_rows "$1")" -ge "$2" ] && return 0
+    kill -0 "$LOAD_PID" 2>/dev/null || return 0
+    sleep 0.05
+  done
+}
+checksum() { sql "CHECKSUM TABLE \`$1\`.\`$2\`" | cut -f2; } # DB TABLE

@@ -18,20 +18,6 @@ INSERT INTO keyless SELECT seq % 977, CONCAT('row ', seq) FROM seq_1_to_$ROWS"
 DST_URL="mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DST"
 slow=(--threads 2 --batch-rows 20 --txn-rows 1000)
 
-start_copy() { # ARGS...: a copy of $DB into $DST in the background
-  "$SLUICE_BIN" copy --from "$URL" --to "$DST_URL" --defaults-file "$SLUICE_DB_CNF" \
-    "$@" >"$WORK/out" 2>"$WORK/err" &
-  LOAD_PID=$!
-}
-dst_rows() { sql "SELECT COUNT(*) FROM \`$DST\`.\`$1\`" 2>/dev/null || echo 0; }
-wait_dst_rows() { # TABLE N: until the target table holds N rows (or the copy ended)
-  for _ in $(seq 1 600); do
-    [ "$(dst_rows "$1")" -ge "$2" ] && return 0
-    kill -0 "$LOAD_PID" 2>/dev/null || return 0
-    sleep 0.05
-  done
-}
-checksum() { sql "CHECKSUM TABLE \`$1\`.\`$2\`" | cut -f2; }
 same_as_source() { # TABLE WHAT
   check_eq "$(dst_rows "$1")" "$ROWS" "$2: $1 row count"
   check_eq "$(checksum "$DST" "$1")" "$(checksum "$DB" "$1")" "$2: $1 checksum"

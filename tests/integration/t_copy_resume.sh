@@ -26,20 +26,6 @@ copy() { # ARGS...: copies $DB into $DST; the exit code goes to $RC
   RC=$?
   set -e
 }
-start_copy() {
-  "$SLUICE_BIN" copy --from "$URL" --to "$DST_URL" --defaults-file "$SLUICE_DB_CNF" \
-    "$@" >"$WORK/out" 2>"$WORK/err" &
-  LOAD_PID=$!
-}
-dst_rows() { sql "SELECT COUNT(*) FROM \`$DST\`.\`$1\`" 2>/dev/null || echo 0; }
-wait_dst_rows() { # TABLE N
-  for _ in $(seq 1 600); do
-    [ "$(dst_rows "$1")" -ge "$2" ] && return 0
-    kill -0 "$LOAD_PID" 2>/dev/null || return 0
-    sleep 0.05
-  done
-}
-checksum() { sql "CHECKSUM TABLE \`$1\`.\`$2\`" | cut -f2; }
 keys() { sql "SHOW CREATE TABLE \`$1\`.\`$2\`" | cut -f2- | sed 's/\\n/\n/g' | grep -E '^  (PRIMARY|KEY|UNIQUE)'; }
 ckpt_rows() { sql "SELECT COUNT(*) FROM \`$DST\`.sluice_checkpoints"; }
 exact() { # WHAT: every table as the source holds it, verified, nothing left behind
