@@ -44,6 +44,7 @@ void sl_batch_reset(struct sl_batch *b)
 {
     b->nrows = 0;
     b->source = 0;
+    b->split_end = 0;
     b->start = 0;
     b->end = 0;
     b->row_mark = 0;
@@ -70,6 +71,16 @@ int sl_batch_set_cell(struct sl_batch *b, size_t col, const void *p, size_t len)
     return 0;
 }
 
+int sl_batch_set_cell_at(struct sl_batch *b, size_t row, size_t col, const void *p, size_t len)
+{
+    size_t off = b->arena.len;
+    if (len >= SL_CELL_NULL || sl_buf_append(&b->arena, p, len) != 0)
+        return -1;
+    sl_batch_set_ref_at(b, row, col, off, len);
+    b->row_mark = b->arena.len;
+    return 0;
+}
+
 void sl_batch_set_null(struct sl_batch *b, size_t col)
 {
     struct sl_cell *c = &b->cells[b->nrows * b->ncols + col];
@@ -92,6 +103,7 @@ void sl_batch_end_row(struct sl_batch *b, uint64_t line, uint64_t offset)
     b->pos[b->nrows].line = line;
     b->pos[b->nrows].offset = offset;
     b->pos[b->nrows].rejected = 0;
+    b->pos[b->nrows].unchecked = 0;
     b->nrows++;
     b->row_mark = b->arena.len;
 }

@@ -24,17 +24,25 @@
 
 #define SL_CELL_NULL UINT32_MAX
 
+/* A range of a source, from start to one before end: bytes of a file, or
+ * positions that a source numbers in its own way. */
+struct sl_span {
+    uint64_t start, end;
+};
+
 struct sl_cell {
     uint32_t off; /* into arena */
     uint32_t len; /* SL_CELL_NULL for SQL NULL */
 };
 
 struct sl_row_pos {
-    uint64_t line;    /* 1-based physical line where the record starts */
-    uint64_t offset;  /* byte offset of the record in the (decompressed) source */
-    uint32_t raw_off; /* the record's original bytes in the arena, if kept */
-    uint32_t raw_len; /* 0 when not kept */
-    uint8_t rejected; /* set once the row has been sent to the rejects */
+    uint64_t line;     /* 1-based physical line where the record starts */
+    uint64_t offset;   /* byte offset of the record in the (decompressed) source */
+    uint32_t raw_off;  /* the record's original bytes in the arena, if kept */
+    uint32_t raw_len;  /* 0 when not kept */
+    uint8_t rejected;  /* set once the row has been sent to the rejects */
+    uint8_t unchecked; /* the record was not valid UTF-8 as a whole: its text
+                          values are checked one by one (sl_row_stage.h) */
 };
 
 struct sl_batch {
@@ -43,6 +51,8 @@ struct sl_batch {
     size_t nrows;
     size_t row_cap;
     size_t source;          /* index of the source every row came from */
+    unsigned home;          /* the pool it goes back to (the engine's business) */
+    int split_end;          /* a marker: no rows, the split before it is complete */
     uint64_t start;         /* the source byte range the batch covers, from start */
     uint64_t end;           /* to end, rejected records included */
     struct sl_cell *cells;  /* row_cap * ncols, row-major */
@@ -78,6 +88,21 @@ int sl_batch_set_cell(struct sl_batch *b, size_t col, const void *p, size_t len)
 static inline void sl_batch_set_ref(struct sl_batch *b, size_t col, size_t off, size_t len)
 {
     struct sl_cell *c = &b->cells[b->nrows * b->ncols + col];
+    c->off = (uint32_t)off;
+    c->len = (uint32_t)len;
+}
+
+/* Stores a value for column col of row, a row already ended, and keeps its
+ * bytes from being taken back by sl_batch_drop_row(). Returns 0, or -1 if
+ * the arena cap would be passed (nothing stored). */
+int sl_batch_set_cell_at(struct sl_batch *b, size_t row, size_t col, const void *p, size_t len);
+
+/* Makes column col of an ended row refer to len bytes at offset off of the
+ * arena. */
+static inline void sl_batch_set_ref_at(struct sl_batch *b, size_t row, size_t col, size_t off,
+                                       size_t len)
+{
+    struct sl_cell *c = &b->cells[row * b->ncols + col];
     c->off = (uint32_t)off;
     c->len = (uint32_t)len;
 }

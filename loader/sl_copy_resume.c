@@ -210,7 +210,7 @@ int sl_copy_ckpt_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
     ct->ckpt_id.mtime_ns = (ct->ranges.is_signed ? PLAN_SIGNED : 0) | (ct->fresh ? PLAN_FRESH : 0);
     uint64_t complete = 0;
     for (size_t i = 0; i < ct->ndone; i++) {
-        const struct sl_checkpoint_range *d = &ct->done[i];
+        const struct sl_span *d = &ct->done[i];
         uint64_t k = sl_cpos_range(d->start);
         if (k >= ct->ranges.n || sl_cpos_range(d->end) != k ||
             sl_cpos_ordinal(d->end) < sl_cpos_ordinal(d->start))

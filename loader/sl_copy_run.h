@@ -75,7 +75,7 @@ struct crange {
     int src_done, dst_done;
     /* --resume: the batches of this range committed before (sorted, as
      * sl_cpos, within ctable.done), and whether the range was complete */
-    const struct sl_checkpoint_range *skip;
+    const struct sl_span *skip;
     size_t nskip;
     int complete_before;
     /* guarded by crun.mu: */
@@ -125,10 +125,10 @@ struct ctable {
     long long est_rows;
 
     /* checkpoints (sl_copy_resume.c) */
-    int has_job;                      /* batches are recorded under job */
-    struct sl_checkpoint_job job;     /* job.target is "db.table", malloc'ed */
-    struct sl_file_id ckpt_id;        /* the source table's identity and range plan */
-    struct sl_checkpoint_range *done; /* what an interrupted run committed, sorted */
+    int has_job;                  /* batches are recorded under job */
+    struct sl_checkpoint_job job; /* job.target is "db.table", malloc'ed */
+    struct sl_file_id ckpt_id;    /* the source table's identity and range plan */
+    struct sl_span *done;         /* what an interrupted run committed, sorted */
     size_t ndone;
     int fresh;            /* every row of the target comes from this job */
     int resumed;          /* done holds the ranges to skip, under the recorded plan */

@@ -10,11 +10,15 @@
 #include "sl_checkpoint.h"
 #include "sl_colcheck.h"
 #include "sl_conn.h"
+#include "sl_csv_source.h"
+#include "sl_engine.h"
 #include "sl_file_id.h"
 #include "sl_insert_plan.h"
-#include "sl_pipeline.h"
+#include "sl_mysql_sink.h"
+#include "sl_null_sink.h"
 #include "sl_privs.h"
 #include "sl_progress.h"
+#include "sl_row_stage.h"
 #include "sl_sources.h"
 #include "sl_table.h"
 #include "sl_url.h"
@@ -56,8 +60,8 @@ struct resume_state {
     struct sl_file_id *files;       /* canon NULL: no identity (stdin, a pipe) */
     unsigned *copies;               /* the how-manyth file of these contents */
     struct sl_checkpoint_job *jobs; /* hash 0: no checkpoints (stdin, a pipe) */
-    struct sl_skip *skips;
-    struct sl_checkpoint_range **ranges;
+    struct sl_csv_skip *skips;
+    struct sl_span **ranges;
     char *target;
     size_t n;
     size_t nranges;
@@ -212,7 +216,7 @@ static int prepare_one(struct resume_state *rs, size_t i, MYSQL *m, const struct
     } else if (!c->resume) {
         rc = refuse_rerun(err, path, rs->target, schema, job->file, &seen);
     } else if ((rc = check_resumable(err, path, job->file, &seen, log)) == 0) {
-        rs->skips[i].ranges = rs->ranges[i];
+        rs->skips[i].spans = rs->ranges[i];
         rs->skips[i].n = n;
         rs->nranges += n;
         fprintf(log, "sluice: %s: resuming; %zu committed chunk(s) are skipped\n", path, n);
@@ -436,10 +440,10 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         goto out_conns;
 
     struct sl_source_opts so = {
-        .dialect = &c->dialect,
-        .header = c->header,
+        .read = {.dialect = &c->dialect,
+                 .header = c->header,
+                 .max_record_bytes = (size_t)max_packet},
         .columns = c->columns,
-        .max_record_bytes = (size_t)max_packet,
         .transforms = c->ntransforms ? &tf : NULL,
     };
     if (sl_sources_prepare(&sources, c->sources, c->nsources, &so, &table, err) != 0)
@@ -469,7 +473,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
                        err) != 0)
         goto out_sources;
     if (c->rejects && !c->dry_run) {
-        const struct sl_source *first = &sources.v[0];
+        const struct sl_csv_unit *first = &sources.v[0];
         if (sl_rejects_open(&rejects, c->rejects, c->resume, first->raw_header,
                             first->raw_header_len, err) != 0)
             goto out_sources;
@@ -507,39 +511,66 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     sl_progress_init(&progress, log, c->progress, total);
 
     size_t stmt_rows = sl_insert_max_rows(c->batch_rows, sources.ncols);
-    struct sl_pipeline_plan plan = {
-        .dry_run = c->dry_run,
-        .sources = &sources,
-        .source_opts = &so,
+    struct sl_insert_target target = {.schema = table.schema,
+                                      .table = write_name,
+                                      .cols = colnames,
+                                      .ncols = sources.ncols,
+                                      .verb = sl_write_mode_verb(c->mode),
+                                      .update = update,
+                                      .nupdate = nupdate};
+    struct sl_csv_source csv = {
+        .units = sources.v,
+        .nunits = sources.n,
+        .read = so.read,
+        .ncols = sources.ncols,
+        .nfile_cols = sources.nfile_cols,
+        .batch_bytes = BATCH_BYTES,
+        .keep_raw = c->rejects && !c->dry_run,
+        .skips = c->checkpoint ? rs.skips : NULL,
+    };
+    atomic_init(&csv.next, 0);
+    struct sl_mysql_sink mysql = {
         .conn_opts = &co,
         .conns = conns,
-        .nwriters = c->dry_run ? 1 : c->threads, /* a dry run's writer only counts */
-        .nreaders = sources.n < c->threads ? (unsigned)sources.n : c->threads,
-        .target = {.schema = table.schema,
-                   .table = write_name,
-                   .cols = colnames,
-                   .ncols = sources.ncols,
-                   .verb = sl_write_mode_verb(c->mode),
-                   .update = update,
-                   .nupdate = nupdate},
-        .checks = checks,
-        .transforms = &tf,
+        .target = &target,
+        .jobs = c->checkpoint ? rs.jobs : NULL,
         .stmt_rows = stmt_rows,
-        .batch_rows = pipeline_batch_rows(stmt_rows, c->txn_rows),
-        .batch_bytes = BATCH_BYTES,
         .max_packet = (size_t)max_packet,
-        .txn_rows = c->txn_rows,
-        .rejects = c->rejects && !c->dry_run ? &rejects : NULL,
-        .max_rejects = c->max_rejects,
         .retries = c->retries,
         .retry_max_seconds = (double)c->retry_max_seconds,
-        .jobs = c->checkpoint ? rs.jobs : NULL,
-        .skips = c->checkpoint ? rs.skips : NULL,
+    };
+    struct sl_row_stage stage = {
+        .transforms = &tf,
+        .chain = sources.chain,
+        .checks = checks,
+        .ncols = sources.ncols,
+        .nfile_cols = sources.nfile_cols,
+    };
+    struct sl_engine_plan plan = {
+        .source_ops = &sl_csv_source_ops,
+        .source = &csv,
+        .sink_ops = c->dry_run ? &sl_null_sink_ops : &sl_mysql_sink_ops,
+        .sink = c->dry_run ? NULL : &mysql,
+        .stage = &stage,
+        .colnames = colnames,
+        .nreaders = sources.n < c->threads ? (unsigned)sources.n : c->threads,
+        .nwriters = c->dry_run ? 1 : c->threads, /* a dry run's writer only counts */
+        .ncols = sources.ncols,
+        .batch_rows = pipeline_batch_rows(stmt_rows, c->txn_rows),
+        /* room for one more record (its fields, and its raw bytes for the
+         * rejects) on top of the hand-on threshold */
+        .arena_bytes = BATCH_BYTES + 2 * (size_t)max_packet,
+        .txn_rows = c->txn_rows,
+        .max_value = (size_t)max_packet,
+        .keep_empty = c->checkpoint,
+        .dry_run = c->dry_run,
+        .rejects = c->rejects && !c->dry_run ? &rejects : NULL,
+        .max_rejects = c->max_rejects,
         .counters = &counters,
         .progress = &progress,
     };
     res->started = 1;
-    rc = sl_pipeline_run(&plan, &res->interrupted, err);
+    rc = sl_engine_run(&plan, &res->interrupted, err);
     sl_progress_clear(&progress);
     sl_progress_release(&progress);
     res->seconds = sl_now() - progress.start;

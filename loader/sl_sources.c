@@ -15,7 +15,7 @@ static int add_path(struct sl_sources *s, const char *path, struct sl_err *err)
         if (strcmp(s->v[i].path, path) == 0)
             return sl_err_set(err, SL_ERR_FATAL,
                               "%s is given twice; its rows would be loaded twice", path);
-    struct sl_source *nv = realloc(s->v, (s->n + 1) * sizeof *nv);
+    struct sl_csv_unit *nv = realloc(s->v, (s->n + 1) * sizeof *nv);
     if (!nv)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     s->v = nv;
@@ -89,75 +89,6 @@ static char **split_columns(const char *list, size_t *n)
     return v;
 }
 
-static void free_names(char **v, size_t n)
-{
-    if (!v)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-static int open_reader(const char *path, const struct sl_source_opts *o, struct sl_csv **out,
-                       struct sl_err *err)
-{
-    struct sl_input *in;
-    if (sl_input_open(&in, path, err) != 0)
-        return -1;
-    return sl_csv_open(out, in, o->dialect, o->max_record_bytes, err);
-}
-
-/* Reads the header record into names (and, if raw is not NULL, a copy of its
- * bytes into *raw). */
-static int read_header(struct sl_csv *r, const char *path, char ***names, size_t *n, char **raw,
-                       size_t *raw_len, struct sl_err *err)
-{
-    struct sl_csv_record rec;
-    int rc = sl_csv_next(r, NULL, &rec, err);
-    if (rc < 0) {
-        sl_err_prefix(err, "%s", path);
-        return -1;
-    }
-    if (rc == 0)
-        return sl_err_set(err, SL_ERR_FATAL, "%s: the file is empty; a header line was expected",
-                          path);
-    char **v = calloc(rec.nfields, sizeof *v);
-    if (!v)
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    for (size_t i = 0; i < rec.nfields; i++) {
-        const struct sl_csv_field *f = &rec.fields[i];
-        if (f->is_null || f->len == 0) {
-            free_names(v, rec.nfields);
-            return sl_err_set(err, SL_ERR_FATAL, "%s: line %llu: header field %zu is empty", path,
-                              (unsigned long long)rec.line, i + 1);
-        }
-        if (sl_utf8_check((const unsigned char *)f->data, f->len) != f->len ||
-            memchr(f->data, '\0', f->len)) {
-            free_names(v, rec.nfields);
-            return sl_err_set(err, SL_ERR_FATAL,
-                              "%s: line %llu: header field %zu is not a valid name (bad UTF-8 or "
-                              "a NUL byte)",
-                              path, (unsigned long long)rec.line, i + 1);
-        }
-        if (!(v[i] = strndup(f->data, f->len))) {
-            free_names(v, rec.nfields);
-            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-        }
-    }
-    if (raw) {
-        *raw = malloc(rec.raw_len ? rec.raw_len : 1);
-        if (!*raw) {
-            free_names(v, rec.nfields);
-            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-        }
-        memcpy(*raw, rec.raw, rec.raw_len);
-        *raw_len = rec.raw_len;
-    }
-    *names = v;
-    *n = rec.nfields;
-    return 0;
-}
-
 static void list_columns(const struct sl_table *t, struct sl_buf *b)
 {
     for (size_t i = 0; i < t->ncols; i++)
@@ -166,7 +97,7 @@ static void list_columns(const struct sl_table *t, struct sl_buf *b)
 
 /* Maps names onto table columns; fills src->perm. The first source defines
  * s->table_col; later ones must have the same set. */
-static int map_columns(struct sl_sources *s, struct sl_source *src, char **names, size_t n,
+static int map_columns(struct sl_sources *s, struct sl_csv_unit *src, char **names, size_t n,
                        const struct sl_table *t, const struct sl_transforms *tf, struct sl_err *err)
 {
     const char *path = src->path;
@@ -319,7 +250,7 @@ static char **default_names(const struct sl_table *t, size_t *n)
         if (t->cols[i].generated)
             continue;
         if (!(v[k++] = strdup(t->cols[i].name))) {
-            free_names(v, k);
+            sl_csv_names_free(v, k);
             return NULL;
         }
     }
@@ -337,20 +268,20 @@ int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatt
     size_t ngiven = 0;
     if (o->columns && !(given = split_columns(o->columns, &ngiven)))
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    if (!given && !o->header && !(given = default_names(t, &ngiven)))
+    if (!given && !o->read.header && !(given = default_names(t, &ngiven)))
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     int rc = 0;
     for (size_t i = 0; i < s->n && rc == 0; i++) {
-        struct sl_source *src = &s->v[i];
+        struct sl_csv_unit *src = &s->v[i];
         struct sl_csv *r = NULL;
         char **hdr = NULL;
         size_t nhdr = 0;
-        if (open_reader(src->path, o, &r, err) != 0) {
+        if (sl_csv_unit_reader(src->path, &o->read, &r, err) != 0) {
             rc = -1;
             break;
         }
-        if (o->header && read_header(r, src->path, &hdr, &nhdr, &src->raw_header,
-                                     &src->raw_header_len, err) != 0)
+        if (o->read.header && sl_csv_unit_read_header(r, src->path, &hdr, &nhdr, &src->raw_header,
+                                                      &src->raw_header_len, err) != 0)
             rc = -1;
         if (rc == 0 && given && hdr && nhdr != ngiven)
             rc = sl_err_set(err, SL_ERR_FATAL,
@@ -374,7 +305,7 @@ int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatt
         else
             sl_csv_close(r);
     }
-    free_names(given, ngiven);
+    sl_csv_names_free(given, ngiven);
     if (rc == 0)
         rc = add_transform_columns(s, t, o->transforms, err);
     if (rc == 0)
@@ -382,49 +313,10 @@ int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatt
     return rc;
 }
 
-int sl_sources_open(struct sl_sources *s, size_t i, const struct sl_source_opts *o,
-                    struct sl_csv **out, struct sl_err *err)
-{
-    struct sl_source *src = &s->v[i];
-    if (src->open) {
-        *out = src->open;
-        src->open = NULL;
-        return 0;
-    }
-    struct sl_csv *r;
-    if (open_reader(src->path, o, &r, err) != 0)
-        return -1;
-    if (o->header) {
-        char **hdr;
-        size_t n;
-        if (read_header(r, src->path, &hdr, &n, NULL, NULL, err) != 0) {
-            sl_csv_close(r);
-            return -1;
-        }
-        int same = n == src->nheader;
-        for (size_t k = 0; same && k < n; k++)
-            same = strcmp(hdr[k], src->header[k]) == 0;
-        free_names(hdr, n);
-        if (!same) {
-            sl_csv_close(r);
-            return sl_err_set(err, SL_ERR_FATAL, "%s: the header changed since the load began",
-                              src->path);
-        }
-    }
-    *out = r;
-    return 0;
-}
-
 void sl_sources_release(struct sl_sources *s)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        struct sl_source *src = &s->v[i];
-        free(src->path);
-        free(src->perm);
-        free_names(src->header, src->nheader);
-        free(src->raw_header);
-        sl_csv_close(src->open);
-    }
+    for (size_t i = 0; i < s->n; i++)
+        sl_csv_unit_release(&s->v[i]);
     free(s->v);
     free(s->table_col);
     free(s->chain);

@@ -17,25 +17,13 @@
 #include <stddef.h>
 
 #include "sl_csv.h"
+#include "sl_csv_unit.h"
 #include "sl_err.h"
 #include "sl_table.h"
 #include "sl_transform.h"
 
-struct sl_source {
-    char *path;     /* as opened; "-" for stdin */
-    size_t nfields; /* fields per record */
-    size_t *perm;   /* field index -> batch column */
-    char **header;  /* field names as read from the header, or NULL */
-    size_t nheader;
-    struct sl_csv *open; /* stdin or a pipe: kept open after its header was read */
-    long long size;      /* bytes, or -1 when unknown */
-    long long mtime_ns;  /* modification time, or -1 when unknown */
-    char *raw_header;    /* the header record's bytes, or NULL */
-    size_t raw_header_len;
-};
-
 struct sl_sources {
-    struct sl_source *v;
+    struct sl_csv_unit *v;
     size_t n;
     size_t *table_col;                /* batch column -> table column index */
     size_t ncols;                     /* batch columns */
@@ -45,10 +33,8 @@ struct sl_sources {
 };
 
 struct sl_source_opts {
-    const struct sl_csv_dialect *dialect;
-    int header;          /* the first record names the columns */
-    const char *columns; /* "a,b,c" or NULL */
-    size_t max_record_bytes;
+    struct sl_csv_read_opts read;     /* dialect, header, record size */
+    const char *columns;              /* "a,b,c" or NULL */
     struct sl_transforms *transforms; /* NULL, or chains by file column name; bound
                                          to their target columns here */
 };
@@ -62,11 +48,6 @@ struct sl_source_opts {
 int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatterns,
                        const struct sl_source_opts *o, const struct sl_table *t,
                        struct sl_err *err);
-
-/* Opens source i for reading, positioned after its header, and checks that
- * the header is the one seen by sl_sources_prepare. */
-int sl_sources_open(struct sl_sources *s, size_t i, const struct sl_source_opts *o,
-                    struct sl_csv **out, struct sl_err *err);
 
 /* Frees everything, closing a reader still open. */
 void sl_sources_release(struct sl_sources *s);

@@ -159,7 +159,7 @@ static int note_seen(struct sl_checkpoint_seen *seen, char **vals)
 }
 
 struct load_ctx {
-    struct sl_checkpoint_range *v;
+    struct sl_span *v;
     size_t n;
     struct sl_checkpoint_seen *seen;
     int bad; /* a row was incomplete, or memory ran out */
@@ -173,7 +173,7 @@ static int add_range(void *ctx, char **vals, unsigned long *lens, unsigned n)
         c->bad = 1;
         return 1;
     }
-    struct sl_checkpoint_range *nv = realloc(c->v, (c->n + 1) * sizeof *nv);
+    struct sl_span *nv = realloc(c->v, (c->n + 1) * sizeof *nv);
     if (nv)
         c->v = nv;
     if (!nv || note_seen(c->seen, vals) != 0) {
@@ -186,7 +186,7 @@ static int add_range(void *ctx, char **vals, unsigned long *lens, unsigned n)
     return 0;
 }
 
-int sl_checkpoint_load(MYSQL *m, const char *db, uint64_t hash, struct sl_checkpoint_range **out,
+int sl_checkpoint_load(MYSQL *m, const char *db, uint64_t hash, struct sl_span **out,
                        size_t *n, struct sl_checkpoint_seen *seen, struct sl_err *err)
 {
     char key[32];

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sl_batch.h"
 #include "sl_err.h"
 #include "sl_file_id.h"
 
@@ -41,10 +42,6 @@ struct sl_checkpoint_job {
 };
 
 /* A committed byte range. */
-struct sl_checkpoint_range {
-    uint64_t start, end;
-};
-
 /* What an interrupted load recorded about its file. */
 struct sl_checkpoint_seen {
     uint64_t hash;
@@ -69,8 +66,8 @@ int sl_checkpoint_ensure_table(MYSQL *m, const char *db, struct sl_err *err);
 /* Reads the committed ranges of a job, sorted by start, into *out (malloc'ed,
  * *n of them), and into *seen the identity they were recorded with (zeroed
  * when there are none). Returns 0 or -1 with err set. */
-int sl_checkpoint_load(MYSQL *m, const char *db, uint64_t hash, struct sl_checkpoint_range **out,
-                       size_t *n, struct sl_checkpoint_seen *seen, struct sl_err *err);
+int sl_checkpoint_load(MYSQL *m, const char *db, uint64_t hash, struct sl_span **out, size_t *n,
+                       struct sl_checkpoint_seen *seen, struct sl_err *err);
 
 /* Looks for checkpoints of target recorded under another job key than
  * except_hash for this file: the same canonical path, or the same device and

@@ -1,0 +1,96 @@
+/*
+ * sl_engine: the one engine every command runs on: a source, the
+ * transform stage, and a sink, joined by a fixed pool of row batches.
+ *
+ *   source readers --(full batches)--> sink writers
+ *          ^                                |
+ *          +---------(empty batches)--------+
+ *
+ * Reader threads take the source's next split and read it into batches
+ * from the pool (sl_source_ops.h). Each row a reader ends runs through the
+ * transform stage (sl_row_stage.h) on the reader's thread. Writer threads
+ * each open a writer of the sink (sl_sink_ops.h), write the batches they
+ * pop, and end a chunk at txn_rows rows or when it holds as many batches
+ * as it may. Every batch comes from the pool, so memory is bounded by the
+ * plan, never by the size of the input.
+ *
+ * One run state for every command:
+ *   - a failure (the first error wins) stops everything: readers stop,
+ *     every writer drops its open chunk, and the error is returned;
+ *   - SIGINT or SIGTERM stops reading instead: the batches already read are
+ *     written and committed, and the run ends "interrupted" (or, with
+ *     signal_stops, everything stops as on a failure, nothing more is
+ *     written); a second signal exits at once with SL_EXIT_INTERRUPTED;
+ *   - bad rows go to the rejects (or, in a dry run, are listed), or fail
+ *     the run, named by their source unit, line and column;
+ *   - the counters are added to by every thread, and the calling thread
+ *     draws progress from them until the run ends.
+ *
+ * Ordered runs (for a source that numbers its splits 0..nsplits-1 in the
+ * order they are to be written, to one writer): each reader fills batches
+ * from a small pool of its own, and the writer takes split 0 from the
+ * reader that claimed it, to its end, then split 1, and so on.
+ */
+#ifndef SL_ENGINE_H
+#define SL_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sl_err.h"
+#include "sl_progress.h"
+#include "sl_rejects.h"
+#include "sl_row_stage.h"
+#include "sl_sink_ops.h"
+#include "sl_source_ops.h"
+
+struct sl_engine_plan {
+    const struct sl_source_ops *source_ops;
+    void *source;
+    const struct sl_sink_ops *sink_ops;
+    void *sink;
+    const struct sl_row_stage *stage; /* NULL: rows go on as they were read */
+    char *const *colnames;            /* per batch column, for messages */
+
+    unsigned nreaders;
+    unsigned nwriters;
+    size_t ncols;       /* columns per batch */
+    size_t batch_rows;  /* rows per batch */
+    size_t arena_bytes; /* value bytes one batch may hold */
+    size_t txn_rows;    /* a chunk ends at this many rows */
+    size_t max_value;   /* the largest value a transform may make */
+    int keep_empty;     /* hand on batches that cover a source range but hold no row (their
+                           range is checkpointed) */
+
+    int dry_run;                /* bad rows are listed on the display (the first 100)
+                                   and counted, never fail the run */
+    struct sl_rejects *rejects; /* non-NULL: bad rows go here (--on-error skip) */
+    uint64_t max_rejects;       /* 0: no limit */
+
+    int ordered;      /* write the splits in their order (one writer) */
+    uint64_t nsplits; /* with ordered: how many the source has */
+
+    int signal_stops;        /* a signal stops everything, as a failure does */
+    const char *signal_note; /* what a first signal says after "sluice: interrupted: ";
+                                NULL: that the rows read are written, then the run stops */
+    const char *second_note; /* what a second signal says before it exits */
+
+    struct sl_counters *counters;
+    struct sl_progress *progress; /* also where retries and signals are told */
+    /* Draws the progress line, on the calling thread; NULL: the load's
+     * line from the counters (sl_progress_tick). */
+    void (*draw)(void *ctx);
+    /* Called once, on the calling thread, when the run stops early (a
+     * failure or signal_stops): ends reads that could keep a reader
+     * waiting. NULL: nothing to end. */
+    void (*cancel)(void *ctx);
+    void *ctx; /* for draw and cancel */
+};
+
+/* Runs the plan to its end, its first fatal error, or an interruption.
+ * Returns 0 (with *interrupted set if a signal cut it short), or -1 with
+ * err set to the first error (prefixed with the unit and line where one is
+ * known). */
+int sl_engine_run(const struct sl_engine_plan *p, int *interrupted, struct sl_err *err);
+
+#endif

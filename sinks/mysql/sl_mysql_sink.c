@@ -1,0 +1,152 @@
+/*
+ * The MySQL sink: tells each writer's chunk writer what the engine's port
+ * wants to hear. See sl_mysql_sink.h.
+ */
+#include "sl_mysql_sink.h"
+
+#include <stdlib.h>
+
+#include "sl_chunk_writer.h"
+
+struct writer {
+    struct sl_mysql_sink *s;
+    const struct sl_sink_port *port;
+    struct sl_chunk_config cfg;
+    struct sl_chunk_ops ops;
+    struct sl_chunk_writer *cw;
+    unsigned index;
+};
+
+static int on_reject(void *ctx, const struct sl_batch *b, size_t row, long col,
+                     const struct sl_err *why)
+{
+    struct writer *w = ctx;
+    return w->port->reject(w->port->ctx, b, row, col, why);
+}
+
+static void locate(void *ctx, const struct sl_batch *b, const struct sl_writer_fault *f,
+                   struct sl_err *e)
+{
+    struct writer *w = ctx;
+    w->port->locate(w->port->ctx, b, f->row, f->first_row, f->last_row, f->col, e);
+}
+
+static void fail(void *ctx, const struct sl_err *e)
+{
+    struct writer *w = ctx;
+    w->port->fail(w->port->ctx, e);
+}
+
+static const struct sl_checkpoint_job *job_of(void *ctx, const struct sl_batch *b)
+{
+    struct writer *w = ctx;
+    const struct sl_checkpoint_job *jobs = w->s->jobs;
+    return jobs && jobs[b->source].hash ? &jobs[b->source] : NULL;
+}
+
+static void committed(void *ctx, struct sl_batch *const *held, size_t n, uint64_t written,
+                      uint64_t ignored, uint64_t updated)
+{
+    struct writer *w = ctx;
+    w->port->committed(w->port->ctx, held, n, written, ignored, updated);
+}
+
+static void release(void *ctx, struct sl_batch *b, int was_committed)
+{
+    struct writer *w = ctx;
+    w->port->release(w->port->ctx, b, was_committed);
+}
+
+static void note(void *ctx, const char *msg)
+{
+    struct writer *w = ctx;
+    w->port->note(w->port->ctx, msg);
+}
+
+static int writer_open(void *sink, unsigned index, const struct sl_sink_port *port, void **out,
+                       struct sl_err *err)
+{
+    struct sl_mysql_sink *s = sink;
+    struct writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    w->s = s;
+    w->port = port;
+    w->index = index;
+    w->cfg = (struct sl_chunk_config){
+        .conn_opts = s->conn_opts,
+        .session_sql = s->session_sql,
+        .stmt_rows = s->stmt_rows,
+        .max_packet = s->max_packet,
+        .max_held = port->max_held,
+        .retries = s->retries,
+        .retry_max_seconds = s->retry_max_seconds,
+        .stop = port->stop,
+        .retry_count = port->retry_count,
+        .index = index,
+    };
+    w->ops = (struct sl_chunk_ops){
+        .ctx = w,
+        .fail = fail,
+        .locate = locate,
+        .on_reject = port->reject ? on_reject : NULL,
+        .job = job_of,
+        .committed = committed,
+        .release = release,
+        .note = note,
+    };
+    if (sl_chunk_writer_new(&w->cw, &w->cfg, &w->ops, &s->conns[index]) != 0) {
+        free(w);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    sl_chunk_writer_target(w->cw, s->target, s->jobs ? s->target->schema : NULL);
+    sl_conn_thread_begin();
+    *out = w;
+    return 0;
+}
+
+static int write_batch(void *writer, struct sl_batch *b)
+{
+    struct writer *w = writer;
+    return sl_chunk_writer_add(w->cw, b);
+}
+
+static int commit(void *writer)
+{
+    struct writer *w = writer;
+    return sl_chunk_writer_commit(w->cw);
+}
+
+static void rollback(void *writer)
+{
+    struct writer *w = writer;
+    sl_chunk_writer_discard(w->cw);
+}
+
+static void pending(void *writer, uint64_t *rows, size_t *batches)
+{
+    struct writer *w = writer;
+    *rows = sl_chunk_writer_rows(w->cw);
+    *batches = sl_chunk_writer_held(w->cw);
+}
+
+static void writer_close(void *writer)
+{
+    struct writer *w = writer;
+    if (!w)
+        return;
+    sl_chunk_writer_free(w->cw);
+    sl_conn_thread_end();
+    free(w);
+}
+
+const struct sl_sink_ops sl_mysql_sink_ops = {
+    .name = "mysql",
+    .caps = SL_SINK_PER_THREAD | SL_SINK_TXN | SL_SINK_CHECKPOINTS,
+    .writer_open = writer_open,
+    .write = write_batch,
+    .commit = commit,
+    .rollback = rollback,
+    .pending = pending,
+    .writer_close = writer_close,
+};
