@@ -1,6 +1,7 @@
 /*
- * The planning part of an extract: what to read, the connections, the
- * consistent snapshot, and the key ranges. sl_extract_stage.c runs it.
+ * `sluice extract` as an engine plan: the MySQL source (what to read, the
+ * connections, the consistent snapshot, the key ranges) into the CSV sink
+ * (one file, parts, or stdout). See sl_extract.h.
  */
 #include "sl_extract.h"
 
@@ -10,18 +11,59 @@
 
 #include "sl_conn.h"
 #include "sl_csv_fmt.h"
-#include "sl_extract_run.h"
+#include "sl_csv_sink.h"
+#include "sl_engine.h"
+#include "sl_exit.h"
 #include "sl_ident.h"
+#include "sl_key_ranges.h"
+#include "sl_mysql_source.h"
+#include "sl_select.h"
 #include "sl_sql.h"
 #include "sl_table.h"
 #include "sl_url.h"
 
 #define SQL_MAX (16 * 1024 * 1024)
 
+/* A batch is handed on once its values pass this many bytes, or once it
+ * holds BATCH_ROWS rows. */
+#define BATCH_BYTES (1024 * 1024)
+#define BATCH_ROWS  8192
+
+/* What an extract reads, where it writes, and the engine plan's parts. */
+struct xplan {
+    const struct sl_extract_config *c;
+    MYSQL *main; /* plans, holds the lock, kills queries on an abort */
+
+    /* what to read */
+    struct sl_buf select;    /* "SELECT ... FROM t" or the query */
+    struct sl_buf cond;      /* the --where condition, or empty */
+    struct sl_buf order;     /* " ORDER BY pk", or empty */
+    struct sl_buf key;       /* the quoted key column, when ranged */
+    struct sl_buf header;    /* the header record, or empty */
+    int header_set;          /* header holds the table's names */
+    unsigned char *as_float; /* per selected column: a FLOAT read as DOUBLE */
+    unsigned char *hex;      /* per selected column: bytes written as hex */
+    size_t ncols;
+    int ranged;
+    struct sl_key_ranges ranges;
+    uint64_t nranges; /* 1 when not ranged */
+    int64_t est_rows; /* for progress, -1 if unknown */
+
+    MYSQL **conns; /* the readers', in the snapshot */
+    unsigned long *conn_ids;
+    unsigned nw;
+
+    struct sl_out_parts out;
+    struct sl_mysql_source src;
+    struct sl_csv_sink sink;
+    struct sl_counters counters;
+    struct sl_progress *progress;
+};
+
 /* Builds "SELECT cols FROM db.t" and the header from the table's columns.
  * Generated columns are left out: they cannot be loaded back. FLOAT columns
  * are read as DOUBLE, so that their text is exact (see sl_select.h). */
-static int plan_table(struct xrun *x, const struct sl_table *t, struct sl_err *err)
+static int plan_table(struct xplan *x, const struct sl_table *t, struct sl_err *err)
 {
     const struct sl_extract_config *c = x->c;
     x->as_float = calloc(t->ncols, 1);
@@ -88,7 +130,7 @@ static int plan_table(struct xrun *x, const struct sl_table *t, struct sl_err *e
 /* Splits the key's span (in the snapshot of x->main) into ranges of about
  * chunk_rows rows each (by the table's row estimate), and at least one per
  * worker. */
-static int plan_ranges(struct xrun *x, const struct sl_table *t, FILE *log, struct sl_err *err)
+static int plan_ranges(struct xplan *x, const struct sl_table *t, FILE *log, struct sl_err *err)
 {
     const struct sl_extract_config *c = x->c;
     struct min_max {
@@ -119,34 +161,28 @@ out:
     return rc == 0 ? 0 : -1;
 }
 
-/* Opens every worker's connection and gives the workers one view of the
+/* Opens every reader's connection and gives the readers one view of the
  * data, as --consistency asks (see sl_extract.h). */
-static int open_workers(struct xrun *x, const struct sl_conn_opts *co, FILE *log,
+static int open_readers(struct xplan *x, const struct sl_conn_opts *co, FILE *log,
                         struct sl_err *err)
 {
     const struct sl_extract_config *c = x->c;
+    x->conns = calloc(x->nw, sizeof *x->conns);
+    x->conn_ids = calloc(x->nw, sizeof *x->conn_ids);
+    if (!x->conns || !x->conn_ids)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     for (unsigned i = 0; i < x->nw; i++) {
-        struct xworker *w = &x->w[i];
-        w->x = x;
-        w->idx = i;
-        sl_buf_init(&w->sql, SQL_MAX);
-        if (sl_conn_open(&w->m, co, err) != 0)
+        if (sl_conn_open(&x->conns[i], co, err) != 0)
             return -1;
-        w->conn_id = sl_conn_id(w->m);
+        x->conn_ids[i] = sl_conn_id(x->conns[i]);
         /* a slow reader of the output makes the server wait to send rows;
          * let it wait (a day) instead of dropping the connection after 60 s */
-        if (sl_conn_exec(w->m, "SET SESSION net_write_timeout = 86400", err) != 0)
+        if (sl_conn_exec(x->conns[i], "SET SESSION net_write_timeout = 86400", err) != 0)
             return -1;
     }
     enum sl_consistency mode = c->query ? SL_CONSISTENCY_NONE : c->consistency;
-    MYSQL **conns = malloc(x->nw * sizeof *conns);
-    if (!conns)
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    for (unsigned i = 0; i < x->nw; i++)
-        conns[i] = x->w[i].m;
     double held;
-    int rc = sl_snapshot_open(x->main, conns, x->nw, mode, &held, err);
-    free(conns);
+    int rc = sl_snapshot_open(x->main, x->conns, x->nw, mode, &held, err);
     if (rc == 0 && held >= 0 && c->progress)
         fprintf(log, "sluice: global read lock held %.3f s while %u snapshots opened\n", held,
                 x->nw + 1);
@@ -174,33 +210,135 @@ static int check_config(const struct sl_extract_config *c, const struct sl_url *
     return 0;
 }
 
-static void release(struct xrun *x)
+static void release(struct xplan *x)
 {
-    for (unsigned i = 0; x->w && i < x->nw; i++) {
-        struct xworker *w = &x->w[i];
-        if (w->m)
-            sl_conn_close(w->m);
-        for (unsigned j = 0; j < XCHUNKS; j++) {
-            sl_buf_release(&w->chunks[j].text);
-            free(w->chunks[j].ends);
-        }
-        sl_buf_release(&w->sql);
-        sl_queue_release(&w->free);
-        sl_queue_release(&w->full);
-    }
-    free(x->w);
+    for (unsigned i = 0; x->conns && i < x->nw; i++)
+        if (x->conns[i])
+            sl_conn_close(x->conns[i]);
+    free(x->conns);
+    free(x->conn_ids);
     if (x->main)
         sl_conn_close(x->main);
-    sl_queue_release(&x->full);
     sl_buf_release(&x->select);
     sl_buf_release(&x->cond);
     sl_buf_release(&x->order);
     sl_buf_release(&x->key);
     sl_buf_release(&x->header);
-    free(x->owner);
     free(x->as_float);
-    pthread_mutex_destroy(&x->mu);
-    pthread_cond_destroy(&x->claimed);
+    free(x->hex);
+}
+/* Learns the selected columns from the server (without reading a row):
+ * how many, which hold bytes, and for a query the header's names. */
+static int describe(struct xplan *x, struct sl_err *err)
+{
+    const struct sl_extract_config *c = x->c;
+    struct sl_select_cols cols;
+    if (sl_select_describe(x->main, x->select.data, &cols, err) != 0) {
+        sl_err_prefix(err, "%s", c->query ? "--query" : "reading the table");
+        return -1;
+    }
+    int rc = 0;
+    x->ncols = cols.n;
+    x->hex = calloc(cols.n ? cols.n : 1, 1);
+    if (!x->hex)
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (size_t i = 0; rc == 0 && i < cols.n; i++) {
+        x->hex[i] = (unsigned char)(c->binary_hex && cols.binary[i]);
+        if (x->header_set || !c->header)
+            continue;
+        if ((i && sl_buf_append(&x->header, ",", 1) != 0) ||
+            sl_csv_fmt_field(&x->header, cols.names[i], strlen(cols.names[i])) != 0)
+            rc = sl_err_set(err, SL_ERR_FATAL, "the header is too long");
+    }
+    if (rc == 0 && !x->header_set && c->header && sl_buf_append(&x->header, "\n", 1) != 0)
+        rc = sl_err_set(err, SL_ERR_FATAL, "the header is too long");
+    sl_select_cols_release(&cols);
+    return rc;
+}
+
+static void draw_progress(void *ctx)
+{
+    struct xplan *x = ctx;
+    uint64_t rows = atomic_load_explicit(&x->counters.rows_written, memory_order_relaxed);
+    uint64_t text = atomic_load_explicit(&x->sink.text, memory_order_relaxed);
+    uint64_t file = atomic_load_explicit(&x->sink.file, memory_order_relaxed);
+    double secs = sl_now() - x->progress->start;
+    char r1[32], rate[32], pct[32] = "";
+    if (x->est_rows > 0) {
+        double f = (double)rows / (double)x->est_rows;
+        snprintf(pct, sizeof pct, "  ~%.0f%%", f > 1 ? 99.0 : f * 100);
+    }
+    sl_progress_line(x->progress, "%s rows, %.1f MB CSV, %.1f MB written, %s rows/s%s",
+                     sl_fmt_count(rows, r1, sizeof r1), (double)text / 1e6, (double)file / 1e6,
+                     sl_fmt_count(secs > 0 ? (uint64_t)(rows / secs) : 0, rate, sizeof rate), pct);
+}
+
+/* Stops the SELECTs of readers still reading, so that they do not read a
+ * large result to its end before they can stop. */
+static void cancel_reads(void *ctx)
+{
+    struct xplan *x = ctx;
+    sl_mysql_source_cancel(&x->src, x->main);
+}
+
+/* Runs the plan through the engine. Returns 0 or -1 with err set (or
+ * res->interrupted). */
+static int run(struct xplan *x, struct sl_extract_result *res, struct sl_err *err)
+{
+    const struct sl_extract_config *c = x->c;
+    x->src = (struct sl_mysql_source){
+        .conns = x->conns,
+        .conn_ids = x->conn_ids,
+        .nconns = x->nw,
+        .select = x->select.data,
+        .cond = x->cond.data,
+        .order = x->order.data,
+        .key = x->ranged ? x->key.data : NULL,
+        .ranges = &x->ranges,
+        .nsplits = x->nranges,
+        .as_float = x->as_float,
+        .what = c->query ? "--query" : "reading the table",
+        .name = c->query ? "--query" : "the table",
+        .batch_bytes = BATCH_BYTES,
+    };
+    atomic_init(&x->src.next, 0);
+    atomic_init(&x->src.reading, 0);
+    x->sink = (struct sl_csv_sink){.out = &x->out, .hex = x->hex};
+    atomic_init(&x->sink.text, 0);
+    atomic_init(&x->sink.file, 0);
+    memset(&x->counters, 0, sizeof x->counters);
+    struct sl_engine_plan plan = {
+        .source_ops = &sl_mysql_source_ops,
+        .source = &x->src,
+        .sink_ops = &sl_csv_sink_ops,
+        .sink = &x->sink,
+        .nreaders = x->nw,
+        .nwriters = 1,
+        .ncols = x->ncols,
+        .batch_rows = BATCH_ROWS,
+        /* room for any one row past the hand-on threshold */
+        .arena_bytes = (size_t)1 << 31,
+        .txn_rows = BATCH_ROWS,
+        .ordered = c->order_by_pk && x->nranges > 1,
+        .nsplits = x->nranges,
+        .signal_stops = 1,
+        .signal_note = "stopping; no output is kept",
+        .second_note = "sluice: second signal: exiting now\n",
+        .counters = &x->counters,
+        .progress = x->progress,
+        .draw = draw_progress,
+        .cancel = cancel_reads,
+        .ctx = x,
+    };
+    int interrupted = 0;
+    int rc = sl_engine_run(&plan, &interrupted, err);
+    res->started = atomic_load(&x->src.reading);
+    res->interrupted = interrupted;
+    if (rc == 0 && interrupted) {
+        sl_err_set(err, SL_ERR_FATAL, "interrupted");
+        rc = -1;
+    }
+    return rc;
 }
 
 int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *res, FILE *log)
@@ -219,17 +357,11 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
 
     struct sl_progress progress;
     sl_progress_init(&progress, log, c->progress, 0);
-    struct xrun x;
+    struct xplan x;
     memset(&x, 0, sizeof x);
     x.c = c;
     x.progress = &progress;
     x.nranges = 1;
-    pthread_mutex_init(&x.mu, NULL);
-    pthread_cond_init(&x.claimed, NULL);
-    atomic_init(&x.stop, 0);
-    atomic_init(&x.interrupted, 0);
-    atomic_init(&x.rows_read, 0);
-    atomic_init(&x.reading, 0);
     sl_buf_init(&x.select, SQL_MAX);
     sl_buf_init(&x.cond, SQL_MAX);
     sl_buf_init(&x.order, SQL_MAX);
@@ -238,7 +370,6 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
     struct sl_table table;
     memset(&table, 0, sizeof table);
     int out_open = 0, rc = -1;
-    unsigned nalloc = 0; /* worker slots allocated (x.nw may shrink) */
 
     struct sl_conn_opts co = {
         .url = &url,
@@ -269,6 +400,12 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
                     "one stream\n",
                     table.schema, table.name);
     }
+    if (!sl_buf_cstr(&x.select) || !sl_buf_cstr(&x.cond) || !sl_buf_cstr(&x.order)) {
+        sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        goto out;
+    }
+    if (describe(&x, err) != 0)
+        goto out;
 
     struct sl_out_parts_opts po = {
         .path = c->to,
@@ -281,46 +418,33 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
     if (sl_out_parts_open(&x.out, &po, err) != 0)
         goto out;
     out_open = 1;
+    if (x.header.len > 0)
+        sl_out_parts_set_header(&x.out, x.header.data, x.header.len);
 
     x.nw = x.ranged ? c->threads : 1;
-    x.w = calloc(x.nw, sizeof *x.w);
-    nalloc = x.w ? x.nw : 0;
-    if (!x.w) {
-        sl_err_set(err, SL_ERR_FATAL, "out of memory");
-        goto out;
-    }
-    if (open_workers(&x, &co, log, err) != 0)
+    if (open_readers(&x, &co, log, err) != 0)
         goto out;
     if (x.ranged && plan_ranges(&x, &table, log, err) != 0)
         goto out;
-    if (x.nw > x.nranges)
-        x.nw = (unsigned)x.nranges; /* the spare connections are closed with the rest */
-    x.ordered = c->order_by_pk && x.nranges > 1;
-    if (x.ordered && !(x.owner = calloc(x.nranges, sizeof *x.owner))) {
-        sl_err_set(err, SL_ERR_FATAL, "out of memory");
-        goto out;
-    }
+    unsigned nread = x.nw > x.nranges ? (unsigned)x.nranges : x.nw;
     res->ranges = x.nranges;
-    res->streams = x.nw;
+    res->streams = nread;
 
-    rc = sl_xrun_run(&x);
-    res->started = atomic_load(&x.reading);
-    res->interrupted = atomic_load(&x.interrupted);
-    if (rc != 0 && x.failed)
-        *err = x.err;
-    else if (rc != 0)
-        sl_err_set(err, SL_ERR_FATAL, "interrupted");
+    unsigned nopen = x.nw;
+    x.nw = nread; /* the spare connections are closed with the rest */
+    rc = run(&x, res, err);
+    x.nw = nopen;
     out_open = 0;
     uint64_t text, file;
     sl_out_parts_bytes(&x.out, &text, &file);
-    if (rc == 0 && sl_out_parts_finish(&x.out, err) != 0)
-        rc = -1;
-    else if (rc != 0)
-        sl_out_parts_abort(&x.out);
     res->rows = x.out.rows;
     res->text_bytes = text;
     res->file_bytes = file;
     res->parts = x.out.nparts;
+    if (rc == 0 && sl_out_parts_finish(&x.out, err) != 0)
+        rc = -1;
+    else if (rc != 0)
+        sl_out_parts_abort(&x.out);
 out:
     if (out_open)
         sl_out_parts_abort(&x.out);
@@ -328,7 +452,6 @@ out:
     res->seconds = sl_now() - progress.start;
     sl_progress_release(&progress);
     sl_table_release(&table);
-    x.nw = nalloc;
     release(&x);
     sl_url_release(&url);
     return rc;

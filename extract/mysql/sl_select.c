@@ -6,6 +6,7 @@
 
 #include "sl_conn.h"
 #include "sl_csv_fmt.h"
+#include "sl_errno.h"
 
 /* Binary values: a string type with the binary character set (63), or BIT
  * and GEOMETRY, whose values are raw bytes in the text protocol too. JSON is
@@ -27,6 +28,60 @@ static int is_binary(const MYSQL_FIELD *f)
     default:
         return 0;
     }
+}
+
+void sl_select_cols_release(struct sl_select_cols *cols)
+{
+    for (size_t i = 0; cols->names && i < cols->n; i++)
+        free(cols->names[i]);
+    free(cols->names);
+    free(cols->binary);
+    memset(cols, 0, sizeof *cols);
+}
+
+int sl_select_describe(MYSQL *m, const char *sql, struct sl_select_cols *cols, struct sl_err *err)
+{
+    memset(cols, 0, sizeof *cols);
+    MYSQL_STMT *st = mysql_stmt_init(m);
+    if (!st)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    int rc = -1;
+    MYSQL_RES *meta = NULL;
+    if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+        unsigned e = mysql_stmt_errno(st);
+        sl_err_set_server(err, sl_errno_kind(e), e, mysql_stmt_sqlstate(st),
+                          "query failed: %s (%u)", mysql_stmt_error(st), e);
+        goto out;
+    }
+    meta = mysql_stmt_result_metadata(st);
+    if (!meta) {
+        sl_err_set(err, SL_ERR_FATAL, "the statement returns no rows");
+        goto out;
+    }
+    size_t n = mysql_num_fields(meta);
+    MYSQL_FIELD *f = mysql_fetch_fields(meta);
+    cols->names = calloc(n ? n : 1, sizeof *cols->names);
+    cols->binary = calloc(n ? n : 1, 1);
+    if (!cols->names || !cols->binary) {
+        sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        goto out;
+    }
+    cols->n = n;
+    for (size_t i = 0; i < n; i++) {
+        cols->binary[i] = (unsigned char)is_binary(&f[i]);
+        if (!(cols->names[i] = strdup(f[i].name))) {
+            sl_err_set(err, SL_ERR_FATAL, "out of memory");
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    if (meta)
+        mysql_free_result(meta);
+    mysql_stmt_close(st);
+    if (rc != 0)
+        sl_select_cols_release(cols);
+    return rc;
 }
 
 int sl_select_float_text(const char *text, size_t len, char *out)

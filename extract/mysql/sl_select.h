@@ -42,6 +42,23 @@ enum { SL_SELECT_TEXT, SL_SELECT_HEX, SL_SELECT_FLOAT };
 int sl_select_start(struct sl_select *s, MYSQL *m, const char *sql, int binary_hex,
                     const unsigned char *as_float, struct sl_err *err);
 
+/* The columns a statement returns, as the server describes them without
+ * running it (a prepared statement's result metadata). */
+struct sl_select_cols {
+    char **names;
+    unsigned char *binary; /* per column: its values are bytes, not text */
+    size_t n;
+};
+
+/* Describes the columns sql returns on m without reading any row. Returns
+ * 0, or -1 with err set: "query failed: " and the server's message, or a
+ * statement that returns no rows. Release cols with
+ * sl_select_cols_release(). */
+int sl_select_describe(MYSQL *m, const char *sql, struct sl_select_cols *cols, struct sl_err *err);
+
+/* Frees what cols holds. */
+void sl_select_cols_release(struct sl_select_cols *cols);
+
 /* Writes the shortest decimal text that reads back (strtof) as the FLOAT
  * nearest to the number in text, into out (at least 32 bytes). Returns its
  * length, or -1 if text is not a number. */
