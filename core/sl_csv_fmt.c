@@ -49,3 +49,12 @@ int sl_csv_fmt_null(struct sl_buf *out)
 {
     return sl_buf_append(out, "\\N", 2);
 }
+
+int sl_csv_fmt_names(struct sl_buf *out, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((i && sl_buf_append(out, ",", 1) != 0) ||
+            sl_csv_fmt_field(out, names[i], strlen(names[i])) != 0)
+            return -1;
+    return sl_buf_append(out, "\n", 1);
+}

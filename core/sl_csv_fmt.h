@@ -23,6 +23,10 @@ int sl_csv_fmt_field(struct sl_buf *out, const char *p, size_t n);
  * value is written as "" so that it is not NULL. Returns 0 or -1. */
 int sl_csv_fmt_hex_field(struct sl_buf *out, const unsigned char *p, size_t n);
 
+/* Appends a header record: the n names as fields, then LF. Returns 0 or
+ * -1. */
+int sl_csv_fmt_names(struct sl_buf *out, const char *const *names, size_t n);
+
 /* Appends the unquoted NULL marker \N. Returns 0 or -1. */
 int sl_csv_fmt_null(struct sl_buf *out);
 

@@ -13,9 +13,13 @@
 #include "sl_buf.h"
 #include "sl_cli.h"
 #include "sl_commands.h"
-#include "sl_csv_out.h"
+#include "sl_csv_fmt.h"
+#include "sl_csv_sink.h"
+#include "sl_engine.h"
 #include "sl_exit.h"
 #include "sl_gen.h"
+#include "sl_gen_source.h"
+#include "sl_out_parts.h"
 
 enum {
     OPT_SCHEMA = 256,
@@ -90,7 +94,8 @@ static void gen_help(FILE *out)
           out);
     sl_cli_print_options(out, sl_gen_opts);
     fputs("\n"
-          "Exit codes: 0 written; 1 a write failed (full disk, closed pipe); 2 bad options.\n"
+          "Exit codes: 0 written; 1 a write failed (full disk, closed pipe); 2 bad options;\n"
+          "4 interrupted (no output is left under the final name).\n"
           "\n"
           "Examples:\n"
           "  sluice gen --schema orders --print-create orders | mariadb shop\n"
@@ -98,6 +103,51 @@ static void gen_help(FILE *out)
           "  sluice gen --schema narrow --rows 100000 --key-order random | sluice load - --into "
           "...\n",
           out);
+}
+
+/* Rows per split (a block the writer takes whole) and per batch. */
+#define GEN_SPLIT_ROWS 10000
+#define GEN_BATCH_ROWS 1000
+
+/* Generates rows 1..rows of g into out through the engine: two readers
+ * generate blocks of rows, and the one writer writes them in order.
+ * Returns 0, or -1 with e set (or *interrupted). */
+static int run(const struct sl_gen *g, uint64_t rows, struct sl_out_parts *out, int *interrupted,
+               struct sl_err *e)
+{
+    struct sl_gen_source src = {
+        .gen = g, .rows = rows, .split_rows = GEN_SPLIT_ROWS, .batch_rows = GEN_BATCH_ROWS};
+    atomic_init(&src.next, 0);
+    struct sl_csv_sink sink = {.out = out};
+    atomic_init(&sink.text, 0);
+    atomic_init(&sink.file, 0);
+    struct sl_counters counters;
+    memset(&counters, 0, sizeof counters);
+    struct sl_progress progress;
+    sl_progress_init(&progress, stderr, 0, 0);
+    uint64_t nsplits = sl_gen_source_splits(&src);
+    struct sl_engine_plan plan = {
+        .source_ops = &sl_gen_source_ops,
+        .source = &src,
+        .sink_ops = &sl_csv_sink_ops,
+        .sink = &sink,
+        .nreaders = nsplits > 1 ? 2 : 1,
+        .nwriters = 1,
+        .ncols = g->ncols,
+        .batch_rows = GEN_BATCH_ROWS,
+        .arena_bytes = 64 * 1024 * 1024,
+        .txn_rows = GEN_BATCH_ROWS,
+        .ordered = 1,
+        .nsplits = nsplits,
+        .signal_stops = 1,
+        .signal_note = "stopping; no output is kept",
+        .second_note = "sluice: second signal: exiting now\n",
+        .counters = &counters,
+        .progress = &progress,
+    };
+    int rc = sl_engine_run(&plan, interrupted, e);
+    sl_progress_release(&progress);
+    return rc == 0 && !*interrupted ? 0 : -1;
 }
 
 int sl_cmd_gen(int argc, char **argv, FILE *out, FILE *err)
@@ -133,29 +183,30 @@ int sl_cmd_gen(int argc, char **argv, FILE *out, FILE *err)
         return SL_EXIT_USAGE;
     }
     int level = a.zstd_level >= 0 ? a.zstd_level : sl_cli_ends_with(a.out, ".zst") ? 3 : 0;
-    struct sl_csv_out *o;
-    struct sl_csv_out_opts oo = {.zstd_level = level, .atomic = 1};
-    if (sl_csv_out_open(&o, a.out, &oo, &e) != 0) {
+    struct sl_out_parts parts;
+    struct sl_out_parts_opts oo = {.path = a.out, .file = {.zstd_level = level}};
+    if (sl_out_parts_open(&parts, &oo, &e) != 0) {
         fprintf(err, "sluice gen: %s\n", e.msg);
         return SL_EXIT_USAGE;
     }
-    struct sl_batch *b = sl_batch_new(g.ncols, 1, 64 * 1024);
-    int rc = b ? 0 : sl_err_set(&e, SL_ERR_FATAL, "out of memory");
-    if (rc == 0 && a.header)
-        rc = sl_csv_out_header(o, sl_gen_columns(&g), g.ncols, &e);
-    for (unsigned long long seq = 1; rc == 0 && seq <= a.rows; seq++) {
-        sl_batch_reset(b);
-        rc = sl_gen_row(&g, seq, b);
-        if (rc != 0)
-            sl_err_set(&e, SL_ERR_FATAL, "row %llu does not fit its buffer", seq);
-        else
-            rc = sl_csv_out_row(o, b, 0, &e);
-    }
-    sl_batch_free(b);
-    struct sl_err ce;
-    if (sl_csv_out_close(o, &ce) != 0 && rc == 0) {
-        e = ce;
+    struct sl_buf header;
+    sl_buf_init(&header, 1024 * 1024);
+    int rc = 0;
+    if (a.header && sl_csv_fmt_names(&header, sl_gen_columns(&g), g.ncols) != 0)
+        rc = sl_err_set(&e, SL_ERR_FATAL, "the header is too long");
+    if (header.len > 0)
+        sl_out_parts_set_header(&parts, header.data, header.len);
+    int interrupted = 0;
+    if (rc == 0)
+        rc = run(&g, a.rows, &parts, &interrupted, &e);
+    if (rc == 0 && sl_out_parts_finish(&parts, &e) != 0)
         rc = -1;
+    else if (rc != 0)
+        sl_out_parts_abort(&parts);
+    sl_buf_release(&header);
+    if (interrupted) {
+        fprintf(err, "sluice gen: interrupted; no output was kept\n");
+        return SL_EXIT_INTERRUPTED;
     }
     if (rc != 0) {
         fprintf(err, "sluice gen: %s\n", e.msg);

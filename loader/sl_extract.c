@@ -242,15 +242,10 @@ static int describe(struct xplan *x, struct sl_err *err)
     x->hex = calloc(cols.n ? cols.n : 1, 1);
     if (!x->hex)
         rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    for (size_t i = 0; rc == 0 && i < cols.n; i++) {
+    for (size_t i = 0; rc == 0 && i < cols.n; i++)
         x->hex[i] = (unsigned char)(c->binary_hex && cols.binary[i]);
-        if (x->header_set || !c->header)
-            continue;
-        if ((i && sl_buf_append(&x->header, ",", 1) != 0) ||
-            sl_csv_fmt_field(&x->header, cols.names[i], strlen(cols.names[i])) != 0)
-            rc = sl_err_set(err, SL_ERR_FATAL, "the header is too long");
-    }
-    if (rc == 0 && !x->header_set && c->header && sl_buf_append(&x->header, "\n", 1) != 0)
+    if (rc == 0 && !x->header_set && c->header &&
+        sl_csv_fmt_names(&x->header, (const char *const *)cols.names, cols.n) != 0)
         rc = sl_err_set(err, SL_ERR_FATAL, "the header is too long");
     sl_select_cols_release(&cols);
     return rc;

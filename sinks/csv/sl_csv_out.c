@@ -10,10 +10,8 @@
 #include <zstd.h>
 
 #include "sl_buf.h"
-#include "sl_csv_fmt.h"
 
 #define OUT_BUF (256 * 1024)
-#define ROW_MAX ((size_t)1 << 30)
 
 struct sl_csv_out {
     int fd;
@@ -23,8 +21,7 @@ struct sl_csv_out {
     char *tmp;   /* the temporary name while writing atomically, else NULL */
     char *buf;   /* text not yet compressed or written */
     size_t len;
-    struct sl_buf row; /* one formatted record */
-    ZSTD_CCtx *cctx;   /* NULL for plain output */
+    ZSTD_CCtx *cctx; /* NULL for plain output */
     char *zbuf;
     size_t zcap;
     uint64_t text_bytes, file_bytes;
@@ -130,7 +127,6 @@ int sl_csv_out_open(struct sl_csv_out **out, const char *path, const struct sl_c
     o->is_stdout = strcmp(path, "-") == 0;
     o->path = strdup(o->is_stdout ? "stdout" : path);
     o->buf = malloc(OUT_BUF);
-    sl_buf_init(&o->row, ROW_MAX);
     if (!o->path || !o->buf)
         goto out_nomem;
     if (opts->zstd_level > 0) {
@@ -195,39 +191,6 @@ int sl_csv_out_write(struct sl_csv_out *o, const char *p, size_t n, struct sl_er
     return 0;
 }
 
-static int write_row(struct sl_csv_out *o, struct sl_err *err)
-{
-    if (sl_buf_append(&o->row, "\n", 1) != 0)
-        return sl_err_set(err, SL_ERR_FATAL, "%s: a record passes 1 GB", o->path);
-    return sl_csv_out_write(o, o->row.data, o->row.len, err);
-}
-
-int sl_csv_out_header(struct sl_csv_out *o, const char *const *names, size_t n, struct sl_err *err)
-{
-    sl_buf_reset(&o->row);
-    for (size_t i = 0; i < n; i++)
-        if ((i && sl_buf_append(&o->row, ",", 1) != 0) ||
-            sl_csv_fmt_field(&o->row, names[i], strlen(names[i])) != 0)
-            return sl_err_set(err, SL_ERR_FATAL, "%s: the header passes 1 GB", o->path);
-    return write_row(o, err);
-}
-
-int sl_csv_out_row(struct sl_csv_out *o, const struct sl_batch *b, size_t row, struct sl_err *err)
-{
-    sl_buf_reset(&o->row);
-    for (size_t c = 0; c < b->ncols; c++) {
-        const struct sl_cell *cell = sl_batch_cell(b, row, c);
-        int rc = c ? sl_buf_append(&o->row, ",", 1) : 0;
-        if (rc == 0)
-            rc = cell->len == SL_CELL_NULL
-                     ? sl_csv_fmt_null(&o->row)
-                     : sl_csv_fmt_field(&o->row, sl_batch_cell_data(b, cell), cell->len);
-        if (rc != 0)
-            return sl_err_set(err, SL_ERR_FATAL, "%s: a record passes 1 GB", o->path);
-    }
-    return write_row(o, err);
-}
-
 uint64_t sl_csv_out_text_bytes(const struct sl_csv_out *o)
 {
     return o->text_bytes;
@@ -247,7 +210,6 @@ static void release(struct sl_csv_out *o)
     ZSTD_freeCCtx(o->cctx);
     free(o->zbuf);
     free(o->buf);
-    sl_buf_release(&o->row);
     free(o->tmp);
     free(o->path);
     free(o);

@@ -19,7 +19,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sl_batch.h"
 #include "sl_err.h"
 
 struct sl_csv_out;
@@ -40,12 +39,6 @@ int sl_csv_out_open(struct sl_csv_out **out, const char *path, const struct sl_c
 
 /* Writes n bytes of already formatted text. */
 int sl_csv_out_write(struct sl_csv_out *o, const char *p, size_t n, struct sl_err *err);
-
-/* Writes a header record of n names. */
-int sl_csv_out_header(struct sl_csv_out *o, const char *const *names, size_t n, struct sl_err *err);
-
-/* Writes row `row` of b as one record. */
-int sl_csv_out_row(struct sl_csv_out *o, const struct sl_batch *b, size_t row, struct sl_err *err);
 
 /* Bytes of text given so far, and bytes written to the file (after
  * compression). */
