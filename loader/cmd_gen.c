@@ -197,7 +197,7 @@ int sl_cmd_gen(int argc, char **argv, FILE *out, FILE *err)
     if (header.len > 0)
         sl_out_parts_set_header(&parts, header.data, header.len);
     int interrupted = 0;
-    if (rc == 0)
+    if (rc == 0 && a.rows > 0)
         rc = run(&g, a.rows, &parts, &interrupted, &e);
     if (rc == 0 && sl_out_parts_finish(&parts, &e) != 0)
         rc = -1;

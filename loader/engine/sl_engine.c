@@ -156,7 +156,7 @@ static int claim(struct reader *rd, uint64_t k)
         return -1;
     }
     pthread_mutex_lock(&r->mu);
-    r->owner[k] = rd->index + 1;
+    r->owner[k % r->nring] = rd->index + 1;
     pthread_cond_broadcast(&r->claimed);
     pthread_mutex_unlock(&r->mu);
     return 0;
@@ -271,10 +271,12 @@ static void write_one(struct sl_erun *r, void *w, struct sl_batch *b)
 static void write_ordered(struct sl_erun *r, void *w)
 {
     for (uint64_t k = 0; k < r->p->nsplits && !atomic_load(&r->stop); k++) {
+        unsigned *slot = &r->owner[k % r->nring];
         pthread_mutex_lock(&r->mu);
-        while (r->owner[k] == 0 && !atomic_load(&r->stop) && atomic_load(&r->readers_left) > 0)
+        while (*slot == 0 && !atomic_load(&r->stop) && atomic_load(&r->readers_left) > 0)
             pthread_cond_wait(&r->claimed, &r->mu);
-        unsigned owner = r->owner[k];
+        unsigned owner = *slot;
+        *slot = 0; /* free for split k + nring */
         pthread_mutex_unlock(&r->mu);
         if (owner == 0)
             return; /* stopped, or the readers ended early */
@@ -343,7 +345,11 @@ static int make_ordered_pool(struct sl_erun *r, struct sl_err *err)
     r->pool = calloc(r->npool, sizeof *r->pool);
     r->rfull = calloc(p->nreaders, sizeof *r->rfull);
     r->rempty = calloc(p->nreaders, sizeof *r->rempty);
-    r->owner = calloc(p->nsplits ? p->nsplits : 1, sizeof *r->owner);
+    /* a reader claims a split only with a batch of its own in hand, so at
+     * most this many splits are claimed and not yet written: the owners
+     * fit a ring of that size, whatever the number of splits */
+    r->nring = (size_t)p->nreaders * (ORDERED_BATCHES + 1);
+    r->owner = calloc(r->nring, sizeof *r->owner);
     if (!r->pool || !r->rfull || !r->rempty || !r->owner)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     for (unsigned i = 0; i < p->nreaders; i++)

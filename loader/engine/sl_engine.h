@@ -68,7 +68,7 @@ struct sl_engine_plan {
     uint64_t max_rejects;       /* 0: no limit */
 
     int ordered;      /* write the splits in their order (one writer) */
-    uint64_t nsplits; /* with ordered: how many the source has */
+    uint64_t nsplits; /* with ordered: how many the source has (UINT64_MAX: no known end) */
 
     int signal_stops;        /* a signal stops everything, as a failure does */
     const char *signal_note; /* what a first signal says after "sluice: interrupted: ";

@@ -30,7 +30,8 @@ struct sl_erun {
     /* ordered runs: a pool and a queue of full batches per reader, and who
      * claimed each split */
     struct sl_queue *rfull, *rempty;
-    unsigned *owner;        /* per split: the reader + 1, or 0; guarded by mu */
+    unsigned *owner; /* split k: its reader + 1 at k % nring, or 0; guarded by mu */
+    size_t nring;
     pthread_cond_t claimed; /* with mu: a split got its owner, or the readers ended */
 
     pthread_mutex_t mu; /* guards err, failed, done, owner */

@@ -16,6 +16,12 @@ run_sluice gen --schema orders --rows 5000 --seed 7 --out "$WORK/a.csv.zst"
 check_eq "$(zstd -dc "$WORK/a.csv.zst" | md5sum)" "$(md5sum <"$WORK/a.csv")" ".zst holds the same rows"
 "$SLUICE_BIN" gen --schema orders --rows 5000 --seed 7 >"$WORK/stdout.csv"
 check_eq "$(md5sum <"$WORK/stdout.csv")" "$(md5sum <"$WORK/a.csv")" "stdout holds the same rows"
+# rows are generated in blocks by two threads and written in order
+"$SLUICE_BIN" gen --schema narrow --rows 25001 --seed 3 --no-header >"$WORK/order.csv"
+check_eq "$(cut -d, -f1 <"$WORK/order.csv" | md5sum)" "$(seq 1 25001 | md5sum)" "rows in order across blocks"
+run_sluice gen --schema narrow --rows 0 --out "$WORK/none.csv"
+check_rc 0 "gen --rows 0"
+check_eq "$(cat "$WORK/none.csv")" "id,k" "--rows 0 writes the header alone"
 
 for schema in narrow orders wide; do
   for order in sequential random; do
