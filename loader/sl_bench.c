@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +12,13 @@
 #include "sl_buf.h"
 #include "sl_cli.h"
 #include "sl_conn.h"
+#include "sl_engine.h"
 #include "sl_gen.h"
+#include "sl_gen_source.h"
 #include "sl_gen_typed.h"
 #include "sl_ident.h"
 #include "sl_insert_plan.h"
-#include "sl_mysql_writer.h"
+#include "sl_mysql_sink.h"
 #include "sl_privs.h"
 #include "sl_progress.h"
 #include "sl_table.h"
@@ -32,120 +33,33 @@ struct source {
     char *const *cols;
 };
 
-static int source_row(const struct source *s, uint64_t seq, struct sl_batch *b)
-{
-    return s->typed ? sl_gen_typed_row(&s->typed_gen, seq, b) : sl_gen_row(&s->gen, seq, b);
-}
-
-/* What the threads of one run share. */
-struct brun {
-    const struct sl_bench_config *c;
-    const struct source *src;
-    struct sl_insert_target target;
-    size_t max_packet;
-    unsigned threads;
-    size_t batch_rows, txn_rows;
-    atomic_uint_fast64_t next_seq;
-    double start, warm, deadline; /* deadline 0: until c->rows */
+/* What one run of a cell measures, added to by the engine's writer
+ * threads. */
+struct measure {
+    double warm;                      /* rows committed from here on are measured */
+    atomic_uint_fast64_t rows, bytes; /* committed after the warm-up */
+    struct sl_hist *hist;             /* per writer: INSERT latency after the warm-up */
 };
 
-struct bworker {
-    struct brun *run;
-    MYSQL *m;
-    pthread_t tid;
-    uint64_t rows, measured_rows, measured_bytes;
-    struct sl_hist hist;
-    int failed;
-    struct sl_err err;
-};
-
-/* Commits the open transaction and counts its rows (as measured once the
- * warm-up is over). Returns 0, or -1 with w->failed set. */
-static int commit(struct bworker *w, struct sl_writer *wr, uint64_t *rows, uint64_t *bytes)
+static void on_committed(void *ctx, unsigned writer, struct sl_batch *const *held, size_t n,
+                         uint64_t written)
 {
-    if (sl_writer_commit(wr, &w->err) != 0) {
-        w->failed = 1;
-        return -1;
-    }
-    w->rows += *rows;
-    if (sl_now() >= w->run->warm) {
-        w->measured_rows += *rows;
-        w->measured_bytes += *bytes;
-    }
-    *rows = *bytes = 0;
-    return 0;
+    struct measure *m = ctx;
+    if (sl_now() < m->warm)
+        return;
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        bytes += held[i]->arena.len; /* a generated batch's arena holds just its values */
+    atomic_fetch_add_explicit(&m->rows, written, memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->bytes, bytes, memory_order_relaxed);
 }
 
-static void *worker_main(void *arg)
+/* One batch is one INSERT: its rows are at most the statement's. */
+static void on_wrote(void *ctx, unsigned writer, double seconds)
 {
-    struct bworker *w = arg;
-    struct brun *run = w->run;
-    const struct sl_bench_config *c = run->c;
-    struct sl_writer *wr = NULL;
-    struct sl_batch *b = sl_batch_new(run->src->ncols, run->batch_rows, 64 * 1024 * 1024);
-    if (!b) {
-        w->failed = sl_err_set(&w->err, SL_ERR_FATAL, "out of memory");
-        return NULL;
-    }
-    if (sl_writer_open(&wr, w->m, &run->target, run->batch_rows, run->max_packet, &w->err) != 0) {
-        w->failed = 1;
-        sl_batch_free(b);
-        return NULL;
-    }
-    uint64_t in_txn = 0, txn_bytes = 0;
-    uint64_t next = 0, block_end = 0; /* this thread's block of row numbers */
-    for (;;) {
-        if (run->deadline > 0 && sl_now() >= run->deadline)
-            break;
-        if (next >= block_end) {
-            /* each transaction takes a block of consecutive row numbers, so
-             * that threads insert runs of keys apart from one another instead
-             * of contending for the same pages */
-            next = atomic_fetch_add(&run->next_seq, run->txn_rows);
-            block_end = next + run->txn_rows;
-            if (c->rows && block_end > c->rows + 1)
-                block_end = c->rows + 1;
-            if (next >= block_end)
-                break;
-        }
-        uint64_t first = next;
-        uint64_t n = run->batch_rows < block_end - next ? run->batch_rows : block_end - next;
-        next += n;
-        sl_batch_reset(b);
-        for (uint64_t i = 0; i < n; i++) {
-            if (source_row(run->src, first + i, b) != 0) {
-                w->failed = sl_err_set(&w->err, SL_ERR_FATAL, "row %llu does not fit its batch",
-                                       (unsigned long long)(first + i));
-                goto out;
-            }
-        }
-        struct sl_writer_fault fault;
-        double t0 = sl_now();
-        int rc = sl_writer_write(wr, b, NULL, NULL, &fault, &w->err);
-        double t1 = sl_now();
-        if (rc == SL_WRITE_REPLAY)
-            rc = sl_err_set(&w->err, SL_ERR_FATAL, "the server changed generated values");
-        if (rc != 0) {
-            w->failed = 1;
-            goto out;
-        }
-        if (t0 >= run->warm)
-            sl_hist_add(&w->hist, (uint64_t)((t1 - t0) * 1e6));
-        in_txn += n;
-        txn_bytes += b->arena.len; /* the batch's arena holds just its values */
-        if (next >= block_end && commit(w, wr, &in_txn, &txn_bytes) != 0)
-            goto out;
-    }
-    if (in_txn > 0)
-        commit(w, wr, &in_txn, &txn_bytes);
-out:
-    if (w->failed) {
-        struct sl_err ignored;
-        sl_writer_rollback(wr, &ignored);
-    }
-    sl_writer_close(wr);
-    sl_batch_free(b);
-    return NULL;
+    struct measure *m = ctx;
+    if (sl_now() - seconds >= m->warm)
+        sl_hist_add(&m->hist[writer], (uint64_t)(seconds * 1e6));
 }
 
 /* ---- the server's counters ---- */
@@ -219,6 +133,10 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* Runs the cell once through the engine: the generator into the MySQL
+ * sink, each thread generating and writing its own blocks of txn_rows
+ * consecutive rows (a fused run), so that threads insert runs of keys
+ * apart from one another. */
 static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench_run *out,
                    struct sl_err *err)
 {
@@ -231,59 +149,80 @@ static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench
     struct status before, after;
     if (read_status(bn->main, &before, err) != 0)
         return -1;
-    struct brun run = {
-        .c = c,
-        .src = &bn->src,
-        .target = {.schema = bn->table.schema,
-                   .table = bn->table.name,
-                   .cols = bn->src.cols,
-                   .ncols = bn->src.ncols,
-                   .verb = SL_VERB_INSERT},
+    struct sl_insert_target target = {.schema = bn->table.schema,
+                                      .table = bn->table.name,
+                                      .cols = bn->src.cols,
+                                      .ncols = bn->src.ncols,
+                                      .verb = SL_VERB_INSERT};
+    struct sl_mysql_sink sink = {
+        .conn_opts = &bn->co,
+        .conns = bn->conns,
+        .target = &target,
+        .stmt_rows = cell->batch_rows,
         .max_packet = bn->max_packet,
-        .threads = cell->threads,
-        .batch_rows = cell->batch_rows,
-        .txn_rows = cell->txn_rows,
     };
-    atomic_init(&run.next_seq, 1);
-    run.start = sl_now();
-    run.warm = run.start + c->warmup;
-    run.deadline = c->duration > 0 ? run.warm + c->duration : 0;
-    struct bworker *w = calloc(cell->threads, sizeof *w);
-    if (!w)
+    struct measure m = {0};
+    m.hist = calloc(cell->threads, sizeof *m.hist);
+    if (!m.hist)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    unsigned started = 0;
-    for (unsigned i = 0; i < cell->threads; i++) {
-        w[i].run = &run;
-        w[i].m = bn->conns[i];
-        if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0)
-            break;
-        started++;
-    }
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(w[i].tid, NULL);
+    double start = sl_now();
+    m.warm = start + c->warmup;
+    struct sl_gen_source gen = {
+        .gen = bn->src.typed ? NULL : &bn->src.gen,
+        .typed = bn->src.typed ? &bn->src.typed_gen : NULL,
+        .rows = c->rows,
+        .split_rows = cell->txn_rows,
+        .batch_rows = cell->batch_rows,
+        .deadline = c->duration > 0 ? m.warm + c->duration : 0,
+    };
+    atomic_init(&gen.next, 0);
+    struct sl_counters counters;
+    memset(&counters, 0, sizeof counters);
+    struct sl_progress progress;
+    sl_progress_init(&progress, stderr, 0, 0);
+    struct sl_engine_plan plan = {
+        .source_ops = &sl_gen_source_ops,
+        .source = &gen,
+        .sink_ops = &sl_mysql_sink_ops,
+        .sink = &sink,
+        .colnames = bn->src.cols,
+        .nreaders = cell->threads,
+        .nwriters = cell->threads,
+        .fused = 1,
+        .ncols = bn->src.ncols,
+        .batch_rows = cell->batch_rows,
+        .arena_bytes = 64 * 1024 * 1024,
+        .txn_rows = cell->txn_rows,
+        .counters = &counters,
+        .progress = &progress,
+        .committed = on_committed,
+        .wrote = on_wrote,
+        .ctx = &m,
+    };
+    int interrupted = 0;
+    int rc = sl_engine_run(&plan, &interrupted, err);
     double end = sl_now();
-    int rc = started == cell->threads ? 0 : sl_err_set(err, SL_ERR_FATAL, "cannot start threads");
-    memset(out, 0, sizeof *out);
-    for (unsigned i = 0; i < started; i++) {
-        out->rows += w[i].rows;
-        out->measured_rows += w[i].measured_rows;
-        out->measured_bytes += w[i].measured_bytes;
-        sl_hist_merge(&cell->hist, &w[i].hist);
-        if (w[i].failed && rc == 0) {
-            *err = w[i].err;
-            rc = -1;
-        }
-        if (w[i].failed) { /* its connection may be broken: open a new one next time */
-            sl_conn_close(bn->conns[i]);
+    sl_progress_release(&progress);
+    for (unsigned i = 0; i < cell->threads; i++)
+        sl_hist_merge(&cell->hist, &m.hist[i]);
+    free(m.hist);
+    if (rc == 0 && interrupted)
+        rc = sl_err_set(err, SL_ERR_FATAL, "interrupted");
+    if (rc != 0) { /* a connection may be broken: open new ones next time */
+        for (unsigned i = 0; i < cell->threads; i++) {
+            if (bn->conns[i])
+                sl_conn_close(bn->conns[i]);
             bn->conns[i] = NULL;
         }
-    }
-    free(w);
-    if (rc != 0)
         return -1;
+    }
+    memset(out, 0, sizeof *out);
+    out->rows = atomic_load(&counters.rows_written);
+    out->measured_rows = atomic_load(&m.rows);
+    out->measured_bytes = atomic_load(&m.bytes);
     if (read_status(bn->main, &after, err) != 0)
         return -1;
-    double from = run.warm < end ? run.warm : run.start;
+    double from = m.warm < end ? m.warm : start;
     out->seconds = end - from;
     out->rows_per_sec = out->seconds > 0 ? (double)out->measured_rows / out->seconds : 0;
     out->mb_per_sec = out->seconds > 0 ? (double)out->measured_bytes / 1e6 / out->seconds : 0;

@@ -2,14 +2,16 @@
  * sl_bench: the engine of `sluice bench`, which measures how fast a server
  * takes rows across a grid of threads x batch rows x transaction rows.
  *
- * Every cell runs the code path of a real load: each thread owns one
- * connection and an sl_writer (prepared multi-row INSERT, values bound),
- * and commits every txn_rows rows. Rows are generated in memory from the
- * seed (sl_gen, or sl_gen_typed for a user's table), never read from disk.
- * Each transaction takes the next block of txn_rows consecutive row numbers
- * from one counter, so threads insert apart, and a --rows N run leaves
- * exactly rows 1..N of the generator: the rows `sluice gen` writes for that
- * seed.
+ * Every cell runs the engine of a real load (sl_engine.h): the generator
+ * source into the MySQL sink, whose writers each own one connection and a
+ * chunk writer (prepared multi-row INSERT, values bound), and commit every
+ * txn_rows rows. The run is fused: each thread generates its rows and
+ * writes them itself, with no queue between. Rows are generated in memory
+ * from the seed (sl_gen, or sl_gen_typed for a user's table), never read
+ * from disk. Each transaction takes the next block of txn_rows consecutive
+ * row numbers (a split of the generator), so threads insert apart, and a
+ * --rows N run leaves exactly rows 1..N of the generator: the rows
+ * `sluice gen` writes for that seed.
  *
  * For each cell and repeat the table is truncated, the threads run for the
  * duration (or until the row count), and the server's own counters are read

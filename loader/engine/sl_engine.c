@@ -24,8 +24,9 @@ static void stop_all(struct sl_erun *r)
     atomic_store(&r->stop, 1);
     sl_queue_close(&r->full);
     sl_queue_close(&r->empty);
-    for (unsigned i = 0; r->rfull && i < r->p->nreaders; i++) {
-        sl_queue_close(&r->rfull[i]);
+    for (unsigned i = 0; r->rempty && i < r->p->nreaders; i++) {
+        if (r->rfull)
+            sl_queue_close(&r->rfull[i]);
         sl_queue_close(&r->rempty[i]);
     }
     pthread_mutex_lock(&r->mu);
@@ -62,10 +63,32 @@ static void give_back(struct sl_erun *r, struct sl_batch *b)
 
 /* ---- readers ---- */
 
+/* Writes b, and ends the chunk when it is full. */
+static void write_one(struct sl_erun *r, unsigned index, void *w, struct sl_batch *b)
+{
+    const struct sl_sink_ops *ops = r->p->sink_ops;
+    if (atomic_load_explicit(&r->stop, memory_order_relaxed)) {
+        give_back(r, b);
+        return;
+    }
+    double t0 = r->p->wrote ? sl_now() : 0;
+    if (ops->write(w, b) != 0)
+        return;
+    if (r->p->wrote)
+        r->p->wrote(r->p->ctx, index, sl_now() - t0);
+    uint64_t rows;
+    size_t held;
+    ops->pending(w, &rows, &held);
+    if (rows >= r->p->txn_rows || held >= r->max_held)
+        ops->commit(w);
+}
+
 struct reader {
     struct sl_erun *r;
     unsigned index;
-    struct sl_tf_work tf; /* scratch for the transforms */
+    void *w;                              /* fused runs: this thread's writer */
+    const struct sl_sink_port *mate_port; /* and the port it reports to */
+    struct sl_tf_work tf;                 /* scratch for the transforms */
     struct sl_source_port port;
 };
 
@@ -87,6 +110,10 @@ static int port_hand_on(void *ctx, struct sl_batch *b)
     if (b->nrows == 0 && (!r->p->keep_empty || b->end == b->start)) {
         give_back(r, b);
         return 0;
+    }
+    if (rd->w) {
+        write_one(r, rd->index, rd->w, b);
+        return atomic_load(&r->stop) ? -1 : 0;
     }
     return sl_queue_push(r->rfull ? &r->rfull[rd->index] : &r->full, b);
 }
@@ -174,9 +201,9 @@ static int end_split(struct reader *rd)
     return sl_queue_push(&r->rfull[rd->index], b);
 }
 
-static void *reader_main(void *arg)
+/* Reads splits until none is left or the run stops. */
+static void read_all(struct reader *rd)
 {
-    struct reader *rd = arg;
     struct sl_erun *r = rd->r;
     const struct sl_engine_plan *p = r->p;
     void *sr = NULL;
@@ -201,7 +228,13 @@ static void *reader_main(void *arg)
         pthread_cond_broadcast(&r->claimed);
         pthread_mutex_unlock(&r->mu);
     }
-    thread_done(r);
+}
+
+static void *reader_main(void *arg)
+{
+    struct reader *rd = arg;
+    read_all(rd);
+    thread_done(rd->r);
     return NULL;
 }
 
@@ -226,7 +259,11 @@ static void wport_release(void *ctx, struct sl_batch *b, int committed)
 static void wport_committed(void *ctx, struct sl_batch *const *held, size_t n, uint64_t written,
                             uint64_t ignored, uint64_t updated)
 {
-    struct sl_counters *c = ((struct writer *)ctx)->r->p->counters;
+    struct writer *wr = ctx;
+    const struct sl_engine_plan *p = wr->r->p;
+    if (p->committed)
+        p->committed(p->ctx, wr->index, held, n, written);
+    struct sl_counters *c = p->counters;
     atomic_fetch_add_explicit(&c->rows_written, written, memory_order_relaxed);
     atomic_fetch_add_explicit(&c->rows_ignored, ignored, memory_order_relaxed);
     atomic_fetch_add_explicit(&c->rows_updated, updated, memory_order_relaxed);
@@ -247,23 +284,6 @@ static void wport_locate(void *ctx, const struct sl_batch *b, long row, size_t f
 static void wport_note(void *ctx, const char *msg)
 {
     sl_progress_printf(((struct writer *)ctx)->r->p->progress, "%s", msg);
-}
-
-/* Writes b, and ends the chunk when it is full. */
-static void write_one(struct sl_erun *r, void *w, struct sl_batch *b)
-{
-    const struct sl_sink_ops *ops = r->p->sink_ops;
-    if (atomic_load_explicit(&r->stop, memory_order_relaxed)) {
-        give_back(r, b);
-        return;
-    }
-    if (ops->write(w, b) != 0)
-        return;
-    uint64_t rows;
-    size_t held;
-    ops->pending(w, &rows, &held);
-    if (rows >= r->p->txn_rows || held >= r->max_held)
-        ops->commit(w);
 }
 
 /* Ordered runs: split k is taken from the reader that claimed it, up to
@@ -288,19 +308,29 @@ static void write_ordered(struct sl_erun *r, void *w)
                 give_back(r, b);
                 break;
             }
-            write_one(r, w, b);
+            write_one(r, 0, w, b);
         }
     }
+}
+
+/* Ends a writer: commits what it holds unless the run failed, then rolls
+ * back whatever is left and closes it. */
+static void end_writer(struct sl_erun *r, void *w)
+{
+    const struct sl_sink_ops *ops = r->p->sink_ops;
+    if (!atomic_load(&r->stop))
+        ops->commit(w);
+    ops->rollback(w); /* the run failed: nothing uncommitted may stay */
+    ops->writer_close(w);
 }
 
 static void *writer_main(void *arg)
 {
     struct writer *wr = arg;
     struct sl_erun *r = wr->r;
-    const struct sl_sink_ops *ops = r->p->sink_ops;
     void *w = NULL;
     struct sl_err e;
-    if (ops->writer_open(r->p->sink, wr->index, &wr->port, &w, &e) != 0) {
+    if (r->p->sink_ops->writer_open(r->p->sink, wr->index, &wr->port, &w, &e) != 0) {
         sl_erun_fail(r, &e);
         thread_done(r);
         return NULL;
@@ -309,11 +339,27 @@ static void *writer_main(void *arg)
         write_ordered(r, w);
     else
         for (struct sl_batch *b; (b = sl_queue_pop(&r->full)) != NULL;)
-            write_one(r, w, b);
-    if (!atomic_load(&r->stop))
-        ops->commit(w);
-    ops->rollback(w); /* the run failed: nothing uncommitted may stay */
-    ops->writer_close(w);
+            write_one(r, wr->index, w, b);
+    end_writer(r, w);
+    thread_done(r);
+    return NULL;
+}
+
+/* Fused runs: one thread is reader and writer rd->index; its reader
+ * writes each batch it hands on. */
+static void *fused_main(void *arg)
+{
+    struct reader *rd = arg;
+    struct sl_erun *r = rd->r;
+    struct sl_err e;
+    if (r->p->sink_ops->writer_open(r->p->sink, rd->index, rd->mate_port, &rd->w, &e) != 0) {
+        sl_erun_fail(r, &e);
+        atomic_fetch_sub(&r->readers_left, 1);
+        thread_done(r);
+        return NULL;
+    }
+    read_all(rd);
+    end_writer(r, rd->w);
     thread_done(r);
     return NULL;
 }
@@ -366,16 +412,39 @@ static int make_ordered_pool(struct sl_erun *r, struct sl_err *err)
     return 0;
 }
 
+/* Fused runs: every thread has a chunk's batches and the one it fills. */
+static int make_fused_pool(struct sl_erun *r, struct sl_err *err)
+{
+    const struct sl_engine_plan *p = r->p;
+    size_t per = r->max_held + 1;
+    r->npool = (size_t)p->nreaders * per;
+    r->pool = calloc(r->npool, sizeof *r->pool);
+    r->rempty = calloc(p->nreaders, sizeof *r->rempty);
+    if (!r->pool || !r->rempty)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (unsigned i = 0; i < p->nreaders; i++)
+        if (sl_queue_init(&r->rempty[i], per) != 0)
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (size_t i = 0; i < r->npool; i++) {
+        r->pool[i] = sl_batch_new(p->ncols, p->batch_rows, p->arena_bytes);
+        if (!r->pool[i])
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        r->pool[i]->home = (unsigned)(i / per);
+        sl_queue_push(&r->rempty[r->pool[i]->home], r->pool[i]);
+    }
+    return 0;
+}
+
 static int make_pool(struct sl_erun *r, struct sl_err *err)
 {
     const struct sl_engine_plan *p = r->p;
-    if (p->ordered) { /* the shared queues stay empty */
-        if (sl_queue_init(&r->full, 1) != 0 || sl_queue_init(&r->empty, 1) != 0)
-            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-        return make_ordered_pool(r, err);
-    }
     size_t per_chunk = (p->txn_rows + p->batch_rows - 1) / p->batch_rows;
     r->max_held = per_chunk < 1 ? 1 : per_chunk > MAX_HELD ? MAX_HELD : per_chunk;
+    if (p->ordered || p->fused) { /* the shared queues stay empty */
+        if (sl_queue_init(&r->full, 1) != 0 || sl_queue_init(&r->empty, 1) != 0)
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        return p->ordered ? make_ordered_pool(r, err) : make_fused_pool(r, err);
+    }
     /* every writer may hold a whole chunk plus the batch it is writing;
      * every reader fills one and may have two waiting */
     r->npool = p->nwriters * (r->max_held + 1) + p->nreaders * 3;
@@ -441,6 +510,15 @@ static unsigned start_threads(struct sl_erun *r, pthread_t *tids, struct reader 
 {
     const struct sl_engine_plan *p = r->p;
     unsigned started = 0;
+    if (p->fused) {
+        for (unsigned i = 0; i < p->nreaders; i++) {
+            rds[i].mate_port = &wrs[i].port;
+            if (pthread_create(&tids[started], NULL, fused_main, &rds[i]) != 0)
+                return started;
+            started++;
+        }
+        return started;
+    }
     for (unsigned i = 0; i < p->nwriters; i++) {
         if (pthread_create(&tids[started], NULL, writer_main, &wrs[i]) != 0)
             return started;
@@ -456,6 +534,9 @@ static unsigned start_threads(struct sl_erun *r, pthread_t *tids, struct reader 
 
 int sl_engine_run(const struct sl_engine_plan *p, int *interrupted, struct sl_err *err)
 {
+    *interrupted = 0;
+    if (p->fused && p->nreaders != p->nwriters)
+        return sl_err_set(err, SL_ERR_FATAL, "a fused run needs as many readers as writers");
     struct sl_erun r;
     memset(&r, 0, sizeof r);
     r.p = p;
@@ -468,7 +549,7 @@ int sl_engine_run(const struct sl_engine_plan *p, int *interrupted, struct sl_er
     atomic_init(&r.readers_left, (int)p->nreaders);
     sl_err_clear(&r.err);
 
-    unsigned nthreads = p->nreaders + p->nwriters;
+    unsigned nthreads = p->fused ? p->nreaders : p->nreaders + p->nwriters;
     pthread_t *tids = calloc(nthreads, sizeof *tids);
     struct reader *rds = calloc(p->nreaders, sizeof *rds);
     struct writer *wrs = calloc(p->nwriters, sizeof *wrs);
@@ -535,8 +616,9 @@ out_free:
         sl_queue_release(&r.full);
         sl_queue_release(&r.empty);
     }
-    for (unsigned i = 0; r.rfull && i < p->nreaders; i++) {
-        sl_queue_release(&r.rfull[i]);
+    for (unsigned i = 0; r.rempty && i < p->nreaders; i++) {
+        if (r.rfull)
+            sl_queue_release(&r.rfull[i]);
         sl_queue_release(&r.rempty[i]);
     }
     free(r.rfull);

@@ -26,6 +26,11 @@
  *   - the counters are added to by every thread, and the calling thread
  *     draws progress from them until the run ends.
  *
+ * Fused runs (for a source as cheap as the generator): each thread is a
+ * reader and a writer at once, with a pool of its own; a batch is written
+ * as soon as it is filled, with no queue between, so that a measurement
+ * of the target is not one of the hand-over.
+ *
  * Ordered runs (for a source that numbers its splits 0..nsplits-1 in the
  * order they are to be written, to one writer): each reader fills batches
  * from a small pool of its own, and the writer takes split 0 from the
@@ -67,6 +72,7 @@ struct sl_engine_plan {
     struct sl_rejects *rejects; /* non-NULL: bad rows go here (--on-error skip) */
     uint64_t max_rejects;       /* 0: no limit */
 
+    int fused;        /* each thread reads and writes (nreaders == nwriters) */
     int ordered;      /* write the splits in their order (one writer) */
     uint64_t nsplits; /* with ordered: how many the source has (UINT64_MAX: no known end) */
 
@@ -84,7 +90,14 @@ struct sl_engine_plan {
      * failure or signal_stops): ends reads that could keep a reader
      * waiting. NULL: nothing to end. */
     void (*cancel)(void *ctx);
-    void *ctx; /* for draw and cancel */
+    /* A writer's chunk of n batches committed with `written` rows, on that
+     * writer's thread (the hook for what must follow a commit: checkpoints
+     * of splits, a verifier, measurements). NULL: none. */
+    void (*committed)(void *ctx, unsigned writer, struct sl_batch *const *held, size_t n,
+                      uint64_t written);
+    /* A writer wrote one batch in `seconds`. NULL: writes are not timed. */
+    void (*wrote)(void *ctx, unsigned writer, double seconds);
+    void *ctx; /* for the hooks above */
 };
 
 /* Runs the plan to its end, its first fatal error, or an interruption.
