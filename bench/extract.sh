@@ -16,6 +16,8 @@
 #   bench/extract.sh [ROWS]          default 1000000
 #   SLUICE_BENCH_REPEAT=5            repetitions per method (default 5)
 #   SLUICE_BENCH_SKIP_10X=1          skip the ten-times-larger table
+#   SLUICE_BENCH_OLD=REV             also time the sluice of commit REV (old1, old2),
+#                                    interleaved with the others, to compare a change
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
@@ -25,6 +27,11 @@ repeat=${SLUICE_BENCH_REPEAT:-5}
 source bench/bench_lib.sh
 bench_build
 csv=$(bench_orders_csv "$rows")
+methods=(peer sl1 sl2)
+if [ -n "${SLUICE_BENCH_OLD:-}" ]; then
+  old_bin=$(bench_old_build "$SLUICE_BENCH_OLD")
+  methods+=(old1 old2)
+fi
 bench_server
 admin -e "CREATE DATABASE bench"
 for t in orders copy; do
@@ -47,6 +54,10 @@ run() {
       out="$tmp/$m.csv.zst"
       /usr/bin/time -f "%U %S %M" -o "$tmp/time" ./build/sluice extract --from "$url/orders" \
         --to "$out" --defaults-file "$SLUICE_DB_CNF" --threads "${m#sl}" --zstd-level 1 -q ;;
+    old1 | old2)
+      out="$tmp/$m.csv.zst"
+      /usr/bin/time -f "%U %S %M" -o "$tmp/time" "$old_bin" extract --from "$url/orders" \
+        --to "$out" --defaults-file "$SLUICE_DB_CNF" --threads "${m#old}" --zstd-level 1 -q ;;
   esac
   t1=$(date +%s.%N)
   read -r u s rss <"$tmp/time"
@@ -58,7 +69,7 @@ col() { cut -d' ' -f"$2" "$tmp/$1.runs"; }
 echo "extracting $rows rows three ways, $repeat times each, on one server"
 run sl1 && rm "$tmp/sl1.runs" # untimed: warms the buffer pool
 for i in $(seq 1 "$repeat"); do
-  for m in peer sl1 sl2; do
+  for m in "${methods[@]}"; do
     run "$m"
     printf '  run %d %-5s wall %6.2f s  client CPU %5.2f s  peak RSS %4d MB\n' "$i" "$m" \
       "$(tail -1 "$tmp/$m.runs" | cut -d' ' -f1)" "$(tail -1 "$tmp/$m.runs" | cut -d' ' -f2)" \
@@ -67,7 +78,7 @@ for i in $(seq 1 "$repeat"); do
 done
 
 declare -A wall cpu rss size
-for m in peer sl1 sl2; do
+for m in "${methods[@]}"; do
   wall[$m]=$(col "$m" 1 | median)
   cpu[$m]=$(col "$m" 2 | median)
   rss[$m]=$(($(col "$m" 3 | sort -n | tail -1) / 1024))
@@ -77,6 +88,15 @@ printf '\n%-44s %8s %13s %9s %8s\n' "method (median of $repeat)" "wall s" "clien
 printf '%-44s %8.2f %13.2f %6d MB %5d MB\n' "mariadb --batch --quick | zstd -1" "${wall[peer]}" "${cpu[peer]}" "${rss[peer]}" "${size[peer]}"
 printf '%-44s %8.2f %13.2f %6d MB %5d MB\n' "sluice extract --threads 1 --zstd-level 1" "${wall[sl1]}" "${cpu[sl1]}" "${rss[sl1]}" "${size[sl1]}"
 printf '%-44s %8.2f %13.2f %6d MB %5d MB\n' "sluice extract --threads 2 --zstd-level 1" "${wall[sl2]}" "${cpu[sl2]}" "${rss[sl2]}" "${size[sl2]}"
+if [ -n "${SLUICE_BENCH_OLD:-}" ]; then
+  for m in old1 old2; do
+    printf '%-44s %8.2f %13.2f %6d MB %5d MB\n' "sluice of $SLUICE_BENCH_OLD --threads ${m#old}" "${wall[$m]}" "${cpu[$m]}" "${rss[$m]}" "${size[$m]}"
+  done
+  printf 'change: this sluice / sluice of %s = %.3f (1 thread), %.3f (2 threads) wall; outputs equal: %s\n' \
+    "$SLUICE_BENCH_OLD" "$(echo "scale=4; ${wall[sl1]} / ${wall[old1]}" | bc)" \
+    "$(echo "scale=4; ${wall[sl2]} / ${wall[old2]}" | bc)" \
+    "$(cmp -s <(zstd -dc "$tmp/sl1.csv.zst") <(zstd -dc "$tmp/old1.csv.zst") && echo yes || echo NO)"
+fi
 
 ./build/sluice load "$tmp/sl2.csv.zst" --into "$url/copy" --defaults-file "$SLUICE_DB_CNF" -q --no-checkpoint
 sum() { admin bench -e "CHECKSUM TABLE $1" | cut -f2; }

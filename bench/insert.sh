@@ -13,6 +13,8 @@
 #   bench/insert.sh [DURATION]      seconds per run (default 20)
 #   SLUICE_BENCH_REPEAT=3           runs of sysbench and of the default cell
 #   SLUICE_BENCH_GRID_SECONDS=5     seconds per grid cell
+#   SLUICE_BENCH_OLD=REV            also run the default cell with the sluice of
+#                                   commit REV, interleaved, to compare a change
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20}
@@ -22,6 +24,7 @@ grid_seconds=${SLUICE_BENCH_GRID_SECONDS:-5}
 # shellcheck source=bench/bench_lib.sh
 source bench/bench_lib.sh
 bench_build
+[ -n "${SLUICE_BENCH_OLD:-}" ] && old_bin=$(bench_old_build "$SLUICE_BENCH_OLD")
 if ! command -v sysbench >/dev/null; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -50,6 +53,13 @@ for i in $(seq 1 "$repeat"); do
   rate=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["rows_per_sec"])' "$tmp/def$i/results.json")
   echo "$rate" >>"$tmp/sluice"
   printf '  run %d sluice    %12.0f rows/s\n' "$i" "$rate"
+  if [ -n "${SLUICE_BENCH_OLD:-}" ]; then
+    "$old_bin" bench --into "$url" --defaults-file "$SLUICE_DB_CNF" --schema narrow --threads 2 \
+      --duration "$duration" --warmup 0 -q --out "$tmp/old$i" >/dev/null
+    rate=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["rows_per_sec"])' "$tmp/old$i/results.json")
+    echo "$rate" >>"$tmp/old"
+    printf '  run %d old       %12.0f rows/s\n' "$i" "$rate"
+  fi
 done
 sb cleanup >/dev/null
 sysbench_rate=$(median <"$tmp/sysbench")
@@ -67,6 +77,12 @@ gain=$(echo "scale=3; $best / $default_cell" | bc)
 printf '\n%-52s %12s\n' "method (median of $repeat, ${duration} s each)" "rows/s"
 printf '%-52s %12.0f\n' "sysbench bulk_insert --threads=2" "$sysbench_rate"
 printf '%-52s %12.0f\n' "sluice bench --schema narrow --threads 2 (defaults)" "$sluice_rate"
+if [ -n "${SLUICE_BENCH_OLD:-}" ]; then
+  old_rate=$(median <"$tmp/old")
+  printf '%-52s %12.0f\n' "the same with the sluice of $SLUICE_BENCH_OLD" "$old_rate"
+  printf 'change: this sluice / sluice of %s = %.3f rows/s\n' "$SLUICE_BENCH_OLD" \
+    "$(echo "scale=4; $sluice_rate / $old_rate" | bc)"
+fi
 printf '\ntargets\n'
 printf '  sluice / sysbench = %.2f   (target >= 0.9)  %s\n' "$ratio" "$(verdict "$ratio >= 0.9")"
 printf '  best grid cell %.0f rows/s = %.2fx the default cell (%.0f rows/s in the grid)\n' "$best" "$gain" "$default_cell"

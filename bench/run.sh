@@ -19,6 +19,8 @@
 #   SLUICE_BENCH_REPEAT=5          repetitions per method (default 3)
 #   SLUICE_BENCH_SKIP_10X=1        skip the ten-times-larger load
 #   SLUICE_BENCH_ARGS="..."        extra sluice options (e.g. --batch-rows 500)
+#   SLUICE_BENCH_OLD=REV           also time the sluice of commit REV (old),
+#                                  interleaved with the others, to compare a change
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
@@ -29,9 +31,14 @@ extra=${SLUICE_BENCH_ARGS:-}
 source bench/bench_lib.sh
 bench_build
 csv=$(bench_orders_csv "$rows")
+methods=(sluice ld1 ld2 nocp)
+if [ -n "${SLUICE_BENCH_OLD:-}" ]; then
+  old_bin=$(bench_old_build "$SLUICE_BENCH_OLD")
+  methods+=(old)
+fi
 bench_server
 admin -e "CREATE DATABASE bench"
-for t in t_sluice t_ld1 t_ld2 t_nocp t_big; do
+for t in t_sluice t_ld1 t_ld2 t_nocp t_old t_big; do
   python3 bench/gen_orders.py --schema | sed "s/CREATE TABLE orders/CREATE TABLE $t/" | admin bench
 done
 half=$(((rows + 1) / 2))
@@ -72,6 +79,10 @@ run() {
       # shellcheck disable=SC2086
       /usr/bin/time -f "%U %S %M" -o "$tmp/time" ./build/sluice load "$csv" --into "$url/t_nocp" \
         --defaults-file "$SLUICE_DB_CNF" --threads 2 -q --no-checkpoint $extra ;;
+    old)
+      # shellcheck disable=SC2086
+      /usr/bin/time -f "%U %S %M" -o "$tmp/time" "$old_bin" load "$csv" --into "$url/t_old" \
+        --defaults-file "$SLUICE_DB_CNF" --threads 2 -q $extra ;;
     ld1) /usr/bin/time -f "%U %S %M" -o "$tmp/time" bash -c "$(declare -f loaddata); loaddata t_ld1 '$PWD/$csv' 1" ;;
     ld2)
       /usr/bin/time -f "%U %S %M" -o "$tmp/time" bash -c "$(declare -f loaddata)
@@ -86,7 +97,7 @@ col() { cut -d' ' -f"$2" "$tmp/$1.runs"; }
 
 echo "loading $rows rows ($(du -m "$csv" | cut -f1) MB) three ways, $repeat times each, on one server"
 for i in $(seq 1 "$repeat"); do
-  for m in sluice ld1 ld2 nocp; do
+  for m in "${methods[@]}"; do
     run "$m"
     printf '  run %d %-6s wall %6.2f s  client CPU %5.2f s  peak RSS %4d MB\n' "$i" "$m" \
       "$(tail -1 "$tmp/$m.runs" | cut -d' ' -f1)" "$(tail -1 "$tmp/$m.runs" | cut -d' ' -f2)" \
@@ -95,7 +106,7 @@ for i in $(seq 1 "$repeat"); do
 done
 
 declare -A wall cpu rss
-for m in sluice ld1 ld2 nocp; do
+for m in "${methods[@]}"; do
   wall[$m]=$(col "$m" 1 | median)
   cpu[$m]=$(col "$m" 2 | median)
   rss[$m]=$(($(col "$m" 3 | sort -n | tail -1) / 1024))
@@ -105,6 +116,8 @@ printf '%-36s %8.2f %13.2f %6d MB\n' "sluice --threads 2 $extra" "${wall[sluice]
 printf '%-36s %8.2f %13.2f %6d MB\n' "LOAD DATA LOCAL, 1 connection" "${wall[ld1]}" "${cpu[ld1]}" "${rss[ld1]}"
 printf '%-36s %8.2f %13.2f %6d MB\n' "LOAD DATA LOCAL, 2 connections" "${wall[ld2]}" "${cpu[ld2]}" "${rss[ld2]}"
 printf '%-36s %8.2f %13.2f %6d MB\n' "sluice --threads 2 --no-checkpoint" "${wall[nocp]}" "${cpu[nocp]}" "${rss[nocp]}"
+[ -n "${SLUICE_BENCH_OLD:-}" ] &&
+  printf '%-36s %8.2f %13.2f %6d MB\n' "sluice of $SLUICE_BENCH_OLD --threads 2" "${wall[old]}" "${cpu[old]}" "${rss[old]}"
 
 count() { admin bench -e "SELECT COUNT(*) FROM $1"; }
 sum() { admin bench -e "CHECKSUM TABLE $1" | cut -f2; }
@@ -126,6 +139,12 @@ printf '  checkpoints: %+.1f%% wall time against --no-checkpoint   (target <= 5%
   "$(verdict "${wall[sluice]} <= ${wall[nocp]} * 1.05")"
 echo "          (far below run-to-run noise here; bench/checkpoint_cost.sh measures it precisely)"
 printf '  also:   sluice / LOAD DATA x1 = %.2f\n' "$(echo "scale=3; ${wall[sluice]} / ${wall[ld1]}" | bc)"
+if [ -n "${SLUICE_BENCH_OLD:-}" ]; then
+  printf '  change: this sluice / sluice of %s = %.3f wall, %.3f client CPU; tables equal: %s\n' \
+    "$SLUICE_BENCH_OLD" "$(echo "scale=4; ${wall[sluice]} / ${wall[old]}" | bc)" \
+    "$(echo "scale=4; ${cpu[sluice]} / ${cpu[old]}" | bc)" \
+    "$([ "$(count t_old)" = "$rows" ] && [ "$(sum t_old)" = "$(sum t_sluice)" ] && echo yes || echo NO)"
+fi
 
 if [ -z "${SLUICE_BENCH_SKIP_10X:-}" ]; then
   big="$tmp/big.csv"
