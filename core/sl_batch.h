@@ -51,6 +51,7 @@ struct sl_batch {
     size_t nrows;
     size_t row_cap;
     size_t source;          /* index of the source every row came from */
+    uint64_t split;         /* the source's split it was filled from (set by the engine) */
     unsigned home;          /* the pool it goes back to (the engine's business) */
     int split_end;          /* a marker: no rows, the split before it is complete */
     uint64_t start;         /* the source byte range the batch covers, from start */

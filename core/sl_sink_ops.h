@@ -31,8 +31,10 @@
 struct sl_sink_port {
     void *ctx;
     /* An error the chunk cannot get past; the chunk is dropped after it.
-     * The run fails. */
-    void (*fail)(void *ctx, const struct sl_err *e);
+     * unit is the unit (b->source) of the chunk's batches, or -1 when the
+     * error is not one unit's. The run fails, unless the engine's plan lets
+     * it go on without that unit. */
+    void (*fail)(void *ctx, long unit, const struct sl_err *e);
     /* Gives b back, committed (1) or dropped (0). */
     void (*release)(void *ctx, struct sl_batch *b, int committed);
     /* The chunk of n batches committed: rows written, and rows the server
@@ -72,8 +74,8 @@ struct sl_sink_ops {
     /* Drops the open chunk (rolled back where the sink has transactions)
      * and gives its batches back uncommitted. */
     void (*rollback)(void *writer);
-    /* The rows and batches in the open chunk. */
-    void (*pending)(void *writer, uint64_t *rows, size_t *batches);
+    /* The rows, batches and value bytes in the open chunk. */
+    void (*pending)(void *writer, uint64_t *rows, size_t *batches, size_t *bytes);
     /* Closes the writer; its chunk must have ended. */
     void (*writer_close)(void *writer);
 };

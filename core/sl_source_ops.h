@@ -71,6 +71,10 @@ struct sl_source_port {
     /* The run failed for a reason that is not one row's: records e and
      * stops everything. */
     void (*fail)(void *ctx, const struct sl_err *e);
+    /* Reading the split failed in a way that concerns its unit (a table)
+     * alone. Returns 0 when the run goes on without that unit, or -1 when
+     * it failed (as fail). */
+    int (*fail_unit)(void *ctx, size_t unit, const struct sl_err *e);
     int keep_empty; /* hand on batches that cover a range but hold no row */
 };
 

@@ -42,7 +42,7 @@ struct measure {
 };
 
 static void on_committed(void *ctx, unsigned writer, struct sl_batch *const *held, size_t n,
-                         uint64_t written)
+                         uint64_t written, uint64_t ignored, uint64_t updated)
 {
     struct measure *m = ctx;
     if (sl_now() < m->warm)
@@ -180,6 +180,7 @@ static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench
     memset(&counters, 0, sizeof counters);
     struct sl_progress progress;
     sl_progress_init(&progress, stderr, 0, 0);
+    static const struct sl_engine_hooks hooks = {.committed = on_committed, .wrote = on_wrote};
     struct sl_engine_plan plan = {
         .source_ops = &sl_gen_source_ops,
         .source = &gen,
@@ -195,8 +196,7 @@ static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench
         .txn_rows = cell->txn_rows,
         .counters = &counters,
         .progress = &progress,
-        .committed = on_committed,
-        .wrote = on_wrote,
+        .hooks = &hooks,
         .ctx = &m,
     };
     int interrupted = 0;

@@ -302,6 +302,7 @@ static int run(struct xplan *x, struct sl_extract_result *res, struct sl_err *er
     atomic_init(&x->sink.text, 0);
     atomic_init(&x->sink.file, 0);
     memset(&x->counters, 0, sizeof x->counters);
+    static const struct sl_engine_hooks hooks = {.draw = draw_progress, .cancel = cancel_reads};
     struct sl_engine_plan plan = {
         .source_ops = &sl_mysql_source_ops,
         .source = &x->src,
@@ -321,8 +322,7 @@ static int run(struct xplan *x, struct sl_extract_result *res, struct sl_err *er
         .second_note = "sluice: second signal: exiting now\n",
         .counters = &x->counters,
         .progress = x->progress,
-        .draw = draw_progress,
-        .cancel = cancel_reads,
+        .hooks = &hooks,
         .ctx = x,
     };
     int interrupted = 0;

@@ -533,6 +533,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .conn_opts = &co,
         .conns = conns,
         .target = &target,
+        .ckpt_db = c->checkpoint ? table.schema : NULL,
         .jobs = c->checkpoint ? rs.jobs : NULL,
         .stmt_rows = stmt_rows,
         .max_packet = (size_t)max_packet,

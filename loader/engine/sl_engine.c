@@ -1,7 +1,6 @@
 /*
- * The engine's run: the batch pool, the reader and writer threads, the
- * ports that sources and sinks talk to, signals and progress. See
- * sl_engine.h.
+ * The engine's run: the batch pool, starting and joining the threads,
+ * signals, progress, and stopping. See sl_engine.h.
  */
 #include "sl_engine.h"
 #include "sl_engine_run.h"
@@ -13,13 +12,16 @@
 #include <string.h>
 
 #include "sl_exit.h"
-#include "sl_transform.h"
 
 /* A chunk never holds more batches than this. */
 #define MAX_HELD 256
 
-/* Stops every thread: closes the queues and wakes the ordered writer. */
-static void stop_all(struct sl_erun *r)
+/* Ordered runs: every reader has this many batches of its own. */
+#define ORDERED_BATCHES 4
+
+static const struct sl_engine_hooks no_hooks;
+
+void sl_erun_stop(struct sl_erun *r)
 {
     atomic_store(&r->stop, 1);
     sl_queue_close(&r->full);
@@ -32,6 +34,8 @@ static void stop_all(struct sl_erun *r)
     pthread_mutex_lock(&r->mu);
     pthread_cond_broadcast(&r->claimed);
     pthread_mutex_unlock(&r->mu);
+    if (r->h->stopping && atomic_exchange(&r->stopping_told, 1) == 0)
+        r->h->stopping(r->p->ctx);
 }
 
 void sl_erun_fail(struct sl_erun *r, const struct sl_err *e)
@@ -42,10 +46,10 @@ void sl_erun_fail(struct sl_erun *r, const struct sl_err *e)
         r->err = *e;
     }
     pthread_mutex_unlock(&r->mu);
-    stop_all(r);
+    sl_erun_stop(r);
 }
 
-static void thread_done(struct sl_erun *r)
+void sl_erun_thread_done(struct sl_erun *r)
 {
     pthread_mutex_lock(&r->mu);
     r->done++;
@@ -53,318 +57,15 @@ static void thread_done(struct sl_erun *r)
     pthread_mutex_unlock(&r->mu);
 }
 
-/* Gives a batch back to the pool. The pool owns every batch, so when the
- * queue is closed the pointer can simply be dropped. */
-static void give_back(struct sl_erun *r, struct sl_batch *b)
+/* The pool owns every batch, so when the queue is closed the pointer can
+ * simply be dropped. */
+void sl_erun_give_back(struct sl_erun *r, struct sl_batch *b)
 {
     sl_batch_reset(b);
     sl_queue_push(r->rempty ? &r->rempty[b->home] : &r->empty, b);
 }
 
-/* ---- readers ---- */
-
-/* Writes b, and ends the chunk when it is full. */
-static void write_one(struct sl_erun *r, unsigned index, void *w, struct sl_batch *b)
-{
-    const struct sl_sink_ops *ops = r->p->sink_ops;
-    if (atomic_load_explicit(&r->stop, memory_order_relaxed)) {
-        give_back(r, b);
-        return;
-    }
-    double t0 = r->p->wrote ? sl_now() : 0;
-    if (ops->write(w, b) != 0)
-        return;
-    if (r->p->wrote)
-        r->p->wrote(r->p->ctx, index, sl_now() - t0);
-    uint64_t rows;
-    size_t held;
-    ops->pending(w, &rows, &held);
-    if (rows >= r->p->txn_rows || held >= r->max_held)
-        ops->commit(w);
-}
-
-struct reader {
-    struct sl_erun *r;
-    unsigned index;
-    void *w;                              /* fused runs: this thread's writer */
-    const struct sl_sink_port *mate_port; /* and the port it reports to */
-    struct sl_tf_work tf;                 /* scratch for the transforms */
-    struct sl_source_port port;
-};
-
-static struct sl_batch *port_take(void *ctx)
-{
-    struct reader *rd = ctx;
-    struct sl_erun *r = rd->r;
-    return sl_queue_pop(r->rempty ? &r->rempty[rd->index] : &r->empty);
-}
-
-static int port_hand_on(void *ctx, struct sl_batch *b)
-{
-    struct reader *rd = ctx;
-    struct sl_erun *r = rd->r;
-    if (atomic_load(&r->stop)) { /* failed: nothing more is written */
-        give_back(r, b);
-        return -1;
-    }
-    if (b->nrows == 0 && (!r->p->keep_empty || b->end == b->start)) {
-        give_back(r, b);
-        return 0;
-    }
-    if (rd->w) {
-        write_one(r, rd->index, rd->w, b);
-        return atomic_load(&r->stop) ? -1 : 0;
-    }
-    return sl_queue_push(r->rfull ? &r->rfull[rd->index] : &r->full, b);
-}
-
-static void port_give_back(void *ctx, struct sl_batch *b)
-{
-    give_back(((struct reader *)ctx)->r, b);
-}
-
-static int port_row(void *ctx, struct sl_batch *b)
-{
-    struct reader *rd = ctx;
-    const struct sl_row_stage *st = rd->r->p->stage;
-    size_t row = b->nrows - 1;
-    struct sl_row_fault f;
-    if (!st || sl_row_stage_apply(st, b, row, &rd->tf, &f) == 0)
-        return 0;
-    struct sl_row_pos *pos = &b->pos[row];
-    pos->rejected = 1;
-    struct sl_bad_row br = {
-        .unit = b->source,
-        .line = pos->line,
-        .offset = pos->offset,
-        .col = f.col,
-        .has_col = 1,
-        .reason = f.why,
-        .raw = b->arena.data + pos->raw_off,
-        .raw_len = pos->raw_len,
-    };
-    return sl_erun_bad_row(rd->r, &br);
-}
-
-static int port_bad_row(void *ctx, const struct sl_bad_row *br)
-{
-    return sl_erun_bad_row(((struct reader *)ctx)->r, br);
-}
-
-static void port_count(void *ctx, uint64_t rows, uint64_t raw_bytes, uint64_t data_bytes)
-{
-    struct sl_counters *c = ((struct reader *)ctx)->r->p->counters;
-    atomic_fetch_add_explicit(&c->raw_bytes, raw_bytes, memory_order_relaxed);
-    atomic_fetch_add_explicit(&c->data_bytes, data_bytes, memory_order_relaxed);
-    atomic_fetch_add_explicit(&c->rows_read, rows, memory_order_relaxed);
-}
-
-static int port_stopping(void *ctx)
-{
-    struct sl_erun *r = ((struct reader *)ctx)->r;
-    return atomic_load_explicit(&r->stop, memory_order_relaxed) ||
-           atomic_load_explicit(&r->interrupted, memory_order_relaxed);
-}
-
-static void port_fail(void *ctx, const struct sl_err *e)
-{
-    sl_erun_fail(((struct reader *)ctx)->r, e);
-}
-
-/* Ordered runs: tells the writer that this reader reads split k. */
-static int claim(struct reader *rd, uint64_t k)
-{
-    struct sl_erun *r = rd->r;
-    if (k >= r->p->nsplits) {
-        struct sl_err e;
-        sl_err_set(&e, SL_ERR_FATAL, "split %llu of %llu is out of range", (unsigned long long)k,
-                   (unsigned long long)r->p->nsplits);
-        sl_erun_fail(r, &e);
-        return -1;
-    }
-    pthread_mutex_lock(&r->mu);
-    r->owner[k % r->nring] = rd->index + 1;
-    pthread_cond_broadcast(&r->claimed);
-    pthread_mutex_unlock(&r->mu);
-    return 0;
-}
-
-/* Ordered runs: marks the end of the split just read, after its last
- * batch. */
-static int end_split(struct reader *rd)
-{
-    struct sl_erun *r = rd->r;
-    struct sl_batch *b = sl_queue_pop(&r->rempty[rd->index]);
-    if (!b)
-        return -1;
-    b->split_end = 1;
-    return sl_queue_push(&r->rfull[rd->index], b);
-}
-
-/* Reads splits until none is left or the run stops. */
-static void read_all(struct reader *rd)
-{
-    struct sl_erun *r = rd->r;
-    const struct sl_engine_plan *p = r->p;
-    void *sr = NULL;
-    struct sl_err e;
-    if (p->source_ops->reader_open(p->source, rd->index, &sr, &e) != 0) {
-        sl_erun_fail(r, &e);
-    } else {
-        uint64_t split;
-        while (!port_stopping(rd) && p->source_ops->next_split(p->source, &split)) {
-            if (r->owner && claim(rd, split) != 0)
-                break;
-            if (p->source_ops->read_split(sr, split, &rd->port) != 0)
-                break;
-            if (r->owner && end_split(rd) != 0)
-                break;
-        }
-        p->source_ops->reader_close(sr);
-    }
-    if (atomic_fetch_sub(&r->readers_left, 1) == 1) {
-        sl_queue_close(&r->full); /* the last reader lets the writers drain */
-        pthread_mutex_lock(&r->mu);
-        pthread_cond_broadcast(&r->claimed);
-        pthread_mutex_unlock(&r->mu);
-    }
-}
-
-static void *reader_main(void *arg)
-{
-    struct reader *rd = arg;
-    read_all(rd);
-    thread_done(rd->r);
-    return NULL;
-}
-
-/* ---- writers ---- */
-
-struct writer {
-    struct sl_erun *r;
-    unsigned index;
-    struct sl_sink_port port;
-};
-
-static void wport_fail(void *ctx, const struct sl_err *e)
-{
-    sl_erun_fail(((struct writer *)ctx)->r, e);
-}
-
-static void wport_release(void *ctx, struct sl_batch *b, int committed)
-{
-    give_back(((struct writer *)ctx)->r, b);
-}
-
-static void wport_committed(void *ctx, struct sl_batch *const *held, size_t n, uint64_t written,
-                            uint64_t ignored, uint64_t updated)
-{
-    struct writer *wr = ctx;
-    const struct sl_engine_plan *p = wr->r->p;
-    if (p->committed)
-        p->committed(p->ctx, wr->index, held, n, written);
-    struct sl_counters *c = p->counters;
-    atomic_fetch_add_explicit(&c->rows_written, written, memory_order_relaxed);
-    atomic_fetch_add_explicit(&c->rows_ignored, ignored, memory_order_relaxed);
-    atomic_fetch_add_explicit(&c->rows_updated, updated, memory_order_relaxed);
-}
-
-static int wport_reject(void *ctx, const struct sl_batch *b, size_t row, long col,
-                        const struct sl_err *why)
-{
-    return sl_erun_sink_reject(((struct writer *)ctx)->r, b, row, col, why);
-}
-
-static void wport_locate(void *ctx, const struct sl_batch *b, long row, size_t first, size_t last,
-                         long col, struct sl_err *e)
-{
-    sl_erun_locate(((struct writer *)ctx)->r, b, row, first, last, col, e);
-}
-
-static void wport_note(void *ctx, const char *msg)
-{
-    sl_progress_printf(((struct writer *)ctx)->r->p->progress, "%s", msg);
-}
-
-/* Ordered runs: split k is taken from the reader that claimed it, up to
- * its end marker. */
-static void write_ordered(struct sl_erun *r, void *w)
-{
-    for (uint64_t k = 0; k < r->p->nsplits && !atomic_load(&r->stop); k++) {
-        unsigned *slot = &r->owner[k % r->nring];
-        pthread_mutex_lock(&r->mu);
-        while (*slot == 0 && !atomic_load(&r->stop) && atomic_load(&r->readers_left) > 0)
-            pthread_cond_wait(&r->claimed, &r->mu);
-        unsigned owner = *slot;
-        *slot = 0; /* free for split k + nring */
-        pthread_mutex_unlock(&r->mu);
-        if (owner == 0)
-            return; /* stopped, or the readers ended early */
-        for (;;) {
-            struct sl_batch *b = sl_queue_pop(&r->rfull[owner - 1]);
-            if (!b)
-                return;
-            if (b->split_end) {
-                give_back(r, b);
-                break;
-            }
-            write_one(r, 0, w, b);
-        }
-    }
-}
-
-/* Ends a writer: commits what it holds unless the run failed, then rolls
- * back whatever is left and closes it. */
-static void end_writer(struct sl_erun *r, void *w)
-{
-    const struct sl_sink_ops *ops = r->p->sink_ops;
-    if (!atomic_load(&r->stop))
-        ops->commit(w);
-    ops->rollback(w); /* the run failed: nothing uncommitted may stay */
-    ops->writer_close(w);
-}
-
-static void *writer_main(void *arg)
-{
-    struct writer *wr = arg;
-    struct sl_erun *r = wr->r;
-    void *w = NULL;
-    struct sl_err e;
-    if (r->p->sink_ops->writer_open(r->p->sink, wr->index, &wr->port, &w, &e) != 0) {
-        sl_erun_fail(r, &e);
-        thread_done(r);
-        return NULL;
-    }
-    if (r->owner)
-        write_ordered(r, w);
-    else
-        for (struct sl_batch *b; (b = sl_queue_pop(&r->full)) != NULL;)
-            write_one(r, wr->index, w, b);
-    end_writer(r, w);
-    thread_done(r);
-    return NULL;
-}
-
-/* Fused runs: one thread is reader and writer rd->index; its reader
- * writes each batch it hands on. */
-static void *fused_main(void *arg)
-{
-    struct reader *rd = arg;
-    struct sl_erun *r = rd->r;
-    struct sl_err e;
-    if (r->p->sink_ops->writer_open(r->p->sink, rd->index, rd->mate_port, &rd->w, &e) != 0) {
-        sl_erun_fail(r, &e);
-        atomic_fetch_sub(&r->readers_left, 1);
-        thread_done(r);
-        return NULL;
-    }
-    read_all(rd);
-    end_writer(r, rd->w);
-    thread_done(r);
-    return NULL;
-}
-
-/* ---- the run ---- */
+/* ---- signals ---- */
 
 static void on_signal(void *ctx, int sig)
 {
@@ -377,53 +78,25 @@ static void on_signal(void *ctx, int sig)
                                       : "finishing the rows already read, then stopping; a "
                                         "second signal exits at once");
     if (p->signal_stops)
-        stop_all(r);
+        sl_erun_stop(r);
 }
 
-/* Ordered runs: every reader has this many batches of its own. */
-#define ORDERED_BATCHES 4
+/* ---- the pool ---- */
 
-static int make_ordered_pool(struct sl_erun *r, struct sl_err *err)
+/* Ordered and fused runs: every reader has `per` batches of its own, which
+ * go back to it (b->home), and with `full` a queue for those it filled. */
+static int make_own_pools(struct sl_erun *r, size_t per, int full, struct sl_err *err)
 {
     const struct sl_engine_plan *p = r->p;
-    r->max_held = 1;
-    r->npool = (size_t)p->nreaders * ORDERED_BATCHES;
-    r->pool = calloc(r->npool, sizeof *r->pool);
-    r->rfull = calloc(p->nreaders, sizeof *r->rfull);
-    r->rempty = calloc(p->nreaders, sizeof *r->rempty);
-    /* a reader claims a split only with a batch of its own in hand, so at
-     * most this many splits are claimed and not yet written: the owners
-     * fit a ring of that size, whatever the number of splits */
-    r->nring = (size_t)p->nreaders * (ORDERED_BATCHES + 1);
-    r->owner = calloc(r->nring, sizeof *r->owner);
-    if (!r->pool || !r->rfull || !r->rempty || !r->owner)
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    for (unsigned i = 0; i < p->nreaders; i++)
-        if (sl_queue_init(&r->rfull[i], ORDERED_BATCHES) != 0 ||
-            sl_queue_init(&r->rempty[i], ORDERED_BATCHES) != 0)
-            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    for (size_t i = 0; i < r->npool; i++) {
-        r->pool[i] = sl_batch_new(p->ncols, p->batch_rows, p->arena_bytes);
-        if (!r->pool[i])
-            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-        r->pool[i]->home = (unsigned)(i / ORDERED_BATCHES);
-        sl_queue_push(&r->rempty[r->pool[i]->home], r->pool[i]);
-    }
-    return 0;
-}
-
-/* Fused runs: every thread has a chunk's batches and the one it fills. */
-static int make_fused_pool(struct sl_erun *r, struct sl_err *err)
-{
-    const struct sl_engine_plan *p = r->p;
-    size_t per = r->max_held + 1;
     r->npool = (size_t)p->nreaders * per;
     r->pool = calloc(r->npool, sizeof *r->pool);
     r->rempty = calloc(p->nreaders, sizeof *r->rempty);
-    if (!r->pool || !r->rempty)
+    r->rfull = full ? calloc(p->nreaders, sizeof *r->rfull) : NULL;
+    if (!r->pool || !r->rempty || (full && !r->rfull))
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     for (unsigned i = 0; i < p->nreaders; i++)
-        if (sl_queue_init(&r->rempty[i], per) != 0)
+        if (sl_queue_init(&r->rempty[i], per) != 0 ||
+            (full && sl_queue_init(&r->rfull[i], per) != 0))
             return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     for (size_t i = 0; i < r->npool; i++) {
         r->pool[i] = sl_batch_new(p->ncols, p->batch_rows, p->arena_bytes);
@@ -435,15 +108,32 @@ static int make_fused_pool(struct sl_erun *r, struct sl_err *err)
     return 0;
 }
 
+static int make_ordered_pool(struct sl_erun *r, struct sl_err *err)
+{
+    r->max_held = 1;
+    /* a reader claims a split only with a batch of its own in hand, so at
+     * most this many splits are claimed and not yet written: the owners
+     * fit a ring of that size, whatever the number of splits */
+    r->nring = (size_t)r->p->nreaders * (ORDERED_BATCHES + 1);
+    r->owner = calloc(r->nring, sizeof *r->owner);
+    if (!r->owner)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    return make_own_pools(r, ORDERED_BATCHES, 1, err);
+}
+
 static int make_pool(struct sl_erun *r, struct sl_err *err)
 {
     const struct sl_engine_plan *p = r->p;
     size_t per_chunk = (p->txn_rows + p->batch_rows - 1) / p->batch_rows;
     r->max_held = per_chunk < 1 ? 1 : per_chunk > MAX_HELD ? MAX_HELD : per_chunk;
+    if (r->h->split_done && p->nsplits < UINT64_MAX &&
+        !(r->splits = calloc(p->nsplits ? p->nsplits : 1, sizeof *r->splits)))
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     if (p->ordered || p->fused) { /* the shared queues stay empty */
         if (sl_queue_init(&r->full, 1) != 0 || sl_queue_init(&r->empty, 1) != 0)
             return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-        return p->ordered ? make_ordered_pool(r, err) : make_fused_pool(r, err);
+        /* fused: every thread has a chunk's batches and the one it fills */
+        return p->ordered ? make_ordered_pool(r, err) : make_own_pools(r, r->max_held + 1, 0, err);
     }
     /* every writer may hold a whole chunk plus the batch it is writing;
      * every reader fills one and may have two waiting */
@@ -461,75 +151,97 @@ static int make_pool(struct sl_erun *r, struct sl_err *err)
     return 0;
 }
 
-static void init_readers(struct sl_erun *r, struct reader *rds)
+static void release_pool(struct sl_erun *r)
 {
-    for (unsigned i = 0; i < r->p->nreaders; i++) {
-        struct reader *rd = &rds[i];
-        rd->r = r;
-        rd->index = i;
-        sl_tf_work_init(&rd->tf, r->p->max_value);
-        rd->port = (struct sl_source_port){
-            .ctx = rd,
-            .take = port_take,
-            .hand_on = port_hand_on,
-            .give_back = port_give_back,
-            .row = port_row,
-            .bad_row = port_bad_row,
-            .count = port_count,
-            .stopping = port_stopping,
-            .fail = port_fail,
-            .keep_empty = r->p->keep_empty,
-        };
+    if (r->pool) {
+        for (size_t i = 0; i < r->npool; i++)
+            sl_batch_free(r->pool[i]);
+        free(r->pool);
+        sl_queue_release(&r->full);
+        sl_queue_release(&r->empty);
     }
+    for (unsigned i = 0; r->rempty && i < r->p->nreaders; i++) {
+        if (r->rfull)
+            sl_queue_release(&r->rfull[i]);
+        sl_queue_release(&r->rempty[i]);
+    }
+    free(r->rfull);
+    free(r->rempty);
+    free(r->owner);
+    free(r->splits);
 }
 
-static void init_writers(struct sl_erun *r, struct writer *wrs)
+/* ---- the threads ---- */
+
+struct helper {
+    struct sl_erun *r;
+    unsigned index;
+};
+
+static void *helper_main(void *arg)
 {
-    for (unsigned i = 0; i < r->p->nwriters; i++) {
-        struct writer *wr = &wrs[i];
-        wr->r = r;
-        wr->index = i;
-        wr->port = (struct sl_sink_port){
-            .ctx = wr,
-            .fail = wport_fail,
-            .release = wport_release,
-            .committed = wport_committed,
-            .reject = r->p->rejects ? wport_reject : NULL,
-            .locate = wport_locate,
-            .note = wport_note,
-            .stop = &r->stop,
-            .retry_count = &r->p->counters->retries,
-            .max_held = r->max_held,
-        };
-    }
+    struct helper *hp = arg;
+    hp->r->h->helper(hp->r->p->ctx, hp->index);
+    sl_erun_thread_done(hp->r);
+    return NULL;
 }
 
-/* Starts the writers, then the readers. Returns how many threads started. */
-static unsigned start_threads(struct sl_erun *r, pthread_t *tids, struct reader *rds,
-                              struct writer *wrs)
+/* Starts the helpers, the writers, then the readers (or the fused
+ * threads). Returns how many threads started. */
+static unsigned start_threads(struct sl_erun *r, pthread_t *tids, struct sl_ereader *rds,
+                              struct sl_ewriter *wrs, struct helper *hps)
 {
     const struct sl_engine_plan *p = r->p;
     unsigned started = 0;
+    for (unsigned i = 0; i < r->h->nhelpers; i++) {
+        hps[i] = (struct helper){r, i};
+        if (pthread_create(&tids[started], NULL, helper_main, &hps[i]) != 0)
+            return started;
+        started++;
+    }
     if (p->fused) {
         for (unsigned i = 0; i < p->nreaders; i++) {
             rds[i].mate_port = &wrs[i].port;
-            if (pthread_create(&tids[started], NULL, fused_main, &rds[i]) != 0)
+            if (pthread_create(&tids[started], NULL, sl_erun_fused_main, &rds[i]) != 0)
                 return started;
             started++;
         }
         return started;
     }
     for (unsigned i = 0; i < p->nwriters; i++) {
-        if (pthread_create(&tids[started], NULL, writer_main, &wrs[i]) != 0)
+        if (pthread_create(&tids[started], NULL, sl_erun_writer_main, &wrs[i]) != 0)
             return started;
         started++;
     }
     for (unsigned i = 0; i < p->nreaders; i++) {
-        if (pthread_create(&tids[started], NULL, reader_main, &rds[i]) != 0)
+        if (pthread_create(&tids[started], NULL, sl_erun_reader_main, &rds[i]) != 0)
             return started;
         started++;
     }
     return started;
+}
+
+/* The calling thread draws progress until every thread is done, and ends
+ * the command's statements once the run stops early. */
+static void watch(struct sl_erun *r, unsigned started)
+{
+    const struct sl_engine_plan *p = r->p;
+    int cancelled = 0;
+    pthread_mutex_lock(&r->mu);
+    while (r->done < started) {
+        sl_progress_wait(&r->done_cv, &r->mu, 200);
+        pthread_mutex_unlock(&r->mu);
+        if (r->h->cancel && !cancelled && atomic_load(&r->stop)) {
+            r->h->cancel(p->ctx);
+            cancelled = 1;
+        }
+        if (r->h->draw)
+            r->h->draw(p->ctx);
+        else
+            sl_progress_tick(p->progress, p->counters);
+        pthread_mutex_lock(&r->mu);
+    }
+    pthread_mutex_unlock(&r->mu);
 }
 
 int sl_engine_run(const struct sl_engine_plan *p, int *interrupted, struct sl_err *err)
@@ -540,60 +252,47 @@ int sl_engine_run(const struct sl_engine_plan *p, int *interrupted, struct sl_er
     struct sl_erun r;
     memset(&r, 0, sizeof r);
     r.p = p;
-    *interrupted = 0;
+    r.h = p->hooks ? p->hooks : &no_hooks;
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.done_cv, NULL);
     pthread_cond_init(&r.claimed, NULL);
     atomic_init(&r.stop, 0);
     atomic_init(&r.interrupted, 0);
+    atomic_init(&r.stopping_told, 0);
     atomic_init(&r.readers_left, (int)p->nreaders);
+    atomic_init(&r.writers_left, (int)p->nwriters);
     sl_err_clear(&r.err);
 
-    unsigned nthreads = p->fused ? p->nreaders : p->nreaders + p->nwriters;
-    pthread_t *tids = calloc(nthreads, sizeof *tids);
-    struct reader *rds = calloc(p->nreaders, sizeof *rds);
-    struct writer *wrs = calloc(p->nwriters, sizeof *wrs);
+    unsigned nthreads = r.h->nhelpers + (p->fused ? p->nreaders : p->nreaders + p->nwriters);
+    pthread_t *tids = calloc(nthreads ? nthreads : 1, sizeof *tids);
+    struct sl_ereader *rds = calloc(p->nreaders ? p->nreaders : 1, sizeof *rds);
+    struct sl_ewriter *wrs = calloc(p->nwriters ? p->nwriters : 1, sizeof *wrs);
+    struct helper *hps = calloc(r.h->nhelpers ? r.h->nhelpers : 1, sizeof *hps);
     struct sl_signals sigs = {0};
     int rc = -1;
-    if (!tids || !rds || !wrs) {
+    if (!tids || !rds || !wrs || !hps) {
         sl_err_set(err, SL_ERR_FATAL, "out of memory");
         goto out_free;
     }
     if (make_pool(&r, err) != 0)
         goto out_free;
-    init_readers(&r, rds);
-    init_writers(&r, wrs);
+    for (unsigned i = 0; i < p->nreaders; i++)
+        sl_erun_init_reader(&r, &rds[i], i);
+    for (unsigned i = 0; i < p->nwriters; i++)
+        sl_erun_init_writer(&r, &wrs[i], i);
     int sig_started =
         sl_signals_start(&sigs, on_signal, &r, p->progress,
                          p->second_note ? p->second_note
                                         : "sluice: second signal: exiting now; committed chunks "
                                           "are kept, --resume continues\n",
                          SL_EXIT_INTERRUPTED) == 0;
-    unsigned started = sig_started ? start_threads(&r, tids, rds, wrs) : 0;
+    unsigned started = sig_started ? start_threads(&r, tids, rds, wrs, hps) : 0;
     if (started < nthreads) {
         struct sl_err e;
         sl_err_set(&e, SL_ERR_FATAL, "cannot start threads");
         sl_erun_fail(&r, &e);
     }
-
-    /* the calling thread draws progress until every thread is done, and
-     * ends the source's reads once the run stops early */
-    int cancelled = 0;
-    pthread_mutex_lock(&r.mu);
-    while (r.done < started) {
-        sl_progress_wait(&r.done_cv, &r.mu, 200);
-        pthread_mutex_unlock(&r.mu);
-        if (p->cancel && !cancelled && atomic_load(&r.stop)) {
-            p->cancel(p->ctx);
-            cancelled = 1;
-        }
-        if (p->draw)
-            p->draw(p->ctx);
-        else
-            sl_progress_tick(p->progress, p->counters);
-        pthread_mutex_lock(&r.mu);
-    }
-    pthread_mutex_unlock(&r.mu);
+    watch(&r, started);
     for (unsigned i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
 
@@ -609,23 +308,10 @@ out_free:
     for (unsigned i = 0; rds && i < p->nreaders; i++)
         if (rds[i].r)
             sl_tf_work_release(&rds[i].tf);
-    if (r.pool) {
-        for (size_t i = 0; i < r.npool; i++)
-            sl_batch_free(r.pool[i]);
-        free(r.pool);
-        sl_queue_release(&r.full);
-        sl_queue_release(&r.empty);
-    }
-    for (unsigned i = 0; r.rempty && i < p->nreaders; i++) {
-        if (r.rfull)
-            sl_queue_release(&r.rfull[i]);
-        sl_queue_release(&r.rempty[i]);
-    }
-    free(r.rfull);
-    free(r.rempty);
-    free(r.owner);
+    release_pool(&r);
     free(rds);
     free(wrs);
+    free(hps);
     free(tids);
     pthread_mutex_destroy(&r.mu);
     pthread_cond_destroy(&r.done_cv);

@@ -49,6 +49,56 @@
 #include "sl_sink_ops.h"
 #include "sl_source_ops.h"
 
+/* A failure that concerns one unit of the source (a table of a copy). */
+struct sl_unit_fault {
+    size_t unit;
+    uint64_t split; /* the split being read or written, or UINT64_MAX */
+    int writing;    /* 0: reading it, 1: writing it */
+    int located;    /* hooks->locate has named the rows already */
+};
+
+/* What a command hangs on the run. Every member may be NULL. */
+struct sl_engine_hooks {
+    /* Draws the progress line, on the calling thread; NULL: the load's
+     * line from the counters (sl_progress_tick). */
+    void (*draw)(void *ctx);
+    /* Called once, on the calling thread, when the run stops early (a
+     * failure or signal_stops): ends statements that could keep a thread
+     * waiting. */
+    void (*cancel)(void *ctx);
+    /* Called once, on the thread that stops the run: wakes the helpers. */
+    void (*stopping)(void *ctx);
+    /* A writer's chunk of n batches committed, on that writer's thread:
+     * rows written, and rows the target ignored or updated instead. */
+    void (*committed)(void *ctx, unsigned writer, struct sl_batch *const *held, size_t n,
+                      uint64_t written, uint64_t ignored, uint64_t updated);
+    /* A writer wrote one batch in `seconds`. NULL: writes are not timed. */
+    void (*wrote)(void *ctx, unsigned writer, double seconds);
+    /* A reader is about to read split; returns 1 to leave it unread (its
+     * unit failed), 0 to read it. */
+    int (*split_begin)(void *ctx, uint64_t split);
+    /* Split is complete: read, and every batch of it committed or dropped
+     * (`dropped` of them). Needs a bounded plan.nsplits; called once per
+     * split, on the thread that completed it. */
+    void (*split_done)(void *ctx, uint64_t split, uint64_t dropped);
+    /* A failure of one unit: returns 0 when the run goes on without it
+     * (its batches are dropped from then on), or -1 when the run fails. It
+     * may prefix e. NULL: every failure fails the run. */
+    int (*fail_unit)(void *ctx, const struct sl_unit_fault *f, struct sl_err *e);
+    /* True once unit has failed: writers drop its batches. */
+    int (*unit_dead)(void *ctx, size_t unit);
+    /* Names the rows of b a write failed on (row, or -1 for the whole
+     * statement) in e, instead of the unit and line. */
+    void (*locate)(void *ctx, const struct sl_batch *b, long row, struct sl_err *e);
+    /* The last writer has ended. */
+    void (*writers_done)(void *ctx);
+    /* More threads of the command's, run with the readers and writers and
+     * waited for like them: helper(ctx, i) for i < nhelpers. They must end
+     * once writers_done or stopping was called. */
+    void (*helper)(void *ctx, unsigned i);
+    unsigned nhelpers;
+};
+
 struct sl_engine_plan {
     const struct sl_source_ops *source_ops;
     void *source;
@@ -81,23 +131,13 @@ struct sl_engine_plan {
                                 NULL: that the rows read are written, then the run stops */
     const char *second_note; /* what a second signal says before it exits */
 
+    int commit_idle;  /* a writer that finds no batch waiting commits first */
+    size_t txn_bytes; /* a chunk also ends once it holds this many value bytes; 0: no limit */
+
     struct sl_counters *counters;
-    struct sl_progress *progress; /* also where retries and signals are told */
-    /* Draws the progress line, on the calling thread; NULL: the load's
-     * line from the counters (sl_progress_tick). */
-    void (*draw)(void *ctx);
-    /* Called once, on the calling thread, when the run stops early (a
-     * failure or signal_stops): ends reads that could keep a reader
-     * waiting. NULL: nothing to end. */
-    void (*cancel)(void *ctx);
-    /* A writer's chunk of n batches committed with `written` rows, on that
-     * writer's thread (the hook for what must follow a commit: checkpoints
-     * of splits, a verifier, measurements). NULL: none. */
-    void (*committed)(void *ctx, unsigned writer, struct sl_batch *const *held, size_t n,
-                      uint64_t written);
-    /* A writer wrote one batch in `seconds`. NULL: writes are not timed. */
-    void (*wrote)(void *ctx, unsigned writer, double seconds);
-    void *ctx; /* for the hooks above */
+    struct sl_progress *progress;        /* also where retries and signals are told */
+    const struct sl_engine_hooks *hooks; /* NULL: none */
+    void *ctx;                           /* for the hooks */
 };
 
 /* Runs the plan to its end, its first fatal error, or an interruption.

@@ -35,7 +35,7 @@ static int flush(struct writer *w)
 {
     struct sl_err e;
     if (w->n && sl_out_parts_write(w->s->out, w->text.data, w->ends, w->n, &e) != 0) {
-        w->port->fail(w->port->ctx, &e);
+        w->port->fail(w->port->ctx, -1, &e);
         return -1;
     }
     sl_buf_reset(&w->text);
@@ -109,7 +109,7 @@ static int write_batch(void *writer, struct sl_batch *b)
     port->release(port->ctx, b, 1);
     return 0;
 fail:
-    port->fail(port->ctx, &e);
+    port->fail(port->ctx, -1, &e);
     port->release(port->ctx, b, 0);
     return -1;
 }
@@ -123,10 +123,11 @@ static void rollback(void *writer)
 {
 }
 
-static void pending(void *writer, uint64_t *rows, size_t *batches)
+static void pending(void *writer, uint64_t *rows, size_t *batches, size_t *bytes)
 {
     *rows = 0;
     *batches = 0;
+    *bytes = 0;
 }
 
 static void writer_close(void *writer)

@@ -186,8 +186,8 @@ static int add_range(void *ctx, char **vals, unsigned long *lens, unsigned n)
     return 0;
 }
 
-int sl_checkpoint_load(MYSQL *m, const char *db, uint64_t hash, struct sl_span **out,
-                       size_t *n, struct sl_checkpoint_seen *seen, struct sl_err *err)
+int sl_checkpoint_load(MYSQL *m, const char *db, uint64_t hash, struct sl_span **out, size_t *n,
+                       struct sl_checkpoint_seen *seen, struct sl_err *err)
 {
     char key[32];
     snprintf(key, sizeof key, "%" PRIu64, hash);

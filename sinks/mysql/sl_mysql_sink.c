@@ -15,6 +15,7 @@ struct writer {
     struct sl_chunk_ops ops;
     struct sl_chunk_writer *cw;
     unsigned index;
+    long unit; /* the unit of the open chunk's batches, or -1 */
 };
 
 static int on_reject(void *ctx, const struct sl_batch *b, size_t row, long col,
@@ -34,7 +35,7 @@ static void locate(void *ctx, const struct sl_batch *b, const struct sl_writer_f
 static void fail(void *ctx, const struct sl_err *e)
 {
     struct writer *w = ctx;
-    w->port->fail(w->port->ctx, e);
+    w->port->fail(w->port->ctx, w->unit, e);
 }
 
 static const struct sl_checkpoint_job *job_of(void *ctx, const struct sl_batch *b)
@@ -73,6 +74,7 @@ static int writer_open(void *sink, unsigned index, const struct sl_sink_port *po
     w->s = s;
     w->port = port;
     w->index = index;
+    w->unit = -1;
     w->cfg = (struct sl_chunk_config){
         .conn_opts = s->conn_opts,
         .session_sql = s->session_sql,
@@ -99,7 +101,8 @@ static int writer_open(void *sink, unsigned index, const struct sl_sink_port *po
         free(w);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
-    sl_chunk_writer_target(w->cw, s->target, s->jobs ? s->target->schema : NULL);
+    if (!s->units)
+        sl_chunk_writer_target(w->cw, s->target, s->ckpt_db);
     sl_conn_thread_begin();
     *out = w;
     return 0;
@@ -108,6 +111,17 @@ static int writer_open(void *sink, unsigned index, const struct sl_sink_port *po
 static int write_batch(void *writer, struct sl_batch *b)
 {
     struct writer *w = writer;
+    const struct sl_mysql_sink *s = w->s;
+    if (s->units && w->unit != (long)b->source) {
+        /* the open chunk is another unit's: it is committed (and a failure
+         * named) under that unit before the target changes */
+        sl_chunk_writer_commit(w->cw);
+        w->unit = (long)b->source;
+        const struct sl_mysql_sink_unit *u = &s->units[b->source];
+        sl_chunk_writer_target(w->cw, u->target, u->ckpt_db);
+    } else {
+        w->unit = (long)b->source;
+    }
     return sl_chunk_writer_add(w->cw, b);
 }
 
@@ -123,11 +137,12 @@ static void rollback(void *writer)
     sl_chunk_writer_discard(w->cw);
 }
 
-static void pending(void *writer, uint64_t *rows, size_t *batches)
+static void pending(void *writer, uint64_t *rows, size_t *batches, size_t *bytes)
 {
     struct writer *w = writer;
     *rows = sl_chunk_writer_rows(w->cw);
     *batches = sl_chunk_writer_held(w->cw);
+    *bytes = sl_chunk_writer_bytes(w->cw);
 }
 
 static void writer_close(void *writer)

@@ -16,19 +16,28 @@
 #include "sl_insert_plan.h"
 #include "sl_sink_ops.h"
 
-struct sl_mysql_sink {
-    const struct sl_conn_opts *conn_opts; /* for reconnecting */
-    MYSQL **conns;                        /* one per writer, opened or NULL (the first write
-                                             connects); a reconnect replaces its entry, and the
-                                             caller closes them at the end */
+/* Where one unit's rows go, for a sink that writes several tables. */
+struct sl_mysql_sink_unit {
     const struct sl_insert_target *target;
-    const struct sl_checkpoint_job *jobs; /* per source unit (b->source); an entry without a
-                                             hash, or NULL: not checkpointed */
-    const char *session_sql;              /* run on each new connection, or NULL */
-    size_t stmt_rows;                     /* rows per INSERT */
-    size_t max_packet;                    /* the server's max_allowed_packet */
-    unsigned retries;                     /* attempts after the first */
-    double retry_max_seconds;             /* give up once retrying has taken this long */
+    const char *ckpt_db; /* the database of its checkpoints, or NULL: none */
+};
+
+struct sl_mysql_sink {
+    const struct sl_conn_opts *conn_opts;   /* for reconnecting */
+    MYSQL **conns;                          /* one per writer, opened or NULL (the first write
+                                               connects); a reconnect replaces its entry, and the
+                                               caller closes them at the end */
+    const struct sl_insert_target *target;  /* where every batch goes, unless units */
+    const char *ckpt_db;                    /* and the database of its checkpoints, or NULL */
+    const struct sl_mysql_sink_unit *units; /* or per unit (b->source): a chunk holds rows of
+                                              one unit, and is committed when the unit changes */
+    const struct sl_checkpoint_job *jobs;   /* per unit; an entry without a hash, or NULL:
+                                               not checkpointed */
+    const char *session_sql;                /* run on each new connection, or NULL */
+    size_t stmt_rows;                       /* rows per INSERT */
+    size_t max_packet;                      /* the server's max_allowed_packet */
+    unsigned retries;                       /* attempts after the first */
+    double retry_max_seconds;               /* give up once retrying has taken this long */
 };
 
 /* The sink's operations; the sink pointer they take is a struct

@@ -30,10 +30,11 @@ static void rollback(void *writer)
 {
 }
 
-static void pending(void *writer, uint64_t *rows, size_t *batches)
+static void pending(void *writer, uint64_t *rows, size_t *batches, size_t *bytes)
 {
     *rows = 0;
     *batches = 0;
+    *bytes = 0;
 }
 
 static void writer_close(void *writer)
