@@ -88,7 +88,10 @@ struct sl_source_ops {
      * set, or 0 when none is left. */
     int (*next_split)(void *source, uint64_t *split);
     /* Reads split into batches through port until it ends or the run
-     * stops. Returns 0, or -1 after telling port (fail or bad_row). */
+     * stops. Returns 0 when the split was read (or its unit failed, and
+     * port->fail_unit let the run go on), 1 when that is so but this reader
+     * can read no more (its connection is gone), or -1 when the split
+     * stays unread: the run is stopping, or failed (port was told). */
     int (*read_split)(void *reader, uint64_t split, const struct sl_source_port *port);
     /* Closes what reader_open opened. */
     void (*reader_close)(void *reader);

@@ -321,17 +321,11 @@ static void release(struct crun *r)
     free(r->order);
     free(r->items);
     free(r->events);
-    for (size_t i = 0; r->pool && i < r->npool; i++)
-        sl_batch_free(r->pool[i]);
-    free(r->pool);
-    sl_queue_release(&r->free);
-    sl_queue_release(&r->full);
     sl_queue_release(&r->index);
     sl_queue_release(&r->done);
     sl_url_release(&r->from);
     sl_url_release(&r->to);
     pthread_mutex_destroy(&r->mu);
-    pthread_cond_destroy(&r->ended);
 }
 
 /* --mode swap, once every table is copied and verified: one RENAME TABLE
@@ -516,7 +510,6 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     r.log = log;
     r.progress = &progress;
     pthread_mutex_init(&r.mu, NULL);
-    pthread_cond_init(&r.ended, NULL);
     atomic_init(&r.stop, 0);
     atomic_init(&r.interrupted, 0);
     int rc = -1, applied = 0;
@@ -589,7 +582,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
         sl_crun_run(&r);
     }
     res->interrupted = atomic_load(&r.interrupted);
-    res->retries = atomic_load(&r.retries);
+    res->retries = atomic_load(&r.counters.retries);
     if (r.failed)
         *err = r.err;
     rc = collect(&r, res) == 0 && !r.failed && !res->interrupted ? 0 : -1;

@@ -72,7 +72,7 @@ static int make_job(struct crun *r, struct ctable *ct, struct sl_err *err)
 static int first_range_complete(const struct ctable *ct)
 {
     for (size_t i = 0; i < ct->ndone; i++)
-        if (ct->done[i].start == sl_cpos(0, SL_CPOS_COMPLETE))
+        if (ct->done[i].start == sl_mysql_pos(0, SL_CPOS_COMPLETE))
             return 1;
     return 0;
 }
@@ -211,15 +211,15 @@ int sl_copy_ckpt_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
     uint64_t complete = 0;
     for (size_t i = 0; i < ct->ndone; i++) {
         const struct sl_span *d = &ct->done[i];
-        uint64_t k = sl_cpos_range(d->start);
-        if (k >= ct->ranges.n || sl_cpos_range(d->end) != k ||
-            sl_cpos_ordinal(d->end) < sl_cpos_ordinal(d->start))
+        uint64_t k = sl_mysql_pos_range(d->start);
+        if (k >= ct->ranges.n || sl_mysql_pos_range(d->end) != k ||
+            sl_mysql_pos_ordinal(d->end) < sl_mysql_pos_ordinal(d->start))
             return sl_err_set(err, SL_ERR_FATAL,
                               "--resume: a checkpoint of %s (start %" PRIu64
                               ") does not fit its key-range plan",
                               t, d->start);
         struct crange *cr = &ct->r[k];
-        if (sl_cpos_ordinal(d->start) == SL_CPOS_COMPLETE) {
+        if (sl_mysql_pos_ordinal(d->start) == SL_CPOS_COMPLETE) {
             cr->complete_before = 1;
             complete++;
             continue;
@@ -227,7 +227,7 @@ int sl_copy_ckpt_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
         if (cr->nskip == 0)
             cr->skip = d; /* sorted by start: a range's batches lie together */
         cr->nskip++;
-        ct->rows_before += sl_cpos_ordinal(d->end) - sl_cpos_ordinal(d->start);
+        ct->rows_before += sl_mysql_pos_ordinal(d->end) - sl_mysql_pos_ordinal(d->start);
     }
     if (ct->resumed && r->c->progress) {
         char a[32];

@@ -18,6 +18,8 @@
 #include "sl_copy.h"
 #include "sl_create_table.h"
 #include "sl_key_ranges.h"
+#include "sl_mysql_sink.h"
+#include "sl_mysql_source.h"
 #include "sl_mysql_writer.h"
 #include "sl_progress.h"
 #include "sl_queue.h"
@@ -37,24 +39,10 @@
  * value bytes: a chunk's batches are held until COMMIT, to be replayed. */
 #define CCHUNK_BYTES (16 * 1024 * 1024)
 
-/* A copy batch's start and end (struct sl_batch): its key range k in the
- * high bits, and the ordinals of its rows within the range (from 0, first
- * and one past the last) in the low SL_CPOS_BITS. */
-#define SL_CPOS_BITS 40
-static inline uint64_t sl_cpos(uint64_t k, uint64_t ordinal)
-{
-    return k << SL_CPOS_BITS | ordinal;
-}
-static inline uint64_t sl_cpos_range(uint64_t pos)
-{
-    return pos >> SL_CPOS_BITS;
-}
-static inline uint64_t sl_cpos_ordinal(uint64_t pos)
-{
-    return pos & ((UINT64_C(1) << SL_CPOS_BITS) - 1);
-}
-/* The ordinal of the checkpoint that marks a key range complete. */
-#define SL_CPOS_COMPLETE ((UINT64_C(1) << SL_CPOS_BITS) - 1)
+/* A copy batch's start and end (struct sl_batch) are positions of the
+ * MySQL source (sl_mysql_pos: the key range and the ordinals of its rows);
+ * this ordinal marks a key range complete in the checkpoints. */
+#define SL_CPOS_COMPLETE ((UINT64_C(1) << SL_MYSQL_POS_BITS) - 1)
 
 /* What the plan decided for one table. */
 enum ct_action {
@@ -74,15 +62,13 @@ struct crange {
     char src_sum[72], dst_sum[72]; /* SUM()'s DECIMAL text */
     int src_done, dst_done;
     /* --resume: the batches of this range committed before (sorted, as
-     * sl_cpos, within ctable.done), and whether the range was complete */
+     * sl_mysql_pos, within ctable.done), and whether the range was complete */
     const struct sl_span *skip;
     size_t nskip;
     int complete_before;
     /* guarded by crun.mu: */
-    int read;              /* the reader is done with it */
-    uint64_t pushed, done; /* batches handed on; committed or dropped */
-    uint64_t dropped;      /* of those, dropped */
-    int complete;          /* read, and every batch done */
+    uint64_t dropped; /* batches dropped (told when the range is complete) */
+    int complete;     /* read, and every batch committed or dropped */
 };
 
 /* What the verifier is told: range `range` of ct is complete; (CV_ROWS)
@@ -137,7 +123,7 @@ struct ctable {
     uint64_t rows_before; /* rows the interrupted run committed */
 
     /* progress (any thread) */
-    atomic_uint_fast64_t rows_read, rows_written, bytes_written, rows_ignored, rows_updated;
+    atomic_uint_fast64_t rows_written, bytes_written, rows_ignored, rows_updated;
 
     /* the whole-table comparison: COUNT(*) and CHECKSUM TABLE per side */
     uint64_t src_count, dst_count;
@@ -173,9 +159,8 @@ struct crun {
     size_t nt;
     size_t *order; /* table indexes, largest first */
 
-    struct citem *items; /* every (table, range) to read, in order */
+    struct citem *items; /* every (table, range) to read, in order: the splits */
     uint64_t nitems;
-    atomic_uint_fast64_t next;
 
     MYSQL **rconn;    /* reader connections (in the snapshot) */
     unsigned nr;      /* readers that run */
@@ -192,25 +177,17 @@ struct crun {
     int marks;                         /* complete ranges are marked in the checkpoints */
     struct sl_checkpoint_writer *vckw; /* on vconn, when marks */
 
-    struct sl_batch **pool; /* batches carry rows of table b->source, positions
-                               as sl_cpos */
-    size_t npool;
-    size_t max_held;          /* batches a writer's chunk may hold */
-    _Atomic uint64_t retries; /* transient errors the writers retried */
-    struct sl_queue free, full;
-    struct sl_queue index;  /* struct ctable: complete tables whose indexes are deferred */
-    struct sl_queue done;   /* struct cverify: complete ranges and tables */
-    struct cverify *events; /* room for one per range and one per table */
+    struct sl_counters counters; /* the engine's: retries of every thread, rows */
+    double t_run;                /* when the rows began to move */
+    struct sl_queue index;       /* struct ctable: complete tables whose indexes are deferred */
+    struct sl_queue done;        /* struct cverify: complete ranges and tables */
+    struct cverify *events;      /* room for one per range and one per table */
     size_t nevents;
 
     pthread_mutex_t mu;      /* guards the tables' completion fields, indexing, failed, err */
     struct ctable *indexing; /* the table the index builder is on, or NULL */
-    atomic_int stop;
+    atomic_int stop;         /* the run is stopping: every thread winds down */
     atomic_int interrupted;
-    atomic_uint readers_left; /* the last one closes full */
-    atomic_uint writers_left; /* the last one closes index (or done, without iconn) */
-    atomic_uint threads_left; /* readers, writers, the index builder and the verifier */
-    pthread_cond_t ended;     /* with mu: threads_left reached 0 */
     int failed;
     struct sl_err err;
 };
@@ -222,8 +199,16 @@ void sl_crun_fail_table(struct crun *r, struct ctable *ct, const struct sl_err *
 /* Records an error that stops the whole run, and stops it. */
 void sl_crun_fail(struct crun *r, const struct sl_err *e);
 
-/* Stops every thread: closes the queues. */
+/* Stops the copy's own threads: closes the verifier's and the index
+ * builder's queues. */
 void sl_crun_stop(struct crun *r);
+
+/* Whether ct has failed. Safe from any thread. */
+int sl_crun_table_failed(struct crun *r, struct ctable *ct);
+
+/* Hands the verifier the event that ct is complete. The caller holds
+ * r->mu. */
+void sl_crun_table_done(struct crun *r, struct ctable *ct);
 
 /* ---- sl_copy_schema.c: before any row moves ---- */
 
@@ -300,10 +285,23 @@ void sl_copy_ckpt_release(struct ctable *ct);
 
 /* ---- sl_copy_stage.c: the copy itself ---- */
 
-/* Starts the readers, writers and verifier, draws progress until they end,
- * and joins them. Returns 0, or -1 when the run stopped (r->err or
- * r->interrupted); table failures are in the tables. */
+/* Runs the copy through the engine: readers, writers, the index builder
+ * and the verifier, with progress until they end. Returns 0, or -1 when the
+ * run stopped (r->err or r->interrupted); table failures are in the
+ * tables. */
 int sl_crun_run(struct crun *r);
+
+/* ---- sl_copy_finish.c: the helpers that finish tables ---- */
+
+/* The index builder: adds the deferred indexes of each complete table it
+ * is handed (r->index), then hands the table to the verifier. Ends when
+ * r->index is closed and drained, closing r->done. */
+void sl_copy_index_builder(struct crun *r);
+
+/* The verifier: marks complete ranges in the checkpoints, sums them up on
+ * the target, compares and reports complete tables (r->done). Ends when
+ * r->done is closed and drained, or the run stops. */
+void sl_copy_verifier(struct crun *r);
 
 /* A dry run's checks of one planned table, which change nothing: the
  * privileges its action and --mode need on the target (and SELECT on the

@@ -28,6 +28,8 @@
  * holds BATCH_ROWS rows. */
 #define BATCH_BYTES (1024 * 1024)
 #define BATCH_ROWS  8192
+/* A batch's arena grows up to this: room for any one row */
+#define ARENA_BYTES ((size_t)1 << 31)
 
 /* What an extract reads, where it writes, and the engine plan's parts. */
 struct xplan {
@@ -54,6 +56,7 @@ struct xplan {
     unsigned nw;
 
     struct sl_out_parts out;
+    struct sl_mysql_unit unit;
     struct sl_mysql_source src;
     struct sl_csv_sink sink;
     struct sl_counters counters;
@@ -281,20 +284,26 @@ static void cancel_reads(void *ctx)
 static int run(struct xplan *x, struct sl_extract_result *res, struct sl_err *err)
 {
     const struct sl_extract_config *c = x->c;
-    x->src = (struct sl_mysql_source){
-        .conns = x->conns,
-        .conn_ids = x->conn_ids,
-        .nconns = x->nw,
+    x->unit = (struct sl_mysql_unit){
         .select = x->select.data,
         .cond = x->cond.data,
         .order = x->order.data,
         .key = x->ranged ? x->key.data : NULL,
         .ranges = &x->ranges,
-        .nsplits = x->nranges,
         .as_float = x->as_float,
+        .ncols = x->ncols,
         .what = c->query ? "--query" : "reading the table",
         .name = c->query ? "--query" : "the table",
+    };
+    x->src = (struct sl_mysql_source){
+        .conns = x->conns,
+        .conn_ids = x->conn_ids,
+        .nconns = x->nw,
+        .units = &x->unit,
+        .nunits = 1,
+        .nsplits = x->nranges,
         .batch_bytes = BATCH_BYTES,
+        .room = ARENA_BYTES,
     };
     atomic_init(&x->src.next, 0);
     atomic_init(&x->src.reading, 0);
@@ -312,8 +321,7 @@ static int run(struct xplan *x, struct sl_extract_result *res, struct sl_err *er
         .nwriters = 1,
         .ncols = x->ncols,
         .batch_rows = BATCH_ROWS,
-        /* room for any one row past the hand-on threshold */
-        .arena_bytes = (size_t)1 << 31,
+        .arena_bytes = ARENA_BYTES,
         .txn_rows = BATCH_ROWS,
         .ordered = c->order_by_pk && x->nranges > 1,
         .nsplits = x->nranges,

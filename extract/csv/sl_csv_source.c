@@ -168,11 +168,11 @@ static int read_split(void *reader, uint64_t split, const struct sl_source_port 
     int rc_out = 0;
     struct sl_csv_record rec;
     for (;;) {
-        if (port->stopping(port->ctx))
-            break;
         struct sl_batch *before = rd->batch;
-        if (ensure_batch(rd) != 0)
+        if (port->stopping(port->ctx) || ensure_batch(rd) != 0) {
+            rc_out = -1; /* the rest of the file stays unread */
             break;
+        }
         if (rd->batch != before)
             count_bytes(rd, csv, &raw_seen, &data_seen);
         int rc = sl_csv_next(csv, &rd->batch->arena, &rec, &e);
@@ -187,8 +187,10 @@ static int read_split(void *reader, uint64_t split, const struct sl_source_port 
         }
         if (skipped(skip, &k, rec.offset)) {
             sl_batch_drop_row(rd->batch);
-            if (skip_record(rd, sl_csv_offset(csv)) != 0)
+            if (skip_record(rd, sl_csv_offset(csv)) != 0) {
+                rc_out = -1;
                 break;
+            }
             continue;
         }
         if (rc < 0) { /* a malformed record; reading can go on after it */

@@ -28,7 +28,9 @@ static int read_split(void *reader, uint64_t k, const struct sl_source_port *por
         last = s->rows;
     struct sl_err e;
     for (uint64_t seq = first; seq <= last;) {
-        if (port->stopping(port->ctx) || past_deadline(s))
+        if (port->stopping(port->ctx))
+            return -1;
+        if (past_deadline(s))
             return 0;
         struct sl_batch *b = port->take(port->ctx);
         if (!b)

@@ -1,14 +1,18 @@
 /*
  * The MySQL source's reader: one key range at a time, rows read unbuffered
- * into pooled batches. See sl_mysql_source.h.
+ * into pooled batches, the rows an earlier run committed left out. See
+ * sl_mysql_source.h.
  */
 #include "sl_mysql_source.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sl_buf.h"
 #include "sl_conn.h"
+#include "sl_errno.h"
 #include "sl_select.h"
 
 #define SQL_MAX (16 * 1024 * 1024)
@@ -17,101 +21,199 @@ struct reader {
     struct sl_mysql_source *s;
     MYSQL *m;
     struct sl_buf sql;
+    const struct sl_source_port *port;
+    const struct sl_mysql_unit *u;
+    size_t unit;
+    uint64_t range;
 };
 
-/* Builds the statement that reads split k into rd->sql. */
-static int split_sql(struct reader *rd, uint64_t k)
+static struct sl_mysql_split split_of(const struct sl_mysql_source *s, uint64_t k)
 {
-    const struct sl_mysql_source *s = rd->s;
+    if (s->splits)
+        return s->splits[k];
+    return (struct sl_mysql_split){.unit = 0, .range = k};
+}
+
+/* Builds the statement that reads the reader's range into rd->sql. */
+static int range_sql(struct reader *rd)
+{
+    const struct sl_mysql_unit *u = rd->u;
     struct sl_buf *q = &rd->sql;
     sl_buf_reset(q);
-    int rc = sl_buf_puts(q, s->select);
-    int by_range = s->key && !sl_key_ranges_whole(s->ranges);
-    size_t cond_len = strlen(s->cond);
+    int rc = sl_buf_puts(q, u->select);
+    int by_range = u->key && !sl_key_ranges_whole(u->ranges);
+    size_t cond_len = strlen(u->cond);
     if (rc == 0 && (cond_len > 0 || by_range))
         rc = sl_buf_puts(q, " WHERE ");
     if (rc == 0 && cond_len > 0)
-        rc = sl_buf_printf(q, "(%s)%s", s->cond, by_range ? " AND " : "");
+        rc = sl_buf_printf(q, "(%s)%s", u->cond, by_range ? " AND " : "");
     if (rc == 0 && by_range)
-        rc = sl_key_ranges_cond(s->ranges, k, s->key, q);
+        rc = sl_key_ranges_cond(u->ranges, rd->range, u->key, q);
     if (rc == 0)
-        rc = sl_buf_puts(q, s->order);
+        rc = sl_buf_puts(q, u->order);
     return rc == 0 && sl_buf_cstr(q) ? 0 : -1;
 }
 
-/* Stores one row into b. Returns 0, or -1 when it does not fit. */
-static int put_row(const struct sl_mysql_source *s, struct sl_batch *b, char **vals,
-                   const unsigned long *lens, uint64_t ordinal)
+/* Hands b on with its end set (its rows are consecutive). Returns 0, or -1
+ * when the run is stopping. */
+static int hand_on(struct reader *rd, struct sl_batch *b)
 {
-    for (size_t i = 0; i < b->ncols; i++) {
+    b->end = b->start + b->nrows;
+    return rd->port->hand_on(rd->port->ctx, b);
+}
+
+/* An empty batch for the reader's unit, its rows from ordinal first; NULL
+ * when the run is stopping. */
+static struct sl_batch *take(struct reader *rd, uint64_t first)
+{
+    struct sl_batch *b = rd->port->take(rd->port->ctx);
+    if (!b)
+        return NULL;
+    sl_batch_reshape(b, rd->u->ncols);
+    b->source = rd->unit;
+    b->start = b->end = sl_mysql_pos(rd->range, first);
+    return b;
+}
+
+/* True when the row at ordinal ord was committed by an earlier run. *j
+ * walks sp->skip along with the rows. */
+static int committed_before(const struct sl_mysql_split *sp, size_t *j, uint64_t ord)
+{
+    while (*j < sp->nskip && sl_mysql_pos_ordinal(sp->skip[*j].end) <= ord)
+        (*j)++;
+    return *j < sp->nskip && sl_mysql_pos_ordinal(sp->skip[*j].start) <= ord;
+}
+
+/* The bytes the row takes in a batch: a binary value may be longer than
+ * its text. */
+static size_t row_bytes(const struct sl_mysql_unit *u, char **vals, const unsigned long *lens)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < u->ncols; i++)
+        need += vals[i] ? lens[i] + (u->kinds && u->kinds[i] ? sizeof(union sl_value) : 0) : 0;
+    return need;
+}
+
+/* Stores one row into b as row `ordinal` (from 1). Returns 0, or -1 with
+ * err set. */
+static int put_row(struct reader *rd, struct sl_batch *b, char **vals, const unsigned long *lens,
+                   uint64_t ordinal, struct sl_err *err)
+{
+    const struct sl_mysql_unit *u = rd->u;
+    for (size_t i = 0; i < u->ncols; i++) {
         if (!vals[i]) {
             sl_batch_set_null(b, i);
             continue;
         }
+        enum sl_value_kind kind = u->kinds ? u->kinds[i] : SL_VALUE_TEXT;
+        union sl_value v;
         char f[32];
-        int n = s->as_float && s->as_float[i] ? sl_select_float_text(vals[i], lens[i], f) : -1;
-        int rc = n > 0 ? sl_batch_set_cell(b, i, f, (size_t)n)
-                       : sl_batch_set_cell(b, i, vals[i], lens[i]);
+        int n = u->as_float && u->as_float[i] ? sl_select_float_text(vals[i], lens[i], f) : -1;
+        size_t vlen = kind == SL_VALUE_TEXT ? 0 : sl_value_parse(kind, vals[i], lens[i], &v);
+        if (vlen == 0 && (kind == SL_VALUE_INT || kind == SL_VALUE_UINT)) {
+            char col[300];
+            if (u->cols)
+                snprintf(col, sizeof col, "`%s`", u->cols[i]);
+            else
+                snprintf(col, sizeof col, "%zu", i + 1);
+            sl_batch_drop_row(b);
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "row %" PRIu64 " of the range, column %s: cannot read the "
+                              "source's value '%.*s' as an integer",
+                              ordinal, col, lens[i] > 64 ? 64 : (int)lens[i], vals[i]);
+        }
+        int rc = vlen    ? sl_batch_set_cell(b, i, &v, vlen)
+                 : n > 0 ? sl_batch_set_cell(b, i, f, (size_t)n)
+                         : sl_batch_set_cell(b, i, vals[i], lens[i]);
         if (rc != 0) {
             sl_batch_drop_row(b);
-            return -1;
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "row %" PRIu64 " of the range is %zu bytes, more than a batch "
+                              "holds (%llu)",
+                              ordinal, row_bytes(u, vals, lens), rd->s->room);
         }
     }
     sl_batch_end_row(b, ordinal, 0);
     return 0;
 }
 
+/* Reads the reader's range into batches. Returns 0, 1 when the run is
+ * stopping, or -1 with err set. */
+static int read_range(struct reader *rd, const struct sl_mysql_split *sp, struct sl_err *err)
+{
+    struct sl_mysql_source *s = rd->s;
+    const struct sl_source_port *port = rd->port;
+    if (range_sql(rd) != 0)
+        return sl_err_set(err, SL_ERR_FATAL, "the SELECT statement is too long");
+    struct sl_select sel;
+    if (sl_select_start(&sel, rd->m, rd->sql.data, 0, NULL, err) != 0) {
+        if (rd->u->what)
+            sl_err_prefix(err, "%s", rd->u->what);
+        return -1;
+    }
+    atomic_store(&s->reading, 1);
+    struct sl_batch *b = NULL;
+    uint64_t ordinal = 0, counted = 0;
+    size_t j = 0;
+    char **vals;
+    unsigned long *lens;
+    int more, rc = 0;
+    while (rc == 0 && (more = sl_select_next_raw(&sel, &vals, &lens, err)) == 1) {
+        ordinal++;
+        if (committed_before(sp, &j, ordinal - 1)) {
+            /* a batch's rows are consecutive: it ends here */
+            if (b)
+                rc = hand_on(rd, b) == 0 ? 0 : 1;
+            b = NULL;
+            continue;
+        }
+        size_t need = row_bytes(rd->u, vals, lens);
+        if (b && (sl_batch_is_full(b) || (b->nrows > 0 && b->arena.len + need > s->batch_bytes))) {
+            port->count(port->ctx, ordinal - 1 - counted, 0, b->arena.len);
+            counted = ordinal - 1;
+            rc = hand_on(rd, b) == 0 ? 0 : 1;
+            b = NULL;
+        }
+        if (rc == 0 && !b && !(b = take(rd, ordinal - 1)))
+            rc = 1;
+        if (rc == 0)
+            rc = put_row(rd, b, vals, lens, ordinal, err);
+    }
+    if (rc == 0 && more < 0)
+        rc = -1;
+    sl_select_end(&sel); /* after a kill or a lost connection this returns at once */
+    if (b) {
+        port->count(port->ctx, ordinal - counted, 0, b->arena.len);
+        if (rc == 0)
+            rc = hand_on(rd, b) == 0 ? 0 : 1;
+        else
+            port->give_back(port->ctx, b);
+    }
+    return rc;
+}
+
 static int read_split(void *reader, uint64_t k, const struct sl_source_port *port)
 {
     struct reader *rd = reader;
     struct sl_mysql_source *s = rd->s;
+    struct sl_mysql_split sp = split_of(s, k);
+    rd->port = port;
+    rd->unit = sp.unit;
+    rd->range = sp.range;
+    rd->u = &s->units[sp.unit];
     struct sl_err e;
-    if (split_sql(rd, k) != 0) {
-        sl_err_set(&e, SL_ERR_FATAL, "out of memory");
-        port->fail(port->ctx, &e);
+    int rc = sp.complete_before ? 0 : read_range(rd, &sp, &e);
+    if (rc == 0 && s->after_split)
+        rc = s->after_split(s->ctx, rd->m, k, &e);
+    if (rc == 0)
+        return 0;
+    if (rc > 0 || port->stopping(port->ctx))
+        return -1; /* stopping: the range stays unread */
+    if (port->fail_unit(port->ctx, sp.unit, &e) != 0)
         return -1;
-    }
-    struct sl_batch *b = port->take(port->ctx);
-    if (!b)
-        return -1;
-    b->source = (size_t)k;
-    struct sl_select sel;
-    if (sl_select_start(&sel, rd->m, rd->sql.data, 0, NULL, &e) != 0) {
-        sl_err_prefix(&e, "%s", s->what);
-        port->fail(port->ctx, &e);
-        port->give_back(port->ctx, b);
-        return -1;
-    }
-    atomic_store(&s->reading, 1);
-    uint64_t ordinal = 0, counted = 0;
-    char **vals;
-    unsigned long *lens;
-    int rc;
-    while ((rc = sl_select_next_raw(&sel, &vals, &lens, &e)) == 1) {
-        if (put_row(s, b, vals, lens, ++ordinal) != 0) {
-            sl_err_set(&e, SL_ERR_FATAL, "%s: row %llu of split %llu does not fit a batch", s->name,
-                       (unsigned long long)ordinal, (unsigned long long)k);
-            rc = -1;
-            break;
-        }
-        if (!sl_batch_is_full(b) && b->arena.len < s->batch_bytes)
-            continue;
-        port->count(port->ctx, ordinal - counted, 0, b->arena.len);
-        counted = ordinal;
-        if (port->hand_on(port->ctx, b) != 0 || !(b = port->take(port->ctx))) {
-            sl_select_end(&sel);
-            return -1;
-        }
-        b->source = (size_t)k;
-    }
-    sl_select_end(&sel);
-    if (rc < 0) {
-        port->fail(port->ctx, &e);
-        port->give_back(port->ctx, b);
-        return -1;
-    }
-    port->count(port->ctx, ordinal - counted, 0, b->arena.len);
-    return port->hand_on(port->ctx, b);
+    /* the unit failed, the run goes on; a reader whose connection is gone
+     * has lost its snapshot too, and reads no more */
+    return sl_errno_conn_gone(e.server_errno) ? 1 : 0;
 }
 
 static int reader_open(void *source, unsigned index, void **out, struct sl_err *err)
@@ -151,7 +253,7 @@ static int next_split(void *source, uint64_t *split)
 static const char *unit_name(void *source, size_t unit)
 {
     struct sl_mysql_source *s = source;
-    return s->name;
+    return s->units[unit].name;
 }
 
 void sl_mysql_source_cancel(struct sl_mysql_source *s, MYSQL *via)

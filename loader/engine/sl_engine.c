@@ -126,6 +126,8 @@ static int make_pool(struct sl_erun *r, struct sl_err *err)
     const struct sl_engine_plan *p = r->p;
     size_t per_chunk = (p->txn_rows + p->batch_rows - 1) / p->batch_rows;
     r->max_held = per_chunk < 1 ? 1 : per_chunk > MAX_HELD ? MAX_HELD : per_chunk;
+    if (p->max_held && p->max_held < r->max_held)
+        r->max_held = p->max_held;
     if (r->h->split_done && p->nsplits < UINT64_MAX &&
         !(r->splits = calloc(p->nsplits ? p->nsplits : 1, sizeof *r->splits)))
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");

@@ -113,6 +113,8 @@ struct sl_engine_plan {
     size_t batch_rows;  /* rows per batch */
     size_t arena_bytes; /* value bytes one batch may hold */
     size_t txn_rows;    /* a chunk ends at this many rows */
+    size_t max_held;    /* and at this many batches; 0: as many as txn_rows needs (at most
+                           256) */
     size_t max_value;   /* the largest value a transform may make */
     int keep_empty;     /* hand on batches that cover a source range but hold no row (their
                            range is checkpointed) */

@@ -50,7 +50,8 @@ void sl_erun_released(struct sl_erun *r, struct sl_batch *b, int committed)
         tell_complete(r, k);
 }
 
-/* The reader is done with split k, whether it read it whole or not. */
+/* The reader is done with split k: it read it, or its unit failed. A split
+ * left unread by a stopping run is never complete. */
 static void split_read(struct sl_erun *r, uint64_t k)
 {
     if (!r->splits || k >= r->p->nsplits)
@@ -228,7 +229,8 @@ void sl_erun_read_all(struct sl_ereader *rd)
                 break;
             int skip = r->h->split_begin && r->h->split_begin(p->ctx, split);
             int rc = skip ? 0 : p->source_ops->read_split(sr, split, &rd->port);
-            split_read(r, split);
+            if (rc >= 0) /* read, or its unit failed: done with */
+                split_read(r, split);
             if (rc != 0)
                 break;
             if (r->owner && end_split(rd) != 0)
