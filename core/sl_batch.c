@@ -19,7 +19,16 @@ struct sl_batch *sl_batch_new(size_t ncols, size_t row_cap, size_t arena_max)
         return NULL;
     }
     sl_buf_init(&b->arena, arena_max);
+    /* CSV text of the values may take twice their bytes (hex, quotes) */
+    sl_buf_init(&b->enc, (size_t)4 * arena_max);
     return b;
+}
+
+int sl_batch_enc_reserve(struct sl_batch *b)
+{
+    if (!b->enc_end)
+        b->enc_end = malloc(b->row_cap * sizeof *b->enc_end);
+    return b->enc_end ? 0 : -1;
 }
 
 uint64_t sl_batch_good_rows(const struct sl_batch *b)
@@ -36,7 +45,9 @@ void sl_batch_free(struct sl_batch *b)
         return;
     free(b->cells);
     free(b->pos);
+    free(b->enc_end);
     sl_buf_release(&b->arena);
+    sl_buf_release(&b->enc);
     free(b);
 }
 
@@ -48,7 +59,9 @@ void sl_batch_reset(struct sl_batch *b)
     b->start = 0;
     b->end = 0;
     b->row_mark = 0;
+    b->nenc = 0;
     sl_buf_reset(&b->arena);
+    sl_buf_reset(&b->enc);
 }
 
 int sl_batch_reshape(struct sl_batch *b, size_t ncols)

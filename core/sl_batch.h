@@ -59,6 +59,12 @@ struct sl_batch {
     struct sl_cell *cells;  /* row_cap * ncols, row-major */
     struct sl_row_pos *pos; /* row_cap */
     struct sl_buf arena;
+    /* The rows in the sink's own form, made on the reader's thread
+     * (sl_sink_ops.encode), so that encoding is spread over the readers:
+     * enc_end[i] is where encoded record i ends in enc, nenc how many. */
+    struct sl_buf enc;
+    size_t *enc_end;
+    size_t nenc;
     size_t row_mark; /* arena length when the current row began */
 };
 
@@ -127,6 +133,9 @@ static inline const struct sl_cell *sl_batch_cell(const struct sl_batch *b, size
 {
     return &b->cells[row * b->ncols + col];
 }
+
+/* Makes room for row_cap record ends in b->enc_end. Returns 0 or -1. */
+int sl_batch_enc_reserve(struct sl_batch *b);
 
 /* Returns a pointer to a cell's bytes (not NUL-terminated). */
 static inline const char *sl_batch_cell_data(const struct sl_batch *b, const struct sl_cell *c)

@@ -64,6 +64,11 @@ struct sl_sink_ops {
      * Returns 0, or -1 with err set. */
     int (*writer_open)(void *sink, unsigned index, const struct sl_sink_port *port, void **writer,
                        struct sl_err *err);
+    /* Turns b's rows (those not rejected) into the sink's own form, in
+     * b->enc, on the reader's thread before b is handed on, so that the
+     * work is spread over the readers. Returns 0, or -1 with err set. NULL:
+     * the sink reads the cells itself. */
+    int (*encode)(void *sink, struct sl_batch *b, struct sl_err *err);
     /* Writes b into the open chunk and keeps it until the chunk ends.
      * Returns 0, or -1 when the chunk was dropped (port->fail was told, or
      * the run is stopping). */

@@ -88,6 +88,13 @@ static int port_hand_on(void *ctx, struct sl_batch *b)
         sl_erun_give_back(r, b);
         return 0;
     }
+    struct sl_err e;
+    const struct sl_sink_ops *sink = r->p->sink_ops;
+    if (sink->encode && sink->encode(r->p->sink, b, &e) != 0) {
+        sl_erun_give_back(r, b);
+        sl_erun_fail(r, &e);
+        return -1;
+    }
     sl_erun_pushed(r, b, 1);
     if (rd->w) {
         sl_erun_write(r, rd->index, rd->w, b);

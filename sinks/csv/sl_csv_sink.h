@@ -3,10 +3,11 @@
  * into one file, numbered parts, or stdout (sl_out_parts.h), plain or
  * zstd-compressed.
  *
- * It has one writer: the engine hands it the batches in the order they are
- * to appear (in split order when the source is read ordered). Each batch is
- * formatted and written at once, then counts as committed; rows marked
- * rejected are left out. The output is renamed into place only when the
+ * Rows are formatted on the reader threads (encode), so that the work is
+ * spread over them; rows marked rejected are left out. It has one writer:
+ * the engine hands it the batches in the order they are to appear (in
+ * split order when the source is read ordered), and each batch's text is
+ * written at once, then counts as committed. The output is renamed into place only when the
  * caller finishes it (sl_out_parts_finish), so a failed run leaves none.
  */
 #ifndef SL_CSV_SINK_H
