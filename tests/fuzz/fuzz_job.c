@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for the job file parser (loader/sl_job_parse.c): the
+ * libFuzzer harness for the job file parser (loader/jobs/sl_job_parse.c): the
  * input is written to a file of the process's own and loaded. A crash, a
  * leak or a sanitizer report is a finding; a refused file is fine.
  */
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "sl_commands.h"
 #include "sl_job.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -22,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fclose(f);
     struct sl_job job;
     struct sl_err err;
-    if (sl_job_load(path, &job, &err) == 0)
+    if (sl_job_load(path, sl_cmd_step_opts, &job, &err) == 0)
         sl_job_release(&job);
     unlink(path);
     return 0;

@@ -20,7 +20,6 @@
 
 #include "sl_buf.h"
 #include "sl_cli.h"
-#include "sl_commands.h"
 #include "sl_job.h"
 #include "sl_url.h"
 
@@ -306,10 +305,10 @@ const struct sl_job_kv *sl_job_find(const struct sl_job_section *s, const char *
 static const char *const actions[] = {"load", "extract", "copy", "bench", NULL};
 
 /* Is key an option of any command a step can run? */
-static const struct sl_opt *any_step_opt(const char *key)
+static const struct sl_opt *any_step_opt(const struct sl_job *j, const char *key)
 {
     for (int i = 0; actions[i]; i++) {
-        const struct sl_opt *o = sl_cli_find_opt(sl_cmd_step_opts(actions[i]), key);
+        const struct sl_opt *o = sl_cli_find_opt(j->step_opts(actions[i]), key);
         if (o)
             return o;
     }
@@ -414,7 +413,7 @@ static int check_step(struct parse *p, size_t si)
     if (!action)
         return fail_at(p, s->line, "[step %s] has no 'action' key (load, extract, copy or bench)",
                        s->name);
-    const struct sl_opt *opts = sl_cmd_step_opts(action->value);
+    const struct sl_opt *opts = j->step_opts(action->value);
     if (!opts)
         return fail_at(p, action->line,
                        "key 'action' must be load, extract, copy or bench, not '%s'",
@@ -504,7 +503,7 @@ static int check_job(struct parse *p)
             const struct sl_job_kv *kv = &j->job->kv[k];
             if (in_list(job_keys, kv->key))
                 continue;
-            const struct sl_opt *o = any_step_opt(kv->key);
+            const struct sl_opt *o = any_step_opt(j, kv->key);
             if (!o || strcmp(kv->key, "help") == 0)
                 return fail_at(p, kv->line,
                                "unknown key '%s' in [job] (a [job] key is a default for the "
@@ -543,9 +542,10 @@ static char *job_name(const struct sl_job *j)
     return dup_n(base, n);
 }
 
-int sl_job_load(const char *path, struct sl_job *job, struct sl_err *err)
+int sl_job_load(const char *path, sl_job_opts_fn step_opts, struct sl_job *job, struct sl_err *err)
 {
     memset(job, 0, sizeof *job);
+    job->step_opts = step_opts;
     job->path = dup_n(path, strlen(path));
     if (!job->path)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");

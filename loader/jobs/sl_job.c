@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "sl_check.h"
-#include "sl_commands.h"
+#include "sl_cli.h"
 #include "sl_exit.h"
 #include "sl_job.h"
 #include "sl_url.h"
@@ -218,7 +218,7 @@ int sl_job_step_argv(const struct sl_job *job, size_t i, char *const *extra, siz
                      char ***argv, int *argc, char ***env, struct sl_err *err)
 {
     const struct sl_job_step *st = &job->steps[i];
-    const struct sl_opt *opts = sl_cmd_step_opts(st->action);
+    const struct sl_opt *opts = job->step_opts(st->action);
     struct step_line l = {{0}, {0}};
     struct args *a = &l.argv;
     push(a, st->action);
@@ -414,11 +414,11 @@ static int seen_before(const struct sl_job *j, size_t i, int k, const char *url)
     return 0;
 }
 
-int sl_job_check_file(const char *path, FILE *out, FILE *err)
+int sl_job_check_file(const char *path, sl_job_opts_fn step_opts, FILE *out, FILE *err)
 {
     struct sl_job job;
     struct sl_err e;
-    if (sl_job_load(path, &job, &e) != 0) {
+    if (sl_job_load(path, step_opts, &job, &e) != 0) {
         fprintf(err, "sluice check: %s\n", e.msg);
         return SL_EXIT_USAGE;
     }

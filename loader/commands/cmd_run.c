@@ -159,7 +159,7 @@ int sl_cmd_run(int argc, char **argv, FILE *out, FILE *err)
     }
     struct sl_job job;
     struct sl_err e;
-    if (sl_job_load(a.path, &job, &e) != 0) {
+    if (sl_job_load(a.path, sl_cmd_step_opts, &job, &e) != 0) {
         fprintf(err, "sluice run: %s\n", e.msg);
         return SL_EXIT_USAGE;
     }
@@ -185,7 +185,7 @@ int sl_cmd_run(int argc, char **argv, FILE *out, FILE *err)
     a.o.lock_dir = job_default(&job, a.o.lock_dir, "lock-dir", "/tmp");
     int checked = SL_EXIT_OK;
     if (a.o.dry_run) {
-        checked = sl_job_check_file(a.path, out, err);
+        checked = sl_job_check_file(a.path, sl_cmd_step_opts, out, err);
         fflush(out);
         if (checked == SL_EXIT_USAGE) {
             sl_job_release(&job);

@@ -142,7 +142,7 @@ int sl_cmd_check(int argc, char **argv, FILE *out, FILE *err)
          * since it may hold a password) unless such a file exists */
         const char *t = a.targets[i];
         int is_url = strncmp(t, "mysql://", 8) == 0 || (sl_url_scheme_len(t) && access(t, F_OK));
-        int r = is_url ? check_url(&a, t, out) : sl_job_check_file(t, out, err);
+        int r = is_url ? check_url(&a, t, out) : sl_job_check_file(t, sl_cmd_step_opts, out, err);
         if (r == SL_EXIT_USAGE || (r != SL_EXIT_OK && worst == SL_EXIT_OK))
             worst = r;
         if (i + 1 < a.ntargets)

@@ -21,6 +21,8 @@
 
 #include "sl_err.h"
 
+struct sl_opt;
+
 struct sl_job_kv {
     char *key;
     char *value; /* ${ENV} already expanded; continuation lines joined by '\n' */
@@ -42,7 +44,14 @@ struct sl_job_step {
     size_t nafter;
 };
 
+/* The option table of the command a step runs (load, extract, copy or
+ * bench), or NULL for any other action: the command line's tables, which
+ * the caller hands in (sl_cmd_step_opts), so that jobs do not depend on the
+ * commands that run them. */
+typedef const struct sl_opt *(*sl_job_opts_fn)(const char *action);
+
 struct sl_job {
+    sl_job_opts_fn step_opts;
     char *path;
     char *name; /* [job] name, else the file's base name without .ini */
     struct sl_job_section *sec;
@@ -55,7 +64,7 @@ struct sl_job {
 /* Reads and checks a job file: its syntax, section and key names, the
  * actions, connection references and `after` lists. Returns 0, or -1 with
  * err naming the file, the line and the key ("job.ini:12: key 'mod': ..."). */
-int sl_job_load(const char *path, struct sl_job *job, struct sl_err *err);
+int sl_job_load(const char *path, sl_job_opts_fn step_opts, struct sl_job *job, struct sl_err *err);
 
 /* Frees everything the job holds. */
 void sl_job_release(struct sl_job *job);
@@ -93,6 +102,6 @@ void sl_job_argv_free(char **argv);
 /* `sluice check JOB.ini`: loads the job and checks each connection with the
  * privileges its steps need. Returns an exit code (0, 1, or 2 for a bad
  * job file). */
-int sl_job_check_file(const char *path, FILE *out, FILE *err);
+int sl_job_check_file(const char *path, sl_job_opts_fn step_opts, FILE *out, FILE *err);
 
 #endif
