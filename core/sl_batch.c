@@ -73,17 +73,6 @@ int sl_batch_reshape(struct sl_batch *b, size_t ncols)
     return 0;
 }
 
-int sl_batch_set_cell(struct sl_batch *b, size_t col, const void *p, size_t len)
-{
-    size_t off = b->arena.len;
-    if (len >= SL_CELL_NULL || sl_buf_append(&b->arena, p, len) != 0)
-        return -1;
-    struct sl_cell *c = &b->cells[b->nrows * b->ncols + col];
-    c->off = (uint32_t)off;
-    c->len = (uint32_t)len;
-    return 0;
-}
-
 int sl_batch_set_cell_at(struct sl_batch *b, size_t row, size_t col, const void *p, size_t len)
 {
     size_t off = b->arena.len;

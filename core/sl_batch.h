@@ -88,7 +88,16 @@ int sl_batch_reshape(struct sl_batch *b, size_t ncols);
 
 /* Stores a value for column col of the row being filled (row index nrows).
  * Returns 0, or -1 if the arena cap would be passed (nothing stored). */
-int sl_batch_set_cell(struct sl_batch *b, size_t col, const void *p, size_t len);
+static inline int sl_batch_set_cell(struct sl_batch *b, size_t col, const void *p, size_t len)
+{
+    size_t off = b->arena.len;
+    if (len >= SL_CELL_NULL || sl_buf_append(&b->arena, p, len) != 0)
+        return -1;
+    struct sl_cell *c = &b->cells[b->nrows * b->ncols + col];
+    c->off = (uint32_t)off;
+    c->len = (uint32_t)len;
+    return 0;
+}
 
 /* Makes column col of the row being filled refer to len bytes already in the
  * arena at offset off (written there by a parser given &b->arena). */

@@ -28,7 +28,8 @@ int sl_buf_reserve(struct sl_buf *b, size_t more)
     size_t need = b->len + more;
     if (need <= b->cap)
         return 0;
-    size_t ncap = b->cap ? b->cap : 256;
+    /* cap never passes max_cap, so that sl_buf_append() may trust cap */
+    size_t ncap = b->cap ? b->cap : 256 < b->max_cap ? 256 : b->max_cap;
     while (ncap < need)
         ncap = ncap > b->max_cap / 2 ? b->max_cap : ncap * 2;
     char *p = realloc(b->data, ncap);
@@ -39,7 +40,7 @@ int sl_buf_reserve(struct sl_buf *b, size_t more)
     return 0;
 }
 
-int sl_buf_append(struct sl_buf *b, const void *p, size_t n)
+int sl_buf_append_grow(struct sl_buf *b, const void *p, size_t n)
 {
     if (sl_buf_reserve(b, n) != 0)
         return -1;

@@ -10,11 +10,12 @@
 #define SL_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct sl_buf {
     char *data;
     size_t len;
-    size_t cap;     /* bytes allocated */
+    size_t cap;     /* bytes allocated, never more than max_cap */
     size_t max_cap; /* never grow beyond this many bytes */
 };
 
@@ -29,8 +30,20 @@ void sl_buf_release(struct sl_buf *b);
  * max_cap or malloc fails (the buffer is unchanged then). */
 int sl_buf_reserve(struct sl_buf *b, size_t more);
 
-/* Appends n bytes. Returns 0, or -1 as sl_buf_reserve (nothing appended). */
-int sl_buf_append(struct sl_buf *b, const void *p, size_t n);
+/* The part of sl_buf_append() that grows the buffer. */
+int sl_buf_append_grow(struct sl_buf *b, const void *p, size_t n);
+
+/* Appends n bytes. Returns 0, or -1 as sl_buf_reserve (nothing appended).
+ * Inline: it runs once per value on every hot path. */
+static inline int sl_buf_append(struct sl_buf *b, const void *p, size_t n)
+{
+    if (n > b->cap - b->len)
+        return sl_buf_append_grow(b, p, n);
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
 
 /* Appends a NUL-terminated string. */
 int sl_buf_puts(struct sl_buf *b, const char *s);
