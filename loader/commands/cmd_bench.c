@@ -114,7 +114,9 @@ static void bench_help(FILE *out)
           "\n"
           "Exit codes: 0 every cell ran (or the dry run found nothing wrong); 1 some\n"
           "cells failed (the reports are still written); 2 nothing ran: bad options, an\n"
-          "unreachable server, a missing database, a table that cannot be created.\n"
+          "unreachable server, a missing database, a table that cannot be created; 4\n"
+          "interrupted by SIGINT or SIGTERM: the cell it cut short is failed, the grid\n"
+          "stops, and the reports of the cells that ran are written.\n"
           "\n"
           "Password: the URL's own, then SLUICE_INTO_PASSWORD, then the [client] group of\n"
           "--defaults-file, then MYSQL_PWD. Never printed.\n"
@@ -380,6 +382,11 @@ static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FI
     for (size_t i = 0; i < r.ncells; i++)
         if (r.cells[i].failed)
             rc = SL_EXIT_FAILED;
+    if (r.interrupted) {
+        fprintf(err, "sluice: interrupted; the grid stopped after %zu cell%s\n", r.ncells,
+                r.ncells == 1 ? "" : "s");
+        rc = SL_EXIT_INTERRUPTED;
+    }
     if (a->out && write_reports(a, &r, &e) != 0) {
         fprintf(err, "sluice: error: %s\n", e.msg);
         rc = SL_EXIT_FAILED;

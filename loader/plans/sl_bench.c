@@ -120,6 +120,7 @@ struct bench {
     struct sl_table table;
     size_t max_packet;
     struct sl_buf truncate_sql;
+    int interrupted; /* a signal cut a run short: the grid ends */
 };
 
 static double median(double *v, size_t n)
@@ -206,8 +207,11 @@ static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench
     for (unsigned i = 0; i < cell->threads; i++)
         sl_hist_merge(&cell->hist, &m.hist[i]);
     free(m.hist);
-    if (rc == 0 && interrupted)
-        rc = sl_err_set(err, SL_ERR_FATAL, "interrupted");
+    if (interrupted) {
+        bn->interrupted = 1;
+        if (rc == 0)
+            rc = sl_err_set(err, SL_ERR_FATAL, "interrupted");
+    }
     if (rc != 0) { /* a connection may be broken: open new ones next time */
         for (unsigned i = 0; i < cell->threads; i++) {
             if (bn->conns[i])
@@ -566,12 +570,16 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
                     goto out;
                 }
             }
-    for (k = 0; k < r->ncells; k++) {
+    for (k = 0; k < r->ncells && !bn.interrupted; k++) {
         run_cell(&bn, &r->cells[k], log);
         if (!r->cells[k].failed &&
             (r->best < 0 || r->cells[k].rows_per_sec > r->cells[r->best].rows_per_sec))
             r->best = (long)k;
     }
+    r->interrupted = bn.interrupted;
+    for (size_t j = k; j < r->ncells; j++) /* cells a signal kept from running */
+        free(r->cells[j].runs);
+    r->ncells = k;
     rc = 0;
 out:
     if (created && !c->keep)

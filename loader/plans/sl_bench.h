@@ -100,7 +100,9 @@ struct sl_bench_result {
     char server[128]; /* the server's version */
     struct sl_bench_cell *cells;
     size_t ncells;
-    long best; /* index of the fastest cell, -1 if all failed */
+    long best;       /* index of the fastest cell, -1 if all failed */
+    int interrupted; /* SIGINT or SIGTERM ended the grid: the cell it cut short
+                        is failed ("interrupted"), later ones did not run */
 };
 
 /* Runs the grid. Cells that fail are marked failed and the grid goes on.

@@ -123,4 +123,23 @@ check_contains "$WORK/out" "FAILED: cannot connect" "the failed cell in the tabl
 check_eq "$(grep -c '^\*' "$WORK/out")" 1 "the other cell still ran and is best"
 check_eq "$(sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DB' AND TABLE_NAME = 'sluice_bench'")" 0 "the table is dropped after a failed cell"
 
+# SIGINT in the middle of a grid: the cell it cuts short is failed, the
+# grid stops there (exit 4), the reports of the cells that ran are written,
+# and the table is dropped
+"$SLUICE_BIN" bench --defaults-file "$SLUICE_DB_CNF" --into "$URL" --threads 1,2 --batch-rows 100 \
+  --txn-rows 1000 --duration 30 --warmup 0 --out "$WORK/int" >"$WORK/out" 2>"$WORK/err" &
+PID=$!
+for _ in $(seq 100); do
+  [ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '$DB' AND INFO LIKE 'INSERT INTO%sluice_bench%'")" -gt 0 ] && break
+  sleep 0.1
+done
+sleep 0.5
+kill -INT "$PID"
+set +e; wait "$PID"; RC=$?; set -e
+check_rc 4 "SIGINT during a grid"
+check_contains "$WORK/err" "sluice: interrupted; the grid stopped after 1 cell" "the grid says where it stopped"
+check_contains "$WORK/err" "sluice: cell threads=1 batch=100 txn=1000: FAILED: interrupted" "the cut cell is failed"
+check_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$WORK/int/results.json")" 1 "the report holds the one cell that ran"
+check_eq "$(sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DB' AND TABLE_NAME = 'sluice_bench'")" 0 "the table is dropped after an interruption"
+
 finish
