@@ -25,9 +25,10 @@
 #define SQL_MAX (16 * 1024 * 1024)
 
 /* A batch is handed on once its values pass this many bytes, or once it
- * holds BATCH_ROWS rows. */
-#define BATCH_BYTES (1024 * 1024)
-#define BATCH_ROWS  8192
+ * holds BATCH_ROWS rows: small enough that its values are still in the
+ * cache when the reader formats them as CSV. */
+#define BATCH_BYTES (256 * 1024)
+#define BATCH_ROWS  2048
 /* A batch's arena grows up to this: room for any one row */
 #define ARENA_BYTES ((size_t)1 << 31)
 
