@@ -43,12 +43,14 @@ int sl_erun_fail_unit(struct sl_erun *r, const struct sl_unit_fault *f, const st
 static void wport_fail(void *ctx, long unit, const struct sl_err *e)
 {
     struct sl_ewriter *wr = ctx;
-    struct sl_unit_fault f = {(size_t)unit, UINT64_MAX, 1, wr->located};
+    int located = wr->located;
     wr->located = 0;
-    if (unit < 0) {
+    if (unit < 0) { /* not one unit's: the run fails */
         sl_erun_fail(wr->r, e);
         return;
     }
+    struct sl_unit_fault f = {
+        .unit = (size_t)unit, .split = UINT64_MAX, .writing = 1, .located = located};
     sl_erun_fail_unit(wr->r, &f, e);
 }
 
