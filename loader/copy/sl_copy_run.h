@@ -178,7 +178,6 @@ struct crun {
     struct sl_checkpoint_writer *vckw; /* on vconn, when marks */
 
     struct sl_counters counters; /* the engine's: retries of every thread, rows */
-    double t_run;                /* when the rows began to move */
     struct sl_queue index;       /* struct ctable: complete tables whose indexes are deferred */
     struct sl_queue done;        /* struct cverify: complete ranges and tables */
     struct cverify *events;      /* room for one per range and one per table */

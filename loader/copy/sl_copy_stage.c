@@ -272,23 +272,21 @@ static void draw_progress(void *ctx)
             cur = ct;
     }
     pthread_mutex_unlock(&r->mu);
-    double secs = sl_now() - r->t_run;
-    double rate = secs > 0 ? (double)rows / secs : 0;
-    char a[32], b[32], c[32], eta[32] = "";
-    if (est > rows && rate > 0)
-        snprintf(eta, sizeof eta, ", ETA %.0f s", (double)(est - rows) / rate);
-    char now[200] = "";
-    if (cur) {
-        uint64_t w = atomic_load_explicit(&cur->rows_written, memory_order_relaxed);
-        if (cur->est_rows > 0)
-            snprintf(now, sizeof now, "; now %s.%s %.0f%%", cur->dst_schema, cur->dst_name,
-                     100.0 * (double)w / (double)cur->est_rows);
-        else
-            snprintf(now, sizeof now, "; now %s.%s", cur->dst_schema, cur->dst_name);
-    }
-    sl_progress_line(r->progress, "copy: %zu/%zu tables, %s of ~%s rows, %.1f MB, %s rows/s%s%s",
-                     done, todo, sl_fmt_count(rows, a, sizeof a), sl_fmt_count(est, b, sizeof b),
-                     (double)bytes / 1e6, sl_fmt_count((uint64_t)rate, c, sizeof c), eta, now);
+    char now[300];
+    if (cur)
+        snprintf(now, sizeof now, "%s.%s (%zu/%zu tables done)", cur->dst_schema, cur->dst_name,
+                 done, todo);
+    else
+        snprintf(now, sizeof now, "%zu/%zu tables done", done, todo);
+    struct sl_progress_view v = {
+        .verb = "copy",
+        .rows = rows,
+        .bytes = bytes,
+        /* row estimates are rough: never claim the copy done early */
+        .fraction = est > 0 ? (rows < est ? (double)rows / (double)est : 0.99) : -1,
+        .now = now,
+    };
+    sl_progress_show(r->progress, &v);
 }
 
 static const struct sl_engine_hooks copy_hooks = {
@@ -446,7 +444,6 @@ int sl_crun_run(struct crun *r)
         .ctx = r,
     };
     int interrupted = 0;
-    r->t_run = sl_now();
     if (sl_engine_run(&plan, &interrupted, &e) != 0)
         sl_crun_fail(r, &e);
     atomic_store(&r->interrupted, interrupted);

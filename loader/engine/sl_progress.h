@@ -55,6 +55,23 @@ void sl_progress_init(struct sl_progress *p, FILE *out, int enabled, uint64_t to
 void sl_progress_line(struct sl_progress *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* What one progress line shows. Every command fills one in, so that every
+ * command's line looks the same. */
+struct sl_progress_view {
+    const char *verb; /* "load", "extract", "copy" */
+    uint64_t rows;    /* rows done */
+    uint64_t bytes;   /* bytes moved */
+    double fraction;  /* of the whole, 0..1, or -1 when unknown */
+    const char *now;  /* what it is working on ("shop.orders"), or NULL */
+};
+
+/* Draws v as the progress line if one is due: the verb, a bar and the
+ * percentage, rows, rows/s, the elapsed time, the ETA, MB and what it is on
+ * now. On a terminal the line fits its width: fields are dropped, the
+ * least needed first (now, MB, the bar, rows/s, the ETA, the elapsed time).
+ * A log line (not a terminal) has them all. */
+void sl_progress_show(struct sl_progress *p, const struct sl_progress_view *v);
+
 /* Draws a load's progress line from the counters if one is due. */
 void sl_progress_tick(struct sl_progress *p, struct sl_counters *c);
 

@@ -259,17 +259,16 @@ static void draw_progress(void *ctx)
 {
     struct xplan *x = ctx;
     uint64_t rows = atomic_load_explicit(&x->counters.rows_written, memory_order_relaxed);
-    uint64_t text = atomic_load_explicit(&x->sink.text, memory_order_relaxed);
-    uint64_t file = atomic_load_explicit(&x->sink.file, memory_order_relaxed);
-    double secs = sl_now() - x->progress->start;
-    char r1[32], rate[32], pct[32] = "";
-    if (x->est_rows > 0) {
-        double f = (double)rows / (double)x->est_rows;
-        snprintf(pct, sizeof pct, "  ~%.0f%%", f > 1 ? 99.0 : f * 100);
-    }
-    sl_progress_line(x->progress, "%s rows, %.1f MB CSV, %.1f MB written, %s rows/s%s",
-                     sl_fmt_count(rows, r1, sizeof r1), (double)text / 1e6, (double)file / 1e6,
-                     sl_fmt_count(secs > 0 ? (uint64_t)(rows / secs) : 0, rate, sizeof rate), pct);
+    struct sl_progress_view v = {
+        .verb = "extract",
+        .rows = rows,
+        .bytes = atomic_load_explicit(&x->sink.file, memory_order_relaxed),
+        /* the table's row estimate is rough: never claim it done early */
+        .fraction = x->est_rows > 0 ? (double)rows / (double)x->est_rows : -1,
+    };
+    if (v.fraction > 0.99)
+        v.fraction = 0.99;
+    sl_progress_show(x->progress, &v);
 }
 
 /* Stops the SELECTs of readers still reading, so that they do not read a
