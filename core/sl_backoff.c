@@ -1,17 +1,11 @@
 #include "sl_backoff.h"
+#include "sl_clock.h"
 
 #include <stdlib.h>
 #include <time.h>
 
 #define BACKOFF_FIRST 0.25
 #define BACKOFF_MAX   8.0
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int stopping(const struct sl_backoff *b)
 {
@@ -29,13 +23,13 @@ void sl_backoff_init(struct sl_backoff *b, unsigned retries, double max_seconds,
 
 double sl_backoff_spent(const struct sl_backoff *b)
 {
-    return b->attempts ? now() - b->first : 0;
+    return b->attempts ? sl_now() - b->first : 0;
 }
 
 double sl_backoff_next(struct sl_backoff *b)
 {
     if (b->attempts == 0)
-        b->first = now();
+        b->first = sl_now();
     b->attempts++;
     if (b->attempts > b->retries || sl_backoff_spent(b) > b->max_seconds)
         return -1;

@@ -74,14 +74,17 @@ struct sl_sink_ops {
      * the run is stopping). */
     int (*write)(void *writer, struct sl_batch *b);
     /* Ends the open chunk: commits it (retrying as the sink can). Nothing
-     * open: nothing happens. Returns 0, or -1 when the chunk was dropped. */
+     * open: nothing happens. Returns 0, or -1 when the chunk was dropped.
+     * NULL, with rollback and pending: the sink keeps nothing between
+     * writes (each write commits its batch at once). */
     int (*commit)(void *writer);
     /* Drops the open chunk (rolled back where the sink has transactions)
-     * and gives its batches back uncommitted. */
+     * and gives its batches back uncommitted. NULL: see commit. */
     void (*rollback)(void *writer);
-    /* The rows, batches and value bytes in the open chunk. */
+    /* The rows, batches and value bytes in the open chunk. NULL: see
+     * commit. */
     void (*pending)(void *writer, uint64_t *rows, size_t *batches, size_t *bytes);
-    /* Closes the writer; its chunk must have ended. */
+    /* Closes the writer; its chunk must have ended. NULL: nothing to close. */
     void (*writer_close)(void *writer);
 };
 

@@ -82,7 +82,8 @@ struct sl_source_ops {
     const char *name; /* "csv", "mysql", "gen" */
     unsigned caps;
     /* Opens the reader of reader thread `index` (its connection, its
-     * scratch space). Returns 0, or -1 with err set. */
+     * scratch space). Returns 0, or -1 with err set. NULL (with
+     * reader_close): the reader is the source itself. */
     int (*reader_open)(void *source, unsigned index, void **reader, struct sl_err *err);
     /* Takes the next split. Safe from any thread. Returns 1 with *split
      * set, or 0 when none is left. */
@@ -93,7 +94,7 @@ struct sl_source_ops {
      * can read no more (its connection is gone), or -1 when the split
      * stays unread: the run is stopping, or failed (port was told). */
     int (*read_split)(void *reader, uint64_t split, const struct sl_source_port *port);
-    /* Closes what reader_open opened. */
+    /* Closes what reader_open opened. NULL: nothing to close. */
     void (*reader_close)(void *reader);
     /* The name of unit u (a file's path, a table's name), for messages. */
     const char *(*unit_name)(void *source, size_t unit);

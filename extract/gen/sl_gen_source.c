@@ -1,18 +1,12 @@
 #include "sl_gen_source.h"
 
 #include <stdlib.h>
-#include <time.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "sl_clock.h"
 
 static int past_deadline(const struct sl_gen_source *s)
 {
-    return s->deadline > 0 && now() >= s->deadline;
+    return s->deadline > 0 && sl_now() >= s->deadline;
 }
 
 static int gen_row(const struct sl_gen_source *s, uint64_t seq, struct sl_batch *b)
@@ -52,16 +46,6 @@ static int read_split(void *reader, uint64_t k, const struct sl_source_port *por
     return 0;
 }
 
-static int reader_open(void *source, unsigned index, void **reader, struct sl_err *err)
-{
-    *reader = source; /* generating needs no state of its own */
-    return 0;
-}
-
-static void reader_close(void *reader)
-{
-}
-
 uint64_t sl_gen_source_splits(const struct sl_gen_source *s)
 {
     return s->rows ? (s->rows + s->split_rows - 1) / s->split_rows : UINT64_MAX;
@@ -87,10 +71,8 @@ static const char *unit_name(void *source, size_t unit)
 const struct sl_source_ops sl_gen_source_ops = {
     .name = "gen",
     .caps = SL_SOURCE_ORDERED,
-    .reader_open = reader_open,
-    .next_split = next_split,
+    .next_split = next_split, /* generating needs no reader of its own */
     .read_split = read_split,
-    .reader_close = reader_close,
     .unit_name = unit_name,
     .field_of = NULL,
 };

@@ -21,6 +21,7 @@
 #include "sl_gen_typed.h"
 #include "sl_source_ops.h"
 
+/* Its reader is the source itself (generating needs no state per thread). */
 struct sl_gen_source {
     const struct sl_gen *gen;         /* a built-in schema, or NULL */
     const struct sl_gen_typed *typed; /* else a table's columns */

@@ -49,6 +49,15 @@ void sl_erun_fail(struct sl_erun *r, const struct sl_err *e)
     sl_erun_stop(r);
 }
 
+int sl_erun_fail_unit(struct sl_erun *r, const struct sl_unit_fault *f, const struct sl_err *e)
+{
+    struct sl_err why = *e;
+    if (r->h->fail_unit && r->h->fail_unit(r->p->ctx, f, &why) == 0)
+        return 0;
+    sl_erun_fail(r, &why);
+    return -1;
+}
+
 void sl_erun_thread_done(struct sl_erun *r)
 {
     pthread_mutex_lock(&r->mu);

@@ -226,16 +226,21 @@ void sl_erun_read_all(struct sl_ereader *rd)
     const struct sl_engine_plan *p = r->p;
     void *sr = NULL;
     struct sl_err e;
-    if (p->source_ops->reader_open(p->source, rd->index, &sr, &e) != 0) {
+    const struct sl_source_ops *ops = p->source_ops;
+    if (!ops->reader_open)
+        sr = p->source;
+    else if (ops->reader_open(p->source, rd->index, &sr, &e) != 0)
+        sr = NULL;
+    if (!sr) {
         sl_erun_fail(r, &e);
     } else {
         uint64_t split;
-        while (!port_stopping(rd) && p->source_ops->next_split(p->source, &split)) {
+        while (!port_stopping(rd) && ops->next_split(p->source, &split)) {
             rd->split = split;
             if (r->owner && claim(rd, split) != 0)
                 break;
             int skip = r->h->split_begin && r->h->split_begin(p->ctx, split);
-            int rc = skip ? 0 : p->source_ops->read_split(sr, split, &rd->port);
+            int rc = skip ? 0 : ops->read_split(sr, split, &rd->port);
             if (rc >= 0) /* read, or its unit failed: done with */
                 split_read(r, split);
             if (rc != 0)
@@ -243,7 +248,8 @@ void sl_erun_read_all(struct sl_ereader *rd)
             if (r->owner && end_split(rd) != 0)
                 break;
         }
-        p->source_ops->reader_close(sr);
+        if (ops->reader_close)
+            ops->reader_close(sr);
     }
     if (atomic_fetch_sub(&r->readers_left, 1) == 1) {
         sl_queue_close(&r->full); /* the last reader lets the writers drain */

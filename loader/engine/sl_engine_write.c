@@ -22,20 +22,13 @@ void sl_erun_write(struct sl_erun *r, unsigned index, void *w, struct sl_batch *
         return;
     if (r->h->wrote)
         r->h->wrote(p->ctx, index, sl_now() - t0);
+    if (!ops->pending)
+        return; /* the write committed it */
     uint64_t rows;
     size_t held, bytes;
     ops->pending(w, &rows, &held, &bytes);
     if (rows >= p->txn_rows || held >= r->max_held || (p->txn_bytes && bytes >= p->txn_bytes))
         ops->commit(w);
-}
-
-int sl_erun_fail_unit(struct sl_erun *r, const struct sl_unit_fault *f, const struct sl_err *e)
-{
-    struct sl_err why = *e;
-    if (r->h->fail_unit && r->h->fail_unit(r->p->ctx, f, &why) == 0)
-        return 0;
-    sl_erun_fail(r, &why);
-    return -1;
 }
 
 /* ---- the sink's port ---- */
@@ -151,7 +144,7 @@ static void write_queued(struct sl_erun *r, unsigned index, void *w)
     for (;;) {
         struct sl_batch *b = r->p->commit_idle ? sl_queue_try_pop(&r->full) : NULL;
         if (!b) {
-            if (r->p->commit_idle)
+            if (r->p->commit_idle && r->p->sink_ops->commit)
                 r->p->sink_ops->commit(w);
             b = sl_queue_pop(&r->full);
         }
@@ -166,12 +159,13 @@ static void write_queued(struct sl_erun *r, unsigned index, void *w)
 static void end_writer(struct sl_erun *r, void *w)
 {
     const struct sl_sink_ops *ops = r->p->sink_ops;
-    if (w) {
+    if (w && ops->commit) {
         if (!atomic_load(&r->stop))
             ops->commit(w);
         ops->rollback(w); /* the run failed: nothing uncommitted may stay */
-        ops->writer_close(w);
     }
+    if (w && ops->writer_close)
+        ops->writer_close(w);
     if (atomic_fetch_sub(&r->writers_left, 1) == 1 && r->h->writers_done)
         r->h->writers_done(r->p->ctx);
 }

@@ -7,13 +7,6 @@
 #include <time.h>
 #include <unistd.h>
 
-double sl_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 const char *sl_fmt_count(uint64_t n, char *buf, size_t len)
 {
     char tmp[32];

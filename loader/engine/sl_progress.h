@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sl_clock.h"
+
 struct sl_counters {
     _Atomic uint64_t rows_read;     /* records parsed into batches */
     _Atomic uint64_t rows_written;  /* rows in committed chunks */
@@ -38,9 +40,6 @@ struct sl_progress {
     uint64_t total;  /* raw bytes expected, 0 if unknown */
     int drawn;       /* a terminal line is on screen */
 };
-
-/* Seconds on a monotonic clock. */
-double sl_now(void);
 
 /* With mu held: waits until cv is signalled or ms milliseconds have passed,
  * the pause of a main thread that draws progress until its workers end. */

@@ -81,22 +81,6 @@ static int write_batch(void *writer, struct sl_batch *b)
     return 0;
 }
 
-static int commit(void *writer)
-{
-    return 0;
-}
-
-static void rollback(void *writer)
-{
-}
-
-static void pending(void *writer, uint64_t *rows, size_t *batches, size_t *bytes)
-{
-    *rows = 0;
-    *batches = 0;
-    *bytes = 0;
-}
-
 static void writer_close(void *writer)
 {
     free(writer);
@@ -108,8 +92,6 @@ const struct sl_sink_ops sl_csv_sink_ops = {
     .writer_open = writer_open,
     .encode = encode,
     .write = write_batch,
-    .commit = commit,
-    .rollback = rollback,
-    .pending = pending,
+    /* each write commits its batch: no commit, rollback or pending */
     .writer_close = writer_close,
 };

@@ -1,6 +1,5 @@
 #include "sl_null_sink.h"
 
-#include <stdlib.h>
 
 static int writer_open(void *sink, unsigned index, const struct sl_sink_port *port, void **out,
                        struct sl_err *err)
@@ -21,33 +20,7 @@ static int write_batch(void *writer, struct sl_batch *b)
     return 0;
 }
 
-static int commit(void *writer)
-{
-    return 0;
-}
-
-static void rollback(void *writer)
-{
-}
-
-static void pending(void *writer, uint64_t *rows, size_t *batches, size_t *bytes)
-{
-    *rows = 0;
-    *batches = 0;
-    *bytes = 0;
-}
-
-static void writer_close(void *writer)
-{
-}
-
 const struct sl_sink_ops sl_null_sink_ops = {
-    .name = "null",
-    .caps = 0,
-    .writer_open = writer_open,
-    .write = write_batch,
-    .commit = commit,
-    .rollback = rollback,
-    .pending = pending,
-    .writer_close = writer_close,
+    .name = "null", .caps = 0, .writer_open = writer_open, .write = write_batch,
+    /* each write commits its batch: no commit, rollback or pending */
 };

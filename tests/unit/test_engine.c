@@ -26,16 +26,6 @@ struct msource {
     int fail_at; /* a split whose read fails the run, or -1 */
 };
 
-static int m_reader_open(void *source, unsigned index, void **reader, struct sl_err *err)
-{
-    *reader = source;
-    return 0;
-}
-
-static void m_reader_close(void *reader)
-{
-}
-
 static int m_next_split(void *source, uint64_t *split)
 {
     struct msource *s = source;
@@ -85,10 +75,8 @@ static const char *m_unit_name(void *source, size_t unit)
 static const struct sl_source_ops msource_ops = {
     .name = "memory",
     .caps = SL_SOURCE_ORDERED,
-    .reader_open = m_reader_open,
-    .next_split = m_next_split,
+    .next_split = m_next_split, /* no reader_open: the reader is the source */
     .read_split = m_read_split,
-    .reader_close = m_reader_close,
     .unit_name = m_unit_name,
 };
 

@@ -1,0 +1,10 @@
+#include "sl_clock.h"
+
+#include <time.h>
+
+double sl_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
