@@ -57,3 +57,12 @@ void sl_err_prefix(struct sl_err *err, const char *fmt, ...)
     memcpy(old, err->msg, sizeof old);
     snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
 }
+
+void sl_err_suffix(struct sl_err *err, const char *fmt, ...)
+{
+    size_t len = strlen(err->msg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg + len, sizeof err->msg - len, fmt, ap);
+    va_end(ap);
+}

@@ -50,4 +50,8 @@ int sl_err_set_server(struct sl_err *err, enum sl_err_kind kind, unsigned server
  * Used by outer layers to add context such as the file name. */
 void sl_err_prefix(struct sl_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Adds text to the end of the existing message (as far as it fits),
+ * keeping kind and codes. */
+void sl_err_suffix(struct sl_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -75,6 +75,9 @@ struct sl_source_port {
      * alone. Returns 0 when the run goes on without that unit, or -1 when
      * it failed (as fail). */
     int (*fail_unit)(void *ctx, size_t unit, const struct sl_err *e);
+    /* A line for the user (a split read again), printed between progress
+     * lines. */
+    void (*note)(void *ctx, const char *msg);
     int keep_empty; /* hand on batches that cover a range but hold no row */
 };
 

@@ -25,6 +25,8 @@ struct reader {
     const struct sl_mysql_unit *u;
     size_t unit;
     uint64_t range;
+    uint64_t done;    /* the range's rows handed on: ordinals below this one */
+    uint64_t counted; /* the range's rows counted as read */
 };
 
 static struct sl_mysql_split split_of(const struct sl_mysql_source *s, uint64_t k)
@@ -54,11 +56,14 @@ static int range_sql(struct reader *rd)
     return rc == 0 && sl_buf_cstr(q) ? 0 : -1;
 }
 
-/* Hands b on with its end set (its rows are consecutive). Returns 0, or -1
- * when the run is stopping. */
+/* Hands b on with its end set (its rows are consecutive), counting the
+ * rows up to its end as read. Returns 0, or -1 when the run is stopping. */
 static int hand_on(struct reader *rd, struct sl_batch *b)
 {
     b->end = b->start + b->nrows;
+    uint64_t end = sl_mysql_pos_ordinal(b->end);
+    rd->port->count(rd->port->ctx, end - rd->counted, 0, b->arena.len);
+    rd->counted = rd->done = end;
     return rd->port->hand_on(rd->port->ctx, b);
 }
 
@@ -137,12 +142,12 @@ static int put_row(struct reader *rd, struct sl_batch *b, char **vals, const uns
     return 0;
 }
 
-/* Reads the reader's range into batches. Returns 0, 1 when the run is
- * stopping, or -1 with err set. */
+/* Reads the reader's range into batches, from ordinal rd->done on (the
+ * rows before it were handed on by an earlier attempt). Returns 0, 1 when
+ * the run is stopping, or -1 with err set. */
 static int read_range(struct reader *rd, const struct sl_mysql_split *sp, struct sl_err *err)
 {
     struct sl_mysql_source *s = rd->s;
-    const struct sl_source_port *port = rd->port;
     if (range_sql(rd) != 0)
         return sl_err_set(err, SL_ERR_FATAL, "the SELECT statement is too long");
     struct sl_select sel;
@@ -153,13 +158,15 @@ static int read_range(struct reader *rd, const struct sl_mysql_split *sp, struct
     }
     atomic_store(&s->reading, 1);
     struct sl_batch *b = NULL;
-    uint64_t ordinal = 0, counted = 0;
+    uint64_t ordinal = 0;
     size_t j = 0;
     char **vals;
     unsigned long *lens;
     int more, rc = 0;
     while (rc == 0 && (more = sl_select_next_raw(&sel, &vals, &lens, err)) == 1) {
         ordinal++;
+        if (ordinal <= rd->done)
+            continue; /* handed on before the connection was lost */
         if (committed_before(sp, &j, ordinal - 1)) {
             /* a batch's rows are consecutive: it ends here */
             if (b)
@@ -169,8 +176,6 @@ static int read_range(struct reader *rd, const struct sl_mysql_split *sp, struct
         }
         size_t need = row_bytes(rd->u, vals, lens);
         if (b && (sl_batch_is_full(b) || (b->nrows > 0 && b->arena.len + need > s->batch_bytes))) {
-            port->count(port->ctx, ordinal - 1 - counted, 0, b->arena.len);
-            counted = ordinal - 1;
             rc = hand_on(rd, b) == 0 ? 0 : 1;
             b = NULL;
         }
@@ -182,14 +187,37 @@ static int read_range(struct reader *rd, const struct sl_mysql_split *sp, struct
     if (rc == 0 && more < 0)
         rc = -1;
     sl_select_end(&sel); /* after a kill or a lost connection this returns at once */
-    if (b) {
-        port->count(port->ctx, ordinal - counted, 0, b->arena.len);
-        if (rc == 0)
-            rc = hand_on(rd, b) == 0 ? 0 : 1;
-        else
-            port->give_back(port->ctx, b);
-    }
+    if (b && rc == 0)
+        rc = hand_on(rd, b) == 0 ? 0 : 1;
+    else if (b)
+        rd->port->give_back(rd->port->ctx, b);
+    if (rc == 0 && ordinal > rd->counted) /* rows skipped as committed at the end */
+        rd->port->count(rd->port->ctx, ordinal - rd->counted, 0, 0);
     return rc;
+}
+
+/* After the reader's connection was lost reading its range (e): moves the
+ * reader onto a spare connection in the same snapshot, when one is left
+ * and the range can be read again exactly (from its start, or in key order
+ * past the rows already handed on). Returns 1 when it did, else 0. */
+static int take_spare(struct reader *rd, const struct sl_err *e)
+{
+    struct sl_mysql_source *s = rd->s;
+    if (!sl_errno_conn_gone(e->server_errno) || rd->port->stopping(rd->port->ctx))
+        return 0;
+    if (rd->done > 0 && !rd->u->order[0])
+        return 0; /* the rows after those handed on are not known without an order */
+    unsigned k = atomic_fetch_add(&s->spares_taken, 1);
+    if (k >= s->nspares)
+        return 0;
+    rd->m = s->conns[s->nconns + k];
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             "sluice: lost the connection reading %s (%s); reading the range again on a "
+             "spare connection in the same snapshot, from row %" PRIu64 "\n",
+             rd->u->name, e->msg, rd->done + 1);
+    rd->port->note(rd->port->ctx, msg);
+    return 1;
 }
 
 static int read_split(void *reader, uint64_t k, const struct sl_source_port *port)
@@ -201,14 +229,24 @@ static int read_split(void *reader, uint64_t k, const struct sl_source_port *por
     rd->unit = sp.unit;
     rd->range = sp.range;
     rd->u = &s->units[sp.unit];
+    rd->done = rd->counted = 0;
     struct sl_err e;
-    int rc = sp.complete_before ? 0 : read_range(rd, &sp, &e);
+    int rc = 0;
+    if (!sp.complete_before)
+        while ((rc = read_range(rd, &sp, &e)) < 0 && take_spare(rd, &e))
+            ;
     if (rc == 0 && s->after_split)
         rc = s->after_split(s->ctx, rd->m, k, &e);
     if (rc == 0)
         return 0;
     if (rc > 0 || port->stopping(port->ctx))
         return -1; /* stopping: the range stays unread */
+    if (rd->done > 0 && !rd->u->order[0] && sl_errno_conn_gone(e.server_errno) &&
+        rd->s->nspares > 0)
+        sl_err_suffix(&e,
+                      "; %" PRIu64 " rows of the range were already passed on, and without "
+                      "an order (--order-by-pk) the range cannot be read again exactly",
+                      rd->done);
     if (port->fail_unit(port->ctx, sp.unit, &e) != 0)
         return -1;
     /* the unit failed, the run goes on; a reader whose connection is gone
@@ -258,7 +296,9 @@ static const char *unit_name(void *source, size_t unit)
 
 void sl_mysql_source_cancel(struct sl_mysql_source *s, MYSQL *via)
 {
-    for (unsigned i = 0; i < s->nconns; i++)
+    unsigned spares = atomic_load(&s->spares_taken);
+    unsigned n = s->nconns + (spares < s->nspares ? spares : s->nspares);
+    for (unsigned i = 0; i < n; i++)
         sl_conn_kill_query(via, s->conn_ids[i]);
 }
 

@@ -75,9 +75,14 @@ struct sl_mysql_split {
 };
 
 struct sl_mysql_source {
-    MYSQL **conns;           /* one per reader thread, in the snapshot */
+    /* One per reader thread, in the snapshot, then nspares spares in it: a
+     * reader whose connection is lost takes a spare and reads its range
+     * again, when that can be done exactly: from the range's start, or past
+     * the rows it handed on when the unit has an order. */
+    MYSQL **conns;
     unsigned long *conn_ids; /* their ids, for sl_mysql_source_cancel() */
     unsigned nconns;
+    unsigned nspares;
     const struct sl_mysql_unit *units;
     size_t nunits;
     const struct sl_mysql_split *splits; /* NULL: split k is range k of unit 0 */
@@ -91,10 +96,12 @@ struct sl_mysql_source {
     void *ctx;
     atomic_uint_fast64_t next; /* the next split to take */
     atomic_int reading;        /* set once the server accepted a SELECT */
+    atomic_uint spares_taken;  /* spares taken by readers (may pass nspares) */
 };
 
 /* The source's operations; the source pointer they take is a struct
- * sl_mysql_source filled in as above, next and reading set to 0. */
+ * sl_mysql_source filled in as above, next, reading and spares_taken set
+ * to 0. */
 extern const struct sl_source_ops sl_mysql_source_ops;
 
 /* Stops the SELECTs that readers are running (KILL QUERY over via), so that

@@ -120,18 +120,21 @@ static int check_config(const struct crun *r, struct sl_err *err)
     return sl_sql_check_one("--where", c->where, err);
 }
 
-/* Opens the readers and, when a table is compared whole, the verifier's
- * source connection, all in one snapshot with r->src (for --verify-only,
- * want is 0: r->src alone). */
+/* Opens the readers, a spare to take over from a reader whose connection
+ * is lost and, when a table is compared whole, the verifier's source
+ * connection, all in one snapshot with r->src (for --verify-only, want is
+ * 0: r->src alone). r->rconn holds the readers, then the spare. */
 static int open_readers(struct crun *r, unsigned want, struct sl_err *err)
 {
     unsigned extra = 0;
     for (size_t i = 0; want > 0 && i < r->nt; i++)
         extra |= r->t[i].action != CT_SKIP && r->t[i].whole;
-    r->rconn = calloc(want + extra ? want + extra : 1, sizeof *r->rconn);
+    unsigned spares = want > 0 ? 1 : 0;
+    unsigned all = want + spares + extra;
+    r->rconn = calloc(all ? all : 1, sizeof *r->rconn);
     if (!r->rconn)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    for (r->nr = 0; r->nr < want + extra; r->nr++) {
+    for (r->nr = 0; r->nr < all; r->nr++) {
         if (sl_conn_open(&r->rconn[r->nr], &r->src_co, err) != 0)
             return -1;
         r->nr_open = r->nr + 1;
@@ -139,17 +142,28 @@ static int open_readers(struct crun *r, unsigned want, struct sl_err *err)
         if (sl_conn_exec(r->rconn[r->nr], "SET SESSION net_write_timeout = 86400", err) != 0)
             return -1;
     }
+    /* the verifier's connection shares the snapshot as a reader does: it
+     * counts towards taking the lock */
+    if (extra) {
+        MYSQL *v = r->rconn[all - 1];
+        memmove(&r->rconn[want + 1], &r->rconn[want], spares * sizeof *r->rconn);
+        r->rconn[want] = v;
+    }
     double held;
-    if (sl_snapshot_open(r->src, r->rconn, r->nr, r->c->consistency, &held, err) != 0)
+    if (sl_snapshot_open(r->src, r->rconn, want + extra, spares, r->c->consistency, &held, err) !=
+        0)
         return -1;
     if (held >= 0 && r->c->progress)
         fprintf(r->log, "sluice: global read lock held %.3f s while %u snapshots opened\n", held,
-                r->nr + 1);
-    if (extra) { /* the last one is the verifier's */
+                all + 1);
+    if (extra) { /* out of the readers' list, the spare back after them */
         r->vsrc = r->rconn[want];
-        r->rconn[want] = NULL;
-        r->nr = r->nr_open = want;
+        memmove(&r->rconn[want], &r->rconn[want + 1], spares * sizeof *r->rconn);
+        r->rconn[all - 1] = NULL;
     }
+    r->nr = want;
+    r->nspare = spares;
+    r->nr_open = want + spares;
     return 0;
 }
 
@@ -205,7 +219,7 @@ static void verify_only(struct crun *r)
 {
     double held;
     struct sl_err e;
-    if (sl_snapshot_open(r->dst, NULL, 0, SL_CONSISTENCY_SNAPSHOT, &held, &e) != 0) {
+    if (sl_snapshot_open(r->dst, NULL, 0, 0, SL_CONSISTENCY_SNAPSHOT, &held, &e) != 0) {
         sl_crun_fail(r, &e);
         return;
     }

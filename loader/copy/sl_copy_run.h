@@ -162,8 +162,9 @@ struct crun {
     struct citem *items; /* every (table, range) to read, in order: the splits */
     uint64_t nitems;
 
-    MYSQL **rconn;    /* reader connections (in the snapshot) */
+    MYSQL **rconn;    /* reader connections (in the snapshot), then the spares */
     unsigned nr;      /* readers that run */
+    unsigned nspare;  /* spares after them */
     unsigned nr_open; /* reader connections opened */
     MYSQL **wconn;    /* writer connections */
     unsigned nwr;

@@ -242,7 +242,7 @@ static void helper(void *ctx, unsigned i)
 static void cancel(void *ctx)
 {
     struct crun *r = ctx;
-    for (unsigned i = 0; i < r->nr; i++)
+    for (unsigned i = 0; i < r->nr + r->nspare; i++) /* a spare may have taken over */
         sl_conn_kill_query(r->src, sl_conn_id(r->rconn[i]));
     if (r->indexer)
         sl_conn_kill_query(r->dst, atomic_load(&r->iconn_id));
@@ -379,7 +379,7 @@ int sl_crun_run(struct crun *r)
 {
     struct sl_err e;
     struct parts pt = {0};
-    unsigned long *ids = calloc(r->nr ? r->nr : 1, sizeof *ids);
+    unsigned long *ids = calloc(r->nr + r->nspare + 1, sizeof *ids);
     if (!ids || make_parts(r, &pt) != 0) {
         sl_err_set(&e, SL_ERR_FATAL, "out of memory");
         sl_crun_fail(r, &e);
@@ -390,12 +390,13 @@ int sl_crun_run(struct crun *r)
         if (r->t[i].ncols > maxcols)
             maxcols = r->t[i].ncols;
     size_t arena = r->max_packet > CBATCH_SOFT_BYTES ? (size_t)r->max_packet : CBATCH_SOFT_BYTES;
-    for (unsigned i = 0; i < r->nr; i++)
+    for (unsigned i = 0; i < r->nr + r->nspare; i++)
         ids[i] = sl_conn_id(r->rconn[i]);
     struct sl_mysql_source src = {
         .conns = r->rconn,
         .conn_ids = ids,
         .nconns = r->nr,
+        .nspares = r->nspare,
         .units = pt.units,
         .nunits = r->nt,
         .splits = pt.splits,
@@ -407,6 +408,7 @@ int sl_crun_run(struct crun *r)
     };
     atomic_init(&src.next, 0);
     atomic_init(&src.reading, 0);
+    atomic_init(&src.spares_taken, 0);
     struct sl_mysql_sink sink = {
         .conn_opts = &r->dst_co,
         .conns = r->wconn,

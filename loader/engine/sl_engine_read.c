@@ -167,6 +167,11 @@ static int port_fail_unit(void *ctx, size_t unit, const struct sl_err *e)
     return sl_erun_fail_unit(rd->r, &f, e);
 }
 
+static void port_note(void *ctx, const char *msg)
+{
+    sl_progress_printf(((struct sl_ereader *)ctx)->r->p->progress, "%s", msg);
+}
+
 void sl_erun_init_reader(struct sl_erun *r, struct sl_ereader *rd, unsigned index)
 {
     rd->r = r;
@@ -183,6 +188,7 @@ void sl_erun_init_reader(struct sl_erun *r, struct sl_ereader *rd, unsigned inde
         .stopping = port_stopping,
         .fail = port_fail,
         .fail_unit = port_fail_unit,
+        .note = port_note,
         .keep_empty = r->p->keep_empty,
     };
 }

@@ -31,6 +31,9 @@
 #define BATCH_ROWS  2048
 /* A batch's arena grows up to this: room for any one row */
 #define ARENA_BYTES ((size_t)1 << 31)
+/* Connections opened in the snapshot beside the readers', to take over a
+ * range whose reader lost its connection */
+#define SPARES 1
 
 /* What an extract reads, where it writes, and the engine plan's parts. */
 struct xplan {
@@ -52,9 +55,10 @@ struct xplan {
     uint64_t nranges; /* 1 when not ranged */
     int64_t est_rows; /* for progress, -1 if unknown */
 
-    MYSQL **conns; /* the readers', in the snapshot */
+    MYSQL **conns; /* the readers', then the spare, in the snapshot */
     unsigned long *conn_ids;
     unsigned nw;
+    unsigned nspare; /* connections after the readers', for a reader that loses its own */
 
     struct sl_out_parts out;
     struct sl_mysql_unit unit;
@@ -105,7 +109,10 @@ static int plan_table(struct xplan *x, const struct sl_table *t, struct sl_err *
     x->header_set = 1;
     if (c->where && sl_buf_puts(&x->cond, c->where) != 0)
         return sl_err_set(err, SL_ERR_FATAL, "--where is too long");
-    if (c->order_by_pk) {
+    /* Without --where, a table stored in key order is read in that order
+     * anyway: saying so costs nothing, and lets a range whose connection is
+     * lost be read again exactly, past the rows already written. */
+    if (c->order_by_pk || (!c->where && t->npk > 0 && t->clustered)) {
         if (t->npk == 0)
             return sl_err_set(err, SL_ERR_FATAL,
                               "--order-by-pk: %s.%s has no primary key to order by", t->schema,
@@ -171,11 +178,11 @@ static int open_readers(struct xplan *x, const struct sl_conn_opts *co, FILE *lo
                         struct sl_err *err)
 {
     const struct sl_extract_config *c = x->c;
-    x->conns = calloc(x->nw, sizeof *x->conns);
-    x->conn_ids = calloc(x->nw, sizeof *x->conn_ids);
+    x->conns = calloc(x->nw + SPARES, sizeof *x->conns);
+    x->conn_ids = calloc(x->nw + SPARES, sizeof *x->conn_ids);
     if (!x->conns || !x->conn_ids)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    for (unsigned i = 0; i < x->nw; i++) {
+    for (unsigned i = 0; i < x->nw + SPARES; i++) {
         if (sl_conn_open(&x->conns[i], co, err) != 0)
             return -1;
         x->conn_ids[i] = sl_conn_id(x->conns[i]);
@@ -186,10 +193,10 @@ static int open_readers(struct xplan *x, const struct sl_conn_opts *co, FILE *lo
     }
     enum sl_consistency mode = c->query ? SL_CONSISTENCY_NONE : c->consistency;
     double held;
-    int rc = sl_snapshot_open(x->main, x->conns, x->nw, mode, &held, err);
+    int rc = sl_snapshot_open(x->main, x->conns, x->nw, SPARES, mode, &held, err);
     if (rc == 0 && held >= 0 && c->progress)
         fprintf(log, "sluice: global read lock held %.3f s while %u snapshots opened\n", held,
-                x->nw + 1);
+                x->nw + SPARES + 1);
     return rc;
 }
 
@@ -216,7 +223,7 @@ static int check_config(const struct sl_extract_config *c, const struct sl_url *
 
 static void release(struct xplan *x)
 {
-    for (unsigned i = 0; x->conns && i < x->nw; i++)
+    for (unsigned i = 0; x->conns && i < x->nw + SPARES; i++)
         if (x->conns[i])
             sl_conn_close(x->conns[i]);
     free(x->conns);
@@ -299,6 +306,7 @@ static int run(struct xplan *x, struct sl_extract_result *res, struct sl_err *er
         .conns = x->conns,
         .conn_ids = x->conn_ids,
         .nconns = x->nw,
+        .nspares = x->nspare,
         .units = &x->unit,
         .nunits = 1,
         .nsplits = x->nranges,
@@ -307,6 +315,7 @@ static int run(struct xplan *x, struct sl_extract_result *res, struct sl_err *er
     };
     atomic_init(&x->src.next, 0);
     atomic_init(&x->src.reading, 0);
+    atomic_init(&x->src.spares_taken, 0);
     x->sink = (struct sl_csv_sink){.out = &x->out, .hex = x->hex};
     atomic_init(&x->sink.text, 0);
     atomic_init(&x->sink.file, 0);
@@ -434,20 +443,21 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
     res->streams = nread;
 
     unsigned nopen = x.nw;
-    x.nw = nread; /* the spare connections are closed with the rest */
+    x.nw = nread; /* readers left without a range are spares too */
+    x.nspare = nopen - nread + SPARES;
     rc = run(&x, res, err);
     x.nw = nopen;
     out_open = 0;
-    uint64_t text, file;
-    sl_out_parts_bytes(&x.out, &text, &file);
     res->rows = x.out.rows;
-    res->text_bytes = text;
-    res->file_bytes = file;
     res->parts = x.out.nparts;
     if (rc == 0 && sl_out_parts_finish(&x.out, err) != 0)
         rc = -1;
     else if (rc != 0)
         sl_out_parts_abort(&x.out);
+    uint64_t text, file; /* once the last bytes are written */
+    sl_out_parts_bytes(&x.out, &text, &file);
+    res->text_bytes = text;
+    res->file_bytes = file;
 out:
     if (out_open)
         sl_out_parts_abort(&x.out);

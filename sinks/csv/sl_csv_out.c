@@ -215,11 +215,14 @@ static void release(struct sl_csv_out *o)
     free(o);
 }
 
-int sl_csv_out_finish(struct sl_csv_out *o, char **tmp_path, struct sl_err *err)
+int sl_csv_out_finish(struct sl_csv_out *o, char **tmp_path, uint64_t *file_bytes,
+                      struct sl_err *err)
 {
     *tmp_path = NULL;
     int rc = o->failed ? sl_err_set(err, SL_ERR_FATAL, "%s: an earlier write failed", o->path)
                        : flush(o, 1, err);
+    if (file_bytes)
+        *file_bytes = o->file_bytes;
     if (rc == 0 && o->tmp && fsync(o->fd) != 0)
         rc = sl_err_set(err, SL_ERR_FATAL, "%s: sync failed: %s", o->path, strerror(errno));
     if (rc == 0 && !o->is_stdout && o->fd >= 0) {
@@ -245,7 +248,7 @@ int sl_csv_out_close(struct sl_csv_out *o, struct sl_err *err)
         release(o);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
-    int rc = sl_csv_out_finish(o, &tmp, err);
+    int rc = sl_csv_out_finish(o, &tmp, NULL, err);
     if (rc == 0 && tmp && rename(tmp, path) != 0) {
         rc = sl_err_set(err, SL_ERR_FATAL, "%s: cannot rename into place: %s", path,
                         strerror(errno));

@@ -53,8 +53,10 @@ int sl_csv_out_close(struct sl_csv_out *o, struct sl_err *err);
 /* Like sl_csv_out_close(), but an atomic file is left under its temporary
  * name, which is returned in *tmp_path (malloc'd; NULL when not atomic): the
  * caller renames it into place, or unlinks it, and frees the name. Lets
- * several files appear together once all are complete. */
-int sl_csv_out_finish(struct sl_csv_out *o, char **tmp_path, struct sl_err *err);
+ * several files appear together once all are complete. *file_bytes (when
+ * not NULL) is set to the bytes written in all, the last ones included. */
+int sl_csv_out_finish(struct sl_csv_out *o, char **tmp_path, uint64_t *file_bytes,
+                      struct sl_err *err);
 
 /* Closes and frees o without finishing it; an atomic file's temporary is
  * removed. NULL is ignored. */

@@ -63,10 +63,12 @@ static int open_part(struct sl_out_parts *p, struct sl_err *err)
 static int close_part(struct sl_out_parts *p, struct sl_err *err)
 {
     p->text_bytes += sl_csv_out_text_bytes(p->cur);
-    p->file_bytes += sl_csv_out_file_bytes(p->cur);
     struct sl_csv_out *o = p->cur;
     p->cur = NULL;
-    return sl_csv_out_finish(o, &p->tmp[p->nparts - 1], err);
+    uint64_t file = 0;
+    int rc = sl_csv_out_finish(o, &p->tmp[p->nparts - 1], &file, err);
+    p->file_bytes += file;
+    return rc;
 }
 
 int sl_out_parts_open(struct sl_out_parts *p, const struct sl_out_parts_opts *o, struct sl_err *err)

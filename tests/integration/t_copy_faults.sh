@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Copy rides out transient faults on the target, as load does: a writer's
 # connection killed mid-copy, lock waits against a session that holds the
-# (pre-created) target, and the target server killed and restarted (every
+# (pre-created) target, a reader's source connection killed, and the target
+# server killed and restarted (every
 # target connection is lost: the writers', the verifier's, the index
 # builder's). Each case ends with exit 0, the target's row
 # count and CHECKSUM TABLE equal to the source's, and the retries counted.
@@ -49,6 +50,28 @@ retried "killed connections"
 check_not_contains "$WORK/err" "FAILED" "no table failed"
 same_as_source keyed "killed connections"
 same_as_source keyless "killed connections"
+
+# 1b. a reader's connection to the source is killed while it reads: the
+# spare connection, in the same snapshot, reads the range again past the
+# rows already passed on (a range is read in key order). The SLEEP() every
+# 1000 rows (which passes every row) keeps the SELECTs running.
+sql "DROP DATABASE IF EXISTS \`$DST\`"
+start_copy "${slow[@]}" --tables keyed --where 'id % 1000 <> 0 OR SLEEP(0.02) = 0'
+wait_dst_rows keyed 20000
+victim=""
+for _ in $(seq 1 200); do
+  victim=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE USER='sluice'
+    AND INFO LIKE 'SELECT /* sluice copy */%\`keyed\`%' ORDER BY ID LIMIT 1")
+  [ -n "$victim" ] && break
+  sleep 0.02
+done
+check_ne "$victim" "" "a reader of keyed was found reading"
+[ -n "$victim" ] && sql "KILL CONNECTION $victim" || true
+wait_load
+check_rc 0 "copy with a killed reader connection"
+check_contains "$WORK/err" "sluice: lost the connection reading keyed (reading rows failed: Lost connection to server during query (2013))" "the take-over is told"
+check_contains "$WORK/err" "reading the range again on a spare connection in the same snapshot, from row " "the spare reads on"
+same_as_source keyed "a killed reader"
 
 # 2. lock waits: another session holds the end of each pre-created, empty
 # target for 3 s; the copy appends to them

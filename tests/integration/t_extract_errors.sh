@@ -57,10 +57,10 @@ start_extract() {
   "$SLUICE_BIN" extract --defaults-file "$SLUICE_DB_CNF" "$@" >"$WORK/out" 2>"$WORK/err" &
   PID=$!
 }
-reader_id() { # the id of the connection running the extract's SELECT
+reader_id() { # [NOT_ID] the id of a connection running the extract's SELECT
   local id
   for _ in $(seq 1 100); do
-    id=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '$DB' AND INFO LIKE 'SELECT /* sluice extract */%' LIMIT 1")
+    id=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '$DB' AND INFO LIKE 'SELECT /* sluice extract */%' AND ID <> ${1:-0} LIMIT 1")
     [ -n "$id" ] && { echo "$id"; return; }
     sleep 0.05
   done
@@ -78,19 +78,59 @@ kill_reader() { # kills the connection of a running extract, then waits for it
   sql "KILL CONNECTION $id"
   wait_extract
 }
-start_extract --from "$URL/orders" --where 'SLEEP(0.0004) = 0' --to "$OUT/k.csv.zst" --threads 1
+wait_note() { # waits until the extract says a spare took over
+  for _ in $(seq 1 200); do
+    grep -q "reading the range again on a spare connection" "$WORK/err" && return
+    sleep 0.05
+  done
+}
+
+# A reader's connection killed mid-stream: the spare connection, in the same
+# snapshot, reads the range again past the rows already written, and the
+# output is byte-identical to an undisturbed extract's
+extract --from "$URL/orders" --to "$WORK/ref.csv" --threads 1 --order-by-pk
+check_rc 0 "the reference extract"
+start_extract --from "$URL/orders" --where 'SLEEP(0.0002) = 0' --order-by-pk --to "$OUT/k.csv" --threads 1
 kill_reader
-check_rc 1 "a connection killed mid-stream"
+check_rc 0 "a connection killed mid-stream: the spare reads on"
+check_contains "$WORK/err" "sluice: lost the connection reading the table (reading rows failed: Lost connection to server during query (2013)); reading the range again on a spare connection in the same snapshot, from row " "the take-over is told"
+check_eq "$(cmp "$WORK/ref.csv" "$OUT/k.csv" && echo same)" same "the output after a lost connection is byte-identical"
+rm -f "$OUT/k.csv"
+
+# the same over 4 ranges read in order by 2 threads
+start_extract --from "$URL/orders" --where 'SLEEP(0.0002) = 0' --order-by-pk --to "$OUT/k.csv" --threads 2 --chunk-rows 5000
+kill_reader
+check_rc 0 "a connection killed mid-stream, 2 threads"
+check_eq "$(cmp "$WORK/ref.csv" "$OUT/k.csv" && echo same)" same "byte-identical output, 2 threads"
+rm -f "$OUT/k.csv"
+
+# without --where, a table stored in key order is read in key order: the
+# default extract recovers too
+extract --from "$URL/orders" --to "$WORK/ref1.csv" --threads 1
+check_eq "$(cmp "$WORK/ref.csv" "$WORK/ref1.csv" && echo same)" same "without --where, InnoDB rows come in key order"
+
+# the spare lost too: the run fails, and keeps nothing
+start_extract --from "$URL/orders" --where 'SLEEP(0.0002) = 0' --order-by-pk --to "$OUT/k.csv.zst" --threads 1
+first=$(reader_id)
+sleep 0.5
+sql "KILL CONNECTION $first"
+wait_note
+second=$(reader_id "$first")
+sleep 0.3
+sql "KILL CONNECTION $second"
+wait_extract
+check_rc 1 "the reader and the spare killed"
 check_contains "$WORK/err" "sluice: error: reading rows failed: Lost connection to server during query (2013)" "killed connection message"
 check_contains "$WORK/err" "no output was kept" "says nothing was kept"
-nothing_left "killed connection"
+nothing_left "reader and spare killed"
 
-# the same with 4 threads over key ranges
-start_extract --from "$URL/orders" --where 'SLEEP(0.0004) = 0' --to "$OUT/k.csv" --threads 4 --chunk-rows 1000
+# rows already written and no order to read past them: fails, and says why
+start_extract --from "$URL/orders" --where 'SLEEP(0.0002) = 0' --to "$OUT/k.csv" --threads 2 --chunk-rows 10000
 kill_reader
-check_rc 1 "a connection killed mid-stream, 4 threads"
-check_contains "$WORK/err" "Lost connection to server during query (2013)" "killed connection message, 4 threads"
-nothing_left "killed connection, 4 threads"
+check_rc 1 "a connection killed mid-stream, no order"
+check_contains "$WORK/err" "Lost connection to server during query (2013); " "killed connection message, no order"
+check_contains "$WORK/err" "rows of the range were already passed on, and without an order (--order-by-pk) the range cannot be read again exactly" "says why the range is not read again"
+nothing_left "killed connection, no order"
 
 # SIGTERM: exit 4, nothing kept
 start_extract --from "$URL/orders" --where 'SLEEP(0.0004) = 0' --to "$OUT/s.csv" --threads 2

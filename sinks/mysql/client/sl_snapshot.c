@@ -11,12 +11,13 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int sl_snapshot_open(MYSQL *control, MYSQL *const *conns, unsigned n, enum sl_consistency mode,
-                     double *lock_seconds, struct sl_err *err)
+int sl_snapshot_open(MYSQL *control, MYSQL *const *conns, unsigned n, unsigned spares,
+                     enum sl_consistency mode, double *lock_seconds, struct sl_err *err)
 {
     *lock_seconds = -1;
+    unsigned all = n + spares;
     if (mode == SL_CONSISTENCY_NONE) {
-        for (unsigned i = 0; i < n; i++)
+        for (unsigned i = 0; i < all; i++)
             if (sl_conn_exec(conns[i], "SET autocommit = 1", err) != 0)
                 return -1;
         return 0;
@@ -31,8 +32,8 @@ int sl_snapshot_open(MYSQL *control, MYSQL *const *conns, unsigned n, enum sl_co
     const char *start[] = {"SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
                            "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"};
     int rc = 0;
-    for (unsigned i = 0; rc == 0 && i <= n; i++) {
-        MYSQL *m = i < n ? conns[i] : control;
+    for (unsigned i = 0; rc == 0 && i <= all; i++) {
+        MYSQL *m = i < all ? conns[i] : control;
         rc = sl_conn_exec(m, start[0], err) == 0 && sl_conn_exec(m, start[1], err) == 0 ? 0 : -1;
     }
     if (lock) {

@@ -23,12 +23,15 @@ enum sl_consistency {
     SL_CONSISTENCY_NONE,
 };
 
-/* Opens the view `mode` asks for on control and conns[0..n); control joins
- * the snapshot too, so it can plan in the same state. The lock is taken only
- * when more than one reader must share the snapshot (n > 1): one reader is a
- * snapshot by itself. *lock_seconds is how long the lock was held, or -1 if none was taken.
- * Returns 0, or -1 with err set (a refused lock says which privilege). */
-int sl_snapshot_open(MYSQL *control, MYSQL *const *conns, unsigned n, enum sl_consistency mode,
-                     double *lock_seconds, struct sl_err *err);
+/* Opens the view `mode` asks for on control and conns[0..n + spares);
+ * control joins the snapshot too, so it can plan in the same state. The
+ * last `spares` connections stand by to take over from a reader whose
+ * connection is lost. The lock is taken only when more than one reader
+ * must share the snapshot (n > 1): one reader is a snapshot by itself, and
+ * its spares open theirs right after it, without the lock. *lock_seconds is
+ * how long the lock was held, or -1 if none was taken. Returns 0, or -1
+ * with err set (a refused lock says which privilege). */
+int sl_snapshot_open(MYSQL *control, MYSQL *const *conns, unsigned n, unsigned spares,
+                     enum sl_consistency mode, double *lock_seconds, struct sl_err *err);
 
 #endif

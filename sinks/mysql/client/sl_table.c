@@ -79,8 +79,10 @@ static int mark_unique(void *ctx, char **v, unsigned long *lens, unsigned n)
 static int read_estimate(void *ctx, char **v, unsigned long *lens, unsigned n)
 {
     (void)lens;
+    struct sl_table *t = ctx;
     if (n >= 1 && v[0])
-        *(long long *)ctx = strtoll(v[0], NULL, 10);
+        t->est_rows = strtoll(v[0], NULL, 10);
+    t->clustered = n >= 2 && v[1] && strcmp(v[1], "InnoDB") == 0;
     return 0;
 }
 
@@ -161,9 +163,9 @@ int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_
                             params, 2, mark_unique, t, err);
     if (rc == 0)
         rc = sl_conn_select(m,
-                            "SELECT TABLE_ROWS FROM information_schema.TABLES "
+                            "SELECT TABLE_ROWS, ENGINE FROM information_schema.TABLES "
                             "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
-                            params, 2, read_estimate, &t->est_rows, err);
+                            params, 2, read_estimate, t, err);
     if (rc == 0) { /* a server without CHECK_CONSTRAINTS has no such JSON columns */
         struct sl_err ignored;
         sl_conn_select(m,

@@ -35,6 +35,8 @@ struct sl_table {
     size_t *pk;         /* the primary key's columns (indexes into cols), in key order */
     size_t npk;         /* 0: the table has no primary key */
     long long est_rows; /* the server's row estimate (TABLE_ROWS), -1 if unknown */
+    int clustered;      /* rows are stored in key order (InnoDB): reading them in that
+                         * order costs nothing more */
 };
 
 /* Reads the columns, the primary key, which columns belong to a unique
