@@ -13,6 +13,7 @@
 #include "sl_exit.h"
 #include "sl_progress.h"
 #include "sl_report.h"
+#include "sl_summary.h"
 
 #define DEFAULT_THREADS    2
 #define DEFAULT_CHUNK_ROWS 100000
@@ -293,46 +294,65 @@ static const char *verified(const struct sl_copy_table_result *t)
     return t->verdict == SL_VERIFY_PASS ? "yes" : t->verdict == SL_VERIFY_FAIL ? "FAIL" : "no";
 }
 
+/* The totals of a copy, for --report and the summary. */
+static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
+                        const struct sl_copy_result *r)
+{
+    snprintf(rep->target, sizeof rep->target, "%s", r->target);
+    rep->dry_run = c->dry_run;
+    for (size_t i = 0; c->dry_run && i < r->ntables; i++)
+        rep->rows_to_write += r->tables[i].rows;
+    for (size_t i = 0; !c->dry_run && i < r->ntables; i++) {
+        const struct sl_copy_table_result *t = &r->tables[i];
+        rep->rows_read += t->rows;
+        rep->rows_written += c->verify_only ? 0 : t->rows; /* committed, failed or not */
+        rep->rows_ignored += t->rows_ignored;
+        rep->rows_updated += t->rows_updated;
+        rep->bytes += t->bytes;
+        if (t->state == SL_COPY_FAILED || t->state == SL_COPY_NOT_RUN ||
+            t->verdict == SL_VERIFY_FAIL)
+            sl_report_error(rep, t->note);
+        if (t->finish_sql && sl_report_add_finish(rep, t->finish_sql) != 0)
+            sl_report_error(rep, "out of memory");
+    }
+    rep->retries = r->retries;
+    rep->seconds = r->seconds;
+    if (r->err.kind != SL_ERR_NONE)
+        sl_report_error(rep, r->err.msg);
+}
+
 static void print_summary(FILE *out, const struct sl_copy_config *c, const struct sl_copy_result *r)
 {
+    struct sl_report rep = {0};
+    fill_report(&rep, c, r);
+    sl_summary_head(out, "%s %s", c->verify_only ? "compared" : "copied", r->source);
+    sl_summary_line(out, c->verify_only ? "with" : "to", "%s", r->target);
+    uint32_t show = SL_SUMMARY_SHOW(rows_read);
+    if (!c->verify_only)
+        show |= SL_SUMMARY_SHOW(rows_written) | SL_SUMMARY_SHOW(retries);
+    if (c->mode == SL_MODE_IGNORE)
+        show |= SL_SUMMARY_SHOW(rows_ignored);
+    if (c->mode == SL_MODE_UPSERT || c->mode == SL_MODE_REPLACE)
+        show |= SL_SUMMARY_SHOW(rows_updated);
+    sl_summary_counts(out, &rep, show, c->mode == SL_MODE_REPLACE ? "rows replaced" : NULL);
+    sl_summary_rates(out, c->verify_only ? rep.rows_read : rep.rows_written, rep.bytes, r->seconds);
+    sl_report_release(&rep);
+
     size_t w = strlen("table");
     for (size_t i = 0; i < r->ntables; i++)
         if (strlen(r->tables[i].target) > w)
             w = strlen(r->tables[i].target);
-    fprintf(out, "sluice: %s %s\n", c->verify_only ? "compared" : "copied", r->source);
-    fprintf(out, "  %s %s\n\n", c->verify_only ? "with" : "to", r->target);
-    fprintf(out, "  %-*s  %13s  %9s  %8s  %11s  %s\n", (int)w, "table", "rows", "MB", "seconds",
+    fprintf(out, "\n  %-*s  %13s  %9s  %8s  %11s  %s\n", (int)w, "table", "rows", "MB", "seconds",
             "rows/s", "verified");
-    uint64_t rows = 0, bytes = 0, ignored = 0, updated = 0;
     for (size_t i = 0; i < r->ntables; i++) {
         const struct sl_copy_table_result *t = &r->tables[i];
         char a[32], b[32];
-        double s = t->seconds > 0 ? t->seconds : 1e-9;
+        double secs = t->seconds > 0 ? t->seconds : 1e-9;
         fprintf(out, "  %-*s  %13s  %9.1f  %8.2f  %11s  %s\n", (int)w, t->target,
                 sl_fmt_count(t->rows, a, sizeof a), (double)t->bytes / 1e6, t->seconds,
-                sl_fmt_count(t->seconds > 0 ? (uint64_t)((double)t->rows / s) : 0, b, sizeof b),
+                sl_fmt_count(t->seconds > 0 ? (uint64_t)((double)t->rows / secs) : 0, b, sizeof b),
                 verified(t));
-        rows += t->rows;
-        bytes += t->bytes;
-        ignored += t->rows_ignored;
-        updated += t->rows_updated;
     }
-    char a[32], b[32];
-    double s = r->seconds > 0 ? r->seconds : 1e-9;
-    fprintf(out, "  %-*s  %13s  %9.1f  %8.2f  %11s\n", (int)w, "total",
-            sl_fmt_count(rows, a, sizeof a), (double)bytes / 1e6, r->seconds,
-            sl_fmt_count((uint64_t)((double)rows / s), b, sizeof b));
-    if (r->retries > 0)
-        fprintf(out, "  retries %s\n", sl_fmt_count(r->retries, a, sizeof a));
-    if (c->mode == SL_MODE_IGNORE)
-        fprintf(out, "  rows ignored %s (their key was taken)\n",
-                sl_fmt_count(ignored, a, sizeof a));
-    if (c->mode == SL_MODE_UPSERT)
-        fprintf(out, "  rows updated %s (their key was taken and a value changed)\n",
-                sl_fmt_count(updated, a, sizeof a));
-    if (c->mode == SL_MODE_REPLACE)
-        fprintf(out, "  rows replaced %s (old rows deleted to make way)\n",
-                sl_fmt_count(updated, a, sizeof a));
 }
 
 /* The plan of a dry run: one line per table. */
@@ -358,33 +378,6 @@ static void print_dry_plan(FILE *out, const struct sl_copy_result *r)
     }
     char a[32];
     fprintf(out, "  %-*s  %-12s  %13s\n", (int)w, "total", "", sl_fmt_count(rows, a, sizeof a));
-}
-
-/* The totals of a copy, for --report. */
-static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
-                        const struct sl_copy_result *r)
-{
-    snprintf(rep->target, sizeof rep->target, "%s", r->target);
-    rep->dry_run = c->dry_run;
-    for (size_t i = 0; c->dry_run && i < r->ntables; i++)
-        rep->rows_to_write += r->tables[i].rows;
-    for (size_t i = 0; !c->dry_run && i < r->ntables; i++) {
-        const struct sl_copy_table_result *t = &r->tables[i];
-        rep->rows_read += t->rows;
-        rep->rows_written += t->state == SL_COPY_DONE && !c->verify_only ? t->rows : 0;
-        rep->rows_ignored += t->rows_ignored;
-        rep->rows_updated += t->rows_updated;
-        rep->bytes += t->bytes;
-        if (t->state == SL_COPY_FAILED || t->state == SL_COPY_NOT_RUN ||
-            t->verdict == SL_VERIFY_FAIL)
-            sl_report_error(rep, t->note);
-        if (t->finish_sql && sl_report_add_finish(rep, t->finish_sql) != 0)
-            sl_report_error(rep, "out of memory");
-    }
-    rep->retries = r->retries;
-    rep->seconds = r->seconds;
-    if (r->err.kind != SL_ERR_NONE)
-        sl_report_error(rep, r->err.msg);
 }
 
 /* Checks --mode against --if-exists, --update-columns and --keep-old, and

@@ -12,6 +12,7 @@
 #include "sl_extract.h"
 #include "sl_progress.h"
 #include "sl_report.h"
+#include "sl_summary.h"
 
 #define DEFAULT_THREADS    2
 #define DEFAULT_CHUNK_ROWS 100000
@@ -203,33 +204,7 @@ static int on_extract_opt(void *ctx, int key, const char *v)
     }
 }
 
-static void print_summary(FILE *out, const struct sl_extract_config *c,
-                          const struct sl_extract_result *r)
-{
-    char a[32], rate[32];
-    double secs = r->seconds > 0 ? r->seconds : 1e-9;
-    if (c->dry_run)
-        fprintf(out, "sluice: dry run of an extract of %s; no file was written\n", r->source);
-    else
-        fprintf(out, "sluice: extracted %s\n", r->source);
-    fprintf(out, "  to            %s", strcmp(c->to, "-") ? c->to : "stdout");
-    if (r->parts > 1)
-        fprintf(out, " (%u parts)", r->parts);
-    fprintf(out, "\n  rows          %s\n", sl_fmt_count(r->rows, a, sizeof a));
-    fprintf(out, "  CSV           %.1f MB\n", (double)r->text_bytes / 1e6);
-    fprintf(out, "  %s %.1f MB", c->dry_run ? "to write     " : "written      ",
-            (double)r->file_bytes / 1e6);
-    if (r->file_bytes != r->text_bytes && r->file_bytes > 0)
-        fprintf(out, " (%.1fx compressed)", (double)r->text_bytes / (double)r->file_bytes);
-    fprintf(out, "\n  readers       %u over %s key range%s\n", r->streams,
-            sl_fmt_count(r->ranges, a, sizeof a), r->ranges == 1 ? "" : "s");
-    fprintf(out, "  seconds       %.2f\n", r->seconds);
-    fprintf(out, "  rows/s        %s\n",
-            sl_fmt_count((uint64_t)((double)r->rows / secs), rate, sizeof rate));
-    fprintf(out, "  MB/s          %.1f\n", (double)r->text_bytes / 1e6 / secs);
-}
-
-/* The counts of an extract, for --report. */
+/* The counts of an extract, for --report and the summary. */
 static void fill_report(struct sl_report *rep, const struct sl_extract_config *c,
                         const struct sl_extract_result *r)
 {
@@ -244,6 +219,37 @@ static void fill_report(struct sl_report *rep, const struct sl_extract_config *c
     rep->seconds = r->seconds;
     if (r->err.kind != SL_ERR_NONE)
         sl_report_error(rep, r->err.msg);
+}
+
+static void print_summary(FILE *out, const struct sl_extract_config *c,
+                          const struct sl_extract_result *r)
+{
+    struct sl_report rep = {0};
+    fill_report(&rep, c, r);
+    char a[32];
+    if (c->dry_run)
+        sl_summary_head(out, "dry run of an extract of %s; no file was written", r->source);
+    else
+        sl_summary_head(out, "extracted %s", r->source);
+    const char *to = strcmp(c->to, "-") ? c->to : "stdout";
+    if (r->parts > 1)
+        sl_summary_line(out, "to", "%s (%u parts)", to, r->parts);
+    else
+        sl_summary_line(out, "to", "%s", to);
+    sl_summary_counts(out, &rep,
+                      SL_SUMMARY_SHOW(rows_read) | (c->dry_run ? SL_SUMMARY_SHOW(rows_to_write)
+                                                               : SL_SUMMARY_SHOW(rows_written)),
+                      NULL);
+    sl_summary_line(out, "CSV", "%.1f MB", (double)r->text_bytes / 1e6);
+    const char *written = c->dry_run ? "to write" : "written";
+    if (r->file_bytes != r->text_bytes && r->file_bytes > 0)
+        sl_summary_line(out, written, "%.1f MB (%.1fx compressed)", (double)r->file_bytes / 1e6,
+                        (double)r->text_bytes / (double)r->file_bytes);
+    else
+        sl_summary_line(out, written, "%.1f MB", (double)r->file_bytes / 1e6);
+    sl_summary_line(out, "readers", "%u over %s key range%s", r->streams,
+                    sl_fmt_count(r->ranges, a, sizeof a), r->ranges == 1 ? "" : "s");
+    sl_summary_rates(out, r->rows, r->text_bytes, r->seconds);
 }
 
 static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out, FILE *err,

@@ -13,6 +13,7 @@
 #include "sl_load.h"
 #include "sl_progress.h"
 #include "sl_report.h"
+#include "sl_summary.h"
 
 #define DEFAULT_THREADS    2
 #define DEFAULT_BATCH_ROWS 200
@@ -326,48 +327,7 @@ static int check_args(const struct load_args *a)
     return 0;
 }
 
-/* The summary of a dry run: what a real run would do. */
-static void print_dry_summary(FILE *out, const struct sl_load_result *r)
-{
-    char a[32];
-    double secs = r->seconds > 0 ? r->seconds : 1e-9;
-    fprintf(out, "sluice: dry run of a load into %s; nothing was written\n", r->target);
-    fprintf(out, "  rows read     %s\n", sl_fmt_count(r->rows_read, a, sizeof a));
-    fprintf(out, "  rows to write %s\n", sl_fmt_count(r->rows_to_write, a, sizeof a));
-    fprintf(out, "  rows rejected %s\n", sl_fmt_count(r->rows_rejected, a, sizeof a));
-    fprintf(out, "  bytes read    %.1f MB", (double)r->raw_bytes / 1e6);
-    if (r->data_bytes != r->raw_bytes)
-        fprintf(out, " (%.1f MB uncompressed)", (double)r->data_bytes / 1e6);
-    fprintf(out, "\n  seconds       %.2f\n", r->seconds);
-    fprintf(out, "  MB/s          %.1f\n", (double)r->data_bytes / 1e6 / secs);
-}
-
-static void print_summary(FILE *out, const struct sl_load_result *r, enum sl_write_mode mode)
-{
-    char a[32], b[32], rate[32];
-    double secs = r->seconds > 0 ? r->seconds : 1e-9;
-    fprintf(out, "sluice: %s %s\n", r->err.kind == SL_ERR_NONE ? "loaded into" : "load into",
-            r->target);
-    fprintf(out, "  rows read     %s\n", sl_fmt_count(r->rows_read, a, sizeof a));
-    fprintf(out, "  rows written  %s\n", sl_fmt_count(r->rows_written, b, sizeof b));
-    fprintf(out, "  rows rejected %s\n", sl_fmt_count(r->rows_rejected, a, sizeof a));
-    if (mode == SL_MODE_IGNORE)
-        fprintf(out, "  rows ignored  %s\n", sl_fmt_count(r->rows_ignored, a, sizeof a));
-    if (mode == SL_MODE_UPSERT)
-        fprintf(out, "  rows updated  %s\n", sl_fmt_count(r->rows_updated, a, sizeof a));
-    if (mode == SL_MODE_REPLACE)
-        fprintf(out, "  rows replaced %s\n", sl_fmt_count(r->rows_updated, a, sizeof a));
-    fprintf(out, "  retries       %s\n", sl_fmt_count(r->retries, a, sizeof a));
-    fprintf(out, "  bytes read    %.1f MB", (double)r->raw_bytes / 1e6);
-    if (r->data_bytes != r->raw_bytes)
-        fprintf(out, " (%.1f MB uncompressed)", (double)r->data_bytes / 1e6);
-    fprintf(out, "\n  seconds       %.2f\n", r->seconds);
-    fprintf(out, "  rows/s        %s\n",
-            sl_fmt_count((uint64_t)((double)r->rows_written / secs), rate, sizeof rate));
-    fprintf(out, "  MB/s          %.1f\n", (double)r->data_bytes / 1e6 / secs);
-}
-
-/* The counts of a load, for --report. */
+/* The counts of a load, for --report and the summary. */
 static void fill_report(struct sl_report *rep, const struct sl_load_result *r)
 {
     snprintf(rep->target, sizeof rep->target, "%s", r->target);
@@ -385,6 +345,33 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r)
         sl_report_error(rep, r->err.msg);
 }
 
+/* The closing summary (of a dry run: what a real run would do). */
+static void print_summary(FILE *out, const struct sl_load_result *r, enum sl_write_mode mode)
+{
+    struct sl_report rep = {0};
+    fill_report(&rep, r);
+    if (r->dry_run)
+        sl_summary_head(out, "dry run of a load into %s; nothing was written", r->target);
+    else
+        sl_summary_head(out, "%s %s", r->err.kind == SL_ERR_NONE ? "loaded into" : "load into",
+                        r->target);
+    uint32_t show = SL_SUMMARY_SHOW(rows_read) | SL_SUMMARY_SHOW(rows_rejected);
+    show |= r->dry_run ? SL_SUMMARY_SHOW(rows_to_write)
+                       : SL_SUMMARY_SHOW(rows_written) | SL_SUMMARY_SHOW(retries);
+    if (mode == SL_MODE_IGNORE)
+        show |= SL_SUMMARY_SHOW(rows_ignored);
+    if (mode == SL_MODE_UPSERT || mode == SL_MODE_REPLACE)
+        show |= SL_SUMMARY_SHOW(rows_updated);
+    sl_summary_counts(out, &rep, show, mode == SL_MODE_REPLACE ? "rows replaced" : NULL);
+    if (r->data_bytes != r->raw_bytes)
+        sl_summary_line(out, "bytes read", "%.1f MB (%.1f MB uncompressed)",
+                        (double)r->raw_bytes / 1e6, (double)r->data_bytes / 1e6);
+    else
+        sl_summary_line(out, "bytes read", "%.1f MB", (double)r->raw_bytes / 1e6);
+    sl_summary_rates(out, r->dry_run ? r->rows_to_write : r->rows_written, r->data_bytes,
+                     r->seconds);
+}
+
 static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE *err,
                      struct sl_report *rep);
 
@@ -397,7 +384,7 @@ static int dry_run_end(const struct load_args *a, const struct sl_load_result *r
         fprintf(err, "sluice: dry run: a real load would %s; nothing was written\n",
                 res->started ? "stop there" : "not start");
         if (res->started)
-            print_dry_summary(err, res);
+            print_summary(err, res, a->c.mode);
         return res->started ? SL_EXIT_FAILED : SL_EXIT_USAGE;
     }
     if (res->interrupted) {
@@ -419,7 +406,7 @@ static int dry_run_end(const struct load_args *a, const struct sl_load_result *r
         fprintf(err, "sluice: dry run: %s rows would be rejected, to %s.csv and %s.log\n",
                 sl_fmt_count(res->rows_rejected, n, sizeof n), a->c.rejects, a->c.rejects);
     if (!a->quiet || res->rows_rejected)
-        print_dry_summary(err, res);
+        print_summary(err, res, a->c.mode);
     return res->rows_rejected ? SL_EXIT_REJECTS : SL_EXIT_OK;
 }
 

@@ -172,14 +172,14 @@ void sl_report_error(struct sl_report *r, const char *msg)
 }
 
 static const struct sl_report_counter counters[] = {
-#define SL_REPORT_ENTRY(name, help) {#name, help},
+#define SL_REPORT_ENTRY(name, label, help) {#name, label, help},
     SL_REPORT_COUNTERS(SL_REPORT_ENTRY)
 #undef SL_REPORT_ENTRY
 };
 
 /* Where each counter lives in struct sl_report, in the same order. */
 static const size_t offsets[] = {
-#define SL_REPORT_OFFSET(name, help) offsetof(struct sl_report, name),
+#define SL_REPORT_OFFSET(name, label, help) offsetof(struct sl_report, name),
     SL_REPORT_COUNTERS(SL_REPORT_OFFSET)
 #undef SL_REPORT_OFFSET
 };

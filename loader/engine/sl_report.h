@@ -12,23 +12,35 @@
 #include "sl_err.h"
 
 /* The counters of a run, the one list from which the report's fields, its
- * JSON, a job's totals and its Prometheus metrics (sluice_step_NAME) are all
- * made: X(name, what it counts). Adding a counter is one line here, plus
- * the code that counts it. */
+ * JSON, the closing summary's lines (sl_summary.h), a job's totals and its
+ * Prometheus metrics (sluice_step_NAME) are all made: X(name, the summary's
+ * label or NULL when each command shows it its own way, what it counts).
+ * Adding a counter is one line here, plus the code that counts it. */
 #define SL_REPORT_COUNTERS(X)                                                                      \
-    X(rows_read, "rows the step read")                                                             \
-    X(rows_written, "rows the step committed (extract: wrote to the file)")                        \
-    X(rows_to_write, "rows a dry run of the step found it would write")                            \
-    X(rows_rejected, "rows the step rejected")                                                     \
-    X(rows_ignored, "rows the step skipped because their key was taken (--mode ignore)")           \
-    X(rows_updated, "existing rows the step changed (--mode upsert) or deleted to make way "       \
-                    "(--mode replace)")                                                            \
-    X(retries, "transient errors the step retried")                                                \
-    X(bytes, "bytes the step read")
+    X(rows_read, "rows read", "rows the step read")                                                \
+    X(rows_written, "rows written", "rows the step committed (extract: wrote to the file)")        \
+    X(rows_to_write, "rows to write", "rows a dry run of the step found it would write")           \
+    X(rows_rejected, "rows rejected", "rows the step rejected")                                    \
+    X(rows_ignored, "rows ignored",                                                                \
+      "rows the step skipped because their key was taken (--mode ignore)")                         \
+    X(rows_updated, "rows updated",                                                                \
+      "existing rows the step changed (--mode upsert) or deleted to make way "                     \
+      "(--mode replace)")                                                                          \
+    X(retries, "retries", "transient errors the step retried")                                     \
+    X(bytes, NULL, "bytes the step read")
+
+/* Each counter's index in SL_REPORT_COUNTERS: SL_COUNTER_rows_read, ... */
+enum sl_report_counter_index {
+#define SL_REPORT_INDEX(name, label, help) SL_COUNTER_##name,
+    SL_REPORT_COUNTERS(SL_REPORT_INDEX)
+#undef SL_REPORT_INDEX
+        SL_NCOUNTERS
+};
 
 /* One counter of SL_REPORT_COUNTERS: its name and what it counts. */
 struct sl_report_counter {
     const char *name;
+    const char *label; /* in the summary; NULL: not shown as a counter line */
     const char *help;
 };
 
@@ -41,7 +53,7 @@ struct sl_report {
     int exit_code;    /* the command's exit code */
     char error[1024]; /* "" when none */
     int dry_run;      /* --dry-run: nothing was written */
-#define SL_REPORT_FIELD(name, help) uint64_t name;
+#define SL_REPORT_FIELD(name, label, help) uint64_t name;
     SL_REPORT_COUNTERS(SL_REPORT_FIELD)
 #undef SL_REPORT_FIELD
     double seconds;

@@ -160,7 +160,8 @@ run_sluice extract --defaults-file "$SLUICE_DB_CNF" --from "$URL/items" --to "$W
   --file-rows 1 --dry-run
 check_rc 0 "an extract dry run"
 check_contains "$WORK/err" "  to            $WORK/x/items.csv.zst (2 parts)" "the parts it would write"
-check_contains "$WORK/err" "  rows          2" "every row was read"
+check_contains "$WORK/err" "  rows read     2" "every row was read"
+check_contains "$WORK/err" "  rows to write 2" "every row would be written"
 check_eq "$(ls -A "$WORK/x" | wc -l)" 0 "no file, not even a temporary one, was created"
 run_sluice bench --defaults-file "$SLUICE_DB_CNF" --into "$URL" --threads 1,3 --duration 2 --warmup 1 --dry-run
 check_rc 0 "a bench dry run"

@@ -18,7 +18,7 @@ extract --from "$URL/orders" --to "$WORK/one.csv" --threads 1 --order-by-pk
 check_rc 0 "one file, one thread"
 WANT=$(rows_md5 "$WORK/one.csv")
 check_eq "$(head -1 "$WORK/one.csv")" "$(head -1 "$WORK/orders.csv")" "the header names the columns"
-check_eq "$(summary_value rows)" 50000 "rows in the summary"
+check_eq "$(summary_value "rows written")" 50000 "rows in the summary"
 check_contains "$WORK/err" "readers       1 over 1 key range" "one reader"
 
 # --order-by-pk with 4 threads gives the very same bytes as one thread

@@ -23,7 +23,7 @@ for threads in 1 4; do
     out="$WORK/$threads-$name"
     extract --from "$URL/types" --to "$out" --threads "$threads" --chunk-rows 500
     check_rc 0 "extract --threads $threads to $name"
-    check_eq "$(summary_value rows)" "$want_rows" "rows in the summary ($threads threads, $name)"
+    check_eq "$(summary_value "rows written")" "$want_rows" "rows in the summary ($threads threads, $name)"
     if [ "$threads" = 4 ]; then
       check_contains "$WORK/err" "reading $DB.types with 4 threads over" "a parallel read by key ranges"
       check_contains "$WORK/err" "global read lock held" "the lock for one snapshot"
