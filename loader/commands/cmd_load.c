@@ -38,6 +38,7 @@ enum {
     OPT_BINARY,
     OPT_TRANSFORM,
     OPT_DRY_RUN,
+    OPT_METHOD,
 };
 
 struct load_args {
@@ -91,6 +92,11 @@ const struct sl_opt sl_load_opts[] = {
      "hex (default): values for binary columns (BINARY, VARBINARY, BLOB,\n"
      "BIT) are hex digits, as sluice extract writes them; raw: the bytes\nas they are"},
     SL_CLI_WRITE_MODE_OPTS,
+    {"method", OPT_METHOD, 1, "METHOD",
+     "how rows are sent: insert (multi-row prepared INSERTs, the default),\n"
+     "load-data (LOAD DATA LOCAL streamed from memory; no file is\n"
+     "written, and the server can read nothing else), or auto (load-data\n"
+     "where the server's local_infile and --mode allow it, else insert)"},
     {"transform", OPT_TRANSFORM, 1, "SPEC",
      "value transforms per column, e.g. \"price: strip '$' | decimal ;\n"
      "note: trim | null-if ''\" (may be given more than once; see below)"},
@@ -277,6 +283,13 @@ static int on_load_opt(void *ctx, int key, const char *v)
     }
     case OPT_TRANSFORM:
         return sl_cli_append(&a->transforms, &a->ntransforms, v);
+    case OPT_METHOD: {
+        int k;
+        if (sl_cli_choice("load", "method", v, sl_method_choice_names, &k, a->err) != 0)
+            return -1;
+        a->c.method = (enum sl_method_choice)k;
+        return 0;
+    }
     default:
         return -1;
     }
@@ -334,6 +347,7 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r)
     rep->rows_read = r->rows_read;
     rep->rows_written = r->rows_written;
     rep->dry_run = r->dry_run;
+    snprintf(rep->method, sizeof rep->method, "%s", r->method ? r->method : "");
     rep->rows_to_write = r->rows_to_write;
     rep->rows_rejected = r->rows_rejected;
     rep->rows_ignored = r->rows_ignored;
@@ -363,6 +377,10 @@ static void print_summary(FILE *out, const struct sl_load_result *r, enum sl_wri
     if (mode == SL_MODE_UPSERT || mode == SL_MODE_REPLACE)
         show |= SL_SUMMARY_SHOW(rows_updated);
     sl_summary_counts(out, &rep, show, mode == SL_MODE_REPLACE ? "rows replaced" : NULL);
+    if (r->method && r->method_why[0])
+        sl_summary_line(out, "method", "%s (auto: %s)", r->method, r->method_why);
+    else if (r->method)
+        sl_summary_line(out, "method", "%s", r->method);
     if (r->data_bytes != r->raw_bytes)
         sl_summary_line(out, "bytes read", "%.1f MB (%.1f MB uncompressed)",
                         (double)r->raw_bytes / 1e6, (double)r->data_bytes / 1e6);

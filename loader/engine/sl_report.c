@@ -72,6 +72,10 @@ int sl_report_write(const char *path, const struct sl_report *r, struct sl_err *
     else
         cJSON_AddNullToObject(o, "error");
     cJSON_AddBoolToObject(o, "dry_run", r->dry_run);
+    if (r->method[0])
+        cJSON_AddStringToObject(o, "method", r->method);
+    else
+        cJSON_AddNullToObject(o, "method");
     size_t n;
     const struct sl_report_counter *cs = sl_report_counters(&n);
     for (size_t i = 0; i < n; i++)
@@ -140,6 +144,7 @@ int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err)
         return sl_err_set(err, SL_ERR_FATAL, "%s: not a sluice report", path);
     }
     str(o, "command", r->command, sizeof r->command);
+    str(o, "method", r->method, sizeof r->method);
     str(o, "target", r->target, sizeof r->target);
     str(o, "error", r->error, sizeof r->error);
     const cJSON *ec = cJSON_GetObjectItemCaseSensitive(o, "exit_code");

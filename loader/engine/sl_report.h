@@ -53,6 +53,7 @@ struct sl_report {
     int exit_code;    /* the command's exit code */
     char error[1024]; /* "" when none */
     int dry_run;      /* --dry-run: nothing was written */
+    char method[16];  /* how rows were written to MySQL: insert or load-data; "" */
 #define SL_REPORT_FIELD(name, label, help) uint64_t name;
     SL_REPORT_COUNTERS(SL_REPORT_FIELD)
 #undef SL_REPORT_FIELD

@@ -425,9 +425,15 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .tls = &c->tls,
         .connect_timeout = 10,
         .use_db = 1,
+        .local_infile = c->method != SL_CHOOSE_INSERT,
     };
     if (sl_conn_open(&conns[0], &co, err) != 0)
         goto out_conns;
+    enum sl_write_method method;
+    if (sl_write_method_pick(conns[0], c->method, sl_write_mode_verb(c->mode), &method,
+                             res->method_why, sizeof res->method_why, err) != 0)
+        goto out_conns;
+    res->method = sl_write_method_name(method);
     if (c->dry_run && (c->before_sql || c->after_sql))
         fprintf(log, "sluice: dry run: --before-sql and --after-sql are not run\n");
     if (c->before_sql && !c->dry_run &&
@@ -535,6 +541,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .target = &target,
         .ckpt_db = c->checkpoint ? table.schema : NULL,
         .jobs = c->checkpoint ? rs.jobs : NULL,
+        .method = method,
         .stmt_rows = stmt_rows,
         .max_packet = (size_t)max_packet,
         .retries = c->retries,

@@ -22,6 +22,7 @@
 #include "sl_csv.h"
 #include "sl_err.h"
 #include "sl_tls.h"
+#include "sl_write_method.h"
 #include "sl_write_mode.h"
 
 struct sl_load_config {
@@ -37,15 +38,16 @@ struct sl_load_config {
     size_t txn_rows;     /* rows per COMMIT */
     const char *session_sql;
     const char *time_zone;
-    struct sl_tls tls;          /* --ssl-*; a URL's own ssl-* parameters win */
-    const char *before_sql;     /* NULL or statements run on the target before any row */
-    const char *after_sql;      /* NULL or statements run on the target after success */
-    int progress;               /* draw progress on stderr */
-    int binary_hex;             /* binary columns are given as hex digits (sl_hex.h) */
-    enum sl_write_mode mode;    /* --mode */
-    const char *update_columns; /* NULL or "a,b": what --mode upsert updates */
-    int keep_old;               /* --mode swap keeps the old table as <table>__sluice_old */
-    char *const *transforms;    /* --transform specs (sl_transform.h) */
+    struct sl_tls tls;            /* --ssl-*; a URL's own ssl-* parameters win */
+    const char *before_sql;       /* NULL or statements run on the target before any row */
+    const char *after_sql;        /* NULL or statements run on the target after success */
+    int progress;                 /* draw progress on stderr */
+    int binary_hex;               /* binary columns are given as hex digits (sl_hex.h) */
+    enum sl_write_mode mode;      /* --mode */
+    enum sl_method_choice method; /* --method */
+    const char *update_columns;   /* NULL or "a,b": what --mode upsert updates */
+    int keep_old;                 /* --mode swap keeps the old table as <table>__sluice_old */
+    char *const *transforms;      /* --transform specs (sl_transform.h) */
     size_t ntransforms;
 
     const char *rejects;  /* non-NULL: --on-error skip, rejects to PATH.csv/.log */
@@ -76,8 +78,10 @@ struct sl_load_result {
     uint64_t raw_bytes;  /* read from the files */
     uint64_t data_bytes; /* parsed, after decompression */
     double seconds;
-    char target[512];  /* the target, password masked */
-    struct sl_err err; /* kind SL_ERR_NONE on success */
+    const char *method;   /* how rows were sent: "insert" or "load-data" */
+    char method_why[160]; /* why auto chose insert, or "" */
+    char target[512];     /* the target, password masked */
+    struct sl_err err;    /* kind SL_ERR_NONE on success */
 };
 
 /* Runs the load. Progress, retries and notices go to log. Returns 0 when the

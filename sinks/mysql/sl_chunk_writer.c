@@ -68,8 +68,8 @@ static int open_stmts(struct sl_chunk_writer *cw, struct sl_err *e)
         if (cfg->session_sql && sl_conn_exec(*cw->conn, cfg->session_sql, e) != 0)
             return -1;
     }
-    if (!cw->w &&
-        sl_writer_open(&cw->w, *cw->conn, cw->target, cfg->stmt_rows, cfg->max_packet, e) != 0)
+    if (!cw->w && sl_writer_open(&cw->w, *cw->conn, cw->target, cfg->method, cfg->stmt_rows,
+                                 cfg->max_packet, e) != 0)
         return -1;
     if (cw->ckpt_db && !cw->ckw &&
         sl_checkpoint_writer_open(&cw->ckw, *cw->conn, cw->ckpt_db, e) != 0)

@@ -65,6 +65,7 @@ struct sl_chunk_ops {
 struct sl_chunk_config {
     const struct sl_conn_opts *conn_opts; /* for reconnecting */
     const char *session_sql;              /* run on each new connection, or NULL */
+    enum sl_write_method method;          /* INSERT or LOAD DATA LOCAL */
     size_t stmt_rows;                     /* rows per INSERT */
     size_t max_packet;                    /* the server's max_allowed_packet */
     size_t max_held;                      /* batches a chunk may hold */

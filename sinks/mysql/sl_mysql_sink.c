@@ -78,6 +78,7 @@ static int writer_open(void *sink, unsigned index, const struct sl_sink_port *po
     w->cfg = (struct sl_chunk_config){
         .conn_opts = s->conn_opts,
         .session_sql = s->session_sql,
+        .method = s->method,
         .stmt_rows = s->stmt_rows,
         .max_packet = s->max_packet,
         .max_held = port->max_held,

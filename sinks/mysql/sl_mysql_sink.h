@@ -14,6 +14,7 @@
 #include "sl_checkpoint.h"
 #include "sl_conn.h"
 #include "sl_insert_plan.h"
+#include "sl_mysql_writer.h"
 #include "sl_sink_ops.h"
 
 /* Where one unit's rows go, for a sink that writes several tables. */
@@ -34,6 +35,8 @@ struct sl_mysql_sink {
     const struct sl_checkpoint_job *jobs;   /* per unit; an entry without a hash, or NULL:
                                                not checkpointed */
     const char *session_sql;                /* run on each new connection, or NULL */
+    enum sl_write_method method;            /* INSERT or LOAD DATA LOCAL (conn_opts must
+                                               allow it) */
     size_t stmt_rows;                       /* rows per INSERT */
     size_t max_packet;                      /* the server's max_allowed_packet */
     unsigned retries;                       /* attempts after the first */

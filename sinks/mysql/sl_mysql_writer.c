@@ -9,6 +9,7 @@
 #include "sl_errno.h"
 #include "sl_escape.h"
 #include "sl_insert_plan.h"
+#include "sl_load_data.h"
 #include "sl_server_msg.h"
 
 #define STMT_CACHE 4
@@ -34,10 +35,16 @@ struct sl_writer {
     uint64_t ignored; /* SL_VERB_IGNORE: rows skipped in the open transaction */
     uint64_t updated; /* SL_VERB_UPSERT, _REPLACE: existing rows updated or deleted first */
     struct sl_buf sql;
+    enum sl_write_method method;
+    int use_insert;        /* load-data: INSERT until the next commit (a replay) */
+    struct sl_buf ld_sql;  /* load-data: the statement */
+    struct sl_buf ld_data; /* load-data: the stream of one batch */
+    unsigned long unnamed; /* row warnings the last collect_warnings() could not place */
 };
 
 int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_target *t,
-                   size_t max_rows, size_t max_packet, struct sl_err *err)
+                   enum sl_write_method method, size_t max_rows, size_t max_packet,
+                   struct sl_err *err)
 {
     struct sl_writer *w = calloc(1, sizeof *w);
     if (!w)
@@ -51,13 +58,24 @@ int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_t
     if (t->kinds)
         w->vals = calloc(w->max_rows * t->ncols, sizeof *w->vals);
     sl_buf_init(&w->sql, 64 * 1024 * 1024);
+    w->method = method;
+    sl_buf_init(&w->ld_sql, 64 * 1024 * 1024);
+    sl_buf_init(&w->ld_data, SIZE_MAX / 2);
     if (!w->binds || !w->lens || (t->kinds && !w->vals)) {
         sl_writer_close(w);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
-    /* every skipped row leaves a warning; keep them all listable, so that
-     * one that changed a value is never hidden behind them */
-    if (t->verb == SL_VERB_IGNORE &&
+    if (method == SL_METHOD_LOAD_DATA && sl_load_data_sql(&w->ld_sql, t) != 0) {
+        sl_writer_close(w);
+        return sl_err_set(err, SL_ERR_FATAL,
+                          t->verb == SL_VERB_UPSERT
+                              ? "--method load-data cannot upsert: use --method insert"
+                              : "cannot build the LOAD DATA statement");
+    }
+    /* every skipped row leaves a warning (and LOAD DATA turns each refused
+     * value into one); keep them all listable, so that one that changed a
+     * value is never hidden behind them */
+    if ((t->verb == SL_VERB_IGNORE || method == SL_METHOD_LOAD_DATA) &&
         mysql_query(conn, "SET SESSION max_error_count = 65535") != 0) {
         sl_conn_fail(conn, err, "SET max_error_count failed");
         sl_writer_close(w);
@@ -224,6 +242,7 @@ static long collect_warnings(struct sl_writer *w, struct sl_batch *b, const uint
         return sl_conn_fail(w->conn, err, "SHOW WARNINGS failed");
     long named = 0;
     int stop = 0;
+    w->unnamed = 0;
     MYSQL_ROW row;
     while (!stop && (row = mysql_fetch_row(res)) != NULL) {
         if (!row[1] || !row[2])
@@ -244,8 +263,10 @@ static long collect_warnings(struct sl_writer *w, struct sl_batch *b, const uint
             stop = 1;
             break;
         }
-        if (at < 1 || at > k)
+        if (at < 1 || at > k) {
+            w->unnamed++;
             continue;
+        }
         size_t r = rows[at - 1];
         if (b->pos[r].rejected)
             continue;
@@ -357,6 +378,49 @@ static int write_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, s
     return replay ? SL_WRITE_REPLAY : 0;
 }
 
+/* Writes rows[0..n) with one LOAD DATA LOCAL. Returns 0, SL_WRITE_REPLAY
+ * or -1, as write_rows(). */
+static int load_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, size_t n,
+                     sl_writer_reject_fn on_reject, void *ctx, struct sl_writer_fault *fault,
+                     struct sl_err *err)
+{
+    if (n == 0)
+        return 0;
+    sl_buf_reset(&w->ld_data);
+    for (size_t i = 0; i < n; i++)
+        if (sl_load_data_row(&w->ld_data, b, rows[i], w->t.kinds, w->t.ncols) != 0)
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory for the LOAD DATA stream");
+    fault->first_row = rows[0];
+    fault->last_row = rows[n - 1];
+    struct sl_load_data_result res;
+    if (sl_load_data_exec(w->conn, w->ld_sql.data, w->ld_data.data, w->ld_data.len, &res, err) !=
+        0) {
+        /* a row's fault fails the whole statement: find the row by INSERT */
+        if (err->kind != SL_ERR_ROW)
+            return -1;
+        return write_rows(w, b, rows, n, on_reject, ctx, fault, err);
+    }
+    uint64_t expected = 0; /* warnings for rows skipped for their key */
+    if (w->t.verb == SL_VERB_IGNORE) {
+        w->ignored += res.skipped;
+        expected = res.skipped;
+    } else if (res.skipped > 0) {
+        /* LOCAL skips a row whose key is taken where INSERT refuses it */
+        w->use_insert = 1;
+        return SL_WRITE_REPLAY;
+    }
+    if (w->t.verb == SL_VERB_REPLACE && res.affected > n)
+        w->updated += res.affected - n;
+    if (res.warnings <= expected)
+        return 0;
+    long named = collect_warnings(w, b, rows, n, on_reject, ctx, fault, err);
+    if (named < 0)
+        return -1;
+    if (w->unnamed > 0)
+        w->use_insert = 1;
+    return named > 0 || w->unnamed > 0 ? SL_WRITE_REPLAY : 0;
+}
+
 int sl_writer_write(struct sl_writer *w, struct sl_batch *b, sl_writer_reject_fn on_reject,
                     void *ctx, struct sl_writer_fault *fault, struct sl_err *err)
 {
@@ -374,6 +438,8 @@ int sl_writer_write(struct sl_writer *w, struct sl_batch *b, sl_writer_reject_fn
     fault->row = -1;
     fault->col = -1;
     fault->first_row = fault->last_row = 0;
+    if (w->method == SL_METHOD_LOAD_DATA && !w->use_insert)
+        return load_rows(w, b, w->rows, n, on_reject, ctx, fault, err);
     return write_rows(w, b, w->rows, n, on_reject, ctx, fault, err);
 }
 
@@ -393,6 +459,7 @@ int sl_writer_commit(struct sl_writer *w, struct sl_err *err)
         return sl_conn_fail(w->conn, err, "COMMIT failed");
     w->ignored = 0;
     w->updated = 0;
+    w->use_insert = 0;
     return 0;
 }
 
@@ -419,5 +486,7 @@ void sl_writer_close(struct sl_writer *w)
     free(w->vals);
     free(w->rows);
     sl_buf_release(&w->sql);
+    sl_buf_release(&w->ld_sql);
+    sl_buf_release(&w->ld_data);
     free(w);
 }

@@ -38,16 +38,31 @@ typedef int (*sl_writer_reject_fn)(void *ctx, const struct sl_batch *b, size_t r
 
 #define SL_WRITE_REPLAY 1
 
+/* How a writer sends rows (--method). */
+enum sl_write_method {
+    SL_METHOD_INSERT,    /* multi-row prepared INSERTs, every value bound */
+    SL_METHOD_LOAD_DATA, /* one LOAD DATA LOCAL per batch, streamed from memory
+                            (sl_load_data.h); the connection must allow it */
+};
+
 struct sl_writer;
 
 /* Creates a writer. max_rows caps rows per statement (see sl_insert_plan),
  * max_packet is the server's max_allowed_packet. The target's strings must
- * outlive the writer. Returns 0 or -1 with err set. */
+ * outlive the writer. SL_METHOD_LOAD_DATA takes the verbs insert, ignore
+ * and replace. Returns 0 or -1 with err set. */
 int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_target *t,
-                   size_t max_rows, size_t max_packet, struct sl_err *err);
+                   enum sl_write_method method, size_t max_rows, size_t max_packet,
+                   struct sl_err *err);
 
 /* Inserts every row of b not yet marked rejected, in one or more statements,
  * inside the connection's open transaction.
+ *
+ * With SL_METHOD_LOAD_DATA, a row the server changed (a warning naming its
+ * line) is rejected as with INSERT. When the server skipped a row for its
+ * key under the verb insert, or warned without naming a row, the write
+ * returns SL_WRITE_REPLAY and the writer uses INSERT until the next commit,
+ * so that the replay finds the rows one by one.
  *
  * Without on_reject, the first row the server refuses fails the write. With
  * on_reject, refused rows are isolated (by the row number in the server's

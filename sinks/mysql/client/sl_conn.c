@@ -6,6 +6,7 @@
 
 #include "sl_buf.h"
 #include "sl_errno.h"
+#include "sl_local_infile.h"
 
 int sl_conn_fail(MYSQL *m, struct sl_err *err, const char *what)
 {
@@ -98,6 +99,7 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
     if (!m)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     unsigned timeout = o->connect_timeout;
+    unsigned local_infile = o->local_infile ? 1 : 0;
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
     if (o->defaults_file) {
@@ -115,6 +117,10 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
                           where, sl_tls_mode_name(mode));
     }
     set_tls(m, &tls, mode);
+    /* whatever an option file says of local-infile, a server's request for
+     * a file is refused: only what a writer offers is ever sent */
+    mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &local_infile);
+    sl_local_infile_guard(m);
     /* "localhost" makes the client use the socket even if an option file
      * names a host */
     const char *host = u->socket ? "localhost" : u->host;

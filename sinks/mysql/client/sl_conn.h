@@ -37,6 +37,8 @@ struct sl_conn_opts {
     int use_db;                /* make the URL's database the session's default */
     const struct sl_tls *tls;  /* NULL or the command line's TLS settings; the
                                   URL's own ssl-* parameters win */
+    int local_infile;          /* may send LOAD DATA LOCAL (of what sl_local_infile.h
+                                  offers only: no file is ever served) */
 };
 
 /* Connects and sets the session up. Returns 0 and *out, or -1 with err set
