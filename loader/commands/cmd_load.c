@@ -39,6 +39,8 @@ enum {
     OPT_TRANSFORM,
     OPT_DRY_RUN,
     OPT_METHOD,
+    OPT_DEFER_INDEXES,
+    OPT_NO_DEFER_INDEXES,
 };
 
 struct load_args {
@@ -97,6 +99,12 @@ const struct sl_opt sl_load_opts[] = {
      "load-data (LOAD DATA LOCAL streamed from memory; no file is\n"
      "written, and the server can read nothing else), or auto (load-data\n"
      "where the server's local_infile and --mode allow it, else insert)"},
+    {"defer-indexes", OPT_DEFER_INDEXES, 0, "",
+     "take the table's non-unique secondary indexes off while it is\n"
+     "empty and build them in one ALTER TABLE after the rows (default:\n"
+     "for an input of 32 MB or more, when the account holds ALTER)"},
+    {"no-defer-indexes", OPT_NO_DEFER_INDEXES, 0, "",
+     "keep every index in place while the rows go in"},
     {"transform", OPT_TRANSFORM, 1, "SPEC",
      "value transforms per column, e.g. \"price: strip '$' | decimal ;\n"
      "note: trim | null-if ''\" (may be given more than once; see below)"},
@@ -283,6 +291,16 @@ static int on_load_opt(void *ctx, int key, const char *v)
     }
     case OPT_TRANSFORM:
         return sl_cli_append(&a->transforms, &a->ntransforms, v);
+    case OPT_DEFER_INDEXES:
+    case OPT_NO_DEFER_INDEXES: {
+        enum sl_defer d = key == OPT_DEFER_INDEXES ? SL_DEFER_ALWAYS : SL_DEFER_NEVER;
+        if (a->c.defer_indexes != SL_DEFER_AUTO && a->c.defer_indexes != d) {
+            fprintf(a->err, "sluice load: give --defer-indexes or --no-defer-indexes, not both\n");
+            return -1;
+        }
+        a->c.defer_indexes = d;
+        return 0;
+    }
     case OPT_METHOD: {
         int k;
         if (sl_cli_choice("load", "method", v, sl_method_choice_names, &k, a->err) != 0)
@@ -354,6 +372,8 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r)
     rep->rows_updated = r->rows_updated;
     rep->retries = r->retries;
     rep->bytes = r->raw_bytes;
+    if (r->finish_sql && sl_report_add_finish(rep, r->finish_sql) != 0)
+        sl_report_error(rep, "out of memory");
     rep->seconds = r->seconds;
     if (r->err.kind != SL_ERR_NONE)
         sl_report_error(rep, r->err.msg);
@@ -439,6 +459,36 @@ int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err)
     return sl_report_finish(a.report, &rep, code, err);
 }
 
+/* Says how a load ended, and returns its exit code. */
+static int load_end(const struct load_args *a, const struct sl_load_result *r, int failed,
+                    FILE *err)
+{
+    char w[32], j[32];
+    if (failed) {
+        fprintf(err, "sluice: error: %s\n", r->err.msg);
+        if (!r->started)
+            return SL_EXIT_USAGE;
+        fprintf(err,
+                "sluice: load failed; %s rows were committed, the open chunk was rolled back\n",
+                sl_fmt_count(r->rows_written, w, sizeof w));
+    } else if (r->interrupted) {
+        fprintf(err,
+                "sluice: interrupted; %s rows were committed; run the same command with "
+                "--resume to finish\n",
+                sl_fmt_count(r->rows_written, w, sizeof w));
+    } else if (r->rows_rejected) {
+        fprintf(err, "sluice: %s rows rejected; see %s.csv and %s.log\n",
+                sl_fmt_count(r->rows_rejected, j, sizeof j), a->c.rejects, a->c.rejects);
+    }
+    if (!a->quiet || failed || r->interrupted)
+        print_summary(err, r, a->c.mode);
+    if (failed)
+        return SL_EXIT_FAILED;
+    if (r->interrupted)
+        return SL_EXIT_INTERRUPTED;
+    return r->rows_rejected ? SL_EXIT_REJECTS : SL_EXIT_OK;
+}
+
 static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE *err,
                      struct sl_report *rep)
 {
@@ -472,30 +522,7 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
     struct sl_load_result res;
     int failed = sl_load_run(&a->c, &res, err) != 0;
     fill_report(rep, &res);
-    if (a->c.dry_run)
-        return dry_run_end(a, &res, err);
-    char w[32], j[32];
-    if (failed) {
-        fprintf(err, "sluice: error: %s\n", res.err.msg);
-        if (!res.started)
-            return SL_EXIT_USAGE;
-        fprintf(err,
-                "sluice: load failed; %s rows were committed, the open chunk was rolled back\n",
-                sl_fmt_count(res.rows_written, w, sizeof w));
-    } else if (res.interrupted) {
-        fprintf(err,
-                "sluice: interrupted; %s rows were committed; run the same command with "
-                "--resume to finish\n",
-                sl_fmt_count(res.rows_written, w, sizeof w));
-    } else if (res.rows_rejected) {
-        fprintf(err, "sluice: %s rows rejected; see %s.csv and %s.log\n",
-                sl_fmt_count(res.rows_rejected, j, sizeof j), a->c.rejects, a->c.rejects);
-    }
-    if (!a->quiet || failed || res.interrupted)
-        print_summary(err, &res, a->c.mode);
-    if (failed)
-        return SL_EXIT_FAILED;
-    if (res.interrupted)
-        return SL_EXIT_INTERRUPTED;
-    return res.rows_rejected ? SL_EXIT_REJECTS : SL_EXIT_OK;
+    int code = a->c.dry_run ? dry_run_end(a, &res, err) : load_end(a, &res, failed, err);
+    sl_load_result_release(&res);
+    return code;
 }

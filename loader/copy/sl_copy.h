@@ -43,6 +43,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sl_deferred.h"
 #include "sl_err.h"
 #include "sl_snapshot.h"
 #include "sl_tls.h"
@@ -56,15 +57,11 @@ enum sl_if_exists {
     SL_IF_EXISTS_APPEND,
 };
 
-/* When a table the copy creates gets its secondary indexes and foreign keys:
- * in CREATE TABLE, or in one ALTER TABLE after its rows (the CREATE TABLE
- * still holds them all; they are taken off the empty table). */
-enum sl_defer {
-    SL_DEFER_AUTO,   /* after the rows for a table of at least SL_COPY_DEFER_ROWS rows (the
-                        source's estimate), when the target account holds ALTER on it */
-    SL_DEFER_ALWAYS, /* --defer-indexes */
-    SL_DEFER_NEVER,  /* --no-defer-indexes */
-};
+/* A table the copy creates gets its secondary indexes and foreign keys in
+ * CREATE TABLE, or in one ALTER TABLE after its rows (the CREATE TABLE still
+ * holds them all; they are taken off the empty table): see enum sl_defer.
+ * Under SL_DEFER_AUTO, a table of at least this many rows (the source's
+ * estimate) whose target account holds ALTER is deferred. */
 #define SL_COPY_DEFER_ROWS 100000
 
 struct sl_copy_config {

@@ -208,14 +208,6 @@ int sl_copy_list_tables(struct crun *r, char ***names, size_t *n, struct sl_err 
 
 /* ---- what each table reads ---- */
 
-static int read_create(void *ctx, char **v, unsigned long *lens, unsigned n)
-{
-    (void)lens;
-    char **out = ctx;
-    if (n >= 2 && v[1] && !*out && !(*out = strdup(v[1])))
-        return 1;
-    return 0;
-}
 
 /* Whether ct's target, if the copy creates it, is created with only its
  * primary key (see enum sl_defer). Under the default, a table of fewer than
@@ -252,23 +244,11 @@ static int plan_create(struct crun *r, struct ctable *ct, int always_defer,
     int defer = always_defer ? 1 : defers(r, ct, err);
     if (defer < 0)
         return -1;
-    struct sl_buf sql;
-    sl_buf_init(&sql, SQL_MAX);
-    int rc = sl_buf_puts(&sql, "SHOW CREATE TABLE ");
-    if (rc == 0)
-        rc = sl_ident_append_qualified(&sql, ct->src.schema, ct->src.name);
-    if (rc != 0 || !sl_buf_cstr(&sql)) {
-        sl_buf_release(&sql);
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    }
     char *show = NULL;
-    rc = sl_conn_select(r->src, sql.data, NULL, 0, read_create, &show, err);
-    sl_buf_release(&sql);
-    if (rc > 0 || (rc == 0 && !show))
-        rc = sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE %s.%s gave nothing", ct->src.schema,
-                        ct->src.name);
+    int rc = sl_table_show_create(r->src, ct->src.schema, ct->src.name, &show, err);
     if (rc == 0)
-        rc = sl_create_table_rewrite(show, ct->dst_schema, ct->dst_name, defer, out, err);
+        rc = sl_create_table_rewrite(show, ct->dst_schema, ct->dst_name,
+                                     defer ? SL_REWRITE_DEFER_ALL : SL_REWRITE_KEEP, out, err);
     if (rc != 0)
         sl_err_prefix(err, "reading the definition of %s.%s", ct->src.schema, ct->src.name);
     free(show);

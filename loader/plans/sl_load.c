@@ -1,4 +1,5 @@
 #include "sl_load.h"
+#include "sl_load_indexes.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -386,6 +387,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     MYSQL **conns = NULL;
     char **colnames = NULL;
     char write_name[256] = "";
+    struct sl_load_indexes ix = {0};
     size_t *update = NULL, nupdate = 0;
     struct sl_colcheck *checks = NULL;
     int rc = -1;
@@ -504,6 +506,9 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         }
         total += (uint64_t)sources.v[i].size;
     }
+    if (!c->dry_run && sl_load_indexes_take(&ix, conns[0], c->defer_indexes, table.schema,
+                                            write_name, total, log, err) != 0)
+        goto out_sources;
     struct sl_counters counters;
     atomic_init(&counters.rows_read, 0);
     atomic_init(&counters.rows_written, 0);
@@ -602,11 +607,16 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     MYSQL *any = NULL;
     for (unsigned i = 0; i < c->threads && !any; i++)
         any = conns[i];
-    if (!any && (c->mode == SL_MODE_SWAP || c->after_sql || c->checkpoint) && rc == 0 &&
-        !res->interrupted) {
+    if (!any && (c->mode == SL_MODE_SWAP || c->after_sql || c->checkpoint || ix.add_sql) &&
+        rc == 0 && !res->interrupted) {
         if (sl_conn_open(&conns[0], &co, err) != 0)
             rc = -1;
         any = conns[0];
+    }
+    if (rc == 0 && !res->interrupted && ix.add_sql) {
+        if (sl_load_indexes_put_back(&ix, any, log, err) != 0)
+            rc = -1;
+        res->seconds = sl_now() - progress.start; /* the index build is the load's too */
     }
     if (c->mode == SL_MODE_SWAP && rc == 0 && !res->interrupted) {
         struct sl_swap sw = {table.schema, table.name, 1};
@@ -634,6 +644,14 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         rc = -1;
 
 out_sources:
+    if (ix.add_sql) {
+        fprintf(log,
+                "sluice: %s is left without its secondary indexes; the next load into it "
+                "(--resume too) builds them after its rows, or add them with:\n  %s;\n",
+                ix.target, ix.add_sql);
+        res->finish_sql = strdup(ix.add_sql);
+    }
+    sl_load_indexes_release(&ix);
     if (c->rejects && !c->dry_run) {
         struct sl_err ignored;
         sl_rejects_close(&rejects, &ignored);
@@ -651,4 +669,10 @@ out_url:
     sl_url_release(&url);
     sl_transforms_release(&tf);
     return rc;
+}
+
+void sl_load_result_release(struct sl_load_result *result)
+{
+    free(result->finish_sql);
+    result->finish_sql = NULL;
 }

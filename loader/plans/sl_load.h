@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "sl_csv.h"
+#include "sl_deferred.h"
 #include "sl_err.h"
 #include "sl_tls.h"
 #include "sl_write_method.h"
@@ -45,6 +46,7 @@ struct sl_load_config {
     int binary_hex;               /* binary columns are given as hex digits (sl_hex.h) */
     enum sl_write_mode mode;      /* --mode */
     enum sl_method_choice method; /* --method */
+    enum sl_defer defer_indexes;  /* --defer-indexes, --no-defer-indexes (sl_load_indexes.h) */
     const char *update_columns;   /* NULL or "a,b": what --mode upsert updates */
     int keep_old;                 /* --mode swap keeps the old table as <table>__sluice_old */
     char *const *transforms;      /* --transform specs (sl_transform.h) */
@@ -81,6 +83,8 @@ struct sl_load_result {
     const char *method;   /* how rows were sent: "insert" or "load-data" */
     char method_why[160]; /* why auto chose insert, or "" */
     char target[512];     /* the target, password masked */
+    char *finish_sql;     /* the ALTER TABLE that puts back the indexes the load left off,
+                             or NULL; malloc'd: freed by sl_load_result_release */
     struct sl_err err;    /* kind SL_ERR_NONE on success */
 };
 
@@ -88,5 +92,8 @@ struct sl_load_result {
  * load finished or was interrupted (result->interrupted), or -1 with
  * result->err set; the counts in result are valid either way. */
 int sl_load_run(const struct sl_load_config *c, struct sl_load_result *result, FILE *log);
+
+/* Frees what a result holds. */
+void sl_load_result_release(struct sl_load_result *result);
 
 #endif

@@ -152,9 +152,11 @@ void sl_create_sql_release(struct sl_create_sql *s)
     sl_buf_release(&s->add);
 }
 
-int sl_create_table_rewrite(const char *show, const char *schema, const char *table, int defer,
-                            struct sl_create_sql *s, struct sl_err *err)
+int sl_create_table_rewrite(const char *show, const char *schema, const char *table,
+                            enum sl_rewrite_defer defer, struct sl_create_sql *s,
+                            struct sl_err *err)
 {
+    s->fks = 0;
     const char *head = "CREATE TABLE ";
     if (!starts(show, head))
         return sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE did not start with CREATE TABLE");
@@ -189,7 +191,11 @@ int sl_create_table_rewrite(const char *show, const char *schema, const char *ta
         ncols += def[0] == '`';
         const char *name = NULL;
         size_t nlen = 0;
-        enum deferral d = defer ? deferred(def, &name, &nlen) : KEEP;
+        enum deferral d = deferred(def, &name, &nlen);
+        s->fks += d == DEFER_FK;
+        if (defer == SL_REWRITE_KEEP ||
+            (defer == SL_REWRITE_NON_UNIQUE && (d == DEFER_FK || starts(def, "UNIQUE "))))
+            d = KEEP;
         if (rc == 0 && d != KEEP)
             rc = alter_clause(&s->add, schema, table, "ADD ", def, len);
         if (rc == 0 && d == DEFER_INDEX)

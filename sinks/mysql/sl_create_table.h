@@ -28,6 +28,16 @@ struct sl_create_sql {
     struct sl_buf drop_fks;  /* ALTER TABLE .. DROP FOREIGN KEY .. (deferred only) */
     struct sl_buf drop_keys; /* ALTER TABLE .. DROP INDEX .. (deferred only) */
     struct sl_buf add;       /* ALTER TABLE .. ADD ..: what the drops took (deferred only) */
+    unsigned fks;            /* FOREIGN KEY constraints in the definition */
+};
+
+/* What sl_create_table_rewrite() defers to after the rows. */
+enum sl_rewrite_defer {
+    SL_REWRITE_KEEP,       /* nothing */
+    SL_REWRITE_DEFER_ALL,  /* every secondary index and foreign key (a copy's new table) */
+    SL_REWRITE_NON_UNIQUE, /* the secondary indexes that are not unique (KEY, FULLTEXT,
+                              SPATIAL): taking them off changes no write's outcome (a
+                              load into an existing table) */
 };
 
 /* Empty buffers of at most max bytes each; released by sl_create_sql_release. */
@@ -40,8 +50,9 @@ void sl_create_sql_release(struct sl_create_sql *s);
  * create always keeps every definition, so that running it proves the
  * target accepts them all.
  *
- * defer = 0: the other three stay empty.
- * defer = 1: secondary indexes (KEY, UNIQUE KEY, FULLTEXT KEY, SPATIAL KEY)
+ * SL_REWRITE_KEEP: the other three stay empty.
+ * SL_REWRITE_NON_UNIQUE: as below, for the non-unique indexes only.
+ * SL_REWRITE_DEFER_ALL: secondary indexes (KEY, UNIQUE KEY, FULLTEXT KEY, SPATIAL KEY)
  * and FOREIGN KEY constraints are deferred: drop_fks and drop_keys take them
  * off the new, empty table (the primary key, the columns and CHECK
  * constraints stay), and add puts them back, in their printed order, once
@@ -52,7 +63,8 @@ void sl_create_sql_release(struct sl_create_sql *s);
  *
  * Returns 0, or -1 with err set if show is not in the expected shape or a
  * statement outgrows its buffer. */
-int sl_create_table_rewrite(const char *show, const char *schema, const char *table, int defer,
-                            struct sl_create_sql *s, struct sl_err *err);
+int sl_create_table_rewrite(const char *show, const char *schema, const char *table,
+                            enum sl_rewrite_defer defer, struct sl_create_sql *s,
+                            struct sl_err *err);
 
 #endif

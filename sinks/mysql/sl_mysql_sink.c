@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "sl_chunk_writer.h"
+#include "sl_load_data.h"
 
 struct writer {
     struct sl_mysql_sink *s;
@@ -109,6 +110,31 @@ static int writer_open(void *sink, unsigned index, const struct sl_sink_port *po
     return 0;
 }
 
+/* On the reader's thread, for --method load-data: each row's line of the
+ * LOAD DATA stream in b->enc (enc_end per batch row; a rejected row's line
+ * is empty), so that the writer sends the batch without formatting it. */
+static int encode(void *sink, struct sl_batch *b, struct sl_err *err)
+{
+    const struct sl_mysql_sink *s = sink;
+    b->nenc = 0;
+    if (s->method != SL_METHOD_LOAD_DATA)
+        return 0;
+    const struct sl_insert_target *t = s->units ? s->units[b->source].target : s->target;
+    if (sl_batch_enc_reserve(b) != 0)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    sl_buf_reset(&b->enc);
+    for (size_t r = 0; r < b->nrows; r++) {
+        if (!b->pos[r].rejected &&
+            sl_load_data_row(&b->enc, b, r, t->kinds, t->ncols) != 0) {
+            b->nenc = 0;
+            return sl_err_set(err, SL_ERR_FATAL, "a batch's rows do not fit its stream buffer");
+        }
+        b->enc_end[r] = b->enc.len;
+    }
+    b->nenc = b->nrows;
+    return 0;
+}
+
 static int write_batch(void *writer, struct sl_batch *b)
 {
     struct writer *w = writer;
@@ -160,6 +186,7 @@ const struct sl_sink_ops sl_mysql_sink_ops = {
     .name = "mysql",
     .caps = SL_SINK_PER_THREAD | SL_SINK_TXN | SL_SINK_CHECKPOINTS,
     .writer_open = writer_open,
+    .encode = encode,
     .write = write_batch,
     .commit = commit,
     .rollback = rollback,

@@ -378,6 +378,40 @@ static int write_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, s
     return replay ? SL_WRITE_REPLAY : 0;
 }
 
+/* The LOAD DATA stream of rows[0..n) of b: the lines the sink encoded on
+ * the reader's thread (b->enc, one per batch row), sent as they are when
+ * every encoded row is written, else gathered; or made here. Returns 0
+ * with *data and *len set, or -1 when out of memory. */
+static int stream_of(struct sl_writer *w, const struct sl_batch *b, const uint32_t *rows,
+                     size_t n, const char **data, size_t *len)
+{
+    sl_buf_reset(&w->ld_data);
+    if (b->nenc != b->nrows) {
+        for (size_t i = 0; i < n; i++)
+            if (sl_load_data_row(&w->ld_data, b, rows[i], w->t.kinds, w->t.ncols) != 0)
+                return -1;
+        *data = w->ld_data.data;
+        *len = w->ld_data.len;
+        return 0;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += b->enc_end[rows[i]] - (rows[i] ? b->enc_end[rows[i] - 1] : 0);
+    if (total == b->enc.len) { /* every encoded line, in order */
+        *data = b->enc.data;
+        *len = b->enc.len;
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t from = rows[i] ? b->enc_end[rows[i] - 1] : 0;
+        if (sl_buf_append(&w->ld_data, b->enc.data + from, b->enc_end[rows[i]] - from) != 0)
+            return -1;
+    }
+    *data = w->ld_data.data;
+    *len = w->ld_data.len;
+    return 0;
+}
+
 /* Writes rows[0..n) with one LOAD DATA LOCAL. Returns 0, SL_WRITE_REPLAY
  * or -1, as write_rows(). */
 static int load_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, size_t n,
@@ -386,14 +420,14 @@ static int load_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, si
 {
     if (n == 0)
         return 0;
-    sl_buf_reset(&w->ld_data);
-    for (size_t i = 0; i < n; i++)
-        if (sl_load_data_row(&w->ld_data, b, rows[i], w->t.kinds, w->t.ncols) != 0)
-            return sl_err_set(err, SL_ERR_FATAL, "out of memory for the LOAD DATA stream");
+    const char *data;
+    size_t len;
+    if (stream_of(w, b, rows, n, &data, &len) != 0)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory for the LOAD DATA stream");
     fault->first_row = rows[0];
     fault->last_row = rows[n - 1];
     struct sl_load_data_result res;
-    if (sl_load_data_exec(w->conn, w->ld_sql.data, w->ld_data.data, w->ld_data.len, &res, err) !=
+    if (sl_load_data_exec(w->conn, w->ld_sql.data, data, len, &res, err) !=
         0) {
         /* a row's fault fails the whole statement: find the row by INSERT */
         if (err->kind != SL_ERR_ROW)

@@ -36,7 +36,7 @@ static void test_create_table(void)
     struct sl_create_sql q;
     struct sl_err err;
     sl_create_sql_init(&q, 1 << 20);
-    CHECK_EQ_INT(sl_create_table_rewrite(show, "new`db", "t2", 0, &q, &err), 0);
+    CHECK_EQ_INT(sl_create_table_rewrite(show, "new`db", "t2", SL_REWRITE_KEEP, &q, &err), 0);
     const char *want_all = "CREATE TABLE `new``db`.`t2` (\n"
                            "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"
                            "  `p` int(11) NOT NULL,\n"
@@ -58,7 +58,7 @@ static void test_create_table(void)
     /* deferred: the same CREATE (so the target checks every definition),
      * then the drops, and the ALTER that adds it all back */
     sl_create_sql_init(&q, 1 << 20);
-    CHECK_EQ_INT(sl_create_table_rewrite(show, "new`db", "t2", 1, &q, &err), 0);
+    CHECK_EQ_INT(sl_create_table_rewrite(show, "new`db", "t2", SL_REWRITE_DEFER_ALL, &q, &err), 0);
     CHECK_EQ_STR(sl_buf_cstr(&q.create), want_all);
     CHECK_EQ_STR(sl_buf_cstr(&q.drop_fks), "ALTER TABLE `new``db`.`t2` DROP FOREIGN KEY `fk`");
     CHECK_EQ_STR(sl_buf_cstr(&q.drop_keys), "ALTER TABLE `new``db`.`t2` DROP INDEX `sku`, "
@@ -67,6 +67,19 @@ static void test_create_table(void)
                  "ALTER TABLE `new``db`.`t2` ADD UNIQUE KEY `sku` (`sku`), "
                  "ADD KEY `by``p` (`p`,`sku`), ADD FULLTEXT KEY `ft` (`KEY`), "
                  "ADD CONSTRAINT `fk` FOREIGN KEY (`p`) REFERENCES `parent` (`id`)");
+    CHECK_EQ_INT(q.fks, 1);
+    sl_create_sql_release(&q);
+
+    /* a load's deferral: the non-unique indexes only; the unique key and
+     * the foreign key stay (the foreign key is counted) */
+    sl_create_sql_init(&q, 1 << 20);
+    CHECK_EQ_INT(sl_create_table_rewrite(show, "db", "t", SL_REWRITE_NON_UNIQUE, &q, &err), 0);
+    CHECK_EQ_INT(q.drop_fks.len, 0);
+    CHECK_EQ_STR(sl_buf_cstr(&q.drop_keys),
+                 "ALTER TABLE `db`.`t` DROP INDEX `by``p`, DROP INDEX `ft`");
+    CHECK_EQ_STR(sl_buf_cstr(&q.add),
+                 "ALTER TABLE `db`.`t` ADD KEY `by``p` (`p`,`sku`), ADD FULLTEXT KEY `ft` (`KEY`)");
+    CHECK_EQ_INT(q.fks, 1);
     sl_create_sql_release(&q);
 
     /* nothing to defer: every statement but the CREATE stays empty */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sl_buf.h"
 #include "sl_conn.h"
 #include "sl_ident.h"
 
@@ -269,4 +270,36 @@ int sl_table_key_span(MYSQL *m, const struct sl_table *t, char **min, char **max
     *min = mm.min;
     *max = mm.max;
     return 0;
+}
+
+static int read_create(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    char **out = ctx;
+    if (n >= 2 && v[1] && !*out && !(*out = strdup(v[1])))
+        return 1;
+    return 0;
+}
+
+int sl_table_show_create(MYSQL *m, const char *schema, const char *name, char **show,
+                         struct sl_err *err)
+{
+    *show = NULL;
+    struct sl_buf sql;
+    sl_buf_init(&sql, 4096);
+    int rc = sl_buf_puts(&sql, "SHOW CREATE TABLE ");
+    if (rc == 0)
+        rc = sl_ident_append_qualified(&sql, schema, name);
+    if (rc != 0 || !sl_buf_cstr(&sql)) {
+        sl_buf_release(&sql);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    rc = sl_conn_select(m, sql.data, NULL, 0, read_create, show, err);
+    sl_buf_release(&sql);
+    if (rc > 0 || (rc == 0 && !*show)) {
+        free(*show);
+        *show = NULL;
+        return sl_err_set(err, SL_ERR_FATAL, "SHOW CREATE TABLE %s.%s gave nothing", schema, name);
+    }
+    return rc;
 }

@@ -50,6 +50,11 @@ int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_
  * information_schema only. */
 int sl_table_exists(MYSQL *m, const char *schema, const char *name, struct sl_err *err);
 
+/* Reads SHOW CREATE TABLE schema.name into *show (malloc'd). Returns 0, or
+ * -1 with err set. */
+int sl_table_show_create(MYSQL *m, const char *schema, const char *name, char **show,
+                         struct sl_err *err);
+
 /* Returns the index of the column called name (ASCII case ignored), or -1. */
 long sl_table_find(const struct sl_table *t, const char *name, size_t len);
 
