@@ -218,6 +218,13 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
             return -1;
         *c->mode = (enum sl_write_mode)mode;
         return 1;
+    case SL_OPT_METHOD:
+        if (!c->method)
+            return 0;
+        if (sl_cli_choice(cmd, "method", v, sl_method_choice_names, &mode, err) != 0)
+            return -1;
+        *c->method = (enum sl_method_choice)mode;
+        return 1;
     case SL_OPT_UPDATE_COLUMNS:
         if (!c->update_columns)
             return 0;

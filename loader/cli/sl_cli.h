@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "sl_tls.h"
+#include "sl_write_method.h"
 #include "sl_write_mode.h"
 
 /* How sl_cli_parse() stores an option by itself (SL_OPT_CUSTOM: the
@@ -67,6 +68,7 @@ enum {
     SL_OPT_KEEP_OLD,
     SL_OPT_RETRIES,
     SL_OPT_RETRY_MAX_SECONDS,
+    SL_OPT_METHOD,
 };
 
 /* --retries and --retry-max-seconds, for the commands that write to MySQL
@@ -108,6 +110,17 @@ enum {
             "with --mode swap: keep the replaced table as <table>__sluice_old"                     \
     }
 
+/* --method, for the commands that write rows to MySQL (see
+ * sl_write_method.h). */
+#define SL_CLI_METHOD_OPT                                                                          \
+    {                                                                                              \
+        "method", SL_OPT_METHOD, 1, "METHOD",                                                      \
+            "how rows are sent: insert (multi-row prepared INSERTs, the\n"                         \
+            "default), load-data (LOAD DATA LOCAL streamed from memory; no\n"                      \
+            "file is written, and the server can read nothing else), or auto\n"                    \
+            "(load-data where the server's local_infile and --mode allow it)"                      \
+    }
+
 /* --before-sql and --after-sql, for the commands that write to a server. */
 #define SL_CLI_HOOK_OPTS                                                                           \
     {"before-sql", SL_OPT_BEFORE_SQL, 1, "SQL",                                                    \
@@ -144,8 +157,8 @@ enum {
 /* clang-format on */
 
 /* Where a command keeps the values of the connection options, and of
- * SL_CLI_HOOK_OPTS, SL_CLI_REPORT_OPT and SL_CLI_WRITE_MODE_OPTS (NULL for a
- * command without them). */
+ * SL_CLI_HOOK_OPTS, SL_CLI_REPORT_OPT, SL_CLI_WRITE_MODE_OPTS and
+ * SL_CLI_METHOD_OPT (NULL for a command without them). */
 struct sl_cli_conn {
     const char **defaults_file;
     const char **session_sql;
@@ -157,6 +170,7 @@ struct sl_cli_conn {
     enum sl_write_mode *mode;
     const char **update_columns;
     int *keep_old;
+    enum sl_method_choice *method;
 };
 
 /* Warns on err, as the mysql client does, when the option file at path sets

@@ -40,6 +40,7 @@ struct bench_args {
     struct sl_bench_config c;
     unsigned threads[MAX_GRID];
     size_t batch[MAX_GRID], txn[MAX_GRID];
+    enum sl_method_choice methods[MAX_GRID];
     const char *out;
     int quiet, help, duration_set;
     const char *report;
@@ -52,7 +53,10 @@ const struct sl_opt sl_bench_opts[] = {
     {"threads", 't', 1, "LIST", "connections, e.g. 1,2,4,8 (default 2)"},
     {"batch-rows", OPT_BATCH_ROWS, 1, "LIST", "rows per INSERT, e.g. 1,10,100,1000 (default 200)"},
     {"txn-rows", OPT_TXN_ROWS, 1, "LIST", "rows per COMMIT, e.g. 1000,10000 (default 10000)"},
-    {"method", OPT_METHOD, 1, "LIST", "insert: prepared multi-row INSERT (the only one so far)"},
+    {"method", OPT_METHOD, 1, "LIST",
+     "write methods, e.g. insert,load-data: insert (prepared multi-row\n"
+     "INSERTs, the default), load-data (LOAD DATA LOCAL from memory), or\n"
+     "auto (load-data where the server's local_infile allows it)"},
     {"duration", OPT_DURATION, 1, "S", "seconds each cell runs after its warm-up (default 10)"},
     {"rows", OPT_ROWS, 1, "N", "instead of --duration: rows each cell inserts",
      SL_STORE_NUM(struct bench_args, c.rows, 1, 2000000000)},
@@ -129,6 +133,33 @@ static void bench_help(FILE *out)
 }
 
 /* Parses "a,b,c" into up to MAX_GRID whole numbers in [lo, hi]. */
+/* Parses --method's comma-separated list into a->methods. Returns 0 or -1
+ * after a message. */
+static int parse_methods(const char *v, struct bench_args *a)
+{
+    size_t n = 0;
+    for (const char *p = v;;) {
+        size_t len = strcspn(p, ",");
+        char one[32];
+        if (n == MAX_GRID || len >= sizeof one) {
+            fprintf(a->err, "sluice bench: --method lists too many or too long names: '%s'\n", v);
+            return -1;
+        }
+        memcpy(one, p, len);
+        one[len] = '\0';
+        int k;
+        if (sl_cli_choice("bench", "method", one, sl_method_choice_names, &k, a->err) != 0)
+            return -1;
+        a->methods[n++] = (enum sl_method_choice)k;
+        if (!p[len])
+            break;
+        p += len + 1;
+    }
+    a->c.methods = a->methods;
+    a->c.nmethods = n;
+    return 0;
+}
+
 static int parse_list(const char *name, const char *v, unsigned long long lo, unsigned long long hi,
                       unsigned long long *out, size_t *n, FILE *err)
 {
@@ -213,14 +244,7 @@ static int on_bench_opt(void *ctx, int key, const char *v)
         c->ntxn = k;
         return 0;
     case OPT_METHOD:
-        if (strcmp(v, "insert") != 0) {
-            fprintf(a->err,
-                    "sluice bench: --method must be insert (the only method so far), not "
-                    "'%s'\n",
-                    v);
-            return -1;
-        }
-        return 0;
+        return parse_methods(v, a);
     case OPT_DURATION:
         a->duration_set = 1;
         return parse_seconds("duration", v, 0.1, &c->duration, a->err);
@@ -356,6 +380,9 @@ static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FI
     c->nbatch = c->nbatch ? c->nbatch : 1;
     c->txn_rows = c->ntxn ? a->txn : def_txn;
     c->ntxn = c->ntxn ? c->ntxn : 1;
+    static const enum sl_method_choice def_method[] = {SL_CHOOSE_INSERT};
+    c->methods = c->nmethods ? a->methods : def_method;
+    c->nmethods = c->nmethods ? c->nmethods : 1;
     c->progress = !a->quiet;
 
     struct sl_bench_result r;

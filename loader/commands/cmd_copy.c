@@ -78,6 +78,7 @@ const struct sl_opt sl_copy_opts[] = {
      "when a target table exists: fail (default), skip, truncate,\ndrop (and create it again) "
      "or append"},
     SL_CLI_WRITE_MODE_OPTS,
+    SL_CLI_METHOD_OPT,
     {"defer-indexes", OPT_DEFER_INDEXES, 0, "",
      "create every new table whole, take its secondary indexes and\nforeign keys off while it is "
      "empty, and add them back in one\nALTER TABLE after the rows (default: for tables of "
@@ -237,6 +238,7 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         .mode = &c->mode,
         .update_columns = &c->update_columns,
         .keep_old = &c->keep_old,
+        .method = &c->method,
     };
     int handled = sl_cli_conn_opt("copy", &conn, key, v, a->err);
     if (handled)
@@ -317,6 +319,7 @@ static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
     }
     rep->retries = r->retries;
     rep->seconds = r->seconds;
+    snprintf(rep->method, sizeof rep->method, "%s", r->method ? r->method : "");
     if (r->err.kind != SL_ERR_NONE)
         sl_report_error(rep, r->err.msg);
 }
@@ -335,6 +338,7 @@ static void print_summary(FILE *out, const struct sl_copy_config *c, const struc
     if (c->mode == SL_MODE_UPSERT || c->mode == SL_MODE_REPLACE)
         show |= SL_SUMMARY_SHOW(rows_updated);
     sl_summary_counts(out, &rep, show, c->mode == SL_MODE_REPLACE ? "rows replaced" : NULL);
+    sl_summary_method(out, r->method, r->method_why);
     sl_summary_rates(out, c->verify_only ? rep.rows_read : rep.rows_written, rep.bytes, r->seconds);
     sl_report_release(&rep);
 

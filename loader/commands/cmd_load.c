@@ -38,7 +38,6 @@ enum {
     OPT_BINARY,
     OPT_TRANSFORM,
     OPT_DRY_RUN,
-    OPT_METHOD,
     OPT_DEFER_INDEXES,
     OPT_NO_DEFER_INDEXES,
 };
@@ -94,11 +93,7 @@ const struct sl_opt sl_load_opts[] = {
      "hex (default): values for binary columns (BINARY, VARBINARY, BLOB,\n"
      "BIT) are hex digits, as sluice extract writes them; raw: the bytes\nas they are"},
     SL_CLI_WRITE_MODE_OPTS,
-    {"method", OPT_METHOD, 1, "METHOD",
-     "how rows are sent: insert (multi-row prepared INSERTs, the default),\n"
-     "load-data (LOAD DATA LOCAL streamed from memory; no file is\n"
-     "written, and the server can read nothing else), or auto (load-data\n"
-     "where the server's local_infile and --mode allow it, else insert)"},
+    SL_CLI_METHOD_OPT,
     {"defer-indexes", OPT_DEFER_INDEXES, 0, "",
      "take the table's non-unique secondary indexes off while it is\n"
      "empty and build them in one ALTER TABLE after the rows (default:\n"
@@ -258,6 +253,7 @@ static int on_load_opt(void *ctx, int key, const char *v)
         .mode = &a->c.mode,
         .update_columns = &a->c.update_columns,
         .keep_old = &a->c.keep_old,
+        .method = &a->c.method,
     };
     int handled = sl_cli_conn_opt("load", &conn, key, v, a->err);
     if (handled)
@@ -299,13 +295,6 @@ static int on_load_opt(void *ctx, int key, const char *v)
             return -1;
         }
         a->c.defer_indexes = d;
-        return 0;
-    }
-    case OPT_METHOD: {
-        int k;
-        if (sl_cli_choice("load", "method", v, sl_method_choice_names, &k, a->err) != 0)
-            return -1;
-        a->c.method = (enum sl_method_choice)k;
         return 0;
     }
     default:
@@ -397,10 +386,7 @@ static void print_summary(FILE *out, const struct sl_load_result *r, enum sl_wri
     if (mode == SL_MODE_UPSERT || mode == SL_MODE_REPLACE)
         show |= SL_SUMMARY_SHOW(rows_updated);
     sl_summary_counts(out, &rep, show, mode == SL_MODE_REPLACE ? "rows replaced" : NULL);
-    if (r->method && r->method_why[0])
-        sl_summary_line(out, "method", "%s (auto: %s)", r->method, r->method_why);
-    else if (r->method)
-        sl_summary_line(out, "method", "%s", r->method);
+    sl_summary_method(out, r->method, r->method_why);
     if (r->data_bytes != r->raw_bytes)
         sl_summary_line(out, "bytes read", "%.1f MB (%.1f MB uncompressed)",
                         (double)r->raw_bytes / 1e6, (double)r->data_bytes / 1e6);

@@ -548,9 +548,16 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     r.dst_co.url = &r.to;
     r.dst_co.defaults_file = c->to_defaults_file;
     r.dst_co.use_db = 0; /* the database may not exist yet */
+    r.dst_co.local_infile = c->method != SL_CHOOSE_INSERT;
     if (sl_conn_open(&r.src, &r.src_co, err) != 0 || sl_conn_open(&r.dst, &r.dst_co, err) != 0 ||
         sl_conn_read_var(r.dst, "max_allowed_packet", &r.max_packet, err) != 0)
         goto out;
+    if (!c->verify_only) {
+        if (sl_write_method_pick(r.dst, c->method, sl_write_mode_verb(c->mode), &r.method,
+                                 res->method_why, sizeof res->method_why, err) != 0)
+            goto out;
+        res->method = sl_write_method_name(r.method);
+    }
     if (c->dry_run && (c->before_sql || c->after_sql) && c->progress)
         fprintf(log, "sluice: dry run: --before-sql and --after-sql are not run\n");
     if (c->before_sql && !c->dry_run &&

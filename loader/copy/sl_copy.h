@@ -47,6 +47,7 @@
 #include "sl_err.h"
 #include "sl_snapshot.h"
 #include "sl_tls.h"
+#include "sl_write_method.h"
 #include "sl_write_mode.h"
 
 enum sl_if_exists {
@@ -77,12 +78,13 @@ struct sl_copy_config {
     const char *update_columns; /* NULL or "a,b": what --mode upsert updates */
     int keep_old;               /* --mode swap keeps the old tables as <table>__sluice_old */
     enum sl_defer defer_indexes;
-    int verify;      /* compare each table after copying it */
-    int verify_only; /* compare only: nothing is created or written */
-    int dry_run;     /* plan, check and count the source rows; change nothing
-                        (no hooks, DDL, snapshot lock or rows) */
-    int checkpoint;  /* record each committed batch in the target's sluice_checkpoints */
-    int resume;      /* finish an interrupted copy: skip the rows it committed */
+    enum sl_method_choice method; /* --method */
+    int verify;                   /* compare each table after copying it */
+    int verify_only;              /* compare only: nothing is created or written */
+    int dry_run;                  /* plan, check and count the source rows; change nothing
+                                     (no hooks, DDL, snapshot lock or rows) */
+    int checkpoint; /* record each committed batch in the target's sluice_checkpoints */
+    int resume;     /* finish an interrupted copy: skip the rows it committed */
     uint64_t chunk_rows;
     size_t batch_rows;          /* rows per INSERT */
     uint64_t txn_rows;          /* rows per transaction */
@@ -135,8 +137,10 @@ struct sl_copy_result {
     char target[512];
     int started; /* the plan passed: a failure now is not a set-up error */
     int interrupted;
-    int swapped;      /* --mode swap: the new tables were renamed into place */
-    uint64_t retries; /* transient write errors retried */
+    int swapped;          /* --mode swap: the new tables were renamed into place */
+    uint64_t retries;     /* transient write errors retried */
+    const char *method;   /* how rows were sent: "insert" or "load-data"; NULL before */
+    char method_why[160]; /* why auto chose insert, or "" */
     struct sl_copy_table_result *tables;
     size_t ntables;
     double seconds;

@@ -162,11 +162,12 @@ struct crun {
     struct citem *items; /* every (table, range) to read, in order: the splits */
     uint64_t nitems;
 
-    MYSQL **rconn;    /* reader connections (in the snapshot), then the spares */
-    unsigned nr;      /* readers that run */
-    unsigned nspare;  /* spares after them */
-    unsigned nr_open; /* reader connections opened */
-    MYSQL **wconn;    /* writer connections */
+    MYSQL **rconn;               /* reader connections (in the snapshot), then the spares */
+    unsigned nr;                 /* readers that run */
+    unsigned nspare;             /* spares after them */
+    enum sl_write_method method; /* how the writers send rows */
+    unsigned nr_open;            /* reader connections opened */
+    MYSQL **wconn;               /* writer connections */
     unsigned nwr;
     MYSQL *vconn;                      /* the verifier's target connection */
     MYSQL *vsrc;                       /* the verifier's source connection, in the snapshot (whole

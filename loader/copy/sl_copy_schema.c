@@ -208,7 +208,6 @@ int sl_copy_list_tables(struct crun *r, char ***names, size_t *n, struct sl_err 
 
 /* ---- what each table reads ---- */
 
-
 /* Whether ct's target, if the copy creates it, is created with only its
  * primary key (see enum sl_defer). Under the default, a table of fewer than
  * SL_COPY_DEFER_ROWS rows keeps its indexes, since building them afterwards

@@ -415,6 +415,7 @@ int sl_crun_run(struct crun *r)
         .units = pt.targets,
         .jobs = pt.jobs,
         .session_sql = "SET SESSION foreign_key_checks = 0",
+        .method = r->method,
         .stmt_rows = r->c->batch_rows,
         .max_packet = (size_t)r->max_packet,
         .retries = r->c->retries,

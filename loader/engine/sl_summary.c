@@ -54,3 +54,11 @@ void sl_summary_rates(FILE *out, uint64_t rows, uint64_t bytes, double seconds)
                     sl_fmt_count((uint64_t)((double)rows / secs), a, sizeof a));
     sl_summary_line(out, "MB/s", "%.1f", (double)bytes / 1e6 / secs);
 }
+
+void sl_summary_method(FILE *out, const char *method, const char *why)
+{
+    if (method && why && why[0])
+        sl_summary_line(out, "method", "%s (auto: %s)", method, why);
+    else if (method)
+        sl_summary_line(out, "method", "%s", method);
+}

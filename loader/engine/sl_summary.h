@@ -43,6 +43,10 @@ void sl_summary_line(FILE *out, const char *label, const char *fmt, ...)
 void sl_summary_counts(FILE *out, const struct sl_report *r, uint32_t always,
                        const char *updated_label);
 
+/* Prints the write method line ("insert", or "insert (auto: WHY)" when
+ * why is not empty); nothing when method is NULL. */
+void sl_summary_method(FILE *out, const char *method, const char *why);
+
 /* Prints the seconds, rows/s (of rows) and MB/s (of bytes) lines. */
 void sl_summary_rates(FILE *out, uint64_t rows, uint64_t bytes, double seconds);
 

@@ -159,6 +159,7 @@ static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench
         .conn_opts = &bn->co,
         .conns = bn->conns,
         .target = &target,
+        .method = cell->write_method,
         .stmt_rows = cell->batch_rows,
         .max_packet = bn->max_packet,
     };
@@ -266,11 +267,11 @@ static void run_cell(struct bench *bn, struct sl_bench_cell *cell, FILE *log)
     if (c->progress) {
         char rate[32];
         if (cell->failed)
-            fprintf(log, "sluice: cell threads=%u batch=%zu txn=%zu: FAILED: %s\n", cell->threads,
-                    cell->batch_rows, cell->txn_rows, cell->error);
+            fprintf(log, "sluice: cell threads=%u batch=%zu txn=%zu method=%s: FAILED: %s\n",
+                    cell->threads, cell->batch_rows, cell->txn_rows, cell->method, cell->error);
         else
-            fprintf(log, "sluice: cell threads=%u batch=%zu txn=%zu: %s rows/s\n", cell->threads,
-                    cell->batch_rows, cell->txn_rows,
+            fprintf(log, "sluice: cell threads=%u batch=%zu txn=%zu method=%s: %s rows/s\n",
+                    cell->threads, cell->batch_rows, cell->txn_rows, cell->method,
                     sl_fmt_count((uint64_t)cell->rows_per_sec, rate, sizeof rate));
     }
 }
@@ -482,7 +483,7 @@ static int dry_check(struct bench *bn, FILE *log, struct sl_err *err)
         sl_err_prefix(err, "opening the %u connections of the widest cell", want);
         return -1;
     }
-    size_t cells = c->nthreads * c->nbatch * c->ntxn;
+    size_t cells = c->nthreads * c->nbatch * c->ntxn * c->nmethods;
     if (c->progress) {
         if (table)
             fprintf(log, "sluice: dry run: bench would create %s.%s, ", db, table);
@@ -528,8 +529,20 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
         .connect_timeout = 10,
         .use_db = 1,
     };
+    for (size_t i = 0; i < c->nmethods; i++)
+        bn.co.local_infile |= c->methods[i] != SL_CHOOSE_INSERT;
     if (sl_conn_open(&bn.main, &bn.co, err) != 0)
         goto out;
+    enum sl_write_method methods[16];
+    size_t nmethods = c->nmethods < 16 ? c->nmethods : 16;
+    for (size_t i = 0; i < nmethods; i++) {
+        char why[160];
+        if (sl_write_method_pick(bn.main, c->methods[i], SL_VERB_INSERT, &methods[i], why,
+                                 sizeof why, err) != 0)
+            goto out;
+        if (why[0] && c->progress)
+            fprintf(log, "sluice: --method auto: insert, since %s\n", why);
+    }
     snprintf(r->server, sizeof r->server, "%s", sl_conn_server_version(bn.main));
     unsigned long long packet;
     if (sl_conn_read_var(bn.main, "max_allowed_packet", &packet, err) != 0)
@@ -549,7 +562,7 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
     snprintf(r->table, sizeof r->table, "%s.%s", bn.table.schema, bn.table.name);
     bn.nconns = max_threads(c);
     bn.conns = calloc(bn.nconns, sizeof *bn.conns);
-    r->ncells = c->nthreads * c->nbatch * c->ntxn;
+    r->ncells = c->nthreads * c->nbatch * c->ntxn * nmethods;
     r->cells = calloc(r->ncells, sizeof *r->cells);
     if (!bn.conns || !r->cells) {
         sl_err_set(err, SL_ERR_FATAL, "out of memory");
@@ -558,18 +571,20 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
     size_t k = 0;
     for (size_t x = 0; x < c->ntxn; x++)
         for (size_t t = 0; t < c->nthreads; t++)
-            for (size_t b = 0; b < c->nbatch; b++) {
-                struct sl_bench_cell *cell = &r->cells[k++];
-                cell->threads = c->threads[t];
-                cell->batch_rows = c->batch_rows[b];
-                cell->txn_rows = c->txn_rows[x];
-                cell->method = "insert";
-                cell->runs = calloc(c->repeat, sizeof *cell->runs);
-                if (!cell->runs) {
-                    sl_err_set(err, SL_ERR_FATAL, "out of memory");
-                    goto out;
+            for (size_t b = 0; b < c->nbatch; b++)
+                for (size_t m = 0; m < nmethods; m++) {
+                    struct sl_bench_cell *cell = &r->cells[k++];
+                    cell->threads = c->threads[t];
+                    cell->batch_rows = c->batch_rows[b];
+                    cell->txn_rows = c->txn_rows[x];
+                    cell->write_method = methods[m];
+                    cell->method = sl_write_method_name(methods[m]);
+                    cell->runs = calloc(c->repeat, sizeof *cell->runs);
+                    if (!cell->runs) {
+                        sl_err_set(err, SL_ERR_FATAL, "out of memory");
+                        goto out;
+                    }
                 }
-            }
     for (k = 0; k < r->ncells && !bn.interrupted; k++) {
         run_cell(&bn, &r->cells[k], log);
         if (!r->cells[k].failed &&

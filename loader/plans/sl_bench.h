@@ -1,6 +1,7 @@
 /*
  * sl_bench: the engine of `sluice bench`, which measures how fast a server
- * takes rows across a grid of threads x batch rows x transaction rows.
+ * takes rows across a grid of threads x batch rows x transaction rows x
+ * write methods.
  *
  * Every cell runs the engine of a real load (sl_engine.h): the generator
  * source into the MySQL sink, whose writers each own one connection and a
@@ -32,6 +33,7 @@
 #include "sl_err.h"
 #include "sl_hist.h"
 #include "sl_tls.h"
+#include "sl_write_method.h"
 
 struct sl_bench_config {
     const char *into; /* mysql://.../db */
@@ -45,6 +47,8 @@ struct sl_bench_config {
     size_t nbatch;
     const size_t *txn_rows;
     size_t ntxn;
+    const enum sl_method_choice *methods; /* the write methods (auto is resolved once) */
+    size_t nmethods;
     double duration; /* seconds per cell, or 0 with rows */
     uint64_t rows;   /* rows per cell, or 0 with duration */
     double warmup;   /* seconds of each cell not measured */
@@ -82,7 +86,8 @@ struct sl_bench_cell {
     unsigned threads;
     size_t batch_rows;
     size_t txn_rows;
-    const char *method;
+    enum sl_write_method write_method;
+    const char *method; /* its name */
     int failed;
     char error[512];
     unsigned nruns;

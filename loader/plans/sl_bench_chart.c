@@ -62,9 +62,31 @@ static double y_of(const struct plot *p, double rows_per_sec)
 }
 
 /* True for a cell drawn on the line of `threads` in the panel of `txn`. */
-static int on_line(const struct sl_bench_cell *cell, unsigned threads, size_t txn)
+static int on_line(const struct sl_bench_cell *cell, unsigned threads, size_t txn,
+                   const char *method)
 {
-    return !cell->failed && cell->threads == threads && cell->txn_rows == txn;
+    return !cell->failed && cell->threads == threads && cell->txn_rows == txn &&
+           strcmp(cell->method, method) == 0;
+}
+
+/* The methods of the grid's cells, in their first order: names[0..*n). */
+static void methods_of(const struct sl_bench_result *r, const char **names, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < r->ncells && *n < 4; i++) {
+        size_t k = 0;
+        while (k < *n && strcmp(names[k], r->cells[i].method) != 0)
+            k++;
+        if (k == *n)
+            names[(*n)++] = r->cells[i].method;
+    }
+}
+
+/* The dash pattern of method k's lines: solid for the first. */
+static const char *dash_of(size_t k)
+{
+    static const char *const dashes[] = {"none", "7 4", "2 3", "10 3 2 3"};
+    return dashes[k % 4];
 }
 
 /* Writes s as XML text. */
@@ -86,6 +108,42 @@ static void xml_text(FILE *f, const char *s)
             break;
         default:
             fputc(*s, f);
+        }
+    }
+}
+
+/* One line of the chart: the cells of one thread count, transaction size
+ * and method across the batch sizes, each a point (the best one ringed). */
+static void series(FILE *f, const struct plot *p, const struct sl_bench_result *r, unsigned threads,
+                   size_t txn, const char *method, const char *col, const char *dash)
+{
+    double pw = PANEL_W - MARGIN_L - MARGIN_R;
+    fprintf(f,
+            "<polyline class=\"series\" data-threads=\"%u\" data-method=\"%s\" fill=\"none\" "
+            "stroke=\"%s\" stroke-dasharray=\"%s\" stroke-width=\"2.5\" points=\"",
+            threads, method, col, dash);
+    for (size_t i = 0; i < r->ncells; i++)
+        if (on_line(&r->cells[i], threads, txn, method))
+            fprintf(f, "%.1f,%.1f ", x_of(p, r->cells[i].batch_rows),
+                    y_of(p, r->cells[i].rows_per_sec));
+    fputs("\"/>\n", f);
+    for (size_t i = 0; i < r->ncells; i++) {
+        const struct sl_bench_cell *cell = &r->cells[i];
+        if (!on_line(cell, threads, txn, method))
+            continue;
+        double px = x_of(p, cell->batch_rows), py = y_of(p, cell->rows_per_sec);
+        fprintf(f,
+                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%u threads, "
+                "%zu rows/INSERT, %zu rows/COMMIT, %s: %.0f rows/s</title></circle>\n",
+                px, py, col, cell->threads, cell->batch_rows, cell->txn_rows, cell->method,
+                cell->rows_per_sec);
+        if ((long)i == r->best) {
+            int right = px > p->ox + pw * 0.8; /* keep the label inside the panel */
+            fprintf(f,
+                    "<circle class=\"best\" cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"none\" "
+                    "stroke=\"black\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"%.1f\" "
+                    "font-weight=\"bold\" text-anchor=\"%s\">best</text>\n",
+                    px, py, right ? px - 10 : px + 10, py - 8, right ? "end" : "start");
         }
     }
 }
@@ -127,7 +185,11 @@ int sl_bench_write_svg(const char *path, const struct sl_bench_config *c,
           f);
     xml_text(f, c->schema);
     fprintf(f, ", %s keys)</text>\n", c->random_keys ? "random" : "sequential");
-    /* legend: one entry per thread count */
+    /* legend: one entry per thread count (a colour), and with several
+     * methods one per method (a dash pattern) */
+    const char *methods[4];
+    size_t nmethods;
+    methods_of(r, methods, &nmethods);
     for (size_t t = 0; t < c->nthreads; t++) {
         int x = 10 + (int)t * 110;
         const char *col = palette[t % 8];
@@ -135,6 +197,16 @@ int sl_bench_write_svg(const char *path, const struct sl_bench_config *c,
                 "<g class=\"legend\"><line x1=\"%d\" y1=\"44\" x2=\"%d\" y2=\"44\" stroke=\"%s\" "
                 "stroke-width=\"3\"/><text x=\"%d\" y=\"48\">%u thread%s</text></g>\n",
                 x, x + 24, col, x + 30, c->threads[t], c->threads[t] == 1 ? "" : "s");
+    }
+    for (size_t m = 0; nmethods > 1 && m < nmethods; m++) {
+        int x = 10 + (int)(c->nthreads + m) * 110;
+        fprintf(f,
+                "<g class=\"legend\"><line x1=\"%d\" y1=\"44\" x2=\"%d\" y2=\"44\" "
+                "stroke=\"black\" stroke-dasharray=\"%s\" stroke-width=\"2\"/><text x=\"%d\" "
+                "y=\"48\">",
+                x, x + 24, dash_of(m), x + 30);
+        xml_text(f, methods[m]);
+        fputs("</text></g>\n", f);
     }
     for (size_t x = 0; x < c->ntxn; x++) {
         const struct plot p = {
@@ -172,35 +244,9 @@ int sl_bench_write_svg(const char *path, const struct sl_bench_config *c,
                 p.ox, p.oy, pw, ph, p.ox + pw / 2, p.oy + ph + 36, p.ox - 58, p.oy + ph / 2,
                 p.ox - 58, p.oy + ph / 2);
         for (size_t t = 0; t < c->nthreads; t++) {
-            const char *col = palette[t % 8];
-            fprintf(f,
-                    "<polyline class=\"series\" data-threads=\"%u\" fill=\"none\" stroke=\"%s\" "
-                    "stroke-width=\"2.5\" points=\"",
-                    c->threads[t], col);
-            for (size_t i = 0; i < r->ncells; i++)
-                if (on_line(&r->cells[i], c->threads[t], c->txn_rows[x]))
-                    fprintf(f, "%.1f,%.1f ", x_of(&p, r->cells[i].batch_rows),
-                            y_of(&p, r->cells[i].rows_per_sec));
-            fputs("\"/>\n", f);
-            for (size_t i = 0; i < r->ncells; i++) {
-                const struct sl_bench_cell *cell = &r->cells[i];
-                if (!on_line(cell, c->threads[t], c->txn_rows[x]))
-                    continue;
-                double px = x_of(&p, cell->batch_rows), py = y_of(&p, cell->rows_per_sec);
-                fprintf(f,
-                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%u threads, "
-                        "%zu rows/INSERT, %zu rows/COMMIT: %.0f rows/s</title></circle>\n",
-                        px, py, col, cell->threads, cell->batch_rows, cell->txn_rows,
-                        cell->rows_per_sec);
-                if ((long)i == r->best) {
-                    int right = px > p.ox + pw * 0.8; /* keep the label inside the panel */
-                    fprintf(f,
-                            "<circle class=\"best\" cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"none\" "
-                            "stroke=\"black\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"%.1f\" "
-                            "font-weight=\"bold\" text-anchor=\"%s\">best</text>\n",
-                            px, py, right ? px - 10 : px + 10, py - 8, right ? "end" : "start");
-                }
-            }
+            for (size_t m = 0; m < nmethods; m++)
+                series(f, &p, r, c->threads[t], c->txn_rows[x], methods[m], palette[t % 8],
+                       dash_of(m));
         }
         fputs("</g>\n", f);
     }

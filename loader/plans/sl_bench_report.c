@@ -13,14 +13,14 @@ void sl_bench_print(FILE *out, const struct sl_bench_config *c, const struct sl_
 {
     fprintf(out, "sluice bench: %s, table %s, schema %s, %s keys, server %s\n", r->target, r->table,
             c->schema, c->random_keys ? "random" : "sequential", r->server);
-    fprintf(out, "  %7s %7s %8s %12s %17s %8s %8s %8s %8s %12s\n", "threads", "batch", "txn",
-            "rows/s", "(min-max)", "MB/s", "p50 ms", "p95 ms", "p99 ms", "server rows");
+    fprintf(out, "  %7s %7s %8s %-9s %12s %17s %8s %8s %8s %8s %12s\n", "threads", "batch", "txn",
+            "method", "rows/s", "(min-max)", "MB/s", "p50 ms", "p95 ms", "p99 ms", "server rows");
     for (size_t i = 0; i < r->ncells; i++) {
         const struct sl_bench_cell *cell = &r->cells[i];
         char mark = (long)i == r->best ? '*' : ' ';
         if (cell->failed) {
-            fprintf(out, "%c %7u %7zu %8zu  FAILED: %s\n", mark, cell->threads, cell->batch_rows,
-                    cell->txn_rows, cell->error);
+            fprintf(out, "%c %7u %7zu %8zu %-9s  FAILED: %s\n", mark, cell->threads,
+                    cell->batch_rows, cell->txn_rows, cell->method, cell->error);
             continue;
         }
         char rate[32], lo[32], hi[32], spread[80];
@@ -28,16 +28,16 @@ void sl_bench_print(FILE *out, const struct sl_bench_config *c, const struct sl_
                  sl_fmt_count((uint64_t)cell->rows_per_sec_min, lo, sizeof lo),
                  sl_fmt_count((uint64_t)cell->rows_per_sec_max, hi, sizeof hi));
         const struct sl_bench_run *last = &cell->runs[cell->nruns - 1];
-        fprintf(out, "%c %7u %7zu %8zu %12s %17s %8.1f %8.2f %8.2f %8.2f %12llu\n", mark,
-                cell->threads, cell->batch_rows, cell->txn_rows,
+        fprintf(out, "%c %7u %7zu %8zu %-9s %12s %17s %8.1f %8.2f %8.2f %8.2f %12llu\n", mark,
+                cell->threads, cell->batch_rows, cell->txn_rows, cell->method,
                 sl_fmt_count((uint64_t)cell->rows_per_sec, rate, sizeof rate), spread,
                 cell->mb_per_sec, cell->p50_ms, cell->p95_ms, cell->p99_ms,
                 (unsigned long long)last->server_rows);
     }
     if (r->best >= 0)
-        fprintf(out, "  * best: %u threads, %zu rows per INSERT, %zu rows per COMMIT\n",
-                r->cells[r->best].threads, r->cells[r->best].batch_rows,
-                r->cells[r->best].txn_rows);
+        fprintf(out, "  * best: %u threads, %zu rows per statement, %zu rows per COMMIT, %s\n",
+                r->cells[r->best].threads, r->cells[r->best].batch_rows, r->cells[r->best].txn_rows,
+                r->cells[r->best].method);
     else
         fprintf(out, "  every cell failed\n");
 }

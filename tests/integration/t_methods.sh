@@ -119,6 +119,21 @@ check_rc 2 "a request for another file"
 check_contains "$WORK/err" "sluice: error: --before-sql: query failed: sluice refused the server's request for a local file: it sends no file (2068)" "the request is refused"
 check_eq "$(sql "SELECT COUNT(*) FROM \`$DB\`.asked")" 0 "nothing was read from the file"
 
+# copy: the types table of the extract tests (every type, edge values,
+# binary bytes, latin1 text) through each method ends equal to the source
+mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot "$DB" <"$SLUICE_SRC/tests/integration/data/types.sql"
+for m in insert load-data; do
+  dst="${DB}_${m/-/_}"
+  sql "DROP DATABASE IF EXISTS \`$dst\`"
+  run_sluice copy --defaults-file "$SLUICE_DB_CNF" --from "$URL" --to "mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$dst" \
+    --tables types --method "$m" --threads 2
+  check_rc 0 "copy --method $m"
+  check_contains "$WORK/err" "PASS $dst.types: " "copy --method $m: verified"
+  check_eq "$(summary_value method)" "$m" "copy --method $m: the summary names the method"
+  check_eq "$(checksum "$dst" types)" "$(checksum "$DB" types)" "copy --method $m: the same table"
+  sql "DROP DATABASE \`$dst\`"
+done
+
 load "$WORK/m1.csv" --into "$URL/asked" --method fast
 check_rc 2 "a bad --method"
 check_contains "$WORK/err" "sluice load: --method must be insert, load-data or auto, not 'fast'" "bad --method"
