@@ -64,8 +64,10 @@ const struct sl_opt sl_bench_opts[] = {
     {"repeat", OPT_REPEAT, 1, "N", "runs of each cell; rows/s is their median (default 1)",
      SL_STORE_NUM(struct bench_args, c.repeat, 1, 64)},
     {"schema", OPT_SCHEMA, 1, "NAME",
-     "narrow (default), orders, wide, or FILE.sql: your CREATE TABLE,\nwith values made from "
-     "the column types",
+     "narrow (default), orders, wide, sysbench (narrow rows into a table\n"
+     "per thread, TABLE1, TABLE2, ..., a COMMIT per statement unless\n"
+     "--txn-rows: the shape of sysbench's bulk_insert), or FILE.sql: your\n"
+     "CREATE TABLE, with values made from the column types",
      SL_STORE_STR(struct bench_args, c.schema)},
     {"key-order", OPT_KEY_ORDER, 1, "ORDER", "sequential (default) or random primary keys"},
     {"seed", OPT_SEED, 1, "N", "the rows are a function of the seed (default 1)",
@@ -93,8 +95,9 @@ static void bench_help(FILE *out)
     fputs("Usage: sluice bench --into mysql://user@host[:port]/db [grid options] [--out DIR]\n"
           "\n"
           "Measures how fast the server takes rows, over a grid of threads x rows per\n"
-          "INSERT x rows per COMMIT, on the same code path as sluice load: one connection\n"
-          "per thread, prepared multi-row INSERTs with bound values, chunked transactions.\n"
+          "statement x rows per COMMIT x write methods, on the same code path as sluice\n"
+          "load: one connection per thread, prepared multi-row INSERTs with bound values\n"
+          "(or LOAD DATA LOCAL from memory), chunked transactions.\n"
           "Rows are generated in memory from --seed (the same rows sluice gen writes).\n"
           "The table is created, truncated before every run, and dropped at the end\n"
           "unless --keep.\n"
@@ -378,7 +381,10 @@ static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FI
     c->nthreads = c->nthreads ? c->nthreads : 1;
     c->batch_rows = c->nbatch ? a->batch : def_batch;
     c->nbatch = c->nbatch ? c->nbatch : 1;
-    c->txn_rows = c->ntxn ? a->txn : def_txn;
+    /* sysbench's bulk_insert runs in autocommit: a COMMIT per statement */
+    static const size_t per_statement[] = {0};
+    int sysbench = strcmp(c->schema, "sysbench") == 0;
+    c->txn_rows = c->ntxn ? a->txn : sysbench ? per_statement : def_txn;
     c->ntxn = c->ntxn ? c->ntxn : 1;
     static const enum sl_method_choice def_method[] = {SL_CHOOSE_INSERT};
     c->methods = c->nmethods ? a->methods : def_method;

@@ -119,9 +119,29 @@ struct bench {
     struct source src;
     struct sl_table table;
     size_t max_packet;
-    struct sl_buf truncate_sql;
-    int interrupted; /* a signal cut a run short: the grid ends */
+    char **tables; /* the tables written: one, or one per thread (--schema sysbench) */
+    unsigned ntables;
+    struct sl_insert_target *targets; /* with a table per thread: each writer's */
+    int interrupted;                  /* a signal cut a run short: the grid ends */
 };
+
+/* Runs `verb` `db`.`t` (TRUNCATE TABLE, DROP TABLE) on each table written.
+ * Returns 0, or -1 with err set by the first that failed. */
+static int each_table(struct bench *bn, const char *verb, struct sl_err *err)
+{
+    int rc = 0;
+    for (unsigned i = 0; rc == 0 && i < bn->ntables; i++) {
+        struct sl_buf sql;
+        sl_buf_init(&sql, 4096);
+        if (sl_buf_puts(&sql, verb) != 0 ||
+            sl_ident_append_qualified(&sql, bn->url.db, bn->tables[i]) != 0 || !sl_buf_cstr(&sql))
+            rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        else
+            rc = sl_conn_exec(bn->main, sql.data, err);
+        sl_buf_release(&sql);
+    }
+    return rc;
+}
 
 static double median(double *v, size_t n)
 {
@@ -142,7 +162,7 @@ static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench
                    struct sl_err *err)
 {
     const struct sl_bench_config *c = bn->c;
-    if (sl_conn_exec(bn->main, bn->truncate_sql.data, err) != 0)
+    if (each_table(bn, "TRUNCATE TABLE ", err) != 0)
         return -1;
     for (unsigned i = 0; i < cell->threads; i++)
         if (!bn->conns[i] && sl_conn_open(&bn->conns[i], &bn->co, err) != 0)
@@ -155,10 +175,15 @@ static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench
                                       .cols = bn->src.cols,
                                       .ncols = bn->src.ncols,
                                       .verb = SL_VERB_INSERT};
+    for (unsigned i = 0; bn->targets && i < bn->ntables; i++) {
+        bn->targets[i] = target;
+        bn->targets[i].table = bn->tables[i];
+    }
     struct sl_mysql_sink sink = {
         .conn_opts = &bn->co,
         .conns = bn->conns,
         .target = &target,
+        .writer_targets = bn->targets,
         .method = cell->write_method,
         .stmt_rows = cell->batch_rows,
         .max_packet = bn->max_packet,
@@ -337,6 +362,56 @@ static int exec_file(MYSQL *m, const char *path, struct sl_err *err)
     return rc;
 }
 
+static unsigned max_threads(const struct sl_bench_config *c)
+{
+    unsigned m = 1;
+    for (size_t i = 0; i < c->nthreads; i++)
+        m = c->threads[i] > m ? c->threads[i] : m;
+    return m;
+}
+
+/* Creates the table of a built-in schema, or with --schema sysbench (the
+ * narrow shape) one per thread of the widest cell, named TABLE1, TABLE2, ...
+ * as sysbench's bulk_insert has them; their names go to bn->tables. */
+static int create_builtin(struct bench *bn, struct sl_err *err)
+{
+    const struct sl_bench_config *c = bn->c;
+    int sysbench = strcmp(c->schema, "sysbench") == 0;
+    enum sl_gen_schema schema;
+    if (sl_gen_schema_by_name(sysbench ? "narrow" : c->schema, &schema, err) != 0)
+        return -1;
+    sl_gen_init(&bn->src.gen, schema, c->seed, c->random_keys);
+    unsigned n = sysbench ? max_threads(c) : 1;
+    bn->tables = calloc(n, sizeof *bn->tables);
+    bn->targets = sysbench ? calloc(n, sizeof *bn->targets) : NULL;
+    if (!bn->tables || (sysbench && !bn->targets))
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (unsigned i = 0; i < n; i++) {
+        char name[256];
+        if (sysbench)
+            snprintf(name, sizeof name, "%s%u", c->table, i + 1);
+        else
+            snprintf(name, sizeof name, "%s", c->table);
+        struct sl_buf sql;
+        sl_buf_init(&sql, 64 * 1024);
+        int rc = sl_gen_create_sql(&bn->src.gen, name, &sql) == 0 && sl_buf_cstr(&sql)
+                     ? sl_conn_exec(bn->main, sql.data, err)
+                     : sl_err_set(err, SL_ERR_FATAL, "'%s' is not a usable table name", name);
+        sl_buf_release(&sql);
+        if (rc != 0 && err->server_errno == 1050) /* ER_TABLE_EXISTS_ERROR */
+            sl_err_set(err, SL_ERR_FATAL,
+                       "table %s.%s exists already (left by --keep?); drop it, or choose another "
+                       "--table",
+                       bn->url.db, name);
+        if (rc != 0)
+            return -1;
+        if (!(bn->tables[i] = strdup(name)))
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        bn->ntables = i + 1;
+    }
+    return 0;
+}
+
 /* Creates the bench table; fills bn->table and bn->src. */
 static int create_table(struct bench *bn, struct sl_err *err)
 {
@@ -371,28 +446,21 @@ static int create_table(struct bench *bn, struct sl_err *err)
             free(name);
             return -1;
         }
+    } else if (create_builtin(bn, err) != 0) {
+        return -1;
     } else {
-        enum sl_gen_schema schema;
-        if (sl_gen_schema_by_name(c->schema, &schema, err) != 0)
-            return -1;
-        sl_gen_init(&bn->src.gen, schema, c->seed, c->random_keys);
-        struct sl_buf sql;
-        sl_buf_init(&sql, 64 * 1024);
-        int rc = sl_gen_create_sql(&bn->src.gen, c->table, &sql) == 0 && sl_buf_cstr(&sql)
-                     ? sl_conn_exec(bn->main, sql.data, err)
-                     : sl_err_set(err, SL_ERR_FATAL, "'%s' is not a usable table name", c->table);
-        sl_buf_release(&sql);
-        if (rc != 0 && err->server_errno == 1050) /* ER_TABLE_EXISTS_ERROR */
-            sl_err_set(err, SL_ERR_FATAL,
-                       "table %s.%s exists already (left by --keep?); drop it, or choose another "
-                       "--table",
-                       db, c->table);
-        if (rc != 0)
-            return -1;
-        name = strdup(c->table);
+        name = strdup(bn->tables[0]);
     }
     if (!name)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (!bn->tables) {
+        bn->tables = malloc(sizeof *bn->tables);
+        if (!bn->tables || !(bn->tables[0] = strdup(name))) {
+            free(name);
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        }
+        bn->ntables = 1;
+    }
     int rc = sl_table_describe(bn->main, db, name, &bn->table, err);
     free(name);
     if (rc != 0)
@@ -406,32 +474,14 @@ static int create_table(struct bench *bn, struct sl_err *err)
         bn->src.ncols = bn->src.gen.ncols;
         bn->src.cols = (char *const *)sl_gen_columns(&bn->src.gen);
     }
-    sl_buf_init(&bn->truncate_sql, 4096);
-    if (sl_buf_puts(&bn->truncate_sql, "TRUNCATE TABLE ") != 0 ||
-        sl_ident_append_qualified(&bn->truncate_sql, bn->table.schema, bn->table.name) != 0 ||
-        !sl_buf_cstr(&bn->truncate_sql))
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     return 0;
 }
 
 static void drop_table(struct bench *bn, FILE *log)
 {
-    struct sl_buf sql;
-    sl_buf_init(&sql, 4096);
     struct sl_err e;
-    if (sl_buf_puts(&sql, "DROP TABLE ") == 0 &&
-        sl_ident_append_qualified(&sql, bn->table.schema, bn->table.name) == 0 &&
-        sl_buf_cstr(&sql) && sl_conn_exec(bn->main, sql.data, &e) != 0)
-        fprintf(log, "sluice: could not drop %s.%s: %s\n", bn->table.schema, bn->table.name, e.msg);
-    sl_buf_release(&sql);
-}
-
-static unsigned max_threads(const struct sl_bench_config *c)
-{
-    unsigned m = 1;
-    for (size_t i = 0; i < c->nthreads; i++)
-        m = c->threads[i] > m ? c->threads[i] : m;
-    return m;
+    if (each_table(bn, "DROP TABLE ", &e) != 0)
+        fprintf(log, "sluice: could not drop the bench tables of %s: %s\n", bn->url.db, e.msg);
 }
 
 /* --dry-run: what the grid would need, checked without creating anything. */
@@ -450,14 +500,18 @@ static int dry_check(struct bench *bn, FILE *log, struct sl_err *err)
                           "through a role are not seen)",
                           missing, db);
     const char *table = c->table;
+    char first[256]; /* --schema sysbench: the first of its tables */
     if (sl_cli_ends_with(c->schema, ".sql")) {
         if (access(c->schema, R_OK) != 0)
             return sl_err_set(err, SL_ERR_FATAL, "--schema %s: %s", c->schema, strerror(errno));
         table = NULL; /* named by the file; known only once it runs */
     } else {
         enum sl_gen_schema schema;
-        if (sl_gen_schema_by_name(c->schema, &schema, err) != 0)
+        int sysbench = strcmp(c->schema, "sysbench") == 0;
+        if (sl_gen_schema_by_name(sysbench ? "narrow" : c->schema, &schema, err) != 0)
             return -1;
+        snprintf(first, sizeof first, "%s%s", table, sysbench ? "1" : "");
+        table = sysbench ? first : table;
         int exists = sl_table_exists(bn->main, db, table, err);
         if (exists < 0)
             return -1;
@@ -512,7 +566,7 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
     if (sl_url_parse_for(&bn.url, c->into, "into", err) != 0)
         return -1;
     sl_url_format(&bn.url, r->target, sizeof r->target);
-    int rc = -1, created = 0;
+    int rc = -1;
     if (!bn.url.db || bn.url.table) {
         sl_err_set(err, SL_ERR_FATAL,
                    "--into %s must name a database (and no table): mysql://host/db; the table is "
@@ -558,7 +612,6 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
     }
     if (create_table(&bn, err) != 0)
         goto out;
-    created = 1;
     snprintf(r->table, sizeof r->table, "%s.%s", bn.table.schema, bn.table.name);
     bn.nconns = max_threads(c);
     bn.conns = calloc(bn.nconns, sizeof *bn.conns);
@@ -576,7 +629,8 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
                     struct sl_bench_cell *cell = &r->cells[k++];
                     cell->threads = c->threads[t];
                     cell->batch_rows = c->batch_rows[b];
-                    cell->txn_rows = c->txn_rows[x];
+                    /* 0: a COMMIT after each statement, as autocommit does */
+                    cell->txn_rows = c->txn_rows[x] ? c->txn_rows[x] : c->batch_rows[b];
                     cell->write_method = methods[m];
                     cell->method = sl_write_method_name(methods[m]);
                     cell->runs = calloc(c->repeat, sizeof *cell->runs);
@@ -597,7 +651,7 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
     r->ncells = k;
     rc = 0;
 out:
-    if (created && !c->keep)
+    if (bn.ntables > 0 && !c->keep)
         drop_table(&bn, log);
     for (unsigned i = 0; bn.conns && i < bn.nconns; i++)
         if (bn.conns[i])
@@ -608,7 +662,10 @@ out:
     if (bn.src.typed)
         sl_gen_typed_release(&bn.src.typed_gen);
     sl_table_release(&bn.table);
-    sl_buf_release(&bn.truncate_sql);
+    for (unsigned i = 0; i < bn.ntables; i++)
+        free(bn.tables[i]);
+    free(bn.tables);
+    free(bn.targets);
     sl_url_release(&bn.url);
     return rc;
 }

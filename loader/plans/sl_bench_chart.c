@@ -62,10 +62,12 @@ static double y_of(const struct plot *p, double rows_per_sec)
 }
 
 /* True for a cell drawn on the line of `threads` in the panel of `txn`. */
+/* Whether cell belongs on the line of threads, method and the panel of txn
+ * (0: a COMMIT per statement, whatever the batch). */
 static int on_line(const struct sl_bench_cell *cell, unsigned threads, size_t txn,
                    const char *method)
 {
-    return !cell->failed && cell->threads == threads && cell->txn_rows == txn &&
+    return !cell->failed && cell->threads == threads && (txn == 0 || cell->txn_rows == txn) &&
            strcmp(cell->method, method) == 0;
 }
 
@@ -212,10 +214,15 @@ int sl_bench_write_svg(const char *path, const struct sl_bench_config *c,
         const struct plot p = {
             10 + (double)x * PANEL_W + MARGIN_L, TOP + MARGIN_T, pw, ph, lmin, lmax, ytop};
         fprintf(f, "<g class=\"panel\" data-txn-rows=\"%zu\">\n", c->txn_rows[x]);
-        fprintf(f,
-                "<text x=\"%.1f\" y=\"%.1f\" font-weight=\"bold\" text-anchor=\"middle\">%zu rows "
-                "per COMMIT</text>\n",
-                p.ox + pw / 2, p.oy - 12, c->txn_rows[x]);
+        char title[64];
+        if (c->txn_rows[x])
+            snprintf(title, sizeof title, "%zu rows per COMMIT", c->txn_rows[x]);
+        else
+            snprintf(title, sizeof title, "a COMMIT per statement");
+        fprintf(
+            f,
+            "<text x=\"%.1f\" y=\"%.1f\" font-weight=\"bold\" text-anchor=\"middle\">%s</text>\n",
+            p.ox + pw / 2, p.oy - 12, title);
         /* y grid and labels */
         for (double v = 0; v <= ytop + step / 2; v += step) {
             double y = y_of(&p, v);

@@ -507,7 +507,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         total += (uint64_t)sources.v[i].size;
     }
     if (!c->dry_run && sl_load_indexes_take(&ix, conns[0], c->defer_indexes, table.schema,
-                                            write_name, total, log, err) != 0)
+                                            write_name, total, c->progress ? log : NULL, err) != 0)
         goto out_sources;
     struct sl_counters counters;
     atomic_init(&counters.rows_read, 0);
@@ -614,7 +614,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         any = conns[0];
     }
     if (rc == 0 && !res->interrupted && ix.add_sql) {
-        if (sl_load_indexes_put_back(&ix, any, log, err) != 0)
+        if (sl_load_indexes_put_back(&ix, any, c->progress ? log : NULL, err) != 0)
             rc = -1;
         res->seconds = sl_now() - progress.start; /* the index build is the load's too */
     }

@@ -69,13 +69,14 @@ int sl_load_indexes_take(struct sl_load_indexes *ix, MYSQL *m, enum sl_defer d, 
     int found = sl_deferred_find(m, db, ix->target, &ix->add_sql, err);
     if (found < 0)
         return -1;
-    if (found) {
+    if (found && log) {
         fprintf(log,
                 "sluice: %s is without its secondary indexes since an earlier load; they are "
                 "built once this load's rows are in\n",
                 ix->target);
-        return 0;
     }
+    if (found)
+        return 0;
     if (d == SL_DEFER_NEVER || (d == SL_DEFER_AUTO && input_bytes < SL_LOAD_DEFER_BYTES))
         return 0;
     int failed = 0;
@@ -95,7 +96,7 @@ int sl_load_indexes_take(struct sl_load_indexes *ix, MYSQL *m, enum sl_defer d, 
         else if (rc == 0 && q.drop_keys.len == 0)
             why = ""; /* nothing to defer: say nothing */
     }
-    if (rc == 0 && why && why[0] && d == SL_DEFER_ALWAYS)
+    if (rc == 0 && why && why[0] && d == SL_DEFER_ALWAYS && log)
         fprintf(log, "sluice: --defer-indexes: the indexes of %s stay, since %s\n", ix->target,
                 why);
     if (rc == 0 && !why) {
@@ -107,10 +108,11 @@ int sl_load_indexes_take(struct sl_load_indexes *ix, MYSQL *m, enum sl_defer d, 
             if (!(ix->add_sql = strdup(q.add.data)))
                 rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
             ix->taken = 1;
-            fprintf(log,
-                    "sluice: took the secondary indexes off %s; they are built once the rows "
-                    "are in\n",
-                    ix->target);
+            if (log)
+                fprintf(log,
+                        "sluice: took the secondary indexes off %s; they are built once the rows "
+                        "are in\n",
+                        ix->target);
         }
     }
     free(show);

@@ -32,13 +32,15 @@ struct sl_load_indexes {
 };
 
 /* Takes the indexes of db.table off, as d and input_bytes (0: unknown) say,
- * or finds them off since an earlier load, and says so on log. Returns 0
+ * or finds them off since an earlier load, and says so on log (NULL:
+ * quietly). Returns 0
  * (ix->add_sql set when there is something to put back), or -1 with err
  * set. */
 int sl_load_indexes_take(struct sl_load_indexes *ix, MYSQL *m, enum sl_defer d, const char *db,
                          const char *table, uint64_t input_bytes, FILE *log, struct sl_err *err);
 
-/* Puts the indexes back, when they are off. Returns 0 (ix->add_sql is then
+/* Puts the indexes back, when they are off, and says so on log (NULL:
+ * quietly). Returns 0 (ix->add_sql is then
  * NULL), or -1 with err set (the indexes stay off, and recorded). */
 int sl_load_indexes_put_back(struct sl_load_indexes *ix, MYSQL *m, FILE *log, struct sl_err *err);
 

@@ -104,7 +104,8 @@ static int writer_open(void *sink, unsigned index, const struct sl_sink_port *po
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
     if (!s->units)
-        sl_chunk_writer_target(w->cw, s->target, s->ckpt_db);
+        sl_chunk_writer_target(w->cw, s->writer_targets ? &s->writer_targets[index] : s->target,
+                               s->ckpt_db);
     sl_conn_thread_begin();
     *out = w;
     return 0;
@@ -119,13 +120,14 @@ static int encode(void *sink, struct sl_batch *b, struct sl_err *err)
     b->nenc = 0;
     if (s->method != SL_METHOD_LOAD_DATA)
         return 0;
-    const struct sl_insert_target *t = s->units ? s->units[b->source].target : s->target;
+    const struct sl_insert_target *t = s->units            ? s->units[b->source].target
+                                       : s->writer_targets ? &s->writer_targets[0]
+                                                           : s->target;
     if (sl_batch_enc_reserve(b) != 0)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     sl_buf_reset(&b->enc);
     for (size_t r = 0; r < b->nrows; r++) {
-        if (!b->pos[r].rejected &&
-            sl_load_data_row(&b->enc, b, r, t->kinds, t->ncols) != 0) {
+        if (!b->pos[r].rejected && sl_load_data_row(&b->enc, b, r, t->kinds, t->ncols) != 0) {
             b->nenc = 0;
             return sl_err_set(err, SL_ERR_FATAL, "a batch's rows do not fit its stream buffer");
         }

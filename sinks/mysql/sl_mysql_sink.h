@@ -24,11 +24,14 @@ struct sl_mysql_sink_unit {
 };
 
 struct sl_mysql_sink {
-    const struct sl_conn_opts *conn_opts;   /* for reconnecting */
-    MYSQL **conns;                          /* one per writer, opened or NULL (the first write
-                                               connects); a reconnect replaces its entry, and the
-                                               caller closes them at the end */
-    const struct sl_insert_target *target;  /* where every batch goes, unless units */
+    const struct sl_conn_opts *conn_opts;  /* for reconnecting */
+    MYSQL **conns;                         /* one per writer, opened or NULL (the first write
+                                              connects); a reconnect replaces its entry, and the
+                                              caller closes them at the end */
+    const struct sl_insert_target *target; /* where every batch goes, unless units or
+                                              writer_targets */
+    const struct sl_insert_target *writer_targets; /* or one per writer (by its index): a
+                                                      table per thread */
     const char *ckpt_db;                    /* and the database of its checkpoints, or NULL */
     const struct sl_mysql_sink_unit *units; /* or per unit (b->source): a chunk holds rows of
                                               one unit, and is committed when the unit changes */

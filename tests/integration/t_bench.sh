@@ -96,6 +96,17 @@ bench --into "$URL" --method insert,fast
 check_rc 2 "a bad method"
 check_contains "$WORK/err" "sluice bench: --method must be insert, load-data or auto, not 'fast'" "bad method message"
 
+# --schema sysbench: a table per thread (TABLE1, TABLE2), a COMMIT per
+# statement; together they hold the cell's rows, every key once
+bench --into "$URL" --schema sysbench --table sbt --threads 2 --batch-rows 100 --rows 4000 \
+  --warmup 0 --keep --out "$WORK/res3"
+check_rc 0 "--schema sysbench"
+check_eq "$(sql "SELECT (SELECT COUNT(*) FROM \`$DB\`.sbt1) + (SELECT COUNT(*) FROM \`$DB\`.sbt2)")" 4000 "the two tables hold the cell's rows"
+check_eq "$(sql "SELECT COUNT(DISTINCT id), MIN(id), MAX(id) FROM (SELECT id FROM \`$DB\`.sbt1 UNION ALL SELECT id FROM \`$DB\`.sbt2) u")" "4000	1	4000" "every key once"
+check_eq "$(sql "SELECT (SELECT COUNT(*) FROM \`$DB\`.sbt1) > 0 AND (SELECT COUNT(*) FROM \`$DB\`.sbt2) > 0")" 1 "each thread wrote its own table"
+check_eq "$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))[0]; print(c["txn_rows"], c["com_commit"] >= 40)' "$WORK/res3/results.json")" "100 True" "a COMMIT per statement"
+sql "DROP TABLE \`$DB\`.sbt1, \`$DB\`.sbt2"
+
 # a table of the user's own (values from the column types), dropped at the end
 cat >"$WORK/mine.sql" <<'SQL'
 CREATE TABLE mine (
