@@ -115,10 +115,11 @@ enum {
 #define SL_CLI_METHOD_OPT                                                                          \
     {                                                                                              \
         "method", SL_OPT_METHOD, 1, "METHOD",                                                      \
-            "how rows are sent: insert (multi-row prepared INSERTs, the\n"                         \
-            "default), load-data (LOAD DATA LOCAL streamed from memory; no\n"                      \
-            "file is written, and the server can read nothing else), or auto\n"                    \
-            "(load-data where the server's local_infile and --mode allow it)"                      \
+            "how rows are sent: insert (multi-row prepared INSERTs), load-data\n"                  \
+            "(LOAD DATA LOCAL streamed from memory; no file is written, and the\n"                 \
+            "server can read nothing else), bulk (MariaDB's array binding), or\n"                  \
+            "auto (the default: load-data where the server's local_infile and\n"                   \
+            "--mode allow it, else bulk where the server takes it, else insert)"                   \
     }
 
 /* --before-sql and --after-sql, for the commands that write to a server. */

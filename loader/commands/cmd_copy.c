@@ -450,6 +450,7 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
     c->if_exists = SL_IF_EXISTS_FAIL;
     c->verify = 1;
     c->checkpoint = 1;
+    c->method = SL_CHOOSE_AUTO;
     c->chunk_rows = DEFAULT_CHUNK_ROWS;
     c->batch_rows = DEFAULT_BATCH_ROWS;
     c->txn_rows = DEFAULT_TXN_ROWS;

@@ -490,6 +490,7 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
     a->c.retries = SL_CLI_RETRIES;
     a->c.retry_max_seconds = SL_CLI_RETRY_SECS;
     a->c.checkpoint = 1;
+    a->c.method = SL_CHOOSE_AUTO;
     a->c.binary_hex = 1;
 
     int rc = sl_cli_parse("load", sl_load_opts, argc, argv, on_load_opt, on_load_arg, a, err);

@@ -183,7 +183,7 @@ static int write_held(struct sl_chunk_writer *cw, size_t from, struct sl_backoff
         }
         if (rc == SL_WRITE_REPLAY && !ops->on_reject)
             rc = sl_err_set(&e, SL_ERR_FATAL, "the target server changed a value it warned about");
-        if (rc == SL_WRITE_REPLAY) {
+        if (rc == SL_WRITE_REPLAY || rc == SL_WRITE_AGAIN) {
             if (sl_writer_rollback(cw->w, &e) != 0 && recover(cw, rt, &e) != 0)
                 return -1;
             i = 0;

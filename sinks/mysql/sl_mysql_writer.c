@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sl_buf.h"
+#include "sl_bulk.h"
 #include "sl_conn.h"
 #include "sl_errno.h"
 #include "sl_escape.h"
@@ -39,7 +40,7 @@ struct sl_writer {
     int use_insert;        /* load-data: INSERT until the next commit (a replay) */
     struct sl_buf ld_sql;  /* load-data: the statement */
     struct sl_buf ld_data; /* load-data: the stream of one batch */
-    unsigned long unnamed; /* row warnings the last collect_warnings() could not place */
+    struct sl_bulk bulk;   /* bulk: the statement and its arrays */
 };
 
 int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_target *t,
@@ -72,10 +73,14 @@ int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_t
                               ? "--method load-data cannot upsert: use --method insert"
                               : "cannot build the LOAD DATA statement");
     }
+    if (method == SL_METHOD_BULK && sl_bulk_open(&w->bulk, conn, t, err) != 0) {
+        sl_writer_close(w);
+        return -1;
+    }
     /* every skipped row leaves a warning (and LOAD DATA turns each refused
      * value into one); keep them all listable, so that one that changed a
      * value is never hidden behind them */
-    if ((t->verb == SL_VERB_IGNORE || method == SL_METHOD_LOAD_DATA) &&
+    if ((t->verb == SL_VERB_IGNORE || method != SL_METHOD_INSERT) &&
         mysql_query(conn, "SET SESSION max_error_count = 65535") != 0) {
         sl_conn_fail(conn, err, "SET max_error_count failed");
         sl_writer_close(w);
@@ -242,7 +247,6 @@ static long collect_warnings(struct sl_writer *w, struct sl_batch *b, const uint
         return sl_conn_fail(w->conn, err, "SHOW WARNINGS failed");
     long named = 0;
     int stop = 0;
-    w->unnamed = 0;
     MYSQL_ROW row;
     while (!stop && (row = mysql_fetch_row(res)) != NULL) {
         if (!row[1] || !row[2])
@@ -263,10 +267,8 @@ static long collect_warnings(struct sl_writer *w, struct sl_batch *b, const uint
             stop = 1;
             break;
         }
-        if (at < 1 || at > k) {
-            w->unnamed++;
+        if (at < 1 || at > k)
             continue;
-        }
         size_t r = rows[at - 1];
         if (b->pos[r].rejected)
             continue;
@@ -378,12 +380,33 @@ static int write_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, s
     return replay ? SL_WRITE_REPLAY : 0;
 }
 
+/* After a LOAD DATA that left warnings: 1 when one of them is a row's
+ * (a value refused or changed; not a key skipped under IGNORE), 0 when
+ * none is, or -1 with err set. */
+static int row_warnings(struct sl_writer *w, struct sl_err *err)
+{
+    if (mysql_query(w->conn, "SHOW WARNINGS") != 0)
+        return sl_conn_fail(w->conn, err, "SHOW WARNINGS failed");
+    MYSQL_RES *res = mysql_store_result(w->conn);
+    if (!res)
+        return sl_conn_fail(w->conn, err, "SHOW WARNINGS failed");
+    int bad = 0;
+    MYSQL_ROW row;
+    while (!bad && (row = mysql_fetch_row(res)) != NULL) {
+        unsigned code = row[1] ? (unsigned)strtoul(row[1], NULL, 10) : 0;
+        bad =
+            sl_errno_is_row_error(code) && !(w->t.verb == SL_VERB_IGNORE && is_duplicate_key(code));
+    }
+    mysql_free_result(res);
+    return bad;
+}
+
 /* The LOAD DATA stream of rows[0..n) of b: the lines the sink encoded on
  * the reader's thread (b->enc, one per batch row), sent as they are when
  * every encoded row is written, else gathered; or made here. Returns 0
  * with *data and *len set, or -1 when out of memory. */
-static int stream_of(struct sl_writer *w, const struct sl_batch *b, const uint32_t *rows,
-                     size_t n, const char **data, size_t *len)
+static int stream_of(struct sl_writer *w, const struct sl_batch *b, const uint32_t *rows, size_t n,
+                     const char **data, size_t *len)
 {
     sl_buf_reset(&w->ld_data);
     if (b->nenc != b->nrows) {
@@ -427,8 +450,7 @@ static int load_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, si
     fault->first_row = rows[0];
     fault->last_row = rows[n - 1];
     struct sl_load_data_result res;
-    if (sl_load_data_exec(w->conn, w->ld_sql.data, data, len, &res, err) !=
-        0) {
+    if (sl_load_data_exec(w->conn, w->ld_sql.data, data, len, &res, err) != 0) {
         /* a row's fault fails the whole statement: find the row by INSERT */
         if (err->kind != SL_ERR_ROW)
             return -1;
@@ -439,20 +461,63 @@ static int load_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, si
         w->ignored += res.skipped;
         expected = res.skipped;
     } else if (res.skipped > 0) {
-        /* LOCAL skips a row whose key is taken where INSERT refuses it */
-        w->use_insert = 1;
-        return SL_WRITE_REPLAY;
+        w->use_insert = 1; /* LOCAL skipped a row whose key is taken */
+        return SL_WRITE_AGAIN;
     }
     if (w->t.verb == SL_VERB_REPLACE && res.affected > n)
         w->updated += res.affected - n;
     if (res.warnings <= expected)
         return 0;
-    long named = collect_warnings(w, b, rows, n, on_reject, ctx, fault, err);
-    if (named < 0)
+    int bad = row_warnings(w, err);
+    if (bad < 0)
         return -1;
-    if (w->unnamed > 0)
+    if (bad)
         w->use_insert = 1;
-    return named > 0 || w->unnamed > 0 ? SL_WRITE_REPLAY : 0;
+    return bad ? SL_WRITE_AGAIN : 0;
+}
+
+/* Writes rows[0..n) by array binding, in as many executions as
+ * max_allowed_packet needs. Returns 0, SL_WRITE_AGAIN or -1, as
+ * load_rows(). */
+static int bulk_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, size_t n,
+                     struct sl_writer_fault *fault, struct sl_err *err)
+{
+    size_t pos = 0;
+    while (pos < n) {
+        uint32_t *cur = rows + pos;
+        size_t k = sl_insert_rows_that_fit(b, cur, n - pos, n - pos, w->max_packet);
+        if (k == 0) { /* a row too large for a packet: INSERT rejects it by name */
+            w->use_insert = 1;
+            return SL_WRITE_AGAIN;
+        }
+        fault->first_row = cur[0];
+        fault->last_row = cur[k - 1];
+        uint64_t affected = 0;
+        if (sl_bulk_exec(&w->bulk, b, cur, k, &affected, err) != 0) {
+            if (err->kind != SL_ERR_ROW)
+                return -1;
+            w->use_insert = 1; /* the server stopped at a row it does not name */
+            return SL_WRITE_AGAIN;
+        }
+        uint64_t expected = 0;
+        if (w->t.verb == SL_VERB_IGNORE && affected < k) {
+            expected = k - affected;
+            w->ignored += expected;
+        }
+        if ((w->t.verb == SL_VERB_UPSERT || w->t.verb == SL_VERB_REPLACE) && affected > k)
+            w->updated += affected - k;
+        if (mysql_warning_count(w->conn) > expected) {
+            int bad = row_warnings(w, err);
+            if (bad < 0)
+                return -1;
+            if (bad) {
+                w->use_insert = 1;
+                return SL_WRITE_AGAIN;
+            }
+        }
+        pos += k;
+    }
+    return 0;
 }
 
 int sl_writer_write(struct sl_writer *w, struct sl_batch *b, sl_writer_reject_fn on_reject,
@@ -474,6 +539,8 @@ int sl_writer_write(struct sl_writer *w, struct sl_batch *b, sl_writer_reject_fn
     fault->first_row = fault->last_row = 0;
     if (w->method == SL_METHOD_LOAD_DATA && !w->use_insert)
         return load_rows(w, b, w->rows, n, on_reject, ctx, fault, err);
+    if (w->method == SL_METHOD_BULK && !w->use_insert)
+        return bulk_rows(w, b, w->rows, n, fault, err);
     return write_rows(w, b, w->rows, n, on_reject, ctx, fault, err);
 }
 
@@ -522,5 +589,6 @@ void sl_writer_close(struct sl_writer *w)
     sl_buf_release(&w->sql);
     sl_buf_release(&w->ld_sql);
     sl_buf_release(&w->ld_data);
+    sl_bulk_close(&w->bulk);
     free(w);
 }

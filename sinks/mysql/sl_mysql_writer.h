@@ -37,12 +37,14 @@ typedef int (*sl_writer_reject_fn)(void *ctx, const struct sl_batch *b, size_t r
                                    const struct sl_err *why);
 
 #define SL_WRITE_REPLAY 1
+#define SL_WRITE_AGAIN  2
 
 /* How a writer sends rows (--method). */
 enum sl_write_method {
     SL_METHOD_INSERT,    /* multi-row prepared INSERTs, every value bound */
     SL_METHOD_LOAD_DATA, /* one LOAD DATA LOCAL per batch, streamed from memory
                             (sl_load_data.h); the connection must allow it */
+    SL_METHOD_BULK,      /* MariaDB's array binding (sl_bulk.h); the server must take it */
 };
 
 struct sl_writer;
@@ -50,7 +52,7 @@ struct sl_writer;
 /* Creates a writer. max_rows caps rows per statement (see sl_insert_plan),
  * max_packet is the server's max_allowed_packet. The target's strings must
  * outlive the writer. SL_METHOD_LOAD_DATA takes the verbs insert, ignore
- * and replace. Returns 0 or -1 with err set. */
+ * and replace; SL_METHOD_BULK all four. Returns 0 or -1 with err set. */
 int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_target *t,
                    enum sl_write_method method, size_t max_rows, size_t max_packet,
                    struct sl_err *err);
@@ -58,11 +60,13 @@ int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_t
 /* Inserts every row of b not yet marked rejected, in one or more statements,
  * inside the connection's open transaction.
  *
- * With SL_METHOD_LOAD_DATA, a row the server changed (a warning naming its
- * line) is rejected as with INSERT. When the server skipped a row for its
- * key under the verb insert, or warned without naming a row, the write
- * returns SL_WRITE_REPLAY and the writer uses INSERT until the next commit,
- * so that the replay finds the rows one by one.
+ * With SL_METHOD_LOAD_DATA, the server reports a value it refused or
+ * changed only as a warning, and skips a row whose key is taken (where
+ * INSERT refuses it); SL_METHOD_BULK stops at a refused row without naming
+ * it. Either way the write returns SL_WRITE_AGAIN: the
+ * caller rolls back and writes its open chunk again, and the writer uses
+ * INSERT until the next commit, so that every bad row meets exactly what
+ * it meets under SL_METHOD_INSERT (the same error, reject and message).
  *
  * Without on_reject, the first row the server refuses fails the write. With
  * on_reject, refused rows are isolated (by the row number in the server's
@@ -70,7 +74,8 @@ int sl_writer_open(struct sl_writer **out, MYSQL *conn, const struct sl_insert_t
  * to on_reject, and every other row is inserted. Only errors that are a
  * row's fault are isolated (sl_errno_is_row_error).
  *
- * Returns 0; SL_WRITE_REPLAY when the server changed values it warned about:
+ * Returns 0; SL_WRITE_AGAIN (above); SL_WRITE_REPLAY when the server changed
+ * values it warned about:
  * those rows are now rejected (or, without on_reject, the write fails), and
  * since they were inserted the caller must roll back and write its open
  * chunk again; or -1 with err and *fault set (a connection error, a

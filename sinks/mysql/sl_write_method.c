@@ -4,13 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sl_bulk.h"
 #include "sl_conn.h"
 
-const char *const sl_method_choice_names[] = {"insert", "load-data", "auto", NULL};
+const char *const sl_method_choice_names[] = {"insert", "load-data", "bulk", "auto", NULL};
 
 const char *sl_write_method_name(enum sl_write_method m)
 {
-    return m == SL_METHOD_LOAD_DATA ? "load-data" : "insert";
+    return m == SL_METHOD_LOAD_DATA ? "load-data" : m == SL_METHOD_BULK ? "bulk" : "insert";
 }
 
 static int read_flag(void *ctx, char **vals, unsigned long *lens, unsigned n)
@@ -28,6 +29,14 @@ int sl_write_method_pick(MYSQL *m, enum sl_method_choice c, enum sl_insert_verb 
         why[0] = '\0';
     if (c == SL_CHOOSE_INSERT)
         return 0;
+    if (c == SL_CHOOSE_BULK) {
+        if (!sl_bulk_supported(m))
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "--method bulk: the server does not take array binding (MariaDB "
+                              "10.2 or later does); use --method insert or auto");
+        *out = SL_METHOD_BULK;
+        return 0;
+    }
     const char *refused = NULL;
     int on = 0;
     if (verb == SL_VERB_UPSERT)
@@ -44,5 +53,7 @@ int sl_write_method_pick(MYSQL *m, enum sl_method_choice c, enum sl_insert_verb 
         return sl_err_set(err, SL_ERR_FATAL, "--method load-data: %s; use --method insert or auto",
                           refused);
     snprintf(why, cap, "%s", refused);
+    if (sl_bulk_supported(m))
+        *out = SL_METHOD_BULK;
     return 0;
 }

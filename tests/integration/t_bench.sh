@@ -84,17 +84,17 @@ check_eq "$(sql "CHECKSUM TABLE \`$DB\`.sluice_bench" | cut -f2)" "$(sql "CHECKS
 # kept) writes the same rows
 sql "DROP TABLE \`$DB\`.sluice_bench"
 bench --into "$URL" --schema orders --threads 2 --batch-rows 50 --txn-rows 1000 --rows 5000 \
-  --seed 7 --keep --warmup 0 --method insert,load-data --out "$WORK/res2"
-check_rc 0 "a grid of two methods"
+  --seed 7 --keep --warmup 0 --method insert,bulk,load-data --out "$WORK/res2"
+check_rc 0 "a grid of three methods"
 check_eq "$(python3 -c 'import json,sys; print(" ".join(c["method"] + ":" + c["status"] + ":" + str(c["rows"]) for c in json.load(open(sys.argv[1]))))' "$WORK/res2/results.json")" \
-  "insert:ok:5000 load-data:ok:5000" "a cell per method, each complete"
+  "insert:ok:5000 bulk:ok:5000 load-data:ok:5000" "a cell per method, each complete"
 check_eq "$(sql "CHECKSUM TABLE \`$DB\`.sluice_bench" | cut -f2)" "$(sql "CHECKSUM TABLE \`$DB\`.fromgen" | cut -f2)" "the load-data cell writes gen's rows"
-check_matches "$WORK/out" "^  \* best: 2 threads, 50 rows per statement, 1000 rows per COMMIT, (insert|load-data)$" "the best cell names its method"
+check_matches "$WORK/out" "^  \* best: 2 threads, 50 rows per statement, 1000 rows per COMMIT, (insert|bulk|load-data)$" "the best cell names its method"
 check_eq "$(python3 -c 'import sys, xml.etree.ElementTree as ET; r=ET.parse(sys.argv[1]).getroot(); print(sorted(l.get("data-method") for l in r.iter("{http://www.w3.org/2000/svg}polyline")))' "$WORK/res2/throughput.svg")" \
-  "['insert', 'load-data']" "a line per method in the chart"
+  "['bulk', 'insert', 'load-data']" "a line per method in the chart"
 bench --into "$URL" --method insert,fast
 check_rc 2 "a bad method"
-check_contains "$WORK/err" "sluice bench: --method must be insert, load-data or auto, not 'fast'" "bad method message"
+check_contains "$WORK/err" "sluice bench: --method must be insert, load-data, bulk or auto, not 'fast'" "bad method message"
 
 # --schema sysbench: a table per thread (TABLE1, TABLE2), a COMMIT per
 # statement; together they hold the cell's rows, every key once
@@ -145,7 +145,7 @@ sql "CREATE USER IF NOT EXISTS 'limited'@'%' IDENTIFIED BY 'pw' WITH MAX_USER_CO
 MYSQL_PWD=pw run_sluice bench --into "mysql://limited@127.0.0.1:$SLUICE_DB_PORT/$DB" --threads 1,2 \
   --batch-rows 100 --txn-rows 1000 --duration 0.3 --warmup 0
 check_rc 1 "a grid with a failing cell"
-check_contains "$WORK/err" "sluice: cell threads=2 batch=100 txn=1000 method=insert: FAILED: cannot connect to mysql://limited@127.0.0.1:$SLUICE_DB_PORT/$DB: User 'limited' has exceeded the 'max_user_connections' resource" "the failed cell's reason"
+check_contains "$WORK/err" "sluice: cell threads=2 batch=100 txn=1000 method=load-data: FAILED: cannot connect to mysql://limited@127.0.0.1:$SLUICE_DB_PORT/$DB: User 'limited' has exceeded the 'max_user_connections' resource" "the failed cell's reason"
 check_contains "$WORK/out" "FAILED: cannot connect" "the failed cell in the table"
 check_eq "$(grep -c '^\*' "$WORK/out")" 1 "the other cell still ran and is best"
 check_eq "$(sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DB' AND TABLE_NAME = 'sluice_bench'")" 0 "the table is dropped after a failed cell"
@@ -165,7 +165,7 @@ kill -INT "$PID"
 set +e; wait "$PID"; RC=$?; set -e
 check_rc 4 "SIGINT during a grid"
 check_contains "$WORK/err" "sluice: interrupted; the grid stopped after 1 cell" "the grid says where it stopped"
-check_contains "$WORK/err" "sluice: cell threads=1 batch=100 txn=1000 method=insert: FAILED: interrupted" "the cut cell is failed"
+check_contains "$WORK/err" "sluice: cell threads=1 batch=100 txn=1000 method=load-data: FAILED: interrupted" "the cut cell is failed"
 check_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$WORK/int/results.json")" 1 "the report holds the one cell that ran"
 check_eq "$(sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DB' AND TABLE_NAME = 'sluice_bench'")" 0 "the table is dropped after an interruption"
 

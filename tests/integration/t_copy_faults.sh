@@ -35,7 +35,8 @@ for t in keyed keyless; do
   victim=""
   for _ in $(seq 1 200); do
     victim=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE USER='sluice'
-      AND INFO LIKE 'INSERT INTO \`$DST\`.\`$t\`%' ORDER BY ID LIMIT 1")
+      AND (INFO LIKE 'INSERT INTO \`$DST\`.\`$t\`%' OR INFO LIKE 'LOAD DATA LOCAL INFILE %\`$DST\`.\`$t\`%')
+      ORDER BY ID LIMIT 1")
     [ -n "$victim" ] && break
     kill -0 "$LOAD_PID" 2>/dev/null || break
     sleep 0.02

@@ -36,7 +36,7 @@ check_matches "$WORK/err" "^sluice: built the deferred indexes of $DB.d1 in [0-9
 check_eq "$(show d1)" "$(show plain)" "the same table definition afterwards"
 check_eq "$(checksum "$DB" d1)" "$(checksum "$DB" plain)" "the same rows"
 check_eq "$(deferred_rows)" 0 "no record is left"
-check_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("finish_sql" in r, r["method"])' "$WORK/d1.json")" "False insert" "nothing left to finish in the report, and the method named"
+check_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("finish_sql" in r, r["method"])' "$WORK/d1.json")" "False load-data" "nothing left to finish in the report, and the method named (auto: load-data)"
 
 # a unique key stays: --mode ignore skips the same rows either way
 printf 'id,code,grp,note\n90001,c1,1,dup code\n90002,zz,2,new\n' >"$WORK/dup.csv"
