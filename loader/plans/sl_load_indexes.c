@@ -129,7 +129,9 @@ int sl_load_indexes_put_back(struct sl_load_indexes *ix, MYSQL *m, FILE *log, st
         sl_err_prefix(err, "building the deferred indexes of %s", ix->target);
         return -1;
     }
-    fprintf(log, "sluice: built the deferred indexes of %s in %.2f s\n", ix->target, sl_now() - t0);
+    if (log)
+        fprintf(log, "sluice: built the deferred indexes of %s in %.2f s\n", ix->target,
+                sl_now() - t0);
     free(ix->add_sql);
     ix->add_sql = NULL;
     return 0;

@@ -38,6 +38,13 @@ check_eq "$(checksum "$DB" d1)" "$(checksum "$DB" plain)" "the same rows"
 check_eq "$(deferred_rows)" 0 "no record is left"
 check_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("finish_sql" in r, r["method"])' "$WORK/d1.json")" "False load-data" "nothing left to finish in the report, and the method named (auto: load-data)"
 
+# -q: the same, quietly
+make_table q1
+load "$WORK/rows.csv" --into "$URL/q1" --defer-indexes -q
+check_rc 0 "--defer-indexes -q"
+check_eq "$(wc -c <"$WORK/err")" 0 "nothing is printed with -q"
+check_eq "$(show q1)" "$(show plain)" "the indexes are back (-q)"
+
 # a unique key stays: --mode ignore skips the same rows either way
 printf 'id,code,grp,note\n90001,c1,1,dup code\n90002,zz,2,new\n' >"$WORK/dup.csv"
 make_table u1
