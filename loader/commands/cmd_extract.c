@@ -250,6 +250,7 @@ static void print_summary(FILE *out, const struct sl_extract_config *c,
     sl_summary_line(out, "readers", "%u over %s key range%s", r->streams,
                     sl_fmt_count(r->ranges, a, sizeof a), r->ranges == 1 ? "" : "s");
     sl_summary_rates(out, r->rows, r->text_bytes, r->seconds);
+    sl_report_release(&rep);
 }
 
 static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out, FILE *err,

@@ -394,6 +394,7 @@ static void print_summary(FILE *out, const struct sl_load_result *r, enum sl_wri
         sl_summary_line(out, "bytes read", "%.1f MB", (double)r->raw_bytes / 1e6);
     sl_summary_rates(out, r->dry_run ? r->rows_to_write : r->rows_written, r->data_bytes,
                      r->seconds);
+    sl_report_release(&rep);
 }
 
 static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE *err,
