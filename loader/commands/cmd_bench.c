@@ -55,9 +55,8 @@ const struct sl_opt sl_bench_opts[] = {
     {"txn-rows", OPT_TXN_ROWS, 1, "LIST", "rows per COMMIT, e.g. 1000,10000 (default 10000)"},
     {"method", OPT_METHOD, 1, "LIST",
      "write methods, e.g. insert,bulk,load-data: insert (prepared multi-row\n"
-     "INSERTs), load-data (LOAD DATA LOCAL from memory), bulk (MariaDB's\n"
-     "array binding), or auto (the default: load-data where the server's\n"
-     "local_infile allows it, else bulk where it takes it, else insert)"},
+     "INSERTs, the default), load-data (LOAD DATA LOCAL from memory), bulk\n"
+     "(MariaDB's array binding), or auto (as load and copy choose)"},
     {"duration", OPT_DURATION, 1, "S", "seconds each cell runs after its warm-up (default 10)"},
     {"rows", OPT_ROWS, 1, "N", "instead of --duration: rows each cell inserts",
      SL_STORE_NUM(struct bench_args, c.rows, 1, 2000000000)},
@@ -387,7 +386,7 @@ static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FI
     int sysbench = strcmp(c->schema, "sysbench") == 0;
     c->txn_rows = c->ntxn ? a->txn : sysbench ? per_statement : def_txn;
     c->ntxn = c->ntxn ? c->ntxn : 1;
-    static const enum sl_method_choice def_method[] = {SL_CHOOSE_AUTO};
+    static const enum sl_method_choice def_method[] = {SL_CHOOSE_INSERT};
     c->methods = c->nmethods ? a->methods : def_method;
     c->nmethods = c->nmethods ? c->nmethods : 1;
     c->progress = !a->quiet;

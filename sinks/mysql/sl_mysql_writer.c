@@ -435,8 +435,10 @@ static int stream_of(struct sl_writer *w, const struct sl_batch *b, const uint32
     return 0;
 }
 
-/* Writes rows[0..n) with one LOAD DATA LOCAL. Returns 0, SL_WRITE_REPLAY
- * or -1, as write_rows(). */
+/* Writes rows[0..n) with one LOAD DATA LOCAL. A statement the server
+ * refused for a row's sake changed nothing: its rows go through INSERT.
+ * Returns 0, SL_WRITE_AGAIN (see sl_writer_write), the result of that
+ * INSERT, or -1 with err set. */
 static int load_rows(struct sl_writer *w, struct sl_batch *b, uint32_t *rows, size_t n,
                      sl_writer_reject_fn on_reject, void *ctx, struct sl_writer_fault *fault,
                      struct sl_err *err)

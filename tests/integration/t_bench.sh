@@ -145,7 +145,7 @@ sql "CREATE USER IF NOT EXISTS 'limited'@'%' IDENTIFIED BY 'pw' WITH MAX_USER_CO
 MYSQL_PWD=pw run_sluice bench --into "mysql://limited@127.0.0.1:$SLUICE_DB_PORT/$DB" --threads 1,2 \
   --batch-rows 100 --txn-rows 1000 --duration 0.3 --warmup 0
 check_rc 1 "a grid with a failing cell"
-check_contains "$WORK/err" "sluice: cell threads=2 batch=100 txn=1000 method=load-data: FAILED: cannot connect to mysql://limited@127.0.0.1:$SLUICE_DB_PORT/$DB: User 'limited' has exceeded the 'max_user_connections' resource" "the failed cell's reason"
+check_contains "$WORK/err" "sluice: cell threads=2 batch=100 txn=1000 method=insert: FAILED: cannot connect to mysql://limited@127.0.0.1:$SLUICE_DB_PORT/$DB: User 'limited' has exceeded the 'max_user_connections' resource" "the failed cell's reason"
 check_contains "$WORK/out" "FAILED: cannot connect" "the failed cell in the table"
 check_eq "$(grep -c '^\*' "$WORK/out")" 1 "the other cell still ran and is best"
 check_eq "$(sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DB' AND TABLE_NAME = 'sluice_bench'")" 0 "the table is dropped after a failed cell"
@@ -165,7 +165,7 @@ kill -INT "$PID"
 set +e; wait "$PID"; RC=$?; set -e
 check_rc 4 "SIGINT during a grid"
 check_contains "$WORK/err" "sluice: interrupted; the grid stopped after 1 cell" "the grid says where it stopped"
-check_contains "$WORK/err" "sluice: cell threads=1 batch=100 txn=1000 method=load-data: FAILED: interrupted" "the cut cell is failed"
+check_contains "$WORK/err" "sluice: cell threads=1 batch=100 txn=1000 method=insert: FAILED: interrupted" "the cut cell is failed"
 check_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$WORK/int/results.json")" 1 "the report holds the one cell that ran"
 check_eq "$(sql "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DB' AND TABLE_NAME = 'sluice_bench'")" 0 "the table is dropped after an interruption"
 
