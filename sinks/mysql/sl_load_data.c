@@ -39,28 +39,18 @@ int sl_load_data_sql(struct sl_buf *out, const struct sl_insert_target *t)
     return rc == 0 && sl_buf_cstr(out) ? 0 : -1;
 }
 
+/* The letter that follows the backslash for each byte that must be
+ * escaped in the stream, or 0. */
+static const char escapes[256] = {['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', [0] = '0'};
+
 /* Appends len bytes of a value, escaped for the stream. */
 static int put_escaped(struct sl_buf *out, const char *p, size_t len)
 {
     size_t from = 0;
     for (size_t i = 0; i < len; i++) {
-        char e;
-        switch (p[i]) {
-        case '\\':
-            e = '\\';
-            break;
-        case '\t':
-            e = 't';
-            break;
-        case '\n':
-            e = 'n';
-            break;
-        case '\0':
-            e = '0';
-            break;
-        default:
+        char e = escapes[(unsigned char)p[i]];
+        if (!e)
             continue;
-        }
         char esc[2] = {'\\', e};
         if (sl_buf_append(out, p + from, i - from) != 0 || sl_buf_append(out, esc, 2) != 0)
             return -1;
