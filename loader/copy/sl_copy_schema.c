@@ -566,17 +566,12 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
     int rc = 0;
     switch (ct->action) {
     case CT_SWAP: /* a work table left by an earlier run is replaced */
-        rc = sl_swap_drop_new(r->dst, ct->dst_schema, ct->final_name, err);
-        if (rc == 0)
-            rc = sl_conn_exec(r->dst, sl_buf_cstr(&ct->sql.create), err);
-        ct->created = rc == 0;
-        if (rc == 0)
-            rc = sl_table_describe(r->dst, ct->dst_schema, ct->dst_name, &ct->dst, err);
-        break;
     case CT_RECREATE:
-        rc = exec_on(r, "DROP TABLE ", ct, err);
-        /* fall through */
     case CT_CREATE:
+        if (ct->action == CT_SWAP)
+            rc = sl_swap_drop_new(r->dst, ct->dst_schema, ct->final_name, err);
+        else if (ct->action == CT_RECREATE)
+            rc = exec_on(r, "DROP TABLE ", ct, err);
         if (rc == 0)
             rc = sl_conn_exec(r->dst, sl_buf_cstr(&ct->sql.create), err);
         ct->created = rc == 0;

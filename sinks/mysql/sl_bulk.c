@@ -82,9 +82,7 @@ int sl_bulk_exec(struct sl_bulk *bk, const struct sl_batch *b, const uint32_t *r
                 continue;
             }
             const char *data = sl_batch_cell_data(b, cell);
-            int binary = kind == SL_VALUE_INT || kind == SL_VALUE_UINT ||
-                         ((kind == SL_VALUE_DATE || kind == SL_VALUE_DATETIME) &&
-                          cell->len == sizeof(MYSQL_TIME));
+            int binary = sl_value_cell_kind(kind, cell->len) != SL_VALUE_TEXT;
             bk->ind[k] = STMT_INDICATOR_NONE;
             if (binary) {
                 char *slot = bk->text + k * SL_BULK_SLOT;

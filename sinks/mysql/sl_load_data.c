@@ -73,9 +73,7 @@ int sl_load_data_row(struct sl_buf *out, const struct sl_batch *b, size_t row,
         }
         const char *data = sl_batch_cell_data(b, cell);
         enum sl_value_kind kind = kinds ? kinds[c] : SL_VALUE_TEXT;
-        int binary = kind == SL_VALUE_INT || kind == SL_VALUE_UINT ||
-                     ((kind == SL_VALUE_DATE || kind == SL_VALUE_DATETIME) &&
-                      cell->len == sizeof(MYSQL_TIME));
+        int binary = sl_value_cell_kind(kind, cell->len) != SL_VALUE_TEXT;
         if (binary) { /* the server's own text of it: no escape needed */
             char text[64];
             size_t n = sl_value_format(kind, data, cell->len, text, sizeof text);

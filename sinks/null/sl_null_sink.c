@@ -1,6 +1,5 @@
 #include "sl_null_sink.h"
 
-
 static int writer_open(void *sink, unsigned index, const struct sl_sink_port *port, void **out,
                        struct sl_err *err)
 {

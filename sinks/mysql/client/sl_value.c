@@ -134,8 +134,7 @@ size_t sl_value_parse(enum sl_value_kind kind, const char *text, size_t len, uni
     return 0;
 }
 
-/* A date kind's cell holds text unless it is a MYSQL_TIME's size. */
-static enum sl_value_kind cell_kind(enum sl_value_kind kind, size_t len)
+enum sl_value_kind sl_value_cell_kind(enum sl_value_kind kind, size_t len)
 {
     if ((kind == SL_VALUE_DATE || kind == SL_VALUE_DATETIME) && len != sizeof(MYSQL_TIME))
         return SL_VALUE_TEXT;
@@ -145,7 +144,7 @@ static enum sl_value_kind cell_kind(enum sl_value_kind kind, size_t len)
 void sl_value_bind(MYSQL_BIND *bd, enum sl_value_kind kind, const void *data, size_t len,
                    union sl_value *scratch, unsigned long *length)
 {
-    kind = cell_kind(kind, len);
+    kind = sl_value_cell_kind(kind, len);
     bd->is_null = NULL;
     bd->is_unsigned = 0;
     switch (kind) {
@@ -180,7 +179,7 @@ size_t sl_value_format(enum sl_value_kind kind, const void *data, size_t len, ch
     int n = 0;
     if (cap == 0)
         return 0;
-    switch (cell_kind(kind, len)) {
+    switch (sl_value_cell_kind(kind, len)) {
     case SL_VALUE_TEXT:
         n = snprintf(out, cap, "%.*s", len > (size_t)cap ? (int)cap : (int)len, (const char *)data);
         break;

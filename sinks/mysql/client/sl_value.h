@@ -56,6 +56,10 @@ size_t sl_value_parse(enum sl_value_kind kind, const char *text, size_t len, uni
 void sl_value_bind(MYSQL_BIND *bd, enum sl_value_kind kind, const void *data, size_t len,
                    union sl_value *scratch, unsigned long *length);
 
+/* What a cell of a column of kind holds, by its length: the kind itself,
+ * or SL_VALUE_TEXT for a date kept as its text. */
+enum sl_value_kind sl_value_cell_kind(enum sl_value_kind kind, size_t len);
+
 /* Writes the value's text as the server would print it into out (always
  * NUL-terminated, shortened to cap - 1 bytes). Returns the text's length. */
 size_t sl_value_format(enum sl_value_kind kind, const void *data, size_t len, char *out,
