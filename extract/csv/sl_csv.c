@@ -1,18 +1,25 @@
 /*
- * How positions are tracked: libcsv reports fields and record ends through
- * callbacks but not where they happened. The reader therefore feeds libcsv
- * one segment at a time, a segment ending at the first CR or LF (or at the end
- * of the read buffer). A record can only end on a CR or LF, so it ends at the
- * end of the segment that completed it, and the byte offset and line number
- * at every segment boundary are exact.
+ * How the reader works: the input is read into one window; a record is
+ * always parsed from its first byte to its last within that window. When a
+ * record runs past the bytes read so far, its start moves to the front of
+ * the window, more is read (the window grows, up to max_record_bytes) and
+ * the record is parsed again from its start. So the scanner below is a plain
+ * function of the bytes before it, a record's raw bytes are always one
+ * contiguous piece of the window, and positions are exact.
  *
- * libcsv does not say whether a field was quoted either. That matters only for
- * a field whose text equals the NULL marker, which is rare, so such a field is
- * looked up again in the raw record to see if it began with a quote.
+ * The scanner walks runs of ordinary bytes with a 256-entry table per state
+ * (unquoted, quoted): a run stops only at a byte that may matter there (the
+ * delimiter's first byte, the quote, the escape, CR, LF, the terminator's
+ * first byte). Each run is copied to the destination with one memcpy.
+ *
+ * Why not libcsv: it hands fields over by callback but never says where a
+ * record ended or whether a field was quoted, and it knows only one-byte
+ * delimiters, no escapes and no terminator but CR/LF. The reader had to feed
+ * it one line at a time to keep positions; that cost more than this whole
+ * scanner does (see docs/csv-dialects.md).
  */
 #include "sl_csv.h"
 
-#include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,135 +28,105 @@
 #define CHUNK      (256 * 1024)
 #define MAX_FIELDS 65536
 
-struct field_slot {
-    size_t off, len;
-    int is_null;
-    int maybe_null; /* text equals the marker: NULL unless it was quoted */
-};
-
 struct sl_csv {
     struct sl_input *in;
-    struct csv_parser parser;
-    struct sl_csv_dialect d;
+    unsigned char delim[SL_CSV_MAX_SEP], term[SL_CSV_MAX_SEP];
+    size_t dlen, tlen; /* tlen 0: LF, CRLF or CR */
+    unsigned char quote, escape, comment;
+    char *null_marker;
     size_t null_len;
     size_t max_record_bytes;
+    unsigned char stop_plain[256];  /* bytes that end a run in an unquoted field */
+    unsigned char stop_quoted[256]; /* ... and in a quoted one */
 
-    unsigned char *chunk;
-    size_t chunk_len, chunk_pos;
-    int at_start, input_done, finished;
-
-    uint64_t offset; /* of chunk[chunk_pos] */
-    uint64_t line;   /* of chunk[chunk_pos] */
-    int pending_cr;  /* last segment ended in CR: a LF may follow */
+    unsigned char *win; /* the window: bytes [pos, len) are not yet read out */
+    size_t cap, pos, len;
+    uint64_t base; /* input offset of win[0] */
+    uint64_t line; /* physical line of win[pos] */
+    int eof;       /* the input has no more bytes */
+    int started;   /* the BOM check is done */
+    int finished;  /* the end was reported */
     uint64_t skip_left;
 
-    /* the record in progress starts at chunk[rec_start]; when a refill comes
-     * before it ends, its bytes so far move to `raw` (spilled) */
-    size_t rec_start;
-    int spilled;
-    struct sl_buf raw;
-    struct sl_buf own;   /* field bytes, when the caller gives no buffer */
-    struct sl_buf *dest; /* where field bytes go */
-    size_t dest_start;   /* dest->len when the record began */
-    struct field_slot *slots;
+    struct sl_buf own; /* field bytes, when the caller gives no buffer */
     struct sl_csv_field *fields;
-    size_t nslots, slot_cap;
-    uint64_t rec_line, rec_offset;
-    int record_ready;
-    int overflow; /* a callback ran out of room */
-    /* a malformed record whose line goes on past the chunk: its bytes up to
-     * the line's end are skipped (and kept in raw) before bad_err is given */
-    int discard;
-    struct sl_err bad_err;
+    size_t nfields, field_cap;
 };
 
-static int never_space(unsigned char c)
+int sl_csv_dialect_check(const struct sl_csv_dialect *d, struct sl_err *err)
 {
-    (void)c;
+    size_t dl = d->delim ? strlen(d->delim) : 0;
+    if (dl == 0 || dl > SL_CSV_MAX_SEP)
+        return sl_err_set(err, SL_ERR_FATAL, "--delimiter must be 1 to %d bytes", SL_CSV_MAX_SEP);
+    if (strpbrk(d->delim, "\r\n"))
+        return sl_err_set(err, SL_ERR_FATAL, "--delimiter may not hold CR or LF");
+    unsigned char d0 = (unsigned char)d->delim[0];
+    if (d->quote && (d0 == d->quote || strchr(d->delim, d->quote)))
+        return sl_err_set(err, SL_ERR_FATAL, "--delimiter and --quote must differ");
+    if (d->escape && strchr(d->delim, d->escape))
+        return sl_err_set(err, SL_ERR_FATAL, "--delimiter and --escape must differ");
+    if (d->escape && d->escape == d->quote)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "--escape and --quote must differ (a doubled quote is already read "
+                          "as one quote)");
+    if (d->escape == '\r' || d->escape == '\n' || d->quote == '\r' || d->quote == '\n' ||
+        d->comment == '\r' || d->comment == '\n')
+        return sl_err_set(err, SL_ERR_FATAL, "--quote, --escape and --comment may not be CR or LF");
+    if (d->comment && (d->comment == d->quote || d->comment == d0))
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "--comment must differ from --quote and the delimiter's first byte");
+    if (d->terminator) {
+        size_t tl = strlen(d->terminator);
+        if (tl == 0 || tl > SL_CSV_MAX_SEP)
+            return sl_err_set(err, SL_ERR_FATAL, "--line-terminator must be 1 to %d bytes",
+                              SL_CSV_MAX_SEP);
+        unsigned char t0 = (unsigned char)d->terminator[0];
+        if (t0 == d0 || (d->quote && t0 == d->quote) || (d->escape && t0 == d->escape) ||
+            strstr(d->terminator, d->delim) || strstr(d->delim, d->terminator))
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "--line-terminator must not begin with or hold the delimiter, "
+                              "the quote or the escape");
+    }
     return 0;
-}
-
-static int is_term(unsigned char c)
-{
-    return c == '\r' || c == '\n';
-}
-
-/* libcsv's built-in terminators are the same CR and LF as is_term(); it is
- * not installed as libcsv's term function, which would cost a call per byte. */
-
-static void on_field(void *s, size_t len, void *ctx)
-{
-    struct sl_csv *r = ctx;
-    if (r->overflow)
-        return;
-    if (r->nslots == r->slot_cap) {
-        size_t ncap = r->slot_cap ? r->slot_cap * 2 : 64;
-        if (ncap > MAX_FIELDS) {
-            r->overflow = 2;
-            return;
-        }
-        struct field_slot *ns = realloc(r->slots, ncap * sizeof *ns);
-        struct sl_csv_field *nf = ns ? realloc(r->fields, ncap * sizeof *nf) : NULL;
-        if (ns)
-            r->slots = ns;
-        if (!ns || !nf) {
-            r->overflow = 1;
-            return;
-        }
-        r->fields = nf;
-        r->slot_cap = ncap;
-    }
-    struct field_slot *f = &r->slots[r->nslots++];
-    f->off = r->dest->len;
-    f->len = len;
-    f->is_null = 0;
-    f->maybe_null = 0;
-    if (s == NULL) { /* empty and unquoted (CSV_EMPTY_IS_NULL) */
-        f->is_null = r->null_len == 0;
-        return;
-    }
-    if (len > 0 && len == r->null_len && memcmp(s, r->d.null_marker, len) == 0)
-        f->maybe_null = 1;
-    if (r->dest->len - r->dest_start + len > r->max_record_bytes ||
-        sl_buf_append(r->dest, s, len) != 0)
-        r->overflow = 1;
-}
-
-static void on_record(int c, void *ctx)
-{
-    (void)c;
-    struct sl_csv *r = ctx;
-    r->record_ready = 1;
 }
 
 int sl_csv_open(struct sl_csv **out, struct sl_input *in, const struct sl_csv_dialect *d,
                 size_t max_record_bytes, struct sl_err *err)
 {
     struct sl_csv *r = calloc(1, sizeof *r);
-    /* strict, so that text after a closing quote is an error instead of
-     * re-opening the field; a quote inside an unquoted field is let through
-     * as a literal by feed() */
-    unsigned char opts = CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL;
-    if (!r || csv_init(&r->parser, opts) != 0) {
+    if (r)
+        r->null_marker = strdup(d->null_marker ? d->null_marker : "");
+    if (!r || !r->null_marker) {
         free(r);
         sl_input_close(in);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
     r->in = in;
-    r->d = *d;
-    r->null_len = strlen(d->null_marker);
+    r->dlen = strlen(d->delim);
+    memcpy(r->delim, d->delim, r->dlen);
+    r->tlen = d->terminator ? strlen(d->terminator) : 0;
+    memcpy(r->term, d->terminator ? d->terminator : "", r->tlen);
+    r->quote = d->quote;
+    r->escape = d->escape;
+    r->comment = d->comment;
+    r->null_len = strlen(r->null_marker);
     r->max_record_bytes = max_record_bytes;
     r->line = 1;
-    r->at_start = 1;
     r->skip_left = d->skip_lines;
-    csv_set_delim(&r->parser, d->delim);
-    csv_set_quote(&r->parser, d->quote);
-    csv_set_space_func(&r->parser, never_space);
-    csv_set_blk_size(&r->parser, 64 * 1024);
-    sl_buf_init(&r->raw, max_record_bytes);
+    /* CR and LF stop every run: they count lines even where they are data */
+    r->stop_plain['\r'] = r->stop_plain['\n'] = 1;
+    r->stop_quoted['\r'] = r->stop_quoted['\n'] = 1;
+    r->stop_plain[r->delim[0]] = 1;
+    if (r->tlen)
+        r->stop_plain[r->term[0]] = 1;
+    if (r->escape)
+        r->stop_plain[r->escape] = r->stop_quoted[r->escape] = 1;
+    if (r->quote)
+        r->stop_quoted[r->quote] = 1;
     sl_buf_init(&r->own, max_record_bytes);
-    r->chunk = malloc(CHUNK);
-    if (!r->chunk) {
+    r->cap = CHUNK;
+    r->win = malloc(r->cap);
+    if (!r->win) {
         sl_csv_close(r);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
@@ -157,210 +134,396 @@ int sl_csv_open(struct sl_csv **out, struct sl_input *in, const struct sl_csv_di
     return 0;
 }
 
-/* Refills the chunk. Returns 0 (input_done set at the end) or -1. */
+/* Moves the unread bytes to the front of the window and reads more after
+ * them, growing the window when it is full. Returns 0 (eof set at the end
+ * of the input) or -1 with err set. */
 static int refill(struct sl_csv *r, struct sl_err *err)
 {
-    if (r->parser.pstate != 0 /* ROW_NOT_BEGUN: a record is in progress */ || r->discard) {
-        if (!r->spilled) {
-            sl_buf_reset(&r->raw);
-            r->spilled = 1;
-        }
-        if (sl_buf_append(&r->raw, r->chunk + r->rec_start, r->chunk_len - r->rec_start) != 0)
-            return sl_err_set(err, SL_ERR_FATAL, "line %llu: record longer than %zu bytes",
-                              (unsigned long long)r->rec_line, r->max_record_bytes);
-        r->rec_start = 0;
+    if (r->pos > 0) {
+        memmove(r->win, r->win + r->pos, r->len - r->pos);
+        r->base += r->pos;
+        r->len -= r->pos;
+        r->pos = 0;
     }
-    ssize_t n = sl_input_read(r->in, r->chunk, CHUNK, err);
+    if (r->len == r->cap) {
+        if (r->len > r->max_record_bytes)
+            return sl_err_set(err, SL_ERR_FATAL, "line %llu: record longer than %zu bytes",
+                              (unsigned long long)r->line, r->max_record_bytes);
+        size_t ncap = r->cap * 2;
+        if (ncap > r->max_record_bytes + 2 * SL_CSV_MAX_SEP)
+            ncap = r->max_record_bytes + 2 * SL_CSV_MAX_SEP;
+        unsigned char *nw = ncap > r->cap ? realloc(r->win, ncap) : NULL;
+        if (!nw)
+            return sl_err_set(err, SL_ERR_FATAL, "line %llu: record longer than %zu bytes",
+                              (unsigned long long)r->line, r->max_record_bytes);
+        r->win = nw;
+        r->cap = ncap;
+    }
+    ssize_t n = sl_input_read(r->in, r->win + r->len, r->cap - r->len, err);
     if (n < 0)
         return -1;
-    r->chunk_len = (size_t)n;
-    r->chunk_pos = 0;
+    r->len += (size_t)n;
     if (n == 0)
-        r->input_done = 1;
-    if (r->at_start && n > 0) {
-        r->at_start = 0;
-        /* a pipe may split a BOM across reads: read until three bytes are in
-         * or they cannot be one */
-        while (r->chunk_len < 3 && memcmp(r->chunk, "\xEF\xBB\xBF", r->chunk_len) == 0) {
-            ssize_t more = sl_input_read(r->in, r->chunk + r->chunk_len, CHUNK - r->chunk_len, err);
-            if (more < 0)
-                return -1;
-            if (more == 0)
-                break;
-            r->chunk_len += (size_t)more;
-        }
-        if (r->chunk_len >= 3 && memcmp(r->chunk, "\xEF\xBB\xBF", 3) == 0) {
-            r->chunk_pos = 3;
-            r->offset = 3;
-        }
-    }
+        r->eof = 1;
     return 0;
 }
 
-/* Was field idx of the raw record enclosed in quotes? */
-static int raw_field_quoted(const struct sl_csv *r, const unsigned char *p, size_t n, size_t idx)
+/* What scanning the bytes at the window's front found. */
+enum scan {
+    SCAN_MORE,  /* the bytes end before the answer: read more, scan again */
+    SCAN_DONE,  /* a record (or a skipped line) ends at s->end */
+    SCAN_BAD,   /* a malformed record, up to the end of the line at fault */
+    SCAN_FATAL, /* err is set */
+};
+
+/* One scan's findings; positions are window indexes. */
+struct scan_state {
+    size_t end;        /* just past the record */
+    uint64_t end_line; /* physical line at end */
+    uint64_t bad_line; /* SCAN_BAD: the line where the fault is */
+    const char *why;   /* SCAN_BAD: the reason */
+    size_t bad_field;  /* SCAN_BAD: 1-based */
+};
+
+/* Matches sep (n bytes) at q. Returns n, 0 for no match, or -1 when the
+ * bytes end inside a possible match. */
+static int match_at(const struct sl_csv *r, const unsigned char *q, const unsigned char *end,
+                    const unsigned char *sep, size_t n)
 {
-    size_t i = 0, field = 0;
-    unsigned char q = r->d.quote, dl = r->d.delim;
-    while (i < n) {
-        int quoted = p[i] == q;
-        if (field == idx)
-            return quoted;
-        if (quoted) {
-            for (i++; i < n; i++) {
-                if (p[i] == q) {
-                    if (i + 1 < n && p[i + 1] == q)
-                        i++;
-                    else
-                        break;
-                }
-            }
-        }
-        while (i < n && p[i] != dl)
-            i++;
-        i++;
-        field++;
-    }
-    return 0;
+    size_t avail = (size_t)(end - q);
+    if (avail >= n)
+        return memcmp(q, sep, n) == 0 ? (int)n : 0;
+    return !r->eof && memcmp(q, sep, avail) == 0 ? -1 : 0;
 }
 
-/* Points rec->raw at the record's bytes; rec_end is the chunk index just
- * past the record. */
-static void finish_raw(struct sl_csv *r, struct sl_csv_record *rec, size_t rec_end)
+/* The length of the record terminator at q: 0 for none, -1 when more bytes
+ * are needed to tell. */
+static int term_at(const struct sl_csv *r, const unsigned char *q, const unsigned char *end)
 {
-    if (r->spilled) {
-        /* the tail is in the chunk; the buffer was sized to hold it */
-        sl_buf_append(&r->raw, r->chunk, rec_end);
-        rec->raw = r->raw.data ? r->raw.data : "";
-        rec->raw_len = r->raw.len;
-    } else {
-        rec->raw = (const char *)r->chunk + r->rec_start;
-        rec->raw_len = rec_end - r->rec_start;
-    }
-    r->spilled = 0;
+    if (r->tlen)
+        return *q == r->term[0] ? match_at(r, q, end, r->term, r->tlen) : 0;
+    if (*q == '\n')
+        return 1;
+    if (*q != '\r')
+        return 0;
+    if (q + 1 == end)
+        return r->eof ? 1 : -1;
+    return q[1] == '\n' ? 2 : 1;
 }
 
-/* Completes *rec. rec_end is the chunk index just past the record. */
-static void finish_record(struct sl_csv *r, struct sl_csv_record *rec, size_t rec_end)
+/* Does the physical line end at q (LF, or a CR not followed by LF)?
+ * Returns 1, 0, or -1 when more bytes are needed to tell. */
+static int line_break_at(const struct sl_csv *r, const unsigned char *q, const unsigned char *end)
 {
-    finish_raw(r, rec, rec_end);
-    for (size_t i = 0; i < r->nslots; i++) {
-        struct field_slot *s = &r->slots[i];
-        if (s->maybe_null && !raw_field_quoted(r, (const unsigned char *)rec->raw, rec->raw_len, i))
-            s->is_null = 1;
-        r->fields[i].is_null = s->is_null;
-        r->fields[i].off = s->off;
-        r->fields[i].len = s->is_null ? 0 : s->len;
-        /* an empty string still needs a valid pointer */
-        r->fields[i].data = s->is_null ? NULL : r->dest->data ? r->dest->data + s->off : "";
-    }
-    rec->nfields = r->nslots;
-    rec->fields = r->fields;
-    rec->line = r->rec_line;
-    rec->offset = r->rec_offset;
-    r->record_ready = 0;
+    if (*q == '\n')
+        return 1;
+    if (*q != '\r')
+        return 0;
+    if (q + 1 == end)
+        return r->eof ? 1 : -1;
+    return q[1] != '\n';
 }
 
-/* Feeds one segment to libcsv. In strict mode libcsv stops at a quote inside
- * an unquoted field; such a quote is taken literally (5'11" stays 5'11"), so
- * it is stored as libcsv's lenient mode would and parsing resumes after it.
- * Any other stop is a real error. Returns 0 or -1 with err set. */
-static int feed(struct sl_csv *r, const unsigned char *seg, size_t n, struct sl_err *err)
+/* Counts physical line ends in [p, end). */
+static uint64_t count_lines(const unsigned char *p, const unsigned char *end)
 {
-    struct csv_parser *p = &r->parser;
-    size_t done = 0;
-    while (done < n) {
-        done += csv_parse(p, seg + done, n - done, on_field, on_record, r);
-        if (done == n)
+    uint64_t n = 0;
+    for (; p < end; p++)
+        n += *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] != '\n'));
+    return n;
+}
+
+/* The byte an escape sequence stands for. */
+static unsigned char unescape(unsigned char c)
+{
+    switch (c) {
+    case '0':
+        return '\0';
+    case 'b':
+        return '\b';
+    case 'n':
+        return '\n';
+    case 'r':
+        return '\r';
+    case 't':
+        return '\t';
+    case 'Z':
+        return 0x1A;
+    default:
+        return c;
+    }
+}
+
+/* Skips from q to just past the end of its line (the record terminator, or
+ * the end of the input) and sets s->end and s->end_line. Returns SCAN_DONE
+ * or SCAN_MORE. */
+static enum scan to_line_end(const struct sl_csv *r, const unsigned char *q, uint64_t line,
+                             struct scan_state *s)
+{
+    const unsigned char *w = r->win, *end = r->win + r->len;
+    while (q < end) {
+        int t = term_at(r, q, end);
+        if (t < 0)
+            return SCAN_MORE;
+        if (t > 0) {
+            line += count_lines(q, q + t);
+            if (r->tlen)
+                line += !count_lines(q, q + t); /* a line of its own terminator */
+            q += t;
             break;
-        uint64_t line = r->line;
-        for (size_t i = 0; i < done; i++)
-            line += seg[i] == '\n';
-        int st = csv_error(p);
-        if (st == CSV_EPARSE && p->pstate == 2 /* FIELD_BEGUN */ && !p->quoted &&
-            seg[done] == r->d.quote && p->entry_pos < p->entry_size) {
-            p->entry_buf[p->entry_pos++] = seg[done++];
-            p->status = 0;
+        }
+        int lb = line_break_at(r, q, end);
+        if (lb < 0)
+            return SCAN_MORE;
+        line += (uint64_t)lb;
+        q++;
+    }
+    if (q == end && !r->eof)
+        return SCAN_MORE;
+    s->end = (size_t)(q - w);
+    s->end_line = line;
+    return SCAN_DONE;
+}
+
+/* Adds a field to the record; off is where its bytes start in dest. */
+static int add_field(struct sl_csv *r, struct sl_buf *dest, size_t off, int is_null)
+{
+    if (r->nfields == r->field_cap) {
+        size_t ncap = r->field_cap ? r->field_cap * 2 : 64;
+        if (ncap > MAX_FIELDS)
+            return -2;
+        struct sl_csv_field *nf = realloc(r->fields, ncap * sizeof *nf);
+        if (!nf)
+            return -1;
+        r->fields = nf;
+        r->field_cap = ncap;
+    }
+    struct sl_csv_field *f = &r->fields[r->nfields++];
+    f->off = off;
+    f->len = is_null ? 0 : dest->len - off;
+    f->is_null = is_null;
+    f->data = NULL;
+    return 0;
+}
+
+/* Marks a malformed record: the fault is at q, in field nfields + 1. */
+static enum scan bad(struct sl_csv *r, const unsigned char *q, uint64_t line, const char *why,
+                     struct scan_state *s)
+{
+    s->bad_line = line;
+    s->why = why;
+    s->bad_field = r->nfields + 1;
+    enum scan rc = to_line_end(r, q, line, s);
+    return rc == SCAN_DONE ? SCAN_BAD : rc;
+}
+
+#define APPEND(p, n)                                                                               \
+    do {                                                                                           \
+        if (sl_buf_append(dest, (p), (n)) != 0)                                                    \
+            goto too_long;                                                                         \
+    } while (0)
+
+/* Scans one record from win[pos], appending its field bytes to dest. */
+static enum scan scan_record(struct sl_csv *r, struct sl_buf *dest, struct scan_state *s,
+                             struct sl_err *err)
+{
+    const unsigned char *w = r->win, *end = r->win + r->len, *q = r->win + r->pos;
+    uint64_t line = r->line;
+    int rc;
+    for (;;) { /* one field per pass */
+        const unsigned char *raw = q;
+        size_t off = dest->len;
+        if (r->quote && q < end && *q == r->quote) {
+            q++;
+            for (;;) {
+                const unsigned char *run = q;
+                while (q < end && !r->stop_quoted[*q])
+                    q++;
+                APPEND(run, (size_t)(q - run));
+                if (q == end) {
+                    if (!r->eof)
+                        return SCAN_MORE;
+                    s->bad_line = r->line;
+                    s->why = "quoted field not closed before the end of the input";
+                    s->bad_field = r->nfields + 1;
+                    s->end = r->len;
+                    s->end_line = line;
+                    return SCAN_BAD;
+                }
+                unsigned char c = *q;
+                if (c == r->quote) {
+                    if (q + 1 == end && !r->eof)
+                        return SCAN_MORE;
+                    if (q + 1 < end && q[1] == r->quote) { /* a doubled quote */
+                        APPEND(q, 1);
+                        q += 2;
+                        continue;
+                    }
+                    q++; /* the closing quote */
+                    break;
+                }
+                if (c == r->escape) {
+                    if (q + 1 == end && !r->eof)
+                        return SCAN_MORE;
+                    if (q + 1 < end) {
+                        unsigned char v = unescape(q[1]);
+                        if ((rc = line_break_at(r, q + 1, end)) < 0)
+                            return SCAN_MORE;
+                        line += (uint64_t)rc;
+                        APPEND(&v, 1);
+                        q += 2;
+                        continue;
+                    }
+                } else if ((rc = line_break_at(r, q, end)) < 0) {
+                    return SCAN_MORE;
+                } else {
+                    line += (uint64_t)rc;
+                }
+                APPEND(q, 1); /* CR or LF as data, or an escape at the very end */
+                q++;
+            }
+            /* after the closing quote: a delimiter, the record's end, or the
+             * end of the input */
+            if (q == end) {
+                if (!r->eof)
+                    return SCAN_MORE;
+                if ((rc = add_field(r, dest, off, 0)) != 0)
+                    goto fields;
+                goto record_end_eof;
+            }
+            if (*q == r->delim[0] && (rc = match_at(r, q, end, r->delim, r->dlen)) != 0) {
+                if (rc < 0)
+                    return SCAN_MORE;
+                if ((rc = add_field(r, dest, off, 0)) != 0)
+                    goto fields;
+                q += r->dlen;
+                continue;
+            }
+            if ((rc = term_at(r, q, end)) != 0) {
+                if (rc < 0)
+                    return SCAN_MORE;
+                if ((rc = add_field(r, dest, off, 0)) != 0)
+                    goto fields;
+                goto record_end;
+            }
+            return bad(r, q, line,
+                       "text after a closing quote (a quote inside a quoted field must be "
+                       "doubled)",
+                       s);
+        }
+        for (;;) { /* an unquoted field */
+            const unsigned char *run = q;
+            while (q < end && !r->stop_plain[*q])
+                q++;
+            APPEND(run, (size_t)(q - run));
+            if (q == end) {
+                if (!r->eof)
+                    return SCAN_MORE;
+                break;
+            }
+            unsigned char c = *q;
+            if (c == r->delim[0] && (rc = match_at(r, q, end, r->delim, r->dlen)) != 0) {
+                if (rc < 0)
+                    return SCAN_MORE;
+                break;
+            }
+            if ((rc = term_at(r, q, end)) != 0) {
+                if (rc < 0)
+                    return SCAN_MORE;
+                break;
+            }
+            if (c == r->escape && r->escape) {
+                if (q + 1 == end && !r->eof)
+                    return SCAN_MORE;
+                if (q + 1 < end) {
+                    unsigned char v = unescape(q[1]);
+                    if ((rc = line_break_at(r, q + 1, end)) < 0)
+                        return SCAN_MORE;
+                    line += (uint64_t)rc;
+                    APPEND(&v, 1);
+                    q += 2;
+                    continue;
+                }
+            } else if ((rc = line_break_at(r, q, end)) < 0) {
+                return SCAN_MORE;
+            } else {
+                line += (uint64_t)rc;
+            }
+            APPEND(q, 1);
+            q++;
+        }
+        size_t raw_len = (size_t)(q - raw);
+        int is_null = raw_len == r->null_len && memcmp(raw, r->null_marker, raw_len) == 0;
+        if (is_null)
+            dest->len = off;
+        if ((rc = add_field(r, dest, off, is_null)) != 0)
+            goto fields;
+        if (q == end)
+            goto record_end_eof;
+        if (*q == r->delim[0] && match_at(r, q, end, r->delim, r->dlen) > 0) {
+            q += r->dlen;
             continue;
         }
-        if (st == CSV_EPARSE)
-            return sl_err_set(err, SL_ERR_ROW,
-                              "line %llu, field %zu: text after a closing quote (a quote inside a "
-                              "quoted field must be doubled)",
-                              (unsigned long long)line, r->nslots + 1);
-
-        return sl_err_set(err, SL_ERR_FATAL, "line %llu, field %zu: %s", (unsigned long long)line,
-                          r->nslots + 1, csv_strerror(st));
+        goto record_end;
     }
-    return 0;
+record_end:
+    rc = term_at(r, q, end); /* known to be > 0 here */
+    line += count_lines(q, q + rc);
+    if (r->tlen && !count_lines(q, q + rc))
+        line++; /* a record's own terminator ends its line */
+    q += rc;
+record_end_eof:
+    s->end = (size_t)(q - w);
+    s->end_line = line;
+    return SCAN_DONE;
+fields:
+    if (rc == -2)
+        sl_err_set(err, SL_ERR_FATAL, "line %llu: more than %d fields in one record",
+                   (unsigned long long)r->line, MAX_FIELDS);
+    else
+        sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    return SCAN_FATAL;
+too_long:
+    sl_err_set(err, SL_ERR_FATAL, "line %llu: record longer than %zu bytes",
+               (unsigned long long)r->line, r->max_record_bytes);
+    return SCAN_FATAL;
 }
 
-/* Describes a malformed record that ends at chunk[rec_end] in *rec, and
- * resets the parser so that reading goes on after it. */
-static void bad_record(struct sl_csv *r, struct sl_csv_record *rec, size_t rec_end)
+/* At the start of a record: skips a blank line, a comment line or a line
+ * left to --skip-lines. Returns SCAN_DONE with s->end past what is skipped
+ * (s->end == pos when there is nothing to skip), or SCAN_MORE. */
+static enum scan skip_line(struct sl_csv *r, struct scan_state *s)
 {
-    finish_raw(r, rec, rec_end);
-    rec->nfields = 0;
+    const unsigned char *q = r->win + r->pos, *end = r->win + r->len;
+    s->end = r->pos;
+    s->end_line = r->line;
+    if (r->skip_left > 0 || (r->comment && *q == r->comment))
+        return to_line_end(r, q, r->line, s);
+    int t = term_at(r, q, end);
+    if (t < 0)
+        return SCAN_MORE;
+    if (t > 0) { /* a blank line */
+        s->end = r->pos + (size_t)t;
+        s->end_line = r->line + count_lines(q, q + t) + (r->tlen && !count_lines(q, q + t));
+    }
+    return SCAN_DONE;
+}
+
+/* Fills rec from the scanned record win[pos..s->end). */
+static void fill_record(struct sl_csv *r, struct sl_buf *dest, const struct scan_state *s,
+                        struct sl_csv_record *rec)
+{
+    for (size_t i = 0; i < r->nfields; i++) {
+        struct sl_csv_field *f = &r->fields[i];
+        /* an empty string still needs a valid pointer */
+        f->data = f->is_null ? NULL : dest->data ? dest->data + f->off : "";
+    }
+    rec->nfields = r->nfields;
     rec->fields = r->fields;
-    rec->line = r->rec_line;
-    rec->offset = r->rec_offset;
-    r->record_ready = 0;
-    r->nslots = 0;
-    r->dest->len = r->dest_start;
-    struct csv_parser *p = &r->parser;
-    p->pstate = 0; /* ROW_NOT_BEGUN */
-    p->quoted = 0;
-    p->spaces = 0;
-    p->entry_pos = 0;
-    p->status = 0;
-}
-
-/* Ends the skip of a malformed record's line at chunk[rec_end]: describes
- * the record and returns -1 with the error found in it. */
-static int give_bad(struct sl_csv *r, struct sl_csv_record *rec, size_t rec_end, struct sl_err *err)
-{
-    r->discard = 0;
-    bad_record(r, rec, rec_end);
-    *err = r->bad_err;
-    return -1;
-}
-
-static int too_long(struct sl_csv *r, struct sl_err *err)
-{
-    if (r->overflow == 2)
-        return sl_err_set(err, SL_ERR_FATAL, "line %llu: more than %d fields in one record",
-                          (unsigned long long)r->rec_line, MAX_FIELDS);
-    return sl_err_set(err, SL_ERR_FATAL, "line %llu: record longer than %zu bytes",
-                      (unsigned long long)r->rec_line, r->max_record_bytes);
-}
-
-/* Moves past a segment that was fed to libcsv, counting its line ending. */
-static void advance(struct sl_csv *r, const unsigned char *seg, size_t n)
-{
-    r->chunk_pos += n;
-    r->offset += n;
-    if (seg[n - 1] == '\n')
-        r->line++;
-    else if (seg[n - 1] == '\r')
-        r->pending_cr = 1;
-}
-
-/* Skips whole lines for --skip-lines. Returns 1 while lines remain. */
-static int skip_lines(struct sl_csv *r)
-{
-    while (r->skip_left > 0 && r->chunk_pos < r->chunk_len) {
-        unsigned char *p = r->chunk + r->chunk_pos;
-        size_t avail = r->chunk_len - r->chunk_pos;
-        unsigned char *nl = memchr(p, '\n', avail);
-        size_t n = nl ? (size_t)(nl - p) + 1 : avail;
-        r->chunk_pos += n;
-        r->offset += n;
-        if (nl) {
-            r->line++;
-            r->skip_left--;
-        }
-    }
-    return r->skip_left > 0;
+    rec->line = r->line;
+    rec->offset = r->base + r->pos;
+    rec->raw = (const char *)r->win + r->pos;
+    rec->raw_len = s->end - r->pos;
 }
 
 int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec,
@@ -372,113 +535,64 @@ int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec
         dest = &r->own;
         sl_buf_reset(dest);
     }
-    r->dest = dest;
+    size_t dest_start = dest->len;
+    struct scan_state s;
     for (;;) {
-        if (r->chunk_pos == r->chunk_len) {
-            if (!r->input_done && refill(r, err) != 0)
-                return -1;
-            if (r->input_done && r->discard) { /* the malformed line was the last */
-                r->finished = 1;
-                return give_bad(r, rec, 0, err);
-            }
-            if (r->input_done) {
-                r->finished = 1;
-                if (csv_fini(&r->parser, on_field, on_record, r) != 0) {
-                    sl_err_set(err, SL_ERR_ROW,
-                               "line %llu, field %zu: quoted field not closed before the end of "
-                               "the input",
-                               (unsigned long long)r->rec_line, r->nslots + 1);
-                    bad_record(r, rec, 0);
+        if (!r->started) { /* a BOM may come split across reads */
+            while (!r->eof && r->len < 3 && memcmp(r->win, "\xEF\xBB\xBF", r->len) == 0)
+                if (refill(r, err) != 0)
                     return -1;
-                }
-                if (r->overflow)
-                    return too_long(r, err);
-                if (r->record_ready) {
-                    finish_record(r, rec, 0);
-                    return 1;
-                }
+            r->started = 1;
+            if (r->len >= 3 && memcmp(r->win, "\xEF\xBB\xBF", 3) == 0)
+                r->pos = 3;
+        }
+        if (r->pos == r->len) {
+            if (r->eof) {
+                r->finished = 1;
                 return 0;
             }
-        }
-        if (r->skip_left > 0 && skip_lines(r))
+            if (refill(r, err) != 0)
+                return -1;
             continue;
-        if (r->chunk_pos == r->chunk_len)
+        }
+        enum scan sc = skip_line(r, &s);
+        if (sc == SCAN_DONE && s.end > r->pos) {
+            if (r->skip_left > 0)
+                r->skip_left--;
+            r->pos = s.end;
+            r->line = s.end_line;
             continue;
-        if (r->discard) { /* the rest of a malformed record's line */
-            unsigned char *p = r->chunk + r->chunk_pos;
-            size_t avail = r->chunk_len - r->chunk_pos;
-            size_t k = 0;
-            while (k < avail && !is_term(p[k]))
-                k++;
-            if (k == avail) {
-                r->chunk_pos += k;
-                r->offset += k;
-                continue; /* the line goes on in the next chunk */
-            }
-            advance(r, p, k + 1);
-            return give_bad(r, rec, r->chunk_pos, err);
         }
-
-        /* one segment: up to and including the first CR or LF */
-        unsigned char *seg = r->chunk + r->chunk_pos;
-        size_t avail = r->chunk_len - r->chunk_pos;
-        unsigned char *lf = memchr(seg, '\n', avail);
-        size_t n = lf ? (size_t)(lf - seg) + 1 : avail;
-        unsigned char *cr = memchr(seg, '\r', n);
-        if (cr)
-            n = (size_t)(cr - seg) + 1;
-
-        if (r->pending_cr) {
-            if (seg[0] != '\n')
-                r->line++;
-            r->pending_cr = 0;
+        if (sc == SCAN_DONE) {
+            dest->len = dest_start;
+            r->nfields = 0;
+            sc = scan_record(r, dest, &s, err);
         }
-        if (r->parser.pstate == 0 /* ROW_NOT_BEGUN */) {
-            if (n == 1 && is_term(seg[0])) { /* blank line, or the LF of a CRLF */
-                r->chunk_pos++;
-                r->offset++;
-                if (seg[0] == '\n')
-                    r->line++;
-                else
-                    r->pending_cr = 1;
-                continue;
-            }
-            r->rec_start = r->chunk_pos;
-            r->spilled = 0;
-            r->dest_start = dest->len;
-            r->nslots = 0;
-            r->rec_line = r->line;
-            r->rec_offset = r->offset;
-        }
-        if (r->spilled && r->raw.len + (r->chunk_pos + n) > r->max_record_bytes)
-            return too_long(r, err);
-        int malformed = feed(r, seg, n, err) != 0;
-        if (malformed && err->kind != SL_ERR_ROW)
+        if (sc == SCAN_FATAL)
             return -1;
-        advance(r, seg, n);
-        if (malformed && !is_term(seg[n - 1]) && !r->input_done) {
-            /* the chunk ended inside the malformed line: skip the rest of it
-             * first, so that it is not taken for a record of its own */
-            r->discard = 1;
-            r->bad_err = *err;
+        if ((sc == SCAN_MORE ? r->len : s.end) - r->pos > r->max_record_bytes)
+            return sl_err_set(err, SL_ERR_FATAL, "line %llu: record longer than %zu bytes",
+                              (unsigned long long)r->line, r->max_record_bytes);
+        if (sc == SCAN_MORE) {
+            if (refill(r, err) != 0)
+                return -1;
             continue;
         }
-        if (malformed) { /* the rest of this line went with it; go on after it */
-            bad_record(r, rec, r->chunk_pos);
-            return -1;
-        }
-        if (r->overflow || r->parser.entry_pos > r->max_record_bytes)
-            return too_long(r, err);
-        if (r->record_ready) {
-            finish_record(r, rec, r->chunk_pos);
+        fill_record(r, dest, &s, rec);
+        r->pos = s.end;
+        r->line = s.end_line;
+        if (sc == SCAN_DONE)
             return 1;
-        }
+        dest->len = dest_start;
+        rec->nfields = 0;
+        return sl_err_set(err, SL_ERR_ROW, "line %llu, field %zu: %s",
+                          (unsigned long long)s.bad_line, s.bad_field, s.why);
     }
 }
 
 uint64_t sl_csv_offset(const struct sl_csv *r)
 {
-    return r->offset;
+    return r->base + r->pos;
 }
 
 const struct sl_input *sl_csv_input(const struct sl_csv *r)
@@ -490,12 +604,10 @@ void sl_csv_close(struct sl_csv *r)
 {
     if (!r)
         return;
-    csv_free(&r->parser);
     sl_input_close(r->in);
-    sl_buf_release(&r->raw);
     sl_buf_release(&r->own);
-    free(r->slots);
+    free(r->null_marker);
     free(r->fields);
-    free(r->chunk);
+    free(r->win);
     free(r);
 }

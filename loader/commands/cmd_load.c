@@ -260,7 +260,8 @@ static int on_load_opt(void *ctx, int key, const char *v)
         return handled < 0 ? -1 : 0;
     switch (key) {
     case 'd':
-        return parse_char("delimiter", v, &a->c.dialect.delim, a->err);
+        a->c.dialect.delim = strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0 ? "\t" : v;
+        return 0;
     case OPT_QUOTE:
         return parse_char("quote", v, &a->c.dialect.quote, a->err);
     case OPT_ON_ERROR: {
@@ -335,8 +336,9 @@ static int check_args(const struct load_args *a)
     }
     if (sl_cli_write_mode_check("load", c->mode, c->update_columns, c->keep_old, a->err) != 0)
         return -1;
-    if (c->dialect.delim == c->dialect.quote) {
-        fprintf(a->err, "sluice load: --delimiter and --quote must differ\n");
+    struct sl_err e;
+    if (sl_csv_dialect_check(&c->dialect, &e) != 0) {
+        fprintf(a->err, "sluice load: %s\n", e.msg);
         return -1;
     }
     if (c->columns && (!*c->columns || strstr(c->columns, ",,") || c->columns[0] == ',' ||
@@ -483,7 +485,7 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
     a->c.threads = DEFAULT_THREADS;
     a->c.batch_rows = DEFAULT_BATCH_ROWS;
     a->c.txn_rows = DEFAULT_TXN_ROWS;
-    a->c.dialect.delim = ',';
+    a->c.dialect.delim = ",";
     a->c.dialect.quote = '"';
     a->c.dialect.null_marker = "\\N";
     a->c.header = 1;

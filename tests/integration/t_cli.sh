@@ -65,9 +65,9 @@ check_rc 2 "--threads 0"
 check_eq "$(cat "$WORK/err")" "sluice load: --threads must be a whole number from 1 to 256, not '0'" "--threads 0 message"
 run_sluice load x.csv --into mysql://a@b/c/d --batch-rows 12x
 check_rc 2 "--batch-rows 12x"
-run_sluice load x.csv --into mysql://a@b/c/d --delimiter ab
-check_rc 2 "two-character delimiter"
-check_contains "$WORK/err" "--delimiter must be one character" "delimiter message"
+run_sluice load x.csv --into mysql://a@b/c/d --delimiter abcdefghijklmnopq
+check_rc 2 "17-byte delimiter"
+check_contains "$WORK/err" "sluice load: --delimiter must be 1 to 16 bytes" "delimiter message"
 run_sluice load x.csv --into mysql://a@b/c/d --delimiter '"'
 check_rc 2 "delimiter equal to quote"
 run_sluice load x.csv --into mysql://a@b/c/d --bogus

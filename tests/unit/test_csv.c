@@ -26,7 +26,8 @@ static struct sl_csv *open_csv(const char *path, const char *null_marker, uint64
     struct sl_input *in;
     struct sl_csv *r;
     struct sl_err e;
-    struct sl_csv_dialect d = {',', '"', null_marker, skip};
+    struct sl_csv_dialect d = {
+        .delim = ",", .quote = '"', .null_marker = null_marker, .skip_lines = skip};
     if (sl_input_open(&in, path, &e) != 0)
         return NULL;
     if (sl_csv_open(&r, in, &d, 1 << 20, &e) != 0)
@@ -170,7 +171,7 @@ static char *trace(const char *text, size_t len, size_t step, char *out, size_t 
     struct sl_input *in;
     struct sl_csv *r;
     struct sl_err e;
-    struct sl_csv_dialect d = {',', '"', "\\N", 0};
+    struct sl_csv_dialect d = {.delim = ",", .quote = '"', .null_marker = "\\N"};
     size_t o = 0;
     out[0] = '\0';
     if (sl_input_open_mem(&in, "mem", text, len, step, &e) != 0 ||
@@ -204,7 +205,7 @@ static void test_read_sizes(void)
     trace(text, sizeof text - 1, 1 << 20, whole, sizeof whole);
     CHECK_EQ_STR(whole, "ok 1@3 [a,b\n] <a> <b>\n"
                         "line 2, field 2: text after a closing quote (a quote inside a quoted "
-                        "field must be doubled) 2@7 [1,\"x\"y,zz,w\r]\n"
+                        "field must be doubled) 2@7 [1,\"x\"y,zz,w\r\n]\n"
                         "ok 3@20 [2,\"multi\nline\"\n] <2> <multi\nline>\n"
                         "ok 5@35 [3,4] <3> <4>\n");
     for (size_t step = 1; step <= 40; step++)
