@@ -64,6 +64,20 @@ static int bad_record(struct reader *rd, const struct sl_csv_record *rec, const 
     return rd->port->bad_row(rd->port->ctx, &br);
 }
 
+/* Is rec the unit's header record over again, as where a second table is
+ * stacked below the first in one file? */
+static int repeats_header(const struct sl_csv_unit *u, const struct sl_csv_record *rec)
+{
+    if (!u->header || rec->nfields != u->nheader)
+        return 0;
+    for (size_t i = 0; i < rec->nfields; i++) {
+        const struct sl_csv_field *f = &rec->fields[i];
+        if (f->is_null || f->len != strlen(u->header[i]) || memcmp(f->data, u->header[i], f->len))
+            return 0;
+    }
+    return 1;
+}
+
 /* Turns the record just parsed into the batch's arena into a row, and has
  * the port check and transform it. Returns 0, or -1 when the run must
  * stop. */
@@ -72,19 +86,31 @@ static int add_record(struct reader *rd, const struct sl_csv_record *rec)
     const struct sl_csv_source *s = rd->s;
     const struct sl_csv_unit *u = &s->units[rd->unit];
     struct sl_batch *b = rd->batch;
-    if (rec->nfields != u->nfields) {
-        char why[96];
+    size_t n = rec->nfields;
+    if (n != u->nfields && !(n < u->nfields && s->read.ragged_pad) &&
+        !(n > u->nfields && s->read.ignore_extra)) {
+        char why[160];
         sl_batch_drop_row(b);
-        snprintf(why, sizeof why, "expected %zu fields, found %zu", u->nfields, rec->nfields);
+        snprintf(why, sizeof why, "expected %zu fields, found %zu%s", u->nfields, n,
+                 n < u->nfields ? " (--ragged pad would make the missing ones NULL)"
+                                : " (--ignore-extra would drop the rest)");
         return bad_record(rd, rec, why);
     }
-    for (size_t f = 0; f < rec->nfields; f++) {
+    if (repeats_header(u, rec)) {
+        sl_batch_drop_row(b);
+        return bad_record(rd, rec, "the header line again (is another table stacked in the file?)");
+    }
+    if (n > u->nfields)
+        n = u->nfields;
+    for (size_t f = 0; f < n; f++) {
         const struct sl_csv_field *fl = &rec->fields[f];
         if (fl->is_null)
             sl_batch_set_null(b, u->perm[f]);
         else
             sl_batch_set_ref(b, u->perm[f], fl->off, fl->len);
     }
+    for (size_t f = n; f < u->nfields; f++)
+        sl_batch_set_null(b, u->perm[f]); /* --ragged pad */
     for (size_t col = s->nfile_cols; col < s->ncols; col++)
         sl_batch_set_null(b, col); /* not in the file: NULL goes to its transforms */
     if (s->keep_raw && sl_batch_keep_raw(b, rec->raw, rec->raw_len) != 0) {

@@ -29,10 +29,23 @@ struct sl_csv_unit {
     size_t raw_header_len;
 };
 
+/* What the first lines of each file are. */
+enum sl_csv_header {
+    SL_HEADER_NAME,     /* header records name the columns (the default) */
+    SL_HEADER_POSITION, /* header lines to skip; fields map by position */
+    SL_HEADER_NONE,     /* no header; fields map by position */
+};
+
 /* How every unit of one source is read. */
 struct sl_csv_read_opts {
     const struct sl_csv_dialect *dialect;
-    int header; /* the first record names the columns */
+    enum sl_csv_header header;
+    unsigned header_lines; /* the header's records (NAME: a column's name is its
+                              non-empty parts joined by a space) or physical lines
+                              (POSITION); 0 counts as 1 */
+    const char *encoding;  /* NULL: UTF-8 (a UTF-16 BOM still decides) */
+    int ragged_pad;        /* a record with too few fields gets NULLs, not a reject */
+    int ignore_extra;      /* fields past the last column are dropped, not a reject */
     size_t max_record_bytes;
 };
 
@@ -41,11 +54,13 @@ struct sl_csv_read_opts {
 int sl_csv_unit_reader(const char *path, const struct sl_csv_read_opts *o, struct sl_csv **out,
                        struct sl_err *err);
 
-/* Reads the header record of r into names (and, if raw is not NULL, a copy
- * of its bytes into *raw). Every name must be non-empty UTF-8 without NUL.
- * Returns 0, or -1 with err naming path and the line. */
-int sl_csv_unit_read_header(struct sl_csv *r, const char *path, char ***names, size_t *n,
-                            char **raw, size_t *raw_len, struct sl_err *err);
+/* Reads the header records of r (o->header_lines of them) into names (and,
+ * if raw is not NULL, a copy of their bytes into *raw). Every name must be
+ * non-empty UTF-8 without NUL. Returns 0, or -1 with err naming path and
+ * the line. */
+int sl_csv_unit_read_header(struct sl_csv *r, const struct sl_csv_read_opts *o, const char *path,
+                            char ***names, size_t *n, char **raw, size_t *raw_len,
+                            struct sl_err *err);
 
 /* Frees n names. */
 void sl_csv_names_free(char **v, size_t n);

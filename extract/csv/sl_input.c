@@ -8,7 +8,10 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#define PLAIN_BUF (256 * 1024)
+#include "sl_transcode.h"
+
+#define PLAIN_BUF     (256 * 1024)
+#define TRANSCODE_BUF (256 * 1024)
 /* Refuse zstd windows above 2^27 (128 MiB), zstd's own default limit. */
 #define ZSTD_WINDOW_LOG_MAX 27
 
@@ -26,6 +29,13 @@ struct sl_input {
     size_t ibuf_cap, ilen, ipos; /* bytes read from the file, not yet used */
     const unsigned char *mem;    /* sl_input_open_mem: the bytes, instead of fd */
     size_t mem_len, mem_pos, mem_step;
+    /* another encoding: decompressed bytes wait in tbuf to become UTF-8 */
+    char *encoding;          /* as set, or NULL: UTF-8 unless a UTF-16 BOM says otherwise */
+    int enc_checked;         /* the first bytes were looked at for a BOM */
+    struct sl_transcode *tc; /* NULL: the bytes are UTF-8 already */
+    unsigned char *tbuf;
+    size_t tlen, tpos;
+    int teof; /* no more bytes to transcode */
 };
 
 /* One read(2), or its stand-in over memory: at most mem_step bytes a call. */
@@ -213,11 +223,82 @@ static ssize_t read_zstd(struct sl_input *in, void *buf, size_t cap, struct sl_e
     }
 }
 
-ssize_t sl_input_read(struct sl_input *in, void *buf, size_t cap, struct sl_err *err)
+/* The bytes of the file, decompressed. */
+static ssize_t read_bytes(struct sl_input *in, void *buf, size_t cap, struct sl_err *err)
 {
     if (!in->started && start(in, err) != 0)
         return -1;
     return in->dctx ? read_zstd(in, buf, cap, err) : read_plain(in, buf, cap, err);
+}
+
+int sl_input_set_encoding(struct sl_input *in, const char *name, struct sl_err *err)
+{
+    free(in->encoding);
+    in->encoding = NULL;
+    if (name && !(in->encoding = strdup(name)))
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (sl_transcode_is_utf8(name))
+        return 0;
+    if (sl_transcode_open(&in->tc, name, err) != 0)
+        return -1;
+    if (!(in->tbuf = malloc(TRANSCODE_BUF)))
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    return 0;
+}
+
+/* With no encoding given, a UTF-16 byte order mark at the start decides:
+ * the n bytes first read into buf move over to be transcoded. */
+static int check_bom(struct sl_input *in, const unsigned char *buf, size_t n, struct sl_err *err)
+{
+    in->enc_checked = 1;
+    if (in->encoding || n < 2 ||
+        !((buf[0] == 0xFF && buf[1] == 0xFE) || (buf[0] == 0xFE && buf[1] == 0xFF)))
+        return 0;
+    if (sl_input_set_encoding(in, "utf16", err) != 0)
+        return -1;
+    memcpy(in->tbuf, buf, n);
+    in->tlen = n;
+    return 0;
+}
+
+ssize_t sl_input_read(struct sl_input *in, void *buf, size_t cap, struct sl_err *err)
+{
+    if (!in->tc) {
+        if (!in->enc_checked && cap > TRANSCODE_BUF)
+            cap = TRANSCODE_BUF; /* what check_bom may move to tbuf */
+        ssize_t n = read_bytes(in, buf, cap, err);
+        if (n <= 0 || in->enc_checked)
+            return n;
+        if (check_bom(in, buf, (size_t)n, err) != 0)
+            return -1;
+        if (!in->tc)
+            return n;
+    }
+    in->enc_checked = 1;
+    for (;;) {
+        if (in->tpos < in->tlen || in->teof) {
+            size_t used;
+            ssize_t n = sl_transcode_run(in->tc, in->tbuf + in->tpos, in->tlen - in->tpos, &used,
+                                         buf, cap, in->teof, err);
+            if (n < 0)
+                return -1;
+            in->tpos += used;
+            if (n > 0 || (in->teof && in->tpos == in->tlen))
+                return n;
+            if (in->teof) /* stuck at the end: an incomplete character */
+                return sl_err_set(err, SL_ERR_FATAL, "the input ends inside a %s character",
+                                  in->encoding);
+        }
+        /* more bytes, after the incomplete character left over */
+        memmove(in->tbuf, in->tbuf + in->tpos, in->tlen - in->tpos);
+        in->tlen -= in->tpos;
+        in->tpos = 0;
+        ssize_t n = read_bytes(in, in->tbuf + in->tlen, TRANSCODE_BUF - in->tlen, err);
+        if (n < 0)
+            return -1;
+        in->tlen += (size_t)n;
+        in->teof = n == 0;
+    }
 }
 
 uint64_t sl_input_raw_bytes(const struct sl_input *in)
@@ -247,6 +328,9 @@ void sl_input_close(struct sl_input *in)
     if (in->fd >= 0 && !in->is_stdin)
         close(in->fd);
     ZSTD_freeDCtx(in->dctx);
+    sl_transcode_close(in->tc);
+    free(in->tbuf);
+    free(in->encoding);
     free(in->ibuf);
     free(in->name);
     free(in);

@@ -7,6 +7,9 @@
  * an error, not a silent short read. Memory is one read buffer plus zstd's
  * window, independent of the file size.
  *
+ * Text in another encoding (sl_input_set_encoding, or a UTF-16 byte order
+ * mark at the start when none is set) is read out as UTF-8 (sl_transcode.h).
+ *
  * One sl_input is used by one thread at a time.
  */
 #ifndef SL_INPUT_H
@@ -31,9 +34,16 @@ int sl_input_open(struct sl_input **out, const char *path, struct sl_err *err);
 int sl_input_open_mem(struct sl_input **out, const char *name, const void *data, size_t len,
                       size_t step, struct sl_err *err);
 
-/* Reads up to cap decompressed bytes into buf. Returns the count, 0 at the
- * end of the stream, or -1 with err set (I/O error, corrupt or truncated zstd
- * data); the message does not name the file, which the caller adds. */
+/* Sets the text encoding, before the first read: NULL or "utf8" for UTF-8
+ * (the default), else a name sl_transcode_open() knows. Returns 0, or -1
+ * with err set. */
+int sl_input_set_encoding(struct sl_input *in, const char *name, struct sl_err *err);
+
+/* Reads up to cap decompressed (and transcoded) bytes into buf (cap at
+ * least 16). Returns the count, 0 at the end of the stream, or -1 with err
+ * set (I/O error, corrupt or truncated zstd data, a byte sequence the
+ * encoding does not allow); the message does not name the file, which the
+ * caller adds. */
 ssize_t sl_input_read(struct sl_input *in, void *buf, size_t cap, struct sl_err *err);
 
 /* Bytes read so far from the file itself (compressed bytes for zstd). */

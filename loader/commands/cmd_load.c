@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sl_cli.h"
 #include "sl_commands.h"
@@ -40,6 +41,13 @@ enum {
     OPT_DRY_RUN,
     OPT_DEFER_INDEXES,
     OPT_NO_DEFER_INDEXES,
+    OPT_ESCAPE,
+    OPT_LINE_TERMINATOR,
+    OPT_COMMENT,
+    OPT_HEADER_LINES,
+    OPT_ENCODING,
+    OPT_RAGGED,
+    OPT_IGNORE_EXTRA,
 };
 
 struct load_args {
@@ -53,6 +61,8 @@ struct load_args {
     int skip;
     int max_rejects_set;
     const char *report;
+    char delim[SL_CSV_MAX_SEP + 1];      /* --delimiter, unescaped */
+    char terminator[SL_CSV_MAX_SEP + 1]; /* --line-terminator, unescaped */
     FILE *err;
 };
 
@@ -71,14 +81,36 @@ const struct sl_opt sl_load_opts[] = {
          DEFAULT_TXN_ROWS) "),\n"
                            "or sooner for wide rows: a chunk buffers at most 4 MB per 10,000 rows",
      SL_STORE_NUM(struct load_args, c.txn_rows, 1, 100000000)},
-    {"delimiter", 'd', 1, "C",
-     "field delimiter, one character; 'tab' or '\\t' for TAB (default ,)"},
-    {"quote", OPT_QUOTE, 1, "C", "quote character (default \")"},
-    {"header", OPT_HEADER, 0, "", "the first record names the columns (default)",
-     SL_STORE_SET(struct load_args, c.header)},
-    {"no-header", OPT_NO_HEADER, 0, "",
-     "there is no header: fields map to --columns, or else to the\ntable's columns in order",
-     SL_STORE_CLEAR(struct load_args, c.header)},
+    {"delimiter", 'd', 1, "STR",
+     "field delimiter, 1 to 16 bytes, e.g. ';' or ', '; 'tab' or '\\t'\nfor TAB; \\xHH is the "
+     "byte HH (default ,)"},
+    {"quote", OPT_QUOTE, 1, "C", "quote character, or none: fields are never quoted (default \")"},
+    {"escape", OPT_ESCAPE, 1, "C",
+     "escape character, as LOAD DATA's ESCAPED BY: \\n \\t \\r \\0 \\b \\Z\n"
+     "are LF, TAB, CR, NUL, BS, ^Z; before any other byte it makes\nthat byte literal "
+     "(default none)"},
+    {"line-terminator", OPT_LINE_TERMINATOR, 1, "T",
+     "what ends a record: auto (LF, CRLF or CR; the default), LF,\nCRLF, CR, or any string "
+     "of 1 to 16 bytes (\\n \\r \\t allowed)"},
+    {"comment", OPT_COMMENT, 1, "C", "skip lines that begin with C"},
+    {"header", OPT_HEADER, 1, "HOW",
+     "name: the header names the columns (default); position: skip\n"
+     "the header, map fields by position (to --columns, or the\ntable's columns in order); "
+     "none: there is no header"},
+    {"no-header", OPT_NO_HEADER, 0, "", "the same as --header none"},
+    {"header-lines", OPT_HEADER_LINES, 1, "N",
+     "the header spans N lines; a column's name is its parts joined\nby a space (default 1)",
+     SL_STORE_NUM(struct load_args, c.header_lines, 1, 100)},
+    {"encoding", OPT_ENCODING, 1, "NAME",
+     "utf8 (default), latin1 (MySQL's: cp1252), utf16, utf16le,\n"
+     "utf16be, or any name iconv knows; a UTF-16 BOM is recognised",
+     SL_STORE_STR(struct load_args, c.encoding)},
+    {"ragged", OPT_RAGGED, 1, "HOW",
+     "reject: a record with too few fields is a bad row (default);\npad: the missing fields "
+     "are NULL"},
+    {"ignore-extra", OPT_IGNORE_EXTRA, 0, "",
+     "drop fields past the last column instead of rejecting the row",
+     SL_STORE_SET(struct load_args, c.ignore_extra)},
     {"null", OPT_NULL, 1, "STR",
      "an unquoted field equal to STR is NULL (default \\N); with\n--null '' an empty unquoted "
      "field is NULL",
@@ -146,11 +178,20 @@ static void load_help(FILE *out)
           out);
     sl_cli_print_options(out, sl_load_opts);
     fputs("\n"
-          "CSV rules (RFC 4180): fields may be quoted with --quote; inside quotes the\n"
-          "delimiter, CR, LF and a doubled quote are literal. Lines end in LF or CRLF; the\n"
-          "last may lack one. Blank lines are skipped; spaces are kept. A UTF-8 BOM is\n"
-          "skipped. Text must be valid UTF-8. Values for binary columns are hex digits\n"
-          "(--binary hex, as sluice extract writes them) or raw bytes (--binary raw).\n"
+          "CSV rules (RFC 4180 by default): fields may be quoted with --quote; inside\n"
+          "quotes the delimiter, CR, LF and a doubled quote are literal; a quote inside an\n"
+          "unquoted field is literal. Records end in LF, CRLF or CR (or --line-terminator);\n"
+          "the last may lack one. Blank lines are skipped; spaces are kept. A UTF-8 BOM is\n"
+          "skipped. Text must be valid UTF-8 after --encoding. Values for binary columns\n"
+          "are hex digits (--binary hex, as sluice extract writes them) or raw bytes\n"
+          "(--binary raw).\n"
+          "\n"
+          "Lines, in this order: --skip-lines (a preamble), then the header (--header,\n"
+          "--header-lines), then records; --comment lines are skipped anywhere. A record\n"
+          "with too many or too few fields is a bad row, unless --ignore-extra or --ragged\n"
+          "pad; so is a record that repeats the header (a second table stacked below).\n"
+          "MySQL's own TSV (SELECT ... INTO OUTFILE, mysqldump --tab) is\n"
+          "  --delimiter tab --quote none --escape '\\'\n"
           "\n"
           "Empty and NULL:   a,,c     the middle field is '' (empty string)\n"
           "                  a,\"\",c   the middle field is '' (empty string)\n"
@@ -218,6 +259,8 @@ static void load_help(FILE *out)
           "Examples:\n"
           "  sluice load orders.csv.zst --into 'mysql://etl@db1:3306/shop/orders' --threads 4\n"
           "  sluice load 'drop/*.csv' --into mysql://etl@db1/shop/orders --defaults-file etl.cnf\n"
+          "  sluice load legacy.txt --into mysql://etl@db1/shop/orders --delimiter '; ' \\\n"
+          "      --line-terminator CR --encoding latin1 --header position\n"
           "  sluice load orders.csv --into mysql://etl@db1/shop/orders --mode upsert \\\n"
           "      --transform \"price: strip '$,' | decimal ; created_at: date '%d/%m/%Y %H:%M'\"\n"
           "  zstd -dc big.csv.zst | sluice load - --into 'mysql://etl@localhost/shop/t?socket="
@@ -225,16 +268,75 @@ static void load_help(FILE *out)
           out);
 }
 
-static int parse_char(const char *name, const char *v, unsigned char *out, FILE *err)
+/* One character, 'tab', or (where none_ok) 'none' for 0. */
+static int parse_char(const char *name, const char *v, int none_ok, unsigned char *out, FILE *err)
 {
     if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0)
         *out = '\t';
+    else if (none_ok && strcmp(v, "none") == 0)
+        *out = 0;
     else if (strlen(v) == 1 && v[0] != '\r' && v[0] != '\n')
         *out = (unsigned char)v[0];
     else {
-        fprintf(err, "sluice load: --%s must be one character (or 'tab'), not '%s'\n", name, v);
+        fprintf(err, "sluice load: --%s must be one character (or 'tab'%s), not '%s'\n", name,
+                none_ok ? " or 'none'" : "", v);
         return -1;
     }
+    return 0;
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* Copies v into out (cap bytes) with \n, \r, \t, \\ and \xHH read as LF, CR,
+ * TAB, a backslash and the byte HH (so that a job file, which trims values,
+ * can still say ',\x20'). Returns 0, or -1 when it does not fit. */
+static int unslash(const char *v, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (const char *p = v; *p; p++) {
+        char c = *p;
+        int hi = c == '\\' && p[1] == 'x' ? hex_digit(p[2]) : -1;
+        int lo = hi >= 0 ? hex_digit(p[3]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) { /* \x00 stays as it is */
+            c = (char)(hi * 16 + lo);
+            p += 3;
+        } else if (c == '\\' && p[1] && strchr("nrt\\", p[1])) {
+            p++;
+            c = *p == 'n' ? '\n' : *p == 'r' ? '\r' : *p == 't' ? '\t' : '\\';
+        }
+        if (o + 1 >= cap)
+            return -1;
+        out[o++] = c;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+/* --line-terminator: auto, LF, CRLF, CR or a string of its own. */
+static int parse_terminator(struct load_args *a, const char *v)
+{
+    static const char *const named[][2] = {{"LF", "\n"}, {"CRLF", "\r\n"}, {"CR", "\r"}};
+    if (strcasecmp(v, "auto") == 0) {
+        a->c.dialect.terminator = NULL;
+        return 0;
+    }
+    for (size_t i = 0; i < 3; i++) {
+        if (strcasecmp(v, named[i][0]) == 0) {
+            a->c.dialect.terminator = named[i][1];
+            return 0;
+        }
+    }
+    if (unslash(v, a->terminator, sizeof a->terminator) != 0 || !a->terminator[0]) {
+        fprintf(a->err, "sluice load: --line-terminator must be 1 to %d bytes\n", SL_CSV_MAX_SEP);
+        return -1;
+    }
+    a->c.dialect.terminator = a->terminator;
     return 0;
 }
 
@@ -260,10 +362,42 @@ static int on_load_opt(void *ctx, int key, const char *v)
         return handled < 0 ? -1 : 0;
     switch (key) {
     case 'd':
-        a->c.dialect.delim = strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0 ? "\t" : v;
+        if (strcmp(v, "tab") == 0)
+            v = "\\t";
+        if (unslash(v, a->delim, sizeof a->delim) != 0 || !a->delim[0]) {
+            fprintf(a->err, "sluice load: --delimiter must be 1 to %d bytes\n", SL_CSV_MAX_SEP);
+            return -1;
+        }
+        a->c.dialect.delim = a->delim;
         return 0;
     case OPT_QUOTE:
-        return parse_char("quote", v, &a->c.dialect.quote, a->err);
+        return parse_char("quote", v, 1, &a->c.dialect.quote, a->err);
+    case OPT_ESCAPE:
+        return parse_char("escape", v, 1, &a->c.dialect.escape, a->err);
+    case OPT_COMMENT:
+        return parse_char("comment", v, 0, &a->c.dialect.comment, a->err);
+    case OPT_LINE_TERMINATOR:
+        return parse_terminator(a, v);
+    case OPT_HEADER:
+    case OPT_NO_HEADER: {
+        /* yes and no: what a job file's header switch said before */
+        static const char *const m[] = {"name", "position", "none", "yes", "no", NULL};
+        static const enum sl_csv_header h[] = {SL_HEADER_NAME, SL_HEADER_POSITION, SL_HEADER_NONE,
+                                               SL_HEADER_NAME, SL_HEADER_NONE};
+        int k = 2;
+        if (key == OPT_HEADER && sl_cli_choice("load", "header", v, m, &k, a->err) != 0)
+            return -1;
+        a->c.header = h[k];
+        return 0;
+    }
+    case OPT_RAGGED: {
+        static const char *const m[] = {"reject", "pad", NULL};
+        int k;
+        if (sl_cli_choice("load", "ragged", v, m, &k, a->err) != 0)
+            return -1;
+        a->c.ragged_pad = k == 1;
+        return 0;
+    }
     case OPT_ON_ERROR: {
         static const char *const m[] = {"stop", "skip", NULL};
         int k;
@@ -488,7 +622,7 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
     a->c.dialect.delim = ",";
     a->c.dialect.quote = '"';
     a->c.dialect.null_marker = "\\N";
-    a->c.header = 1;
+    a->c.header = SL_HEADER_NAME;
     a->c.time_zone = "+00:00";
     a->c.retries = SL_CLI_RETRIES;
     a->c.retry_max_seconds = SL_CLI_RETRY_SECS;

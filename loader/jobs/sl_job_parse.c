@@ -26,9 +26,11 @@
 /* A byte that stands in for ';' between the reader and the handler. */
 #define SEMI '\x1f'
 
-/* Keys whose values keep their ';' (SQL statements, transform chains). */
+/* Keys whose values keep their ';' (SQL statements, transform chains, the
+ * characters of a CSV dialect). */
 static const char *const semicolon_keys[] = {
-    "transform", "before-sql", "after-sql", "session-sql", "where", "query", NULL,
+    "transform", "before-sql", "after-sql", "session-sql",     "where", "query", "delimiter",
+    "quote",     "escape",     "comment",   "line-terminator", "null",  NULL,
 };
 
 /* The keys of a [connection] section. */

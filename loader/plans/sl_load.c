@@ -450,6 +450,10 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     struct sl_source_opts so = {
         .read = {.dialect = &c->dialect,
                  .header = c->header,
+                 .header_lines = c->header_lines,
+                 .encoding = c->encoding,
+                 .ragged_pad = c->ragged_pad,
+                 .ignore_extra = c->ignore_extra,
                  .max_record_bytes = (size_t)max_packet},
         .columns = c->columns,
         .transforms = c->ntransforms ? &tf : NULL,

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "sl_csv.h"
+#include "sl_csv_unit.h"
 #include "sl_deferred.h"
 #include "sl_err.h"
 #include "sl_tls.h"
@@ -32,11 +33,15 @@ struct sl_load_config {
     const char *into;          /* mysql://... URL naming db and table */
     const char *defaults_file; /* NULL or an option file with [client] */
     struct sl_csv_dialect dialect;
-    int header;          /* 1: the first record names the columns */
-    const char *columns; /* NULL or "a,b,c" */
-    unsigned threads;    /* writer connections */
-    size_t batch_rows;   /* rows per INSERT */
-    size_t txn_rows;     /* rows per COMMIT */
+    enum sl_csv_header header; /* what the first lines are */
+    unsigned header_lines;     /* how many lines the header spans (0: 1) */
+    const char *encoding;      /* NULL: UTF-8 */
+    int ragged_pad;            /* short records get NULLs instead of a reject */
+    int ignore_extra;          /* extra fields are dropped instead of a reject */
+    const char *columns;       /* NULL or "a,b,c" */
+    unsigned threads;          /* writer connections */
+    size_t batch_rows;         /* rows per INSERT */
+    size_t txn_rows;           /* rows per COMMIT */
     const char *session_sql;
     const char *time_zone;
     struct sl_tls tls;            /* --ssl-*; a URL's own ssl-* parameters win */

@@ -268,7 +268,7 @@ int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatt
     size_t ngiven = 0;
     if (o->columns && !(given = split_columns(o->columns, &ngiven)))
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    if (!given && !o->read.header && !(given = default_names(t, &ngiven)))
+    if (!given && o->read.header != SL_HEADER_NAME && !(given = default_names(t, &ngiven)))
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     int rc = 0;
     for (size_t i = 0; i < s->n && rc == 0; i++) {
@@ -280,8 +280,9 @@ int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatt
             rc = -1;
             break;
         }
-        if (o->read.header && sl_csv_unit_read_header(r, src->path, &hdr, &nhdr, &src->raw_header,
-                                                      &src->raw_header_len, err) != 0)
+        if (o->read.header == SL_HEADER_NAME &&
+            sl_csv_unit_read_header(r, &o->read, src->path, &hdr, &nhdr, &src->raw_header,
+                                    &src->raw_header_len, err) != 0)
             rc = -1;
         if (rc == 0 && given && hdr && nhdr != ngiven)
             rc = sl_err_set(err, SL_ERR_FATAL,
