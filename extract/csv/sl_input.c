@@ -32,6 +32,7 @@ struct sl_input {
     /* another encoding: decompressed bytes wait in tbuf to become UTF-8 */
     char *encoding;          /* as set, or NULL: UTF-8 unless a UTF-16 BOM says otherwise */
     int enc_checked;         /* the first bytes were looked at for a BOM */
+    int utf16_bom;           /* a UTF-16 BOM chose the encoding */
     struct sl_transcode *tc; /* NULL: the bytes are UTF-8 already */
     unsigned char *tbuf;
     size_t tlen, tpos;
@@ -256,6 +257,7 @@ static int check_bom(struct sl_input *in, const unsigned char *buf, size_t n, st
         return 0;
     if (sl_input_set_encoding(in, "utf16", err) != 0)
         return -1;
+    in->utf16_bom = 1;
     memcpy(in->tbuf, buf, n);
     in->tlen = n;
     return 0;
@@ -299,6 +301,16 @@ ssize_t sl_input_read(struct sl_input *in, void *buf, size_t cap, struct sl_err 
         in->tlen += (size_t)n;
         in->teof = n == 0;
     }
+}
+
+const char *sl_input_encoding(const struct sl_input *in)
+{
+    return in->encoding;
+}
+
+int sl_input_had_bom(const struct sl_input *in)
+{
+    return in->utf16_bom;
 }
 
 uint64_t sl_input_raw_bytes(const struct sl_input *in)

@@ -46,6 +46,13 @@ int sl_input_set_encoding(struct sl_input *in, const char *name, struct sl_err *
  * caller adds. */
 ssize_t sl_input_read(struct sl_input *in, void *buf, size_t cap, struct sl_err *err);
 
+/* The encoding set, or chosen by a UTF-16 BOM after the first read; NULL
+ * for UTF-8. */
+const char *sl_input_encoding(const struct sl_input *in);
+
+/* True when a UTF-16 byte order mark chose the encoding. */
+int sl_input_had_bom(const struct sl_input *in);
+
 /* Bytes read so far from the file itself (compressed bytes for zstd). */
 uint64_t sl_input_raw_bytes(const struct sl_input *in);
 

@@ -2,11 +2,13 @@
  * `sluice load`: options, help, the run, the summary and the exit code.
  */
 #include <errno.h>
+#include <glob.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "sl_cli.h"
 #include "sl_commands.h"
@@ -14,6 +16,7 @@
 #include "sl_load.h"
 #include "sl_progress.h"
 #include "sl_report.h"
+#include "sl_sniff_file.h"
 #include "sl_summary.h"
 
 #define DEFAULT_THREADS    2
@@ -48,6 +51,8 @@ enum {
     OPT_ENCODING,
     OPT_RAGGED,
     OPT_IGNORE_EXTRA,
+    OPT_SNIFF,
+    OPT_CREATE_TABLE,
 };
 
 struct load_args {
@@ -61,8 +66,11 @@ struct load_args {
     int skip;
     int max_rejects_set;
     const char *report;
-    char delim[SL_CSV_MAX_SEP + 1];      /* --delimiter, unescaped */
-    char terminator[SL_CSV_MAX_SEP + 1]; /* --line-terminator, unescaped */
+    int sniff, create_table;
+    int delim_given, quote_given, escape_given, header_given; /* not to be sniffed */
+    char delim[SL_CSV_MAX_SEP + 1];                           /* --delimiter, unescaped */
+    char terminator[SL_CSV_MAX_SEP + 1];                      /* --line-terminator, unescaped */
+    char encoding[24];                                        /* a sniffed encoding */
     FILE *err;
 };
 
@@ -111,6 +119,14 @@ const struct sl_opt sl_load_opts[] = {
     {"ignore-extra", OPT_IGNORE_EXTRA, 0, "",
      "drop fields past the last column instead of rejecting the row",
      SL_STORE_SET(struct load_args, c.ignore_extra)},
+    {"sniff", OPT_SNIFF, 0, "",
+     "work out the dialect from the first file (as sluice sniff does)\n"
+     "for every dialect option not given, and say what was chosen",
+     SL_STORE_SET(struct load_args, sniff)},
+    {"create-table", OPT_CREATE_TABLE, 0, "",
+     "create the target table, when it does not exist, with the\n"
+     "column types sniffed from the first file",
+     SL_STORE_SET(struct load_args, create_table)},
     {"null", OPT_NULL, 1, "STR",
      "an unquoted field equal to STR is NULL (default \\N); with\n--null '' an empty unquoted "
      "field is NULL",
@@ -362,6 +378,7 @@ static int on_load_opt(void *ctx, int key, const char *v)
         return handled < 0 ? -1 : 0;
     switch (key) {
     case 'd':
+        a->delim_given = 1;
         if (strcmp(v, "tab") == 0)
             v = "\\t";
         if (unslash(v, a->delim, sizeof a->delim) != 0 || !a->delim[0]) {
@@ -371,8 +388,10 @@ static int on_load_opt(void *ctx, int key, const char *v)
         a->c.dialect.delim = a->delim;
         return 0;
     case OPT_QUOTE:
+        a->quote_given = 1;
         return parse_char("quote", v, 1, &a->c.dialect.quote, a->err);
     case OPT_ESCAPE:
+        a->escape_given = 1;
         return parse_char("escape", v, 1, &a->c.dialect.escape, a->err);
     case OPT_COMMENT:
         return parse_char("comment", v, 0, &a->c.dialect.comment, a->err);
@@ -388,6 +407,7 @@ static int on_load_opt(void *ctx, int key, const char *v)
         if (key == OPT_HEADER && sl_cli_choice("load", "header", v, m, &k, a->err) != 0)
             return -1;
         a->c.header = h[k];
+        a->header_given = 1;
         return 0;
     }
     case OPT_RAGGED: {
@@ -612,6 +632,71 @@ static int load_end(const struct load_args *a, const struct sl_load_result *r, i
     return r->rows_rejected ? SL_EXIT_REJECTS : SL_EXIT_OK;
 }
 
+/* --sniff and --create-table: sniffs the first file; with --sniff, every
+ * dialect option not given takes the sniffed value, and the choice is
+ * printed. Returns 0, or -1 after a message. */
+static int sniff_first(struct load_args *a, struct sl_sniff_file *f, FILE *err)
+{
+    const char *path = a->sources[0];
+    glob_t g = {0};
+    if (strcmp(path, "-") == 0) {
+        fprintf(err, "sluice load: --sniff and --create-table need a file, not stdin\n");
+        return -1;
+    }
+    if (access(path, F_OK) != 0 && glob(path, 0, NULL, &g) == 0 && g.gl_pathc > 0)
+        path = g.gl_pathv[0];
+    struct sl_sniff_file_opts o = {
+        .head_bytes = 1 << 20, .tail_bytes = 1 << 18, .encoding = a->c.encoding};
+    struct sl_err e = {0};
+    int rc = sl_sniff_file(path, &o, f, &e);
+    if (rc != 0)
+        fprintf(err, "sluice load: --%s: %s\n", a->sniff ? "sniff" : "create-table", e.msg);
+    if (rc == 0 && a->sniff) {
+        const struct sl_sniff_result *r = &f->r;
+        if (!a->delim_given) {
+            snprintf(a->delim, sizeof a->delim, "%s", r->delim);
+            a->c.dialect.delim = a->delim;
+        }
+        if (!a->quote_given)
+            a->c.dialect.quote = r->quote;
+        if (!a->escape_given)
+            a->c.dialect.escape = r->escape;
+        if (!a->c.dialect.comment)
+            a->c.dialect.comment = r->comment;
+        if (!a->c.encoding && strcmp(f->encoding, "utf8") != 0) {
+            snprintf(a->encoding, sizeof a->encoding, "%s", f->encoding);
+            a->c.encoding = a->encoding;
+        }
+        if (a->c.dialect.skip_lines == 0)
+            a->c.dialect.skip_lines = r->preamble_lines;
+        if (!a->header_given)
+            a->c.header = r->header ? SL_HEADER_NAME : SL_HEADER_NONE;
+        if (a->c.header_lines == 0 && r->header)
+            a->c.header_lines = r->header_lines;
+        if (!a->quiet)
+            fprintf(err,
+                    "sluice: sniffed %s: delimiter '%s', quote %s, escape %s, encoding %s, "
+                    "%llu preamble lines, %s\n",
+                    path, strcmp(a->c.dialect.delim, "\t") ? a->c.dialect.delim : "\\t",
+                    a->c.dialect.quote == '"' ? "'\"'"
+                    : a->c.dialect.quote      ? "\"'\""
+                                              : "none",
+                    a->c.dialect.escape ? "'\\'" : "none", a->c.encoding ? a->c.encoding : "utf8",
+                    (unsigned long long)a->c.dialect.skip_lines,
+                    a->c.header == SL_HEADER_NONE ? "no header" : "a header");
+    }
+    globfree(&g);
+    if (rc != 0)
+        return -1;
+    struct sl_err ce;
+    if (sl_csv_dialect_check(&a->c.dialect, &ce) != 0) {
+        fprintf(err, "sluice load: %s\n", ce.msg);
+        sl_sniff_file_release(f);
+        return -1;
+    }
+    return 0;
+}
+
 static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE *err,
                      struct sl_report *rep)
 {
@@ -637,6 +722,12 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
     }
     if (rc != 0 || check_args(a) != 0)
         return SL_EXIT_USAGE;
+    struct sl_sniff_file sniffed;
+    int have_sniffed = 0;
+    if ((a->sniff || a->create_table) && sniff_first(a, &sniffed, err) != 0)
+        return SL_EXIT_USAGE;
+    have_sniffed = a->sniff || a->create_table;
+    a->c.create_from = a->create_table ? &sniffed : NULL;
     a->c.sources = a->sources;
     a->c.nsources = a->nsources;
     a->c.transforms = a->transforms;
@@ -648,5 +739,7 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
     fill_report(rep, &res);
     int code = a->c.dry_run ? dry_run_end(a, &res, err) : load_end(a, &res, failed, err);
     sl_load_result_release(&res);
+    if (have_sniffed)
+        sl_sniff_file_release(&sniffed);
     return code;
 }

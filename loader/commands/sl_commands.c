@@ -31,6 +31,7 @@ static const struct sl_command commands[] = {
     {"run", sl_cmd_run, "run a job file: named connections and steps, with a report", sl_run_opts},
     {"check", sl_cmd_check, "check connections, TLS and privileges for a URL or a job",
      sl_check_opts},
+    {"sniff", sl_cmd_sniff, "work out a CSV file's dialect and column types", sl_sniff_opts},
     {"gen", sl_cmd_gen, "write deterministic generated rows as CSV (or .csv.zst)", sl_gen_opts},
 };
 

@@ -25,6 +25,9 @@ int sl_cmd_bench(int argc, char **argv, FILE *out, FILE *err);
 /* sluice gen [--schema NAME] [--rows N] [--seed N] [--out FILE] */
 int sl_cmd_gen(int argc, char **argv, FILE *out, FILE *err);
 
+/* sluice sniff FILE... [--format text|json|create|job] */
+int sl_cmd_sniff(int argc, char **argv, FILE *out, FILE *err);
+
 /* sluice check URL|JOB.ini... */
 int sl_cmd_check(int argc, char **argv, FILE *out, FILE *err);
 
@@ -41,6 +44,7 @@ extern const struct sl_opt sl_bench_opts[];
 extern const struct sl_opt sl_run_opts[];
 extern const struct sl_opt sl_check_opts[];
 extern const struct sl_opt sl_gen_opts[];
+extern const struct sl_opt sl_sniff_opts[];
 
 /* The option table of the command a job step names (load, extract, copy or
  * bench), or NULL for any other name. */

@@ -20,6 +20,7 @@
 #include "sl_privs.h"
 #include "sl_progress.h"
 #include "sl_row_stage.h"
+#include "sl_sniff_render.h"
 #include "sl_sources.h"
 #include "sl_table.h"
 #include "sl_url.h"
@@ -373,6 +374,35 @@ static int dry_checks(MYSQL *m, const struct sl_load_config *c, const struct sl_
     return 0;
 }
 
+/* --create-table: creates the target from the sniffed columns when it does
+ * not exist (a dry run only says it would). Returns 0 or -1. */
+static int create_table(MYSQL *m, const struct sl_load_config *c, const char *db, const char *name,
+                        FILE *log, struct sl_err *err)
+{
+    int exists = sl_table_exists(m, db, name, err);
+    if (exists != 0)
+        return exists < 0 ? -1 : 0;
+    struct sl_buf sql;
+    sl_buf_init(&sql, 1 << 20);
+    int rc = sl_sniff_create_sql(c->create_from, db, name, &sql);
+    if (rc != 0 || !sl_buf_cstr(&sql)) {
+        sl_buf_release(&sql);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    if (c->dry_run) {
+        fprintf(log, "sluice: dry run: %s.%s does not exist; a real load would create it:\n%s\n",
+                db, name, sql.data);
+        sl_buf_release(&sql);
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "%s.%s does not exist yet, so the dry run cannot check its columns", db,
+                          name);
+    }
+    fprintf(log, "sluice: creating %s.%s from the sniffed columns:\n%s\n", db, name, sql.data);
+    rc = sl_conn_exec(m, sql.data, err);
+    sl_buf_release(&sql);
+    return rc;
+}
+
 int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE *log)
 {
     memset(res, 0, sizeof res[0]);
@@ -443,6 +473,8 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         goto out_conns;
     unsigned long long max_packet;
     if (sl_conn_read_var(conns[0], "max_allowed_packet", &max_packet, err) != 0)
+        goto out_conns;
+    if (c->create_from && create_table(conns[0], c, url.db, url.table, log, err) != 0)
         goto out_conns;
     if (sl_table_describe(conns[0], url.db, url.table, &table, err) != 0)
         goto out_conns;

@@ -27,6 +27,8 @@
 #include "sl_write_method.h"
 #include "sl_write_mode.h"
 
+struct sl_sniff_file;
+
 struct sl_load_config {
     char *const *sources; /* files, globs, or "-" */
     size_t nsources;
@@ -68,6 +70,9 @@ struct sl_load_config {
                        connection, no hooks, no truncate or swap, no
                        checkpoint or rejects files; bad rows are listed on
                        log, all of them (no --max-rejects stop) */
+    /* non-NULL: a missing target table is created with these sniffed
+     * columns (--create-table), before anything else looks at it */
+    const struct sl_sniff_file *create_from;
 };
 
 struct sl_load_result {
