@@ -98,8 +98,9 @@ static int looks_typed(const char *v, size_t len)
 
 /* Is the backslash in the text an escape, as LOAD DATA writes them? Yes
  * (1) when some backslash stands before the delimiter, a line end or
- * another backslash, or is a whole \N field, and none stands before a byte
- * no escape would (a Windows path, C:\Users, says no: 0). */
+ * another backslash, and none stands before a byte no escape would (a
+ * Windows path, C:\Users, says no: 0). A whole \N field is no evidence:
+ * it is NULL with or without escapes (sluice extract writes it so). */
 static int backslash_escapes(const char *p, size_t n, const char *delim)
 {
     int evidence = 0;
@@ -108,9 +109,6 @@ static int backslash_escapes(const char *p, size_t n, const char *delim)
             continue;
         char c = p[i + 1];
         if (c == '\\' || c == '\n' || c == '\r' || c == delim[0])
-            evidence = 1;
-        else if (c == 'N' && (i == 0 || p[i - 1] == delim[0] || p[i - 1] == '\n') &&
-                 (i + 2 == n || p[i + 2] == delim[0] || p[i + 2] == '\n' || p[i + 2] == '\r'))
             evidence = 1;
         else if (!strchr("0bnrtZN'\"", c))
             return 0;

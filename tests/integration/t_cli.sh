@@ -9,7 +9,9 @@ check_contains "$WORK/out" "load     load CSV files" "top-level help lists load"
 run_sluice load --help
 check_rc 0 "load --help"
 for opt in --into --defaults-file --threads --batch-rows --txn-rows --delimiter --quote \
-  --header --no-header --null --skip-lines --columns --session-sql --time-zone --quiet; do
+  --header --no-header --null --skip-lines --columns --session-sql --time-zone --quiet \
+  --escape --line-terminator --comment --header-lines --encoding --ragged --ignore-extra \
+  --sniff --create-table; do
   check_contains "$WORK/out" "$opt" "load --help documents $opt"
 done
 check_contains "$WORK/out" "Exit codes:" "load --help documents exit codes"
@@ -22,6 +24,16 @@ done
 check_contains "$WORK/out" "Exit codes:" "gen --help documents exit codes"
 run_sluice help gen
 check_rc 0 "help gen"
+run_sluice sniff --help
+check_rc 0 "sniff --help"
+for opt in --format --table --into --encoding --sample-bytes "Exit codes:" "2  a file could not be"; do
+  check_contains "$WORK/out" "$opt" "sniff --help documents $opt"
+done
+run_sluice sniff
+check_rc 2 "sniff without a file"
+check_contains "$WORK/err" "sluice sniff: give a FILE" "sniff without a file"
+run_sluice sniff x.csv --format yaml
+check_rc 2 "sniff with a bad --format"
 for cmd in run check; do
   run_sluice help $cmd
   check_rc 0 "help $cmd"

@@ -108,6 +108,14 @@ run_sluice sniff "$WORK/u16.csv"
 check_rc 0 "sniff of UTF-16"
 check_matches "$WORK/out" "encoding +utf16 \(byte order mark\)$" "UTF-16 by its BOM"
 
+# sluice's own output (RFC 4180, \N for NULL) is not taken for an escaping
+# dialect: a backslash in its values must stay a backslash
+"$SLUICE_BIN" gen --schema orders --rows 3000 --out "$WORK/gen.csv"
+run_sluice sniff "$WORK/gen.csv"
+check_rc 0 "sniff of gen output"
+check_matches "$WORK/out" "escape +none$" "gen output: no escape"
+check_matches "$WORK/out" "delimiter +,$" "gen output: comma"
+
 # a large plain file is sampled at its start, middle and end: the end's
 # wider values widen the type, and memory stays bounded
 python3 - "$WORK/big.csv" <<'EOF'
