@@ -92,7 +92,7 @@ static int add_record(struct reader *rd, const struct sl_csv_record *rec)
         char why[160];
         sl_batch_drop_row(b);
         snprintf(why, sizeof why, "expected %zu fields, found %zu%s", u->nfields, n,
-                 n < u->nfields ? " (--ragged pad would make the missing ones NULL)"
+                 n < u->nfields ? " (--ragged pad would fill in the missing ones)"
                                 : " (--ignore-extra would drop the rest)");
         return bad_record(rd, rec, why);
     }
@@ -109,8 +109,15 @@ static int add_record(struct reader *rd, const struct sl_csv_record *rec)
         else
             sl_batch_set_ref(b, u->perm[f], fl->off, fl->len);
     }
-    for (size_t f = n; f < u->nfields; f++)
-        sl_batch_set_null(b, u->perm[f]); /* --ragged pad */
+    for (size_t f = n; f < u->nfields; f++) { /* --ragged pad: the default, or NULL */
+        const char *v = s->pad ? s->pad[u->perm[f]] : NULL;
+        if (!v)
+            sl_batch_set_null(b, u->perm[f]);
+        else if (sl_batch_set_cell(b, u->perm[f], v, strlen(v)) != 0) {
+            sl_batch_drop_row(b);
+            return bad_record(rd, rec, "record too large for the batch");
+        }
+    }
     for (size_t col = s->nfile_cols; col < s->ncols; col++)
         sl_batch_set_null(b, col); /* not in the file: NULL goes to its transforms */
     if (s->keep_raw && sl_batch_keep_raw(b, rec->raw, rec->raw_len) != 0) {

@@ -39,6 +39,9 @@ struct sl_csv_source {
     size_t batch_bytes;              /* a batch is handed on once its values pass this */
     int keep_raw;                    /* keep each record's bytes, for the rejects file */
     const struct sl_csv_skip *skips; /* per unit, or NULL */
+    const char *const *pad;          /* --ragged pad: per batch column, the value a missing
+                                        field takes (the column's constant DEFAULT), or
+                                        NULL for NULL; the array may be NULL */
     atomic_size_t next;              /* the next unit to read */
 };
 

@@ -114,8 +114,8 @@ const struct sl_opt sl_load_opts[] = {
      "utf16be, or any name iconv knows; a UTF-16 BOM is recognised",
      SL_STORE_STR(struct load_args, c.encoding)},
     {"ragged", OPT_RAGGED, 1, "HOW",
-     "reject: a record with too few fields is a bad row (default);\npad: the missing fields "
-     "are NULL"},
+     "reject: a record with too few fields is a bad row (default);\npad: each missing field "
+     "takes its column's constant DEFAULT,\nelse NULL (as LOAD DATA does)"},
     {"ignore-extra", OPT_IGNORE_EXTRA, 0, "",
      "drop fields past the last column instead of rejecting the row",
      SL_STORE_SET(struct load_args, c.ignore_extra)},

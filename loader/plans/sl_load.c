@@ -416,6 +416,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     struct sl_rejects rejects;
     MYSQL **conns = NULL;
     char **colnames = NULL;
+    const char **pad = NULL; /* --ragged pad: per batch column */
     char write_name[256] = "";
     struct sl_load_indexes ix = {0};
     size_t *update = NULL, nupdate = 0;
@@ -565,7 +566,14 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
                                       .verb = sl_write_mode_verb(c->mode),
                                       .update = update,
                                       .nupdate = nupdate};
+    if (c->ragged_pad && !(pad = calloc(sources.ncols, sizeof *pad))) {
+        sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        goto out_sources;
+    }
+    for (size_t k = 0; pad && k < sources.nfile_cols; k++)
+        pad[k] = table.cols[sources.table_col[k]].default_value;
     struct sl_csv_source csv = {
+        .pad = pad,
         .units = sources.v,
         .nunits = sources.n,
         .read = so.read,
@@ -693,6 +701,7 @@ out_sources:
         sl_rejects_close(&rejects, &ignored);
     }
     free(colnames);
+    free(pad);
     free(checks);
     free(update);
     resume_release(&rs);

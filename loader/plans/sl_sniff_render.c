@@ -2,6 +2,7 @@
 
 #include <cjson/cJSON.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sl_ident.h"
 

@@ -77,18 +77,19 @@ check_rc 0 "--comment with a preamble"
 expect '["1","a","7"]' '["3","#kept","7"]'
 check_table t "$WORK/expected" id "comments skipped"
 
-# ragged rows: rejected with a hint by default, NULL-padded with --ragged pad;
+# ragged rows: rejected with a hint by default; with --ragged pad a missing
+# field takes its column's DEFAULT (qty: 7), else NULL, as LOAD DATA does;
 # extra fields rejected unless --ignore-extra
 fresh
 printf 'id,name,qty\n1,a,1\n2,b\n3\n' >"$WORK/ragged.csv"
 load "$WORK/ragged.csv" --into "$URL/t"
 check_rc 1 "a short row stops the load"
-check_contains "$WORK/err" "$WORK/ragged.csv: line 3: expected 3 fields, found 2 (--ragged pad would make the missing ones NULL)" "short row message"
+check_contains "$WORK/err" "$WORK/ragged.csv: line 3: expected 3 fields, found 2 (--ragged pad would fill in the missing ones)" "short row message"
 fresh
 load "$WORK/ragged.csv" --into "$URL/t" --ragged pad
 check_rc 0 "--ragged pad"
-expect '["1","a","1"]' '["2","b",null]' '["3",null,null]'
-check_table t "$WORK/expected" id "short rows padded with NULL"
+expect '["1","a","1"]' '["2","b","7"]' '["3",null,"7"]'
+check_table t "$WORK/expected" id "short rows padded with the DEFAULT, else NULL"
 fresh
 printf 'id,name,qty\n1,a,1,extra\n' >"$WORK/extra.csv"
 load "$WORK/extra.csv" --into "$URL/t"
@@ -161,7 +162,7 @@ EOF
 printf 'ID; NAME; QTY\r1; caf\xe9; 2\r2; x\r' >"$WORK/legacy.txt"
 run_sluice run "$WORK/job.ini"
 check_rc 0 "job with a dialect"
-expect '["1","café","2"]' '["2","x",null]'
+expect '["1","café","2"]' '["2","x","7"]'
 check_table t "$WORK/expected" id "job file dialect"
 
 finish

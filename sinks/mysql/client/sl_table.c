@@ -1,5 +1,7 @@
 #include "sl_table.h"
 
+#include <errno.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,42 @@
 #include "sl_buf.h"
 #include "sl_conn.h"
 #include "sl_ident.h"
+
+/* A COLUMN_DEFAULT that is a constant, as its value: MariaDB quotes a text
+ * default ('it''s'), and a number stands as it is; anything else (NULL, an
+ * expression such as current_timestamp()) gives NULL. errno is ENOMEM when
+ * the copy failed. */
+static char *constant(const char *d)
+{
+    errno = 0;
+    size_t n = strlen(d);
+    if (n >= 2 && d[0] == '\'' && d[n - 1] == '\'') {
+        char *out = malloc(n);
+        if (!out) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        size_t o = 0;
+        for (size_t i = 1; i + 1 < n; i++) {
+            out[o++] = d[i];
+            if (d[i] == '\'' && d[i + 1] == '\'')
+                i++;
+        }
+        out[o] = '\0';
+        return out;
+    }
+    char *end;
+    errno = 0;
+    (void)strtod(d, &end);
+    if (n == 0 || *end || errno) {
+        errno = 0;
+        return NULL;
+    }
+    char *out = strdup(d);
+    if (!out)
+        errno = ENOMEM;
+    return out;
+}
 
 static int add_column(void *ctx, char **v, unsigned long *lens, unsigned n)
 {
@@ -37,6 +75,9 @@ static int add_column(void *ctx, char **v, unsigned long *lens, unsigned n)
     c->is_json = strcmp(c->data_type, "json") == 0;
     c->has_default = (v[4] && strcmp(v[4], "1") == 0) || c->nullable ||
                      strstr(extra, "auto_increment") != NULL || c->generated;
+    if (v[8] && !strstr(extra, "DEFAULT_GENERATED") && !(c->default_value = constant(v[8])) &&
+        errno == ENOMEM)
+        return 1;
     return 0;
 }
 
@@ -129,7 +170,7 @@ int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_
     int rc = sl_conn_select(m,
                             "SELECT COLUMN_NAME, LOWER(DATA_TYPE), COLUMN_TYPE, IS_NULLABLE, "
                             "COLUMN_DEFAULT IS NOT NULL, EXTRA, CHARACTER_MAXIMUM_LENGTH, "
-                            "CHARACTER_SET_NAME "
+                            "CHARACTER_SET_NAME, COLUMN_DEFAULT "
                             "FROM information_schema.COLUMNS "
                             "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
                             params, 2, add_column, t, err);
@@ -208,6 +249,7 @@ void sl_table_release(struct sl_table *t)
         free(t->cols[i].name);
         free(t->cols[i].data_type);
         free(t->cols[i].column_type);
+        free(t->cols[i].default_value);
     }
     free(t->cols);
     free(t->pk);

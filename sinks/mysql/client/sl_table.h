@@ -19,6 +19,8 @@ struct sl_column {
     char *column_type; /* e.g. "decimal(10,2) unsigned" */
     int nullable;
     int has_default;     /* a DEFAULT, NULL-able, or auto_increment */
+    char *default_value; /* the DEFAULT when it is a constant ('text' or a number), as
+                            text; NULL for none, NULL itself, or an expression */
     int generated;       /* VIRTUAL or STORED generated: cannot be inserted */
     long long max_chars; /* CHARACTER_MAXIMUM_LENGTH, -1 if none */
     int is_unsigned;     /* a numeric column declared UNSIGNED */
