@@ -138,6 +138,21 @@ check_rc 2 "a request for another file"
 check_contains "$WORK/err" "sluice: error: --before-sql: query failed: sluice refused the server's request for a local file: it sends no file (2068)" "the request is refused"
 check_eq "$(sql "SELECT COUNT(*) FROM \`$DB\`.asked")" 0 "nothing was read from the file"
 
+# while rows are on offer, a request for another file, or for the offered
+# name a second time, is refused too: the server gets no byte it did not
+# ask sluice's writer for (the probe runs sluice's own handler on a real
+# connection, as a hostile server's request would reach it)
+"$SLUICE_INFILE_PROBE" "$SLUICE_DB_SOCKET" "$DB" $'7\tx\t3\n' \
+  "LOAD DATA LOCAL INFILE '/etc/passwd' INTO TABLE asked" >"$WORK/probe"
+check_eq "$(cat "$WORK/probe")" "error 2068 sluice refused the server's request for the file '/etc/passwd': it sends only the rows it offers
+refused /etc/passwd" "another file while rows are offered"
+"$SLUICE_INFILE_PROBE" "$SLUICE_DB_SOCKET" "$DB" $'7\tx\t3\n' \
+  "LOAD DATA LOCAL INFILE 'sluice-stream' INTO TABLE asked (id, code, qty)" \
+  "LOAD DATA LOCAL INFILE 'sluice-stream' INTO TABLE asked (id, code, qty)" >"$WORK/probe"
+check_eq "$(sed -n 1p "$WORK/probe")" "ok 1" "the offered rows, once"
+check_eq "$(sed -n 2p "$WORK/probe")" "error 2068 sluice refused the server's request for the file 'sluice-stream': it sends only the rows it offers" "the offered name a second time"
+check_eq "$(sql "SELECT COUNT(*) FROM \`$DB\`.asked")" 1 "only the offered row went in"
+
 # copy: the types table of the extract tests (every type, edge values,
 # binary bytes, latin1 text) through each method ends equal to the source
 mariadb --no-defaults -S "$SLUICE_DB_SOCKET" -uroot "$DB" <"$SLUICE_SRC/tests/integration/data/types.sql"
