@@ -12,6 +12,7 @@
 #include <time.h>
 #include <wctype.h>
 
+#include "sl_base64.h"
 #include "sl_hex.h"
 #include "sl_transform.h"
 #include "sl_utf8.h"
@@ -252,44 +253,17 @@ static int from_hex(struct val *v, struct sl_buf *out, char *why, size_t whylen)
     return 0;
 }
 
-static int b64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || c == '-')
-        return 62;
-    if (c == '/' || c == '_')
-        return 63;
-    return -1;
-}
-
 /* Standard or URL-safe alphabet; '=' padding optional. */
 static int from_base64(struct val *v, struct sl_buf *out, char *why, size_t whylen)
 {
-    size_t n = v->len;
-    while (n > 0 && v->p[n - 1] == '=')
-        n--;
-    if (v->len - n > 2 || n % 4 == 1)
+    size_t bad;
+    int rc = sl_base64_decode(v->p, v->len, out, &bad);
+    if (rc == -2)
+        return fail(why, whylen, "base64: value too long");
+    if (rc < 0 && bad == v->len)
         return fail(why, whylen, "base64: a length of %zu characters is not base64", v->len);
-    unsigned acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        int d = b64_value((unsigned char)v->p[i]);
-        if (d < 0)
-            return fail(why, whylen, "base64: '%c' at character %zu is not base64", v->p[i], i + 1);
-        acc = (acc << 6) | (unsigned)d;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            unsigned char byte = (unsigned char)(acc >> bits);
-            if (sl_buf_append(out, &byte, 1) != 0)
-                return fail(why, whylen, "base64: value too long");
-        }
-    }
+    if (rc < 0)
+        return fail(why, whylen, "base64: '%c' at character %zu is not base64", v->p[bad], bad + 1);
     return 0;
 }
 

@@ -25,8 +25,9 @@
 
 #include "sl_buf.h"
 
-#define CHUNK      (256 * 1024)
-#define MAX_FIELDS 65536
+#define CHUNK         (256 * 1024)
+#define MAX_FIELDS    65536
+#define JSONL_MEMBERS 4096 /* top-level fields of a document looked at */
 
 struct sl_csv {
     struct sl_input *in;
@@ -47,6 +48,10 @@ struct sl_csv {
     int started;   /* the BOM check is done */
     int finished;  /* the end was reported */
     uint64_t skip_left;
+
+    const struct sl_jsonl_map *jsonl; /* JSON Lines instead of CSV */
+    struct sl_json_member *members;   /* a document's members, for jsonl */
+    struct sl_jsonl_value *values;
 
     struct sl_buf own; /* field bytes, when the caller gives no buffer */
     struct sl_csv_field *fields;
@@ -126,7 +131,15 @@ int sl_csv_open(struct sl_csv **out, struct sl_input *in, const struct sl_csv_di
     sl_buf_init(&r->own, max_record_bytes);
     r->cap = CHUNK;
     r->win = malloc(r->cap);
-    if (!r->win) {
+    r->jsonl = d->jsonl;
+    if (r->jsonl) {
+        size_t n = r->jsonl->n ? r->jsonl->n : 1;
+        r->members = malloc(JSONL_MEMBERS * sizeof *r->members);
+        r->values = malloc(n * sizeof *r->values);
+        r->fields = malloc(n * sizeof *r->fields);
+        r->field_cap = n;
+    }
+    if (!r->win || (r->jsonl && (!r->members || !r->values || !r->fields))) {
         sl_csv_close(r);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
@@ -526,6 +539,69 @@ static void fill_record(struct sl_csv *r, struct sl_buf *dest, const struct scan
     rec->raw_len = s->end - r->pos;
 }
 
+/* The next JSON Lines record: a line, blank ones skipped, turned into
+ * fields by sl_jsonl_row(). */
+static int next_jsonl(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec,
+                      struct sl_err *err)
+{
+    size_t dest_start = dest->len;
+    for (;;) {
+        const unsigned char *p = r->win + r->pos, *end = r->win + r->len;
+        const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl && !r->eof) {
+            if (r->len - r->pos > r->max_record_bytes)
+                return sl_err_set(err, SL_ERR_FATAL, "line %llu: record longer than %zu bytes",
+                                  (unsigned long long)r->line, r->max_record_bytes);
+            if (refill(r, err) != 0)
+                return -1;
+            continue;
+        }
+        if (p == end) {
+            r->finished = 1;
+            return 0;
+        }
+        size_t raw_len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        size_t len = nl ? (size_t)(nl - p) : raw_len;
+        if (len > 0 && p[len - 1] == '\r')
+            len--;
+        uint64_t line = r->line;
+        size_t pos = r->pos;
+        r->pos += raw_len;
+        r->line++;
+        if (r->skip_left > 0) {
+            r->skip_left--;
+            continue;
+        }
+        size_t blank = 0;
+        while (blank < len && (p[blank] == ' ' || p[blank] == '\t'))
+            blank++;
+        if (blank == len)
+            continue;
+        rec->line = line;
+        rec->offset = r->base + pos;
+        rec->raw = (const char *)p;
+        rec->raw_len = raw_len;
+        rec->fields = r->fields;
+        char why[200];
+        dest->len = dest_start;
+        if (sl_jsonl_row((const char *)p, len, r->jsonl, r->members, JSONL_MEMBERS, dest, r->values,
+                         why, sizeof why) != 0) {
+            dest->len = dest_start;
+            rec->nfields = 0;
+            return sl_err_set(err, SL_ERR_ROW, "line %llu: %s", (unsigned long long)line, why);
+        }
+        for (size_t i = 0; i < r->jsonl->n; i++) {
+            struct sl_csv_field *f = &r->fields[i];
+            f->off = r->values[i].off;
+            f->len = r->values[i].is_null ? 0 : r->values[i].len;
+            f->is_null = r->values[i].is_null;
+            f->data = f->is_null ? NULL : dest->data ? dest->data + f->off : "";
+        }
+        rec->nfields = r->jsonl->n;
+        return 1;
+    }
+}
+
 int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec,
                 struct sl_err *err)
 {
@@ -535,6 +611,8 @@ int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec
         dest = &r->own;
         sl_buf_reset(dest);
     }
+    if (r->jsonl && r->started)
+        return next_jsonl(r, dest, rec, err);
     size_t dest_start = dest->len;
     struct scan_state s;
     for (;;) {
@@ -545,6 +623,8 @@ int sl_csv_next(struct sl_csv *r, struct sl_buf *dest, struct sl_csv_record *rec
             r->started = 1;
             if (r->len >= 3 && memcmp(r->win, "\xEF\xBB\xBF", 3) == 0)
                 r->pos = 3;
+            if (r->jsonl)
+                return next_jsonl(r, dest, rec, err);
         }
         if (r->pos == r->len) {
             if (r->eof) {
@@ -606,6 +686,8 @@ void sl_csv_close(struct sl_csv *r)
         return;
     sl_input_close(r->in);
     sl_buf_release(&r->own);
+    free(r->members);
+    free(r->values);
     free(r->null_marker);
     free(r->fields);
     free(r->win);

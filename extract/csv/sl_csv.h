@@ -42,6 +42,7 @@
 #include "sl_buf.h"
 #include "sl_err.h"
 #include "sl_input.h"
+#include "sl_jsonl.h"
 
 /* The longest delimiter or terminator, in bytes. */
 #define SL_CSV_MAX_SEP 16
@@ -54,6 +55,10 @@ struct sl_csv_dialect {
     unsigned char comment;   /* 0, or a line that begins with it is skipped */
     const char *null_marker; /* "\\N"; "" makes empty unquoted fields NULL */
     uint64_t skip_lines;     /* lines to skip before the first record */
+    /* non-NULL: the input is JSON Lines, not CSV: each line is one record,
+     * whose fields this map picks from the document (sl_jsonl.h); the
+     * other members but skip_lines do not apply */
+    const struct sl_jsonl_map *jsonl;
 };
 
 /* Checks that a dialect can be read unambiguously: the delimiter, quote,

@@ -53,6 +53,8 @@ enum {
     OPT_IGNORE_EXTRA,
     OPT_SNIFF,
     OPT_CREATE_TABLE,
+    OPT_FORMAT,
+    OPT_MAP,
 };
 
 struct load_args {
@@ -119,6 +121,13 @@ const struct sl_opt sl_load_opts[] = {
     {"ignore-extra", OPT_IGNORE_EXTRA, 0, "",
      "drop fields past the last column instead of rejecting the row",
      SL_STORE_SET(struct load_args, c.ignore_extra)},
+    {"format", OPT_FORMAT, 1, "FMT",
+     "csv (default), or jsonl: JSON Lines, one document per line, as\n"
+     "mongoexport writes them (Extended JSON v2; see below)"},
+    {"map", OPT_MAP, 1, "f=col,...",
+     "jsonl: the document's top-level fields that make a row, each\n"
+     "into the column of its name or the one after '='",
+     SL_STORE_STR(struct load_args, c.json_map)},
     {"sniff", OPT_SNIFF, 0, "",
      "work out the dialect from the first file (as sluice sniff does)\n"
      "for every dialect option not given, and say what was chosen",
@@ -209,6 +218,14 @@ static void load_help(FILE *out)
           "MySQL's own TSV (SELECT ... INTO OUTFILE, mysqldump --tab) is\n"
           "  --delimiter tab --quote none --escape '\\'\n"
           "\n"
+          "JSON Lines (--format jsonl): one JSON document per line (blank lines skipped;\n"
+          ".zst too). Without --columns or --map the whole line goes into the table's one\n"
+          "JSON column; with them, the named top-level fields go into columns (a missing\n"
+          "field is NULL). Extended JSON: $oid as its hex, $date as a UTC DATETIME(6),\n"
+          "$numberLong/Int/Decimal/Double as the number, $binary as hex digits (what\n"
+          "--binary hex decodes), other objects and arrays as JSON text. A line that is\n"
+          "not JSON is a bad row naming its line and byte.\n"
+          "\n"
           "Empty and NULL:   a,,c     the middle field is '' (empty string)\n"
           "                  a,\"\",c   the middle field is '' (empty string)\n"
           "                  a,\\N,c   the middle field is NULL\n"
@@ -277,6 +294,8 @@ static void load_help(FILE *out)
           "  sluice load 'drop/*.csv' --into mysql://etl@db1/shop/orders --defaults-file etl.cnf\n"
           "  sluice load legacy.txt --into mysql://etl@db1/shop/orders --delimiter '; ' \\\n"
           "      --line-terminator CR --encoding latin1 --header position\n"
+          "  sluice load events.jsonl.zst --format jsonl --into mysql://etl@db1/app/events \\\n"
+          "      --map '_id=id,ts=created_at,user,payload'\n"
           "  sluice load orders.csv --into mysql://etl@db1/shop/orders --mode upsert \\\n"
           "      --transform \"price: strip '$,' | decimal ; created_at: date '%d/%m/%Y %H:%M'\"\n"
           "  zstd -dc big.csv.zst | sluice load - --into 'mysql://etl@localhost/shop/t?socket="
@@ -410,6 +429,14 @@ static int on_load_opt(void *ctx, int key, const char *v)
         a->header_given = 1;
         return 0;
     }
+    case OPT_FORMAT: {
+        static const char *const m[] = {"csv", "jsonl", NULL};
+        int k;
+        if (sl_cli_choice("load", "format", v, m, &k, a->err) != 0)
+            return -1;
+        a->c.jsonl = k == 1;
+        return 0;
+    }
     case OPT_RAGGED: {
         static const char *const m[] = {"reject", "pad", NULL};
         int k;
@@ -490,6 +517,18 @@ static int check_args(const struct load_args *a)
     }
     if (sl_cli_write_mode_check("load", c->mode, c->update_columns, c->keep_old, a->err) != 0)
         return -1;
+    if (c->json_map && !c->jsonl) {
+        fprintf(a->err, "sluice load: --map goes with --format jsonl\n");
+        return -1;
+    }
+    if (c->jsonl && c->json_map && c->columns) {
+        fprintf(a->err, "sluice load: give --map or --columns, not both\n");
+        return -1;
+    }
+    if (c->jsonl && (a->sniff || a->create_table)) {
+        fprintf(a->err, "sluice load: --sniff and --create-table read CSV, not --format jsonl\n");
+        return -1;
+    }
     struct sl_err e;
     if (sl_csv_dialect_check(&c->dialect, &e) != 0) {
         fprintf(a->err, "sluice load: %s\n", e.msg);

@@ -15,6 +15,7 @@
 #include "sl_engine.h"
 #include "sl_file_id.h"
 #include "sl_insert_plan.h"
+#include "sl_jsonl.h"
 #include "sl_mysql_sink.h"
 #include "sl_null_sink.h"
 #include "sl_privs.h"
@@ -374,6 +375,42 @@ static int dry_checks(MYSQL *m, const struct sl_load_config *c, const struct sl_
     return 0;
 }
 
+/* --format jsonl: which fields make a row, and the columns they go to:
+ * --map, --columns (fields of the columns' names), or else the whole
+ * document into the table's one JSON column. Returns 0 or -1. */
+static int jsonl_mapping(const struct sl_load_config *c, const struct sl_table *t,
+                         struct sl_jsonl_map *m, char **columns, struct sl_err *err)
+{
+    if (c->json_map || c->columns) {
+        if (sl_jsonl_map_parse(c->json_map ? c->json_map : c->columns, m, columns, err) != 0) {
+            sl_err_prefix(err, "%s", c->json_map ? "--map" : "--columns");
+            return -1;
+        }
+        return 0;
+    }
+    long json = -1;
+    size_t njson = 0;
+    for (size_t i = 0; i < t->ncols; i++) {
+        if (t->cols[i].is_json && !t->cols[i].generated) {
+            json = (long)i;
+            njson++;
+        }
+    }
+    if (njson != 1)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "--format jsonl: name the fields that go to columns with --columns or "
+                          "--map, or give %s.%s one JSON column for the whole document (it has "
+                          "%zu)",
+                          t->schema, t->name, njson);
+    m->fields = calloc(1, sizeof *m->fields);
+    *columns = strdup(t->cols[json].name);
+    if (!m->fields || !*columns || !(m->fields[0] = strdup(t->cols[json].name)))
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    m->n = 1;
+    m->whole = 1;
+    return 0;
+}
+
 /* --create-table: creates the target from the sniffed columns when it does
  * not exist (a dry run only says it would). Returns 0 or -1. */
 static int create_table(MYSQL *m, const struct sl_load_config *c, const char *db, const char *name,
@@ -416,7 +453,9 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     struct sl_rejects rejects;
     MYSQL **conns = NULL;
     char **colnames = NULL;
-    const char **pad = NULL; /* --ragged pad: per batch column */
+    const char **pad = NULL;        /* --ragged pad: per batch column */
+    struct sl_jsonl_map jmap = {0}; /* --format jsonl: the fields that make a row */
+    char *jcolumns = NULL;          /* ... and the columns they go to */
     char write_name[256] = "";
     struct sl_load_indexes ix = {0};
     size_t *update = NULL, nupdate = 0;
@@ -480,15 +519,20 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     if (sl_table_describe(conns[0], url.db, url.table, &table, err) != 0)
         goto out_conns;
 
+    struct sl_csv_dialect dialect = c->dialect;
+    if (c->jsonl && jsonl_mapping(c, &table, &jmap, &jcolumns, err) != 0)
+        goto out_conns;
+    if (c->jsonl)
+        dialect.jsonl = &jmap;
     struct sl_source_opts so = {
-        .read = {.dialect = &c->dialect,
-                 .header = c->header,
+        .read = {.dialect = &dialect,
+                 .header = c->jsonl ? SL_HEADER_NONE : c->header,
                  .header_lines = c->header_lines,
                  .encoding = c->encoding,
                  .ragged_pad = c->ragged_pad,
                  .ignore_extra = c->ignore_extra,
                  .max_record_bytes = (size_t)max_packet},
-        .columns = c->columns,
+        .columns = c->jsonl ? jcolumns : c->columns,
         .transforms = c->ntransforms ? &tf : NULL,
     };
     if (sl_sources_prepare(&sources, c->sources, c->nsources, &so, &table, err) != 0)
@@ -702,6 +746,8 @@ out_sources:
     }
     free(colnames);
     free(pad);
+    sl_jsonl_map_release(&jmap);
+    free(jcolumns);
     free(checks);
     free(update);
     resume_release(&rs);

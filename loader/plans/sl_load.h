@@ -40,6 +40,8 @@ struct sl_load_config {
     const char *encoding;      /* NULL: UTF-8 */
     int ragged_pad;            /* short records get NULLs instead of a reject */
     int ignore_extra;          /* extra fields are dropped instead of a reject */
+    int jsonl;                 /* the files are JSON Lines, not CSV */
+    const char *json_map;      /* jsonl: "field[=column],..." or NULL */
     const char *columns;       /* NULL or "a,b,c" */
     unsigned threads;          /* writer connections */
     size_t batch_rows;         /* rows per INSERT */
