@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
-names=("${@:-csv url job transform}")
+names=("${@:-csv url job transform jsonl}")
 # shellcheck disable=SC2206
 names=(${names[*]})
 
@@ -28,6 +28,10 @@ run_one() { # NAME
   # the CSV reader also starts from the csv-spectrum corpus beside the checkout
   if [ "$name" = csv ] && [ -d ../shared/testdata/csv-spectrum/csvs ]; then
     seeds+=(../shared/testdata/csv-spectrum/csvs)
+  fi
+  # and the JSON Lines reader from JSONTestSuite
+  if [ "$name" = jsonl ] && [ -d ../shared/testdata/JSONTestSuite/test_parsing ]; then
+    seeds+=(../shared/testdata/JSONTestSuite/test_parsing)
   fi
   if "$dir/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -max_len=8192 -timeout=10 \
     -artifact_prefix="$dir/findings/$name-" -print_final_stats=1 \

@@ -267,6 +267,35 @@ static unsigned char unescape(unsigned char c)
     }
 }
 
+/* A byte that stopped a run but ends nothing: an escape sequence (its
+ * byte appended), or any other byte taken as data, CR and LF counted as
+ * lines. Moves *qp past it. Returns 0, 1 when more bytes are needed to
+ * tell, or -1 when dest is full. */
+static int literal_byte(const struct sl_csv *r, struct sl_buf *dest, const unsigned char **qp,
+                        const unsigned char *end, uint64_t *line)
+{
+    const unsigned char *q = *qp;
+    int rc;
+    if (r->escape && *q == r->escape) {
+        if (q + 1 == end && !r->eof)
+            return 1;
+        if (q + 1 < end) { /* (an escape at the very end is itself) */
+            unsigned char v = unescape(q[1]);
+            if ((rc = line_break_at(r, q + 1, end)) < 0)
+                return 1;
+            *line += (uint64_t)rc;
+            *qp = q + 2;
+            return sl_buf_append(dest, &v, 1) != 0 ? -1 : 0;
+        }
+    } else if ((rc = line_break_at(r, q, end)) < 0) {
+        return 1;
+    } else {
+        *line += (uint64_t)rc;
+    }
+    *qp = q + 1;
+    return sl_buf_append(dest, q, 1) != 0 ? -1 : 0;
+}
+
 /* Skips from q to just past the end of its line (the record terminator, or
  * the end of the input) and sets s->end and s->end_line. Returns SCAN_DONE
  * or SCAN_MORE. */
@@ -375,25 +404,12 @@ static enum scan scan_record(struct sl_csv *r, struct sl_buf *dest, struct scan_
                     q++; /* the closing quote */
                     break;
                 }
-                if (c == r->escape) {
-                    if (q + 1 == end && !r->eof)
+                /* an escape, or CR or LF as data */
+                if ((rc = literal_byte(r, dest, &q, end, &line)) != 0) {
+                    if (rc > 0)
                         return SCAN_MORE;
-                    if (q + 1 < end) {
-                        unsigned char v = unescape(q[1]);
-                        if ((rc = line_break_at(r, q + 1, end)) < 0)
-                            return SCAN_MORE;
-                        line += (uint64_t)rc;
-                        APPEND(&v, 1);
-                        q += 2;
-                        continue;
-                    }
-                } else if ((rc = line_break_at(r, q, end)) < 0) {
-                    return SCAN_MORE;
-                } else {
-                    line += (uint64_t)rc;
+                    goto too_long;
                 }
-                APPEND(q, 1); /* CR or LF as data, or an escape at the very end */
-                q++;
             }
             /* after the closing quote: a delimiter, the record's end, or the
              * end of the input */
@@ -445,25 +461,13 @@ static enum scan scan_record(struct sl_csv *r, struct sl_buf *dest, struct scan_
                     return SCAN_MORE;
                 break;
             }
-            if (c == r->escape && r->escape) {
-                if (q + 1 == end && !r->eof)
+            /* an escape, a line break that ends nothing, or a delimiter's or
+             * terminator's first byte that begins neither */
+            if ((rc = literal_byte(r, dest, &q, end, &line)) != 0) {
+                if (rc > 0)
                     return SCAN_MORE;
-                if (q + 1 < end) {
-                    unsigned char v = unescape(q[1]);
-                    if ((rc = line_break_at(r, q + 1, end)) < 0)
-                        return SCAN_MORE;
-                    line += (uint64_t)rc;
-                    APPEND(&v, 1);
-                    q += 2;
-                    continue;
-                }
-            } else if ((rc = line_break_at(r, q, end)) < 0) {
-                return SCAN_MORE;
-            } else {
-                line += (uint64_t)rc;
+                goto too_long;
             }
-            APPEND(q, 1);
-            q++;
         }
         size_t raw_len = (size_t)(q - raw);
         int is_null = raw_len == r->null_len && memcmp(raw, r->null_marker, raw_len) == 0;

@@ -107,6 +107,10 @@ ssize_t sl_transcode_run(struct sl_transcode *t, const unsigned char *in, size_t
     size_t rc = iconv(t->cd, &ip, &il, &op, &ol);
     *used = in_len - il;
     t->done += *used;
+    /* the text before a bad sequence comes out first, however the bytes
+     * arrived; the next call starts at the sequence and fails there */
+    if (rc == (size_t)-1 && errno == EILSEQ && op > (char *)out)
+        return (ssize_t)(op - (char *)out);
     if (rc == (size_t)-1 && errno == EILSEQ)
         return sl_err_set(err, SL_ERR_FATAL, "byte %llu: not valid %s", (unsigned long long)t->done,
                           t->name);
