@@ -521,7 +521,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
 
     struct sl_csv_dialect dialect = c->dialect;
     if (c->jsonl && jsonl_mapping(c, &table, &jmap, &jcolumns, err) != 0)
-        goto out_conns;
+        goto out_sources;
     if (c->jsonl)
         dialect.jsonl = &jmap;
     struct sl_source_opts so = {
