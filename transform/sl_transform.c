@@ -73,27 +73,7 @@ static size_t utf8_get(const unsigned char *p, size_t n, wint_t *wc)
 static int utf8_put(struct sl_buf *b, wint_t wc)
 {
     unsigned char o[4];
-    size_t n;
-    if (wc < 0x80) {
-        o[0] = (unsigned char)wc;
-        n = 1;
-    } else if (wc < 0x800) {
-        o[0] = (unsigned char)(0xC0 | (wc >> 6));
-        o[1] = (unsigned char)(0x80 | (wc & 0x3F));
-        n = 2;
-    } else if (wc < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | (wc >> 12));
-        o[1] = (unsigned char)(0x80 | ((wc >> 6) & 0x3F));
-        o[2] = (unsigned char)(0x80 | (wc & 0x3F));
-        n = 3;
-    } else {
-        o[0] = (unsigned char)(0xF0 | (wc >> 18));
-        o[1] = (unsigned char)(0x80 | ((wc >> 12) & 0x3F));
-        o[2] = (unsigned char)(0x80 | ((wc >> 6) & 0x3F));
-        o[3] = (unsigned char)(0x80 | (wc & 0x3F));
-        n = 4;
-    }
-    return sl_buf_append(b, o, n);
+    return sl_buf_append(b, o, sl_utf8_encode(o, (unsigned long)wc));
 }
 
 static int change_case(const struct sl_transforms *t, struct val *v, struct sl_buf *out, int up)

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sl_utf8.h"
+
 struct sl_transcode {
     int latin1; /* by table; else through cd */
     iconv_t cd;
@@ -81,13 +83,7 @@ static ssize_t run_latin1(struct sl_transcode *t, const unsigned char *in, size_
             out[o++] = (unsigned char)c;
         } else {
             unsigned u = c < 0xA0 ? cp1252_high[c - 0x80] : c;
-            if (u < 0x800) {
-                out[o++] = (unsigned char)(0xC0 | (u >> 6));
-            } else {
-                out[o++] = (unsigned char)(0xE0 | (u >> 12));
-                out[o++] = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
-            }
-            out[o++] = (unsigned char)(0x80 | (u & 0x3F));
+            o += sl_utf8_encode(out + o, u);
         }
         i++;
     }

@@ -258,32 +258,6 @@ int sl_json_scan(const char *text, size_t len, enum sl_json_kind *kind,
     return 0;
 }
 
-static void put_utf8(struct sl_buf *out, unsigned u, int *rc)
-{
-    unsigned char b[4];
-    size_t n;
-    if (u < 0x80) {
-        b[0] = (unsigned char)u;
-        n = 1;
-    } else if (u < 0x800) {
-        b[0] = (unsigned char)(0xC0 | (u >> 6));
-        b[1] = (unsigned char)(0x80 | (u & 0x3F));
-        n = 2;
-    } else if (u < 0x10000) {
-        b[0] = (unsigned char)(0xE0 | (u >> 12));
-        b[1] = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
-        b[2] = (unsigned char)(0x80 | (u & 0x3F));
-        n = 3;
-    } else {
-        b[0] = (unsigned char)(0xF0 | (u >> 18));
-        b[1] = (unsigned char)(0x80 | ((u >> 12) & 0x3F));
-        b[2] = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
-        b[3] = (unsigned char)(0x80 | (u & 0x3F));
-        n = 4;
-    }
-    *rc |= sl_buf_append(out, b, n);
-}
-
 int sl_json_unescape(const char *val, size_t len, struct sl_buf *out)
 {
     const unsigned char *p = (const unsigned char *)val + 1, *end = (const unsigned char *)val;
@@ -312,7 +286,8 @@ int sl_json_unescape(const char *val, size_t len, struct sl_buf *out)
             p += 6;
             u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
         }
-        put_utf8(out, u, &rc);
+        unsigned char b[4];
+        rc |= sl_buf_append(out, b, sl_utf8_encode(b, u));
     }
     return rc ? -1 : 0;
 }
