@@ -29,3 +29,19 @@ int sl_ident_append_qualified(struct sl_buf *out, const char *schema, const char
         return -1;
     return sl_ident_append(out, table, strlen(table));
 }
+
+int sl_ident_append_literal(struct sl_buf *out, const char *s, size_t len)
+{
+    int rc = sl_buf_append(out, "'", 1);
+    for (size_t i = 0; rc == 0 && i < len; i++) {
+        if (s[i] == '\'')
+            rc = sl_buf_append(out, "''", 2);
+        else if (s[i] == '\\')
+            rc = sl_buf_append(out, "\\\\", 2);
+        else if (s[i] == '\0')
+            rc = sl_buf_append(out, "\\0", 2);
+        else
+            rc = sl_buf_append(out, &s[i], 1);
+    }
+    return rc == 0 ? sl_buf_append(out, "'", 1) : -1;
+}

@@ -20,4 +20,10 @@ int sl_ident_append(struct sl_buf *out, const char *name, size_t len);
 /* Appends `schema`.`table`. Returns 0 or -1 as sl_ident_append. */
 int sl_ident_append_qualified(struct sl_buf *out, const char *schema, const char *table);
 
+/* Appends s (len bytes) as a MySQL string literal: in single quotes, with
+ * each quote doubled and each backslash and NUL escaped. Only for the
+ * constants of DDL (a column's DEFAULT, ENUM labels), which no statement can
+ * bind; rows are always bound. Returns 0 or -1 (out is full). */
+int sl_ident_append_literal(struct sl_buf *out, const char *s, size_t len);
+
 #endif

@@ -105,6 +105,9 @@ struct sl_source_ops {
      * the unit has no such field (a column added by a transform). NULL:
      * fields are columns. */
     long (*field_of)(void *source, size_t unit, size_t col);
+    /* The name of batch column col in unit u's rows, for messages. NULL:
+     * the engine plan's colnames, the same for every unit. */
+    const char *(*col_name)(void *source, size_t unit, size_t col);
 };
 
 #endif

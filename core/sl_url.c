@@ -103,31 +103,40 @@ static int quotable(const char *s, size_t n, const char *rest)
 
 /* Stores one name=value parameter of the query. Returns 0, or -1 with the
  * reason in err. */
-static int param(struct sl_url *url, const char *q, size_t n, struct sl_err *err)
+static int param(struct sl_url *url, const struct sl_url_params *extra, const char *q, size_t n,
+                 struct sl_err *err)
 {
-    static const char *const names[] = {"socket",   "ssl-mode", "ssl-ca",
-                                        "ssl-cert", "ssl-key",  NULL};
+    static const char *const mysql_names[] = {"socket",   "ssl-mode", "ssl-ca",
+                                              "ssl-cert", "ssl-key",  NULL};
+    const char *const *names = extra ? extra->names : mysql_names;
+    char known[256] = "";
+    for (int i = 0; names[i]; i++)
+        snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
+                 names[i]);
     const char *eq = memchr(q, '=', n);
     size_t klen = eq ? (size_t)(eq - q) : n;
     int k = 0;
     while (names[k] && !(strlen(names[k]) == klen && strncmp(q, names[k], klen) == 0))
         k++;
     if (!names[k] && quotable(q, klen, q))
-        return sl_err_set(err, SL_ERR_FATAL,
-                          "unknown parameter '%.*s'; known: socket, ssl-mode, ssl-ca, ssl-cert, "
-                          "ssl-key",
-                          (int)klen, q);
+        return sl_err_set(err, SL_ERR_FATAL, "unknown parameter '%.*s'; known: %s", (int)klen, q,
+                          known);
     if (!names[k])
         return sl_err_set(err, SL_ERR_FATAL,
                           "unknown parameter after '?' (a '?', '&' or '@' inside a user name or "
-                          "password must be percent-encoded: %%3F, %%26, %%40); known: socket, "
-                          "ssl-mode, ssl-ca, ssl-cert, ssl-key");
+                          "password must be percent-encoded: %%3F, %%26, %%40); known: %s",
+                          known);
     char *v = eq && eq + 1 < q + n ? decode(eq + 1, (size_t)(q + n - eq - 1)) : NULL;
     if (!v)
         return sl_err_set(err, SL_ERR_FATAL,
                           "parameter '%s' needs a value (or has a bad "
                           "percent-escape)",
                           names[k]);
+    if (extra) {
+        free(extra->values[k]);
+        extra->values[k] = v;
+        return 0;
+    }
     char **slot[] = {&url->socket, NULL, (char **)&url->tls.ca, (char **)&url->tls.cert,
                      (char **)&url->tls.key};
     if (k == 1) {
@@ -157,10 +166,19 @@ static int fail(struct sl_url *url, struct sl_err *err, const char *text, const 
 
 int sl_url_parse(struct sl_url *url, const char *text, struct sl_err *err)
 {
+    return sl_url_parse_as(url, text, SCHEME, NULL, err);
+}
+
+int sl_url_parse_as(struct sl_url *url, const char *text, const char *scheme,
+                    const struct sl_url_params *extra, struct sl_err *err)
+{
     memset(url, 0, sizeof *url);
-    if (strncmp(text, SCHEME, strlen(SCHEME)) != 0)
-        return fail(url, err, text, "it must start with mysql://");
-    const char *p = text + strlen(SCHEME);
+    if (strncmp(text, scheme, strlen(scheme)) != 0) {
+        char why[64];
+        snprintf(why, sizeof why, "it must start with %s", scheme);
+        return fail(url, err, text, why);
+    }
+    const char *p = text + strlen(scheme);
     const char *query = strchr(p, '?');
     const char *end = query ? query : p + strlen(p);
     const char *slash = memchr(p, '/', (size_t)(end - p));
@@ -236,7 +254,7 @@ int sl_url_parse(struct sl_url *url, const char *text, struct sl_err *err)
         while (*q) {
             const char *amp = strchr(q, '&');
             size_t n = amp ? (size_t)(amp - q) : strlen(q);
-            if (param(url, q, n, err) != 0) {
+            if (param(url, extra, q, n, err) != 0) {
                 char why[200];
                 snprintf(why, sizeof why, "%s", err->msg);
                 return fail(url, err, text, why);
@@ -263,11 +281,16 @@ void sl_url_release(struct sl_url *url)
 
 char *sl_url_format(const struct sl_url *url, char *out, size_t outlen)
 {
+    return sl_url_format_as(url, SCHEME, out, outlen);
+}
+
+char *sl_url_format_as(const struct sl_url *url, const char *scheme, char *out, size_t outlen)
+{
     char port[16] = "";
     int v6 = url->host && strchr(url->host, ':');
     if (url->port)
         snprintf(port, sizeof port, ":%u", url->port);
-    snprintf(out, outlen, "mysql://%s%s%s%s%s%s%s%s%s%s%s%s%s", url->user ? url->user : "",
+    snprintf(out, outlen, "%s%s%s%s%s%s%s%s%s%s%s%s%s%s", scheme, url->user ? url->user : "",
              url->password ? ":***" : "", url->user || url->password ? "@" : "", v6 ? "[" : "",
              url->host ? url->host : "", v6 ? "]" : "", port, url->db ? "/" : "",
              url->db ? url->db : "", url->table ? "/" : "", url->table ? url->table : "",

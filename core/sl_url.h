@@ -41,12 +41,29 @@ struct sl_url {
  * might be the password. */
 int sl_url_parse(struct sl_url *url, const char *text, struct sl_err *err);
 
+/* The ?name=value parameters of a URL of another scheme. */
+struct sl_url_params {
+    const char *const *names; /* those accepted, NULL-terminated; any other is refused */
+    char **values;            /* values[k]: the decoded value of names[k] (malloc'ed; the
+                                 caller frees it), or left NULL when absent */
+};
+
+/* Parses a URL of the same shape under another scheme ("postgresql://"):
+ * user, password, host, port and the first two path parts (as db and
+ * table), with the parameters in extra instead of MySQL's. Errors as for
+ * sl_url_parse. */
+int sl_url_parse_as(struct sl_url *url, const char *text, const char *scheme,
+                    const struct sl_url_params *extra, struct sl_err *err);
+
 /* Frees every string of url and zeroes it. */
 void sl_url_release(struct sl_url *url);
 
 /* Writes url as text into out (at most outlen bytes, always terminated), with
  * any password shown as "***". Returns out. */
 char *sl_url_format(const struct sl_url *url, char *out, size_t outlen);
+
+/* The same under another scheme. */
+char *sl_url_format_as(const struct sl_url *url, const char *scheme, char *out, size_t outlen);
 
 /* Copies the raw URL text into out with everything between the first ':'
  * after the scheme and the last '@' replaced by "***", without otherwise

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
   default-libmysqlclient-dev libcsv-dev libzstd-dev libinih-dev libcjson-dev openssl
   mariadb-server mariadb-client zstd
+  libpq-dev postgresql-15 libsqlite3-dev sqlite3
   python3 time bc librsvg2-bin
 )
 
@@ -30,5 +31,6 @@ $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # it (tests run a private one), so stop it where systemd is not in charge.
 if command -v service >/dev/null 2>&1 && ! pidof systemd >/dev/null 2>&1; then
   $SUDO service mariadb stop >/dev/null 2>&1 || true
+  $SUDO service postgresql stop >/dev/null 2>&1 || true
 fi
 echo "install-deps: done"

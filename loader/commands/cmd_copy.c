@@ -14,6 +14,7 @@
 #include "sl_progress.h"
 #include "sl_report.h"
 #include "sl_summary.h"
+#include "sl_xcopy.h"
 
 #define DEFAULT_THREADS    2
 #define DEFAULT_CHUNK_ROWS 100000
@@ -40,6 +41,10 @@ enum {
     OPT_DRY_RUN,
     OPT_RESUME,
     OPT_NO_CHECKPOINT,
+    OPT_TYPE_MAP,
+    OPT_ON_ERROR,
+    OPT_REJECTS,
+    OPT_MAX_REJECTS,
 };
 
 struct copy_args {
@@ -55,7 +60,9 @@ struct copy_args {
 };
 
 const struct sl_opt sl_copy_opts[] = {
-    {"from", OPT_FROM, 1, "URL", "source: mysql://user@host[:port]/db[/table]",
+    {"from", OPT_FROM, 1, "URL",
+     "source: mysql://user@host[:port]/db[/table], or\n"
+     "postgresql://user@host[:port]/db[/[schema.]table][?schema=S]",
      SL_STORE_STR(struct copy_args, c.from)},
     {"to", OPT_TO, 1, "URL",
      "target: mysql://user@host[:port]/db[/table] (a table name only\nwhen --from names one "
@@ -101,6 +108,20 @@ const struct sl_opt sl_copy_opts[] = {
     {"no-checkpoint", OPT_NO_CHECKPOINT, 0, "",
      "do not record committed batches in the target's\nsluice_checkpoints table (no --resume then)",
      SL_STORE_CLEAR(struct copy_args, c.checkpoint)},
+    {"type-map", OPT_TYPE_MAP, 1, "MAP",
+     "from PostgreSQL: MySQL types that replace the mapping's,\ne.g. "
+     "'jsonb=LONGTEXT,numeric=DECIMAL(38,10)' (see below)",
+     SL_STORE_STR(struct copy_args, c.type_map)},
+    {"on-error", OPT_ON_ERROR, 1, "MODE",
+     "from PostgreSQL: stop (default) at the first value the target\ncannot take, or skip "
+     "its row to --rejects and go on"},
+    {"rejects", OPT_REJECTS, 1, "PATH",
+     "with --on-error skip: rejected rows go to PATH.csv as COPY\nprinted them, and why "
+     "to PATH.log",
+     SL_STORE_STR(struct copy_args, c.rejects)},
+    {"max-rejects", OPT_MAX_REJECTS, 1, "N",
+     "with --on-error skip: stop once more than N rows are rejected",
+     SL_STORE_NUM(struct copy_args, c.max_rejects, 0, UINT64_MAX)},
     {"chunk-rows", OPT_CHUNK_ROWS, 1, "N",
      "rows per key range, roughly (default " SL_CLI_STR(
          DEFAULT_CHUNK_ROWS) "); the unit of reading\n"
@@ -276,6 +297,13 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         a->defer_set = 1;
         return 0;
     }
+    case OPT_ON_ERROR: {
+        static const char *const m[] = {"stop", "skip", NULL};
+        if (sl_cli_choice("copy", "on-error", v, m, &k, a->err) != 0)
+            return -1;
+        c->skip_rejects = k == 1;
+        return 0;
+    }
     case OPT_FROM_DEFAULTS:
         c->from_defaults_file = v;
         sl_cli_warn_exposed_defaults("copy", v, a->err);
@@ -318,6 +346,7 @@ static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
             sl_report_error(rep, "out of memory");
     }
     rep->retries = r->retries;
+    rep->rows_rejected = r->rejected;
     rep->seconds = r->seconds;
     snprintf(rep->method, sizeof rep->method, "%s", r->method ? r->method : "");
     if (r->err.kind != SL_ERR_NONE)
@@ -335,6 +364,8 @@ static void print_summary(FILE *out, const struct sl_copy_config *c, const struc
         show |= SL_SUMMARY_SHOW(rows_written) | SL_SUMMARY_SHOW(retries);
     if (c->mode == SL_MODE_IGNORE)
         show |= SL_SUMMARY_SHOW(rows_ignored);
+    if (r->rejected)
+        show |= SL_SUMMARY_SHOW(rows_rejected);
     if (c->mode == SL_MODE_UPSERT || c->mode == SL_MODE_REPLACE)
         show |= SL_SUMMARY_SHOW(rows_updated);
     sl_summary_counts(out, &rep, show, c->mode == SL_MODE_REPLACE ? "rows replaced" : NULL);
@@ -479,7 +510,13 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
     c->progress = !a->quiet;
 
     struct sl_copy_result res;
-    int failed = sl_copy_run(c, &res, err) != 0;
+    int foreign = sl_xcopy_source_for(c->from) != NULL;
+    if (!foreign && (c->type_map || c->rejects || c->skip_rejects)) {
+        fprintf(err, "sluice copy: --type-map, --on-error and --rejects are for a copy from "
+                     "PostgreSQL\n");
+        return SL_EXIT_USAGE;
+    }
+    int failed = (foreign ? sl_xcopy_run(c, &res, err) : sl_copy_run(c, &res, err)) != 0;
     fill_report(rep, c, &res);
     int code = SL_EXIT_OK;
     if (c->dry_run && failed) {
@@ -508,7 +545,10 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
                         "sluice: %s is left without its deferred indexes and foreign keys; "
                         "once its rows are right, add them with:\n  %s;\n",
                         res.tables[i].target, res.tables[i].finish_sql);
-        code = res.interrupted ? SL_EXIT_INTERRUPTED : failed ? SL_EXIT_FAILED : SL_EXIT_OK;
+        code = res.interrupted ? SL_EXIT_INTERRUPTED
+               : failed        ? SL_EXIT_FAILED
+               : res.rejected  ? SL_EXIT_REJECTS
+                               : SL_EXIT_OK;
     }
     sl_copy_result_release(&res);
     return code;

@@ -98,6 +98,11 @@ struct sl_copy_config {
     const char *before_sql; /* NULL or statements run on the target before any row */
     const char *after_sql;  /* NULL or statements run on the target after success */
     int progress;
+    /* from PostgreSQL (loader/xcopy) only: */
+    const char *type_map; /* NULL, or "pg-type=MYSQL TYPE,..." (--type-map) */
+    int skip_rejects;     /* --on-error skip: a value the target cannot take is a reject */
+    const char *rejects;  /* NULL, or where rejects go (PATH.csv, PATH.log) */
+    uint64_t max_rejects; /* 0: no limit */
 };
 
 enum sl_copy_state {
@@ -139,6 +144,7 @@ struct sl_copy_result {
     int interrupted;
     int swapped;          /* --mode swap: the new tables were renamed into place */
     uint64_t retries;     /* transient write errors retried */
+    uint64_t rejected;    /* rows rejected (a copy from PostgreSQL, --on-error skip) */
     const char *method;   /* how rows were sent: "insert" or "load-data"; NULL before */
     char method_why[160]; /* why auto chose insert, or "" */
     struct sl_copy_table_result *tables;

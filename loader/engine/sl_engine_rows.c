@@ -51,11 +51,22 @@ static const char *unit_name(struct sl_erun *r, size_t unit)
     return r->p->source_ops->unit_name(r->p->source, unit);
 }
 
+/* The name of batch column col of unit's rows, or NULL when col < 0. */
+static const char *col_name(struct sl_erun *r, size_t unit, long col)
+{
+    const struct sl_engine_plan *p = r->p;
+    if (col < 0)
+        return NULL;
+    if (p->source_ops->col_name)
+        return p->source_ops->col_name(p->source, unit, (size_t)col);
+    return p->colnames ? p->colnames[col] : NULL;
+}
+
 int sl_erun_bad_row(struct sl_erun *r, const struct sl_bad_row *br)
 {
     const struct sl_engine_plan *p = r->p;
     const char *unit = unit_name(r, br->unit);
-    const char *col = br->has_col ? p->colnames[br->col] : NULL;
+    const char *col = br->has_col ? col_name(r, br->unit, (long)br->col) : NULL;
     if (p->rejects || p->dry_run)
         return reject(r, unit, br->line, br->offset, col, br->reason, br->raw, br->raw_len);
     long field = -1;
@@ -79,16 +90,15 @@ int sl_erun_sink_reject(struct sl_erun *r, const struct sl_batch *b, size_t row,
                         const struct sl_err *why)
 {
     const struct sl_row_pos *pos = &b->pos[row];
-    return reject(r, unit_name(r, b->source), pos->line, pos->offset,
-                  col >= 0 ? r->p->colnames[col] : NULL, why->msg, b->arena.data + pos->raw_off,
-                  pos->raw_len) != 0;
+    return reject(r, unit_name(r, b->source), pos->line, pos->offset, col_name(r, b->source, col),
+                  why->msg, b->arena.data + pos->raw_off, pos->raw_len) != 0;
 }
 
 void sl_erun_locate(struct sl_erun *r, const struct sl_batch *b, long row, size_t first,
                     size_t last, long col, struct sl_err *e)
 {
     const char *unit = unit_name(r, b->source);
-    const char *name = col >= 0 ? r->p->colnames[col] : NULL;
+    const char *name = col_name(r, b->source, col);
     if (b->nrows == 0)
         return;
     if (row >= 0) {

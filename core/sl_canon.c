@@ -1,0 +1,125 @@
+/*
+ * Canonical values for cross-engine verification: see sl_canon.h.
+ */
+#include "sl_canon.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_hash.h"
+
+static int starts(const char *t, const char *word)
+{
+    size_t n = strlen(word);
+    return strncasecmp(t, word, n) == 0 && !isalpha((unsigned char)t[n]);
+}
+
+enum sl_canon sl_canon_of_type(const char *t)
+{
+    while (isspace((unsigned char)*t))
+        t++;
+    if (starts(t, "decimal") || starts(t, "numeric") || starts(t, "dec") || starts(t, "fixed"))
+        return SL_CANON_DECIMAL;
+    if (starts(t, "float"))
+        return SL_CANON_FLOAT;
+    if (starts(t, "double") || starts(t, "real"))
+        return SL_CANON_DOUBLE;
+    if (starts(t, "datetime") || starts(t, "timestamp") || starts(t, "time"))
+        return SL_CANON_TEMPORAL;
+    if (starts(t, "char") || starts(t, "character"))
+        return SL_CANON_CHAR;
+    return SL_CANON_BYTES;
+}
+
+/* The length of v without its trailing zeros after a '.', and the '.'
+ * itself when nothing follows it. */
+static size_t trim_fraction(const char *v, size_t len)
+{
+    const char *dot = memchr(v, '.', len);
+    if (!dot)
+        return len;
+    while (len > (size_t)(dot - v) + 1 && v[len - 1] == '0')
+        len--;
+    if (len == (size_t)(dot - v) + 1)
+        len--;
+    return len;
+}
+
+/* Reads v (not terminated) as a double; 0 with *ok clear when it is not a
+ * number. */
+static double read_double(const char *v, size_t len, int *ok)
+{
+    char tmp[64];
+    if (len >= sizeof tmp) {
+        *ok = 0;
+        return 0;
+    }
+    memcpy(tmp, v, len);
+    tmp[len] = '\0';
+    char *end;
+    double d = strtod(tmp, &end);
+    *ok = end != tmp && *end == '\0';
+    return d;
+}
+
+static uint64_t fold(uint64_t h, const void *p, size_t len)
+{
+    uint32_t n = (uint32_t)len;
+    h = sl_hash_add(h, "\1", 1);
+    h = sl_hash_add(h, &n, sizeof n);
+    return sl_hash_add(h, p, len);
+}
+
+uint64_t sl_canon_add(uint64_t h, enum sl_canon c, const char *v, size_t len)
+{
+    if (!v)
+        return sl_hash_add(h, "\0", 1);
+    int ok = 1;
+    switch (c) {
+    case SL_CANON_CHAR:
+        while (len > 0 && v[len - 1] == ' ')
+            len--;
+        break;
+    case SL_CANON_DECIMAL:
+        len = trim_fraction(v, len);
+        if (len == 2 && v[0] == '-' && v[1] == '0')
+            v++, len--;
+        break;
+    case SL_CANON_TEMPORAL:
+        len = trim_fraction(v, len);
+        break;
+    case SL_CANON_FLOAT: {
+        double d = read_double(v, len, &ok);
+        if (!ok)
+            break;
+        float f = (float)d;
+        if (f == 0)
+            f = 0; /* -0 is 0 */
+        return fold(h, &f, sizeof f);
+    }
+    case SL_CANON_DOUBLE: {
+        double d = read_double(v, len, &ok);
+        if (!ok)
+            break;
+        if (d == 0)
+            d = 0;
+        return fold(h, &d, sizeof d);
+    }
+    case SL_CANON_BYTES:
+        break;
+    }
+    return fold(h, v, len);
+}
+
+void sl_canon_sum_row(struct sl_canon_sum *s, uint64_t h)
+{
+    /* a finalizer, so that rows that differ in one byte add far apart */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9a64ec63e53ULL;
+    h ^= h >> 33;
+    s->rows++;
+    s->sum += h;
+}

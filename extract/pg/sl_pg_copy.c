@@ -1,0 +1,254 @@
+/*
+ * COPY's text format and the per-value checks: see sl_pg_copy.h.
+ */
+#include "sl_pg_copy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int grow(struct sl_pg_row *r, size_t ncols)
+{
+    if (ncols <= r->cap)
+        return 0;
+    size_t *off = realloc(r->off, ncols * sizeof *off);
+    if (off)
+        r->off = off;
+    size_t *len = realloc(r->len, ncols * sizeof *len);
+    if (len)
+        r->len = len;
+    unsigned char *null = realloc(r->null, ncols);
+    if (null)
+        r->null = null;
+    if (!off || !len || !null)
+        return -1;
+    r->cap = ncols;
+    return 0;
+}
+
+static int octal(char c)
+{
+    return c >= '0' && c <= '7' ? c - '0' : -1;
+}
+
+static int hexdig(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int sl_pg_row_decode(struct sl_pg_row *r, const char *line, size_t n, size_t ncols,
+                     const char **why)
+{
+    if (grow(r, ncols) != 0 || sl_buf_reserve(&r->out, n + 1) != 0) {
+        *why = "out of memory";
+        return -1;
+    }
+    if (n > 0 && line[n - 1] == '\n')
+        n--;
+    sl_buf_reset(&r->out);
+    char *o = r->out.data;
+    size_t k = 0, at = 0, i = 0;
+    for (;;) {
+        if (k >= ncols) {
+            *why = "more fields than the SELECT has columns";
+            return -1;
+        }
+        size_t start = i;
+        while (i < n && line[i] != '\t')
+            i++;
+        const char *f = line + start;
+        size_t flen = i - start;
+        r->off[k] = at;
+        r->null[k] = flen == 2 && f[0] == '\\' && f[1] == 'N';
+        if (!r->null[k]) {
+            for (size_t j = 0; j < flen; j++) {
+                char c = f[j];
+                if (c != '\\') {
+                    o[at++] = c;
+                    continue;
+                }
+                if (++j >= flen) {
+                    *why = "a backslash ends a field";
+                    return -1;
+                }
+                c = f[j];
+                int d;
+                switch (c) {
+                case 'b':
+                    o[at++] = '\b';
+                    break;
+                case 'f':
+                    o[at++] = '\f';
+                    break;
+                case 'n':
+                    o[at++] = '\n';
+                    break;
+                case 'r':
+                    o[at++] = '\r';
+                    break;
+                case 't':
+                    o[at++] = '\t';
+                    break;
+                case 'v':
+                    o[at++] = '\v';
+                    break;
+                case 'x':
+                    if (j + 1 < flen && (d = hexdig(f[j + 1])) >= 0) {
+                        int v = d;
+                        j++;
+                        if (j + 1 < flen && (d = hexdig(f[j + 1])) >= 0) {
+                            v = v * 16 + d;
+                            j++;
+                        }
+                        o[at++] = (char)v;
+                    } else {
+                        o[at++] = 'x';
+                    }
+                    break;
+                default:
+                    if ((d = octal(c)) >= 0) {
+                        int v = d;
+                        for (int m = 0; m < 2 && j + 1 < flen && (d = octal(f[j + 1])) >= 0; m++) {
+                            v = v * 8 + d;
+                            j++;
+                        }
+                        o[at++] = (char)v;
+                    } else {
+                        o[at++] = c; /* \\ and any other: the character itself */
+                    }
+                }
+            }
+        }
+        r->len[k] = at - r->off[k];
+        k++;
+        if (i >= n)
+            break;
+        i++; /* the tab */
+    }
+    if (k != ncols) {
+        *why = "fewer fields than the SELECT has columns";
+        return -1;
+    }
+    r->out.len = at;
+    return 0;
+}
+
+void sl_pg_row_release(struct sl_pg_row *r)
+{
+    sl_buf_release(&r->out);
+    free(r->off);
+    free(r->len);
+    free(r->null);
+    memset(r, 0, sizeof *r);
+}
+
+static int equals(const char *v, size_t len, const char *word)
+{
+    return strlen(word) == len && memcmp(v, word, len) == 0;
+}
+
+/* DECIMAL(p,s): counts the digits before and after the point. */
+static int check_decimal(const char *v, size_t len, const struct sl_fcol *c, char *why, size_t cap)
+{
+    if (equals(v, len, "NaN") || equals(v, len, "Infinity") || equals(v, len, "-Infinity")) {
+        snprintf(why, cap, "%.*s cannot be stored in MySQL's %s", (int)len, v, c->mysql_type);
+        return -1;
+    }
+    if (c->prec <= 0)
+        return 0;
+    size_t i = v[0] == '-' || v[0] == '+' ? 1 : 0;
+    while (i < len && v[i] == '0')
+        i++;
+    size_t int_digits = 0, frac_digits = 0;
+    while (i < len && v[i] >= '0' && v[i] <= '9')
+        i++, int_digits++;
+    if (i < len && v[i] == '.') {
+        size_t end = len;
+        while (end > i + 1 && v[end - 1] == '0')
+            end--;
+        frac_digits = end - i - 1;
+    }
+    if ((int)int_digits > c->prec - c->scale) {
+        snprintf(why, cap, "%zu digits before the point do not fit %s", int_digits, c->mysql_type);
+        return -1;
+    }
+    if ((int)frac_digits > c->scale) {
+        snprintf(why, cap, "%zu digits after the point would be rounded off by %s", frac_digits,
+                 c->mysql_type);
+        return -1;
+    }
+    return 0;
+}
+
+/* Dates and times MySQL has no place for. */
+static int check_temporal(const char *v, size_t len, const struct sl_fcol *c, char *why, size_t cap)
+{
+    if (equals(v, len, "infinity") || equals(v, len, "-infinity")) {
+        snprintf(why, cap, "%.*s cannot be stored in MySQL's %s", (int)len, v, c->mysql_type);
+        return -1;
+    }
+    if (len > 3 && memcmp(v + len - 3, " BC", 3) == 0) {
+        snprintf(why, cap, "a date before the Common Era (%.*s) cannot be stored in MySQL's %s",
+                 (int)(len > 40 ? 40 : len), v, c->mysql_type);
+        return -1;
+    }
+    const char *dash = memchr(v, '-', len);
+    if (dash && dash - v > 4) {
+        snprintf(why, cap, "year %.*s is past MySQL's 9999", (int)(dash - v), v);
+        return -1;
+    }
+    return 0;
+}
+
+int sl_pg_value_convert(struct sl_pg_row *r, size_t i, const struct sl_fcol *c, char *why,
+                        size_t cap)
+{
+    if (r->null[i])
+        return 0;
+    char *v = r->out.data + r->off[i];
+    size_t len = r->len[i];
+    switch (c->conv) {
+    case SL_FCONV_DECIMAL:
+        return check_decimal(v, len, c, why, cap);
+    case SL_FCONV_FLOAT:
+        if (equals(v, len, "NaN") || equals(v, len, "Infinity") || equals(v, len, "-Infinity")) {
+            snprintf(why, cap, "%.*s cannot be stored in MySQL's %s", (int)len, v, c->mysql_type);
+            return -1;
+        }
+        return 0;
+    case SL_FCONV_TEMPORAL:
+        return check_temporal(v, len, c, why, cap);
+    case SL_FCONV_BOOL:
+        if (len > 0 && (v[0] == 't' || v[0] == 'f')) {
+            v[0] = v[0] == 't' ? '1' : '0';
+            r->len[i] = 1;
+        }
+        return 0;
+    case SL_FCONV_HEX: {
+        if (len < 2 || v[0] != '\\' || v[1] != 'x' || len % 2 != 0) {
+            snprintf(why, cap, "bytea value is not in hex form");
+            return -1;
+        }
+        size_t o = 0;
+        for (size_t j = 2; j < len; j += 2) {
+            int h = hexdig(v[j]), l = hexdig(v[j + 1]);
+            if (h < 0 || l < 0) {
+                snprintf(why, cap, "bytea value is not in hex form");
+                return -1;
+            }
+            v[o++] = (char)(h * 16 + l);
+        }
+        r->len[i] = o;
+        return 0;
+    }
+    case SL_FCONV_TEXT:
+        return 0;
+    }
+    return 0;
+}

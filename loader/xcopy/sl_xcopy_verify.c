@@ -1,0 +1,153 @@
+/*
+ * The target's side of a cross-engine comparison: every key range of the
+ * tables to compare, read back unbuffered and summed up as the readers
+ * summed up the source (sl_canon.h), by a few threads at once, each on its
+ * own connection. See sl_xcopy.h.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_ident.h"
+#include "sl_select.h"
+#include "sl_xcopy_run.h"
+
+struct job {
+    size_t table;
+    uint64_t range;
+};
+
+struct pool {
+    struct xrun *r;
+    struct job *jobs;
+    uint64_t njobs;
+    atomic_uint_fast64_t next;
+    pthread_mutex_t mu;
+    struct sl_err err; /* the first failure */
+    int failed;
+};
+
+/* SELECT the columns (a FLOAT one as a DOUBLE, since MySQL prints FLOAT in
+ * 6 digits) FROM the table WHERE the range. */
+static int range_sql(const struct xrun *r, const struct xtable *xt, uint64_t k, struct sl_buf *q)
+{
+    sl_buf_reset(q);
+    int rc = sl_buf_puts(q, "SELECT ");
+    for (size_t i = 0; rc == 0 && i < xt->ft.ncols; i++) {
+        const char *name = xt->ft.cols[i].name;
+        int as_double = xt->canon[i] == SL_CANON_FLOAT;
+        rc = sl_buf_puts(q, i ? ", " : "") | sl_buf_puts(q, as_double ? "CAST(" : "") |
+             sl_ident_append(q, name, strlen(name)) |
+             sl_buf_puts(q, as_double ? " AS DOUBLE)" : "");
+    }
+    rc |= sl_buf_puts(q, " FROM ") | sl_ident_append_qualified(q, r->to.db, xt->dst);
+    if (rc == 0 && xt->ft.key >= 0 && !sl_key_ranges_whole(&xt->ranges)) {
+        struct sl_buf key;
+        sl_buf_init(&key, 1024);
+        const char *name = xt->ft.cols[xt->ft.key].name;
+        rc = sl_ident_append(&key, name, strlen(name)) == 0 && sl_buf_cstr(&key) &&
+                     sl_buf_puts(q, " WHERE ") == 0
+                 ? sl_key_ranges_cond(&xt->ranges, k, key.data, q)
+                 : -1;
+        sl_buf_release(&key);
+    }
+    return rc == 0 && sl_buf_cstr(q) ? 0 : -1;
+}
+
+static int sum_range(struct xrun *r, MYSQL *m, const struct job *j, struct sl_buf *q,
+                     struct sl_err *err)
+{
+    struct xtable *xt = &r->t[j->table];
+    if (range_sql(r, xt, j->range, q) != 0)
+        return sl_err_set(err, SL_ERR_FATAL, "the SELECT is too long");
+    struct sl_select sel;
+    if (sl_select_start(&sel, m, q->data, 0, NULL, err) != 0)
+        return -1;
+    struct sl_canon_sum sum = {0};
+    char **vals;
+    unsigned long *lens;
+    int more;
+    while ((more = sl_select_next_raw(&sel, &vals, &lens, err)) == 1) {
+        uint64_t h = SL_CANON_ROW_INIT;
+        for (size_t i = 0; i < xt->ft.ncols; i++)
+            h = sl_canon_add(h, xt->canon[i], vals[i], vals[i] ? lens[i] : 0);
+        sl_canon_sum_row(&sum, h);
+    }
+    sl_select_end(&sel);
+    if (more < 0)
+        return -1;
+    xt->dst_sum[j->range] = sum;
+    return 0;
+}
+
+static void *worker(void *arg)
+{
+    struct pool *p = arg;
+    struct xrun *r = p->r;
+    MYSQL *m = NULL;
+    struct sl_err e;
+    struct sl_buf q;
+    sl_buf_init(&q, 1 << 24);
+    sl_conn_thread_begin();
+    int rc = sl_conn_open(&m, &r->co, &e);
+    for (uint64_t k; rc == 0 && (k = atomic_fetch_add(&p->next, 1)) < p->njobs;) {
+        pthread_mutex_lock(&p->mu);
+        int stop = p->failed;
+        pthread_mutex_unlock(&p->mu);
+        if (stop)
+            break;
+        rc = sum_range(r, m, &p->jobs[k], &q, &e);
+        if (rc != 0)
+            sl_err_prefix(&e, "summing up %s.%s on the target", r->to.db,
+                          r->t[p->jobs[k].table].dst);
+    }
+    if (rc != 0) {
+        pthread_mutex_lock(&p->mu);
+        if (!p->failed)
+            p->err = e;
+        p->failed = 1;
+        pthread_mutex_unlock(&p->mu);
+    }
+    sl_conn_close(m);
+    sl_buf_release(&q);
+    sl_conn_thread_end();
+    return NULL;
+}
+
+int sl_xcopy_sum_target(struct xrun *r, unsigned nthreads, struct sl_err *err)
+{
+    struct pool p = {.r = r};
+    for (size_t i = 0; i < r->nt; i++)
+        if (!r->t[i].skip && !r->t[i].failed)
+            p.njobs += r->t[i].ranges.n;
+    p.jobs = calloc(p.njobs ? p.njobs : 1, sizeof *p.jobs);
+    if (!p.jobs)
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    uint64_t n = 0;
+    for (size_t i = 0; i < r->nt; i++)
+        for (uint64_t k = 0; !r->t[i].skip && !r->t[i].failed && k < r->t[i].ranges.n; k++)
+            p.jobs[n++] = (struct job){i, k};
+    atomic_init(&p.next, 0);
+    pthread_mutex_init(&p.mu, NULL);
+    if (nthreads > p.njobs)
+        nthreads = p.njobs ? (unsigned)p.njobs : 1;
+    pthread_t *th = calloc(nthreads, sizeof *th);
+    unsigned started = 0;
+    for (unsigned i = 0; th && i < nthreads; i++) {
+        if (pthread_create(&th[i], NULL, worker, &p) != 0)
+            break;
+        started++;
+    }
+    if (started == 0)
+        worker(&p); /* no thread could start: do it here */
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    free(p.jobs);
+    pthread_mutex_destroy(&p.mu);
+    if (p.failed) {
+        *err = p.err;
+        return -1;
+    }
+    return 0;
+}
