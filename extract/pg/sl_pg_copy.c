@@ -206,6 +206,37 @@ static int check_temporal(const char *v, size_t len, const struct sl_fcol *c, ch
     return 0;
 }
 
+/* A real for MySQL's FLOAT: the exact value of the float, as a double
+ * prints it. The shortest text of the largest float (3.4028235e+38) reads
+ * as a double past FLOAT's range, and MySQL refuses it. */
+static int exact_float(struct sl_pg_row *r, size_t i, char *why, size_t cap)
+{
+    char tmp[64];
+    size_t len = r->len[i];
+    if (len >= sizeof tmp) {
+        snprintf(why, cap, "a real of %zu characters", len);
+        return -1;
+    }
+    memcpy(tmp, r->out.data + r->off[i], len);
+    tmp[len] = '\0';
+    char *end;
+    float f = strtof(tmp, &end);
+    if (end == tmp || *end) {
+        snprintf(why, cap, "'%s' is not a number", tmp);
+        return -1;
+    }
+    int n = snprintf(tmp, sizeof tmp, "%.17g", (double)f);
+    if (sl_buf_reserve(&r->out, (size_t)n) != 0) {
+        snprintf(why, cap, "out of memory");
+        return -1;
+    }
+    r->off[i] = r->out.len;
+    r->len[i] = (size_t)n;
+    memcpy(r->out.data + r->out.len, tmp, (size_t)n);
+    r->out.len += (size_t)n;
+    return 0;
+}
+
 int sl_pg_value_convert(struct sl_pg_row *r, size_t i, const struct sl_fcol *c, char *why,
                         size_t cap)
 {
@@ -221,7 +252,7 @@ int sl_pg_value_convert(struct sl_pg_row *r, size_t i, const struct sl_fcol *c, 
             snprintf(why, cap, "%.*s cannot be stored in MySQL's %s", (int)len, v, c->mysql_type);
             return -1;
         }
-        return 0;
+        return sl_canon_of_type(c->mysql_type) == SL_CANON_FLOAT ? exact_float(r, i, why, cap) : 0;
     case SL_FCONV_TEMPORAL:
         return check_temporal(v, len, c, why, cap);
     case SL_FCONV_BOOL:

@@ -33,9 +33,9 @@ int sl_pg_row_decode(struct sl_pg_row *r, const char *line, size_t n, size_t nco
 /* Frees what r holds. */
 void sl_pg_row_release(struct sl_pg_row *r);
 
-/* Checks and converts field i of r for column c, in place (it may only get
- * shorter). Returns 0, or -1 with the reason, for a reject, written into
- * why (cap bytes): NaN into DECIMAL, a BC date, digits past DECIMAL(p,s). */
+/* Checks and converts field i of r for column c: in place, or (a real for
+ * FLOAT, which may get longer) at the end of r->out. Returns 0, or -1 with the reason, for a
+ * reject, written into why (cap bytes): NaN into DECIMAL, a BC date, digits past DECIMAL(p,s). */
 int sl_pg_value_convert(struct sl_pg_row *r, size_t i, const struct sl_fcol *c, char *why,
                         size_t cap);
 

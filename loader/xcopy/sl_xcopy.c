@@ -209,7 +209,13 @@ static int plan_ranges(struct xrun *r, struct sl_err *err)
             char *min = NULL, *max = NULL;
             int rc = r->ops->key_span(r->src, &xt->ft, c->where ? c->where : "", &min, &max, err);
             if (rc == 0 && min) {
-                uint64_t want = sl_key_ranges_want(xt->ft.est_rows, c->chunk_rows, c->readers);
+                /* without statistics, the key's span stands in for the rows */
+                long long est = xt->ft.est_rows;
+                if (est < 0) {
+                    double span = strtod(max, NULL) - strtod(min, NULL) + 1;
+                    est = span < 9e18 ? (long long)span : (long long)9e18;
+                }
+                uint64_t want = sl_key_ranges_want(est, c->chunk_rows, c->readers);
                 rc = sl_key_ranges_init(&xt->ranges, 1, min, max, want, err);
             }
             free(min);

@@ -170,6 +170,20 @@ second_server() {
   B_CNF="$srv/client.cnf"
 }
 
+# Starts a private PostgreSQL 15 server for this test (scripts/pgserver.sh),
+# stopped on exit. Its directory is under /tmp, since the postgres account
+# it runs as cannot enter /root. Sets PG_DIR and PG_URL (no password in it:
+# PGPASSFILE holds the sluice role's); pgsql runs SQL as the superuser.
+pg_server() {
+  PG_DIR=$(mktemp -d /tmp/sluice-pg.XXXXXX)
+  trap '"$SLUICE_SRC/scripts/pgserver.sh" stop "$PG_DIR" >/dev/null 2>&1; rm -rf "$PG_DIR" "$WORK"' EXIT
+  "$SLUICE_SRC/scripts/pgserver.sh" start "$PG_DIR" >/dev/null
+  # shellcheck source=/dev/null
+  source "$PG_DIR/env.sh"
+  PG_URL="$SLUICE_PG_URL"
+}
+pgsql() { "$SLUICE_SRC/scripts/pgserver.sh" psql "$PG_DIR" -At -c "$1"; }
+
 sqlb() {
   mariadb --no-defaults -S "$B_SOCK" -uroot --batch --skip-column-names \
     --default-character-set=utf8mb4 -e "$1"
