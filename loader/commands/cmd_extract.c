@@ -13,6 +13,7 @@
 #include "sl_progress.h"
 #include "sl_report.h"
 #include "sl_summary.h"
+#include "sl_xcopy.h"
 
 #define DEFAULT_THREADS    2
 #define DEFAULT_CHUNK_ROWS 100000
@@ -46,7 +47,8 @@ struct extract_args {
 
 const struct sl_opt sl_extract_opts[] = {
     {"from", OPT_FROM, 1, "URL",
-     "source: mysql://user@host[:port]/db/table, or .../db with --query",
+     "source: mysql://user@host[:port]/db/table, or .../db with --query;\n"
+     "or postgresql://user@host[:port]/db/[schema.]table",
      SL_STORE_STR(struct extract_args, c.from)},
     {"to", OPT_TO, 1, "FILE", "output file, or - for stdout; a .zst name compresses",
      SL_STORE_STR(struct extract_args, c.to)},
@@ -280,7 +282,8 @@ static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out
     c->progress = !a->quiet;
 
     struct sl_extract_result res;
-    int failed = sl_extract_run(c, &res, err) != 0;
+    int failed = (sl_xcopy_source_for(c->from) ? sl_xextract_run(c, &res, err)
+                                               : sl_extract_run(c, &res, err)) != 0;
     fill_report(rep, c, &res);
     if (res.interrupted) {
         fprintf(err, "sluice: interrupted after %s rows; no output was kept\n",

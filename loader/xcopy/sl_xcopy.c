@@ -196,7 +196,34 @@ static int apply_targets(struct xrun *r, struct sl_err *err)
     return rc;
 }
 
-/* Splits each table's key into ranges, in the source's snapshot. */
+int sl_xcopy_key_ranges(const struct sl_foreign_ops *ops, void *src, const struct sl_ftable *t,
+                        const char *where, uint64_t chunk_rows, unsigned readers,
+                        struct sl_key_ranges *ranges, struct sl_err *err)
+{
+    *ranges = (struct sl_key_ranges){.n = 1};
+    if (t->key < 0)
+        return 0;
+    char *min = NULL, *max = NULL;
+    int rc = ops->key_span(src, t, where ? where : "", &min, &max, err);
+    if (rc == 0 && min) {
+        /* without statistics, the key's span stands in for the rows */
+        long long est = t->est_rows;
+        if (est < 0) {
+            double span = strtod(max, NULL) - strtod(min, NULL) + 1;
+            est = span < 9e18 ? (long long)span : (long long)9e18;
+        }
+        uint64_t want = sl_key_ranges_want(est, chunk_rows, readers);
+        rc = sl_key_ranges_init(ranges, 1, min, max, want, err);
+    }
+    free(min);
+    free(max);
+    if (rc != 0)
+        sl_err_prefix(err, "reading the key span of %s", t->name);
+    return rc;
+}
+
+/* Splits each table's key into ranges, in the source's snapshot, and makes
+ * room for their sums. */
 static int plan_ranges(struct xrun *r, struct sl_err *err)
 {
     const struct sl_copy_config *c = r->c;
@@ -205,26 +232,9 @@ static int plan_ranges(struct xrun *r, struct sl_err *err)
         xt->ranges = (struct sl_key_ranges){.n = 1};
         if (xt->skip)
             continue;
-        if (xt->ft.key >= 0) {
-            char *min = NULL, *max = NULL;
-            int rc = r->ops->key_span(r->src, &xt->ft, c->where ? c->where : "", &min, &max, err);
-            if (rc == 0 && min) {
-                /* without statistics, the key's span stands in for the rows */
-                long long est = xt->ft.est_rows;
-                if (est < 0) {
-                    double span = strtod(max, NULL) - strtod(min, NULL) + 1;
-                    est = span < 9e18 ? (long long)span : (long long)9e18;
-                }
-                uint64_t want = sl_key_ranges_want(est, c->chunk_rows, c->readers);
-                rc = sl_key_ranges_init(&xt->ranges, 1, min, max, want, err);
-            }
-            free(min);
-            free(max);
-            if (rc != 0) {
-                sl_err_prefix(err, "reading the key span of %s", xt->ft.name);
-                return -1;
-            }
-        }
+        if (sl_xcopy_key_ranges(r->ops, r->src, &xt->ft, c->where, c->chunk_rows, c->readers,
+                                &xt->ranges, err) != 0)
+            return -1;
         size_t nr = (size_t)xt->ranges.n;
         xt->src = calloc(nr, sizeof *xt->src);
         xt->rej = calloc(nr, sizeof *xt->rej);

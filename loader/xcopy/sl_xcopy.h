@@ -30,6 +30,7 @@
 #include <stdio.h>
 
 #include "sl_copy.h"
+#include "sl_extract.h"
 #include "sl_foreign.h"
 
 /* The foreign source for url's scheme (postgresql://, postgres://), or NULL
@@ -39,5 +40,17 @@ const struct sl_foreign_ops *sl_xcopy_source_for(const char *url);
 /* Runs the copy from the foreign source c->from into c->to. Results and
  * return as sl_copy_run(). */
 int sl_xcopy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE *log);
+
+/* Splits t's integer key (t->key) under where into ranges of about
+ * chunk_rows rows, at least one per reader, in the source's snapshot; one
+ * range when t has no such key or no row. Returns 0, or -1 with err set. */
+int sl_xcopy_key_ranges(const struct sl_foreign_ops *ops, void *src, const struct sl_ftable *t,
+                        const char *where, uint64_t chunk_rows, unsigned readers,
+                        struct sl_key_ranges *ranges, struct sl_err *err);
+
+/* Runs `sluice extract` from the foreign source c->from (a table) into CSV,
+ * the values as MySQL would take them (docs/type-mapping.md). Results and
+ * return as sl_extract_run(). */
+int sl_xextract_run(const struct sl_extract_config *c, struct sl_extract_result *res, FILE *log);
 
 #endif

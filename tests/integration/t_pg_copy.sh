@@ -162,6 +162,25 @@ copy --from "$PG_URL/shop.orders" --to "${TO}_shop/big_orders" --if-exists trunc
 check_rc 0 "--if-exists truncate"
 check_eq "$(sql "SELECT COUNT(*) FROM ${DB}_shop.big_orders")" 3000 "truncated, then every row"
 
+# ---- extract from PostgreSQL, load the file, and get what the copy got ----
+run_sluice extract --from "$PG_URL/shop.orders" --to "$WORK/orders.csv.zst" --threads 3 --chunk-rows 500
+check_rc 0 "extract from PostgreSQL"
+check_contains "$WORK/err" "readers       3 over 6 key ranges" "read in key ranges"
+sql "CREATE TABLE ${DB}_shop.orders_csv LIKE ${DB}_shop.big_orders"
+load "$WORK/orders.csv.zst" --into "${TO}_shop/orders_csv"
+check_rc 0 "load the extract"
+check_eq "$(sql "CHECKSUM TABLE ${DB}_shop.orders_csv" | cut -f2)" "$(sql "CHECKSUM TABLE ${DB}_shop.big_orders" | cut -f2)" "the extract loads into what the copy wrote"
+run_sluice extract --from "$PG_URL/every" --to "$WORK/every.csv" --where "id < 10" --order-by-pk --threads 1
+check_rc 0 "extract of every type"
+check_eq "$(sed -n 2p "$WORK/every.csv" | cut -c1-11)" '1,\N,\N,\N,' "NULL as \\N"
+check_contains "$WORK/every.csv" ",😀 𝄞 ü,𝄞x,ab   ,00FF0001," "UTF-8 and bytea as hex"
+run_sluice extract --from "$PG_URL/every" --to "$WORK/bad.csv"
+check_rc 1 "an extract meets a value MySQL cannot take"
+check_contains "$WORK/err" "column 'nu': row id = 10: NaN cannot be stored" "names the row"
+run_sluice extract --from "$PG_URL" --to "$WORK/x.csv"
+check_rc 2 "an extract needs a table"
+check_contains "$WORK/err" "--from must name a table" "says so"
+
 # ---- errors before any row moves ----
 pgsql "CREATE TABLE wide (id int PRIMARY KEY, x numeric(70,2)); GRANT SELECT ON wide TO sluice;"
 copy --from "$PG_URL/wide" --to "${TO}_err"
