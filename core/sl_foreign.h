@@ -99,7 +99,8 @@ struct sl_fsplit {
 };
 
 struct sl_foreign_ops {
-    const char *name; /* "postgresql", "sqlite" */
+    const char *name;     /* "postgresql", "sqlite" */
+    unsigned max_readers; /* the most readers its consistent state allows; 0: no limit */
     /* Opens the source named by url (the password, where the URL has none,
      * comes from the environment variable for `option`, then the source's
      * own conventions) and starts the one consistent state that every

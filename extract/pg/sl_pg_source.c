@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sl_buf.h"
+#include "sl_frows.h"
 #include "sl_pg_conn.h"
 #include "sl_pg_copy.h"
 
@@ -17,12 +18,10 @@ struct reader {
     PGconn *c;
     struct sl_buf sql;
     struct sl_pg_row row;
-    const struct sl_source_port *port;
-    const struct sl_funit *u;
-    size_t unit;
-    uint64_t range;
-    uint64_t ordinal; /* rows of the range read so far */
-    uint64_t counted; /* of them, told to port->count */
+    struct sl_frows f;
+    const char **vals; /* the row's values for sl_frows_put */
+    size_t *lens;
+    size_t cap; /* vals and lens hold this many */
 };
 
 static int reader_open(void *source, unsigned index, void **out, struct sl_err *err)
@@ -46,6 +45,8 @@ static void reader_close(void *reader)
         return;
     sl_buf_release(&rd->sql);
     sl_pg_row_release(&rd->row);
+    free(rd->vals);
+    free(rd->lens);
     free(rd);
 }
 
@@ -62,7 +63,7 @@ static int next_split(void *source, uint64_t *split)
 /* COPY (SELECT the columns FROM the table WHERE the range) TO STDOUT */
 static int copy_sql(struct reader *rd)
 {
-    const struct sl_funit *u = rd->u;
+    const struct sl_funit *u = rd->f.u;
     const struct sl_ftable *t = u->t;
     struct sl_buf *q = &rd->sql;
     sl_buf_reset(q);
@@ -78,96 +79,56 @@ static int copy_sql(struct reader *rd)
     if (rc == 0 && by_range) {
         char key[300];
         rc = sl_pg_quote_ident(t->cols[t->key].name, key, sizeof key) == 0
-                 ? sl_key_ranges_cond(u->ranges, rd->range, key, q)
+                 ? sl_key_ranges_cond(u->ranges, rd->f.range, key, q)
                  : -1;
     }
     rc |= sl_buf_puts(q, ") TO STDOUT");
     return rc == 0 && sl_buf_cstr(q) ? 0 : -1;
 }
 
-static int hand_on(struct reader *rd, struct sl_batch *b)
+/* The row's key, "id = 17", for a message; "" when it has none. */
+static const char *who(struct reader *rd, long col, char *out, size_t cap)
 {
-    b->end = rd->ordinal;
-    rd->port->count(rd->port->ctx, rd->ordinal - rd->counted, 0, b->arena.len);
-    rd->counted = rd->ordinal;
-    return rd->port->hand_on(rd->port->ctx, b);
-}
-
-static struct sl_batch *take(struct reader *rd)
-{
-    struct sl_batch *b = rd->port->take(rd->port->ctx);
-    if (!b)
-        return NULL;
-    sl_batch_reshape(b, rd->u->t->ncols);
-    b->source = rd->unit;
-    b->start = b->end = rd->ordinal - 1;
-    return b;
-}
-
-/* A row with a value MySQL cannot take: a bad row, named by its key. */
-static int bad_value(struct reader *rd, const char *line, size_t n, long col, const char *why)
-{
-    const struct sl_ftable *t = rd->u->t;
+    const struct sl_ftable *t = rd->f.u->t;
     const struct sl_pg_row *r = &rd->row;
-    char reason[768];
-    if (t->key >= 0 && col != t->key && !r->null[t->key])
-        snprintf(reason, sizeof reason, "row %s = %.*s: %s", t->cols[t->key].name,
-                 (int)(r->len[t->key] > 40 ? 40 : r->len[t->key]), r->out.data + r->off[t->key],
-                 why);
-    else
-        snprintf(reason, sizeof reason, "%s", why);
-    struct sl_bad_row bad = {
-        .unit = rd->unit,
-        .line = rd->ordinal,
-        .col = col >= 0 ? (size_t)col : 0,
-        .has_col = col >= 0,
-        .reason = reason,
-        .raw = line,
-        .raw_len = n,
-    };
-    return rd->port->bad_row(rd->port->ctx, &bad);
+    if (t->key < 0 || col == t->key || r->null[t->key] || r->cap == 0)
+        return NULL;
+    snprintf(out, cap, "%s = %.*s", t->cols[t->key].name,
+             (int)(r->len[t->key] > 40 ? 40 : r->len[t->key]), r->out.data + r->off[t->key]);
+    return out;
 }
 
-/* Decodes, checks and stores one COPY row in b, and sums it up. Returns 0
- * (stored or rejected), or -1 when the run must stop (err set when it is
- * this row's fault). */
-static int put_row(struct reader *rd, struct sl_batch *b, const char *line, size_t n,
-                   struct sl_err *err)
+/* Decodes, checks and stores one COPY row. Returns 0 (stored or
+ * rejected), or -1 when the run must stop (err set when it is this row's
+ * fault). */
+static int put_row(struct reader *rd, const char *line, size_t n, struct sl_err *err)
 {
-    const struct sl_funit *u = rd->u;
-    const struct sl_ftable *t = u->t;
+    const struct sl_ftable *t = rd->f.u->t;
     const char *why = NULL;
+    char key[128];
     if (sl_pg_row_decode(&rd->row, line, n, t->ncols, &why) != 0)
-        return bad_value(rd, line, n, -1, why) == 0 ? 0 : -1;
+        return sl_frows_bad(&rd->f, -1, NULL, why, line, n) == 0 ? 0 : -1;
     char reason[512];
     for (size_t i = 0; i < t->ncols; i++)
         if (sl_pg_value_convert(&rd->row, i, &t->cols[i], reason, sizeof reason) != 0)
-            return bad_value(rd, line, n, (long)i, reason) == 0 ? 0 : -1;
-    uint64_t h = SL_CANON_ROW_INIT;
+            return sl_frows_bad(&rd->f, (long)i, who(rd, (long)i, key, sizeof key), reason, line,
+                                n) == 0
+                       ? 0
+                       : -1;
+    if (t->ncols > rd->cap) {
+        free(rd->vals);
+        free(rd->lens);
+        rd->vals = calloc(t->ncols, sizeof *rd->vals);
+        rd->lens = calloc(t->ncols, sizeof *rd->lens);
+        rd->cap = rd->vals && rd->lens ? t->ncols : 0;
+        if (!rd->cap)
+            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
     for (size_t i = 0; i < t->ncols; i++) {
-        const char *v = rd->row.null[i] ? NULL : rd->row.out.data + rd->row.off[i];
-        int rc = v ? sl_batch_set_cell(b, i, v, rd->row.len[i]) : (sl_batch_set_null(b, i), 0);
-        if (rc != 0) {
-            sl_batch_drop_row(b);
-            sl_err_set(err, SL_ERR_FATAL,
-                       "%s: row %" PRIu64 " of its range is %zu bytes, more "
-                       "than a batch holds",
-                       t->name, rd->ordinal, n);
-            return -1;
-        }
-        h = sl_canon_add(h, u->canon[i], v, rd->row.len[i]);
+        rd->vals[i] = rd->row.null[i] ? NULL : rd->row.out.data + rd->row.off[i];
+        rd->lens[i] = rd->row.len[i];
     }
-    if (rd->s->keep_raw && sl_batch_keep_raw(b, line, n) != 0) {
-        sl_batch_drop_row(b);
-        return bad_value(rd, line, n, -1, "row too large to keep for the rejects file") == 0 ? 0
-                                                                                             : -1;
-    }
-    sl_batch_end_row(b, rd->ordinal, 0);
-    if (rd->port->row(rd->port->ctx, b) != 0)
-        return -1;
-    if (u->sums && !b->pos[b->nrows - 1].rejected)
-        sl_canon_sum_row(&u->sums[rd->range], h);
-    return 0;
+    return sl_frows_put(&rd->f, rd->vals, rd->lens, line, n, err);
 }
 
 /* Ends the COPY: its final result says whether every row came. */
@@ -187,7 +148,7 @@ static int copy_end(struct reader *rd, struct sl_err *err)
         return 0;
     msg[strcspn(msg, "\n")] = '\0';
     const char *m = strncmp(msg, "ERROR:  ", 8) == 0 ? msg + 8 : msg;
-    return sl_err_set(err, SL_ERR_FATAL, "reading %s: %s", rd->u->t->name,
+    return sl_err_set(err, SL_ERR_FATAL, "reading %s: %s", rd->f.u->name,
                       *m ? m : PQerrorMessage(rd->c));
 }
 
@@ -196,11 +157,7 @@ static int read_split(void *reader, uint64_t k, const struct sl_source_port *por
     struct reader *rd = reader;
     struct sl_pg_source *s = rd->s;
     const struct sl_fsplit *sp = &s->splits[k];
-    rd->port = port;
-    rd->unit = sp->unit;
-    rd->range = sp->range;
-    rd->u = &s->units[sp->unit];
-    rd->ordinal = rd->counted = 0;
+    sl_frows_begin(&rd->f, port, s->units, sp, s->batch_bytes, s->keep_raw);
     struct sl_err e = {0};
     if (copy_sql(rd) != 0) {
         sl_err_set(&e, SL_ERR_FATAL, "the COPY statement is too long");
@@ -213,29 +170,20 @@ static int read_split(void *reader, uint64_t k, const struct sl_source_port *por
         int len = (int)strcspn(m, "\n");
         if (strncmp(m, "ERROR:  ", 8) == 0)
             m += 8, len -= 8;
-        sl_err_set(&e, SL_ERR_FATAL, "reading %s: %.*s", rd->u->t->name, len, m);
+        sl_err_set(&e, SL_ERR_FATAL, "reading %s: %.*s", rd->f.u->name, len, m);
         PQclear(r);
         /* a failed statement aborts the reader's transaction, and its snapshot */
         return port->fail_unit(port->ctx, sp->unit, &e) == 0 ? 1 : -1;
     }
     PQclear(r);
-    struct sl_batch *b = NULL;
     int rc = 0, n, cancelled = 0;
     char *line;
     /* rc: 0 reading, 1 the run is stopping, -1 this split failed (e) */
     while ((n = PQgetCopyData(rd->c, &line, 0)) > 0) {
-        if (rc == 0) {
-            rd->ordinal++;
-            if (b && (sl_batch_is_full(b) ||
-                      (b->nrows > 0 && b->arena.len + (size_t)n > s->batch_bytes))) {
-                rc = hand_on(rd, b) == 0 ? 0 : 1;
-                b = NULL;
-            }
-            if (rc == 0 && !b && !(b = take(rd)))
-                rc = 1;
-            if (rc == 0 && put_row(rd, b, line, (size_t)n, &e) != 0)
-                rc = e.kind != SL_ERR_NONE ? -1 : 1;
-        }
+        if (rc == 0)
+            rc = sl_frows_next(&rd->f, (size_t)n);
+        if (rc == 0 && put_row(rd, line, (size_t)n, &e) != 0)
+            rc = e.kind != SL_ERR_NONE ? -1 : 1;
         PQfreemem(line);
         if (rc != 0 && !cancelled) {
             /* the rest is not wanted: the server ends the COPY with an error */
@@ -245,12 +193,10 @@ static int read_split(void *reader, uint64_t k, const struct sl_source_port *por
     }
     struct sl_err ignored;
     int ended = copy_end(rd, rc != 0 ? &ignored : &e);
-    if (b && rc == 0 && ended == 0)
-        rc = hand_on(rd, b) == 0 ? 0 : 1;
-    else if (b)
-        port->give_back(port->ctx, b);
     if (rc == 0 && ended != 0)
         rc = -1;
+    if (sl_frows_end(&rd->f, rc == 0) != 0 && rc == 0)
+        rc = 1;
     if (rc == 0)
         return 0;
     if (rc > 0 || port->stopping(port->ctx))

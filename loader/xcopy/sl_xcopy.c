@@ -232,7 +232,7 @@ static int plan_ranges(struct xrun *r, struct sl_err *err)
         xt->ranges = (struct sl_key_ranges){.n = 1};
         if (xt->skip)
             continue;
-        if (sl_xcopy_key_ranges(r->ops, r->src, &xt->ft, c->where, c->chunk_rows, c->readers,
+        if (sl_xcopy_key_ranges(r->ops, r->src, &xt->ft, c->where, c->chunk_rows, r->nreaders,
                                 &xt->ranges, err) != 0)
             return -1;
         size_t nr = (size_t)xt->ranges.n;
@@ -378,7 +378,7 @@ static int run_engine(struct xrun *r, struct sl_copy_result *res, struct sl_err 
     if (rc == 0 && c->rejects && !c->verify_only)
         rc = sl_rejects_open(&rejects, c->rejects, 0, NULL, 0, err);
     if (rc == 0)
-        rc = r->ops->reader_source(r->src, pt.units, r->nt, pt.splits, pt.nsplits, c->readers,
+        rc = r->ops->reader_source(r->src, pt.units, r->nt, pt.splits, pt.nsplits, r->nreaders,
                                    c->rejects != NULL, &source, &source_ops, err);
     unsigned nwriters = c->verify_only ? 1 : c->threads;
     if (rc == 0 && !(wconns = calloc(nwriters, sizeof *wconns)))
@@ -410,7 +410,7 @@ static int run_engine(struct xrun *r, struct sl_copy_result *res, struct sl_err 
         .source = source,
         .sink_ops = c->verify_only ? &sl_null_sink_ops : &sl_mysql_sink_ops,
         .sink = c->verify_only ? NULL : &sink,
-        .nreaders = c->readers,
+        .nreaders = r->nreaders,
         .nwriters = nwriters,
         .ncols = pt.maxcols,
         .batch_rows = rows,
@@ -613,6 +613,9 @@ int sl_xcopy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FIL
         .connect_timeout = 10,
         .local_infile = c->method != SL_CHOOSE_INSERT,
     };
+    r.nreaders = c->readers;
+    if (r.ops->max_readers && r.nreaders > r.ops->max_readers)
+        r.nreaders = r.ops->max_readers;
     if (r.ops->open(c->from, "from", &r.src, err) != 0)
         goto out;
     snprintf(res->source, sizeof res->source, "%s", r.ops->shown(r.src));

@@ -43,7 +43,8 @@ struct xtable {
 struct xrun {
     const struct sl_copy_config *c;
     const struct sl_foreign_ops *ops;
-    void *src; /* the foreign source's handle */
+    void *src;         /* the foreign source's handle */
+    unsigned nreaders; /* --readers, or fewer when the source allows fewer */
     struct sl_url to;
     struct sl_conn_opts co;
     MYSQL *ctl;   /* the target's control connection */

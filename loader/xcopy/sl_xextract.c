@@ -100,6 +100,8 @@ int sl_xextract_run(const struct sl_extract_config *c, struct sl_extract_result 
                             .canon = canon};
     struct sl_fsplit *splits = calloc(ranges.n, sizeof *splits);
     unsigned nreaders = ranges.n < c->threads ? (unsigned)ranges.n : c->threads;
+    if (ops->max_readers && nreaders > ops->max_readers)
+        nreaders = ops->max_readers;
     if (!splits ||
         ops->reader_source(src, &unit, 1, splits, ranges.n, nreaders, 0, &rsrc, &rops, err) != 0) {
         free(splits);
