@@ -4,6 +4,7 @@
 #include "sl_canon.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,9 +87,22 @@ uint64_t sl_canon_add(uint64_t h, enum sl_canon c, const char *v, size_t len)
         if (len == 2 && v[0] == '-' && v[1] == '0')
             v++, len--;
         break;
-    case SL_CANON_TEMPORAL:
+    case SL_CANON_TEMPORAL: {
+        /* a date alone is its midnight; 'T' between date and time is a space */
+        char tmp[64];
+        if (len >= 10 && len < sizeof tmp - 9 && v[4] == '-' && v[7] == '-') {
+            memcpy(tmp, v, len);
+            if (len == 10) {
+                memcpy(tmp + 10, " 00:00:00", 9);
+                len = 19;
+            } else if (tmp[10] == 'T') {
+                tmp[10] = ' ';
+            }
+            return fold(h, tmp, trim_fraction(tmp, len));
+        }
         len = trim_fraction(v, len);
         break;
+    }
     case SL_CANON_FLOAT: {
         double d = read_double(v, len, &ok);
         if (!ok)
@@ -122,4 +136,33 @@ void sl_canon_sum_row(struct sl_canon_sum *s, uint64_t h)
     h ^= h >> 33;
     s->rows++;
     s->sum += h;
+}
+
+int sl_canon_decimal_fits(const char *v, size_t len, int prec, int scale, const char *type,
+                          char *why, size_t cap)
+{
+    if (prec <= 0)
+        return 0;
+    size_t i = len > 0 && (v[0] == '-' || v[0] == '+') ? 1 : 0;
+    while (i < len && v[i] == '0')
+        i++;
+    size_t int_digits = 0, frac_digits = 0;
+    while (i < len && v[i] >= '0' && v[i] <= '9')
+        i++, int_digits++;
+    if (i < len && v[i] == '.') {
+        size_t end = len;
+        while (end > i + 1 && v[end - 1] == '0')
+            end--;
+        frac_digits = end - i - 1;
+    }
+    if ((int)int_digits > prec - scale) {
+        snprintf(why, cap, "%zu digits before the point do not fit %s", int_digits, type);
+        return -1;
+    }
+    if ((int)frac_digits > scale) {
+        snprintf(why, cap, "%zu digits after the point would be rounded off by %s", frac_digits,
+                 type);
+        return -1;
+    }
+    return 0;
 }

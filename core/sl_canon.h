@@ -17,7 +17,8 @@
  *   FLOAT     the 32-bit float the text reads as (MySQL prints FLOAT in 6
  *             digits, so that side must be read as CAST(col AS DOUBLE))
  *   DOUBLE    the double the text reads as
- *   TEMPORAL  trailing zeros of a fraction of a second do not count
+ *   TEMPORAL  trailing zeros of a fraction of a second do not count, a
+ *             date alone is its midnight, and 'T' may stand for the space
  */
 #ifndef SL_CANON_H
 #define SL_CANON_H
@@ -52,5 +53,14 @@ struct sl_canon_sum {
 
 /* Adds a row whose values were folded into h. */
 void sl_canon_sum_row(struct sl_canon_sum *s, uint64_t h);
+
+/* Whether the decimal number v (len bytes: [-+]digits[.digits]) fits
+ * DECIMAL(prec,scale) without rounding: no more than prec - scale digits
+ * before the point, nor scale after it (trailing zeros do not count).
+ * prec 0: no limit. Returns 0, or -1 with the reason (naming type) in why.
+ * MySQL rounds extra fraction digits with only a note, so this is how a
+ * copy keeps them from being lost. */
+int sl_canon_decimal_fits(const char *v, size_t len, int prec, int scale, const char *type,
+                          char *why, size_t cap);
 
 #endif

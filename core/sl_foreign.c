@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* vasprintf, asprintf, qsort_r, strverscmp */
 #include "sl_foreign.h"
 
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,5 +52,58 @@ int sl_ftable_note(struct sl_ftable *t, const char *fmt, ...)
     }
     t->notes = v;
     t->notes[t->nnotes++] = line;
+    return 0;
+}
+
+void sl_foreign_names_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static int is_glob(const char *s)
+{
+    return strpbrk(s, "*?[") != NULL;
+}
+
+int sl_foreign_filter(char **all, size_t nall, const char *filter, char ***names, size_t *n,
+                      struct sl_err *err)
+{
+    char *list = strdup(filter);
+    char **keep = calloc(nall ? nall : 1, sizeof *keep);
+    unsigned char *taken = calloc(nall ? nall : 1, 1);
+    int rc = list && keep && taken ? 0 : sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    char *save = NULL;
+    for (char *item = rc ? NULL : strtok_r(list, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        while (*item == ' ')
+            item++;
+        int hit = 0;
+        for (size_t i = 0; i < nall; i++)
+            if (is_glob(item) ? fnmatch(item, all[i], 0) == 0 : strcmp(item, all[i]) == 0)
+                hit = taken[i] = 1;
+        if (!hit) {
+            rc = sl_err_set(err, SL_ERR_FATAL, "--tables: no source table matches '%s'", item);
+            break;
+        }
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < nall; i++) {
+        if (rc == 0 && taken[i]) {
+            keep[k++] = all[i];
+            all[i] = NULL;
+        }
+        free(all[i]);
+    }
+    free(all);
+    free(list);
+    free(taken);
+    if (rc != 0) {
+        sl_foreign_names_free(keep, k);
+        return -1;
+    }
+    *names = keep;
+    *n = k;
     return 0;
 }

@@ -82,6 +82,15 @@ void sl_ftable_release(struct sl_ftable *t);
 /* Adds a note to t (printf-style). Returns 0 or -1 (out of memory). */
 int sl_ftable_note(struct sl_ftable *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Frees n names and the array. */
+void sl_foreign_names_free(char **v, size_t n);
+
+/* Keeps of all (nall names, taken over and freed) those that match filter,
+ * a comma list of names and globs, into *names and *n. Returns 0, or -1
+ * with err set when an item matches no name. */
+int sl_foreign_filter(char **all, size_t nall, const char *filter, char ***names, size_t *n,
+                      struct sl_err *err);
+
 /* One table as the readers read it. */
 struct sl_funit {
     const struct sl_ftable *t;

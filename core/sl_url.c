@@ -17,9 +17,7 @@ static int hexval(char c)
     return -1;
 }
 
-/* Returns a malloc'ed, percent-decoded copy of s[0..n), or NULL on a bad
- * escape, a decoded NUL, or no memory. */
-static char *decode(const char *s, size_t n)
+char *sl_url_decode(const char *s, size_t n)
 {
     char *out = malloc(n + 1);
     if (!out)
@@ -126,7 +124,7 @@ static int param(struct sl_url *url, const struct sl_url_params *extra, const ch
                           "unknown parameter after '?' (a '?', '&' or '@' inside a user name or "
                           "password must be percent-encoded: %%3F, %%26, %%40); known: %s",
                           known);
-    char *v = eq && eq + 1 < q + n ? decode(eq + 1, (size_t)(q + n - eq - 1)) : NULL;
+    char *v = eq && eq + 1 < q + n ? sl_url_decode(eq + 1, (size_t)(q + n - eq - 1)) : NULL;
     if (!v)
         return sl_err_set(err, SL_ERR_FATAL,
                           "parameter '%s' needs a value (or has a bad "
@@ -192,9 +190,9 @@ int sl_url_parse_as(struct sl_url *url, const char *text, const char *scheme,
     if (at) {
         const char *colon = memchr(p, ':', (size_t)(at - p));
         const char *uend = colon ? colon : at;
-        if (uend > p && !(url->user = decode(p, (size_t)(uend - p))))
+        if (uend > p && !(url->user = sl_url_decode(p, (size_t)(uend - p))))
             return fail(url, err, text, "bad percent-escape in the user name");
-        if (colon && !(url->password = decode(colon + 1, (size_t)(at - colon - 1))))
+        if (colon && !(url->password = sl_url_decode(colon + 1, (size_t)(at - colon - 1))))
             return fail(url, err, text, "bad percent-escape in the password");
         p = at + 1;
     }
@@ -206,7 +204,7 @@ int sl_url_parse_as(struct sl_url *url, const char *text, const char *scheme,
         const char *rb = memchr(p, ']', (size_t)(hend - p));
         if (!rb)
             return fail(url, err, text, "unclosed '[' in the host");
-        url->host = decode(p + 1, (size_t)(rb - p - 1));
+        url->host = sl_url_decode(p + 1, (size_t)(rb - p - 1));
         if (rb + 1 < hend) {
             if (rb[1] != ':')
                 return fail(url, err, text, "unexpected text after ']'");
@@ -218,7 +216,7 @@ int sl_url_parse_as(struct sl_url *url, const char *text, const char *scheme,
             port = colon + 1;
         const char *h_end = colon ? colon : hend;
         if (h_end > p)
-            url->host = decode(p, (size_t)(h_end - p));
+            url->host = sl_url_decode(p, (size_t)(h_end - p));
     }
     if (port) {
         char *e;
@@ -235,13 +233,13 @@ int sl_url_parse_as(struct sl_url *url, const char *text, const char *scheme,
         const char *d = slash + 1;
         const char *s2 = memchr(d, '/', (size_t)(end - d));
         const char *dend = s2 ? s2 : end;
-        if (dend > d && !(url->db = decode(d, (size_t)(dend - d))))
+        if (dend > d && !(url->db = sl_url_decode(d, (size_t)(dend - d))))
             return fail(url, err, text, "bad percent-escape in the database name");
         if (s2) {
             const char *t = s2 + 1;
             if (memchr(t, '/', (size_t)(end - t)))
                 return fail(url, err, text, "too many '/' parts; expected /db/table");
-            if (end > t && !(url->table = decode(t, (size_t)(end - t))))
+            if (end > t && !(url->table = sl_url_decode(t, (size_t)(end - t))))
                 return fail(url, err, text, "bad percent-escape in the table name");
             if (!url->db && url->table)
                 return fail(url, err, text, "a table needs a database");

@@ -94,6 +94,10 @@ char *sl_url_password_env(const char *option, char *out, size_t outlen);
  * taken from it. Returns 0, or -1 with err set. */
 int sl_url_parse_for(struct sl_url *url, const char *text, const char *option, struct sl_err *err);
 
+/* A malloc'ed, percent-decoded copy of s[0..n), or NULL on a bad escape, a
+ * decoded NUL, or no memory. */
+char *sl_url_decode(const char *s, size_t n);
+
 /* Length of text's scheme with its ':' and any '/' after it ("mysql://",
  * "mysql:/", "http://"), or 0 when text does not start with a scheme. */
 size_t sl_url_scheme_len(const char *text);

@@ -4,7 +4,6 @@
 #define _GNU_SOURCE /* vasprintf, asprintf, qsort_r, strverscmp */
 #include "sl_pg_catalog.h"
 
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,61 +11,6 @@
 #include "sl_ident.h"
 #include "sl_pg_conn.h"
 #include "sl_pg_types.h"
-
-static void free_names(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-static int is_glob(const char *s)
-{
-    return strpbrk(s, "*?[") != NULL;
-}
-
-/* Keeps the names that match filter; an item that matches none is an
- * error. */
-static int filter_names(char **all, size_t nall, const char *filter, char ***names, size_t *n,
-                        struct sl_err *err)
-{
-    char *list = strdup(filter);
-    char **keep = calloc(nall ? nall : 1, sizeof *keep);
-    unsigned char *taken = calloc(nall ? nall : 1, 1);
-    int rc = list && keep && taken ? 0 : sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    char *save = NULL;
-    for (char *item = rc ? NULL : strtok_r(list, ",", &save); item;
-         item = strtok_r(NULL, ",", &save)) {
-        while (*item == ' ')
-            item++;
-        int hit = 0;
-        for (size_t i = 0; i < nall; i++)
-            if (is_glob(item) ? fnmatch(item, all[i], 0) == 0 : strcmp(item, all[i]) == 0)
-                hit = taken[i] = 1;
-        if (!hit) {
-            rc = sl_err_set(err, SL_ERR_FATAL, "--tables: no source table matches '%s'", item);
-            break;
-        }
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < nall; i++) {
-        if (rc == 0 && taken[i]) {
-            keep[k++] = all[i];
-            all[i] = NULL;
-        }
-        free(all[i]);
-    }
-    free(all);
-    free(list);
-    free(taken);
-    if (rc != 0) {
-        free_names(keep, k);
-        return -1;
-    }
-    *names = keep;
-    *n = k;
-    return 0;
-}
 
 int sl_pg_list(PGconn *c, const char *schema, const char *filter, char ***names, size_t *n,
                struct sl_err *err)
@@ -90,14 +34,14 @@ int sl_pg_list(PGconn *c, const char *schema, const char *filter, char ***names,
     char **all = calloc(k ? k : 1, sizeof *all);
     for (size_t i = 0; all && i < k; i++)
         if (!(all[i] = strdup(PQgetvalue(r, (int)i, 0)))) {
-            free_names(all, i);
+            sl_foreign_names_free(all, i);
             all = NULL;
         }
     PQclear(r);
     if (!all)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     if (filter)
-        return filter_names(all, k, filter, names, n, err);
+        return sl_foreign_filter(all, k, filter, names, n, err);
     *names = all;
     *n = k;
     return 0;

@@ -153,37 +153,15 @@ static int equals(const char *v, size_t len, const char *word)
     return strlen(word) == len && memcmp(v, word, len) == 0;
 }
 
-/* DECIMAL(p,s): counts the digits before and after the point. */
-static int check_decimal(const char *v, size_t len, const struct sl_fcol *c, char *why, size_t cap)
+/* DECIMAL(p,s): NaN and infinities, and too many digits. */
+static int check_decimal(const char *v, size_t len, const struct sl_fcol *c, char *why,
+                         size_t cap)
 {
     if (equals(v, len, "NaN") || equals(v, len, "Infinity") || equals(v, len, "-Infinity")) {
         snprintf(why, cap, "%.*s cannot be stored in MySQL's %s", (int)len, v, c->mysql_type);
         return -1;
     }
-    if (c->prec <= 0)
-        return 0;
-    size_t i = v[0] == '-' || v[0] == '+' ? 1 : 0;
-    while (i < len && v[i] == '0')
-        i++;
-    size_t int_digits = 0, frac_digits = 0;
-    while (i < len && v[i] >= '0' && v[i] <= '9')
-        i++, int_digits++;
-    if (i < len && v[i] == '.') {
-        size_t end = len;
-        while (end > i + 1 && v[end - 1] == '0')
-            end--;
-        frac_digits = end - i - 1;
-    }
-    if ((int)int_digits > c->prec - c->scale) {
-        snprintf(why, cap, "%zu digits before the point do not fit %s", int_digits, c->mysql_type);
-        return -1;
-    }
-    if ((int)frac_digits > c->scale) {
-        snprintf(why, cap, "%zu digits after the point would be rounded off by %s", frac_digits,
-                 c->mysql_type);
-        return -1;
-    }
-    return 0;
+    return sl_canon_decimal_fits(v, len, c->prec, c->scale, c->mysql_type, why, cap);
 }
 
 /* Dates and times MySQL has no place for. */

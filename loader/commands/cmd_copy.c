@@ -61,8 +61,9 @@ struct copy_args {
 
 const struct sl_opt sl_copy_opts[] = {
     {"from", OPT_FROM, 1, "URL",
-     "source: mysql://user@host[:port]/db[/table], or\n"
-     "postgresql://user@host[:port]/db[/[schema.]table][?schema=S]",
+     "source: mysql://user@host[:port]/db[/table],\n"
+     "postgresql://user@host[:port]/db[/[schema.]table][?schema=S],\n"
+     "or sqlite:///path/app.db[?table=T]",
      SL_STORE_STR(struct copy_args, c.from)},
     {"to", OPT_TO, 1, "URL",
      "target: mysql://user@host[:port]/db[/table] (a table name only\nwhen --from names one "
@@ -109,15 +110,14 @@ const struct sl_opt sl_copy_opts[] = {
      "do not record committed batches in the target's\nsluice_checkpoints table (no --resume then)",
      SL_STORE_CLEAR(struct copy_args, c.checkpoint)},
     {"type-map", OPT_TYPE_MAP, 1, "MAP",
-     "from PostgreSQL: MySQL types that replace the mapping's,\ne.g. "
+     "from PostgreSQL or SQLite: MySQL types that replace the\nmapping's,\ne.g. "
      "'jsonb=LONGTEXT,numeric=DECIMAL(38,10)' (see below)",
      SL_STORE_STR(struct copy_args, c.type_map)},
     {"on-error", OPT_ON_ERROR, 1, "MODE",
-     "from PostgreSQL: stop (default) at the first value the target\ncannot take, or skip "
-     "its row to --rejects and go on"},
+     "from PostgreSQL or SQLite: stop (default) at the first value\nthe target cannot take, or "
+     "skip its row to --rejects and go on"},
     {"rejects", OPT_REJECTS, 1, "PATH",
-     "with --on-error skip: rejected rows go to PATH.csv as COPY\nprinted them, and why "
-     "to PATH.log",
+     "with --on-error skip: rejected rows go to PATH.csv, and why\nto PATH.log",
      SL_STORE_STR(struct copy_args, c.rejects)},
     {"max-rejects", OPT_MAX_REJECTS, 1, "N",
      "with --on-error skip: stop once more than N rows are rejected",
@@ -163,6 +163,20 @@ static void copy_help(FILE *out)
         "Schema: a missing target table is created from the source's SHOW CREATE TABLE\n"
         "(columns, charset, collation, keys, AUTO_INCREMENT). Views, triggers, routines\n"
         "and events are not copied; a schema copy names those it leaves behind.\n"
+        "\n"
+        "From PostgreSQL or SQLite: each missing table is created by the type mapping\n"
+        "of docs/type-mapping.md (--type-map overrides it) with its primary key; its\n"
+        "other indexes are added after the rows. What MySQL cannot express (partial or\n"
+        "expression indexes, a default that is a function, ...) is listed in one\n"
+        "warning before any row moves, and a column MySQL cannot hold stops the copy\n"
+        "there. PostgreSQL's readers share the snapshot the first connection exports\n"
+        "(pg_export_snapshot); a SQLite file is read read-only, in one transaction, by\n"
+        "one reader. A value the target cannot take (NaN, a BC date, text in an integer\n"
+        "column, digits DECIMAL would round off) stops the copy, or with --on-error\n"
+        "skip goes to --rejects, named by its key (exit 3). Verification compares the\n"
+        "row count and a checksum of canonical values per key range on both sides.\n"
+        "Not yet for these sources: --resume, --dry-run, --mode swap. Passwords for\n"
+        "PostgreSQL: the URL's, SLUICE_FROM_PASSWORD, PGPASSWORD, ~/.pgpass.\n"
         "\n"
         "Write modes: --mode ignore, replace and upsert append to an existing table\n"
         "unless --if-exists says otherwise; truncate is --if-exists truncate; swap\n"
@@ -222,6 +236,8 @@ static void copy_help(FILE *out)
         "  2  nothing was copied: bad options, an unreachable server, a missing table, a\n"
         "     target table that exists under --if-exists fail, a missing column or\n"
         "     privilege, a definition the target refuses\n"
+        "  3  from PostgreSQL or SQLite with --on-error skip: done, but rows were\n"
+        "     rejected (see --rejects)\n"
         "  4  interrupted by SIGINT or SIGTERM; open transactions are rolled back; run\n"
         "     again with --resume to finish\n"
         "\n"
@@ -238,7 +254,11 @@ static void copy_help(FILE *out)
         "  sluice copy --from 'mysql://ro@old-db/shop' --to 'mysql://etl@new-db/shop' "
         "--verify-only\n"
         "  sluice copy --from 'mysql://ro@old-db/shop' --to 'mysql://etl@new-db/shop' "
-        "--mode swap --dry-run\n",
+        "--mode swap --dry-run\n"
+        "  sluice copy --from 'postgresql://ro@pg1/shop?schema=public' --to 'mysql://etl@db1/shop' "
+        "--threads 8\n"
+        "  sluice copy --from 'sqlite:///var/lib/app/app.db' --to 'mysql://etl@db1/app' \\\n"
+        "      --on-error skip --rejects /var/tmp/app-rejects\n",
         out);
 }
 
@@ -513,7 +533,7 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
     int foreign = sl_xcopy_source_for(c->from) != NULL;
     if (!foreign && (c->type_map || c->rejects || c->skip_rejects)) {
         fprintf(err, "sluice copy: --type-map, --on-error and --rejects are for a copy from "
-                     "PostgreSQL\n");
+                     "PostgreSQL or SQLite\n");
         return SL_EXIT_USAGE;
     }
     int failed = (foreign ? sl_xcopy_run(c, &res, err) : sl_copy_run(c, &res, err)) != 0;

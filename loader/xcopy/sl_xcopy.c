@@ -17,6 +17,7 @@
 #include "sl_pg.h"
 #include "sl_progress.h"
 #include "sl_rejects.h"
+#include "sl_sqlite.h"
 #include "sl_write_method.h"
 #include "sl_write_mode.h"
 #include "sl_xcopy_run.h"
@@ -31,6 +32,8 @@ const struct sl_foreign_ops *sl_xcopy_source_for(const char *url)
 {
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
         return &sl_pg_foreign_ops;
+    if (strncmp(url, "sqlite://", 9) == 0)
+        return &sl_sqlite_foreign_ops;
     return NULL;
 }
 

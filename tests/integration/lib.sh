@@ -176,7 +176,7 @@ second_server() {
 # PGPASSFILE holds the sluice role's); pgsql runs SQL as the superuser.
 pg_server() {
   PG_DIR=$(mktemp -d /tmp/sluice-pg.XXXXXX)
-  trap '"$SLUICE_SRC/scripts/pgserver.sh" stop "$PG_DIR" >/dev/null 2>&1; rm -rf "$PG_DIR" "$WORK"' EXIT
+  trap '"$SLUICE_SRC/scripts/pgserver.sh" stop "$PG_DIR" >/dev/null 2>&1 || true; rm -rf "$PG_DIR" "$WORK"' EXIT
   "$SLUICE_SRC/scripts/pgserver.sh" start "$PG_DIR" >/dev/null
   # shellcheck source=/dev/null
   source "$PG_DIR/env.sh"

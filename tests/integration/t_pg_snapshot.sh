@@ -28,7 +28,7 @@ BEGIN
   END LOOP;
 END \$\$" >/dev/null 2>&1 &
 WRITER=$!
-trap 'kill $WRITER 2>/dev/null; "$SLUICE_SRC/scripts/pgserver.sh" stop "$PG_DIR" >/dev/null 2>&1; rm -rf "$PG_DIR" "$WORK"' EXIT
+trap 'kill $WRITER 2>/dev/null || true; "$SLUICE_SRC/scripts/pgserver.sh" stop "$PG_DIR" >/dev/null 2>&1 || true; rm -rf "$PG_DIR" "$WORK"' EXIT
 for _ in $(seq 1 100); do
   [ "$(pgsql "SELECT n FROM moves")" -gt 200 ] && break
   sleep 0.1
