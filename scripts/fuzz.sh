@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
-names=("${@:-csv url job transform jsonl}")
+names=("${@:-csv url job transform jsonl pgcopy}")
 # shellcheck disable=SC2206
 names=(${names[*]})
 

@@ -209,6 +209,8 @@ int sl_sqlite_value(enum sl_sqlite_kind k, int type, const char *text, size_t le
             return refuse(why, why_cap, k, "a real with a fraction", buf, *out_len);
         return 0;
     case SQLITE_TEXT:
+        if (k == SL_SQ_BLOB)
+            return 0;
         if (sl_utf8_check((const unsigned char *)text, len) != len)
             return refuse(why, why_cap, k, "text that is not valid UTF-8", NULL, 0);
         if (k == SL_SQ_INT)

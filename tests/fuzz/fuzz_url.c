@@ -7,13 +7,16 @@
  * Oracles: a URL that does not parse never shows SECRET where it could be
  * a password (past the scheme, with an '@' after it); when the parse puts SECRET in the
  * password, neither sl_url_format, sl_url_mask nor sl_url_scrub shows it,
- * and sl_url_split_password leaves it out of the text.
+ * and sl_url_split_password leaves it out of the text. The same text under
+ * postgresql:// goes through sl_pg_target_parse, whose shown URL and
+ * errors must hide it alike.
  */
 #define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_pg_conn.h"
 #include "sl_url.h"
 
 #define SECRET "Qz7SECRETpw9"
@@ -73,6 +76,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             free(pw);
         }
         sl_url_release(&url);
+    }
+    /* the same shapes as a PostgreSQL URL */
+    if (strncmp(text, "mysql://", 8) == 0) {
+        char *pg = malloc(strlen(text) + 16);
+        if (pg) {
+            strcpy(pg, "postgresql://");
+            strcat(pg, text + 8);
+            struct sl_pg_target t;
+            if (sl_pg_target_parse(&t, pg, "from", &err) != 0) {
+                if (password_like)
+                    must_hide(err.msg);
+            } else {
+                if (t.password && strstr(t.password, "SECRET"))
+                    must_hide(t.shown);
+                sl_pg_target_release(&t);
+            }
+            free(pg);
+        }
     }
     free(text);
     return 0;
