@@ -47,7 +47,7 @@ on_a() { mariadb --no-defaults -S "$a_sock" -uroot -N "$@"; }
 on_b() { mariadb --no-defaults -S "$b_sock" -uroot -N "$@"; }
 on_pg() { scripts/pgserver.sh psql "$pg" -At "$@"; }
 # the PostgreSQL side as the sluice role over the socket directory
-pg_url="postgresql://sluice@localhost/sluice/public.orders?host=$pg"
+pg_url="postgresql://sluice@localhost:$SLUICE_PG_PORT/sluice/public.orders?host=$pg"
 
 echo "loading $rows rows into PostgreSQL and MariaDB A (untimed)"
 on_pg -c "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL,

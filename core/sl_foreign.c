@@ -1,7 +1,7 @@
 /*
  * Releasing and annotating foreign table descriptions: see sl_foreign.h.
  */
-#define _GNU_SOURCE /* vasprintf, asprintf, qsort_r, strverscmp */
+#define _GNU_SOURCE /* vasprintf */
 #include "sl_foreign.h"
 
 #include <fnmatch.h>
@@ -36,6 +36,19 @@ void sl_ftable_release(struct sl_ftable *t)
     free(t->name);
     free(t->from);
     memset(t, 0, sizeof *t);
+}
+
+int sl_foreign_setf(char **slot, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    free(*slot);
+    *slot = NULL;
+    int n = vasprintf(slot, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        *slot = NULL;
+    return n < 0 ? -1 : 0;
 }
 
 int sl_ftable_note(struct sl_ftable *t, const char *fmt, ...)

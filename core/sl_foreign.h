@@ -24,6 +24,13 @@
 #include "sl_key_ranges.h"
 #include "sl_source_ops.h"
 
+/* Limits the mappings share: the longest VARCHAR of utf8mb4 that fits
+ * MySQL's 65,535-byte row, and what a text or binary column in a key
+ * becomes, since InnoDB keys hold 3,072 bytes (768 utf8mb4 characters). */
+#define SL_FOREIGN_MAX_VARCHAR   16383
+#define SL_FOREIGN_KEY_VARCHAR   768
+#define SL_FOREIGN_KEY_VARBINARY 3072
+
 /* What a reader checks or changes in a value on its way to MySQL. */
 enum sl_fconv {
     SL_FCONV_TEXT,     /* as it is */
@@ -81,6 +88,10 @@ void sl_ftable_release(struct sl_ftable *t);
 
 /* Adds a note to t (printf-style). Returns 0 or -1 (out of memory). */
 int sl_ftable_note(struct sl_ftable *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Sets *slot to a new string made by fmt (printf-style), freeing the old
+ * one. Returns 0, or -1 when out of memory (*slot is then NULL). */
+int sl_foreign_setf(char **slot, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Frees n names and the array. */
 void sl_foreign_names_free(char **v, size_t n);

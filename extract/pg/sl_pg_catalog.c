@@ -1,7 +1,7 @@
 /*
  * Reading PostgreSQL's catalog: see sl_pg_catalog.h.
  */
-#define _GNU_SOURCE /* vasprintf, asprintf, qsort_r, strverscmp */
+#define _GNU_SOURCE /* asprintf */
 #include "sl_pg_catalog.h"
 
 #include <stdio.h>

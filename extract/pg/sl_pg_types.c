@@ -2,37 +2,14 @@
  * The PostgreSQL to MySQL type mapping: see sl_pg_types.h and
  * docs/type-mapping.md.
  */
-#define _GNU_SOURCE /* vasprintf, asprintf, qsort_r, strverscmp */
 #include "sl_pg_types.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sl_buf.h"
 #include "sl_ident.h"
-
-/* The largest VARCHAR(n) of utf8mb4 that fits MySQL's 65,535-byte row. */
-#define MAX_VARCHAR 16383
-/* A text or bytea column in a key becomes VARCHAR or VARBINARY of this
- * many characters or bytes: InnoDB keys hold 3,072 bytes. */
-#define KEY_VARCHAR   768
-#define KEY_VARBINARY 3072
-
-static int set(char **slot, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int set(char **slot, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    free(*slot);
-    *slot = NULL;
-    int n = vasprintf(slot, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        *slot = NULL;
-    return n < 0 ? -1 : 0;
-}
 
 static int is(const char *base, const char *name)
 {
@@ -51,21 +28,22 @@ static int map_numeric(struct sl_fcol *c, const struct sl_pg_type *ty, struct sl
                            "with more digits is a reject",
                            c->name) != 0)
             return -1;
-        return set(&c->mysql_type, "DECIMAL(65,30)");
+        return sl_foreign_setf(&c->mysql_type, "DECIMAL(65,30)");
     }
     int p = ((ty->typmod - 4) >> 16) & 0xffff;
     int s = (int)(short)((ty->typmod - 4) & 0xffff);
     c->prec = p;
     c->scale = s;
     if (p > 65)
-        return set(&c->problem,
-                   "numeric(%d,%d) has more digits than the 65 MySQL's DECIMAL holds; map it "
-                   "with --type-map 'numeric=...' or leave the column out",
-                   p, s);
+        return sl_foreign_setf(
+            &c->problem,
+            "numeric(%d,%d) has more digits than the 65 MySQL's DECIMAL holds; map it "
+            "with --type-map 'numeric=...' or leave the column out",
+            p, s);
     if (s > 30 || s < 0)
-        return set(&c->problem, "numeric(%d,%d): MySQL's DECIMAL takes a scale from 0 to 30 digits",
-                   p, s);
-    return set(&c->mysql_type, "DECIMAL(%d,%d)", p, s);
+        return sl_foreign_setf(
+            &c->problem, "numeric(%d,%d): MySQL's DECIMAL takes a scale from 0 to 30 digits", p, s);
+    return sl_foreign_setf(&c->mysql_type, "DECIMAL(%d,%d)", p, s);
 }
 
 /* The character limit of varchar(n) or char(n), or -1. */
@@ -84,19 +62,19 @@ static int map_text(struct sl_fcol *c, const struct sl_pg_type *ty, struct sl_ft
 {
     int n = char_limit(ty->typmod);
     if (is(ty->base, "bpchar"))
-        return n > 0 && n <= 255 ? set(&c->mysql_type, "CHAR(%d)", n)
-                                 : set(&c->mysql_type, "VARCHAR(%d)", n > 0 ? n : 1);
-    if (is(ty->base, "varchar") && n > 0 && n <= MAX_VARCHAR)
-        return set(&c->mysql_type, "VARCHAR(%d)", n);
+        return n > 0 && n <= 255 ? sl_foreign_setf(&c->mysql_type, "CHAR(%d)", n)
+                                 : sl_foreign_setf(&c->mysql_type, "VARCHAR(%d)", n > 0 ? n : 1);
+    if (is(ty->base, "varchar") && n > 0 && n <= SL_FOREIGN_MAX_VARCHAR)
+        return sl_foreign_setf(&c->mysql_type, "VARCHAR(%d)", n);
     if (ty->in_key) {
         if (sl_ftable_note(t,
                            "column %s: %s is in a key, so it becomes VARCHAR(%d) (MySQL indexes "
                            "no longer text); a longer value is a reject",
-                           c->name, ty->shown, KEY_VARCHAR) != 0)
+                           c->name, ty->shown, SL_FOREIGN_KEY_VARCHAR) != 0)
             return -1;
-        return set(&c->mysql_type, "VARCHAR(%d)", KEY_VARCHAR);
+        return sl_foreign_setf(&c->mysql_type, "VARCHAR(%d)", SL_FOREIGN_KEY_VARCHAR);
     }
-    return set(&c->mysql_type, "LONGTEXT");
+    return sl_foreign_setf(&c->mysql_type, "LONGTEXT");
 }
 
 /* Types read as their own text into a MySQL type that takes it as it is. */
@@ -120,15 +98,15 @@ int sl_pg_map_type(struct sl_fcol *c, const struct sl_pg_type *ty, const char *q
                    struct sl_ftable *t)
 {
     const char *b = ty->base;
-    if (set(&c->src_type, "%s", ty->shown) != 0 ||
-        set(&c->src_base, "%s", ty->category == 'A' ? "array" : b) != 0)
+    if (sl_foreign_setf(&c->src_type, "%s", ty->shown) != 0 ||
+        sl_foreign_setf(&c->src_base, "%s", ty->category == 'A' ? "array" : b) != 0)
         return -1;
     c->conv = SL_FCONV_TEXT;
     const char *sel = "%s"; /* how the column is read: a format around qcol */
     int rc = 0;
     if (ty->category == 'A' || ty->typtype == 'c' || ty->typtype == 'r' || ty->typtype == 'm') {
         sel = "to_json(%s)";
-        rc = set(&c->mysql_type, "JSON");
+        rc = sl_foreign_setf(&c->mysql_type, "JSON");
     } else if (ty->typtype == 'e') {
         struct sl_buf sql;
         sl_buf_init(&sql, 1 << 20);
@@ -137,7 +115,7 @@ int sl_pg_map_type(struct sl_fcol *c, const struct sl_pg_type *ty, const char *q
             rc = (i ? sl_buf_puts(&sql, ",") : 0) |
                  sl_ident_append_literal(&sql, ty->labels[i], strlen(ty->labels[i]));
         rc = rc == 0 && sl_buf_puts(&sql, ")") == 0 && sl_buf_cstr(&sql)
-                 ? set(&c->mysql_type, "%s", sql.data)
+                 ? sl_foreign_setf(&c->mysql_type, "%s", sql.data)
                  : -1;
         sl_buf_release(&sql);
         sel = "%s::text";
@@ -148,44 +126,44 @@ int sl_pg_map_type(struct sl_fcol *c, const struct sl_pg_type *ty, const char *q
         c->conv = SL_FCONV_DECIMAL;
         c->prec = 19;
         c->scale = 2;
-        rc = set(&c->mysql_type, "DECIMAL(19,2)");
+        rc = sl_foreign_setf(&c->mysql_type, "DECIMAL(19,2)");
     } else if (is(b, "float4") || is(b, "float8")) {
         c->conv = SL_FCONV_FLOAT;
-        rc = set(&c->mysql_type, is(b, "float4") ? "FLOAT" : "DOUBLE");
+        rc = sl_foreign_setf(&c->mysql_type, is(b, "float4") ? "FLOAT" : "DOUBLE");
     } else if (is(b, "bool")) {
         sel = "%s::int";
-        rc = set(&c->mysql_type, "TINYINT(1)");
+        rc = sl_foreign_setf(&c->mysql_type, "TINYINT(1)");
     } else if (is(b, "text") || is(b, "varchar") || is(b, "bpchar")) {
         rc = map_text(c, ty, t);
     } else if (is(b, "bytea")) {
         c->conv = SL_FCONV_HEX;
-        rc = ty->in_key ? set(&c->mysql_type, "VARBINARY(%d)", KEY_VARBINARY)
-                        : set(&c->mysql_type, "LONGBLOB");
+        rc = ty->in_key ? sl_foreign_setf(&c->mysql_type, "VARBINARY(%d)", SL_FOREIGN_KEY_VARBINARY)
+                        : sl_foreign_setf(&c->mysql_type, "LONGBLOB");
     } else if (is(b, "date")) {
         c->conv = SL_FCONV_TEMPORAL;
-        rc = set(&c->mysql_type, "DATE");
+        rc = sl_foreign_setf(&c->mysql_type, "DATE");
     } else if (is(b, "timestamp")) {
         c->conv = SL_FCONV_TEMPORAL;
-        rc = set(&c->mysql_type, "DATETIME(%d)", frac(ty->typmod));
+        rc = sl_foreign_setf(&c->mysql_type, "DATETIME(%d)", frac(ty->typmod));
     } else if (is(b, "timestamptz")) {
         /* the session's TimeZone is UTC: the instant as UTC wall time */
         sel = "(%s AT TIME ZONE 'UTC')";
         c->conv = SL_FCONV_TEMPORAL;
-        rc = set(&c->mysql_type, "DATETIME(%d)", frac(ty->typmod));
+        rc = sl_foreign_setf(&c->mysql_type, "DATETIME(%d)", frac(ty->typmod));
     } else if (is(b, "time")) {
         c->conv = SL_FCONV_TEMPORAL;
-        rc = set(&c->mysql_type, "TIME(%d)", frac(ty->typmod));
+        rc = sl_foreign_setf(&c->mysql_type, "TIME(%d)", frac(ty->typmod));
     } else {
         const struct as_text *m = plain;
         while (m->pg && !is(b, m->pg))
             m++;
         if (m->pg) {
-            rc = set(&c->mysql_type, "%s", m->mysql);
+            rc = sl_foreign_setf(&c->mysql_type, "%s", m->mysql);
             if (!is(b, "int2") && !is(b, "int4") && !is(b, "int8") && !is(b, "oid"))
                 sel = "%s::text";
         } else {
             sel = "%s::text";
-            rc = set(&c->mysql_type, "LONGTEXT") |
+            rc = sl_foreign_setf(&c->mysql_type, "LONGTEXT") |
                  sl_ftable_note(t,
                                 "column %s: %s has no MySQL counterpart; its text is copied "
                                 "into LONGTEXT",
@@ -194,5 +172,5 @@ int sl_pg_map_type(struct sl_fcol *c, const struct sl_pg_type *ty, const char *q
     }
     if (rc != 0)
         return -1;
-    return set(&c->select, sel, qcol);
+    return sl_foreign_setf(&c->select, sel, qcol);
 }

@@ -2,35 +2,16 @@
  * SQLite's declared types and storage classes against MySQL's types: see
  * sl_sqlite_types.h.
  */
-#define _GNU_SOURCE /* vasprintf, strcasestr */
+#define _GNU_SOURCE /* strcasestr */
 #include "sl_sqlite_types.h"
 
 #include <ctype.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sl_utf8.h"
-
-#define MAX_VARCHAR   16383
-#define KEY_VARCHAR   768
-#define KEY_VARBINARY 3072
-
-static int set(char **slot, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int set(char **slot, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    free(*slot);
-    *slot = NULL;
-    int n = vasprintf(slot, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        *slot = NULL;
-    return n < 0 ? -1 : 0;
-}
 
 static int has(const char *decl, const char *word)
 {
@@ -60,61 +41,63 @@ int sl_sqlite_map_type(struct sl_fcol *c, const char *decl, int in_key, struct s
     snprintf(base, sizeof base, "%.*s", (int)n, decl);
     for (char *p = base; *p; p++)
         *p = (char)tolower((unsigned char)*p);
-    if (set(&c->src_type, "%s", *decl ? decl : "(none)") != 0 ||
-        set(&c->src_base, "%s", *base ? base : "none") != 0)
+    if (sl_foreign_setf(&c->src_type, "%s", *decl ? decl : "(none)") != 0 ||
+        sl_foreign_setf(&c->src_base, "%s", *base ? base : "none") != 0)
         return -1;
     int a, b;
     parens(decl, &a, &b);
     /* SQLite's own order of the affinity rules, with the names MySQL knows
      * first */
     if (starts(decl, "bool"))
-        return set(&c->mysql_type, "TINYINT(1)");
+        return sl_foreign_setf(&c->mysql_type, "TINYINT(1)");
     if (has(decl, "int"))
-        return set(&c->mysql_type, "BIGINT");
+        return sl_foreign_setf(&c->mysql_type, "BIGINT");
     if (has(decl, "char") || has(decl, "clob") || has(decl, "text")) {
-        if (a > 0 && a <= MAX_VARCHAR)
-            return set(&c->mysql_type, "VARCHAR(%d)", a);
+        if (a > 0 && a <= SL_FOREIGN_MAX_VARCHAR)
+            return sl_foreign_setf(&c->mysql_type, "VARCHAR(%d)", a);
         if (in_key)
-            return set(&c->mysql_type, "VARCHAR(%d)", KEY_VARCHAR) |
+            return sl_foreign_setf(&c->mysql_type, "VARCHAR(%d)", SL_FOREIGN_KEY_VARCHAR) |
                    sl_ftable_note(t,
                                   "column %s: %s is in a key, so it becomes VARCHAR(%d); a "
                                   "longer value is a reject",
-                                  c->name, decl, KEY_VARCHAR);
-        return set(&c->mysql_type, "LONGTEXT");
+                                  c->name, decl, SL_FOREIGN_KEY_VARCHAR);
+        return sl_foreign_setf(&c->mysql_type, "LONGTEXT");
     }
     if (has(decl, "blob"))
-        return set(&c->mysql_type, in_key ? "VARBINARY(%d)" : "LONGBLOB", KEY_VARBINARY);
+        return sl_foreign_setf(&c->mysql_type, in_key ? "VARBINARY(%d)" : "LONGBLOB",
+                               SL_FOREIGN_KEY_VARBINARY);
     if (!*decl)
-        return set(&c->mysql_type, "LONGTEXT") |
+        return sl_foreign_setf(&c->mysql_type, "LONGTEXT") |
                sl_ftable_note(t,
                               "column %s has no declared type; it becomes LONGTEXT, and a "
                               "blob in it is a reject",
                               c->name);
     if (has(decl, "real") || has(decl, "floa") || has(decl, "doub"))
-        return set(&c->mysql_type, "DOUBLE");
+        return sl_foreign_setf(&c->mysql_type, "DOUBLE");
     if (starts(decl, "datetime") || starts(decl, "timestamp"))
-        return set(&c->mysql_type, "DATETIME(6)");
+        return sl_foreign_setf(&c->mysql_type, "DATETIME(6)");
     if (starts(decl, "date"))
-        return set(&c->mysql_type, "DATE");
+        return sl_foreign_setf(&c->mysql_type, "DATE");
     if (starts(decl, "time"))
-        return set(&c->mysql_type, "TIME(6)");
+        return sl_foreign_setf(&c->mysql_type, "TIME(6)");
     if (starts(decl, "json"))
-        return set(&c->mysql_type, "JSON");
+        return sl_foreign_setf(&c->mysql_type, "JSON");
     if ((starts(decl, "decimal") || starts(decl, "numeric")) && a > 0) {
         if (b < 0)
             b = 0;
         if (a > 65 || b > 30 || b > a)
-            return set(&c->problem,
-                       "%s: MySQL's DECIMAL holds at most 65 digits, 30 after the point", decl);
+            return sl_foreign_setf(
+                &c->problem, "%s: MySQL's DECIMAL holds at most 65 digits, 30 after the point",
+                decl);
         c->conv = SL_FCONV_DECIMAL;
         c->prec = a;
         c->scale = b;
-        return set(&c->mysql_type, "DECIMAL(%d,%d)", a, b);
+        return sl_foreign_setf(&c->mysql_type, "DECIMAL(%d,%d)", a, b);
     }
     c->conv = SL_FCONV_DECIMAL;
     c->prec = 65;
     c->scale = 30;
-    return set(&c->mysql_type, "DECIMAL(65,30)") |
+    return sl_foreign_setf(&c->mysql_type, "DECIMAL(65,30)") |
            sl_ftable_note(t, "column %s: %s has numeric affinity; it becomes DECIMAL(65,30)",
                           c->name, decl);
 }

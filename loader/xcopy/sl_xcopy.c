@@ -2,7 +2,7 @@
  * The course of a cross-engine copy: the plan, the target's tables, the run
  * on the engine, the indexes, and the comparison. See sl_xcopy.h.
  */
-#define _GNU_SOURCE /* vasprintf, asprintf, qsort_r, strverscmp */
+#define _GNU_SOURCE /* qsort_r, strverscmp */
 #include "sl_xcopy.h"
 
 #include <inttypes.h>
@@ -25,7 +25,7 @@
 /* A batch is handed on once its values pass this many bytes; a chunk is
  * committed once it holds this many. */
 #define XBATCH_BYTES (1024 * 1024)
-#define XCHUNK_BYTES (16 * 1024 * 1024)
+#define XCHUNK_BYTES (4 * 1024 * 1024)
 #define XBATCH_ROWS  10000
 
 const struct sl_foreign_ops *sl_xcopy_source_for(const char *url)
@@ -87,21 +87,25 @@ static int describe_all(struct xrun *r, struct sl_err *err)
     return rc;
 }
 
+/* 1 when db.table holds no row, 0 when it holds some, -1 with err set. */
 static int is_empty(MYSQL *m, const char *db, const char *table, struct sl_err *err)
 {
     struct sl_buf q;
     sl_buf_init(&q, 4096);
-    int rc = sl_buf_puts(&q, "SELECT 1 FROM ") | sl_ident_append_qualified(&q, db, table) |
-             sl_buf_puts(&q, " LIMIT 1");
+    int rc = sl_buf_puts(&q, "SELECT COUNT(*) FROM (SELECT 1 FROM ") |
+             sl_ident_append_qualified(&q, db, table) | sl_buf_puts(&q, " LIMIT 1) AS t");
     char v[8];
     int empty = -1;
-    if (rc == 0 && sl_buf_cstr(&q) && sl_conn_send(m, q.data, err) == 0)
-        empty = sl_conn_read_value(m, 0, v, sizeof v, err) == 0 ? 0 : 1;
+    if (rc == 0 && sl_buf_cstr(&q) && sl_conn_send(m, q.data, err) == 0 &&
+        sl_conn_read_value(m, 0, v, sizeof v, err) == 0)
+        empty = strcmp(v, "0") == 0;
+    else if (rc != 0)
+        sl_err_set(err, SL_ERR_FATAL, "name too long: %s.%s", db, table);
     sl_buf_release(&q);
     return empty;
 }
 
-/* Decides what --if-exists does to each table, and builds the DDL. */
+/* Decides what --if-exists does to each table that exists. */
 static int plan_targets(struct xrun *r, struct sl_err *err)
 {
     const struct sl_copy_config *c = r->c;
@@ -138,6 +142,11 @@ static int plan_targets(struct xrun *r, struct sl_err *err)
         }
         if (c->verify_only)
             xt->was_empty = 1;
+        /* as copy from MySQL does: a large table (or one of unknown size) gets
+         * its indexes after its rows */
+        xt->defer = c->defer_indexes == SL_DEFER_ALWAYS ||
+                    (c->defer_indexes == SL_DEFER_AUTO &&
+                     (xt->ft.est_rows < 0 || xt->ft.est_rows >= SL_COPY_DEFER_ROWS));
     }
     return 0;
 }
@@ -460,6 +469,21 @@ out:
     return rc;
 }
 
+/* sl_xcopy_sum_target on a thread of its own. */
+struct target_sums {
+    struct xrun *r;
+    unsigned threads;
+    int rc;
+    struct sl_err err;
+};
+
+static void *sum_target(void *arg)
+{
+    struct target_sums *ts = arg;
+    ts->rc = sl_xcopy_sum_target(ts->r, ts->threads, &ts->err);
+    return NULL;
+}
+
 /* Adds each created table's secondary indexes. */
 static int add_indexes(struct xrun *r, struct sl_err *err)
 {
@@ -650,17 +674,27 @@ int sl_xcopy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FIL
     if ((!c->verify_only && apply_targets(&r, err) != 0) || plan_ranges(&r, err) != 0)
         goto out;
     int failed = run_engine(&r, res, err) != 0;
+    /* the target's ranges are summed up while its indexes are added: both
+     * are the server's work, on connections of their own */
+    struct target_sums ts = {.r = &r, .threads = c->threads};
+    int verify = !failed && (c->verify || c->verify_only);
+    pthread_t th;
+    int threaded = verify && pthread_create(&th, NULL, sum_target, &ts) == 0;
     if (!failed && !c->verify_only)
         failed = add_indexes(&r, err) != 0;
+    if (threaded)
+        pthread_join(th, NULL);
+    else if (verify)
+        sum_target(&ts);
     if (collect(&r, res, failed, sl_now() - t0) != 0) {
         sl_err_set(err, SL_ERR_FATAL, "out of memory");
         goto out;
     }
-    if (!failed && (c->verify || c->verify_only)) {
-        if (sl_xcopy_sum_target(&r, c->threads, err) != 0)
-            failed = 1;
-        else
-            compare(&r, res);
+    if (verify && !failed && ts.rc != 0) {
+        *err = ts.err;
+        failed = 1;
+    } else if (verify && !failed) {
+        compare(&r, res);
     }
     if (!failed && !c->verify_only && c->after_sql &&
         sl_conn_run_hook(&r.co, "--after-sql", c->after_sql, err) != 0)

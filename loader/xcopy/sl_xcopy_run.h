@@ -33,7 +33,8 @@ struct xtable {
     enum sl_canon *canon;         /* per column */
     char **cols;                  /* column names (pointers into ft) */
     struct sl_insert_target target;
-    char *add_indexes;      /* ALTER TABLE ... ADD INDEX ..., or NULL */
+    int defer;              /* its other indexes are added after the rows */
+    char *add_indexes;      /* then: ALTER TABLE ... ADD INDEX ..., or NULL */
     _Atomic uint64_t rows;  /* committed */
     _Atomic uint64_t bytes; /* of them, value bytes */
     int failed;
@@ -59,8 +60,9 @@ struct xrun {
  * own limits (UUID). Returns 0, or -1 with err set (a bad --type-map). */
 int sl_xcopy_map_types(struct xrun *r, struct sl_ftable *t, struct sl_err *err);
 
-/* CREATE TABLE for xt on the target (with its primary key only), into sql;
- * and the ALTER TABLE that adds its other indexes into xt->add_indexes.
+/* CREATE TABLE for xt on the target into sql: with its primary key only
+ * when xt->defer, and then the ALTER TABLE that adds its other indexes into
+ * xt->add_indexes; else with every index.
  * Returns 0, or -1 with err set. */
 int sl_xcopy_create_sql(const struct xrun *r, struct xtable *xt, struct sl_buf *sql,
                         struct sl_err *err);

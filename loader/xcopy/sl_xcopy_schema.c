@@ -171,10 +171,16 @@ int sl_xcopy_create_sql(const struct xrun *r, struct xtable *xt, struct sl_buf *
     }
     if (t->npk > 0)
         rc |= sl_buf_puts(sql, ",\n  PRIMARY KEY ") | append_cols(sql, t, t->pk, t->npk);
+    for (size_t i = 0; rc == 0 && !xt->defer && i < t->nidx; i++) {
+        const struct sl_findex *x = &t->idx[i];
+        rc = sl_buf_printf(sql, ",\n  %sKEY ", x->unique ? "UNIQUE " : "") |
+             sl_ident_append(sql, x->name, strlen(x->name)) | sl_buf_puts(sql, " ") |
+             append_cols(sql, t, x->cols, x->ncols);
+    }
     rc |= sl_buf_puts(sql, "\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
     if (rc != 0 || !sl_buf_cstr(sql))
         return sl_err_set(err, SL_ERR_FATAL, "%s: the CREATE TABLE is too long", t->name);
-    if (t->nidx == 0)
+    if (t->nidx == 0 || !xt->defer)
         return 0;
     struct sl_buf alter;
     sl_buf_init(&alter, 1 << 20);
