@@ -16,6 +16,7 @@
 #include "sl_null_sink.h"
 #include "sl_pg.h"
 #include "sl_progress.h"
+#include "sl_queue.h"
 #include "sl_rejects.h"
 #include "sl_sqlite.h"
 #include "sl_write_method.h"
@@ -251,9 +252,10 @@ static int plan_ranges(struct xrun *r, struct sl_err *err)
         xt->src = calloc(nr, sizeof *xt->src);
         xt->rej = calloc(nr, sizeof *xt->rej);
         xt->dst_sum = calloc(nr, sizeof *xt->dst_sum);
+        xt->summed = calloc(nr, 1);
         xt->canon = calloc(xt->ft.ncols ? xt->ft.ncols : 1, sizeof *xt->canon);
         xt->cols = calloc(xt->ft.ncols ? xt->ft.ncols : 1, sizeof *xt->cols);
-        if (!xt->src || !xt->rej || !xt->dst_sum || !xt->canon || !xt->cols)
+        if (!xt->src || !xt->rej || !xt->dst_sum || !xt->summed || !xt->canon || !xt->cols)
             return sl_err_set(err, SL_ERR_FATAL, "out of memory");
         for (size_t k = 0; k < xt->ft.ncols; k++) {
             xt->canon[k] = sl_canon_of_type(xt->ft.cols[k].mysql_type);
@@ -332,12 +334,52 @@ static void release_parts(struct parts *pt)
     free(pt->targets);
 }
 
-/* The engine's hooks: rows committed per table, and the rows the target
- * refused taken out of their range's sum. */
+/* The engine's hooks: rows committed per table, the rows the target
+ * refused taken out of their range's sum, and each range summed up on the
+ * target, by a helper thread, as soon as all its rows are in. */
 struct hook_ctx {
     struct xrun *r;
     const struct parts *pt;
+    int summing;          /* the helper sums ranges up during the run */
+    struct sl_queue done; /* complete splits (as split + 1) for the helper */
 };
+
+static void split_done(void *ctx, uint64_t split, uint64_t dropped)
+{
+    struct hook_ctx *h = ctx;
+    const struct sl_fsplit *sp = &h->pt->splits[split];
+    if (h->summing && dropped == 0 && h->r->t[sp->unit].was_empty)
+        sl_queue_push(&h->done, (void *)(uintptr_t)(split + 1));
+}
+
+static void no_more_splits(void *ctx)
+{
+    struct hook_ctx *h = ctx;
+    if (h->summing)
+        sl_queue_close(&h->done);
+}
+
+/* The helper: sums up complete ranges on a connection of its own. A range
+ * it cannot sum is left for the comparison after the run. */
+static void summer(void *ctx, unsigned i)
+{
+    struct hook_ctx *h = ctx;
+    MYSQL *m = NULL;
+    struct sl_err e;
+    struct sl_buf q;
+    sl_buf_init(&q, 1 << 24);
+    sl_conn_thread_begin();
+    int ok = sl_conn_open(&m, &h->r->co, &e) == 0;
+    void *item;
+    while ((item = sl_queue_pop(&h->done)) != NULL) {
+        const struct sl_fsplit *sp = &h->pt->splits[(uintptr_t)item - 1];
+        if (ok)
+            ok = sl_xcopy_sum_range(h->r, m, sp->unit, sp->range, &q, &e) == 0;
+    }
+    sl_conn_close(m);
+    sl_buf_release(&q);
+    sl_conn_thread_end();
+}
 
 static void committed(void *ctx, unsigned writer, struct sl_batch *const *held, size_t n,
                       uint64_t written, uint64_t ignored, uint64_t updated)
@@ -415,8 +457,17 @@ static int run_engine(struct xrun *r, struct sl_copy_result *res, struct sl_err 
     memset(&counters, 0, sizeof counters);
     struct sl_progress progress;
     sl_progress_init(&progress, r->log, c->progress, 0);
-    struct hook_ctx hctx = {r, &pt};
-    struct sl_engine_hooks hooks = {.committed = committed};
+    struct hook_ctx hctx = {r, &pt, c->verify || c->verify_only};
+    if (hctx.summing && sl_queue_init(&hctx.done, pt.nsplits + 1) != 0)
+        hctx.summing = 0;
+    struct sl_engine_hooks hooks = {
+        .committed = committed,
+        .split_done = split_done,
+        .writers_done = no_more_splits,
+        .stopping = no_more_splits,
+        .helper = summer,
+        .nhelpers = hctx.summing ? 1 : 0,
+    };
     struct sl_engine_plan plan = {
         .source_ops = source_ops,
         .source = source,
@@ -432,6 +483,7 @@ static int run_engine(struct xrun *r, struct sl_copy_result *res, struct sl_err 
         .txn_bytes = XCHUNK_BYTES,
         .max_value = (size_t)max_packet,
         .commit_idle = 1,
+        .nsplits = pt.nsplits,
         .rejects = c->rejects && !c->verify_only ? &rejects : NULL,
         .max_rejects = c->max_rejects,
         .signal_stops = 1,
@@ -450,6 +502,8 @@ static int run_engine(struct xrun *r, struct sl_copy_result *res, struct sl_err 
     res->interrupted = interrupted;
     res->retries = atomic_load(&counters.retries);
     res->rejected = atomic_load(&counters.rows_rejected);
+    if (hctx.summing)
+        sl_queue_release(&hctx.done);
     if (rc == 0 && interrupted)
         rc = -1;
 out:
@@ -575,6 +629,7 @@ static void release(struct xrun *r)
         free(xt->src);
         free(xt->rej);
         free(xt->dst_sum);
+        free(xt->summed);
         free(xt->canon);
         free(xt->cols);
         free(xt->add_indexes);

@@ -30,6 +30,7 @@ struct xtable {
     struct sl_canon_sum *src;     /* per range: what the readers handed on */
     struct sl_canon_sum *rej;     /* per range: rows the target refused (under xrun.mu) */
     struct sl_canon_sum *dst_sum; /* per range: what the target holds */
+    unsigned char *summed;        /* per range: dst_sum is known */
     enum sl_canon *canon;         /* per column */
     char **cols;                  /* column names (pointers into ft) */
     struct sl_insert_target target;
@@ -67,8 +68,15 @@ int sl_xcopy_map_types(struct xrun *r, struct sl_ftable *t, struct sl_err *err);
 int sl_xcopy_create_sql(const struct xrun *r, struct xtable *xt, struct sl_buf *sql,
                         struct sl_err *err);
 
-/* Sums up every range of every table that is to be compared on the target,
- * with nthreads connections. Returns 0, or -1 with err set. */
+/* Sums up range `range` of table `table` on the target over m (q is
+ * scratch space), into its dst_sum, and marks it summed. Returns 0, or -1
+ * with err set. */
+int sl_xcopy_sum_range(struct xrun *r, MYSQL *m, size_t table, uint64_t range, struct sl_buf *q,
+                       struct sl_err *err);
+
+/* Sums up every range not summed yet of every table that is to be compared
+ * on the target, with nthreads connections. Returns 0, or -1 with err
+ * set. */
 int sl_xcopy_sum_target(struct xrun *r, unsigned nthreads, struct sl_err *err);
 
 #endif

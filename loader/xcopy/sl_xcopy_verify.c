@@ -1,8 +1,8 @@
 /*
- * The target's side of a cross-engine comparison: every key range of the
- * tables to compare, read back unbuffered and summed up as the readers
- * summed up the source (sl_canon.h), by a few threads at once, each on its
- * own connection. See sl_xcopy.h.
+ * The target's side of a cross-engine comparison: a key range of a table,
+ * read back unbuffered and summed up as the readers summed up the source
+ * (sl_canon.h); and every range not summed yet, by a few threads at once,
+ * each on its own connection. See sl_xcopy.h.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -54,11 +54,11 @@ static int range_sql(const struct xrun *r, const struct xtable *xt, uint64_t k, 
     return rc == 0 && sl_buf_cstr(q) ? 0 : -1;
 }
 
-static int sum_range(struct xrun *r, MYSQL *m, const struct job *j, struct sl_buf *q,
-                     struct sl_err *err)
+int sl_xcopy_sum_range(struct xrun *r, MYSQL *m, size_t table, uint64_t range, struct sl_buf *q,
+                       struct sl_err *err)
 {
-    struct xtable *xt = &r->t[j->table];
-    if (range_sql(r, xt, j->range, q) != 0)
+    struct xtable *xt = &r->t[table];
+    if (range_sql(r, xt, range, q) != 0)
         return sl_err_set(err, SL_ERR_FATAL, "the SELECT is too long");
     struct sl_select sel;
     if (sl_select_start(&sel, m, q->data, 0, NULL, err) != 0)
@@ -74,9 +74,14 @@ static int sum_range(struct xrun *r, MYSQL *m, const struct job *j, struct sl_bu
         sl_canon_sum_row(&sum, h);
     }
     sl_select_end(&sel);
-    if (more < 0)
+    /* end the read: the next range must see what was committed since */
+    mysql_rollback(m);
+    if (more < 0) {
+        sl_err_prefix(err, "summing up %s.%s on the target", r->to.db, xt->dst);
         return -1;
-    xt->dst_sum[j->range] = sum;
+    }
+    xt->dst_sum[range] = sum;
+    xt->summed[range] = 1;
     return 0;
 }
 
@@ -96,10 +101,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->mu);
         if (stop)
             break;
-        rc = sum_range(r, m, &p->jobs[k], &q, &e);
-        if (rc != 0)
-            sl_err_prefix(&e, "summing up %s.%s on the target", r->to.db,
-                          r->t[p->jobs[k].table].dst);
+        rc = sl_xcopy_sum_range(r, m, p->jobs[k].table, p->jobs[k].range, &q, &e);
     }
     if (rc != 0) {
         pthread_mutex_lock(&p->mu);
@@ -118,15 +120,16 @@ int sl_xcopy_sum_target(struct xrun *r, unsigned nthreads, struct sl_err *err)
 {
     struct pool p = {.r = r};
     for (size_t i = 0; i < r->nt; i++)
-        if (!r->t[i].skip && !r->t[i].failed)
-            p.njobs += r->t[i].ranges.n;
+        for (uint64_t k = 0; !r->t[i].skip && !r->t[i].failed && k < r->t[i].ranges.n; k++)
+            p.njobs += !r->t[i].summed[k];
     p.jobs = calloc(p.njobs ? p.njobs : 1, sizeof *p.jobs);
     if (!p.jobs)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     uint64_t n = 0;
     for (size_t i = 0; i < r->nt; i++)
         for (uint64_t k = 0; !r->t[i].skip && !r->t[i].failed && k < r->t[i].ranges.n; k++)
-            p.jobs[n++] = (struct job){i, k};
+            if (!r->t[i].summed[k])
+                p.jobs[n++] = (struct job){i, k};
     atomic_init(&p.next, 0);
     pthread_mutex_init(&p.mu, NULL);
     if (nthreads > p.njobs)

@@ -35,7 +35,7 @@ for _ in $(seq 1 100); do
 done
 before=$(pgsql "SELECT n FROM moves")
 run_sluice copy --from "$PG_URL/acct" --to "mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DB" \
-  --to-defaults-file "$SLUICE_DB_CNF" --readers 4 --threads 2 --chunk-rows 500
+  --to-defaults-file "$SLUICE_DB_CNF" --readers 4 --threads 2 --chunk-rows 500 --txn-rows 1000
 check_rc 0 "the copy"
 after=$(pgsql "SELECT n FROM moves")
 kill $WRITER 2>/dev/null || true
