@@ -9,6 +9,9 @@
 #              (FORMAT csv)" > f.csv, split it in two, and LOAD DATA LOCAL
 #              of each half on two connections at once
 #   mysql      sluice's own MariaDB -> MariaDB copy of the same table (A to B)
+#   ld_only    the manual path's LOAD DATA LOCAL x2 alone, of halves exported
+#              before (untimed): what the target takes to store the rows,
+#              the floor under any copy into it
 # Every client uses unix sockets. The target table is dropped (untimed)
 # before each run; the manual path's table is created (untimed) by the
 # same DDL sluice makes. After each run the target's row count and a
@@ -28,7 +31,7 @@ repeat=${SLUICE_BENCH_REPEAT:-3}
 source bench/bench_lib.sh
 bench_build
 csv=$(bench_orders_csv "$rows")
-methods=(sluice sluice_nv manual mysql)
+methods=(sluice sluice_nv manual mysql ld_only)
 
 bench_server # A, in $tmp/srv
 a_sock=$SLUICE_DB_SOCKET
@@ -78,7 +81,11 @@ run() {
   local m=$1 t0 t1 rss=0
   on_b bench -e "DROP TABLE IF EXISTS orders"
   rm -f "$tmp"/f.csv "$tmp"/half.*
-  if [ "$m" = manual ]; then
+  if [ "$m" = ld_only ]; then
+    on_pg -c "\\copy orders TO STDOUT (FORMAT csv)" >"$tmp/f.csv"
+    split -n l/2 "$tmp/f.csv" "$tmp/half."
+  fi
+  if [ "$m" = manual ] || [ "$m" = ld_only ]; then
     # the table a copy makes, so that both end alike (untimed)
     on_b bench -e "CREATE TABLE orders (id bigint NOT NULL, customer_id int NOT NULL,
       sku varchar(32) NOT NULL, qty int NOT NULL, price decimal(10,2) NOT NULL,
@@ -93,9 +100,11 @@ run() {
       /usr/bin/time -f "%M" -o "$tmp/time" ./build/sluice copy --from "$pg_url" --to "$to" \
         --to-defaults-file "$b_cnf" --threads 2 -q "${nv[@]}"
       rss=$(cat "$tmp/time") ;;
-    manual)
-      on_pg -c "\\copy orders TO STDOUT (FORMAT csv)" >"$tmp/f.csv"
-      split -n l/2 "$tmp/f.csv" "$tmp/half."
+    manual | ld_only)
+      if [ "$m" = manual ]; then
+        on_pg -c "\\copy orders TO STDOUT (FORMAT csv)" >"$tmp/f.csv"
+        split -n l/2 "$tmp/f.csv" "$tmp/half."
+      fi
       for h in "$tmp"/half.*; do
         mariadb --defaults-file="$b_cnf" -S "$b_sock" --local-infile=1 bench -e \
           "LOAD DATA LOCAL INFILE '$h' INTO TABLE orders CHARACTER SET utf8mb4
@@ -134,9 +143,12 @@ printf '%-58s %8.2f\n' "sluice copy from PostgreSQL --threads 2 (verified)" "${w
 printf '%-58s %8.2f\n' "sluice copy from PostgreSQL --threads 2 --no-verify" "${wall[sluice_nv]}"
 printf '%-58s %8.2f\n' "psql \\copy to CSV + split + LOAD DATA LOCAL x2" "${wall[manual]}"
 printf '%-58s %8.2f\n' "sluice copy MariaDB -> MariaDB --threads 2 (verified)" "${wall[mysql]}"
+printf '%-58s %8.2f\n' "floor: LOAD DATA LOCAL x2 alone, of the exported halves" "${wall[ld_only]}"
 r1=$(echo "scale=3; ${wall[sluice]} / ${wall[manual]}" | bc)
 r2=$(echo "scale=3; ${wall[sluice]} / ${wall[mysql]}" | bc)
 printf '\ntargets (every copy checked by count and a checksum of its values)\n'
 printf '  vs the manual path:        %.2fx the time (target <= 0.70)  %s\n' "$r1" "$(verdict "$r1 <= 0.70")"
 printf '  vs MariaDB -> MariaDB:     %.2fx the time (target <= 1.15)  %s\n' "$r2" "$(verdict "$r2 <= 1.15")"
 printf '  sluice peak RSS %d MB (target < 64)  %s\n' "$rss" "$(verdict "$rss < 64")"
+printf '  the floor (LOAD DATA x2 alone) is %.2fx the manual path; sluice --no-verify %.2fx\n' \
+  "$(echo "scale=3; ${wall[ld_only]} / ${wall[manual]}" | bc)" "$(echo "scale=3; ${wall[sluice_nv]} / ${wall[manual]}" | bc)"
