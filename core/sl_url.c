@@ -299,28 +299,36 @@ char *sl_url_format_as(const struct sl_url *url, const char *scheme, char *out, 
 int sl_url_split_password(const char *text, char *out, size_t outlen, char **password,
                           struct sl_err *err)
 {
-    struct sl_url u;
     *password = NULL;
-    if (sl_url_parse(&u, text, err) != 0)
-        return -1;
+    /* a mysql:// URL must parse; another scheme's is only split by the same
+     * rule: the credentials end at the last '@' before the path, and the
+     * password starts at the first ':' in them */
+    if (strncmp(text, SCHEME, strlen(SCHEME)) == 0) {
+        struct sl_url u;
+        if (sl_url_parse(&u, text, err) != 0)
+            return -1;
+        sl_url_release(&u);
+    }
+    size_t skip = sl_url_scheme_len(text);
+    if (skip == 0)
+        return sl_err_set(err, SL_ERR_FATAL, "not a URL: it must start with a scheme (mysql://)");
+    const char *p = text + skip;
+    const char *auth_end = p + strcspn(p, "/?");
+    const char *at = NULL;
+    for (const char *q = p; q < auth_end; q++)
+        if (*q == '@')
+            at = q;
+    const char *colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
     int n;
-    if (u.password) {
-        /* the parser's rule: the credentials end at the last '@' before the
-         * path, and the password starts at the first ':' in them */
-        const char *p = text + strlen(SCHEME);
-        const char *auth_end = p + strcspn(p, "/?");
-        const char *at = NULL;
-        for (const char *q = p; q < auth_end; q++)
-            if (*q == '@')
-                at = q;
-        const char *colon = memchr(p, ':', (size_t)(at - p));
+    if (colon) {
+        if (!(*password = sl_url_decode(colon + 1, (size_t)(at - colon - 1))))
+            return sl_err_set(err, SL_ERR_FATAL,
+                              "invalid URL '%.*s...': bad percent-escape in the password",
+                              (int)skip, text);
         n = snprintf(out, outlen, "%.*s%s", (int)(colon - text), text, at);
-        *password = u.password;
-        u.password = NULL;
     } else {
         n = snprintf(out, outlen, "%s", text);
     }
-    sl_url_release(&u);
     if (n < 0 || (size_t)n >= outlen) {
         free(*password);
         *password = NULL;

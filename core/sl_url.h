@@ -78,9 +78,11 @@ void sl_url_scrub(char *text);
 
 /* Splits the password off a URL: writes text without it into out
  * ("mysql://u:pw@h/db" gives "mysql://u@h/db") and sets *password to the
- * decoded password (malloc'ed; NULL when the URL has none). Returns 0, or -1
- * with err set when the URL does not parse (shown by its scheme only) or out
- * is too small. */
+ * decoded password (malloc'ed; NULL when the URL has none). A URL of
+ * another scheme (postgresql://) is split by the same rule without being
+ * parsed. Returns 0, or -1 with err set when a mysql:// URL does not parse
+ * (shown by its scheme only), the password's escapes are bad, or out is
+ * too small. */
 int sl_url_split_password(const char *text, char *out, size_t outlen, char **password,
                           struct sl_err *err);
 

@@ -88,7 +88,8 @@ static const char *defaults_option(const char *action, const char *key)
     return "defaults-file";
 }
 
-/* Resolves a URL key's value: a mysql:// URL is kept; "conn[/a[/b]]" becomes
+/* Resolves a URL key's value: a mysql:// URL (or a source's postgresql://
+ * or sqlite:// URL) is kept; "conn[/a[/b]]" becomes
  * the connection's URL with its path replaced (one part: a table when the
  * URL names a database, else a database; two parts: database and table)
  * and its TLS settings added as parameters. *conn is the connection's
@@ -97,7 +98,7 @@ static int resolve_url(const struct sl_job *j, const char *value, char *out, siz
                        const struct sl_job_section **conn, struct sl_err *err)
 {
     *conn = NULL;
-    if (strncmp(value, "mysql://", 8) == 0) {
+    if (strncmp(value, "mysql://", 8) == 0 || sl_job_foreign_url(value)) {
         snprintf(out, cap, "%s", value);
         return 0;
     }

@@ -77,6 +77,11 @@ int sl_job_is_run_key(const char *key);
  * (load, bench), from (extract, copy), to (copy). */
 int sl_job_is_url_key(const char *action, const char *key);
 
+/* True when value is the URL of a source that is not MySQL (postgresql://,
+ * postgres://, sqlite://): kept as it is, and allowed only as a copy's or
+ * an extract's "from". */
+int sl_job_foreign_url(const char *value);
+
 /* The section [kind name] whose name is the len bytes at name, or NULL. */
 const struct sl_job_section *sl_job_section(const struct sl_job *j, const char *kind,
                                             const char *name, size_t len);

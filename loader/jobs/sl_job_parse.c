@@ -355,9 +355,22 @@ int sl_job_is_url_key(const char *action, const char *key)
     return 0;
 }
 
+int sl_job_foreign_url(const char *value)
+{
+    return strncmp(value, "postgresql://", 13) == 0 || strncmp(value, "postgres://", 11) == 0 ||
+           strncmp(value, "sqlite://", 9) == 0;
+}
+
 static int check_url_value(struct parse *p, const struct sl_job_kv *kv)
 {
     size_t n = strcspn(kv->value, "/");
+    /* a source that is not MySQL is named by its URL; the command checks it */
+    if (sl_job_foreign_url(kv->value)) {
+        if (strcmp(kv->key, "from") == 0)
+            return 0;
+        return fail_at(p, kv->line, "key '%s': only a copy's or extract's 'from' may be a %.*s URL",
+                       kv->key, (int)sl_url_scheme_len(kv->value), kv->value);
+    }
     if (strncmp(kv->value, "mysql://", 8) == 0 ||
         (sl_url_scheme_len(kv->value) && !sl_job_section(p->job, "connection", kv->value, n))) {
         struct sl_url u;

@@ -181,6 +181,28 @@ run_sluice extract --from "$PG_URL" --to "$WORK/x.csv"
 check_rc 2 "an extract needs a table"
 check_contains "$WORK/err" "--from must name a table" "says so"
 
+# ---- a job step copies from PostgreSQL; the URL's password never reaches argv ----
+pw=$(cut -d: -f5 "$PGPASSFILE")
+cat >"$WORK/job.ini" <<EOF
+[job]
+name = from-pg
+
+[step orders]
+action = copy
+from = ${PG_URL/sluice@/sluice:$pw@}/shop.orders
+to = ${TO}_shop/job_orders
+to-defaults-file = $SLUICE_DB_CNF
+EOF
+PGPASSFILE=/dev/null run_sluice run "$WORK/job.ini"
+check_rc 0 "a job with a copy from PostgreSQL"
+check_eq "$(sql "SELECT COUNT(*) FROM ${DB}_shop.job_orders")" 3000 "the job's copy"
+check_not_contains "$WORK/err" "$pw" "the password is not printed"
+check_not_contains "$WORK/out" "$pw" "nor on stdout"
+printf '[step x]\naction = load\nsource = a.csv\ninto = %s/t\n' "$PG_URL" >"$WORK/bad.ini"
+run_sluice run "$WORK/bad.ini"
+check_rc 2 "a PostgreSQL URL as a load's target"
+check_contains "$WORK/err" "key 'into': only a copy's or extract's 'from' may be a postgresql:// URL" "refused"
+
 # ---- what MySQL cannot express is named before any row moves ----
 pgsql "CREATE SEQUENCE shared_seq;
 CREATE TABLE booking (id int PRIMARY KEY DEFAULT nextval('shared_seq'), room int NOT NULL,
