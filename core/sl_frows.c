@@ -105,3 +105,39 @@ int sl_frows_end(struct sl_frows *f, int ok)
     f->b = NULL;
     return 0;
 }
+
+int sl_frows_finish(struct sl_frows *f, int rc, const struct sl_err *e, int reader_dead)
+{
+    if (sl_frows_end(f, rc == 0) != 0 && rc == 0)
+        rc = 1;
+    if (rc == 0)
+        return 0;
+    if (rc > 0 || f->port->stopping(f->port->ctx))
+        return -1;
+    if (f->port->fail_unit(f->port->ctx, f->unit, e) != 0)
+        return -1;
+    return reader_dead ? 1 : 0;
+}
+
+int sl_fsplits_next(void *source, uint64_t *split)
+{
+    struct sl_fsplits *s = source;
+    uint64_t k = atomic_fetch_add(&s->next, 1);
+    if (k >= s->nsplits)
+        return 0;
+    *split = k;
+    return 1;
+}
+
+const char *sl_fsplits_unit_name(void *source, size_t unit)
+{
+    struct sl_fsplits *s = source;
+    return s->units[unit].name;
+}
+
+const char *sl_fsplits_col_name(void *source, size_t unit, size_t col)
+{
+    struct sl_fsplits *s = source;
+    const struct sl_ftable *t = s->units[unit].t;
+    return col < t->ncols ? t->cols[col].name : NULL;
+}

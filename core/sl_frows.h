@@ -11,11 +11,28 @@
 #ifndef SL_FROWS_H
 #define SL_FROWS_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "sl_foreign.h"
 #include "sl_source_ops.h"
+
+/* The units and splits of a foreign source: the first member of each
+ * source's struct, so that the functions below serve as its ops. */
+struct sl_fsplits {
+    const struct sl_funit *units;
+    size_t nunits;
+    const struct sl_fsplit *splits;
+    uint64_t nsplits;
+    atomic_uint_fast64_t next; /* the next split to take; start at 0 */
+};
+
+/* sl_source_ops.next_split, unit_name and col_name over a source whose
+ * struct starts with a struct sl_fsplits. */
+int sl_fsplits_next(void *source, uint64_t *split);
+const char *sl_fsplits_unit_name(void *source, size_t unit);
+const char *sl_fsplits_col_name(void *source, size_t unit, size_t col);
 
 struct sl_frows {
     const struct sl_source_port *port;
@@ -55,5 +72,12 @@ int sl_frows_bad(struct sl_frows *f, long col, const char *who, const char *why,
 /* Ends the split: hands on the last batch when ok, else gives it back.
  * Returns 0, or 1 when the run is stopping. */
 int sl_frows_end(struct sl_frows *f, int ok);
+
+/* Ends the split as sl_frows_end, and turns how its read went (rc: 0 read,
+ * 1 the run is stopping, -1 the split failed, e says why) into what
+ * read_split returns: a failed split fails its unit through the port, and
+ * reader_dead says the reader can read no more after one (its transaction
+ * is gone). */
+int sl_frows_finish(struct sl_frows *f, int rc, const struct sl_err *e, int reader_dead);
 
 #endif

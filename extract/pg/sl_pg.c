@@ -129,16 +129,13 @@ static int pg_reader_source(void *h, const struct sl_funit *units, size_t nunits
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
     rs->src = (struct sl_pg_source){
+        .sp = {.units = units, .nunits = nunits, .splits = splits, .nsplits = nsplits},
         .conns = conns,
         .nconns = nreaders,
-        .units = units,
-        .nunits = nunits,
-        .splits = splits,
-        .nsplits = nsplits,
         .batch_bytes = PG_BATCH_BYTES,
         .keep_raw = keep_raw,
     };
-    atomic_init(&rs->src.next, 0);
+    atomic_init(&rs->src.sp.next, 0);
     char *set = PQescapeLiteral(p->leader, p->snapshot, strlen(p->snapshot));
     char sql[160];
     snprintf(sql, sizeof sql, "SET TRANSACTION SNAPSHOT %s", set ? set : "''");

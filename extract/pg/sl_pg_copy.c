@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_hex.h"
+
 static int grow(struct sl_pg_row *r, size_t ncols)
 {
     if (ncols <= r->cap)
@@ -154,8 +156,7 @@ static int equals(const char *v, size_t len, const char *word)
 }
 
 /* DECIMAL(p,s): NaN and infinities, and too many digits. */
-static int check_decimal(const char *v, size_t len, const struct sl_fcol *c, char *why,
-                         size_t cap)
+static int check_decimal(const char *v, size_t len, const struct sl_fcol *c, char *why, size_t cap)
 {
     if (equals(v, len, "NaN") || equals(v, len, "Infinity") || equals(v, len, "-Infinity")) {
         snprintf(why, cap, "%.*s cannot be stored in MySQL's %s", (int)len, v, c->mysql_type);
@@ -240,20 +241,15 @@ int sl_pg_value_convert(struct sl_pg_row *r, size_t i, const struct sl_fcol *c, 
         }
         return 0;
     case SL_FCONV_HEX: {
-        if (len < 2 || v[0] != '\\' || v[1] != 'x' || len % 2 != 0) {
+        size_t bad;
+        long n = len >= 2 && v[0] == '\\' && v[1] == 'x'
+                     ? sl_hex_decode((unsigned char *)v, v + 2, len - 2, &bad)
+                     : -1;
+        if (n < 0) {
             snprintf(why, cap, "bytea value is not in hex form");
             return -1;
         }
-        size_t o = 0;
-        for (size_t j = 2; j < len; j += 2) {
-            int h = hexdig(v[j]), l = hexdig(v[j + 1]);
-            if (h < 0 || l < 0) {
-                snprintf(why, cap, "bytea value is not in hex form");
-                return -1;
-            }
-            v[o++] = (char)(h * 16 + l);
-        }
-        r->len[i] = o;
+        r->len[i] = (size_t)n;
         return 0;
     }
     case SL_FCONV_TEXT:

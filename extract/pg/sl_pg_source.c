@@ -50,16 +50,6 @@ static void reader_close(void *reader)
     free(rd);
 }
 
-static int next_split(void *source, uint64_t *split)
-{
-    struct sl_pg_source *s = source;
-    uint64_t k = atomic_fetch_add(&s->next, 1);
-    if (k >= s->nsplits)
-        return 0;
-    *split = k;
-    return 1;
-}
-
 /* COPY (SELECT the columns FROM the table WHERE the range) TO STDOUT */
 static int copy_sql(struct reader *rd)
 {
@@ -156,8 +146,8 @@ static int read_split(void *reader, uint64_t k, const struct sl_source_port *por
 {
     struct reader *rd = reader;
     struct sl_pg_source *s = rd->s;
-    const struct sl_fsplit *sp = &s->splits[k];
-    sl_frows_begin(&rd->f, port, s->units, sp, s->batch_bytes, s->keep_raw);
+    const struct sl_fsplit *sp = &s->sp.splits[k];
+    sl_frows_begin(&rd->f, port, s->sp.units, sp, s->batch_bytes, s->keep_raw);
     struct sl_err e = {0};
     if (copy_sql(rd) != 0) {
         sl_err_set(&e, SL_ERR_FATAL, "the COPY statement is too long");
@@ -195,26 +185,8 @@ static int read_split(void *reader, uint64_t k, const struct sl_source_port *por
     int ended = copy_end(rd, rc != 0 ? &ignored : &e);
     if (rc == 0 && ended != 0)
         rc = -1;
-    if (sl_frows_end(&rd->f, rc == 0) != 0 && rc == 0)
-        rc = 1;
-    if (rc == 0)
-        return 0;
-    if (rc > 0 || port->stopping(port->ctx))
-        return -1;
-    return port->fail_unit(port->ctx, sp->unit, &e) == 0 ? 1 : -1;
-}
-
-static const char *unit_name(void *source, size_t unit)
-{
-    struct sl_pg_source *s = source;
-    return s->units[unit].name;
-}
-
-static const char *col_name(void *source, size_t unit, size_t col)
-{
-    struct sl_pg_source *s = source;
-    const struct sl_ftable *t = s->units[unit].t;
-    return col < t->ncols ? t->cols[col].name : NULL;
+    /* a failed COPY aborts the reader's transaction, and its snapshot */
+    return sl_frows_finish(&rd->f, rc, &e, 1);
 }
 
 const struct sl_source_ops sl_pg_source_ops = {
@@ -222,8 +194,8 @@ const struct sl_source_ops sl_pg_source_ops = {
     .caps = SL_SOURCE_SNAPSHOT,
     .reader_open = reader_open,
     .reader_close = reader_close,
-    .next_split = next_split,
+    .next_split = sl_fsplits_next,
     .read_split = read_split,
-    .unit_name = unit_name,
-    .col_name = col_name,
+    .unit_name = sl_fsplits_unit_name,
+    .col_name = sl_fsplits_col_name,
 };

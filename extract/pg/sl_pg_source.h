@@ -22,22 +22,19 @@
 #include <stdint.h>
 
 #include "sl_foreign.h"
+#include "sl_frows.h"
 #include "sl_source_ops.h"
 
 struct sl_pg_source {
-    PGconn **conns; /* one per reader, each in the snapshot */
+    struct sl_fsplits sp; /* first: the units and splits */
+    PGconn **conns;       /* one per reader, each in the snapshot */
     unsigned nconns;
-    const struct sl_funit *units;
-    size_t nunits;
-    const struct sl_fsplit *splits;
-    uint64_t nsplits;
     size_t batch_bytes; /* a batch is handed on once its values pass this */
     int keep_raw;       /* keep each row's COPY line, for the rejects file */
-    atomic_uint_fast64_t next;
 };
 
 /* The source's operations; the source pointer they take is a struct
- * sl_pg_source filled in as above, next set to 0. */
+ * sl_pg_source filled in as above, sp.next set to 0. */
 extern const struct sl_source_ops sl_pg_source_ops;
 
 #endif

@@ -528,16 +528,13 @@ static int sq_reader_source(void *h, const struct sl_funit *units, size_t nunits
     }
     rs->has_rowid = has_rowid;
     rs->src = (struct sl_sqlite_source){
+        .sp = {.units = units, .nunits = nunits, .splits = splits, .nsplits = nsplits},
         .db = q->db,
-        .units = units,
-        .nunits = nunits,
         .has_rowid = has_rowid,
-        .splits = splits,
-        .nsplits = nsplits,
         .batch_bytes = SQ_BATCH_BYTES,
         .keep_raw = keep_raw,
     };
-    atomic_init(&rs->src.next, 0);
+    atomic_init(&rs->src.sp.next, 0);
     *source = &rs->src; /* its first member: sq_reader_source_free takes it back */
     *ops = &sl_sqlite_source_ops;
     return 0;

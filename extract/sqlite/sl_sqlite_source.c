@@ -49,16 +49,6 @@ static void reader_close(void *reader)
     free(rd);
 }
 
-static int next_split(void *source, uint64_t *split)
-{
-    struct sl_sqlite_source *s = source;
-    uint64_t k = atomic_fetch_add(&s->next, 1);
-    if (k >= s->nsplits)
-        return 0;
-    *split = k;
-    return 1;
-}
-
 /* Appends name as a quoted SQLite identifier ("a""b"). */
 static int quote(struct sl_buf *q, const char *name)
 {
@@ -182,8 +172,8 @@ static int read_split(void *reader, uint64_t k, const struct sl_source_port *por
 {
     struct reader *rd = reader;
     struct sl_sqlite_source *s = rd->s;
-    const struct sl_fsplit *sp = &s->splits[k];
-    sl_frows_begin(&rd->f, port, s->units, sp, s->batch_bytes, s->keep_raw);
+    const struct sl_fsplit *sp = &s->sp.splits[k];
+    sl_frows_begin(&rd->f, port, s->sp.units, sp, s->batch_bytes, s->keep_raw);
     int rowid = s->has_rowid[sp->unit];
     struct sl_err e = {0};
     sqlite3_stmt *st = NULL;
@@ -207,26 +197,7 @@ static int read_split(void *reader, uint64_t k, const struct sl_source_port *por
         rc = -1;
     }
     sqlite3_finalize(st);
-    if (sl_frows_end(&rd->f, rc == 0) != 0 && rc == 0)
-        rc = 1;
-    if (rc == 0)
-        return 0;
-    if (rc > 0 || port->stopping(port->ctx))
-        return -1;
-    return port->fail_unit(port->ctx, sp->unit, &e) == 0 ? 0 : -1;
-}
-
-static const char *unit_name(void *source, size_t unit)
-{
-    struct sl_sqlite_source *s = source;
-    return s->units[unit].name;
-}
-
-static const char *col_name(void *source, size_t unit, size_t col)
-{
-    struct sl_sqlite_source *s = source;
-    const struct sl_ftable *t = s->units[unit].t;
-    return col < t->ncols ? t->cols[col].name : NULL;
+    return sl_frows_finish(&rd->f, rc, &e, 0);
 }
 
 const struct sl_source_ops sl_sqlite_source_ops = {
@@ -234,8 +205,8 @@ const struct sl_source_ops sl_sqlite_source_ops = {
     .caps = SL_SOURCE_SNAPSHOT,
     .reader_open = reader_open,
     .reader_close = reader_close,
-    .next_split = next_split,
+    .next_split = sl_fsplits_next,
     .read_split = read_split,
-    .unit_name = unit_name,
-    .col_name = col_name,
+    .unit_name = sl_fsplits_unit_name,
+    .col_name = sl_fsplits_col_name,
 };

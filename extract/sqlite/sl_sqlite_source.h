@@ -12,22 +12,19 @@
 #include <stdint.h>
 
 #include "sl_foreign.h"
+#include "sl_frows.h"
 #include "sl_source_ops.h"
 
 struct sl_sqlite_source {
-    sqlite3 *db; /* in its read transaction; one reader */
-    const struct sl_funit *units;
-    size_t nunits;
+    struct sl_fsplits sp; /* first: the units and splits */
+    sqlite3 *db;          /* in its read transaction; one reader */
     const int *has_rowid; /* per unit: the table has a rowid (selected first, for names) */
-    const struct sl_fsplit *splits;
-    uint64_t nsplits;
     size_t batch_bytes;
     int keep_raw; /* keep each row (as a CSV record) for the rejects file */
-    atomic_uint_fast64_t next;
 };
 
 /* The source's operations; the source pointer is a struct
- * sl_sqlite_source filled in as above, next set to 0. */
+ * sl_sqlite_source filled in as above, sp.next set to 0. */
 extern const struct sl_source_ops sl_sqlite_source_ops;
 
 #endif
