@@ -1,8 +1,8 @@
 /*
  * The private state of one cross-engine copy, shared by sl_xcopy.c (the
- * plan and the run), sl_xcopy_schema.c (types and DDL) and
- * sl_xcopy_verify.c (the target's sums). Not an interface for other
- * modules.
+ * plan), sl_xcopy_schema.c (types and DDL), sl_xcopy_stage.c (the run on
+ * the engine) and sl_xcopy_verify.c (the target's sums and the
+ * comparison). Not an interface for other modules.
  */
 #ifndef SL_XCOPY_RUN_H
 #define SL_XCOPY_RUN_H
@@ -56,6 +56,19 @@ struct xrun {
     pthread_mutex_t mu;
     FILE *log;
 };
+
+/* Runs the engine over every table to copy (sl_xcopy_stage.c): fills in
+ * the source's range sums, the rows each table committed, and res's
+ * started, interrupted, retries, rejected and method. Returns 0, or -1
+ * with err set (or res->interrupted). */
+int sl_xcopy_stage(struct xrun *r, struct sl_copy_result *res, struct sl_err *err);
+
+/* Compares each table's ranges on both sides and fills in res->tables'
+ * verdicts and notes (a FAIL names the first range that differs). */
+void sl_xcopy_compare(struct xrun *r, struct sl_copy_result *res);
+
+/* Prints a PASS line (unless quiet) or a FAIL line per compared table. */
+void sl_xcopy_report_lines(struct xrun *r, const struct sl_copy_result *res);
 
 /* Applies --type-map (c->type_map) to every column of t, and the target's
  * own limits (UUID). Returns 0, or -1 with err set (a bad --type-map). */

@@ -1,8 +1,8 @@
 /*
  * The target's side of a cross-engine comparison: a key range of a table,
  * read back unbuffered and summed up as the readers summed up the source
- * (sl_canon.h); and every range not summed yet, by a few threads at once,
- * each on its own connection. See sl_xcopy.h.
+ * (sl_canon.h); every range not summed yet, by a few threads at once, each
+ * on its own connection; and the comparison of both sides. See sl_xcopy.h.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -153,4 +153,69 @@ int sl_xcopy_sum_target(struct xrun *r, unsigned nthreads, struct sl_err *err)
         return -1;
     }
     return 0;
+}
+
+/* The inclusive bounds of range k of xt, for a message. */
+static void range_name(const struct xtable *xt, uint64_t k, char *out, size_t cap)
+{
+    if (xt->ft.key < 0 || sl_key_ranges_whole(&xt->ranges)) {
+        snprintf(out, cap, "the whole table");
+        return;
+    }
+    char lo[24], hi[24];
+    sl_key_ranges_get(&xt->ranges, k, lo, hi);
+    const char *key = xt->ft.cols[xt->ft.key].name;
+    if (k == 0)
+        snprintf(out, cap, "%s <= %s", key, hi);
+    else if (k + 1 == xt->ranges.n)
+        snprintf(out, cap, "%s >= %s", key, lo);
+    else
+        snprintf(out, cap, "%s %s..%s", key, lo, hi);
+}
+
+/* Compares each table's ranges; fills in the verdicts. */
+void sl_xcopy_compare(struct xrun *r, struct sl_copy_result *res)
+{
+    for (size_t i = 0; i < r->nt; i++) {
+        struct xtable *xt = &r->t[i];
+        struct sl_copy_table_result *tr = &res->tables[i];
+        if (xt->skip || xt->failed)
+            continue;
+        if (!xt->was_empty) {
+            snprintf(tr->note, sizeof tr->note, "not compared: the table had rows before");
+            continue;
+        }
+        tr->verdict = SL_VERIFY_PASS;
+        uint64_t target_rows = 0;
+        for (uint64_t k = 0; k < xt->ranges.n; k++) {
+            target_rows += xt->dst_sum[k].rows;
+            uint64_t want_rows = xt->src[k].rows - xt->rej[k].rows;
+            uint64_t want_sum = xt->src[k].sum - xt->rej[k].sum;
+            if (tr->verdict == SL_VERIFY_PASS &&
+                (want_rows != xt->dst_sum[k].rows || want_sum != xt->dst_sum[k].sum)) {
+                char where[160];
+                range_name(xt, k, where, sizeof where);
+                tr->verdict = SL_VERIFY_FAIL;
+                snprintf(tr->note, sizeof tr->note,
+                         "%s differs in range %s: the source has %" PRIu64
+                         " rows, the target %" PRIu64 "%s",
+                         tr->target, where, want_rows, xt->dst_sum[k].rows,
+                         want_rows == xt->dst_sum[k].rows ? ", with other values" : "");
+            }
+        }
+        if (r->c->verify_only)
+            tr->rows = target_rows;
+    }
+}
+
+void sl_xcopy_report_lines(struct xrun *r, const struct sl_copy_result *res)
+{
+    for (size_t i = 0; i < res->ntables; i++) {
+        const struct sl_copy_table_result *tr = &res->tables[i];
+        if (tr->verdict == SL_VERIFY_PASS && r->c->progress)
+            fprintf(r->log, "sluice: PASS %s: %" PRIu64 " rows match %s\n", tr->target, tr->rows,
+                    tr->source);
+        else if (tr->verdict == SL_VERIFY_FAIL)
+            fprintf(r->log, "sluice: FAIL %s\n", tr->note);
+    }
 }
