@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sl_secret_file.h"
+#include "sl_suggest.h"
 
 int sl_cli_choice(const char *cmd, const char *name, const char *v, const char *const *names,
                   int *out, FILE *err)
@@ -58,6 +59,25 @@ static int store(const char *cmd, const struct sl_opt *o, void *ctx, const char 
     return -1;
 }
 
+/* "unknown option", and the option that was probably meant. */
+static void unknown_option(const char *cmd, const struct sl_opt *opts, const char *bad, FILE *err)
+{
+    char word[64] = "";
+    const char *near = NULL;
+    if (strncmp(bad, "--", 2) == 0) {
+        snprintf(word, sizeof word, "%.*s", (int)strcspn(bad + 2, "="), bad + 2);
+        const char *names[256];
+        size_t n = 0;
+        for (const struct sl_opt *o = opts; o->name && n < 256; o++)
+            names[n++] = o->name;
+        near = sl_suggest(word, names, n);
+    }
+    if (near)
+        fprintf(err, "sluice %s: unknown option '%s'; did you mean '--%s'?\n", cmd, bad, near);
+    else
+        fprintf(err, "sluice %s: unknown option '%s'\n", cmd, bad);
+}
+
 int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **argv,
                  int (*on_opt)(void *ctx, int key, const char *val),
                  int (*on_arg)(void *ctx, const char *arg), void *ctx, FILE *err)
@@ -106,7 +126,7 @@ int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **ar
             if (k == ':')
                 fprintf(err, "sluice %s: option '%s' needs an argument\n", cmd, bad);
             else
-                fprintf(err, "sluice %s: unknown option '%s'\n", cmd, bad);
+                unknown_option(cmd, opts, bad, err);
             fprintf(err, "Try 'sluice %s --help'.\n", cmd);
             rc = -1;
             break;

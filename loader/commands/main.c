@@ -11,6 +11,7 @@
 #include "sl_conn.h"
 #include "sl_docgen.h"
 #include "sl_exit.h"
+#include "sl_suggest.h"
 #include "sl_url.h"
 
 #ifndef SLUICE_VERSION
@@ -69,7 +70,16 @@ static int dispatch(int argc, char **argv)
     const struct sl_command *c = sl_command_find(cmd);
     if (c)
         return c->run(argc - 1, argv + 1, stdout, stderr);
-    fprintf(stderr, "sluice: unknown command '%s'\n", cmd);
+    size_t n;
+    const struct sl_command *all = sl_commands(&n);
+    const char *names[32] = {0};
+    for (size_t i = 0; i < n && i < 32; i++)
+        names[i] = all[i].name;
+    const char *near = sl_suggest(cmd, names, n < 32 ? n : 32);
+    if (near)
+        fprintf(stderr, "sluice: unknown command '%s'; did you mean '%s'?\n", cmd, near);
+    else
+        fprintf(stderr, "sluice: unknown command '%s'\n", cmd);
     usage(stderr);
     return SL_EXIT_USAGE;
 }

@@ -21,6 +21,7 @@
 #include "sl_buf.h"
 #include "sl_cli.h"
 #include "sl_job.h"
+#include "sl_suggest.h"
 #include "sl_url.h"
 
 /* A byte that stands in for ';' between the reader and the handler. */
@@ -440,9 +441,23 @@ static int check_step(struct parse *p, size_t si)
             (strcmp(kv->key, "source") == 0 && strcmp(st->action, "load") == 0))
             continue;
         const struct sl_opt *o = sl_cli_find_opt(opts, kv->key);
-        if (!o || strcmp(kv->key, "help") == 0)
+        if (!o || strcmp(kv->key, "help") == 0) {
+            const char *names[256];
+            size_t n = 0;
+            for (const struct sl_opt *x = opts; x->name && n < 255; x++)
+                if (strcmp(x->name, "help") != 0)
+                    names[n++] = x->name;
+            if (strcmp(st->action, "load") == 0)
+                names[n++] = "source";
+            const char *near = sl_suggest(kv->key, names, n);
+            if (near)
+                return fail_at(p, kv->line,
+                               "unknown key '%s' for action %s; did you mean '%s'? (see sluice "
+                               "help %s)",
+                               kv->key, st->action, near, st->action);
             return fail_at(p, kv->line, "unknown key '%s' for action %s (see sluice help %s)",
                            kv->key, st->action, st->action);
+        }
         if (!o->has_arg && check_flag(p, kv) != 0)
             return -1;
         if (sl_job_is_url_key(st->action, kv->key) && check_url_value(p, kv) != 0)

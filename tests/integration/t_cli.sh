@@ -85,6 +85,24 @@ check_rc 2 "delimiter equal to quote"
 run_sluice load x.csv --into mysql://a@b/c/d --bogus
 check_rc 2 "unknown option"
 check_contains "$WORK/err" "sluice load: unknown option '--bogus'" "unknown option message"
+check_eq "$(head -1 "$WORK/err")" "sluice load: unknown option '--bogus'" "no guess for a word near nothing"
+# typos: the name that was probably meant
+run_sluice lod x.csv
+check_rc 2 "a mistyped command"
+check_contains "$WORK/err" "sluice: unknown command 'lod'; did you mean 'load'?" "a command guessed"
+run_sluice exrtact --help
+check_contains "$WORK/err" "sluice: unknown command 'exrtact'; did you mean 'extract'?" "a swap of two letters"
+run_sluice load x.csv --into mysql://a@b/c/d --treads 2
+check_rc 2 "a mistyped option"
+check_contains "$WORK/err" "sluice load: unknown option '--treads'; did you mean '--threads'?" "an option guessed"
+run_sluice copy --from mysql://a@b/c --to mysql://a@b/d --verify-onyl
+check_contains "$WORK/err" "sluice copy: unknown option '--verify-onyl'; did you mean '--verify-only'?" "another command's options"
+run_sluice load x.csv --into mysql://a@b/c/d --on-eror=skip
+check_contains "$WORK/err" "unknown option '--on-eror=skip'; did you mean '--on-error'?" "with =VALUE"
+printf '[step x]\naction = load\nsorce = a.csv\ninto = mysql://h/d/t\n' >"$WORK/typo.ini"
+run_sluice run "$WORK/typo.ini"
+check_rc 2 "a mistyped job key"
+check_contains "$WORK/err" "unknown key 'sorce' for action load; did you mean 'source'?" "a job key guessed"
 run_sluice load x.csv --into
 check_rc 2 "option without its argument"
 check_contains "$WORK/err" "needs an argument" "missing argument message"

@@ -14,10 +14,35 @@
 #include "sl_ident.h"
 #include "sl_queue.h"
 #include "sl_sql.h"
+#include "sl_suggest.h"
 #include "sl_url.h"
 #include "sl_utf8.h"
 
 static CHECK_INIT();
+
+static void test_suggest(void)
+{
+    CHECK_EQ_INT(sl_suggest_distance("load", "load"), 0);
+    CHECK_EQ_INT(sl_suggest_distance("lod", "load"), 1);
+    CHECK_EQ_INT(sl_suggest_distance("exrtact", "extract"), 1); /* a swap */
+    CHECK_EQ_INT(sl_suggest_distance("", "abc"), 3);
+    CHECK_EQ_INT(sl_suggest_distance("kitten", "sitting"), 3);
+    static const char *const cmds[] = {"load",  "extract", "copy",  "bench", "run",
+                                       "check", NULL,      "sniff", "gen"};
+    CHECK_EQ_STR(sl_suggest("lod", cmds, 9), "load");
+    CHECK_EQ_STR(sl_suggest("cpoy", cmds, 9), "copy");
+    CHECK_EQ_STR(sl_suggest("snif", cmds, 9), "sniff");
+    CHECK(sl_suggest("frobnicate", cmds, 9) == NULL); /* near nothing */
+    CHECK(sl_suggest("ren", cmds, 9) == NULL);        /* run and gen are as near: no guess */
+    CHECK(sl_suggest("lo", cmds, 9) == NULL);         /* two edits in a short word */
+    static const char *const opts[] = {"threads", "txn-rows", "batch-rows", "verify-only"};
+    CHECK_EQ_STR(sl_suggest("treads", opts, 4), "threads");
+    CHECK_EQ_STR(sl_suggest("verfy-onyl", opts, 4), "verify-only");
+    char long_name[100];
+    memset(long_name, 'a', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    CHECK(sl_suggest_distance(long_name, "a") == (size_t)-1);
+}
 
 static void test_url(void)
 {
@@ -364,6 +389,7 @@ int main(void)
     test_sql();
     test_escape();
     test_file_id();
+    test_suggest();
     test_url();
     test_ident();
     test_utf8();
