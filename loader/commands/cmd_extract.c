@@ -8,6 +8,7 @@
 
 #include "sl_cli.h"
 #include "sl_commands.h"
+#include "sl_csv_out.h"
 #include "sl_exit.h"
 #include "sl_extract.h"
 #include "sl_progress.h"
@@ -34,6 +35,7 @@ enum {
     OPT_NO_HEADER,
     OPT_BINARY,
     OPT_DRY_RUN,
+    OPT_OVERWRITE,
 };
 
 struct extract_args {
@@ -52,6 +54,10 @@ const struct sl_opt sl_extract_opts[] = {
      SL_STORE_STR(struct extract_args, c.from)},
     {"to", OPT_TO, 1, "FILE", "output file, or - for stdout; a .zst name compresses",
      SL_STORE_STR(struct extract_args, c.to)},
+    {"overwrite", OPT_OVERWRITE, 0, "",
+     "replace FILE (or its parts) if it exists; without it an existing\nfile stops the extract "
+     "before any row is read",
+     SL_STORE_SET(struct extract_args, c.overwrite)},
     {"query", OPT_QUERY, 1, "SQL", "extract the rows of this one SELECT instead of a table",
      SL_STORE_STR(struct extract_args, c.query)},
     {"where", OPT_WHERE, 1, "COND", "extract only the table's rows where COND holds",
@@ -133,11 +139,13 @@ static void extract_help(FILE *out)
           "summary gives the rows, parts and bytes a real run would write.\n"
           "\n"
           "Exit codes:\n"
-          "  0  every row was written and the output renamed into place\n"
+          "  0  every row was written and the output renamed into place; or, with --to -,\n"
+          "     the reader closed the pipe early (| head): the rest was not read\n"
           "  1  the extract failed while reading or writing (lost connection, killed query,\n"
           "     full disk); no output is left under the final name\n"
           "  2  nothing was read: bad options, an unreachable server, a missing table or\n"
-          "     column, a query the server refused, an unwritable output path\n"
+          "     column, a query the server refused, an unwritable output path, a file\n"
+          "     that exists (without --overwrite)\n"
           "  4  interrupted by SIGINT or SIGTERM; no output is left under the final name\n"
           "\n"
           "Password: the URL's own, then SLUICE_FROM_PASSWORD, then the [client] group of\n"
@@ -284,6 +292,12 @@ static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out
     struct sl_extract_result res;
     int failed = (sl_xcopy_source_for(c->from) ? sl_xextract_run(c, &res, err)
                                                : sl_extract_run(c, &res, err)) != 0;
+    if (failed && strcmp(c->to, "-") == 0 && strstr(res.err.msg, SL_CSV_OUT_PIPE_CLOSED)) {
+        /* `extract --to - | head`: the reader had what it wanted */
+        sl_err_clear(&res.err);
+        fill_report(rep, c, &res);
+        return SL_EXIT_OK;
+    }
     fill_report(rep, c, &res);
     if (res.interrupted) {
         fprintf(err, "sluice: interrupted after %s rows; no output was kept\n",

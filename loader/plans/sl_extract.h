@@ -34,6 +34,7 @@ struct sl_extract_config {
     uint64_t chunk_rows; /* rows per key range, roughly */
     uint64_t file_rows;  /* 0, or split the output into parts of this many rows */
     uint64_t file_size;  /* 0, or parts of at most this many bytes of CSV */
+    int overwrite;       /* replace existing files; 0: an existing one stops the run */
     int zstd_level;      /* 0: plain text */
     int zstd_workers;
     int header;     /* write a header record */

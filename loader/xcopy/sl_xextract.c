@@ -117,6 +117,7 @@ int sl_xextract_run(const struct sl_extract_config *c, struct sl_extract_result 
                  .discard = c->dry_run},
         .file_rows = c->file_rows,
         .file_size = c->file_size,
+        .overwrite = c->overwrite,
     };
     if (sl_out_parts_open(&out, &po, err) == 0) {
         out_open = 1;

@@ -38,6 +38,10 @@ static int write_all(struct sl_csv_out *o, const char *p, size_t n, struct sl_er
         ssize_t w = write(o->fd, p, n);
         if (w < 0 && errno == EINTR)
             continue;
+        if (w < 0 && errno == EPIPE) {
+            o->failed = 1;
+            return sl_err_set(err, SL_ERR_FATAL, "%s: %s", o->path, SL_CSV_OUT_PIPE_CLOSED);
+        }
         if (w < 0) {
             o->failed = 1;
             return sl_err_set(err, SL_ERR_FATAL, "%s: write failed: %s", o->path, strerror(errno));

@@ -23,6 +23,11 @@
 
 struct sl_csv_out;
 
+/* The end of the message of a write that failed because the reader of a
+ * pipe (stdout into `| head`) closed it: the reader's choice, not an error
+ * of the extract's. */
+#define SL_CSV_OUT_PIPE_CLOSED "the reader closed the pipe"
+
 struct sl_csv_out_opts {
     int zstd_level;   /* 0 writes plain text; 1-19 compresses at that level */
     int zstd_workers; /* zstd's own compression threads; 0 compresses inline */

@@ -31,11 +31,23 @@ static char *part_name(const char *path, unsigned k)
     return s;
 }
 
+/* A file under a final name is replaced only with --overwrite. */
+static int refuse_existing(const struct sl_out_parts *p, const char *name, struct sl_err *err)
+{
+    if (p->o.overwrite || p->o.file.discard || is_stdout(p) || access(name, F_OK) != 0)
+        return 0;
+    return sl_err_set(err, SL_ERR_FATAL, "%s exists; give --overwrite to replace it", name);
+}
+
 static int open_part(struct sl_out_parts *p, struct sl_err *err)
 {
     char *name = split(p) ? part_name(p->o.path, p->nparts + 1) : strdup(p->o.path);
     if (!name)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (refuse_existing(p, name, err) != 0) {
+        free(name);
+        return -1;
+    }
     struct sl_csv_out_opts fo = p->o.file;
     fo.atomic = 1;
     char **nf = realloc(p->final, (p->nparts + 1) * sizeof *nf);
@@ -166,6 +178,11 @@ int sl_out_parts_finish(struct sl_out_parts *p, struct sl_err *err)
         release(p, 0);
         return -1;
     }
+    for (unsigned k = 0; k < p->nparts; k++)
+        if (p->tmp[k] && refuse_existing(p, p->final[k], err) != 0) {
+            release(p, 0);
+            return -1;
+        }
     for (unsigned k = 0; k < p->nparts; k++) {
         if (p->tmp[k] && rename(p->tmp[k], p->final[k]) != 0) {
             sl_err_set(err, SL_ERR_FATAL, "%s: cannot rename into place: %s", p->final[k],

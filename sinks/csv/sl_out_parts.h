@@ -26,6 +26,8 @@ struct sl_out_parts_opts {
     uint64_t file_rows;          /* 0, or at most this many rows per part */
     uint64_t file_size;          /* 0, or at most this many bytes of CSV text per
                                     part (more only when one record is larger) */
+    int overwrite;               /* replace a file already under a final name;
+                                    0: such a file stops the run (--overwrite) */
 };
 
 struct sl_out_parts {
@@ -41,8 +43,9 @@ struct sl_out_parts {
     uint64_t file_bytes; /* bytes on disk, all finished parts */
 };
 
-/* Checks the options and opens the first part, so that an unwritable path
- * fails before any rows are read. The header (if any) must be set with
+/* Checks the options and opens the first part, so that an unwritable path,
+ * or a file already there without o->overwrite, fails before any rows are
+ * read. The header (if any) must be set with
  * sl_out_parts_set_header() before the first write. Returns 0 or -1. */
 int sl_out_parts_open(struct sl_out_parts *p, const struct sl_out_parts_opts *o,
                       struct sl_err *err);
@@ -59,7 +62,8 @@ int sl_out_parts_write(struct sl_out_parts *p, const char *text, const size_t *e
  * included. */
 void sl_out_parts_bytes(const struct sl_out_parts *p, uint64_t *text, uint64_t *file);
 
-/* Finishes the last part and renames every part into place. Returns 0, or -1
+/* Finishes the last part and renames every part into place (refusing, as
+ * open does, when a file has appeared under a final name). Returns 0, or -1
  * with err set; then no part is left under its final name. Frees everything
  * either way. */
 int sl_out_parts_finish(struct sl_out_parts *p, struct sl_err *err);

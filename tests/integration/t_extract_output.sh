@@ -87,4 +87,29 @@ extract --from "$URL/empty" --to "$WORK/empty.csv" --threads 4
 check_rc 0 "an empty table"
 check_eq "$(wc -l <"$WORK/empty.csv")" 1 "just the header"
 
+# an existing file is kept unless --overwrite
+extract --from "$URL/empty" --to "$WORK/one.csv" --threads 1
+check_rc 2 "an existing file"
+check_contains "$WORK/err" "$WORK/one.csv exists; give --overwrite to replace it" "says so"
+check_eq "$(rows_md5 "$WORK/one.csv")" "$WANT" "the existing file is untouched"
+extract --from "$URL/empty" --to "$WORK/parts/o.csv.zst" --file-rows 15000
+check_rc 2 "existing parts"
+check_contains "$WORK/err" "$WORK/parts/o.00001.csv.zst exists" "the first part named"
+extract --from "$URL/empty" --to "$WORK/one.csv" --threads 1 --overwrite
+check_rc 0 "--overwrite"
+check_eq "$(wc -l <"$WORK/one.csv")" 1 "replaced"
+extract --from "$URL/orders" --to "$WORK/one.csv" --dry-run
+check_rc 0 "a dry run writes no file, so an existing one is no obstacle"
+
+# stdout into a reader that stops early: the reader's choice, exit 0
+set +e
+"$SLUICE_BIN" extract --defaults-file "$SLUICE_DB_CNF" --from "$URL/orders" --to - --threads 2 \
+  2>"$WORK/pipe.err" | head -2 >"$WORK/head.csv"
+rc=${PIPESTATUS[0]}
+set -e
+check_eq "$rc" 0 "extract --to - | head -2"
+check_eq "$(wc -l <"$WORK/head.csv")" 2 "head had its lines"
+check_not_contains "$WORK/pipe.err" "error" "no error for a closed pipe"
+check_not_contains "$WORK/pipe.err" "no output was kept" "nor a failure"
+
 finish
