@@ -268,6 +268,13 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
     case SL_OPT_SESSION_SQL:
         *c->session_sql = v;
         return 1;
+    case SL_OPT_CONNECT_TIMEOUT: {
+        unsigned long long n;
+        if (!c->connect_timeout || sl_cli_count(cmd, "connect-timeout", v, 1, 3600, &n, err) != 0)
+            return -1;
+        *c->connect_timeout = (unsigned)n;
+        return 1;
+    }
     case SL_OPT_TIME_ZONE:
         *c->time_zone = v;
         return 1;

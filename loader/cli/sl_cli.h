@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "sl_conn.h"
 #include "sl_tls.h"
 #include "sl_write_method.h"
 #include "sl_write_mode.h"
@@ -69,6 +70,7 @@ enum {
     SL_OPT_RETRIES,
     SL_OPT_RETRY_MAX_SECONDS,
     SL_OPT_METHOD,
+    SL_OPT_CONNECT_TIMEOUT,
 };
 
 /* --retries and --retry-max-seconds, for the commands that write to MySQL
@@ -154,7 +156,10 @@ enum {
      "(default PREFERRED over TCP, DISABLED over a socket,\nVERIFY_CA when --ssl-ca is given)"},   \
     {"ssl-ca", SL_OPT_SSL_CA, 1, "FILE", "PEM file of the CA that signed the server's certificate"}, \
     {"ssl-cert", SL_OPT_SSL_CERT, 1, "FILE", "PEM file of a client certificate"},                  \
-    {"ssl-key", SL_OPT_SSL_KEY, 1, "FILE", "PEM file of the client certificate's key"}
+    {"ssl-key", SL_OPT_SSL_KEY, 1, "FILE", "PEM file of the client certificate's key"},             \
+    {"connect-timeout", SL_OPT_CONNECT_TIMEOUT, 1, "S",                                            \
+     "give up connecting to a server that does not answer within\nS seconds (default "             \
+     SL_CLI_STR(SL_CONN_CONNECT_TIMEOUT) ")"}
 /* clang-format on */
 
 /* Where a command keeps the values of the connection options, and of
@@ -172,6 +177,7 @@ struct sl_cli_conn {
     const char **update_columns;
     int *keep_old;
     enum sl_method_choice *method;
+    unsigned *connect_timeout; /* seconds; left 0 when not given */
 };
 
 /* Warns on err, as the mysql client does, when the option file at path sets

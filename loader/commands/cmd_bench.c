@@ -219,6 +219,7 @@ static int on_bench_opt(void *ctx, int key, const char *v)
         .session_sql = &c->session_sql,
         .time_zone = &c->time_zone,
         .tls = &c->tls,
+        .connect_timeout = &c->connect_timeout,
         .report = &a->report,
     };
     int handled = sl_cli_conn_opt("bench", &conn, key, v, a->err);

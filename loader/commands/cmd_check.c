@@ -54,6 +54,7 @@ static void check_help(FILE *out)
 struct check_args {
     const char *defaults_file, *session_sql, *time_zone;
     struct sl_tls tls;
+    unsigned connect_timeout;
     char **targets;
     size_t ntargets;
     int help;
@@ -68,6 +69,7 @@ static int on_check_opt(void *ctx, int key, const char *v)
         .session_sql = &a->session_sql,
         .time_zone = &a->time_zone,
         .tls = &a->tls,
+        .connect_timeout = &a->connect_timeout,
     };
     int handled = sl_cli_conn_opt("check", &conn, key, v, a->err);
     if (handled)
@@ -99,7 +101,7 @@ static int check_url(const struct check_args *a, const char *text, FILE *out)
         .defaults_file = a->defaults_file,
         .session_sql = a->session_sql,
         .time_zone = a->time_zone,
-        .connect_timeout = 10,
+        .connect_timeout = a->connect_timeout,
         .use_db = 0,
         .tls = &a->tls,
     };

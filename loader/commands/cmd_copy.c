@@ -273,6 +273,7 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         .session_sql = &c->session_sql,
         .time_zone = &c->time_zone,
         .tls = &c->tls,
+        .connect_timeout = &c->connect_timeout,
         .before_sql = &c->before_sql,
         .after_sql = &c->after_sql,
         .report = &a->report,

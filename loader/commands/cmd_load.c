@@ -384,6 +384,7 @@ static int on_load_opt(void *ctx, int key, const char *v)
         .session_sql = &a->c.session_sql,
         .time_zone = &a->c.time_zone,
         .tls = &a->c.tls,
+        .connect_timeout = &a->c.connect_timeout,
         .before_sql = &a->c.before_sql,
         .after_sql = &a->c.after_sql,
         .report = &a->report,

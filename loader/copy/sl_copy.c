@@ -541,7 +541,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
         .session_sql = c->session_sql,
         .time_zone = c->time_zone,
         .tls = &c->tls,
-        .connect_timeout = 10,
+        .connect_timeout = c->connect_timeout,
         .use_db = 1,
     };
     r.dst_co = r.src_co;

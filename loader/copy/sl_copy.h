@@ -89,6 +89,7 @@ struct sl_copy_config {
     size_t batch_rows;          /* rows per INSERT */
     uint64_t txn_rows;          /* rows per transaction */
     unsigned retries;           /* retries of a transient write error, replaying the chunk */
+    unsigned connect_timeout;   /* --connect-timeout in seconds; 0: the default */
     unsigned retry_max_seconds; /* give up retrying one chunk after this long */
     const char *from_defaults_file;
     const char *to_defaults_file;

@@ -580,7 +580,7 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
         .session_sql = c->session_sql,
         .time_zone = c->time_zone,
         .tls = &c->tls,
-        .connect_timeout = 10,
+        .connect_timeout = c->connect_timeout,
         .use_db = 1,
     };
     for (size_t i = 0; i < c->nmethods; i++)

@@ -61,6 +61,7 @@ struct sl_bench_config {
     int dry_run;       /* check, create and write nothing, run no cell: the
                           result then has no cells */
     int progress;
+    unsigned connect_timeout; /* --connect-timeout in seconds; 0: the default */
 };
 
 /* One run of one cell. */

@@ -389,7 +389,7 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
         .session_sql = c->session_sql,
         .time_zone = c->time_zone,
         .tls = &c->tls,
-        .connect_timeout = 10,
+        .connect_timeout = c->connect_timeout,
         .use_db = 1, /* a --query may name tables without their database */
     };
     if (sl_conn_open(&x.main, &co, err) != 0)

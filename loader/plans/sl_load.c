@@ -495,7 +495,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .session_sql = c->session_sql,
         .time_zone = c->time_zone,
         .tls = &c->tls,
-        .connect_timeout = 10,
+        .connect_timeout = c->connect_timeout,
         .use_db = 1,
         .local_infile = c->method != SL_CHOOSE_INSERT,
     };

@@ -364,7 +364,7 @@ int sl_xcopy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FIL
         .session_sql = c->session_sql,
         .time_zone = c->time_zone,
         .tls = &c->tls,
-        .connect_timeout = 10,
+        .connect_timeout = c->connect_timeout,
         .local_infile = c->method != SL_CHOOSE_INSERT,
     };
     r.nreaders = c->readers;

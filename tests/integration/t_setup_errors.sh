@@ -80,6 +80,38 @@ load "$WORK/good.csv" --into "mysql://sluice@127.0.0.1:1/$DB/t"
 check_rc 2 "unreachable server"
 check_contains "$WORK/err" "sluice: error: cannot connect to mysql://sluice@127.0.0.1:1/$DB/t: " "unreachable server message"
 
+# a server that accepts the connection and never answers: --connect-timeout
+# bounds the wait (the default is 10 s), and the message says it ran out
+python3 - "$WORK/silent.port" <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+held = []
+s.settimeout(30)
+try:
+    while True:
+        c, _ = s.accept()
+        held.append(c)  # accepted, never spoken to
+except Exception:
+    pass
+PY
+SILENT=$!
+for _ in $(seq 1 50); do [ -s "$WORK/silent.port" ] && break; sleep 0.1; done
+port=$(cat "$WORK/silent.port")
+t0=$(date +%s)
+load "$WORK/good.csv" --into "mysql://sluice@127.0.0.1:$port/$DB/t" --connect-timeout 1
+t1=$(date +%s)
+kill $SILENT 2>/dev/null || true
+check_rc 2 "a server that never answers"
+check_contains "$WORK/err" "cannot connect to mysql://sluice@127.0.0.1:$port/$DB/t: " "names the server"
+check_contains "$WORK/err" "no answer within 1 s (--connect-timeout)" "says the wait ran out"
+if [ $((t1 - t0)) -lt 8 ]; then pass; else fail "--connect-timeout 1 waited $((t1 - t0)) s"; fi
+run_sluice load "$WORK/good.csv" --into "$URL/t" --connect-timeout 0
+check_rc 2 "--connect-timeout 0"
+check_contains "$WORK/err" "--connect-timeout must be a whole number from 1 to 3600" "its range"
+
 # URL problems
 run_sluice load "$WORK/good.csv" --into "mysql://sluice@127.0.0.1:$SLUICE_DB_PORT/$DB"
 check_rc 2 "URL without a table"

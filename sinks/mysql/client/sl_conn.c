@@ -1,5 +1,7 @@
 #include "sl_conn.h"
 
+#include "sl_clock.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +100,7 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
     MYSQL *m = mysql_init(NULL);
     if (!m)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    unsigned timeout = o->connect_timeout;
+    unsigned timeout = o->connect_timeout ? o->connect_timeout : SL_CONN_CONNECT_TIMEOUT;
     unsigned local_infile = o->local_infile ? 1 : 0;
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
@@ -128,10 +130,14 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
      * second statement is a syntax error, never run (only the user's own
      * hooks and --session-sql turn it on, for themselves) */
     unsigned flags = CLIENT_MULTI_RESULTS | CLIENT_FOUND_ROWS;
+    double t0 = sl_now();
     if (!mysql_real_connect(m, host, u->user, u->password, NULL, u->port, u->socket, flags)) {
         unsigned e = mysql_errno(m);
         sl_err_set_server(err, sl_errno_kind(e), e, mysql_sqlstate(m),
                           "cannot connect to %s: %s (%u)", where, mysql_error(m), e);
+        /* CR_CONNECTION_ERROR, CR_CONN_HOST_ERROR, CR_SERVER_LOST */
+        if ((e == 2002 || e == 2003 || e == 2013) && sl_now() - t0 >= timeout - 0.5)
+            sl_err_suffix(err, "; no answer within %u s (--connect-timeout)", timeout);
         mysql_close(m);
         return -1;
     }

@@ -28,12 +28,16 @@
     "STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"                   \
     "NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO"
 
+/* Seconds to wait for a server's answer when connecting, unless
+ * --connect-timeout says otherwise. */
+#define SL_CONN_CONNECT_TIMEOUT 10
+
 struct sl_conn_opts {
     const struct sl_url *url;
     const char *defaults_file; /* NULL: no option file is read */
     const char *session_sql;   /* NULL or statements run after the set-up */
     const char *time_zone;     /* e.g. "+00:00" */
-    unsigned connect_timeout;  /* seconds */
+    unsigned connect_timeout;  /* seconds; 0: SL_CONN_CONNECT_TIMEOUT */
     int use_db;                /* make the URL's database the session's default */
     const struct sl_tls *tls;  /* NULL or the command line's TLS settings; the
                                   URL's own ssl-* parameters win */
