@@ -262,8 +262,15 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
         c->tls->key = v;
         return 1;
     case SL_OPT_DEFAULTS_FILE:
-        *c->defaults_file = v;
-        sl_cli_warn_exposed_defaults(cmd, v, err);
+    case SL_OPT_NO_DEFAULTS:
+        /* "" stands for --no-defaults (see sl_conn.h) */
+        if (*c->defaults_file && (**c->defaults_file == '\0') != (key == SL_OPT_NO_DEFAULTS)) {
+            fprintf(err, "sluice %s: give --defaults-file or --no-defaults, not both\n", cmd);
+            return -1;
+        }
+        *c->defaults_file = key == SL_OPT_NO_DEFAULTS ? "" : v;
+        if (key == SL_OPT_DEFAULTS_FILE)
+            sl_cli_warn_exposed_defaults(cmd, v, err);
         return 1;
     case SL_OPT_SESSION_SQL:
         *c->session_sql = v;

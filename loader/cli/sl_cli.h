@@ -71,6 +71,7 @@ enum {
     SL_OPT_RETRY_MAX_SECONDS,
     SL_OPT_METHOD,
     SL_OPT_CONNECT_TIMEOUT,
+    SL_OPT_NO_DEFAULTS,
 };
 
 /* --retries and --retry-max-seconds, for the commands that write to MySQL
@@ -146,7 +147,9 @@ enum {
 /* clang-format off */
 #define SL_CLI_CONN_OPTS                                                                           \
     {"defaults-file", SL_OPT_DEFAULTS_FILE, 1, "FILE",                                             \
-     "read user, password, host, port or socket from the [client]\ngroup of this option file"},    \
+     "read user, password, host, port or socket from the [client]\nand [sluice] groups of this "   \
+     "option file only (default: the\nstandard ones, /etc/mysql/my.cnf and ~/.my.cnf)"},          \
+    {"no-defaults", SL_OPT_NO_DEFAULTS, 0, "", "read no option file"},                             \
     {"session-sql", SL_OPT_SESSION_SQL, 1, "SQL",                                                  \
      "run SQL on every connection after sluice's own set-up"},                                     \
     {"time-zone", SL_OPT_TIME_ZONE, 1, "TZ",                                                       \

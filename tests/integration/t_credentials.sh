@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Passwords: from an option file, MYSQL_PWD or the URL; never printed.
+# Passwords: from the URL, MYSQL_PWD or an option file; never printed.
 source "$(dirname "$0")/lib.sh"
 setup credentials
 sql "CREATE TABLE \`$DB\`.t (id INT PRIMARY KEY, v VARCHAR(10))"
@@ -14,14 +14,16 @@ set -e
 check_rc 0 "password from MYSQL_PWD"
 check_not_contains "$WORK/err" "$PW" "MYSQL_PWD password not printed"
 
-# the option file's password wins over MYSQL_PWD
+# MYSQL_PWD comes before the option file's password (t_option_files has
+# the whole order)
 sql "TRUNCATE \`$DB\`.t"
 set +e
 MYSQL_PWD=not-the-password "$SLUICE_BIN" load "$WORK/t.csv" --into "$URL/t" \
   --defaults-file "$SLUICE_DB_CNF" >"$WORK/out" 2>"$WORK/err"
 RC=$?
 set -e
-check_rc 0 "option file before MYSQL_PWD"
+check_rc 2 "MYSQL_PWD before the option file"
+check_not_contains "$WORK/err" "not-the-password" "MYSQL_PWD's password not printed"
 
 # the password in the URL is masked in the summary
 sql "TRUNCATE \`$DB\`.t"

@@ -104,9 +104,13 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
     unsigned local_infile = o->local_infile ? 1 : 0;
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-    if (o->defaults_file) {
-        mysql_options(m, MYSQL_READ_DEFAULT_FILE, o->defaults_file);
-        mysql_options(m, MYSQL_READ_DEFAULT_GROUP, "client");
+    /* with a group set, Connector/C reads [client], [client-server],
+     * [client-mariadb] and that group: of the one file, or else of the
+     * standard files */
+    if (!o->defaults_file || *o->defaults_file) {
+        if (o->defaults_file)
+            mysql_options(m, MYSQL_READ_DEFAULT_FILE, o->defaults_file);
+        mysql_options(m, MYSQL_READ_DEFAULT_GROUP, "sluice");
     }
     struct sl_tls tls;
     sl_tls_merge(&tls, o->tls, &u->tls);
@@ -131,13 +135,34 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
      * hooks and --session-sql turn it on, for themselves) */
     unsigned flags = CLIENT_MULTI_RESULTS | CLIENT_FOUND_ROWS;
     double t0 = sl_now();
-    if (!mysql_real_connect(m, host, u->user, u->password, NULL, u->port, u->socket, flags)) {
+    /* MYSQL_PWD comes before the option files' password */
+    const char *password = u->password;
+    const char *env_pw = getenv("MYSQL_PWD");
+    if (!password && env_pw && *env_pw)
+        password = env_pw;
+    if (!mysql_real_connect(m, host, u->user, password, NULL, u->port, u->socket, flags)) {
         unsigned e = mysql_errno(m);
         sl_err_set_server(err, sl_errno_kind(e), e, mysql_sqlstate(m),
                           "cannot connect to %s: %s (%u)", where, mysql_error(m), e);
         /* CR_CONNECTION_ERROR, CR_CONN_HOST_ERROR, CR_SERVER_LOST */
         if ((e == 2002 || e == 2003 || e == 2013) && sl_now() - t0 >= timeout - 0.5)
             sl_err_suffix(err, "; no answer within %u s (--connect-timeout)", timeout);
+        if (e == 1045 && strstr(mysql_error(m), "using password: NO")) {
+            char files[600];
+            if (!o->defaults_file)
+                snprintf(files, sizeof files,
+                         "the [client] and [sluice] groups of /etc/my.cnf, "
+                         "/etc/mysql/my.cnf and ~/.my.cnf");
+            else if (*o->defaults_file)
+                snprintf(files, sizeof files, "the [client] and [sluice] groups of %s",
+                         o->defaults_file);
+            else
+                snprintf(files, sizeof files, "no option file (--no-defaults)");
+            sl_err_suffix(err,
+                          "; no password given (looked in: the URL, SLUICE_*_PASSWORD, "
+                          "MYSQL_PWD, %s)",
+                          files);
+        }
         mysql_close(m);
         return -1;
     }

@@ -7,9 +7,14 @@
  * user's own --session-sql. Multi-statements are off: each query is one
  * statement, except --session-sql and the hooks, which may hold several.
  *
- * Credentials: the URL's user and password win; without a password in the
- * URL, the [client] group of --defaults-file is used, and then MYSQL_PWD.
- * No password is ever written into a message.
+ * Credentials, as every MySQL client finds them: the URL's user, host,
+ * port and password win; then MYSQL_PWD for the password; then the option
+ * files' [client] and [sluice] groups (and [client-server] and
+ * [client-mariadb], which Connector/C reads too): the standard files
+ * (/etc/my.cnf, /etc/mysql/my.cnf and its includes, $MYSQL_HOME/my.cnf,
+ * ~/.my.cnf), or only --defaults-file, or none with --no-defaults. An
+ * access denied without a password says where one was looked for. No
+ * password is ever written into a message.
  *
  * TLS: see sl_tls.h for the modes. A connection that must use TLS and cannot,
  * or whose certificate fails the mode's checks, is refused with the reason.
@@ -34,7 +39,8 @@
 
 struct sl_conn_opts {
     const struct sl_url *url;
-    const char *defaults_file; /* NULL: no option file is read */
+    const char *defaults_file; /* NULL: the standard option files; "": none
+                                  (--no-defaults); else only this file */
     const char *session_sql;   /* NULL or statements run after the set-up */
     const char *time_zone;     /* e.g. "+00:00" */
     unsigned connect_timeout;  /* seconds; 0: SL_CONN_CONNECT_TIMEOUT */
