@@ -184,7 +184,8 @@ int sl_cmd_gen(int argc, char **argv, FILE *out, FILE *err)
     }
     int level = a.zstd_level >= 0 ? a.zstd_level : sl_cli_ends_with(a.out, ".zst") ? 3 : 0;
     struct sl_out_parts parts;
-    struct sl_out_parts_opts oo = {.path = a.out, .file = {.zstd_level = level}};
+    /* test data: a new run replaces the last one's file */
+    struct sl_out_parts_opts oo = {.path = a.out, .file = {.zstd_level = level}, .overwrite = 1};
     if (sl_out_parts_open(&parts, &oo, &e) != 0) {
         fprintf(err, "sluice gen: %s\n", e.msg);
         return SL_EXIT_USAGE;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int is_stdout(const struct sl_out_parts *p)
@@ -31,10 +32,13 @@ static char *part_name(const char *path, unsigned k)
     return s;
 }
 
-/* A file under a final name is replaced only with --overwrite. */
+/* A regular file under a final name is replaced only with --overwrite (a
+ * device such as /dev/null is written to as it is). */
 static int refuse_existing(const struct sl_out_parts *p, const char *name, struct sl_err *err)
 {
-    if (p->o.overwrite || p->o.file.discard || is_stdout(p) || access(name, F_OK) != 0)
+    struct stat st;
+    if (p->o.overwrite || p->o.file.discard || is_stdout(p) || stat(name, &st) != 0 ||
+        !S_ISREG(st.st_mode))
         return 0;
     return sl_err_set(err, SL_ERR_FATAL, "%s exists; give --overwrite to replace it", name);
 }

@@ -26,8 +26,9 @@ struct sl_out_parts_opts {
     uint64_t file_rows;          /* 0, or at most this many rows per part */
     uint64_t file_size;          /* 0, or at most this many bytes of CSV text per
                                     part (more only when one record is larger) */
-    int overwrite;               /* replace a file already under a final name;
-                                    0: such a file stops the run (--overwrite) */
+    int overwrite;               /* replace a regular file already under a final
+                                    name; 0: such a file stops the run (extract
+                                    --overwrite); devices are written to as they are */
 };
 
 struct sl_out_parts {

@@ -100,6 +100,8 @@ check_rc 0 "--overwrite"
 check_eq "$(wc -l <"$WORK/one.csv")" 1 "replaced"
 extract --from "$URL/orders" --to "$WORK/one.csv" --dry-run
 check_rc 0 "a dry run writes no file, so an existing one is no obstacle"
+extract --from "$URL/orders" --to /dev/null
+check_rc 0 "a device is written to as it is"
 
 # stdout into a reader that stops early: the reader's choice, exit 0
 set +e
