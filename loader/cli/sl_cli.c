@@ -1,10 +1,13 @@
 #include "sl_cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "sl_secret_file.h"
 #include "sl_suggest.h"
@@ -97,11 +100,15 @@ int sl_cli_parse(const char *cmd, const struct sl_opt *opts, int argc, char **ar
     shorts[s++] = ':'; /* report a missing argument as ':' */
     for (size_t i = 0; i < n; i++) {
         lo[i].name = opts[i].name;
-        lo[i].has_arg = opts[i].has_arg ? required_argument : no_argument;
+        lo[i].has_arg = opts[i].has_arg == SL_OPT_OPTIONAL_ARG ? optional_argument
+                        : opts[i].has_arg                      ? required_argument
+                                                               : no_argument;
         lo[i].val = opts[i].key;
         if (opts[i].key < 256) {
             shorts[s++] = (char)opts[i].key;
             if (opts[i].has_arg)
+                shorts[s++] = ':';
+            if (opts[i].has_arg == SL_OPT_OPTIONAL_ARG)
                 shorts[s++] = ':';
         }
     }
@@ -275,6 +282,33 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
     case SL_OPT_SESSION_SQL:
         *c->session_sql = v;
         return 1;
+    case 'u':
+    case 'h':
+    case 'S':
+        if (!c->flags)
+            return -1;
+        *(key == 'u' ? &c->flags->user : key == 'h' ? &c->flags->host : &c->flags->socket) = v;
+        return 1;
+    case 'P': {
+        unsigned long long n;
+        if (!c->flags || sl_cli_count(cmd, "port", v, 1, 65535, &n, err) != 0)
+            return -1;
+        c->flags->port = (unsigned)n;
+        return 1;
+    }
+    case 'p':
+        if (!c->flags)
+            return -1;
+        if (v) {
+            c->flags->password = v;
+            fprintf(err,
+                    "sluice %s: warning: a password on the command line is insecure; "
+                    "put it in an option file or MYSQL_PWD\n",
+                    cmd);
+        } else {
+            c->flags->prompt = 1;
+        }
+        return 1;
     case SL_OPT_CONNECT_TIMEOUT: {
         unsigned long long n;
         if (!c->connect_timeout || sl_cli_count(cmd, "connect-timeout", v, 1, 3600, &n, err) != 0)
@@ -344,5 +378,40 @@ int sl_cli_append(char ***v, size_t *n, const char *arg)
         return -1;
     *v = nv;
     nv[(*n)++] = (char *)arg;
+    return 0;
+}
+
+int sl_cli_conn_ask(const char *cmd, struct sl_conn_flags *f, FILE *err)
+{
+    if (!f->prompt || f->password)
+        return 0;
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
+    if (fd < 0) {
+        fprintf(err,
+                "sluice %s: -p asks for the password on a terminal, and there is none; give it in "
+                "an option file ([client] password=...) or MYSQL_PWD\n",
+                cmd);
+        return -1;
+    }
+    struct termios old, quiet;
+    int tty = tcgetattr(fd, &old) == 0;
+    if (tty) {
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(fd, TCSAFLUSH, &quiet);
+    }
+    static const char ask[] = "Enter password: ";
+    ssize_t w = write(fd, ask, sizeof ask - 1);
+    (void)w;
+    size_t n = 0;
+    char ch;
+    while (n + 1 < sizeof f->asked && read(fd, &ch, 1) == 1 && ch != '\n' && ch != '\r')
+        f->asked[n++] = ch;
+    f->asked[n] = '\0';
+    if (tty)
+        tcsetattr(fd, TCSAFLUSH, &old);
+    w = write(fd, "\n", 1);
+    close(fd);
+    f->password = f->asked;
     return 0;
 }

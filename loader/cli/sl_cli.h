@@ -26,10 +26,13 @@ enum sl_opt_kind {
     SL_OPT_NUMBER, /* an unsigned field (4 or 8 bytes) takes a whole number in [min, max] */
 };
 
+#define SL_OPT_OPTIONAL_ARG 2
+
 struct sl_opt {
     const char *name; /* long name, without "--"; NULL ends the table */
     int key;          /* short option letter, or a value >= 256 */
-    int has_arg;
+    int has_arg;      /* 0 none, 1 required, SL_OPT_OPTIONAL_ARG: only attached
+                         (-pSECRET, --password=SECRET) */
     const char *arg;  /* the argument's placeholder in --help, e.g. "N" */
     const char *help; /* one line; "\n" starts a continuation line */
     /* where sl_cli_parse() stores the value itself, as an offset into the
@@ -72,6 +75,7 @@ enum {
     SL_OPT_METHOD,
     SL_OPT_CONNECT_TIMEOUT,
     SL_OPT_NO_DEFAULTS,
+    SL_OPT_HELP, /* --help of the commands that connect, where -h is the host */
 };
 
 /* --retries and --retry-max-seconds, for the commands that write to MySQL
@@ -150,6 +154,13 @@ enum {
      "read user, password, host, port or socket from the [client]\nand [sluice] groups of this "   \
      "option file only (default: the\nstandard ones, /etc/mysql/my.cnf and ~/.my.cnf)"},          \
     {"no-defaults", SL_OPT_NO_DEFAULTS, 0, "", "read no option file"},                             \
+    {"user", 'u', 1, "NAME", "user name, when the URL has none"},                                  \
+    {"host", 'h', 1, "HOST", "host name, when the URL has none (--help is help)"},                \
+    {"port", 'P', 1, "N", "TCP port, when the URL has none"},                                      \
+    {"socket", 'S', 1, "PATH", "unix socket, when the URL names no host or localhost"},           \
+    {"password", 'p', SL_OPT_OPTIONAL_ARG, "[PW]",                                                 \
+     "-pPW or --password=PW: the password when the URL has none\n(insecure: others may see "       \
+     "it); -p alone asks for it\non the terminal"},                                                \
     {"session-sql", SL_OPT_SESSION_SQL, 1, "SQL",                                                  \
      "run SQL on every connection after sluice's own set-up"},                                     \
     {"time-zone", SL_OPT_TIME_ZONE, 1, "TZ",                                                       \
@@ -180,8 +191,14 @@ struct sl_cli_conn {
     const char **update_columns;
     int *keep_old;
     enum sl_method_choice *method;
-    unsigned *connect_timeout; /* seconds; left 0 when not given */
+    unsigned *connect_timeout;   /* seconds; left 0 when not given */
+    struct sl_conn_flags *flags; /* -u -h -P -S -p */
 };
+
+/* After the options are parsed: asks for the password on the terminal when
+ * -p was given alone (without echo), or refuses when there is no terminal
+ * to ask on. Returns 0, or -1 after a message on err. */
+int sl_cli_conn_ask(const char *cmd, struct sl_conn_flags *f, FILE *err);
 
 /* Warns on err, as the mysql client does, when the option file at path sets
  * a password and its group or others may read it:

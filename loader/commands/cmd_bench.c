@@ -86,7 +86,7 @@ const struct sl_opt sl_bench_opts[] = {
     SL_CLI_REPORT_OPT,
     {"quiet", 'q', 0, "", "print only the results table and errors",
      SL_STORE_SET(struct bench_args, quiet)},
-    {"help", 'h', 0, "", "show this help", SL_STORE_SET(struct bench_args, help)},
+    {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct bench_args, help)},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -125,7 +125,7 @@ static void bench_help(FILE *out)
           "interrupted by SIGINT or SIGTERM: the cell it cut short is failed, the grid\n"
           "stops, and the reports of the cells that ran are written.\n"
           "\n"
-          "Password: the URL's own, then SLUICE_INTO_PASSWORD, then MYSQL_PWD, then the\n"
+          "Password: the URL's own, then SLUICE_INTO_PASSWORD, then -p, then MYSQL_PWD, then the\n"
           "[client] and [sluice] groups of the option files. Never printed.\n"
           "\n"
           "Examples:\n"
@@ -220,6 +220,7 @@ static int on_bench_opt(void *ctx, int key, const char *v)
         .time_zone = &c->time_zone,
         .tls = &c->tls,
         .connect_timeout = &c->connect_timeout,
+        .flags = &c->flags,
         .report = &a->report,
     };
     int handled = sl_cli_conn_opt("bench", &conn, key, v, a->err);
@@ -366,6 +367,9 @@ static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FI
     }
     if (!c->into) {
         fprintf(err, "sluice bench: --into is required\nTry 'sluice bench --help'.\n");
+        return SL_EXIT_USAGE;
+    }
+    if (sl_cli_conn_ask("bench", &c->flags, err) != 0) {
         return SL_EXIT_USAGE;
     }
     if (c->rows && a->duration_set) {

@@ -15,7 +15,7 @@
 
 const struct sl_opt sl_check_opts[] = {
     SL_CLI_CONN_OPTS,
-    {"help", 'h', 0, "", "show this help"},
+    {"help", SL_OPT_HELP, 0, "", "show this help"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -55,6 +55,7 @@ struct check_args {
     const char *defaults_file, *session_sql, *time_zone;
     struct sl_tls tls;
     unsigned connect_timeout;
+    struct sl_conn_flags flags;
     char **targets;
     size_t ntargets;
     int help;
@@ -70,11 +71,12 @@ static int on_check_opt(void *ctx, int key, const char *v)
         .time_zone = &a->time_zone,
         .tls = &a->tls,
         .connect_timeout = &a->connect_timeout,
+        .flags = &a->flags,
     };
     int handled = sl_cli_conn_opt("check", &conn, key, v, a->err);
     if (handled)
         return handled < 0 ? -1 : 0;
-    if (key == 'h') {
+    if (key == SL_OPT_HELP) {
         a->help = 1;
         return 0;
     }
@@ -102,6 +104,7 @@ static int check_url(const struct check_args *a, const char *text, FILE *out)
         .session_sql = a->session_sql,
         .time_zone = a->time_zone,
         .connect_timeout = a->connect_timeout,
+        .flags = &a->flags,
         .use_db = 0,
         .tls = &a->tls,
     };
@@ -134,6 +137,8 @@ int sl_cmd_check(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "sluice check: give a URL or a job file\nTry 'sluice check --help'.\n");
         rc = -1;
     }
+    if (rc == 0 && sl_cli_conn_ask("check", &a.flags, err) != 0)
+        rc = -1;
     if (rc != 0) {
         free(a.targets);
         return SL_EXIT_USAGE;

@@ -143,7 +143,7 @@ const struct sl_opt sl_copy_opts[] = {
     SL_CLI_REPORT_OPT,
     {"quiet", 'q', 0, "", "print only errors and FAIL lines",
      SL_STORE_SET(struct copy_args, quiet)},
-    {"help", 'h', 0, "", "show this help", SL_STORE_SET(struct copy_args, help)},
+    {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct copy_args, help)},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -242,7 +242,7 @@ static void copy_help(FILE *out)
         "     again with --resume to finish\n"
         "\n"
         "Passwords: the URL's own, then SLUICE_FROM_PASSWORD or SLUICE_TO_PASSWORD, then\n"
-        "MYSQL_PWD, then the [client] and [sluice] groups of the option files (the\n"
+        "-p, then MYSQL_PWD, then the [client] and [sluice] groups of the option files (the\n"
         "standard ones, or the side's --*-defaults-file). Never printed.\n"
         "\n"
         "Examples:\n"
@@ -275,6 +275,7 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         .time_zone = &c->time_zone,
         .tls = &c->tls,
         .connect_timeout = &c->connect_timeout,
+        .flags = &c->flags,
         .before_sql = &c->before_sql,
         .after_sql = &c->after_sql,
         .report = &a->report,
@@ -521,7 +522,8 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
                      "Try 'sluice copy --help'.\n");
         return SL_EXIT_USAGE;
     }
-    if (resolve_mode(a) != 0 || check_resume(a) != 0)
+    if (resolve_mode(a) != 0 || check_resume(a) != 0 ||
+        sl_cli_conn_ask("copy", &c->flags, err) != 0)
         return SL_EXIT_USAGE;
     if (!a->readers_set)
         c->readers = c->threads;

@@ -98,7 +98,7 @@ const struct sl_opt sl_extract_opts[] = {
      "read, format and compress every row, but create no file: say\nwhat would be written",
      SL_STORE_SET(struct extract_args, c.dry_run)},
     {"quiet", 'q', 0, "", "print only errors", SL_STORE_SET(struct extract_args, quiet)},
-    {"help", 'h', 0, "", "show this help", SL_STORE_SET(struct extract_args, help)},
+    {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct extract_args, help)},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -148,7 +148,7 @@ static void extract_help(FILE *out)
           "     that exists (without --overwrite)\n"
           "  4  interrupted by SIGINT or SIGTERM; no output is left under the final name\n"
           "\n"
-          "Password: the URL's own, then SLUICE_FROM_PASSWORD, then MYSQL_PWD, then the\n"
+          "Password: the URL's own, then SLUICE_FROM_PASSWORD, then -p, then MYSQL_PWD, then the\n"
           "[client] and [sluice] groups of the option files. Never printed.\n"
           "\n"
           "Examples:\n"
@@ -173,6 +173,7 @@ static int on_extract_opt(void *ctx, int key, const char *v)
         .time_zone = &c->time_zone,
         .tls = &c->tls,
         .connect_timeout = &c->connect_timeout,
+        .flags = &c->flags,
         .report = &a->report,
     };
     int handled = sl_cli_conn_opt("extract", &conn, key, v, a->err);
@@ -286,6 +287,8 @@ static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out
                      "Try 'sluice extract --help'.\n");
         return SL_EXIT_USAGE;
     }
+    if (sl_cli_conn_ask("extract", &c->flags, err) != 0)
+        return SL_EXIT_USAGE;
     if (!a->zstd_level_set)
         c->zstd_level = sl_cli_ends_with(c->to, ".zst") ? DEFAULT_ZSTD_LEVEL : 0;
     c->progress = !a->quiet;

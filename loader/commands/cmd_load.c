@@ -184,7 +184,7 @@ const struct sl_opt sl_load_opts[] = {
     SL_CLI_HOOK_OPTS,
     SL_CLI_REPORT_OPT,
     {"quiet", 'q', 0, "", "print only errors", SL_STORE_SET(struct load_args, quiet)},
-    {"help", 'h', 0, "", "show this help", SL_STORE_SET(struct load_args, help)},
+    {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct load_args, help)},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -233,7 +233,8 @@ static void load_help(FILE *out)
           "With --null '' the first line's empty field is NULL instead.\n"
           "\n"
           "Password: never needed on the command line. sluice uses, in order, the password\n"
-          "in the URL, SLUICE_INTO_PASSWORD, the MYSQL_PWD variable, or the [client] and\n"
+          "in the URL, SLUICE_INTO_PASSWORD, -p (alone: asked on the terminal), the\n"
+          "MYSQL_PWD variable, or the [client] and\n"
           "[sluice] groups of the option files (/etc/mysql/my.cnf, ~/.my.cnf; only\n"
           "--defaults-file's; none with --no-defaults), which also give a user, host, port\n"
           "or socket the URL leaves out. It is never printed: every URL shown has its password\n"
@@ -387,6 +388,7 @@ static int on_load_opt(void *ctx, int key, const char *v)
         .time_zone = &a->c.time_zone,
         .tls = &a->c.tls,
         .connect_timeout = &a->c.connect_timeout,
+        .flags = &a->c.flags,
         .before_sql = &a->c.before_sql,
         .after_sql = &a->c.after_sql,
         .report = &a->report,
@@ -762,7 +764,7 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
         load_help(out);
         return SL_EXIT_OK;
     }
-    if (rc != 0 || check_args(a) != 0)
+    if (rc != 0 || check_args(a) != 0 || sl_cli_conn_ask("load", &a->c.flags, err) != 0)
         return SL_EXIT_USAGE;
     struct sl_sniff_file sniffed;
     int have_sniffed = 0;

@@ -85,8 +85,9 @@ static int dispatch(int argc, char **argv)
 }
 
 /* Copies the arguments to the heap, then overwrites the password bytes of
- * every URL in the process's own argv (ARG or --opt=ARG), which is what ps
- * and /proc/PID/cmdline show. Returns the copy, or NULL when out of memory. */
+ * every URL in the process's own argv (ARG or --opt=ARG), and of -pSECRET
+ * and --password=SECRET, which is what ps and /proc/PID/cmdline show. Returns the copy, or NULL
+ * when out of memory. */
 static char **scrubbed_args(int argc, char **argv)
 {
     char **copy = calloc((size_t)argc + 1, sizeof *copy);
@@ -102,6 +103,11 @@ static char **scrubbed_args(int argc, char **argv)
         char *value = eq ? eq + 1 : argv[i];
         if (sl_url_scheme_len(value))
             sl_url_scrub(value);
+        /* -pSECRET and --password=SECRET, as the mysql client does */
+        if (strncmp(argv[i], "-p", 2) == 0 && argv[i][2])
+            memset(argv[i] + 2, '*', strlen(argv[i] + 2));
+        if (strncmp(argv[i], "--password=", 11) == 0)
+            memset(argv[i] + 11, '*', strlen(argv[i] + 11));
     }
     return copy;
 }

@@ -76,7 +76,7 @@ int sl_docgen_man(FILE *out, const char *version)
     }
     fputs(".SH PASSWORDS\nA password is never needed on the command line: sluice takes the "
           "URL's own, then SLUICE_INTO_PASSWORD, SLUICE_FROM_PASSWORD or SLUICE_TO_PASSWORD, then "
-          "MYSQL_PWD, then the [client] and [sluice] groups of the option files: "
+          "\\-p, then MYSQL_PWD, then the [client] and [sluice] groups of the option files: "
           "/etc/my.cnf, /etc/mysql/my.cnf, ~/.my.cnf, or only \\-\\-defaults\\-file, or "
           "none with \\-\\-no\\-defaults.\n"
           ".SH SEE ALSO\n.BR mariadb (1),\n.BR mysqldump (1)\n",

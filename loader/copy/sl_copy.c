@@ -542,6 +542,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
         .time_zone = c->time_zone,
         .tls = &c->tls,
         .connect_timeout = c->connect_timeout,
+        .flags = &c->flags,
         .use_db = 1,
     };
     r.dst_co = r.src_co;

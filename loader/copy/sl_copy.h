@@ -43,6 +43,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sl_conn.h"
 #include "sl_deferred.h"
 #include "sl_err.h"
 #include "sl_snapshot.h"
@@ -90,6 +91,7 @@ struct sl_copy_config {
     uint64_t txn_rows;          /* rows per transaction */
     unsigned retries;           /* retries of a transient write error, replaying the chunk */
     unsigned connect_timeout;   /* --connect-timeout in seconds; 0: the default */
+    struct sl_conn_flags flags; /* -u -h -P -S -p: for both sides */
     unsigned retry_max_seconds; /* give up retrying one chunk after this long */
     const char *from_defaults_file;
     const char *to_defaults_file;

@@ -440,6 +440,10 @@ static int check_step(struct parse *p, size_t si)
         if (in_list(step_keys, kv->key) ||
             (strcmp(kv->key, "source") == 0 && strcmp(st->action, "load") == 0))
             continue;
+        if (strcmp(kv->key, "password") == 0)
+            return fail_at(p, kv->line,
+                           "a password does not go in a job file's step: put it in the "
+                           "connection's defaults-file, or MYSQL_PWD");
         const struct sl_opt *o = sl_cli_find_opt(opts, kv->key);
         if (!o || strcmp(kv->key, "help") == 0) {
             const char *names[256];

@@ -581,6 +581,7 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
         .time_zone = c->time_zone,
         .tls = &c->tls,
         .connect_timeout = c->connect_timeout,
+        .flags = &c->flags,
         .use_db = 1,
     };
     for (size_t i = 0; i < c->nmethods; i++)

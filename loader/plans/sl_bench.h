@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sl_conn.h"
 #include "sl_err.h"
 #include "sl_hist.h"
 #include "sl_tls.h"
@@ -61,7 +62,8 @@ struct sl_bench_config {
     int dry_run;       /* check, create and write nothing, run no cell: the
                           result then has no cells */
     int progress;
-    unsigned connect_timeout; /* --connect-timeout in seconds; 0: the default */
+    unsigned connect_timeout;   /* --connect-timeout in seconds; 0: the default */
+    struct sl_conn_flags flags; /* -u -h -P -S -p */
 };
 
 /* One run of one cell. */

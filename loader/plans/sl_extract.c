@@ -390,6 +390,7 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
         .time_zone = c->time_zone,
         .tls = &c->tls,
         .connect_timeout = c->connect_timeout,
+        .flags = &c->flags,
         .use_db = 1, /* a --query may name tables without their database */
     };
     if (sl_conn_open(&x.main, &co, err) != 0)

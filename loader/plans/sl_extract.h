@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sl_conn.h"
 #include "sl_err.h"
 #include "sl_snapshot.h"
 #include "sl_tls.h"
@@ -30,13 +31,14 @@ struct sl_extract_config {
     unsigned threads;
     int threads_set; /* --threads was given (not the default) */
     enum sl_consistency consistency;
-    int order_by_pk;          /* rows in primary-key order */
-    uint64_t chunk_rows;      /* rows per key range, roughly */
-    uint64_t file_rows;       /* 0, or split the output into parts of this many rows */
-    uint64_t file_size;       /* 0, or parts of at most this many bytes of CSV */
-    int overwrite;            /* replace existing files; 0: an existing one stops the run */
-    unsigned connect_timeout; /* --connect-timeout in seconds; 0: the default */
-    int zstd_level;           /* 0: plain text */
+    int order_by_pk;            /* rows in primary-key order */
+    uint64_t chunk_rows;        /* rows per key range, roughly */
+    uint64_t file_rows;         /* 0, or split the output into parts of this many rows */
+    uint64_t file_size;         /* 0, or parts of at most this many bytes of CSV */
+    int overwrite;              /* replace existing files; 0: an existing one stops the run */
+    unsigned connect_timeout;   /* --connect-timeout in seconds; 0: the default */
+    struct sl_conn_flags flags; /* -u -h -P -S -p */
+    int zstd_level;             /* 0: plain text */
     int zstd_workers;
     int header;     /* write a header record */
     int binary_hex; /* binary columns as hex digits */

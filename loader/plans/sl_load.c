@@ -496,6 +496,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .time_zone = c->time_zone,
         .tls = &c->tls,
         .connect_timeout = c->connect_timeout,
+        .flags = &c->flags,
         .use_db = 1,
         .local_infile = c->method != SL_CHOOSE_INSERT,
     };

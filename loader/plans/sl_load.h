@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sl_conn.h"
 #include "sl_csv.h"
 #include "sl_csv_unit.h"
 #include "sl_deferred.h"
@@ -61,10 +62,11 @@ struct sl_load_config {
     char *const *transforms;      /* --transform specs (sl_transform.h) */
     size_t ntransforms;
 
-    const char *rejects;      /* non-NULL: --on-error skip, rejects to PATH.csv/.log */
-    uint64_t max_rejects;     /* 0: no limit */
-    unsigned retries;         /* retries of a transient error */
-    unsigned connect_timeout; /* --connect-timeout in seconds; 0: the default */
+    const char *rejects;        /* non-NULL: --on-error skip, rejects to PATH.csv/.log */
+    uint64_t max_rejects;       /* 0: no limit */
+    unsigned retries;           /* retries of a transient error */
+    unsigned connect_timeout;   /* --connect-timeout in seconds; 0: the default */
+    struct sl_conn_flags flags; /* -u -h -P -S -p */
     unsigned retry_max_seconds;
     int checkpoint; /* record committed ranges in the target */
     int resume;     /* skip the ranges an earlier run committed (needs checkpoint;

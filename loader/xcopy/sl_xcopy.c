@@ -365,6 +365,7 @@ int sl_xcopy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FIL
         .time_zone = c->time_zone,
         .tls = &c->tls,
         .connect_timeout = c->connect_timeout,
+        .flags = &c->flags,
         .local_infile = c->method != SL_CHOOSE_INSERT,
     };
     r.nreaders = c->readers;

@@ -33,7 +33,7 @@ mycnf() { printf '%s\n' "$@" >"$HOME/.my.cnf"; chmod 600 "$HOME/.my.cnf"; }
 # no password anywhere: the message says where sluice looked
 try "no password" --into "$T"
 check_rc 2 "no password"
-check_contains "$WORK/err" "(using password: NO) (1045); no password given (looked in: the URL, SLUICE_*_PASSWORD, MYSQL_PWD, the [client] and [sluice] groups of /etc/my.cnf, /etc/mysql/my.cnf and ~/.my.cnf)" "where it looked"
+check_contains "$WORK/err" "(using password: NO) (1045); no password given (looked in: the URL, SLUICE_*_PASSWORD, -p, MYSQL_PWD, the [client] and [sluice] groups of /etc/my.cnf, /etc/mysql/my.cnf and ~/.my.cnf)" "where it looked"
 
 # ~/.my.cnf's [client] group, as the mariadb client reads it
 mycnf "[client]" "password=$PW"
@@ -52,7 +52,7 @@ check_rc 0 "the [sluice] group after [client], and what the URL leaves out"
 # --no-defaults reads none
 try "--no-defaults" --into "$T" --no-defaults
 check_rc 2 "--no-defaults"
-check_contains "$WORK/err" "looked in: the URL, SLUICE_*_PASSWORD, MYSQL_PWD, no option file (--no-defaults))" "says no file was read"
+check_contains "$WORK/err" "looked in: the URL, SLUICE_*_PASSWORD, -p, MYSQL_PWD, no option file (--no-defaults))" "says no file was read"
 try "both" --into "$T" --no-defaults --defaults-file "$SLUICE_DB_CNF"
 check_rc 2 "--no-defaults with --defaults-file"
 check_contains "$WORK/err" "give --defaults-file or --no-defaults, not both" "refused"
@@ -78,4 +78,69 @@ MYSQL_PWD="wrong-in-env" SLUICE_INTO_PASSWORD="$PW" try "SLUICE_INTO_PASSWORD be
 check_rc 0 "SLUICE_INTO_PASSWORD (the URL's own) before MYSQL_PWD"
 MYSQL_PWD="wrong-in-env" try "the URL's password first" --into "mysql://sluice:$PW@127.0.0.1:$SLUICE_DB_PORT/$DB/t"
 check_rc 0 "the URL's password before MYSQL_PWD"
+# the mysql client's flags fill in what the URL leaves out, after the URL
+try "-u -h -P -p" --into "mysql:///$DB/t" --no-defaults -u sluice -h 127.0.0.1 -P "$SLUICE_DB_PORT" -p"$PW"
+check_rc 0 "-u -h -P -pPW"
+check_contains "$WORK/err" "sluice load: warning: a password on the command line is insecure" "warned"
+try "the URL before the flags" --into "$T" --no-defaults -h no-such-host.invalid -P 1 -u nobody --password="$PW"
+check_rc 0 "the URL's user, host and port before -u -h -P"
+MYSQL_PWD="$PW" try "-p before MYSQL_PWD" --into "$T" --no-defaults -pwrong-on-cmdline
+check_rc 2 "-p before MYSQL_PWD"
+check_contains "$WORK/err" "(using password: YES)" "the flag's password tried"
+(unset MYSQL_PWD && sql "TRUNCATE \`$DB\`.t")
+try "-S" --into "mysql:///$DB/t" --no-defaults -u sluice -S "$SLUICE_DB_SOCKET" -p"$PW"
+check_rc 0 "-S with no host in the URL"
+
+# -pSECRET is starred out of /proc/PID/cmdline while the load runs
+(unset MYSQL_PWD && sql "TRUNCATE \`$DB\`.t")
+(sleep 2; cat "$WORK/t.csv") | "$SLUICE_BIN" load - --into "$T" --no-defaults -p"$PW" --no-checkpoint \
+  >"$WORK/out" 2>"$WORK/err" &
+LOAD_PID=$!
+sleep 1
+tr '\0' ' ' <"/proc/$LOAD_PID/cmdline" >"$WORK/cmdline"
+wait $LOAD_PID || true
+check_not_contains "$WORK/cmdline" "$PW" "the password is not in /proc/PID/cmdline"
+check_contains "$WORK/cmdline" "-p*" "it is starred out"
+check_eq "$(unset MYSQL_PWD && count t)" 2 "that load ran"
+
+# -p alone asks on the terminal; without one it is refused
+set +e
+setsid "$SLUICE_BIN" load "$WORK/t.csv" --into "$T" --no-defaults -p </dev/null >"$WORK/out" 2>"$WORK/err"
+RC=$?
+set -e
+check_rc 2 "-p without a terminal"
+check_contains "$WORK/err" "sluice load: -p asks for the password on a terminal, and there is none" "says why"
+(unset MYSQL_PWD && sql "TRUNCATE \`$DB\`.t")
+python3 - "$SLUICE_BIN" "$WORK/t.csv" "$T" "$PW" >"$WORK/pty.out" <<'PY'
+import os, pty, sys
+sluice, csv, url, pw = sys.argv[1:5]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sluice, [sluice, "load", csv, "--into", url, "--no-defaults", "-p", "--no-checkpoint"])
+seen = b""
+while b"Enter password: " not in seen:
+    seen += os.read(fd, 1024)
+os.write(fd, pw.encode() + b"\n")
+rest = b""
+try:
+    while True:
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        rest += chunk
+except OSError:
+    pass
+_, status = os.waitpid(pid, 0)
+print("exit", os.waitstatus_to_exitcode(status))
+print("echoed" if pw.encode() in rest else "not echoed")
+PY
+check_contains "$WORK/pty.out" "exit 0" "-p asks on the terminal, and the load runs"
+check_contains "$WORK/pty.out" "not echoed" "the password is not echoed"
+check_eq "$(unset MYSQL_PWD && count t)" 2 "the rows, with the password typed"
+
+# a job step may not carry a password
+printf '[step x]\naction = load\nsource = a.csv\ninto = %s\npassword = x\n' "$T" >"$WORK/pw.ini"
+run_sluice run "$WORK/pw.ini"
+check_rc 2 "a password key in a job step"
+check_contains "$WORK/err" "a password does not go in a job file's step" "refused"
 finish

@@ -94,7 +94,18 @@ int sl_conn_run_hook(const struct sl_conn_opts *o, const char *what, const char 
 
 int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
 {
-    const struct sl_url *u = o->url;
+    /* the URL, with what it leaves out taken from the flags */
+    struct sl_url eff = *o->url;
+    const struct sl_conn_flags *f = o->flags;
+    if (f && !eff.user)
+        eff.user = (char *)f->user;
+    if (f && !eff.host)
+        eff.host = (char *)f->host;
+    if (f && !eff.port)
+        eff.port = f->port;
+    if (f && !eff.socket && f->socket && (!eff.host || strcmp(eff.host, "localhost") == 0))
+        eff.socket = (char *)f->socket;
+    const struct sl_url *u = &eff;
     char where[512];
     sl_url_format(u, where, sizeof where);
     MYSQL *m = mysql_init(NULL);
@@ -137,6 +148,8 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
     double t0 = sl_now();
     /* MYSQL_PWD comes before the option files' password */
     const char *password = u->password;
+    if (!password && f && f->password)
+        password = f->password;
     const char *env_pw = getenv("MYSQL_PWD");
     if (!password && env_pw && *env_pw)
         password = env_pw;
@@ -159,7 +172,7 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
             else
                 snprintf(files, sizeof files, "no option file (--no-defaults)");
             sl_err_suffix(err,
-                          "; no password given (looked in: the URL, SLUICE_*_PASSWORD, "
+                          "; no password given (looked in: the URL, SLUICE_*_PASSWORD, -p, "
                           "MYSQL_PWD, %s)",
                           files);
         }

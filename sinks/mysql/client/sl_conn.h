@@ -8,7 +8,8 @@
  * statement, except --session-sql and the hooks, which may hold several.
  *
  * Credentials, as every MySQL client finds them: the URL's user, host,
- * port and password win; then MYSQL_PWD for the password; then the option
+ * port and password win; then the mysql client's flags (-u -h -P -S -p);
+ * then MYSQL_PWD for the password; then the option
  * files' [client] and [sluice] groups (and [client-server] and
  * [client-mariadb], which Connector/C reads too): the standard files
  * (/etc/my.cnf, /etc/mysql/my.cnf and its includes, $MYSQL_HOME/my.cnf,
@@ -37,18 +38,29 @@
  * --connect-timeout says otherwise. */
 #define SL_CONN_CONNECT_TIMEOUT 10
 
+/* What the mysql client's connection flags give (-u, -h, -P, -S, -p): each
+ * fills in what a URL leaves out. A password here comes after the URL's and
+ * before MYSQL_PWD and the option files. */
+struct sl_conn_flags {
+    const char *user, *host, *socket, *password; /* NULL when not given */
+    unsigned port;                               /* 0 when not given */
+    int prompt;                                  /* -p alone: ask on the terminal */
+    char asked[256];                             /* the password asked for */
+};
+
 struct sl_conn_opts {
     const struct sl_url *url;
-    const char *defaults_file; /* NULL: the standard option files; "": none
-                                  (--no-defaults); else only this file */
-    const char *session_sql;   /* NULL or statements run after the set-up */
-    const char *time_zone;     /* e.g. "+00:00" */
-    unsigned connect_timeout;  /* seconds; 0: SL_CONN_CONNECT_TIMEOUT */
-    int use_db;                /* make the URL's database the session's default */
-    const struct sl_tls *tls;  /* NULL or the command line's TLS settings; the
-                                  URL's own ssl-* parameters win */
-    int local_infile;          /* may send LOAD DATA LOCAL (of what sl_local_infile.h
-                                  offers only: no file is ever served) */
+    const char *defaults_file;         /* NULL: the standard option files; "": none
+                                          (--no-defaults); else only this file */
+    const char *session_sql;           /* NULL or statements run after the set-up */
+    const char *time_zone;             /* e.g. "+00:00" */
+    unsigned connect_timeout;          /* seconds; 0: SL_CONN_CONNECT_TIMEOUT */
+    const struct sl_conn_flags *flags; /* NULL, or -u -h -P -S -p */
+    int use_db;                        /* make the URL's database the session's default */
+    const struct sl_tls *tls;          /* NULL or the command line's TLS settings; the
+                                          URL's own ssl-* parameters win */
+    int local_infile;                  /* may send LOAD DATA LOCAL (of what sl_local_infile.h
+                                          offers only: no file is ever served) */
 };
 
 /* Connects and sets the session up. Returns 0 and *out, or -1 with err set
