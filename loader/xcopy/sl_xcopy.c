@@ -184,9 +184,8 @@ static int apply_targets(struct xrun *r, struct sl_err *err)
         int drop = xt->exists && r->c->if_exists == SL_IF_EXISTS_DROP;
         if (xt->exists && (drop || r->c->if_exists == SL_IF_EXISTS_TRUNCATE))
             rc = drop_or_truncate(r, xt, drop, err);
-        if (rc == 0 && (!xt->exists || drop)) {
-            rc = sl_xcopy_create_sql(r, xt, &q, err);
-            if (rc == 0 && sl_conn_exec(r->ctl, q.data, err) != 0) {
+        if (rc == 0 && xt->create) {
+            if (sl_conn_exec(r->ctl, xt->create_sql, err) != 0) {
                 sl_err_prefix(err, "creating %s.%s", r->to.db, xt->dst);
                 rc = -1;
             }
@@ -305,6 +304,7 @@ static void release(struct xrun *r)
         free(xt->canon);
         free(xt->cols);
         free(xt->add_indexes);
+        free(xt->create_sql);
     }
     free(r->t);
     sl_conn_close(r->ctl);
@@ -380,25 +380,19 @@ int sl_xcopy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FIL
     r.has_uuid = strstr(version, "MariaDB") && strverscmp(version, "10.7") >= 0;
     if (describe_all(&r, err) != 0 || plan_targets(&r, err) != 0)
         goto out;
-    /* the DDL is built before the warning: it may add to the notes */
-    struct sl_buf scratch;
-    sl_buf_init(&scratch, 1 << 24);
-    for (size_t i = 0; i < r.nt; i++)
-        if (!r.t[i].skip && !r.t[i].exists &&
-            sl_xcopy_create_sql(&r, &r.t[i], &scratch, err) != 0) {
-            sl_buf_release(&scratch);
+    /* the DDL is made before the warning: it may add to the notes */
+    for (size_t i = 0; i < r.nt; i++) {
+        struct xtable *xt = &r.t[i];
+        xt->create =
+            !c->verify_only && !xt->skip && (!xt->exists || c->if_exists == SL_IF_EXISTS_DROP);
+        if (xt->create && sl_xcopy_create_sql(&r, xt, err) != 0)
             goto out;
-        }
-    sl_buf_release(&scratch);
+    }
     if (!c->verify_only)
         warn_notes(&r);
     if (!c->verify_only && c->before_sql &&
         sl_conn_run_hook(&r.co, "--before-sql", c->before_sql, err) != 0)
         goto out;
-    for (size_t i = 0; i < r.nt; i++) {
-        free(r.t[i].add_indexes);
-        r.t[i].add_indexes = NULL;
-    }
     if ((!c->verify_only && apply_targets(&r, err) != 0) || plan_ranges(&r, err) != 0)
         goto out;
     int failed = sl_xcopy_stage(&r, res, err) != 0;

@@ -34,6 +34,8 @@ struct xtable {
     enum sl_canon *canon;         /* per column */
     char **cols;                  /* column names (pointers into ft) */
     struct sl_insert_target target;
+    int create;             /* the copy creates it (new, or --if-exists drop) */
+    char *create_sql;       /* then: its CREATE TABLE */
     int defer;              /* its other indexes are added after the rows */
     char *add_indexes;      /* then: ALTER TABLE ... ADD INDEX ..., or NULL */
     _Atomic uint64_t rows;  /* committed */
@@ -74,12 +76,12 @@ void sl_xcopy_report_lines(struct xrun *r, const struct sl_copy_result *res);
  * own limits (UUID). Returns 0, or -1 with err set (a bad --type-map). */
 int sl_xcopy_map_types(struct xrun *r, struct sl_ftable *t, struct sl_err *err);
 
-/* CREATE TABLE for xt on the target into sql: with its primary key only
- * when xt->defer, and then the ALTER TABLE that adds its other indexes into
- * xt->add_indexes; else with every index.
+/* The CREATE TABLE for xt on the target, into xt->create_sql: with its
+ * primary key only when xt->defer, and then the ALTER TABLE that adds its
+ * other indexes into xt->add_indexes; else with every index. What it
+ * leaves out is noted in xt->ft.
  * Returns 0, or -1 with err set. */
-int sl_xcopy_create_sql(const struct xrun *r, struct xtable *xt, struct sl_buf *sql,
-                        struct sl_err *err);
+int sl_xcopy_create_sql(const struct xrun *r, struct xtable *xt, struct sl_err *err);
 
 /* Sums up range `range` of table `table` on the target over m (q is
  * scratch space), into its dst_sum, and marks it summed. Returns 0, or -1

@@ -144,12 +144,13 @@ static int append_cols(struct sl_buf *b, const struct sl_ftable *t, const size_t
     return rc | sl_buf_puts(b, ")");
 }
 
-int sl_xcopy_create_sql(const struct xrun *r, struct xtable *xt, struct sl_buf *sql,
-                        struct sl_err *err)
+int sl_xcopy_create_sql(const struct xrun *r, struct xtable *xt, struct sl_err *err)
 {
     struct sl_ftable *t = &xt->ft;
     const char *db = r->to.db;
-    sl_buf_reset(sql);
+    struct sl_buf create;
+    struct sl_buf *sql = &create;
+    sl_buf_init(sql, 1 << 24);
     int rc = sl_buf_puts(sql, "CREATE TABLE ") | sl_ident_append_qualified(sql, db, xt->dst) |
              sl_buf_puts(sql, " (\n");
     for (size_t i = 0; rc == 0 && i < t->ncols; i++) {
@@ -178,7 +179,10 @@ int sl_xcopy_create_sql(const struct xrun *r, struct xtable *xt, struct sl_buf *
              append_cols(sql, t, x->cols, x->ncols);
     }
     rc |= sl_buf_puts(sql, "\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
-    if (rc != 0 || !sl_buf_cstr(sql))
+    free(xt->create_sql);
+    xt->create_sql = rc == 0 && sl_buf_cstr(sql) ? strdup(sql->data) : NULL;
+    sl_buf_release(sql);
+    if (!xt->create_sql)
         return sl_err_set(err, SL_ERR_FATAL, "%s: the CREATE TABLE is too long", t->name);
     if (t->nidx == 0 || !xt->defer)
         return 0;
@@ -191,6 +195,7 @@ int sl_xcopy_create_sql(const struct xrun *r, struct xtable *xt, struct sl_buf *
              sl_ident_append(&alter, x->name, strlen(x->name)) | sl_buf_puts(&alter, " ") |
              append_cols(&alter, t, x->cols, x->ncols);
     }
+    free(xt->add_indexes);
     if (rc != 0 || !sl_buf_cstr(&alter) || !(xt->add_indexes = strdup(alter.data))) {
         sl_buf_release(&alter);
         return sl_err_set(err, SL_ERR_FATAL, "%s: the ALTER TABLE is too long", t->name);
