@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,13 +32,21 @@ int sl_rejects_open(struct sl_rejects *rj, const char *path, int append, const c
                     size_t header_len, struct sl_err *err)
 {
     memset(rj, 0, sizeof *rj);
+    if (!(rj->path = strdup(path)))
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    rj->appended = append;
     rj->csv = open_one(path, ".csv", append, err);
-    if (!rj->csv)
+    if (!rj->csv) {
+        free(rj->path);
+        rj->path = NULL;
         return -1;
+    }
     rj->log = open_one(path, ".log", append, err);
     if (!rj->log) {
         fclose(rj->csv);
         rj->csv = NULL;
+        free(rj->path);
+        rj->path = NULL;
         return -1;
     }
     pthread_mutex_init(&rj->mu, NULL);
@@ -78,6 +87,18 @@ int sl_rejects_close(struct sl_rejects *rj, struct sl_err *err)
     bad |= fclose(rj->log) != 0;
     rj->csv = rj->log = NULL;
     pthread_mutex_destroy(&rj->mu);
+    if (!bad && rj->count == 0 && !rj->appended) {
+        /* no reject: no files that say otherwise */
+        size_t n = strlen(rj->path) + 5;
+        char *name = malloc(n);
+        for (int k = 0; name && k < 2; k++) {
+            snprintf(name, n, "%s%s", rj->path, k ? ".log" : ".csv");
+            unlink(name);
+        }
+        free(name);
+    }
+    free(rj->path);
+    rj->path = NULL;
     if (bad)
         return sl_err_set(err, SL_ERR_FATAL, "--rejects: could not write every rejected row");
     return 0;

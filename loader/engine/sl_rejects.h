@@ -25,6 +25,8 @@ struct sl_rejects {
     FILE *csv;
     FILE *log;
     uint64_t count;
+    char *path;   /* PATH, for removing the files again */
+    int appended; /* opened to append to (a resumed load's) */
 };
 
 /* Opens PATH.csv and PATH.log, truncating them, or appending when `append`
@@ -39,8 +41,9 @@ int sl_rejects_open(struct sl_rejects *rj, const char *path, int append, const c
 uint64_t sl_rejects_add(struct sl_rejects *rj, const char *file, uint64_t line, uint64_t offset,
                         const char *column, const char *reason, const char *raw, size_t raw_len);
 
-/* Closes both files. Returns 0, or -1 with err set if anything could not be
- * written. Safe on a struct that was never opened (zeroed). */
+/* Closes both files, and removes them when nothing was rejected (unless
+ * they were appended to). Returns 0, or -1 with err set if anything could
+ * not be written. Safe on a struct that was never opened (zeroed). */
 int sl_rejects_close(struct sl_rejects *rj, struct sl_err *err);
 
 #endif

@@ -186,8 +186,15 @@ static int push_option(struct step_line *l, const struct sl_job *j, const struct
     char opt[80];
     snprintf(opt, sizeof opt, "--%s", kv->key);
     if (!o->has_arg) {
+        /* verify = no: the switch's --no- sibling, when it has one */
+        char no[80];
+        snprintf(no, sizeof no, "no-%s", kv->key);
         if (is_yes(kv->value))
             push(a, opt);
+        else if (sl_cli_find_opt(j->step_opts(st->action), no)) {
+            snprintf(opt, sizeof opt, "--%s", no);
+            push(a, opt);
+        }
         return 0;
     }
     if (!sl_job_is_url_key(st->action, kv->key)) {

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* pipe2 */
 #include "sl_job_run.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -53,6 +54,28 @@ struct runner {
 
 /* Writes the prefixed complete lines of buf[0..*len) to f, keeping a
  * partial last line in buf. */
+/* Writes arg as a shell word: as it is when it needs no quoting, else in
+ * single quotes (each ' inside as '\''), so that the line can be pasted
+ * into a shell and runs the same step. */
+static void put_quoted(FILE *out, const char *arg)
+{
+    int plain = *arg != '\0';
+    for (const char *p = arg; *p && plain; p++)
+        plain = isalnum((unsigned char)*p) || strchr("-_./:=,@%+*", *p);
+    if (plain) {
+        fputs(arg, out);
+        return;
+    }
+    fputc('\'', out);
+    for (const char *p = arg; *p; p++) {
+        if (*p == '\'')
+            fputs("'\\''", out);
+        else
+            fputc(*p, out);
+    }
+    fputc('\'', out);
+}
+
 static void flush_lines(struct step *s, FILE *f, char *buf, size_t *len, int all, int is_err)
 {
     struct runner *r = s->r;
@@ -282,7 +305,8 @@ static size_t schedule(struct runner *r, const sigset_t *child_mask)
         fprintf(r->err, "sluice run: step %s: starting: sluice", s->name);
         for (int a = 0; a < s->argc; a++) {
             char masked[2048];
-            fprintf(r->err, " %s", sl_url_mask(s->argv[a], masked, sizeof masked));
+            fputc(' ', r->err);
+            put_quoted(r->err, sl_url_mask(s->argv[a], masked, sizeof masked));
         }
         fputc('\n', r->err);
         pthread_mutex_unlock(&r->mu);

@@ -49,6 +49,14 @@ check_eq "$(sql 'SELECT COUNT(*) FROM shop.orders')" "30003" "nightly: rows load
 DB=shop check_table orders "$WORK/expect" id "nightly: the loaded rows (transformed)"
 check_eq "$(wc -l <"$SLUICE_STATE/orders-rejects.csv")" "2" "nightly: the rejects file (header and the bad row)"
 check_contains "$SLUICE_STATE/orders-rejects.log" "orders-3.csv.zst" "nightly: the reject names its file"
+# the starting: line quotes each argument as a shell would need it
+grep "step orders: starting:" "$WORK/err" | sed 's/^.*starting: //' >"$WORK/start.sh"
+check_contains "$WORK/start.sh" " --transform 'price: strip '\''\$,'\'' | decimal" "a quoted --transform"
+python3 - "$WORK/start.sh" >"$WORK/start.argv" <<'PY'
+import shlex, sys
+print("\n".join(shlex.split(open(sys.argv[1]).read())))
+PY
+check_contains "$WORK/start.argv" "price: strip '\$,' | decimal" "a shell reads the argument back whole"
 zstd -dcq "$SLUICE_STATE/daily-totals.csv.zst" | tail -n +2 | sort >"$WORK/totals.csv"
 sql "SELECT DATE(created_at), COUNT(*), SUM(qty * price) FROM shop.orders GROUP BY DATE(created_at)" |
   tr '\t' ',' | sort >"$WORK/totals.want"

@@ -76,4 +76,10 @@ check_eq "$(grep -c "Duplicate entry" "$WORK/rejk.log")" 2 "duplicates rejected"
 check_contains "$WORK/rejk.log" "$WORK/k.csv: line 251, byte " "duplicate's line"
 check_contains "$WORK/rejk.log" "column 'price': value changed by the server: Note Data truncated for column 'price' at row " "rounded value rejected with the server's note"
 check_eq "$(tail -n +2 "$WORK/rejk.csv" | sort | tr '\n' ' ')" "50,9.99 500,1.239 500,9.99 " "the rejected records"
+# nothing rejected: no rejects files are left
+sql "TRUNCATE \`$DB\`.k"
+printf 'id,price\n1,1.50\n2,2.50\n' >"$WORK/clean.csv"
+load "$WORK/clean.csv" --into "$URL/k" --on-error skip --rejects "$WORK/none"
+check_rc 0 "a clean file with --rejects"
+check_eq "$(ls "$WORK" | grep -c '^none\.')" 0 "no empty rejects files"
 finish
