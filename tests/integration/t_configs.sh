@@ -50,11 +50,13 @@ DB=shop check_table orders "$WORK/expect" id "nightly: the loaded rows (transfor
 check_eq "$(wc -l <"$SLUICE_STATE/orders-rejects.csv")" "2" "nightly: the rejects file (header and the bad row)"
 check_contains "$SLUICE_STATE/orders-rejects.log" "orders-3.csv.zst" "nightly: the reject names its file"
 # the starting: line quotes each argument as a shell would need it
-grep "step orders: starting:" "$WORK/err" | sed 's/^.*starting: //' >"$WORK/start.sh"
+# (the --transform value spans lines, as the job file's continuation lines do)
+awk '/step orders: starting:/ {on = 1; sub(/^.*starting: /, "")} on && /^\[orders\]/ {on = 0} on' \
+  "$WORK/err" >"$WORK/start.sh"
 check_contains "$WORK/start.sh" " --transform 'price: strip '\''\$,'\'' | decimal" "a quoted --transform"
 python3 - "$WORK/start.sh" >"$WORK/start.argv" <<'PY'
 import shlex, sys
-print("\n".join(shlex.split(open(sys.argv[1]).read())))
+print("\n---\n".join(shlex.split(open(sys.argv[1]).read())))
 PY
 check_contains "$WORK/start.argv" "price: strip '\$,' | decimal" "a shell reads the argument back whole"
 zstd -dcq "$SLUICE_STATE/daily-totals.csv.zst" | tail -n +2 | sort >"$WORK/totals.csv"
