@@ -181,7 +181,7 @@ RC=$?
 set -e
 check_rc 0 "a job whose connection uses TLS"
 check_eq "$(sqlb 'SELECT COUNT(*) FROM tls.t')" "3" "rows loaded by the TLS job"
-check_contains "$WORK/err" "--into $B_URL/tls/t?ssl-mode=VERIFY_CA&ssl-ca=" "the connection's TLS settings travel in the URL"
+check_contains "$WORK/err" "--into '$B_URL/tls/t?ssl-mode=VERIFY_CA&ssl-ca=" "the connection's TLS settings travel in the URL"
 run_sluice check "$WORK/tls.ini"
 check_rc 0 "check of the TLS job"
 check_contains "$WORK/out" "connection secure: $B_URL/tls/t" "check names the connection"
