@@ -9,6 +9,7 @@
 
 #include "sl_copy_run.h"
 #include "sl_create_table.h"
+#include "sl_deferred.h"
 #include "sl_ident.h"
 #include "sl_insert_plan.h"
 #include "sl_privs.h"
@@ -56,7 +57,7 @@ static int read_table_row(void *ctx, char **v, unsigned long *lens, unsigned n)
     struct listing *l = ctx;
     if (n != 2 || !v[0] || !v[1])
         return 0;
-    if (strcmp(v[0], SL_CHECKPOINT_TABLE) == 0)
+    if (strcmp(v[0], SL_CHECKPOINT_TABLE) == 0 || strcmp(v[0], SL_DEFERRED_TABLE) == 0)
         return 0; /* sluice's own bookkeeping belongs to its database's server */
     struct name_list *to = strcmp(v[1], "BASE TABLE") == 0 ? &l->tables : &l->other;
     if (to == &l->other) {

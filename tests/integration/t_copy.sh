@@ -147,4 +147,19 @@ sqlb "SET GLOBAL old_mode = DEFAULT"
 
 sql "DROP DATABASE $BACK; DROP DATABASE $GEN"
 sqlb "DROP DATABASE $GEN"
+
+# sluice's own tables (left by a copy or load into a database) are not user
+# data: a schema copy of that database leaves them out
+OWN=t_copy_own
+sql "DROP DATABASE IF EXISTS $OWN; CREATE DATABASE $OWN;
+  CREATE TABLE $OWN.data (id INT PRIMARY KEY); INSERT INTO $OWN.data VALUES (1), (2);
+  CREATE TABLE $OWN.sluice_checkpoints (x INT); CREATE TABLE $OWN.sluice_deferred (x INT)"
+sqlb "DROP DATABASE IF EXISTS $OWN"
+copy --from "$A_URL/$OWN" --to "$B_URL/$OWN"
+check_rc 0 "a schema copy of a database with sluice's own tables"
+check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$OWN' AND TABLE_NAME = 'sluice_deferred'")" 0 "the source's sluice_deferred is not copied"
+check_eq "$(sqlb "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '$OWN' AND COLUMN_NAME = 'x'")" 0 "nor its sluice_checkpoints (the target's own is the copy's)"
+check_eq "$(sqlb "SELECT COUNT(*) FROM $OWN.data")" 2 "the user's table is"
+sql "DROP DATABASE $OWN"
+sqlb "DROP DATABASE $OWN"
 finish
