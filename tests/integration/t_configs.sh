@@ -49,6 +49,8 @@ check_eq "$(sql 'SELECT COUNT(*) FROM shop.orders')" "30003" "nightly: rows load
 DB=shop check_table orders "$WORK/expect" id "nightly: the loaded rows (transformed)"
 check_eq "$(wc -l <"$SLUICE_STATE/orders-rejects.csv")" "2" "nightly: the rejects file (header and the bad row)"
 check_contains "$SLUICE_STATE/orders-rejects.log" "orders-3.csv.zst" "nightly: the reject names its file"
+check_not_contains "$WORK/err" "warning" "nightly: no step warns"
+check_not_contains "$WORK/err" "does not apply" "nightly: no option given where it does not apply"
 # the starting: line quotes each argument as a shell would need it
 # (the --transform value spans lines, as the job file's continuation lines do)
 awk '/step orders: starting:/ {on = 1; sub(/^.*starting: /, "")} on && /^\[orders\]/ {on = 0} on' \
