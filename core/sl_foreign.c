@@ -1,14 +1,29 @@
 /*
- * Releasing and annotating foreign table descriptions: see sl_foreign.h.
+ * Foreign sources' shared pieces: schemes, table descriptions and their
+ * notes, the --tables filter, constant defaults. See sl_foreign.h.
  */
 #define _GNU_SOURCE /* vasprintf */
 #include "sl_foreign.h"
 
+#include <ctype.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "sl_buf.h"
+#include "sl_ident.h"
+
+const char *sl_foreign_scheme(const char *url)
+{
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+        return "postgresql";
+    if (strncmp(url, "sqlite://", 9) == 0)
+        return "sqlite";
+    return NULL;
+}
 
 void sl_ftable_release(struct sl_ftable *t)
 {
@@ -119,4 +134,61 @@ int sl_foreign_filter(char **all, size_t nall, const char *filter, char ***names
     *names = keep;
     *n = k;
     return 0;
+}
+
+int sl_foreign_default(const char *expr, char **out)
+{
+    *out = NULL;
+    struct sl_buf b;
+    sl_buf_init(&b, 1 << 20);
+    const char *e = expr;
+    int rc = 0;
+    if (strcasecmp(e, "true") == 0 || strcasecmp(e, "false") == 0) {
+        rc = sl_buf_puts(&b, tolower((unsigned char)e[0]) == 't' ? "1" : "0");
+    } else if (e[0] == '\'') {
+        /* 'text' with '' inside, then an optional ::type */
+        const char *p = e + 1;
+        struct sl_buf v;
+        sl_buf_init(&v, 1 << 20);
+        while (*p && rc == 0) {
+            if (*p == '\'' && p[1] == '\'') {
+                rc = sl_buf_append(&v, "'", 1);
+                p += 2;
+            } else if (*p == '\'') {
+                break;
+            } else {
+                rc = sl_buf_append(&v, p++, 1);
+            }
+        }
+        int closed = *p == '\'';
+        const char *rest = closed ? p + 1 : p;
+        int typed = *rest == '\0' || (rest[0] == ':' && rest[1] == ':' && !strchr(rest, '('));
+        if (rc == 0 && closed && typed)
+            rc = sl_ident_append_literal(&b, v.data ? v.data : "", v.len);
+        else
+            rc = -2;
+        sl_buf_release(&v);
+    } else {
+        /* a number, perhaps in parentheses: (-1) */
+        const char *p = e;
+        size_t len = strlen(p);
+        if (len >= 2 && p[0] == '(' && p[len - 1] == ')') {
+            p++;
+            len -= 2;
+        }
+        char *end;
+        char tmp[64];
+        if (len == 0 || len >= sizeof tmp)
+            rc = -2;
+        else {
+            memcpy(tmp, p, len);
+            tmp[len] = '\0';
+            strtod(tmp, &end);
+            rc = *end == '\0' && !strpbrk(tmp, "xXnN") ? sl_buf_puts(&b, tmp) : -2;
+        }
+    }
+    if (rc == 0 && sl_buf_cstr(&b))
+        *out = strdup(b.data);
+    sl_buf_release(&b);
+    return rc == -1 ? -1 : 0;
 }

@@ -37,6 +37,8 @@ enum sl_fconv {
     SL_FCONV_DECIMAL,  /* NaN and ±Infinity are refused, and digits past the target's
                           DECIMAL(p,s) (prec, scale) */
     SL_FCONV_FLOAT,    /* NaN and ±Infinity are refused */
+    SL_FCONV_FLOAT32,  /* as SL_FCONV_FLOAT, into MySQL's FLOAT: sent as the exact value
+                          of the 32-bit float (see sl_pg_copy.c) */
     SL_FCONV_TEMPORAL, /* ±infinity and BC dates are refused */
     SL_FCONV_HEX,      /* PostgreSQL's bytea text (\x and hex digits) becomes its bytes */
     SL_FCONV_BOOL,     /* t/f, true/false, 1/0 become 1 or 0 */
@@ -83,6 +85,11 @@ struct sl_ftable {
     long long est_rows; /* the source's estimate, or -1 */
 };
 
+/* The foreign source a URL names by its scheme: "postgresql" for
+ * postgresql:// and postgres://, "sqlite" for sqlite://, or NULL (a mysql://
+ * URL, or anything else). */
+const char *sl_foreign_scheme(const char *url);
+
 /* Frees everything t holds and zeroes it. */
 void sl_ftable_release(struct sl_ftable *t);
 
@@ -92,6 +99,14 @@ int sl_ftable_note(struct sl_ftable *t, const char *fmt, ...) __attribute__((for
 /* Sets *slot to a new string made by fmt (printf-style), freeing the old
  * one. Returns 0, or -1 when out of memory (*slot is then NULL). */
 int sl_foreign_setf(char **slot, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A source column's default as MySQL SQL, when it is a constant: true or
+ * false (1, 0), a number (perhaps in parentheses), or a quoted string
+ * ('' inside for a quote; a ::type after it, as PostgreSQL writes, is
+ * dropped), which becomes a MySQL string literal. Sets *out (malloc'ed) to
+ * it, or to NULL when expr is anything else (a function, an expression).
+ * Returns 0, or -1 when out of memory. */
+int sl_foreign_default(const char *expr, char **out);
 
 /* Frees n names and the array. */
 void sl_foreign_names_free(char **v, size_t n);

@@ -10,7 +10,7 @@ void sl_hex_encode(char *out, const unsigned char *in, size_t n)
     }
 }
 
-static int nibble(char c)
+int sl_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -24,7 +24,7 @@ static int nibble(char c)
 long sl_hex_decode(unsigned char *out, const char *in, size_t n, size_t *bad)
 {
     for (size_t i = 0; i < n; i++) {
-        if (nibble(in[i]) < 0) {
+        if (sl_hex_digit(in[i]) < 0) {
             *bad = i;
             return -1;
         }
@@ -35,6 +35,6 @@ long sl_hex_decode(unsigned char *out, const char *in, size_t n, size_t *bad)
     }
     /* out[i] is written after in[2i] and in[2i+1] are read, so in place works */
     for (size_t i = 0; i < n / 2; i++)
-        out[i] = (unsigned char)(nibble(in[2 * i]) << 4 | nibble(in[2 * i + 1]));
+        out[i] = (unsigned char)(sl_hex_digit(in[2 * i]) << 4 | sl_hex_digit(in[2 * i + 1]));
     return (long)(n / 2);
 }

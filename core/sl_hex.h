@@ -14,6 +14,9 @@
 /* Writes 2*n hex digits for the n bytes at in to out (not terminated). */
 void sl_hex_encode(char *out, const unsigned char *in, size_t n);
 
+/* The value of one hex digit (either case), or -1 for any other character. */
+int sl_hex_digit(char c);
+
 /* Decodes n hex digits (either case) at in into n/2 bytes at out; out may be
  * in itself (decoding in place). Returns the number of bytes written, or -1
  * if n is odd or a character is not a hex digit; then *bad is the 0-based

@@ -4,18 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEME "mysql://"
+#include "sl_hex.h"
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#define SCHEME "mysql://"
 
 char *sl_url_decode(const char *s, size_t n)
 {
@@ -30,8 +21,8 @@ char *sl_url_decode(const char *s, size_t n)
                 free(out);
                 return NULL;
             }
-            h = hexval(s[i + 1]);
-            l = hexval(s[i + 2]);
+            h = sl_hex_digit(s[i + 1]);
+            l = sl_hex_digit(s[i + 2]);
             if (h < 0 || l < 0 || (h == 0 && l == 0)) {
                 free(out);
                 return NULL;

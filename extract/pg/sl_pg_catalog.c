@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sl_ident.h"
 #include "sl_pg_conn.h"
 #include "sl_pg_types.h"
 
@@ -166,65 +165,6 @@ static int enum_labels(PGconn *c, const char *oid, char ***labels, size_t *n, st
     return rc == 0 ? 0 : sl_err_set(err, SL_ERR_FATAL, "out of memory");
 }
 
-/* Translates a constant default (42, -1.5, 'text'::type, true) into MySQL
- * SQL in *out; anything else (a function, an expression) gives NULL. */
-static int constant_default(const char *expr, char **out)
-{
-    *out = NULL;
-    struct sl_buf b;
-    sl_buf_init(&b, 1 << 20);
-    const char *e = expr;
-    int rc = 0;
-    if (strcmp(e, "true") == 0 || strcmp(e, "false") == 0) {
-        rc = sl_buf_puts(&b, e[0] == 't' ? "1" : "0");
-    } else if (e[0] == '\'') {
-        /* 'text' with '' inside, then an optional ::type */
-        const char *p = e + 1;
-        struct sl_buf v;
-        sl_buf_init(&v, 1 << 20);
-        while (*p && rc == 0) {
-            if (*p == '\'' && p[1] == '\'') {
-                rc = sl_buf_append(&v, "'", 1);
-                p += 2;
-            } else if (*p == '\'') {
-                break;
-            } else {
-                rc = sl_buf_append(&v, p++, 1);
-            }
-        }
-        int closed = *p == '\'';
-        const char *rest = closed ? p + 1 : p;
-        int typed = *rest == '\0' || (rest[0] == ':' && rest[1] == ':' && !strchr(rest, '('));
-        if (rc == 0 && closed && typed)
-            rc = sl_ident_append_literal(&b, v.data ? v.data : "", v.len);
-        else
-            rc = -2;
-        sl_buf_release(&v);
-    } else {
-        /* a number, perhaps in parentheses: (-1) */
-        const char *p = e;
-        size_t len = strlen(p);
-        if (len >= 2 && p[0] == '(' && p[len - 1] == ')') {
-            p++;
-            len -= 2;
-        }
-        char *end;
-        char tmp[64];
-        if (len == 0 || len >= sizeof tmp)
-            rc = -2;
-        else {
-            memcpy(tmp, p, len);
-            tmp[len] = '\0';
-            strtod(tmp, &end);
-            rc = *end == '\0' && !strpbrk(tmp, "xXnN") ? sl_buf_puts(&b, tmp) : -2;
-        }
-    }
-    if (rc == 0 && sl_buf_cstr(&b))
-        *out = strdup(b.data);
-    sl_buf_release(&b);
-    return rc == -1 ? -1 : 0;
-}
-
 static int describe_column(PGconn *c, PGresult *r, int row, int in_key, struct sl_ftable *t,
                            struct sl_fcol *col, struct sl_err *err)
 {
@@ -274,7 +214,7 @@ static int describe_column(PGconn *c, PGresult *r, int row, int in_key, struct s
                                 "AUTO_INCREMENT counts per table",
                                 col->name, seq_users);
     } else if (def && strncmp(def, "NULL", 4) != 0) {
-        if (constant_default(def, &col->default_sql) != 0)
+        if (sl_foreign_default(def, &col->default_sql) != 0)
             rc = -1;
         else if (!col->default_sql)
             rc = sl_ftable_note(t, "column %s: its default %s is an expression and is left out",

@@ -33,17 +33,6 @@ static int octal(char c)
     return c >= '0' && c <= '7' ? c - '0' : -1;
 }
 
-static int hexdig(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int sl_pg_row_decode(struct sl_pg_row *r, const char *line, size_t n, size_t ncols,
                      const char **why)
 {
@@ -101,10 +90,10 @@ int sl_pg_row_decode(struct sl_pg_row *r, const char *line, size_t n, size_t nco
                     o[at++] = '\v';
                     break;
                 case 'x':
-                    if (j + 1 < flen && (d = hexdig(f[j + 1])) >= 0) {
+                    if (j + 1 < flen && (d = sl_hex_digit(f[j + 1])) >= 0) {
                         int v = d;
                         j++;
-                        if (j + 1 < flen && (d = hexdig(f[j + 1])) >= 0) {
+                        if (j + 1 < flen && (d = sl_hex_digit(f[j + 1])) >= 0) {
                             v = v * 16 + d;
                             j++;
                         }
@@ -227,11 +216,12 @@ int sl_pg_value_convert(struct sl_pg_row *r, size_t i, const struct sl_fcol *c, 
     case SL_FCONV_DECIMAL:
         return check_decimal(v, len, c, why, cap);
     case SL_FCONV_FLOAT:
+    case SL_FCONV_FLOAT32:
         if (equals(v, len, "NaN") || equals(v, len, "Infinity") || equals(v, len, "-Infinity")) {
             snprintf(why, cap, "%.*s cannot be stored in MySQL's %s", (int)len, v, c->mysql_type);
             return -1;
         }
-        return sl_canon_of_type(c->mysql_type) == SL_CANON_FLOAT ? exact_float(r, i, why, cap) : 0;
+        return c->conv == SL_FCONV_FLOAT32 ? exact_float(r, i, why, cap) : 0;
     case SL_FCONV_TEMPORAL:
         return check_temporal(v, len, c, why, cap);
     case SL_FCONV_BOOL:

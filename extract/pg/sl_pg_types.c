@@ -128,7 +128,7 @@ int sl_pg_map_type(struct sl_fcol *c, const struct sl_pg_type *ty, const char *q
         c->scale = 2;
         rc = sl_foreign_setf(&c->mysql_type, "DECIMAL(19,2)");
     } else if (is(b, "float4") || is(b, "float8")) {
-        c->conv = SL_FCONV_FLOAT;
+        c->conv = is(b, "float4") ? SL_FCONV_FLOAT32 : SL_FCONV_FLOAT;
         rc = sl_foreign_setf(&c->mysql_type, is(b, "float4") ? "FLOAT" : "DOUBLE");
     } else if (is(b, "bool")) {
         sel = "%s::int";

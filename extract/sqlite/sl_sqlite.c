@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "sl_buf.h"
-#include "sl_ident.h"
 #include "sl_sqlite_source.h"
 #include "sl_sqlite_types.h"
 #include "sl_url.h"
@@ -324,41 +323,6 @@ static int one_int(void *ctx, sqlite3_stmt *st)
     return 0;
 }
 
-/* A constant default (42, -1.5, 'text', TRUE) as MySQL SQL, or NULL. */
-static char *constant_default(const char *e)
-{
-    struct sl_buf b;
-    sl_buf_init(&b, 1 << 20);
-    int rc = -1;
-    size_t n = strlen(e);
-    if (!strcasecmp(e, "true") || !strcasecmp(e, "false")) {
-        rc = sl_buf_puts(&b, tolower((unsigned char)e[0]) == 't' ? "1" : "0");
-    } else if (n >= 2 && e[0] == '\'' && e[n - 1] == '\'') {
-        struct sl_buf v;
-        sl_buf_init(&v, 1 << 20);
-        rc = 0;
-        for (size_t i = 1; rc == 0 && i + 1 < n; i++) {
-            if (e[i] == '\'' && e[i + 1] == '\'')
-                i++;
-            else if (e[i] == '\'')
-                rc = -1; /* 'a' || 'b' */
-            if (rc == 0)
-                rc = sl_buf_append(&v, &e[i], 1);
-        }
-        if (rc == 0)
-            rc = sl_ident_append_literal(&b, v.data ? v.data : "", v.len);
-        sl_buf_release(&v);
-    } else {
-        char *end;
-        strtod(e, &end);
-        if (n > 0 && *end == '\0' && !strpbrk(e, "xXnN"))
-            rc = sl_buf_puts(&b, e);
-    }
-    char *out = rc == 0 && sl_buf_cstr(&b) ? strdup(b.data) : NULL;
-    sl_buf_release(&b);
-    return out;
-}
-
 static int finish_columns(struct desc *d, int has_rowid, struct sl_err *err)
 {
     struct sl_ftable *t = d->t;
@@ -381,7 +345,7 @@ static int finish_columns(struct desc *d, int has_rowid, struct sl_err *err)
         rc =
             sl_sqlite_map_type(c, d->decl[i], d->in_key[i], t) | ((c->select = strdup(q)) ? 0 : -1);
         if (rc == 0 && d->dflt[i] && strcasecmp(d->dflt[i], "NULL") != 0 &&
-            !(c->default_sql = constant_default(d->dflt[i])))
+            (rc = sl_foreign_default(d->dflt[i], &c->default_sql)) == 0 && !c->default_sql)
             rc = sl_ftable_note(t, "column %s: its default %s is an expression and is left out",
                                 c->name, d->dflt[i]);
     }

@@ -20,7 +20,8 @@ struct reader {
     struct sl_frows f;
     const char **vals;
     size_t *lens;
-    char (*reals)[32]; /* per column: a real's text */
+    char (*reals)[32];          /* per column: a real's text */
+    enum sl_sqlite_kind *kinds; /* per column of the split's table: what it takes */
     size_t cap;
 };
 
@@ -46,6 +47,7 @@ static void reader_close(void *reader)
     free(rd->vals);
     free(rd->lens);
     free(rd->reals);
+    free(rd->kinds);
     free(rd);
 }
 
@@ -114,10 +116,12 @@ static int grow(struct reader *rd, size_t n)
     free(rd->vals);
     free(rd->lens);
     free(rd->reals);
+    free(rd->kinds);
     rd->vals = calloc(n, sizeof *rd->vals);
     rd->lens = calloc(n, sizeof *rd->lens);
     rd->reals = calloc(n, sizeof *rd->reals);
-    rd->cap = rd->vals && rd->lens && rd->reals ? n : 0;
+    rd->kinds = calloc(n, sizeof *rd->kinds);
+    rd->cap = rd->vals && rd->lens && rd->reals && rd->kinds ? n : 0;
     return rd->cap ? 0 : -1;
 }
 
@@ -128,8 +132,6 @@ static int put_row(struct reader *rd, sqlite3_stmt *st, int rowid, struct sl_err
 {
     const struct sl_ftable *t = rd->f.u->t;
     int first = rowid ? 1 : 0;
-    if (grow(rd, t->ncols) != 0)
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     if (rd->s->keep_raw)
         raw_row(rd, st, first);
     for (size_t i = 0; i < t->ncols; i++) {
@@ -147,7 +149,7 @@ static int put_row(struct reader *rd, sqlite3_stmt *st, int rowid, struct sl_err
                                               : (const char *)sqlite3_column_text(st, col);
         size_t len = type == SQLITE_FLOAT ? 0 : (size_t)sqlite3_column_bytes(st, col);
         char why[300];
-        enum sl_sqlite_kind k = sl_sqlite_kind_of(c);
+        enum sl_sqlite_kind k = rd->kinds[i];
         int bad = sl_sqlite_value(k, type, v ? v : "", len, real, rd->reals[i], sizeof rd->reals[i],
                                   &rd->vals[i], &rd->lens[i], why, sizeof why);
         if (!bad && k == SL_SQ_DECIMAL)
@@ -174,6 +176,16 @@ static int read_split(void *reader, uint64_t k, const struct sl_source_port *por
     struct sl_sqlite_source *s = rd->s;
     const struct sl_fsplit *sp = &s->sp.splits[k];
     sl_frows_begin(&rd->f, port, s->sp.units, sp, s->batch_bytes, s->keep_raw);
+    /* what each column takes, once per split rather than per value */
+    const struct sl_ftable *t = rd->f.u->t;
+    if (grow(rd, t->ncols) != 0) {
+        struct sl_err oom;
+        sl_err_set(&oom, SL_ERR_FATAL, "out of memory");
+        port->fail(port->ctx, &oom);
+        return -1;
+    }
+    for (size_t i = 0; i < t->ncols; i++)
+        rd->kinds[i] = sl_sqlite_kind_of(&t->cols[i]);
     int rowid = s->has_rowid[sp->unit];
     struct sl_err e = {0};
     sqlite3_stmt *st = NULL;

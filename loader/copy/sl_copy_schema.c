@@ -549,17 +549,7 @@ static int resume_keys(struct crun *r, struct ctable *ct, struct sl_err *err)
 
 int sl_copy_target_has_rows(struct crun *r, const struct ctable *ct, struct sl_err *err)
 {
-    struct sl_buf sql;
-    sl_buf_init(&sql, 4096);
-    int found = 0, rc = 0;
-    if (sl_buf_puts(&sql, "SELECT 1 FROM ") != 0 ||
-        sl_ident_append_qualified(&sql, ct->dst_schema, ct->dst_name) != 0 ||
-        sl_buf_puts(&sql, " LIMIT 1") != 0 || !sl_buf_cstr(&sql))
-        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    else
-        rc = sl_conn_select(r->dst, sql.data, NULL, 0, read_exists, &found, err);
-    sl_buf_release(&sql);
-    return rc != 0 ? -1 : found;
+    return sl_table_has_rows(r->dst, ct->dst_schema, ct->dst_name, err);
 }
 
 int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)

@@ -20,6 +20,7 @@
 
 #include "sl_buf.h"
 #include "sl_cli.h"
+#include "sl_foreign.h"
 #include "sl_job.h"
 #include "sl_suggest.h"
 #include "sl_url.h"
@@ -358,8 +359,7 @@ int sl_job_is_url_key(const char *action, const char *key)
 
 int sl_job_foreign_url(const char *value)
 {
-    return strncmp(value, "postgresql://", 13) == 0 || strncmp(value, "postgres://", 11) == 0 ||
-           strncmp(value, "sqlite://", 9) == 0;
+    return sl_foreign_scheme(value) != NULL;
 }
 
 static int check_url_value(struct parse *p, const struct sl_job_kv *kv)

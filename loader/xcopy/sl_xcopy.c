@@ -14,16 +14,16 @@
 #include "sl_ident.h"
 #include "sl_pg.h"
 #include "sl_sqlite.h"
+#include "sl_table.h"
 #include "sl_write_mode.h"
 #include "sl_xcopy_run.h"
 
 const struct sl_foreign_ops *sl_xcopy_source_for(const char *url)
 {
-    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-        return &sl_pg_foreign_ops;
-    if (strncmp(url, "sqlite://", 9) == 0)
-        return &sl_sqlite_foreign_ops;
-    return NULL;
+    const char *scheme = sl_foreign_scheme(url);
+    if (!scheme)
+        return NULL;
+    return strcmp(scheme, "sqlite") == 0 ? &sl_sqlite_foreign_ops : &sl_pg_foreign_ops;
 }
 
 static int check_config(const struct sl_copy_config *c, const char *src, struct sl_err *err)
@@ -76,24 +76,6 @@ static int describe_all(struct xrun *r, struct sl_err *err)
     return rc;
 }
 
-/* 1 when db.table holds no row, 0 when it holds some, -1 with err set. */
-static int is_empty(MYSQL *m, const char *db, const char *table, struct sl_err *err)
-{
-    struct sl_buf q;
-    sl_buf_init(&q, 4096);
-    int rc = sl_buf_puts(&q, "SELECT COUNT(*) FROM (SELECT 1 FROM ") |
-             sl_ident_append_qualified(&q, db, table) | sl_buf_puts(&q, " LIMIT 1) AS t");
-    char v[8];
-    int empty = -1;
-    if (rc == 0 && sl_buf_cstr(&q) && sl_conn_send(m, q.data, err) == 0 &&
-        sl_conn_read_value(m, 0, v, sizeof v, err) == 0)
-        empty = strcmp(v, "0") == 0;
-    else if (rc != 0)
-        sl_err_set(err, SL_ERR_FATAL, "name too long: %s.%s", db, table);
-    sl_buf_release(&q);
-    return empty;
-}
-
 /* Decides what --if-exists does to each table that exists. */
 static int plan_targets(struct xrun *r, struct sl_err *err)
 {
@@ -119,10 +101,10 @@ static int plan_targets(struct xrun *r, struct sl_err *err)
                 xt->skip = 1;
                 break;
             case SL_IF_EXISTS_APPEND: {
-                int e = is_empty(r->ctl, r->to.db, xt->dst, err);
-                if (e < 0)
+                int has = sl_table_has_rows(r->ctl, r->to.db, xt->dst, err);
+                if (has < 0)
                     return -1;
-                xt->was_empty = e;
+                xt->was_empty = !has;
                 break;
             }
             default:
@@ -159,14 +141,8 @@ static void warn_notes(const struct xrun *r)
 
 static int drop_or_truncate(struct xrun *r, const struct xtable *xt, int drop, struct sl_err *err)
 {
-    if (!drop)
-        return sl_table_truncate(r->ctl, r->to.db, xt->dst, err);
-    struct sl_buf q;
-    sl_buf_init(&q, 4096);
-    int rc = sl_buf_puts(&q, "DROP TABLE ") | sl_ident_append_qualified(&q, r->to.db, xt->dst);
-    rc = rc == 0 && sl_buf_cstr(&q) ? sl_conn_exec(r->ctl, q.data, err) : -1;
-    sl_buf_release(&q);
-    return rc;
+    return drop ? sl_table_drop(r->ctl, r->to.db, xt->dst, err)
+                : sl_table_truncate(r->ctl, r->to.db, xt->dst, err);
 }
 
 /* Creates the database and the tables, drops or empties existing ones. */

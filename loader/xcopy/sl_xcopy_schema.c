@@ -94,6 +94,8 @@ static void conv_for(struct sl_fcol *c)
         break;
     }
     case SL_CANON_FLOAT:
+        c->conv = SL_FCONV_FLOAT32;
+        break;
     case SL_CANON_DOUBLE:
         c->conv = SL_FCONV_FLOAT;
         break;

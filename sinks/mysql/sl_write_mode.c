@@ -143,6 +143,11 @@ static int drop_if_exists(MYSQL *m, const char *schema, const char *table, const
     return rc;
 }
 
+int sl_table_drop(MYSQL *m, const char *schema, const char *table, struct sl_err *err)
+{
+    return drop_if_exists(m, schema, table, "", err);
+}
+
 int sl_swap_drop_new(MYSQL *m, const char *schema, const char *table, struct sl_err *err)
 {
     return drop_if_exists(m, schema, table, SL_SWAP_NEW_SUFFIX, err);

@@ -92,6 +92,9 @@ int sl_swap_rename(MYSQL *m, const struct sl_swap *v, size_t n, int keep_old, st
 /* Drops <table>__sluice_new, if there is one. Returns 0 or -1 with err set. */
 int sl_swap_drop_new(MYSQL *m, const char *schema, const char *table, struct sl_err *err);
 
+/* DROP TABLE IF EXISTS schema.table. Returns 0 or -1 with err set. */
+int sl_table_drop(MYSQL *m, const char *schema, const char *table, struct sl_err *err);
+
 /* TRUNCATE TABLE schema.table. It commits at once, whatever follows.
  * Returns 0 or -1 with err set. */
 int sl_table_truncate(MYSQL *m, const char *schema, const char *table, struct sl_err *err);

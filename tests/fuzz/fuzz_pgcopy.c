@@ -68,8 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             struct sl_fcol c = {
                 .name = "c", .mysql_type = (char *)"DECIMAL(10,2)", .prec = 10, .scale = 2};
             c.conv = convs[(data[1] + i) % 6];
-            if (c.conv == SL_FCONV_FLOAT)
-                c.mysql_type = (char *)((data[1] & 64) ? "FLOAT" : "DOUBLE");
+            if (c.conv == SL_FCONV_FLOAT && (data[1] & 64)) {
+                c.conv = SL_FCONV_FLOAT32;
+                c.mysql_type = (char *)"FLOAT";
+            } else if (c.conv == SL_FCONV_FLOAT) {
+                c.mysql_type = (char *)"DOUBLE";
+            }
             size_t before = a.len[i];
             char msg[256];
             if (sl_pg_value_convert(&a, i, &c, msg, sizeof msg) == 0 && c.conv == SL_FCONV_HEX &&

@@ -156,6 +156,21 @@ int sl_table_exists(MYSQL *m, const char *schema, const char *name, struct sl_er
     return found;
 }
 
+int sl_table_has_rows(MYSQL *m, const char *schema, const char *name, struct sl_err *err)
+{
+    struct sl_buf sql;
+    sl_buf_init(&sql, 4096);
+    int found = 0, rc;
+    if (sl_buf_puts(&sql, "SELECT 1 FROM ") != 0 ||
+        sl_ident_append_qualified(&sql, schema, name) != 0 || sl_buf_puts(&sql, " LIMIT 1") != 0 ||
+        !sl_buf_cstr(&sql))
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    else
+        rc = sl_conn_select(m, sql.data, NULL, 0, found_row, &found, err);
+    sl_buf_release(&sql);
+    return rc != 0 ? -1 : found;
+}
+
 int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_table *t,
                       struct sl_err *err)
 {

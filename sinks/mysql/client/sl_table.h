@@ -52,6 +52,10 @@ int sl_table_describe(MYSQL *m, const char *schema, const char *name, struct sl_
  * information_schema only. */
 int sl_table_exists(MYSQL *m, const char *schema, const char *name, struct sl_err *err);
 
+/* Whether schema.name holds a row: 1 or 0, or -1 with err set. Reads one
+ * row at most. */
+int sl_table_has_rows(MYSQL *m, const char *schema, const char *name, struct sl_err *err);
+
 /* Reads SHOW CREATE TABLE schema.name into *show (malloc'd). Returns 0, or
  * -1 with err set. */
 int sl_table_show_create(MYSQL *m, const char *schema, const char *name, char **show,
