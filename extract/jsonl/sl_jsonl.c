@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* timegm */
 #include "sl_jsonl.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,11 +158,19 @@ static int ejson(struct row *r, const struct sl_json_member *v)
             memcpy(digits, s->val + 1, s->val_len - 2);
             digits[s->val_len - 2] = '\0';
             char *end;
+            errno = 0;
             long long ms = strtoll(digits, &end, 10);
             if (*end || end == digits)
                 return bad(r, v->val, "%s", "a $date whose $numberLong is not a number");
-            long long secs = ms / 1000 - (ms % 1000 < 0);
-            long rest = (long)(ms - secs * 1000);
+            if (errno == ERANGE)
+                return bad(r, v->val, "%s", "a $date whose $numberLong is out of range");
+            /* floor division, with no product that could overflow */
+            long long secs = ms / 1000;
+            long rest = (long)(ms % 1000);
+            if (rest < 0) {
+                rest += 1000;
+                secs--;
+            }
             return put_time(r, secs, rest * 1000);
         }
         return bad(r, v->val, "%s", "a $date that is neither a time nor {\"$numberLong\": ms}");

@@ -37,6 +37,13 @@ check_contains "$WORK/rej.log" "the line holds a JSON array, not the object whos
 check_contains "$WORK/rej.log" "at byte 48 of the line: a \$date that is not an ISO 8601 time" "a broken \$date"
 check_eq "$(wc -l <"$WORK/rej.csv")" 4 "the rejected lines, as they were"
 
+# a $numberLong past a 64-bit integer is a reject, not an overflow (a fuzz
+# finding: the milliseconds were multiplied past LLONG_MIN)
+printf '%s\n' '{"_id":{"$oid":"5f1d7a2b9c8e4a001234567c"},"ts":{"$date":{"$numberLong":"-99999999999999999999"}}}' >"$WORK/far.jsonl"
+load "$WORK/far.jsonl" --format jsonl --into "$URL/ev" --map '_id=id,ts' --on-error skip --rejects "$WORK/rejfar"
+check_rc 3 "a \$date out of range"
+check_contains "$WORK/rejfar.log" "a \$date whose \$numberLong is out of range" "says why"
+
 # the whole document into the table's one JSON column; .zst input
 zstd -q "$WORK/ev.jsonl" -o "$WORK/ev.jsonl.zst"
 load "$WORK/ev.jsonl.zst" --format jsonl --into "$URL/docs" --on-error skip --rejects "$WORK/rej2"
