@@ -8,7 +8,7 @@ packages=(
   default-libmysqlclient-dev libcsv-dev libzstd-dev libinih-dev libcjson-dev openssl
   mariadb-server mariadb-client zstd
   libpq-dev postgresql-15 libsqlite3-dev sqlite3
-  python3 time bc librsvg2-bin
+  python3 python3-jsonschema time bc librsvg2-bin
 )
 
 missing=()

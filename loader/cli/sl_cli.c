@@ -1,4 +1,6 @@
 #include "sl_cli.h"
+#include "sl_progress.h"
+#include "sl_rate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -215,6 +217,13 @@ int sl_cli_write_mode_check(const char *cmd, enum sl_write_mode mode, const char
     return 0;
 }
 
+int sl_cli_progress_mode(int given, int quiet)
+{
+    if (given >= 0)
+        return given;
+    return quiet ? SL_PROGRESS_NONE : SL_PROGRESS_AUTO;
+}
+
 int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const char *v, FILE *err)
 {
     int mode;
@@ -307,6 +316,24 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
                     cmd);
         } else {
             c->flags->prompt = 1;
+        }
+        return 1;
+    case SL_OPT_PROGRESS:
+        if (!c->progress)
+            return 0;
+        if (sl_cli_choice(cmd, "progress", v, sl_progress_mode_names, &mode, err) != 0)
+            return -1;
+        *c->progress = mode;
+        return 1;
+    case SL_OPT_MAX_RATE:
+        if (!c->max_rows_per_sec)
+            return 0;
+        if (sl_rate_parse(v, c->max_rows_per_sec, c->max_bytes_per_sec) != 0) {
+            fprintf(err,
+                    "sluice %s: --max-rate must be rows a second (5000 or 5000/s) or bytes a "
+                    "second (10MB/s, 500kB/s, 1GB/s), above 0, not '%s'\n",
+                    cmd, v);
+            return -1;
         }
         return 1;
     case SL_OPT_CONNECT_TIMEOUT: {

@@ -76,7 +76,26 @@ enum {
     SL_OPT_CONNECT_TIMEOUT,
     SL_OPT_NO_DEFAULTS,
     SL_OPT_HELP, /* --help of the commands that connect, where -h is the host */
+    SL_OPT_PROGRESS,
+    SL_OPT_MAX_RATE,
 };
+
+/* --max-rate RATE, for load, extract and copy (sl_rate.h). */
+#define SL_CLI_MAX_RATE_OPT                                                                        \
+    {                                                                                              \
+        "max-rate", SL_OPT_MAX_RATE, 1, "RATE",                                                    \
+            "write at most RATE: rows a second (5000 or 5000/s), or bytes\n"                       \
+            "of values a second (10MB/s, 500kB/s, 1GB/s) (default: no limit)"                      \
+    }
+
+/* --progress MODE, for load, extract, copy and bench (sl_progress.h). */
+#define SL_CLI_PROGRESS_OPT                                                                        \
+    {                                                                                              \
+        "progress", SL_OPT_PROGRESS, 1, "MODE",                                                    \
+            "how progress is shown on stderr: auto (a bar on a terminal,\n"                        \
+            "log lines otherwise), bar, log (a timestamped line every 5 s),\n"                     \
+            "json (an object every 5 s and a last one) or none (default auto)"                     \
+    }
 
 /* --retries and --retry-max-seconds, for the commands that write to MySQL
  * (see sl_chunk_writer.h), stored into T's fields n (unsigned) and secs
@@ -144,8 +163,8 @@ enum {
 #define SL_CLI_REPORT_OPT                                                                          \
     {                                                                                              \
         "report", SL_OPT_REPORT, 1, "FILE",                                                        \
-            "write a JSON record of the run to FILE: rows, bytes, seconds,\n"                      \
-            "exit code and error"                                                                  \
+            "write a JSON record of the run to FILE (docs/report.md): status,\n"                   \
+            "times, sources, counters and an entry per file, table or cell"                        \
     }
 
 /* clang-format off */
@@ -193,7 +212,15 @@ struct sl_cli_conn {
     enum sl_method_choice *method;
     unsigned *connect_timeout;   /* seconds; left 0 when not given */
     struct sl_conn_flags *flags; /* -u -h -P -S -p */
+    int *progress;               /* --progress: an enum sl_progress_mode; left as it was
+                                    when not given */
+    double *max_rows_per_sec;    /* --max-rate: one of these two is set, the other 0 */
+    double *max_bytes_per_sec;
 };
+
+/* The progress mode a command runs with: given (--progress, or -1 when not
+ * given), else none under -q and auto otherwise. */
+int sl_cli_progress_mode(int given, int quiet);
 
 /* After the options are parsed: asks for the password on the terminal when
  * -p was given alone (without echo), or refuses when there is no terminal

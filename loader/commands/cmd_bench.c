@@ -84,6 +84,7 @@ const struct sl_opt sl_bench_opts[] = {
      SL_STORE_SET(struct bench_args, c.dry_run)},
     SL_CLI_CONN_OPTS,
     SL_CLI_REPORT_OPT,
+    SL_CLI_PROGRESS_OPT,
     {"quiet", 'q', 0, "", "print only the results table and errors",
      SL_STORE_SET(struct bench_args, quiet)},
     {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct bench_args, help)},
@@ -222,6 +223,7 @@ static int on_bench_opt(void *ctx, int key, const char *v)
         .connect_timeout = &c->connect_timeout,
         .flags = &c->flags,
         .report = &a->report,
+        .progress = &c->progress_mode,
     };
     int handled = sl_cli_conn_opt("bench", &conn, key, v, a->err);
     if (handled)
@@ -330,19 +332,39 @@ static int write_reports(const struct bench_args *a, const struct sl_bench_resul
     return sl_bench_write_svg(path, &a->c, r, e);
 }
 
-/* The totals of a benchmark grid, for --report. */
+/* The totals of a benchmark grid, for --report, and a cell's entry each. */
 static void fill_report(struct sl_report *rep, const struct sl_bench_result *r)
 {
     snprintf(rep->target, sizeof rep->target, "%s", r->target);
+    int oom = 0;
     for (size_t i = 0; i < r->ncells; i++) {
-        for (unsigned k = 0; k < r->cells[i].nruns; k++) {
-            rep->rows_written += r->cells[i].runs[k].rows;
-            rep->seconds += r->cells[i].runs[k].seconds;
+        const struct sl_bench_cell *cell = &r->cells[i];
+        uint64_t rows = 0;
+        double secs = 0;
+        for (unsigned k = 0; k < cell->nruns; k++) {
+            rows += cell->runs[k].rows;
+            secs += cell->runs[k].seconds;
         }
-        if (r->cells[i].failed)
-            sl_report_error(rep, r->cells[i].error);
+        rep->rows_written += rows;
+        rep->seconds += secs;
+        if (cell->failed)
+            sl_report_error(rep, cell->error);
+        char name[160];
+        snprintf(name, sizeof name, "threads=%u batch=%zu txn=%zu method=%s", cell->threads,
+                 cell->batch_rows, cell->txn_rows, cell->method);
+        struct sl_report_item *it = sl_report_add_item(rep, "cell", name);
+        if (!it || sl_report_item_set(&it->target, r->table) != 0 ||
+            (cell->failed && sl_report_item_set(&it->error, cell->error) != 0)) {
+            oom = 1;
+            continue;
+        }
+        snprintf(it->status, sizeof it->status, "%s", cell->failed ? "failed" : "ok");
+        sl_report_item_count(it, SL_COUNTER_rows_written, rows);
+        it->seconds = secs;
     }
     rep->rows_read = rep->rows_written;
+    if (oom)
+        sl_report_error(rep, "out of memory");
 }
 
 static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FILE *err,
@@ -359,6 +381,7 @@ static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FI
     c->seed = 1;
     c->table = "sluice_bench";
     c->time_zone = "+00:00";
+    c->progress_mode = -1;
     if (sl_cli_parse("bench", sl_bench_opts, argc, argv, on_bench_opt, NULL, a, err) != 0)
         return SL_EXIT_USAGE;
     if (a->help) {
@@ -395,6 +418,7 @@ static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FI
     c->methods = c->nmethods ? a->methods : def_method;
     c->nmethods = c->nmethods ? c->nmethods : 1;
     c->progress = !a->quiet;
+    c->progress_mode = sl_cli_progress_mode(c->progress_mode, a->quiet);
 
     struct sl_bench_result r;
     struct sl_err e;
@@ -438,7 +462,8 @@ static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FI
 int sl_cmd_bench(int argc, char **argv, FILE *out, FILE *err)
 {
     struct bench_args a;
-    struct sl_report rep = {.command = "bench"};
+    struct sl_report rep;
+    sl_report_begin(&rep, "bench");
     memset(&a, 0, sizeof a);
     int code = bench_main(&a, argc, argv, out, err, &rep);
     return sl_report_finish(a.report, &rep, code, err);

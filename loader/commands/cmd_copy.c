@@ -144,6 +144,8 @@ const struct sl_opt sl_copy_opts[] = {
     SL_CLI_CONN_OPTS,
     SL_CLI_HOOK_OPTS,
     SL_CLI_REPORT_OPT,
+    SL_CLI_PROGRESS_OPT,
+    SL_CLI_MAX_RATE_OPT,
     {"quiet", 'q', 0, "", "print only errors and FAIL lines",
      SL_STORE_SET(struct copy_args, quiet)},
     {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct copy_args, help)},
@@ -286,6 +288,9 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         .update_columns = &c->update_columns,
         .keep_old = &c->keep_old,
         .method = &c->method,
+        .progress = &c->progress_mode,
+        .max_rows_per_sec = &c->max_rows_per_sec,
+        .max_bytes_per_sec = &c->max_bytes_per_sec,
     };
     int handled = sl_cli_conn_opt("copy", &conn, key, v, a->err);
     if (handled)
@@ -350,12 +355,54 @@ static const char *verified(const struct sl_copy_table_result *t)
     return t->verdict == SL_VERIFY_PASS ? "yes" : t->verdict == SL_VERIFY_FAIL ? "FAIL" : "no";
 }
 
+/* A table's entry in the report: its rows and its verification. */
+static int add_table_item(struct sl_report *rep, const struct sl_copy_config *c,
+                          const struct sl_copy_table_result *t)
+{
+    struct sl_report_item *it = sl_report_add_item(rep, "table", t->source);
+    if (!it || sl_report_item_set(&it->target, t->target) != 0)
+        return -1;
+    const char *status = t->state == SL_COPY_SKIPPED    ? "skipped"
+                         : t->state == SL_COPY_NOT_RUN  ? "not-run"
+                         : t->state == SL_COPY_FAILED   ? "failed"
+                         : t->verdict == SL_VERIFY_FAIL ? "failed"
+                                                        : "ok";
+    snprintf(it->status, sizeof it->status, "%s", status);
+    if (c->dry_run) {
+        snprintf(it->action, sizeof it->action, "%s", t->action);
+        sl_report_item_count(it, SL_COUNTER_rows_to_write, t->rows);
+    } else {
+        sl_report_item_count(it, SL_COUNTER_rows_read, t->rows);
+        if (!c->verify_only)
+            sl_report_item_count(it, SL_COUNTER_rows_written, t->rows);
+        if (c->mode == SL_MODE_IGNORE)
+            sl_report_item_count(it, SL_COUNTER_rows_ignored, t->rows_ignored);
+        if (c->mode == SL_MODE_UPSERT || c->mode == SL_MODE_REPLACE)
+            sl_report_item_count(it, SL_COUNTER_rows_updated, t->rows_updated);
+        sl_report_item_count(it, SL_COUNTER_bytes, t->bytes);
+        it->seconds = t->seconds;
+        it->verification = t->verdict == SL_VERIFY_PASS   ? "pass"
+                           : t->verdict == SL_VERIFY_FAIL ? "fail"
+                                                          : "not-verified";
+    }
+    if (t->note[0] && sl_report_item_set(&it->error, t->note) != 0)
+        return -1;
+    if (t->finish_sql) {
+        if (!(it->finish_sql = calloc(1, sizeof *it->finish_sql)) ||
+            !(it->finish_sql[0] = strdup(t->finish_sql)))
+            return -1;
+        it->nfinish = 1;
+    }
+    return 0;
+}
+
 /* The totals of a copy, for --report and the summary. */
 static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
                         const struct sl_copy_result *r)
 {
     snprintf(rep->target, sizeof rep->target, "%s", r->target);
     rep->dry_run = c->dry_run;
+    int oom = sl_report_add_source(rep, r->source[0] ? r->source : c->from) != 0;
     for (size_t i = 0; c->dry_run && i < r->ntables; i++)
         rep->rows_to_write += r->tables[i].rows;
     for (size_t i = 0; !c->dry_run && i < r->ntables; i++) {
@@ -369,14 +416,18 @@ static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
             t->verdict == SL_VERIFY_FAIL)
             sl_report_error(rep, t->note);
         if (t->finish_sql && sl_report_add_finish(rep, t->finish_sql) != 0)
-            sl_report_error(rep, "out of memory");
+            oom = 1;
     }
+    for (size_t i = 0; i < r->ntables; i++)
+        oom |= add_table_item(rep, c, &r->tables[i]) != 0;
     rep->retries = r->retries;
     rep->rows_rejected = r->rejected;
     rep->seconds = r->seconds;
     snprintf(rep->method, sizeof rep->method, "%s", r->method ? r->method : "");
     if (r->err.kind != SL_ERR_NONE)
         sl_report_error(rep, r->err.msg);
+    if (oom)
+        sl_report_error(rep, "out of memory");
 }
 
 static void print_summary(FILE *out, const struct sl_copy_config *c, const struct sl_copy_result *r)
@@ -396,7 +447,8 @@ static void print_summary(FILE *out, const struct sl_copy_config *c, const struc
         show |= SL_SUMMARY_SHOW(rows_updated);
     sl_summary_counts(out, &rep, show, c->mode == SL_MODE_REPLACE ? "rows replaced" : NULL);
     sl_summary_method(out, r->method, r->method_why);
-    sl_summary_rates(out, c->verify_only ? rep.rows_read : rep.rows_written, rep.bytes, r->seconds);
+    sl_summary_rates(out, c->verify_only ? rep.rows_read : rep.rows_written + rep.rows_ignored,
+                     rep.bytes, r->seconds);
     sl_report_release(&rep);
 
     size_t w = strlen("table");
@@ -508,6 +560,7 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
     c->verify = 1;
     c->checkpoint = 1;
     c->method = SL_CHOOSE_AUTO;
+    c->progress_mode = -1;
     c->chunk_rows = DEFAULT_CHUNK_ROWS;
     c->batch_rows = DEFAULT_BATCH_ROWS;
     c->txn_rows = DEFAULT_TXN_ROWS;
@@ -535,6 +588,7 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
     if (!c->to_defaults_file)
         c->to_defaults_file = a->defaults_file;
     c->progress = !a->quiet;
+    c->progress_mode = sl_cli_progress_mode(c->progress_mode, a->quiet);
 
     struct sl_copy_result res;
     int foreign = sl_xcopy_source_for(c->from) != NULL;
@@ -584,7 +638,8 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
 int sl_cmd_copy(int argc, char **argv, FILE *out, FILE *err)
 {
     struct copy_args a;
-    struct sl_report rep = {.command = "copy"};
+    struct sl_report rep;
+    sl_report_begin(&rep, "copy");
     memset(&a, 0, sizeof a);
     int code = copy_main(&a, argc, argv, out, err, &rep);
     return sl_report_finish(a.report, &rep, code, err);

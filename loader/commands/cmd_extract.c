@@ -94,6 +94,8 @@ const struct sl_opt sl_extract_opts[] = {
      "as they are"},
     SL_CLI_CONN_OPTS,
     SL_CLI_REPORT_OPT,
+    SL_CLI_PROGRESS_OPT,
+    SL_CLI_MAX_RATE_OPT,
     {"dry-run", OPT_DRY_RUN, 0, "",
      "read, format and compress every row, but create no file: say\nwhat would be written",
      SL_STORE_SET(struct extract_args, c.dry_run)},
@@ -175,6 +177,9 @@ static int on_extract_opt(void *ctx, int key, const char *v)
         .connect_timeout = &c->connect_timeout,
         .flags = &c->flags,
         .report = &a->report,
+        .progress = &c->progress_mode,
+        .max_rows_per_sec = &c->max_rows_per_sec,
+        .max_bytes_per_sec = &c->max_bytes_per_sec,
     };
     int handled = sl_cli_conn_opt("extract", &conn, key, v, a->err);
     if (handled)
@@ -227,10 +232,29 @@ static void fill_report(struct sl_report *rep, const struct sl_extract_config *c
         rep->rows_to_write = r->rows;
     else
         rep->rows_written = r->rows;
-    rep->bytes = r->file_bytes;
+    rep->bytes = r->text_bytes;
     rep->seconds = r->seconds;
     if (r->err.kind != SL_ERR_NONE)
         sl_report_error(rep, r->err.msg);
+    sl_report_release(rep); /* called again after a closed pipe */
+    const char *source = r->source[0] ? r->source : c->from;
+    struct sl_report_item *it = NULL;
+    if (sl_report_add_source(rep, source) != 0 ||
+        !(it = sl_report_add_item(rep, "table", source)) ||
+        sl_report_item_set(&it->target, c->to) != 0) {
+        sl_report_error(rep, "out of memory");
+        return;
+    }
+    snprintf(it->status, sizeof it->status, "%s",
+             r->err.kind != SL_ERR_NONE ? "failed"
+             : r->interrupted           ? "interrupted"
+                                        : "ok");
+    sl_report_item_count(it, c->dry_run ? SL_COUNTER_rows_to_write : SL_COUNTER_rows_written,
+                         r->rows);
+    sl_report_item_count(it, SL_COUNTER_bytes, r->file_bytes);
+    it->seconds = r->seconds;
+    if (r->err.kind != SL_ERR_NONE && sl_report_item_set(&it->error, r->err.msg) != 0)
+        sl_report_error(rep, "out of memory");
 }
 
 static void print_summary(FILE *out, const struct sl_extract_config *c,
@@ -252,13 +276,15 @@ static void print_summary(FILE *out, const struct sl_extract_config *c,
                       SL_SUMMARY_SHOW(rows_read) | (c->dry_run ? SL_SUMMARY_SHOW(rows_to_write)
                                                                : SL_SUMMARY_SHOW(rows_written)),
                       NULL);
-    sl_summary_line(out, "CSV", "%.1f MB", (double)r->text_bytes / 1e6);
+    char text[32], file[32];
+    sl_summary_line(out, "CSV", "%s", sl_fmt_bytes(r->text_bytes, text, sizeof text));
     const char *written = c->dry_run ? "to write" : "written";
+    sl_fmt_bytes(r->file_bytes, file, sizeof file);
     if (r->file_bytes != r->text_bytes && r->file_bytes > 0)
-        sl_summary_line(out, written, "%.1f MB (%.1fx compressed)", (double)r->file_bytes / 1e6,
+        sl_summary_line(out, written, "%s (%.1fx compressed)", file,
                         (double)r->text_bytes / (double)r->file_bytes);
     else
-        sl_summary_line(out, written, "%.1f MB", (double)r->file_bytes / 1e6);
+        sl_summary_line(out, written, "%s", file);
     sl_summary_line(out, "readers", "%u over %s key range%s", r->streams,
                     sl_fmt_count(r->ranges, a, sizeof a), r->ranges == 1 ? "" : "s");
     sl_summary_rates(out, r->rows, r->text_bytes, r->seconds);
@@ -276,6 +302,7 @@ static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out
     c->header = 1;
     c->binary_hex = 1;
     c->time_zone = "+00:00";
+    c->progress_mode = -1;
     if (sl_cli_parse("extract", sl_extract_opts, argc, argv, on_extract_opt, NULL, a, err) != 0)
         return SL_EXIT_USAGE;
     if (a->help) {
@@ -292,6 +319,7 @@ static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out
     if (!a->zstd_level_set)
         c->zstd_level = sl_cli_ends_with(c->to, ".zst") ? DEFAULT_ZSTD_LEVEL : 0;
     c->progress = !a->quiet;
+    c->progress_mode = sl_cli_progress_mode(c->progress_mode, a->quiet);
 
     struct sl_extract_result res;
     int failed = (sl_xcopy_source_for(c->from) ? sl_xextract_run(c, &res, err)
@@ -324,7 +352,8 @@ static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out
 int sl_cmd_extract(int argc, char **argv, FILE *out, FILE *err)
 {
     struct extract_args a;
-    struct sl_report rep = {.command = "extract"};
+    struct sl_report rep;
+    sl_report_begin(&rep, "extract");
     memset(&a, 0, sizeof a);
     int code = extract_main(&a, argc, argv, out, err, &rep);
     return sl_report_finish(a.report, &rep, code, err);

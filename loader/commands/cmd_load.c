@@ -183,6 +183,8 @@ const struct sl_opt sl_load_opts[] = {
     SL_CLI_CONN_OPTS,
     SL_CLI_HOOK_OPTS,
     SL_CLI_REPORT_OPT,
+    SL_CLI_PROGRESS_OPT,
+    SL_CLI_MAX_RATE_OPT,
     {"quiet", 'q', 0, "", "print only errors", SL_STORE_SET(struct load_args, quiet)},
     {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct load_args, help)},
     {NULL, 0, 0, NULL, NULL},
@@ -396,6 +398,9 @@ static int on_load_opt(void *ctx, int key, const char *v)
         .update_columns = &a->c.update_columns,
         .keep_old = &a->c.keep_old,
         .method = &a->c.method,
+        .progress = &a->c.progress_mode,
+        .max_rows_per_sec = &a->c.max_rows_per_sec,
+        .max_bytes_per_sec = &a->c.max_bytes_per_sec,
     };
     int handled = sl_cli_conn_opt("load", &conn, key, v, a->err);
     if (handled)
@@ -547,8 +552,31 @@ static int check_args(const struct load_args *a)
     return 0;
 }
 
-/* The counts of a load, for --report and the summary. */
-static void fill_report(struct sl_report *rep, const struct sl_load_result *r)
+/* A file's entry in the report: its rows in committed chunks, and how
+ * the run it was part of ended. */
+static int add_file_item(struct sl_report *rep, const struct sl_load_result *r,
+                         const struct sl_load_file *f)
+{
+    struct sl_report_item *it = sl_report_add_item(rep, "file", f->path);
+    if (!it)
+        return -1;
+    snprintf(it->status, sizeof it->status, "%s",
+             r->err.kind != SL_ERR_NONE ? "failed"
+             : r->interrupted           ? "interrupted"
+             : f->rows_rejected         ? "rejects"
+                                        : "ok");
+    sl_report_item_count(it, r->dry_run ? SL_COUNTER_rows_to_write : SL_COUNTER_rows_written,
+                         f->rows_written);
+    sl_report_item_count(it, SL_COUNTER_rows_rejected, f->rows_rejected);
+    if (f->size >= 0)
+        sl_report_item_count(it, SL_COUNTER_bytes, (uint64_t)f->size);
+    return sl_report_item_set(&it->target, r->target);
+}
+
+/* The counts of a load, for --report and the summary: given, the files as
+ * the user named them (when the load stopped before it opened them). */
+static void fill_report(struct sl_report *rep, const struct sl_load_result *r, char **given,
+                        size_t ngiven)
 {
     snprintf(rep->target, sizeof rep->target, "%s", r->target);
     rep->rows_read = r->rows_read;
@@ -561,23 +589,33 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r)
     rep->rows_updated = r->rows_updated;
     rep->retries = r->retries;
     rep->bytes = r->raw_bytes;
+    int oom = 0;
+    for (size_t i = 0; i < r->nfiles; i++)
+        oom |= sl_report_add_source(rep, r->files[i].path) | add_file_item(rep, r, &r->files[i]);
+    for (size_t i = 0; r->nfiles == 0 && i < ngiven; i++)
+        oom |= sl_report_add_source(rep, given[i]);
     if (r->finish_sql && sl_report_add_finish(rep, r->finish_sql) != 0)
-        sl_report_error(rep, "out of memory");
+        oom = 1;
     rep->seconds = r->seconds;
     if (r->err.kind != SL_ERR_NONE)
         sl_report_error(rep, r->err.msg);
+    if (oom)
+        sl_report_error(rep, "out of memory");
 }
 
 /* The closing summary (of a dry run: what a real run would do). */
 static void print_summary(FILE *out, const struct sl_load_result *r, enum sl_write_mode mode)
 {
     struct sl_report rep = {0};
-    fill_report(&rep, r);
+    fill_report(&rep, r, NULL, 0);
     if (r->dry_run)
         sl_summary_head(out, "dry run of a load into %s; nothing was written", r->target);
+    else if (r->err.kind != SL_ERR_NONE)
+        sl_summary_head(out, "load into %s failed", r->target);
+    else if (r->interrupted)
+        sl_summary_head(out, "load into %s interrupted", r->target);
     else
-        sl_summary_head(out, "%s %s", r->err.kind == SL_ERR_NONE ? "loaded into" : "load into",
-                        r->target);
+        sl_summary_head(out, "loaded into %s", r->target);
     uint32_t show = SL_SUMMARY_SHOW(rows_read) | SL_SUMMARY_SHOW(rows_rejected);
     show |= r->dry_run ? SL_SUMMARY_SHOW(rows_to_write)
                        : SL_SUMMARY_SHOW(rows_written) | SL_SUMMARY_SHOW(retries);
@@ -587,13 +625,16 @@ static void print_summary(FILE *out, const struct sl_load_result *r, enum sl_wri
         show |= SL_SUMMARY_SHOW(rows_updated);
     sl_summary_counts(out, &rep, show, mode == SL_MODE_REPLACE ? "rows replaced" : NULL);
     sl_summary_method(out, r->method, r->method_why);
+    char raw[32], data[32];
+    sl_fmt_bytes(r->raw_bytes, raw, sizeof raw);
     if (r->data_bytes != r->raw_bytes)
-        sl_summary_line(out, "bytes read", "%.1f MB (%.1f MB uncompressed)",
-                        (double)r->raw_bytes / 1e6, (double)r->data_bytes / 1e6);
+        sl_summary_line(out, "bytes read", "%s (%s uncompressed)", raw,
+                        sl_fmt_bytes(r->data_bytes, data, sizeof data));
     else
-        sl_summary_line(out, "bytes read", "%.1f MB", (double)r->raw_bytes / 1e6);
-    sl_summary_rates(out, r->dry_run ? r->rows_to_write : r->rows_written, r->data_bytes,
-                     r->seconds);
+        sl_summary_line(out, "bytes read", "%s", raw);
+    /* rows the target took, or skipped as it was asked to (--mode ignore) */
+    sl_summary_rates(out, r->dry_run ? r->rows_to_write : r->rows_written + r->rows_ignored,
+                     r->data_bytes, r->seconds);
     sl_report_release(&rep);
 }
 
@@ -638,7 +679,8 @@ static int dry_run_end(const struct load_args *a, const struct sl_load_result *r
 int sl_cmd_load(int argc, char **argv, FILE *out, FILE *err)
 {
     struct load_args a;
-    struct sl_report rep = {.command = "load"};
+    struct sl_report rep;
+    sl_report_begin(&rep, "load");
     memset(&a, 0, sizeof a);
     int code = load_main(&a, argc, argv, out, err, &rep);
     free(a.sources);
@@ -758,6 +800,7 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
     a->c.checkpoint = 1;
     a->c.method = SL_CHOOSE_AUTO;
     a->c.binary_hex = 1;
+    a->c.progress_mode = -1;
 
     int rc = sl_cli_parse("load", sl_load_opts, argc, argv, on_load_opt, on_load_arg, a, err);
     if (rc == 0 && a->help) {
@@ -777,10 +820,11 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
     a->c.transforms = a->transforms;
     a->c.ntransforms = a->ntransforms;
     a->c.progress = !a->quiet;
+    a->c.progress_mode = sl_cli_progress_mode(a->c.progress_mode, a->quiet);
 
     struct sl_load_result res;
     int failed = sl_load_run(&a->c, &res, err) != 0;
-    fill_report(rep, &res);
+    fill_report(rep, &res, a->sources, a->nsources);
     int code = a->c.dry_run ? dry_run_end(a, &res, err) : load_end(a, &res, failed, err);
     sl_load_result_release(&res);
     if (have_sniffed)

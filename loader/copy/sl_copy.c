@@ -517,7 +517,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     sl_err_clear(&res->err);
     struct sl_err *err = &res->err;
     struct sl_progress progress;
-    sl_progress_init(&progress, log, c->progress, 0);
+    sl_progress_init(&progress, log, c->progress_mode, 0);
     struct crun r;
     memset(&r, 0, sizeof r);
     r.c = c;

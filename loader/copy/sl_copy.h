@@ -97,10 +97,14 @@ struct sl_copy_config {
     const char *to_defaults_file;
     const char *session_sql;
     const char *time_zone;
-    struct sl_tls tls;      /* --ssl-*; a URL's own ssl-* parameters win */
-    const char *before_sql; /* NULL or statements run on the target before any row */
-    const char *after_sql;  /* NULL or statements run on the target after success */
-    int progress;
+    struct sl_tls tls;        /* --ssl-*; a URL's own ssl-* parameters win */
+    const char *before_sql;   /* NULL or statements run on the target before any row */
+    const char *after_sql;    /* NULL or statements run on the target after success */
+    int progress;             /* 0 (-q): no advice or notices, only errors and the warnings
+                                 that guard data */
+    int progress_mode;        /* how progress is drawn: an enum sl_progress_mode */
+    double max_rows_per_sec;  /* --max-rate: rows a second, or */
+    double max_bytes_per_sec; /* value bytes a second; 0: no limit */
     /* from PostgreSQL (loader/xcopy) only: */
     const char *type_map; /* NULL, or "pg-type=MYSQL TYPE,..." (--type-map) */
     int skip_rejects;     /* --on-error skip: a value the target cannot take is a reject */

@@ -443,6 +443,8 @@ int sl_crun_run(struct crun *r)
         .second_note = "sluice: second signal: exiting now\n",
         .counters = &r->counters,
         .progress = r->progress,
+        .max_rows_per_sec = r->c->max_rows_per_sec,
+        .max_bytes_per_sec = r->c->max_bytes_per_sec,
         .hooks = &hooks,
         .ctx = r,
     };

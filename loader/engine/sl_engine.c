@@ -232,6 +232,14 @@ static unsigned start_threads(struct sl_erun *r, pthread_t *tids, struct sl_erea
     return started;
 }
 
+static void draw(struct sl_erun *r)
+{
+    if (r->h->draw)
+        r->h->draw(r->p->ctx);
+    else
+        sl_progress_tick(r->p->progress, r->p->counters);
+}
+
 /* The calling thread draws progress until every thread is done, and ends
  * the command's statements once the run stops early. */
 static void watch(struct sl_erun *r, unsigned started)
@@ -246,13 +254,11 @@ static void watch(struct sl_erun *r, unsigned started)
             r->h->cancel(p->ctx);
             cancelled = 1;
         }
-        if (r->h->draw)
-            r->h->draw(p->ctx);
-        else
-            sl_progress_tick(p->progress, p->counters);
+        draw(r);
         pthread_mutex_lock(&r->mu);
     }
     pthread_mutex_unlock(&r->mu);
+    draw(r); /* the final counts, for a closing JSON progress object */
 }
 
 int sl_engine_run(const struct sl_engine_plan *p, int *interrupted, struct sl_err *err)
@@ -272,6 +278,7 @@ int sl_engine_run(const struct sl_engine_plan *p, int *interrupted, struct sl_er
     atomic_init(&r.stopping_told, 0);
     atomic_init(&r.readers_left, (int)p->nreaders);
     atomic_init(&r.writers_left, (int)p->nwriters);
+    sl_rate_init(&r.pace, p->max_rows_per_sec, p->max_bytes_per_sec);
     sl_err_clear(&r.err);
 
     unsigned nthreads = r.h->nhelpers + (p->fused ? p->nreaders : p->nreaders + p->nwriters);

@@ -133,6 +133,9 @@ struct sl_engine_plan {
                                 NULL: that the rows read are written, then the run stops */
     const char *second_note; /* what a second signal says before it exits */
 
+    double max_rows_per_sec;  /* --max-rate: writers pace their batches to this many rows */
+    double max_bytes_per_sec; /* or value bytes a second; 0: no limit */
+
     int commit_idle;  /* a writer that finds no batch waiting commits first */
     size_t txn_bytes; /* a chunk also ends once it holds this many value bytes; 0: no limit */
 

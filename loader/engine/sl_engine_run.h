@@ -19,6 +19,7 @@
 #include "sl_batch.h"
 #include "sl_engine.h"
 #include "sl_queue.h"
+#include "sl_rate.h"
 #include "sl_transform.h"
 
 /* How far one split has got (runs with hooks->split_done). */
@@ -53,6 +54,8 @@ struct sl_erun {
     pthread_cond_t claimed; /* with mu: a split got its owner, or the readers ended */
 
     struct sl_esplit *splits; /* per split, with hooks->split_done; guarded by mu */
+
+    struct sl_rate pace; /* --max-rate; no limit when the plan sets none */
 
     pthread_mutex_t mu; /* guards err, failed, done, owner, splits */
     pthread_cond_t done_cv;

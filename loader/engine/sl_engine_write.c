@@ -5,6 +5,24 @@
  */
 #include "sl_engine_run.h"
 
+#include <time.h>
+
+/* --max-rate: waits until b's rows may go. An interruption ends the wait
+ * (the rows read are written at once), and so does a failure. */
+static void pace(struct sl_erun *r, const struct sl_batch *b)
+{
+    if (!sl_rate_limited(&r->pace))
+        return;
+    double at = sl_rate_reserve(&r->pace, b->nrows, b->arena.len);
+    for (double now = sl_now(); now < at; now = sl_now()) {
+        if (atomic_load(&r->stop) || atomic_load(&r->interrupted))
+            return;
+        double nap = at - now < 0.1 ? at - now : 0.1;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)(nap * 1e9)};
+        nanosleep(&ts, NULL);
+    }
+}
+
 void sl_erun_write(struct sl_erun *r, unsigned index, void *w, struct sl_batch *b)
 {
     const struct sl_engine_plan *p = r->p;
@@ -17,6 +35,7 @@ void sl_erun_write(struct sl_erun *r, unsigned index, void *w, struct sl_batch *
         sl_erun_released(r, b, 0);
         return;
     }
+    pace(r, b);
     double t0 = r->h->wrote ? sl_now() : 0;
     if (ops->write(w, b) != 0)
         return;

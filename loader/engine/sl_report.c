@@ -9,7 +9,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sl_clock.h"
 #include "sl_exit.h"
+#include "sl_url.h"
+
+static void free_strings(char ***v, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*v)[i]);
+    free(*v);
+    *v = NULL;
+    *n = 0;
+}
+
+static int push_string(char ***v, size_t *n, const char *s)
+{
+    char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    *v = nv;
+    if (!(nv[*n] = strdup(s)))
+        return -1;
+    (*n)++;
+    return 0;
+}
 
 const char *sl_report_status(int exit_code)
 {
@@ -31,143 +54,6 @@ const char *sl_report_status(int exit_code)
     default:
         return "failed";
     }
-}
-
-int sl_report_write_text(const char *path, const char *text, struct sl_err *err)
-{
-    /* a regular file (or a new one) is replaced whole, so a reader never
-     * sees half of it; anything else (a pipe, /dev/stdout) is written to */
-    struct stat st;
-    int replace = stat(path, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
-    char tmp[4096];
-    if (replace &&
-        (size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp)
-        return sl_err_set(err, SL_ERR_FATAL, "%s: path too long", path);
-    const char *to = replace ? tmp : path;
-    FILE *f = fopen(to, "w");
-    if (!f)
-        return sl_err_set(err, SL_ERR_FATAL, "%s: cannot write: %s", path, strerror(errno));
-    int bad = fputs(text, f) < 0;
-    bad |= fclose(f) != 0;
-    if (bad || (replace && rename(tmp, path) != 0)) {
-        int e = errno;
-        if (replace)
-            unlink(tmp);
-        return sl_err_set(err, SL_ERR_FATAL, "%s: cannot write: %s", path, strerror(e));
-    }
-    return 0;
-}
-
-int sl_report_write(const char *path, const struct sl_report *r, struct sl_err *err)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    cJSON_AddStringToObject(o, "command", r->command);
-    cJSON_AddStringToObject(o, "target", r->target);
-    cJSON_AddStringToObject(o, "status", sl_report_status(r->exit_code));
-    cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
-    if (r->error[0])
-        cJSON_AddStringToObject(o, "error", r->error);
-    else
-        cJSON_AddNullToObject(o, "error");
-    cJSON_AddBoolToObject(o, "dry_run", r->dry_run);
-    if (r->method[0])
-        cJSON_AddStringToObject(o, "method", r->method);
-    else
-        cJSON_AddNullToObject(o, "method");
-    size_t n;
-    const struct sl_report_counter *cs = sl_report_counters(&n);
-    for (size_t i = 0; i < n; i++)
-        cJSON_AddNumberToObject(o, cs[i].name, (double)sl_report_counter(r, i));
-    cJSON_AddNumberToObject(o, "seconds", r->seconds);
-    cJSON_AddNumberToObject(o, "rows_per_second",
-                            r->seconds > 0 ? (double)r->rows_written / r->seconds : 0);
-    if (r->nfinish > 0) {
-        cJSON *a = cJSON_AddArrayToObject(o, "finish_sql");
-        for (size_t i = 0; a && i < r->nfinish; i++)
-            cJSON_AddItemToArray(a, cJSON_CreateString(r->finish_sql[i]));
-    }
-    return sl_report_write_json(path, o, err);
-}
-
-int sl_report_write_json(const char *path, cJSON *o, struct sl_err *err)
-{
-    char *text = cJSON_Print(o);
-    cJSON_Delete(o);
-    if (!text)
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    size_t n = strlen(text);
-    char *line = realloc(text, n + 2);
-    if (!line) {
-        free(text);
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    }
-    memcpy(line + n, "\n", 2);
-    int rc = sl_report_write_text(path, line, err);
-    free(line);
-    return rc;
-}
-
-static uint64_t num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) && v->valuedouble > 0 ? (uint64_t)v->valuedouble : 0;
-}
-
-static void str(const cJSON *o, const char *key, char *out, size_t cap)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    snprintf(out, cap, "%s", cJSON_IsString(v) ? v->valuestring : "");
-}
-
-int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err)
-{
-    memset(r, 0, sizeof *r);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return sl_err_set(err, SL_ERR_FATAL, "%s: cannot read: %s", path, strerror(errno));
-    /* a report is small, but finish_sql may hold long statements */
-    const size_t cap = 4 << 20;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    }
-    size_t n = fread(buf, 1, cap - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    cJSON *o = cJSON_Parse(buf);
-    free(buf);
-    if (!cJSON_IsObject(o)) {
-        cJSON_Delete(o);
-        return sl_err_set(err, SL_ERR_FATAL, "%s: not a sluice report", path);
-    }
-    str(o, "command", r->command, sizeof r->command);
-    str(o, "method", r->method, sizeof r->method);
-    str(o, "target", r->target, sizeof r->target);
-    str(o, "error", r->error, sizeof r->error);
-    const cJSON *ec = cJSON_GetObjectItemCaseSensitive(o, "exit_code");
-    r->exit_code = cJSON_IsNumber(ec) ? ec->valueint : SL_EXIT_FAILED;
-    size_t ncount;
-    const struct sl_report_counter *cs = sl_report_counters(&ncount);
-    for (size_t i = 0; i < ncount; i++)
-        *sl_report_counter_at(r, i) = num(o, cs[i].name);
-    r->dry_run = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "dry_run"));
-    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(o, "finish_sql");
-    const cJSON *stmt;
-    cJSON_ArrayForEach(stmt, fin)
-    {
-        if (cJSON_IsString(stmt) && sl_report_add_finish(r, stmt->valuestring) != 0) {
-            sl_report_release(r);
-            cJSON_Delete(o);
-            return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-        }
-    }
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "seconds");
-    r->seconds = cJSON_IsNumber(s) ? s->valuedouble : 0;
-    cJSON_Delete(o);
-    return 0;
 }
 
 void sl_report_error(struct sl_report *r, const char *msg)
@@ -207,23 +93,76 @@ uint64_t sl_report_counter(const struct sl_report *r, size_t i)
 
 int sl_report_add_finish(struct sl_report *r, const char *stmt)
 {
-    char **v = realloc(r->finish_sql, (r->nfinish + 1) * sizeof *v);
-    if (!v)
-        return -1;
-    r->finish_sql = v;
-    if (!(v[r->nfinish] = strdup(stmt)))
-        return -1;
-    r->nfinish++;
-    return 0;
+    return push_string(&r->finish_sql, &r->nfinish, stmt);
+}
+
+void sl_report_item_release(struct sl_report_item *it)
+{
+    free(it->name);
+    free(it->target);
+    free(it->command);
+    free(it->error);
+    free_strings(&it->finish_sql, &it->nfinish);
+    for (size_t i = 0; i < it->nitems; i++)
+        sl_report_item_release(&it->items[i]);
+    free(it->items);
+    memset(it, 0, sizeof *it);
 }
 
 void sl_report_release(struct sl_report *r)
 {
-    for (size_t i = 0; i < r->nfinish; i++)
-        free(r->finish_sql[i]);
-    free(r->finish_sql);
-    r->finish_sql = NULL;
-    r->nfinish = 0;
+    free_strings(&r->finish_sql, &r->nfinish);
+    free_strings(&r->sources, &r->nsources);
+    for (size_t i = 0; i < r->nitems; i++)
+        sl_report_item_release(&r->items[i]);
+    free(r->items);
+    r->items = NULL;
+    r->nitems = 0;
+}
+
+void sl_report_begin(struct sl_report *r, const char *command)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->command, sizeof r->command, "%s", command);
+    r->started = sl_wall_now();
+}
+
+int sl_report_add_source(struct sl_report *r, const char *source)
+{
+    char masked[4096];
+    sl_url_mask(source, masked, sizeof masked);
+    return push_string(&r->sources, &r->nsources, masked);
+}
+
+int sl_report_item_set(char **field, const char *v)
+{
+    free(*field);
+    *field = NULL;
+    return v && !(*field = strdup(v)) ? -1 : 0;
+}
+
+struct sl_report_item *sl_report_add_item(struct sl_report *r, const char *kind, const char *name)
+{
+    struct sl_report_item *v = realloc(r->items, (r->nitems + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    r->items = v;
+    struct sl_report_item *it = &v[r->nitems];
+    memset(it, 0, sizeof *it);
+    snprintf(it->kind, sizeof it->kind, "%s", kind);
+    snprintf(it->status, sizeof it->status, "ok");
+    it->exit_code = -1;
+    it->seconds = -1;
+    if (!(it->name = strdup(name)))
+        return NULL;
+    r->nitems++;
+    return it;
+}
+
+void sl_report_item_count(struct sl_report_item *it, size_t i, uint64_t v)
+{
+    it->counts[i] = v;
+    it->known |= UINT32_C(1) << i;
 }
 
 int sl_report_finish(const char *path, struct sl_report *r, int code, FILE *err)
@@ -233,6 +172,8 @@ int sl_report_finish(const char *path, struct sl_report *r, int code, FILE *err)
         return code;
     }
     r->exit_code = code;
+    if (r->finished == 0)
+        r->finished = sl_wall_now();
     struct sl_err e;
     int rc = sl_report_write(path, r, &e);
     sl_report_release(r);

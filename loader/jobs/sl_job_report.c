@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sl_buf.h"
+#include "sl_progress.h"
 #include "sl_url.h"
 
 /* A job's totals: the counters of its steps' reports, added up. */
@@ -25,26 +26,33 @@ static struct sl_report add_up(const struct sl_job_summary *s)
     return t;
 }
 
+/* Prints one row of the summary table. */
+static void summary_row(FILE *out, const char *name, const char *action, const char *status,
+                        uint64_t read, uint64_t written, uint64_t rejected, double seconds)
+{
+    char a[32], b[32], c[32];
+    fprintf(out, "  %-20s %-8s %-11s %13s %13s %11s %9.1f\n", name, action, status,
+            sl_fmt_count(read, a, sizeof a), sl_fmt_count(written, b, sizeof b),
+            sl_fmt_count(rejected, c, sizeof c), seconds);
+}
+
 void sl_job_print_summary(FILE *out, const struct sl_job_summary *s)
 {
     fprintf(out, "sluice run: job %s%s: %s (exit %d) in %.1f s\n", s->job->name,
             s->dry_run ? " (dry run)" : "", sl_report_status(s->exit_code), s->exit_code,
             s->seconds);
     /* a dry run wrote nothing: its column is what a real run would write */
-    fprintf(out, "  %-20s %-8s %-11s %12s %12s %10s %9s\n", "step", "action", "status", "read",
+    fprintf(out, "  %-20s %-8s %-11s %13s %13s %11s %9s\n", "step", "action", "status", "read",
             s->dry_run ? "to write" : "written", "rejected", "seconds");
     for (size_t i = 0; i < s->job->nsteps; i++) {
         const struct sl_job_step_result *r = &s->results[i];
-        fprintf(out, "  %-20s %-8s %-11s %12llu %12llu %10llu %9.1f\n", r->name, r->action,
-                sl_report_status(r->exit_code), (unsigned long long)r->report.rows_read,
-                (unsigned long long)(s->dry_run ? r->report.rows_to_write : r->report.rows_written),
-                (unsigned long long)r->report.rows_rejected, r->seconds);
+        summary_row(out, r->name, r->action, sl_report_status(r->exit_code), r->report.rows_read,
+                    s->dry_run ? r->report.rows_to_write : r->report.rows_written,
+                    r->report.rows_rejected, r->seconds);
     }
     struct sl_report t = add_up(s);
-    fprintf(out, "  %-20s %-8s %-11s %12llu %12llu %10llu %9.1f\n", "total", "", "",
-            (unsigned long long)t.rows_read,
-            (unsigned long long)(s->dry_run ? t.rows_to_write : t.rows_written),
-            (unsigned long long)t.rows_rejected, s->seconds);
+    summary_row(out, "total", "", "", t.rows_read, s->dry_run ? t.rows_to_write : t.rows_written,
+                t.rows_rejected, s->seconds);
     for (size_t i = 0; i < s->job->nsteps; i++) {
         const struct sl_job_step_result *r = &s->results[i];
         for (size_t k = 0; k < r->report.nfinish; k++)
@@ -70,79 +78,60 @@ static char *command_line(char **argv)
     return out;
 }
 
-static void iso_time(time_t t, char *out, size_t cap)
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static void add_counts(cJSON *o, const struct sl_report *t, double seconds)
-{
-    size_t n;
-    const struct sl_report_counter *cs = sl_report_counters(&n);
-    for (size_t i = 0; i < n; i++)
-        cJSON_AddNumberToObject(o, cs[i].name, (double)sl_report_counter(t, i));
-    cJSON_AddNumberToObject(o, "seconds", seconds);
-    cJSON_AddNumberToObject(o, "rows_per_second",
-                            seconds > 0 ? (double)t->rows_written / seconds : 0);
-}
-
 int sl_job_write_report(const char *path, const struct sl_job_summary *s, struct sl_err *err)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON *steps = cJSON_CreateArray();
-    if (!o || !steps) {
-        cJSON_Delete(o);
-        cJSON_Delete(steps);
-        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    }
-    char when[32];
-    cJSON_AddStringToObject(o, "job", s->job->name);
-    cJSON_AddStringToObject(o, "file", s->job->path);
-    iso_time(s->started, when, sizeof when);
-    cJSON_AddStringToObject(o, "started_at", when);
-    iso_time(s->started + (time_t)s->seconds, when, sizeof when);
-    cJSON_AddStringToObject(o, "finished_at", when);
-    cJSON_AddBoolToObject(o, "dry_run", s->dry_run);
-    cJSON_AddStringToObject(o, "status", sl_report_status(s->exit_code));
-    cJSON_AddNumberToObject(o, "exit_code", s->exit_code);
-    for (size_t i = 0; i < s->job->nsteps; i++) {
-        const struct sl_job_step_result *r = &s->results[i];
-        cJSON *st = cJSON_CreateObject();
-        if (!st)
-            break;
-        cJSON_AddStringToObject(st, "name", r->name);
-        cJSON_AddStringToObject(st, "action", r->action);
-        cJSON_AddStringToObject(st, "status", sl_report_status(r->exit_code));
-        if (r->exit_code >= 0)
-            cJSON_AddNumberToObject(st, "exit_code", r->exit_code);
-        else
-            cJSON_AddNullToObject(st, "exit_code");
-        char *cmd = command_line(r->argv);
-        cJSON_AddStringToObject(st, "command", cmd ? cmd : "");
-        free(cmd);
-        cJSON_AddStringToObject(st, "target", r->report.target);
-        add_counts(st, &r->report, r->seconds);
-        if (r->report.nfinish > 0) {
-            cJSON *fin = cJSON_AddArrayToObject(st, "finish_sql");
-            for (size_t k = 0; fin && k < r->report.nfinish; k++)
-                cJSON_AddItemToArray(fin, cJSON_CreateString(r->report.finish_sql[k]));
-        }
-        if (r->report.error[0])
-            cJSON_AddStringToObject(st, "error", r->report.error);
-        else
-            cJSON_AddNullToObject(st, "error");
-        cJSON_AddItemToArray(steps, st);
-    }
-    cJSON_AddItemToObject(o, "steps", steps);
+    struct sl_report rep;
+    sl_report_begin(&rep, "run");
+    snprintf(rep.job, sizeof rep.job, "%s", s->job->name);
+    rep.started = s->started;
+    rep.finished = s->started + s->seconds;
+    rep.seconds = s->seconds;
+    rep.exit_code = s->exit_code;
+    rep.dry_run = s->dry_run;
     struct sl_report t = add_up(s);
-    cJSON *tot = cJSON_CreateObject();
-    if (tot) {
-        add_counts(tot, &t, s->seconds);
-        cJSON_AddItemToObject(o, "totals", tot);
+    size_t n;
+    sl_report_counters(&n);
+    for (size_t i = 0; i < n; i++)
+        *sl_report_counter_at(&rep, i) = sl_report_counter(&t, i);
+    int oom = sl_report_add_source(&rep, s->job->path) != 0;
+    for (size_t i = 0; i < s->job->nsteps && !oom; i++) {
+        const struct sl_job_step_result *r = &s->results[i];
+        struct sl_report_item *it = sl_report_add_item(&rep, "step", r->name);
+        char *cmd = command_line(r->argv);
+        if (!it || !cmd || sl_report_item_set(&it->command, cmd) != 0 ||
+            (r->report.target[0] && sl_report_item_set(&it->target, r->report.target) != 0) ||
+            (r->report.error[0] && sl_report_item_set(&it->error, r->report.error) != 0)) {
+            free(cmd);
+            oom = 1;
+            break;
+        }
+        free(cmd);
+        snprintf(it->action, sizeof it->action, "%s", r->action);
+        snprintf(it->status, sizeof it->status, "%s", sl_report_status(r->exit_code));
+        it->exit_code = r->exit_code;
+        for (size_t k = 0; k < n; k++)
+            if (s->dry_run || k != SL_COUNTER_rows_to_write)
+                sl_report_item_count(it, k, sl_report_counter(&r->report, k));
+        it->seconds = r->seconds;
+        if (r->report.error[0])
+            sl_report_error(&rep, r->report.error);
+        /* the step's own statements and items are lent, not copied: they
+         * are taken back below, before rep is released */
+        it->finish_sql = r->report.finish_sql;
+        it->nfinish = r->report.nfinish;
+        it->items = r->report.items;
+        it->nitems = r->report.nitems;
     }
-    return sl_report_write_json(path, o, err);
+    int rc =
+        oom ? sl_err_set(err, SL_ERR_FATAL, "out of memory") : sl_report_write(path, &rep, err);
+    for (size_t i = 0; i < rep.nitems; i++) {
+        rep.items[i].finish_sql = NULL;
+        rep.items[i].nfinish = 0;
+        rep.items[i].items = NULL;
+        rep.items[i].nitems = 0;
+    }
+    sl_report_release(&rep);
+    return rc;
 }
 
 /* Appends a label value, escaped as the text format asks. */

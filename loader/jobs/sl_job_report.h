@@ -24,7 +24,7 @@ struct sl_job_step_result {
 struct sl_job_summary {
     const struct sl_job *job;
     const struct sl_job_step_result *results; /* job->nsteps of them */
-    time_t started;
+    double started;                           /* wall clock, seconds since the epoch */
     double seconds;
     int exit_code;
     int dry_run;

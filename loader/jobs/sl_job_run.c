@@ -409,7 +409,7 @@ int sl_job_run(const struct sl_job *job, const struct sl_job_run_opts *o, FILE *
     else
         pthread_sigmask(SIG_SETMASK, NULL, &child_mask);
     double t0 = sl_now();
-    time_t started = time(NULL);
+    double started = sl_wall_now();
     fprintf(err, "sluice run: job %s%s: %zu step(s) from %s\n", job->name,
             o->dry_run ? " (dry run)" : "", job->nsteps, job->path);
     for (;;) {

@@ -39,6 +39,11 @@ struct measure {
     double warm;                      /* rows committed from here on are measured */
     atomic_uint_fast64_t rows, bytes; /* committed after the warm-up */
     struct sl_hist *hist;             /* per writer: INSERT latency after the warm-up */
+    /* for the progress line */
+    struct bench *bn;
+    const struct sl_bench_cell *cell;
+    struct sl_counters *counters;
+    struct sl_progress *progress;
 };
 
 static void on_committed(void *ctx, unsigned writer, struct sl_batch *const *held, size_t n,
@@ -123,7 +128,46 @@ struct bench {
     unsigned ntables;
     struct sl_insert_target *targets; /* with a table per thread: each writer's */
     int interrupted;                  /* a signal cut a run short: the grid ends */
+    /* where the grid is, for the progress line */
+    size_t cell_no, ncells; /* the cell running (from 1), of how many */
+    size_t runs_done;       /* runs finished, of ncells * repeat */
+    double grid_start;      /* sl_now() when the first cell began */
+    double run_start;       /* and when this run began */
 };
+
+/* The progress line of a run: the cell and its share done, and the ETA of
+ * the whole grid, from the time the runs so far took. */
+static void draw_bench(void *ctx)
+{
+    struct measure *m = ctx;
+    struct bench *bn = m->bn;
+    const struct sl_bench_config *c = bn->c;
+    uint64_t rows = atomic_load_explicit(&m->counters->rows_written, memory_order_relaxed);
+    double now = sl_now(), fr = -1;
+    if (c->duration > 0)
+        fr = (now - bn->run_start) / (c->warmup + c->duration);
+    else if (c->rows > 0)
+        fr = (double)rows / (double)c->rows;
+    if (fr > 1)
+        fr = 1;
+    double runs_total = (double)bn->ncells * c->repeat;
+    double done = (double)bn->runs_done + (fr > 0 ? fr : 0);
+    char verb[64], what[160];
+    snprintf(verb, sizeof verb, "bench cell %zu/%zu", bn->cell_no, bn->ncells);
+    snprintf(what, sizeof what, "threads=%u batch=%zu txn=%zu %s", m->cell->threads,
+             m->cell->batch_rows, m->cell->txn_rows, m->cell->method);
+    struct sl_progress_view v = {
+        .verb = verb,
+        .rows = rows,
+        .fraction = fr,
+        .now = what,
+        .eta_given = 1,
+        .eta = done > 0.05 ? (now - bn->grid_start) / done * (runs_total - done) : -1,
+        .eta_label = "grid ETA",
+        .no_bytes = 1,
+    };
+    sl_progress_show(m->progress, &v);
+}
 
 /* Runs `verb` `db`.`t` (TRUNCATE TABLE, DROP TABLE) on each table written.
  * Returns 0, or -1 with err set by the first that failed. */
@@ -206,8 +250,14 @@ static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench
     struct sl_counters counters;
     memset(&counters, 0, sizeof counters);
     struct sl_progress progress;
-    sl_progress_init(&progress, stderr, 0, 0);
-    static const struct sl_engine_hooks hooks = {.committed = on_committed, .wrote = on_wrote};
+    sl_progress_init(&progress, stderr, c->progress_mode, 0);
+    m.bn = bn;
+    m.cell = cell;
+    m.counters = &counters;
+    m.progress = &progress;
+    bn->run_start = start;
+    static const struct sl_engine_hooks hooks = {
+        .committed = on_committed, .wrote = on_wrote, .draw = draw_bench};
     struct sl_engine_plan plan = {
         .source_ops = &sl_gen_source_ops,
         .source = &gen,
@@ -229,7 +279,9 @@ static int one_run(struct bench *bn, struct sl_bench_cell *cell, struct sl_bench
     int interrupted = 0;
     int rc = sl_engine_run(&plan, &interrupted, err);
     double end = sl_now();
+    sl_progress_clear(&progress);
     sl_progress_release(&progress);
+    bn->runs_done++;
     for (unsigned i = 0; i < cell->threads; i++)
         sl_hist_merge(&cell->hist, &m.hist[i]);
     free(m.hist);
@@ -640,7 +692,11 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
                         goto out;
                     }
                 }
+    bn.ncells = r->ncells;
+    bn.grid_start = sl_now();
     for (k = 0; k < r->ncells && !bn.interrupted; k++) {
+        bn.cell_no = k + 1;
+        bn.runs_done = k * c->repeat; /* a failed cell skips its other runs */
         run_cell(&bn, &r->cells[k], log);
         if (!r->cells[k].failed &&
             (r->best < 0 || r->cells[k].rows_per_sec > r->cells[r->best].rows_per_sec))

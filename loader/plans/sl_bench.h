@@ -57,11 +57,13 @@ struct sl_bench_config {
     const char *schema; /* narrow, orders, wide, or a .sql file */
     int random_keys;
     uint64_t seed;
-    const char *table; /* the table to create (built-in schemas) */
-    int keep;          /* leave the table (with the last cell's rows) */
-    int dry_run;       /* check, create and write nothing, run no cell: the
-                          result then has no cells */
-    int progress;
+    const char *table;          /* the table to create (built-in schemas) */
+    int keep;                   /* leave the table (with the last cell's rows) */
+    int dry_run;                /* check, create and write nothing, run no cell: the
+                                   result then has no cells */
+    int progress;               /* 0 (-q): no advice or notices, only errors and the warnings
+                                   that guard data */
+    int progress_mode;          /* how progress is drawn: an enum sl_progress_mode */
     unsigned connect_timeout;   /* --connect-timeout in seconds; 0: the default */
     struct sl_conn_flags flags; /* -u -h -P -S -p */
 };

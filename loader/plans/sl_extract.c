@@ -339,6 +339,8 @@ static int run(struct xplan *x, struct sl_extract_result *res, struct sl_err *er
         .second_note = "sluice: second signal: exiting now\n",
         .counters = &x->counters,
         .progress = x->progress,
+        .max_rows_per_sec = c->max_rows_per_sec,
+        .max_bytes_per_sec = c->max_bytes_per_sec,
         .hooks = &hooks,
         .ctx = x,
     };
@@ -368,7 +370,7 @@ int sl_extract_run(const struct sl_extract_config *c, struct sl_extract_result *
     }
 
     struct sl_progress progress;
-    sl_progress_init(&progress, log, c->progress, 0);
+    sl_progress_init(&progress, log, c->progress_mode, 0);
     struct xplan x;
     memset(&x, 0, sizeof x);
     x.c = c;

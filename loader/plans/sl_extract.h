@@ -46,8 +46,12 @@ struct sl_extract_config {
     const char *defaults_file;
     const char *session_sql;
     const char *time_zone;
-    struct sl_tls tls; /* --ssl-*; a URL's own ssl-* parameters win */
-    int progress;
+    struct sl_tls tls;        /* --ssl-*; a URL's own ssl-* parameters win */
+    int progress;             /* 0 (-q): no advice or notices, only errors and the warnings
+                                 that guard data */
+    int progress_mode;        /* how progress is drawn: an enum sl_progress_mode */
+    double max_rows_per_sec;  /* --max-rate: rows a second, or */
+    double max_bytes_per_sec; /* value bytes a second; 0: no limit */
 };
 
 struct sl_extract_result {

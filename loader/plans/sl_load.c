@@ -282,7 +282,7 @@ static int resume_finish(const struct resume_state *rs, MYSQL *m, const char *db
  * key for a duplicate to hit. */
 static int upsert_columns(const struct sl_table *t, char *const *cols, size_t ncols,
                           const char *list, size_t **update, size_t *nupdate, FILE *log,
-                          struct sl_err *err)
+                          int advise /* 0 under -q */, struct sl_err *err)
 {
     int keyed = 0;
     for (size_t i = 0; i < t->ncols; i++)
@@ -294,7 +294,7 @@ static int upsert_columns(const struct sl_table *t, char *const *cols, size_t nc
                 t->schema, t->name);
     if (sl_write_mode_update_cols(t, cols, ncols, list, update, nupdate, err) != 0)
         return -1;
-    if (*nupdate == 0 && keyed)
+    if (*nupdate == 0 && keyed && advise)
         fprintf(log, "sluice: --mode upsert: every loaded column is a key column; a row whose "
                      "key exists is left as it is\n");
     return 0;
@@ -440,6 +440,47 @@ static int create_table(MYSQL *m, const struct sl_load_config *c, const char *db
     return rc;
 }
 
+/* Rows of each file in committed chunks, counted by the writers. */
+struct file_counts {
+    _Atomic uint64_t *good; /* per file */
+    _Atomic uint64_t *bad;
+    size_t n;
+};
+
+static void count_committed(void *ctx, unsigned writer, struct sl_batch *const *held, size_t n,
+                            uint64_t written, uint64_t ignored, uint64_t updated)
+{
+    (void)writer, (void)written, (void)ignored, (void)updated;
+    struct file_counts *fc = ctx;
+    for (size_t i = 0; i < n; i++) {
+        const struct sl_batch *b = held[i];
+        if (b->source >= fc->n)
+            continue;
+        uint64_t good = sl_batch_good_rows(b);
+        atomic_fetch_add_explicit(&fc->good[b->source], good, memory_order_relaxed);
+        atomic_fetch_add_explicit(&fc->bad[b->source], b->nrows - good, memory_order_relaxed);
+    }
+}
+
+/* Copies the files and their counts into res. Returns 0 or -1 when out of
+ * memory. */
+static int keep_files(struct sl_load_result *res, const struct sl_csv_unit *v, size_t n,
+                      struct file_counts *fc)
+{
+    if (!(res->files = calloc(n ? n : 1, sizeof *res->files)))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        struct sl_load_file *f = &res->files[i];
+        if (!(f->path = strdup(v[i].path)))
+            return -1;
+        res->nfiles++;
+        f->size = v[i].size;
+        f->rows_written = fc->good ? atomic_load(&fc->good[i]) : 0;
+        f->rows_rejected = fc->bad ? atomic_load(&fc->bad[i]) : 0;
+    }
+    return 0;
+}
+
 int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE *log)
 {
     memset(res, 0, sizeof res[0]);
@@ -460,6 +501,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     struct sl_load_indexes ix = {0};
     size_t *update = NULL, nupdate = 0;
     struct sl_colcheck *checks = NULL;
+    struct file_counts fc = {0};
     int rc = -1;
     memset(&table, 0, sizeof table);
     memset(&sources, 0, sizeof sources);
@@ -560,7 +602,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     }
     if (c->mode == SL_MODE_UPSERT &&
         upsert_columns(&table, colnames, sources.ncols, c->update_columns, &update, &nupdate, log,
-                       err) != 0)
+                       c->progress, err) != 0)
         goto out_sources;
     if (c->rejects && !c->dry_run) {
         const struct sl_csv_unit *first = &sources.v[0];
@@ -576,7 +618,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     if (c->checkpoint &&
         resume_prepare(&rs, conns[0], c, table.schema, write_name, fresh, &sources, log, err) != 0)
         goto out_sources;
-    if (c->resume && c->checkpoint && rs.nranges == 0)
+    if (c->resume && c->checkpoint && rs.nranges == 0 && c->progress)
         fprintf(log, "sluice: --resume: no committed chunks are recorded for these files; "
                      "loading them whole\n");
 
@@ -601,7 +643,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     atomic_init(&counters.rows_ignored, 0);
     atomic_init(&counters.rows_updated, 0);
     struct sl_progress progress;
-    sl_progress_init(&progress, log, c->progress, total);
+    sl_progress_init(&progress, log, c->progress_mode, total);
 
     size_t stmt_rows = sl_insert_max_rows(c->batch_rows, sources.ncols);
     struct sl_insert_target target = {.schema = table.schema,
@@ -648,7 +690,17 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .ncols = sources.ncols,
         .nfile_cols = sources.nfile_cols,
     };
+    fc.good = calloc(sources.n, sizeof *fc.good);
+    fc.bad = calloc(sources.n, sizeof *fc.bad);
+    if (!fc.good || !fc.bad) {
+        sl_err_set(err, SL_ERR_FATAL, "out of memory");
+        goto out_sources;
+    }
+    fc.n = sources.n;
+    static const struct sl_engine_hooks hooks = {.committed = count_committed};
     struct sl_engine_plan plan = {
+        .hooks = &hooks,
+        .ctx = &fc,
         .source_ops = &sl_csv_source_ops,
         .source = &csv,
         .sink_ops = c->dry_run ? &sl_null_sink_ops : &sl_mysql_sink_ops,
@@ -670,6 +722,8 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .max_rejects = c->max_rejects,
         .counters = &counters,
         .progress = &progress,
+        .max_rows_per_sec = c->max_rows_per_sec,
+        .max_bytes_per_sec = c->max_bytes_per_sec,
     };
     res->started = 1;
     rc = sl_engine_run(&plan, &res->interrupted, err);
@@ -741,6 +795,10 @@ out_sources:
         res->finish_sql = strdup(ix.add_sql);
     }
     sl_load_indexes_release(&ix);
+    if (keep_files(res, sources.v, sources.n, &fc) != 0 && rc == 0)
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    free((void *)fc.good);
+    free((void *)fc.bad);
     if (c->rejects && !c->dry_run) {
         struct sl_err ignored;
         sl_rejects_close(&rejects, &ignored);
@@ -767,4 +825,9 @@ void sl_load_result_release(struct sl_load_result *result)
 {
     free(result->finish_sql);
     result->finish_sql = NULL;
+    for (size_t i = 0; i < result->nfiles; i++)
+        free(result->files[i].path);
+    free(result->files);
+    result->files = NULL;
+    result->nfiles = 0;
 }

@@ -52,7 +52,11 @@ struct sl_load_config {
     struct sl_tls tls;            /* --ssl-*; a URL's own ssl-* parameters win */
     const char *before_sql;       /* NULL or statements run on the target before any row */
     const char *after_sql;        /* NULL or statements run on the target after success */
-    int progress;                 /* draw progress on stderr */
+    int progress;                 /* 0 (-q): no advice or notices, only errors and the warnings
+                                     that guard data */
+    int progress_mode;            /* how progress is drawn: an enum sl_progress_mode */
+    double max_rows_per_sec;      /* --max-rate: rows a second, or */
+    double max_bytes_per_sec;     /* value bytes a second; 0: no limit */
     int binary_hex;               /* binary columns are given as hex digits (sl_hex.h) */
     enum sl_write_mode mode;      /* --mode */
     enum sl_method_choice method; /* --method */
@@ -80,7 +84,19 @@ struct sl_load_config {
     const struct sl_sniff_file *create_from;
 };
 
+/* What a load did with one of its files. */
+struct sl_load_file {
+    char *path;             /* as opened ("-": stdin); owned */
+    long long size;         /* bytes on disk, or -1 when unknown */
+    uint64_t rows_written;  /* its rows in committed chunks (under --mode ignore, those the
+                               target skipped as well; in a dry run, those that would be) */
+    uint64_t rows_rejected; /* its bad rows, in committed chunks */
+};
+
 struct sl_load_result {
+    struct sl_load_file *files; /* the files, in reading order; freed by
+                                   sl_load_result_release */
+    size_t nfiles;
     int started; /* 0: stopped before any row could be written */
     int dry_run; /* the config's dry_run */
     uint64_t rows_read;

@@ -209,7 +209,7 @@ int sl_xcopy_stage(struct xrun *r, struct sl_copy_result *res, struct sl_err *er
     struct sl_counters counters;
     memset(&counters, 0, sizeof counters);
     struct sl_progress progress;
-    sl_progress_init(&progress, r->log, c->progress, 0);
+    sl_progress_init(&progress, r->log, c->progress_mode, 0);
     struct hook_ctx hctx = {r, &pt, c->verify || c->verify_only};
     if (hctx.summing && sl_queue_init(&hctx.done, pt.nsplits + 1) != 0)
         hctx.summing = 0;
@@ -244,6 +244,8 @@ int sl_xcopy_stage(struct xrun *r, struct sl_copy_result *res, struct sl_err *er
         .second_note = "sluice: second signal: exiting now\n",
         .counters = &counters,
         .progress = &progress,
+        .max_rows_per_sec = c->max_rows_per_sec,
+        .max_bytes_per_sec = c->max_bytes_per_sec,
         .hooks = &hooks,
         .ctx = &hctx,
     };

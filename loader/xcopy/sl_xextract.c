@@ -129,7 +129,7 @@ int sl_xextract_run(const struct sl_extract_config *c, struct sl_extract_result 
         struct sl_counters counters;
         memset(&counters, 0, sizeof counters);
         struct sl_progress progress;
-        sl_progress_init(&progress, log, c->progress, 0);
+        sl_progress_init(&progress, log, c->progress_mode, 0);
         struct sl_engine_plan plan = {
             .source_ops = rops,
             .source = rsrc,
@@ -148,6 +148,8 @@ int sl_xextract_run(const struct sl_extract_config *c, struct sl_extract_result 
             .second_note = "sluice: second signal: exiting now\n",
             .counters = &counters,
             .progress = &progress,
+            .max_rows_per_sec = c->max_rows_per_sec,
+            .max_bytes_per_sec = c->max_bytes_per_sec,
         };
         res->started = 1;
         res->ranges = ranges.n;

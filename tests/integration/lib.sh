@@ -35,6 +35,7 @@ load() {
   "$SLUICE_BIN" load "$@" --defaults-file "$SLUICE_DB_CNF" >"$WORK/out" 2>"$WORK/err"
   RC=$?
   set -e
+  check_reports "$@"
 }
 
 # Runs sluice with exactly the given arguments (no defaults file).
@@ -43,6 +44,31 @@ run_sluice() {
   "$SLUICE_BIN" "$@" >"$WORK/out" 2>"$WORK/err"
   RC=$?
   set -e
+  check_reports "$@"
+}
+
+# Checks the report that ARGS... asked for with --report FILE (if it was
+# written, and is a file) against docs/report.schema.json, so that every
+# report a test makes is validated.
+check_reports() {
+  local prev="" a f
+  for a in "$@"; do
+    f=""
+    if [ "$prev" = "--report" ]; then f="$a"; fi
+    case "$a" in --report=*) f="${a#--report=}" ;; esac
+    prev="$a"
+    [ -n "$f" ] && [ -f "$f" ] || continue
+    check_report_file "$f"
+  done
+}
+
+check_report_file() { # FILE
+  local why
+  if why=$(python3 "$TOOLS/check_report.py" "$SLUICE_SRC/docs/report.schema.json" "$1" 2>&1); then
+    pass
+  else
+    fail "report $1 does not follow docs/report.schema.json: $why"
+  fi
 }
 
 pass() { PASSED=$((PASSED + 1)); }
@@ -114,6 +140,7 @@ finish() {
 start_load() {
   "$SLUICE_BIN" load "$@" --defaults-file "$SLUICE_DB_CNF" >"$WORK/out" 2>"$WORK/err" &
   LOAD_PID=$!
+  LOAD_ARGS=("$@")
 }
 
 # Waits for the background load; its exit code goes to $RC.
@@ -122,6 +149,7 @@ wait_load() {
   wait "$LOAD_PID"
   RC=$?
   set -e
+  check_reports "${LOAD_ARGS[@]}"
 }
 
 # Waits until TABLE holds at least N committed rows (or the load ended).

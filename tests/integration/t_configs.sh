@@ -13,6 +13,7 @@ run_job() { # FILE ARGS...
   "$SLUICE_BIN" run "$SLUICE_SRC/configs/$1" "${@:2}" >"$WORK/out" 2>"$WORK/err"
   RC=$?
   set -e
+  check_reports "${@:2}"
 }
 sum() { sql "CHECKSUM TABLE $1" | cut -f2; }
 
@@ -65,7 +66,7 @@ zstd -dcq "$SLUICE_STATE/daily-totals.csv.zst" | tail -n +2 | sort >"$WORK/total
 sql "SELECT DATE(created_at), COUNT(*), SUM(qty * price) FROM shop.orders GROUP BY DATE(created_at)" |
   tr '\t' ',' | sort >"$WORK/totals.want"
 check_eq "$(md5sum <"$WORK/totals.csv")" "$(md5sum <"$WORK/totals.want")" "nightly: the exported totals"
-check_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["status"], r["totals"]["rows_rejected"], [s["status"] for s in r["steps"]])' "$SLUICE_STATE/nightly-orders.json")" \
+check_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["status"], r["rows_rejected"], [s["status"] for s in r["items"]])' "$SLUICE_STATE/nightly-orders.json")" \
   "rejects 1 ['rejects', 'ok']" "nightly: the report"
 check_contains "$SLUICE_STATE/nightly-orders.prom" \
   'sluice_step_rows_written{job="nightly-orders",step="orders",action="load"} 30003' "nightly: the metrics"
@@ -116,7 +117,7 @@ check_rc 0 "bench-insert.ini"
 check_eq "$(python3 -c 'import json,sys; c = json.load(open(sys.argv[1])); print(len(c), all(x["rows_per_sec"] > 0 for x in c))' "$SLUICE_STATE/bench-narrow/results.json")" \
   "4 True" "bench: the narrow grid has 2x2 measured cells"
 check_eq "$(sql 'SELECT COUNT(*) FROM benchdb.bench_orders')" "20000" "bench: the kept table"
-check_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print([(s["name"], s["status"], s["rows_written"]) for s in r["steps"]])' "$WORK/bench.json")" \
+check_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print([(s["name"], s["status"], s["rows_written"]) for s in r["items"]])' "$WORK/bench.json")" \
   "[('narrow', 'ok', 80000), ('orders', 'ok', 20000)]" "bench: the job report counts every cell's rows"
 if [ -s "$SLUICE_STATE/bench-orders/throughput.svg" ]; then pass; else fail "bench: the chart"; fi
 

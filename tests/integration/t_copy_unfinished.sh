@@ -35,6 +35,7 @@ slow_copy() { # starts a deferred copy of slow at 0.05 s a row, 10 rows a commit
   done
 }
 unfinished() { # WHAT: the table is reported unfinished, with the statement
+  check_report_file "$WORK/report.json"
   check_contains "$WORK/err" "sluice: $DST.slow is left without its deferred indexes and foreign keys; once its rows are right, add them with:" "$1: said"
   check_contains "$WORK/err" "  $FINISH;" "$1: the exact ALTER TABLE"
   check_matches "$WORK/err" "^  $DST.slow +[0-9,]+ +[0-9.]+ +[0-9.]+ +[0-9,]+ +FAILED$" "$1: FAILED in the summary"
@@ -91,7 +92,8 @@ ID=$(sql "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT 
 sql "KILL QUERY $ID"
 set +e; wait "$PID"; RC=$?; set -e
 check_rc 1 "a job whose copy step was left unfinished"
-check_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["steps"][0]["finish_sql"][0])' "$WORK/job.json")" \
+check_report_file "$WORK/job.json"
+check_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"][0]["finish_sql"][0])' "$WORK/job.json")" \
   "$FINISH" "the job's report holds the step's statement"
 check_contains "$WORK/err" "sluice run: step slowcopy left work undone; finish it with:" "the job's summary says so"
 check_contains "$WORK/err" "  $FINISH;" "with the statement"

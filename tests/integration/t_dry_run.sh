@@ -216,7 +216,7 @@ check_contains "$WORK/out" "step items: load into $DB.items: ok (INSERT,CREATE,D
 check_matches "$WORK/err" "sluice run: step items: starting: sluice load --into .* -- $WORK/items.csv" "the load step runs"
 check_contains "$WORK/err" "--dry-run" "with --dry-run"
 check_contains "$WORK/err" "[items] sluice: dry run: would reject $WORK/items.csv: line 1001" "the step lists its rejects"
-check_eq "$(grep -cE '^  items +load +rejects +2003 +2000 +3 ' "$WORK/err")" 1 "the summary: read, to write, rejected"
+check_eq "$(grep -cE '^  items +load +rejects +2,003 +2,000 +3 ' "$WORK/err")" 1 "the summary: read, to write, rejected"
 check_eq "$(grep -cE '^  copy +copy +ok +0 +2 +0 ' "$WORK/err")" 1 "the copy step's rows to write"
 check_eq "$(grep -cE '^  export +extract +ok +2 +2 +0 ' "$WORK/err")" 1 "the extract step's rows"
 check_eq "$([ -e "$WORK/job-report.json" ] && echo written || echo absent)" absent "the [job] report is left alone"
@@ -225,8 +225,8 @@ check_eq "$(find "$WORK/x" "$WORK/rj" -type f | wc -l)" 0 "no export or rejects 
 python3 - "$WORK/dry-report.json" >"$WORK/json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-s = {x["name"]: x for x in r["steps"]}
-print(r["dry_run"], r["status"], r["totals"]["rows_written"], r["totals"]["rows_to_write"], s["items"]["rows_rejected"])
+s = {x["name"]: x for x in r["items"]}
+print(r["dry_run"], r["status"], r["rows_written"], r["rows_to_write"], s["items"]["rows_rejected"])
 PY
 check_eq "$(cat "$WORK/json")" "True rejects 0 2004 3" "the dry run's job report"
 

@@ -17,6 +17,7 @@ run_job() { # ARGS...
   "$SLUICE_BIN" run "$@" >"$WORK/out" 2>"$WORK/err"
   RC=$?
   set -e
+  check_reports "$@"
 }
 
 # --- a job: load, then extract and a side load side by side, then a reload
@@ -86,10 +87,10 @@ check_eq "$(cat "$WORK/order")" "True True" "after = lets steps run side by side
 python3 - "$WORK/report.json" "$N" >"$WORK/report.txt" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); n = int(sys.argv[2])
-steps = {s["name"]: s for s in r["steps"]}
+steps = {s["name"]: s for s in r["items"]}
 print(r["job"], r["status"], r["exit_code"], r["dry_run"])
 print(" ".join(f'{k}:{s["status"]}:{s["rows_read"]}:{s["rows_written"]}:{s["rows_rejected"]}' for k, s in steps.items()))
-print(r["totals"]["rows_written"] == 4 * n, all(s["seconds"] > 0 and s["error"] is None for s in steps.values()))
+print(r["rows_written"] == 4 * n, all(s["seconds"] > 0 and s["error"] is None for s in steps.values()))
 print(steps["load"]["bytes"] > 0, steps["load"]["command"].startswith("sluice load "))
 PY
 check_eq "$(sed -n 1p "$WORK/report.txt")" "nightly test ok 0 False" "report: job, status, exit code"
@@ -110,8 +111,8 @@ done
 check_eq "$(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
-keys = ["rows_read", "rows_written", "rows_to_write", "rows_rejected", "rows_ignored", "rows_updated", "retries", "bytes"]
-print(all(r["totals"][k] == sum(s[k] for s in r["steps"]) for k in keys))' "$WORK/report.json")" "True" \
+keys = ["rows_read", "rows_written", "rows_rejected", "rows_ignored", "rows_updated", "retries", "bytes"]
+print(all(r[k] == sum(s[k] for s in r["items"]) for k in keys))' "$WORK/report.json")" "True" \
   "report: each total is the sum of the steps"
 check_eq "$(ls "$WORK" | grep -c '\.tmp\.' || true)" "0" "no temporary files left"
 
@@ -160,7 +161,7 @@ check_contains "$WORK/err" "[first] sluice: error: --before-sql: query failed: T
 check_contains "$WORK/err" "sluice run: step second: skipped (a step it waits for did not finish)" "the next step is skipped"
 check_eq "$(count orders_side)" "0" "nothing loaded after a failed before-sql"
 check_eq "$([ -e "$WORK/never.csv" ] && echo yes || echo no)" "no" "the skipped step did not run"
-python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["status"], [(s["name"], s["status"], s["exit_code"]) for s in r["steps"]])' \
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["status"], [(s["name"], s["status"], s["exit_code"]) for s in r["items"]])' \
   "$WORK/hookfail.json" >"$WORK/hf.txt"
 check_eq "$(cat "$WORK/hf.txt")" "failed [('first', 'usage', 2), ('second', 'skipped', None)]" "report of a failed job"
 

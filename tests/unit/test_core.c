@@ -9,10 +9,12 @@
 
 #include "check.h"
 #include "sl_batch.h"
+#include "sl_clock.h"
 #include "sl_escape.h"
 #include "sl_file_id.h"
 #include "sl_ident.h"
 #include "sl_queue.h"
+#include "sl_rate.h"
 #include "sl_sql.h"
 #include "sl_suggest.h"
 #include "sl_url.h"
@@ -384,8 +386,35 @@ static void test_escape(void)
     CHECK_EQ_STR(small, "");
 }
 
+static void test_rate(void)
+{
+    double rows, bytes;
+    CHECK(sl_rate_parse("5000", &rows, &bytes) == 0 && rows == 5000 && bytes == 0);
+    CHECK(sl_rate_parse("2.5/s", &rows, &bytes) == 0 && rows == 2.5 && bytes == 0);
+    CHECK(sl_rate_parse("10MB/s", &rows, &bytes) == 0 && rows == 0 && bytes == 1e7);
+    CHECK(sl_rate_parse("500kB/s", &rows, &bytes) == 0 && bytes == 5e5);
+    CHECK(sl_rate_parse("1GB/s", &rows, &bytes) == 0 && bytes == 1e9);
+    CHECK(sl_rate_parse("0", &rows, &bytes) != 0);
+    CHECK(sl_rate_parse("-5", &rows, &bytes) != 0);
+    CHECK(sl_rate_parse("10XB/s", &rows, &bytes) != 0);
+    CHECK(sl_rate_parse("", &rows, &bytes) != 0);
+    CHECK(sl_rate_parse("nan", &rows, &bytes) != 0);
+    CHECK(sl_rate_parse("inf", &rows, &bytes) != 0);
+    /* 100 rows a second: a batch of 50 may go half a second in, the next
+     * at one second, whatever thread reserves it */
+    struct sl_rate r;
+    sl_rate_init(&r, 100, 0);
+    CHECK(!sl_rate_limited(&(struct sl_rate){0}) && sl_rate_limited(&r));
+    double a = sl_rate_reserve(&r, 50, 0) - r.start, b = sl_rate_reserve(&r, 50, 0) - r.start;
+    CHECK(a > 0.499 && a < 0.501 && b > 0.999 && b < 1.001);
+    /* bytes and rows both limit: the later wins */
+    sl_rate_init(&r, 0, 1000);
+    CHECK(sl_rate_reserve(&r, 1000000, 2000) - r.start > 1.999);
+}
+
 int main(void)
 {
+    test_rate();
     test_sql();
     test_escape();
     test_file_id();
