@@ -42,6 +42,7 @@ enum {
     OPT_DRY_RUN,
     OPT_RESUME,
     OPT_NO_CHECKPOINT,
+    OPT_CHECKPOINT_DB,
     OPT_TYPE_MAP,
     OPT_ON_ERROR,
     OPT_REJECTS,
@@ -109,6 +110,10 @@ const struct sl_opt sl_copy_opts[] = {
      "finish an interrupted copy: existing target tables keep the\nrows it committed, and only "
      "the rest is copied (see below)",
      SL_STORE_SET(struct copy_args, c.resume)},
+    {"checkpoint-db", OPT_CHECKPOINT_DB, 1, "NAME",
+     "keep sluice_checkpoints in database NAME (created if missing)\n"
+     "instead of the target database (default: the target database)",
+     SL_STORE_STR(struct copy_args, c.checkpoint_db)},
     {"no-checkpoint", OPT_NO_CHECKPOINT, 0, "",
      "do not record committed batches in the target's\nsluice_checkpoints table (no --resume then)",
      SL_STORE_CLEAR(struct copy_args, c.checkpoint)},
@@ -527,11 +532,18 @@ static int resolve_mode(struct copy_args *a)
     }
 }
 
-/* --resume continues the tables it finds: refuses what contradicts that. */
+/* --resume continues the tables it finds: refuses what contradicts that
+ * (and a --checkpoint-db that contradicts --no-checkpoint). */
 static int check_resume(const struct copy_args *a)
 {
     const struct sl_copy_config *c = &a->c;
     const char *clash = NULL;
+    if (c->checkpoint_db && (!*c->checkpoint_db || !c->checkpoint)) {
+        fprintf(a->err, "sluice copy: %s\n",
+                !c->checkpoint ? "--checkpoint-db and --no-checkpoint disagree; give one"
+                               : "--checkpoint-db needs a database name");
+        return -1;
+    }
     if (!c->resume)
         return 0;
     if (!c->checkpoint)

@@ -39,6 +39,7 @@ enum {
     OPT_MAX_REJECTS,
     OPT_RESUME,
     OPT_NO_CHECKPOINT,
+    OPT_CHECKPOINT_DB,
     OPT_BINARY,
     OPT_TRANSFORM,
     OPT_DRY_RUN,
@@ -172,6 +173,10 @@ const struct sl_opt sl_load_opts[] = {
     SL_CLI_RETRY_OPTS(struct load_args, c.retries, c.retry_max_seconds),
     {"resume", OPT_RESUME, 0, "", "finish an interrupted load: skip the chunks it committed",
      SL_STORE_SET(struct load_args, c.resume)},
+    {"checkpoint-db", OPT_CHECKPOINT_DB, 1, "NAME",
+     "keep sluice_checkpoints in database NAME (created if missing)\n"
+     "instead of the target's (default: the target's database)",
+     SL_STORE_STR(struct load_args, c.checkpoint_db)},
     {"no-checkpoint", OPT_NO_CHECKPOINT, 0, "",
      "do not record committed chunks in the target's sluice_checkpoints\n"
      "table (no --resume then)",
@@ -519,6 +524,12 @@ static int check_args(const struct load_args *a)
     }
     if (!a->skip && (c->rejects || a->max_rejects_set)) {
         fprintf(a->err, "sluice load: --rejects and --max-rejects go with --on-error skip\n");
+        return -1;
+    }
+    if (c->checkpoint_db && (!*c->checkpoint_db || !c->checkpoint)) {
+        fprintf(a->err, "sluice load: %s\n",
+                !c->checkpoint ? "--checkpoint-db and --no-checkpoint disagree; give one"
+                               : "--checkpoint-db needs a database name");
         return -1;
     }
     if (c->resume && !c->checkpoint) {

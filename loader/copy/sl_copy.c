@@ -188,7 +188,7 @@ static int open_writers(struct crun *r, struct sl_err *err)
     for (size_t i = 0; i < r->nt; i++)
         r->marks |= r->t[i].has_job;
     /* the verifier marks each complete range */
-    if (r->marks && sl_checkpoint_writer_open(&r->vckw, r->vconn, r->to.db, err) != 0)
+    if (r->marks && sl_checkpoint_writer_open(&r->vckw, r->vconn, r->ckpt_db, err) != 0)
         return -1;
     int deferred = 0;
     for (size_t i = 0; i < r->nt; i++)
@@ -535,6 +535,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
         goto out;
     sl_url_format(&r.from, res->source, sizeof res->source);
     sl_url_format(&r.to, res->target, sizeof res->target);
+    r.ckpt_db = c->checkpoint_db ? c->checkpoint_db : r.to.db;
     r.src_co = (struct sl_conn_opts){
         .url = &r.from,
         .defaults_file = c->from_defaults_file,
@@ -618,7 +619,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
         fprintf(log,
                 "sluice: warning: the copy is complete, but its checkpoints in %s.%s could "
                 "not be deleted: %s\n",
-                r.to.db, SL_CHECKPOINT_TABLE, ce.msg);
+                r.ckpt_db, SL_CHECKPOINT_TABLE, ce.msg);
     if (rc == 0 && c->after_sql && !c->verify_only &&
         sl_conn_run_hook(&r.dst_co, "--after-sql", c->after_sql, err) != 0)
         rc = -1;

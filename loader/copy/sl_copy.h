@@ -85,6 +85,8 @@ struct sl_copy_config {
     int dry_run;                  /* plan, check and count the source rows; change nothing
                                      (no hooks, DDL, snapshot lock or rows) */
     int checkpoint; /* record each committed batch in the target's sluice_checkpoints */
+    const char *checkpoint_db; /* the database of sluice_checkpoints (created if missing), or
+                                  NULL: the target database */
     int resume;     /* finish an interrupted copy: skip the rows it committed */
     uint64_t chunk_rows;
     size_t batch_rows;          /* rows per INSERT */

@@ -226,7 +226,7 @@ static int reopen_vconn(struct crun *r, struct sl_err *e)
 {
     if (sl_conn_exec(r->vconn, "SET autocommit = 1", e) != 0)
         return -1;
-    return r->marks ? sl_checkpoint_writer_open(&r->vckw, r->vconn, r->to.db, e) : 0;
+    return r->marks ? sl_checkpoint_writer_open(&r->vckw, r->vconn, r->ckpt_db, e) : 0;
 }
 
 void sl_copy_verifier(struct crun *r)

@@ -147,7 +147,9 @@ int sl_copy_ckpt_prepare(struct crun *r, int db_exists, struct sl_err *err)
             return -1;
         any = 1;
     }
-    int exists = any && db_exists ? sl_table_exists(r->dst, r->to.db, SL_CHECKPOINT_TABLE, err) : 0;
+    /* the target database may not exist yet; --checkpoint-db's is looked in */
+    int look = any && (db_exists || strcmp(r->ckpt_db, r->to.db) != 0);
+    int exists = look ? sl_table_exists(r->dst, r->ckpt_db, SL_CHECKPOINT_TABLE, err) : 0;
     if (exists < 0)
         return -1;
     for (size_t i = 0; i < r->nt; i++) {
@@ -155,7 +157,7 @@ int sl_copy_ckpt_prepare(struct crun *r, int db_exists, struct sl_err *err)
         if (!ct->has_job)
             continue;
         struct sl_checkpoint_seen seen = {0};
-        if (exists && sl_checkpoint_load(r->dst, ct->dst_schema, ct->job.hash, &ct->done,
+        if (exists && sl_checkpoint_load(r->dst, r->ckpt_db, ct->job.hash, &ct->done,
                                          &ct->ndone, &seen, err) != 0)
             return -1;
         int rc = prepare_one(r, ct, &seen, err);
@@ -173,10 +175,10 @@ int sl_copy_ckpt_apply(struct crun *r, struct sl_err *err)
         struct ctable *ct = &r->t[i];
         if (!ct->has_job)
             continue;
-        if (!ensured && sl_checkpoint_ensure_table(r->dst, r->to.db, err) != 0)
+        if (!ensured && sl_checkpoint_ensure_table(r->dst, r->ckpt_db, err) != 0)
             return -1;
         ensured = 1;
-        if (ct->clear_ckpt && sl_checkpoint_clear_job(r->dst, ct->dst_schema, ct->job.hash, err))
+        if (ct->clear_ckpt && sl_checkpoint_clear_job(r->dst, r->ckpt_db, ct->job.hash, err))
             return -1;
     }
     return 0;
@@ -243,7 +245,7 @@ int sl_copy_ckpt_finish(struct crun *r, struct sl_err *err)
 {
     for (size_t i = 0; i < r->nt; i++) {
         const struct ctable *ct = &r->t[i];
-        if (ct->has_job && sl_checkpoint_clear_job(r->dst, ct->dst_schema, ct->job.hash, err))
+        if (ct->has_job && sl_checkpoint_clear_job(r->dst, r->ckpt_db, ct->job.hash, err))
             return -1;
     }
     return 0;

@@ -150,6 +150,7 @@ struct crun {
     FILE *log;
     struct sl_progress *progress;
     struct sl_url from, to;
+    const char *ckpt_db; /* where sluice_checkpoints is: --checkpoint-db, or to.db */
     struct sl_conn_opts src_co, dst_co;
     MYSQL *src; /* plans; holds the lock and joins the snapshot */
     MYSQL *dst; /* creates the tables */

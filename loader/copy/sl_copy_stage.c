@@ -362,7 +362,7 @@ static int make_parts(struct crun *r, struct parts *pt)
             .cols = ct->cols,
             .name = ct->src.name,
         };
-        pt->targets[i] = (struct sl_mysql_sink_unit){&ct->target, ct->has_job ? r->to.db : NULL};
+        pt->targets[i] = (struct sl_mysql_sink_unit){&ct->target, ct->has_job ? r->ckpt_db : NULL};
         if (ct->has_job)
             pt->jobs[i] = ct->job;
     }

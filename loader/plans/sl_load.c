@@ -179,7 +179,8 @@ static int check_resumable(struct sl_err *err, const char *path, const struct sl
     return 0;
 }
 
-/* Reads the checkpoints of source i into schema.table: see resume_prepare. */
+/* Reads the checkpoints of source i, kept in schema's sluice_checkpoints:
+ * see resume_prepare. */
 static int prepare_one(struct resume_state *rs, size_t i, MYSQL *m, const struct sl_load_config *c,
                        const char *schema, int fresh, const char *path, FILE *log,
                        struct sl_err *err)
@@ -234,7 +235,7 @@ static int prepare_one(struct resume_state *rs, size_t i, MYSQL *m, const struct
  * checkpoints of a fresh run are stale and are deleted instead of refusing
  * the run. */
 static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_load_config *c,
-                          const char *schema, const char *table, int fresh,
+                          const char *schema, const char *table, const char *ckdb, int fresh,
                           const struct sl_sources *src, FILE *log, struct sl_err *err)
 {
     rs->jobs = calloc(src->n, sizeof *rs->jobs);
@@ -254,15 +255,15 @@ static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_loa
         rs->jobs[i].file = &rs->files[i];
     }
     if (c->dry_run) { /* look, but do not create */
-        int exists = sl_table_exists(m, schema, SL_CHECKPOINT_TABLE, err);
+        int exists = sl_table_exists(m, ckdb, SL_CHECKPOINT_TABLE, err);
         if (exists <= 0)
             return exists;
-    } else if (sl_checkpoint_ensure_table(m, schema, err) != 0) {
+    } else if (sl_checkpoint_ensure_table(m, ckdb, err) != 0) {
         return -1;
     }
     for (size_t i = 0; i < src->n; i++)
         if (rs->jobs[i].hash &&
-            prepare_one(rs, i, m, c, schema, fresh, src->v[i].path, log, err) != 0)
+            prepare_one(rs, i, m, c, ckdb, fresh, src->v[i].path, log, err) != 0)
             return -1;
     return 0;
 }
@@ -612,11 +613,13 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     }
     /* the last checks are done: from here on the target changes */
     int fresh = 0;
+    const char *ckdb = c->checkpoint_db ? c->checkpoint_db : table.schema;
     if (prepare_target(conns[0], c, &table, write_name, sizeof write_name, &fresh, log, err) != 0)
         goto out_sources;
     res->started = c->mode == SL_MODE_TRUNCATE && fresh && !c->dry_run; /* it was emptied */
     if (c->checkpoint &&
-        resume_prepare(&rs, conns[0], c, table.schema, write_name, fresh, &sources, log, err) != 0)
+        resume_prepare(&rs, conns[0], c, table.schema, write_name, ckdb, fresh, &sources, log,
+                       err) != 0)
         goto out_sources;
     if (c->resume && c->checkpoint && rs.nranges == 0 && c->progress)
         fprintf(log, "sluice: --resume: no committed chunks are recorded for these files; "
@@ -675,7 +678,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .conn_opts = &co,
         .conns = conns,
         .target = &target,
-        .ckpt_db = c->checkpoint ? table.schema : NULL,
+        .ckpt_db = c->checkpoint ? ckdb : NULL,
         .jobs = c->checkpoint ? rs.jobs : NULL,
         .method = method,
         .stmt_rows = stmt_rows,
@@ -783,7 +786,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         sl_conn_run_hook(&co, "--after-sql", c->after_sql, err) != 0)
         rc = -1;
     if (rc == 0 && !res->interrupted && c->checkpoint &&
-        resume_finish(&rs, any, table.schema, err) != 0)
+        resume_finish(&rs, any, ckdb, err) != 0)
         rc = -1;
 
 out_sources:

@@ -73,6 +73,8 @@ struct sl_load_config {
     struct sl_conn_flags flags; /* -u -h -P -S -p */
     unsigned retry_max_seconds;
     int checkpoint; /* record committed ranges in the target */
+    const char *checkpoint_db; /* the database of sluice_checkpoints (created if missing), or
+                                  NULL: the target's own */
     int resume;     /* skip the ranges an earlier run committed (needs checkpoint;
                        the caller checks option combinations) */
     int dry_run;    /* check and read everything, change nothing: one

@@ -94,9 +94,40 @@ static int add_identity_columns(MYSQL *m, const char *db, struct sl_err *err)
                    err);
 }
 
+static int found_row(void *ctx, char **vals, unsigned long *lens, unsigned n)
+{
+    (void)vals, (void)lens, (void)n;
+    *(int *)ctx = 1;
+    return 0;
+}
+
+/* Creates db when it does not exist (--checkpoint-db names a database of
+ * sluice's own); an existing one is left alone, so that no CREATE DATABASE
+ * privilege is needed for it. */
+static int ensure_db(MYSQL *m, const char *db, struct sl_err *err)
+{
+    const char *p[] = {db};
+    int found = 0;
+    if (sl_conn_select(m, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", p, 1,
+                       found_row, &found, err) != 0)
+        return -1;
+    if (found)
+        return 0;
+    struct sl_buf b;
+    sl_buf_init(&b, 4096);
+    int rc = sl_buf_puts(&b, "CREATE DATABASE IF NOT EXISTS ") == 0 &&
+                     sl_ident_append(&b, db, strlen(db)) == 0 && sl_buf_cstr(&b)
+                 ? sl_conn_exec(m, sl_buf_cstr(&b), err)
+                 : sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    sl_buf_release(&b);
+    return rc;
+}
+
 int sl_checkpoint_ensure_table(MYSQL *m, const char *db, struct sl_err *err)
 {
-    int rc = run_sql(m, db, "CREATE TABLE IF NOT EXISTS ",
+    int rc = ensure_db(m, db, err);
+    if (rc == 0)
+        rc = run_sql(m, db, "CREATE TABLE IF NOT EXISTS ",
                      " (job_hash BIGINT UNSIGNED NOT NULL,"
                      " start_offset BIGINT UNSIGNED NOT NULL,"
                      " end_offset BIGINT UNSIGNED NOT NULL,"

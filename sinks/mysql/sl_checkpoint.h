@@ -60,7 +60,8 @@ void sl_checkpoint_seen_release(struct sl_checkpoint_seen *seen);
 uint64_t sl_checkpoint_job_hash(const char *db, const char *table, uint64_t fingerprint,
                                 unsigned copy);
 
-/* Creates db.sluice_checkpoints if it does not exist. */
+/* Creates db.sluice_checkpoints if it does not exist (and db too, when it
+ * does not exist: --checkpoint-db). */
 int sl_checkpoint_ensure_table(MYSQL *m, const char *db, struct sl_err *err);
 
 /* Reads the committed ranges of a job, sorted by start, into *out (malloc'ed,
