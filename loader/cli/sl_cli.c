@@ -288,6 +288,21 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
         if (key == SL_OPT_DEFAULTS_FILE)
             sl_cli_warn_exposed_defaults(cmd, v, err);
         return 1;
+    case SL_OPT_DEFAULTS_EXTRA_FILE:
+        if (!c->flags)
+            return -1;
+        if (access(v, R_OK) != 0) {
+            fprintf(err, "sluice %s: --defaults-extra-file %s: cannot read it: %s\n", cmd, v,
+                    strerror(errno));
+            return -1;
+        }
+        if (strchr(v, '\n')) {
+            fprintf(err, "sluice %s: --defaults-extra-file: a file name with a line break\n", cmd);
+            return -1;
+        }
+        c->flags->defaults_extra_file = v;
+        sl_cli_warn_exposed_defaults(cmd, v, err);
+        return 1;
     case SL_OPT_SESSION_SQL:
         *c->session_sql = v;
         return 1;

@@ -75,6 +75,7 @@ enum {
     SL_OPT_METHOD,
     SL_OPT_CONNECT_TIMEOUT,
     SL_OPT_NO_DEFAULTS,
+    SL_OPT_DEFAULTS_EXTRA_FILE,
     SL_OPT_HELP, /* --help of the commands that connect, where -h is the host */
     SL_OPT_PROGRESS,
     SL_OPT_MAX_RATE,
@@ -172,6 +173,8 @@ enum {
     {"defaults-file", SL_OPT_DEFAULTS_FILE, 1, "FILE",                                             \
      "read user, password, host, port or socket from the [client]\nand [sluice] groups of this "   \
      "option file only (default: the\nstandard ones, /etc/mysql/my.cnf and ~/.my.cnf)"},          \
+    {"defaults-extra-file", SL_OPT_DEFAULTS_EXTRA_FILE, 1, "FILE",                                 \
+     "also read this option file: after the global ones (or\n--defaults-file), before ~/.my.cnf"}, \
     {"no-defaults", SL_OPT_NO_DEFAULTS, 0, "", "read no option file"},                             \
     {"user", 'u', 1, "NAME", "user name, when the URL has none"},                                  \
     {"host", 'h', 1, "HOST", "host name, when the URL has none (--help is help)"},                \

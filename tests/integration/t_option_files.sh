@@ -143,4 +143,30 @@ printf '[step x]\naction = load\nsource = a.csv\ninto = %s\npassword = x\n' "$T"
 run_sluice run "$WORK/pw.ini"
 check_rc 2 "a password key in a job step"
 check_contains "$WORK/err" "a password does not go in a job file's step" "refused"
+# --defaults-extra-file: read after the global files (or --defaults-file),
+# before ~/.my.cnf, whose values therefore win, as with the mysql client
+export TMPDIR="$WORK/tmp"
+mkdir -p "$TMPDIR"
+printf '[client]\npassword=%s\n' "$PW" >"$WORK/extra.cnf"
+chmod 600 "$WORK/extra.cnf"
+mycnf "[client]" "user=sluice"
+try "--defaults-extra-file" --into "$T" --defaults-extra-file "$WORK/extra.cnf"
+check_rc 0 "the password from --defaults-extra-file, the rest of ~/.my.cnf"
+mycnf "[client]" "password=wrong"
+try "~/.my.cnf after the extra file" --into "$T" --defaults-extra-file "$WORK/extra.cnf"
+check_rc 2 "~/.my.cnf is read after the extra file, and its password wins"
+check_contains "$WORK/err" "Access denied" "the wrong password of ~/.my.cnf was used"
+printf '[client]\nuser=sluice\n' >"$WORK/nopw.cnf"
+try "--defaults-file with --defaults-extra-file" --into "$T" --defaults-file "$WORK/nopw.cnf" \
+  --defaults-extra-file "$WORK/extra.cnf"
+check_rc 0 "--defaults-file, then the extra file (not ~/.my.cnf)"
+check_eq "$(ls "$TMPDIR" | wc -l)" 0 "the file of !include lines is removed"
+try "a missing extra file" --into "$T" --defaults-extra-file "$WORK/none.cnf"
+check_rc 2 "a missing --defaults-extra-file"
+check_contains "$WORK/err" "sluice load: --defaults-extra-file $WORK/none.cnf: cannot read it: No such file or directory" "says which"
+try "extra with --no-defaults" --into "$T" --defaults-extra-file "$WORK/extra.cnf" --no-defaults
+check_rc 2 "--defaults-extra-file with --no-defaults"
+check_contains "$WORK/err" "--defaults-extra-file and --no-defaults disagree; give one" "refused"
+unset TMPDIR
+
 finish

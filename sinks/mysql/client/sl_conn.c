@@ -2,9 +2,11 @@
 
 #include "sl_clock.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sl_buf.h"
 #include "sl_errno.h"
@@ -92,6 +94,52 @@ int sl_conn_run_hook(const struct sl_conn_opts *o, const char *what, const char 
     return rc;
 }
 
+/* --defaults-extra-file: Connector/C reads one option file, or else the
+ * standard ones, so a file of !include lines (paths only, never a secret)
+ * names them in the mysql client's order: the global files and
+ * $MYSQL_HOME/my.cnf (or --defaults-file), the extra file, then ~/.my.cnf. Its name goes to out;
+ * the caller unlinks it once connected. Returns 0 or -1 with err set. */
+static int write_include_file(const char *defaults_file, const char *extra, char *out, size_t cap,
+                              struct sl_err *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(out, cap, "%s/sluice-cnf-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(out);
+    if (fd < 0)
+        return sl_err_set(err, SL_ERR_FATAL, "--defaults-extra-file: cannot make %s: %s", out,
+                          strerror(errno));
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(out);
+        return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    }
+    const char *home = getenv("HOME");
+    char user_file[4096] = "";
+    if (home && *home)
+        snprintf(user_file, sizeof user_file, "%s/.my.cnf", home);
+    const char *mysql_home = getenv("MYSQL_HOME");
+    char home_file[4096] = "";
+    if (mysql_home && *mysql_home)
+        snprintf(home_file, sizeof home_file, "%s/my.cnf", mysql_home);
+    const char *before[] = {"/etc/my.cnf", "/etc/mysql/my.cnf", home_file};
+    if (defaults_file) {
+        fprintf(f, "!include %s\n", defaults_file);
+    } else {
+        for (size_t i = 0; i < sizeof before / sizeof before[0]; i++)
+            if (before[i][0] && access(before[i], R_OK) == 0)
+                fprintf(f, "!include %s\n", before[i]);
+    }
+    fprintf(f, "!include %s\n", extra);
+    if (!defaults_file && user_file[0] && access(user_file, R_OK) == 0)
+        fprintf(f, "!include %s\n", user_file);
+    if (fclose(f) != 0) {
+        unlink(out);
+        return sl_err_set(err, SL_ERR_FATAL, "--defaults-extra-file: cannot write %s", out);
+    }
+    return 0;
+}
+
 int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
 {
     /* the URL, with what it leaves out taken from the flags */
@@ -118,8 +166,21 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
     /* with a group set, Connector/C reads [client], [client-server],
      * [client-mariadb] and that group: of the one file, or else of the
      * standard files */
+    const char *extra = f ? f->defaults_extra_file : NULL;
+    char incl[4200] = "";
+    if (extra && o->defaults_file && !*o->defaults_file) {
+        mysql_close(m);
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "--defaults-extra-file and --no-defaults disagree; give one");
+    }
+    if (extra && write_include_file(o->defaults_file, extra, incl, sizeof incl, err) != 0) {
+        mysql_close(m);
+        return -1;
+    }
     if (!o->defaults_file || *o->defaults_file) {
-        if (o->defaults_file)
+        if (incl[0])
+            mysql_options(m, MYSQL_READ_DEFAULT_FILE, incl);
+        else if (o->defaults_file)
             mysql_options(m, MYSQL_READ_DEFAULT_FILE, o->defaults_file);
         mysql_options(m, MYSQL_READ_DEFAULT_GROUP, "sluice");
     }
@@ -127,6 +188,8 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
     sl_tls_merge(&tls, o->tls, &u->tls);
     enum sl_tls_mode mode = sl_tls_effective(&tls, u->socket != NULL);
     if (mode >= SL_TLS_VERIFY_CA && !tls.ca) {
+        if (incl[0])
+            unlink(incl);
         mysql_close(m);
         return sl_err_set(err, SL_ERR_FATAL,
                           "%s: --ssl-mode %s needs --ssl-ca, the CA to check "
@@ -153,7 +216,10 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
     const char *env_pw = getenv("MYSQL_PWD");
     if (!password && env_pw && *env_pw)
         password = env_pw;
-    if (!mysql_real_connect(m, host, u->user, password, NULL, u->port, u->socket, flags)) {
+    MYSQL *ok = mysql_real_connect(m, host, u->user, password, NULL, u->port, u->socket, flags);
+    if (incl[0])
+        unlink(incl); /* read: the options are in m now */
+    if (!ok) {
         unsigned e = mysql_errno(m);
         sl_err_set_server(err, sl_errno_kind(e), e, mysql_sqlstate(m),
                           "cannot connect to %s: %s (%u)", where, mysql_error(m), e);
@@ -171,6 +237,9 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
                          o->defaults_file);
             else
                 snprintf(files, sizeof files, "no option file (--no-defaults)");
+            size_t used = strlen(files);
+            if (extra && used + strlen(extra) + 16 < sizeof files)
+                snprintf(files + used, sizeof files - used, ", and of %s", extra);
             sl_err_suffix(err,
                           "; no password given (looked in: the URL, SLUICE_*_PASSWORD, -p, "
                           "MYSQL_PWD, %s)",

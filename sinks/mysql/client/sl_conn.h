@@ -43,9 +43,11 @@
  * before MYSQL_PWD and the option files. */
 struct sl_conn_flags {
     const char *user, *host, *socket, *password; /* NULL when not given */
-    unsigned port;                               /* 0 when not given */
-    int prompt;                                  /* -p alone: ask on the terminal */
-    char asked[256];                             /* the password asked for */
+    const char *defaults_extra_file; /* --defaults-extra-file: read after the global option
+                                        files (or --defaults-file), before ~/.my.cnf */
+    unsigned port;                   /* 0 when not given */
+    int prompt;                      /* -p alone: ask on the terminal */
+    char asked[256];                 /* the password asked for */
 };
 
 struct sl_conn_opts {
