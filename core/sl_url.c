@@ -173,6 +173,16 @@ int sl_url_parse_as(struct sl_url *url, const char *text, const char *scheme,
     const char *slash = memchr(p, '/', (size_t)(end - p));
     const char *auth_end = slash ? slash : end;
 
+    /* a '@' past the host is a user name or password that was not
+     * percent-encoded (p@ss/w:rd cut at its '/'): refused whole, since any
+     * split of it would connect with a piece of the password as a host or
+     * database name, and print it */
+    if (memchr(auth_end, '@', (size_t)(end - auth_end)))
+        return fail(url, err, text,
+                    "a '@' after the host: in a user name or password, '@', '/', ':', '?' and "
+                    "'#' must be percent-encoded (p@ss/w:rd#1 is p%40ss%2Fw%3Ard%231), as must "
+                    "a '@' in a database or table name");
+
     /* credentials: everything up to the last '@' before the path */
     const char *at = NULL;
     for (const char *q = p; q < auth_end; q++)

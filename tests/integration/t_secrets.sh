@@ -15,11 +15,14 @@ no_secret() { # WHAT
 for bad in "mysql:/sec:SECRET_PW@127.0.0.1:$SLUICE_DB_PORT/$DB/t" \
   "mysql://sec:12?SECRET_PW@127.0.0.1:$SLUICE_DB_PORT/$DB/t" \
   "mysql://sec:SECRET_PW@127.0.0.1:x$SLUICE_DB_PORT/$DB/t" \
-  "mysql://sec:12?ssl-mode=SECRET_PW@127.0.0.1/$DB/t"; do
+  "mysql://sec:12?ssl-mode=SECRET_PW@127.0.0.1/$DB/t" \
+  "mysql://sec:SECRET_PW/w:rd#1@127.0.0.1:$SLUICE_DB_PORT/$DB/t" \
+  "mysql://sec:p@SECRET_PW/w:rd#1@127.0.0.1:$SLUICE_DB_PORT/$DB/t"; do
   SECRET=SECRET_PW
   run_sluice load "$WORK/a.csv" --into "$bad"
   check_rc 2 "load into an unparsable URL"
   check_contains "$WORK/err" "invalid URL 'mysql:" "load names the problem"
+  check_not_contains "$WORK/err" "sec:" "no part of the user-info, not even the user name"
   no_secret "load --into '$bad'"
   run_sluice check "$bad"
   check_rc 2 "check of an unparsable URL"
@@ -52,6 +55,21 @@ INI
   check_rc 2 "copy from an unparsable URL"
   no_secret "copy --from '$bad'"
 done
+
+# a password with '@', '/', ':' and '#' not percent-encoded: refused whole,
+# with how to write it; the same password encoded connects
+SECRET='p@SECRET/w:rd#1'
+run_sluice load "$WORK/a.csv" --into "mysql://sec:$SECRET@127.0.0.1:$SLUICE_DB_PORT/$DB/t"
+check_rc 2 "an unencoded password"
+check_contains "$WORK/err" "sluice: error: invalid URL 'mysql://...': a '@' after the host: in a user name or password, '@', '/', ':', '?' and '#' must be percent-encoded (p@ss/w:rd#1 is p%40ss%2Fw%3Ard%231), as must a '@' in a database or table name" "the percent-encoding message"
+check_not_contains "$WORK/err" "SECRET" "no piece of it printed"
+sql "CREATE USER IF NOT EXISTS 'odd_$$'@'%' IDENTIFIED BY '$SECRET'; GRANT ALL ON \`$DB\`.* TO 'odd_$$'@'%';
+     CREATE TABLE \`$DB\`.odd (a INT)"
+ENC=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$SECRET")
+run_sluice load "$WORK/a.csv" --into "mysql://odd_$$:$ENC@127.0.0.1:$SLUICE_DB_PORT/$DB/odd"
+check_rc 0 "the same password, percent-encoded"
+check_not_contains "$WORK/err" "SECRET" "and not printed"
+sql "DROP USER 'odd_$$'@'%'"
 
 # option injection through a job's source: the value is files only
 sql "CREATE TABLE \`$DB\`.t (a INT); CREATE TABLE \`$DB\`.victim (n INT)"
