@@ -706,6 +706,7 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
     for (size_t j = k; j < r->ncells; j++) /* cells a signal kept from running */
         free(r->cells[j].runs);
     r->ncells = k;
+    sl_bench_mark_ties(r);
     rc = 0;
 out:
     if (bn.ntables > 0 && !c->keep)

@@ -99,7 +99,9 @@ struct sl_bench_cell {
     struct sl_bench_run *runs; /* config repeat of them */
     double rows_per_sec;       /* median over the runs */
     double rows_per_sec_min, rows_per_sec_max;
-    double mb_per_sec;             /* median */
+    int tie;           /* not the best, but its min-max range overlaps the best's: the runs
+                          cannot tell the two apart */
+    double mb_per_sec; /* median */
     double p50_ms, p95_ms, p99_ms; /* per INSERT statement, all runs */
     struct sl_hist hist;
 };
@@ -123,6 +125,10 @@ int sl_bench_run(const struct sl_bench_config *c, struct sl_bench_result *r, FIL
 
 /* Frees what r holds. */
 void sl_bench_result_release(struct sl_bench_result *r);
+
+/* Marks the cells that tie with the best: not failed, and their min-max
+ * range of rows/s overlaps the best cell's. */
+void sl_bench_mark_ties(struct sl_bench_result *r);
 
 /* Reports: the terminal table (best cell marked), results.csv,
  * results.json, and the chart (throughput.svg) in dir. Return 0, or -1 with

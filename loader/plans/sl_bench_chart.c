@@ -13,7 +13,8 @@
 
 #include "sl_bench.h"
 
-#define PANEL_W  440
+#define PANEL_W  440 /* at least; a chart of one panel (or a few) widens them to */
+#define CHART_W  680 /* the chart's least width, room for the title */
 #define PANEL_H  300
 #define MARGIN_L 78
 #define MARGIN_R 18
@@ -119,7 +120,7 @@ static void xml_text(FILE *f, const char *s)
 static void series(FILE *f, const struct plot *p, const struct sl_bench_result *r, unsigned threads,
                    size_t txn, const char *method, const char *col, const char *dash)
 {
-    double pw = PANEL_W - MARGIN_L - MARGIN_R;
+    double pw = p->pw;
     fprintf(f,
             "<polyline class=\"series\" data-threads=\"%u\" data-method=\"%s\" fill=\"none\" "
             "stroke=\"%s\" stroke-dasharray=\"%s\" stroke-width=\"2.5\" points=\"",
@@ -134,18 +135,28 @@ static void series(FILE *f, const struct plot *p, const struct sl_bench_result *
         if (!on_line(cell, threads, txn, method))
             continue;
         double px = x_of(p, cell->batch_rows), py = y_of(p, cell->rows_per_sec);
+        if (cell->nruns > 1) { /* the spread of the runs: min to max, capped */
+            double lo = y_of(p, cell->rows_per_sec_min), hi = y_of(p, cell->rows_per_sec_max);
+            fprintf(f,
+                    "<path class=\"spread\" data-min=\"%.0f\" data-max=\"%.0f\" stroke=\"%s\" "
+                    "stroke-width=\"1.5\" d=\"M%.1f,%.1f V%.1f M%.1f,%.1f H%.1f M%.1f,%.1f "
+                    "H%.1f\"/>\n",
+                    cell->rows_per_sec_min, cell->rows_per_sec_max, col, px, lo, hi, px - 4, lo,
+                    px + 4, px - 4, hi, px + 4);
+        }
         fprintf(f,
                 "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%u threads, "
                 "%zu rows/INSERT, %zu rows/COMMIT, %s: %.0f rows/s</title></circle>\n",
                 px, py, col, cell->threads, cell->batch_rows, cell->txn_rows, cell->method,
                 cell->rows_per_sec);
-        if ((long)i == r->best) {
+        if ((long)i == r->best || cell->tie) {
             int right = px > p->ox + pw * 0.8; /* keep the label inside the panel */
             fprintf(f,
                     "<circle class=\"best\" cx=\"%.1f\" cy=\"%.1f\" r=\"8\" fill=\"none\" "
                     "stroke=\"black\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"%.1f\" "
-                    "font-weight=\"bold\" text-anchor=\"%s\">best</text>\n",
-                    px, py, right ? px - 10 : px + 10, py - 8, right ? "end" : "start");
+                    "font-weight=\"bold\" text-anchor=\"%s\">%s</text>\n",
+                    px, py, right ? px - 10 : px + 10, py - 8, right ? "end" : "start",
+                    (long)i == r->best ? "best" : "tie");
         }
     }
 }
@@ -162,18 +173,21 @@ int sl_bench_write_svg(const char *path, const struct sl_bench_config *c,
         const struct sl_bench_cell *cell = &r->cells[i];
         bmin = cell->batch_rows < bmin ? cell->batch_rows : bmin;
         bmax = cell->batch_rows > bmax ? cell->batch_rows : bmax;
-        if (!cell->failed && cell->rows_per_sec > ymax)
-            ymax = cell->rows_per_sec;
+        double top = cell->nruns > 1 ? cell->rows_per_sec_max : cell->rows_per_sec;
+        if (!cell->failed && top > ymax)
+            ymax = top;
     }
     if (ymax <= 0)
         ymax = 1;
     double step = nice_step(ymax * 1.05, 5);
     double ytop = ceil(ymax * 1.05 / step) * step;
     double lmin = log10((double)bmin), lmax = log10((double)bmax);
-    int width = (int)c->ntxn * PANEL_W + 20, height = TOP + PANEL_H + 10;
-    if (width < 680) /* room for the title */
-        width = 680;
-    double pw = PANEL_W - MARGIN_L - MARGIN_R, ph = PANEL_H - MARGIN_T - MARGIN_B;
+    /* panels share the width: a single one fills the chart */
+    int panel_w = PANEL_W;
+    if ((int)c->ntxn * panel_w + 20 < CHART_W)
+        panel_w = (CHART_W - 20) / (int)c->ntxn;
+    int width = (int)c->ntxn * panel_w + 20, height = TOP + PANEL_H + 10;
+    double pw = panel_w - MARGIN_L - MARGIN_R, ph = PANEL_H - MARGIN_T - MARGIN_B;
 
     fprintf(f,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -212,7 +226,7 @@ int sl_bench_write_svg(const char *path, const struct sl_bench_config *c,
     }
     for (size_t x = 0; x < c->ntxn; x++) {
         const struct plot p = {
-            10 + (double)x * PANEL_W + MARGIN_L, TOP + MARGIN_T, pw, ph, lmin, lmax, ytop};
+            10 + (double)x * panel_w + MARGIN_L, TOP + MARGIN_T, pw, ph, lmin, lmax, ytop};
         fprintf(f, "<g class=\"panel\" data-txn-rows=\"%zu\">\n", c->txn_rows[x]);
         char title[64];
         if (c->txn_rows[x])

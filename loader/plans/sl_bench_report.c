@@ -9,6 +9,17 @@
 #include "sl_bench.h"
 #include "sl_progress.h"
 
+void sl_bench_mark_ties(struct sl_bench_result *r)
+{
+    for (size_t j = 0; j < r->ncells; j++) {
+        struct sl_bench_cell *o = &r->cells[j];
+        const struct sl_bench_cell *b = r->best >= 0 ? &r->cells[r->best] : NULL;
+        o->tie = b && (long)j != r->best && !o->failed &&
+                 o->rows_per_sec_max >= b->rows_per_sec_min &&
+                 o->rows_per_sec_min <= b->rows_per_sec_max;
+    }
+}
+
 void sl_bench_print(FILE *out, const struct sl_bench_config *c, const struct sl_bench_result *r)
 {
     fprintf(out, "sluice bench: %s, table %s, schema %s, %s keys, server %s\n", r->target, r->table,
@@ -17,7 +28,7 @@ void sl_bench_print(FILE *out, const struct sl_bench_config *c, const struct sl_
             "method", "rows/s", "(min-max)", "MB/s", "p50 ms", "p95 ms", "p99 ms", "server rows");
     for (size_t i = 0; i < r->ncells; i++) {
         const struct sl_bench_cell *cell = &r->cells[i];
-        char mark = (long)i == r->best ? '*' : ' ';
+        char mark = (long)i == r->best ? '*' : cell->tie ? '=' : ' ';
         if (cell->failed) {
             fprintf(out, "%c %7u %7zu %8zu %-9s  FAILED: %s\n", mark, cell->threads,
                     cell->batch_rows, cell->txn_rows, cell->method, cell->error);
@@ -34,11 +45,21 @@ void sl_bench_print(FILE *out, const struct sl_bench_config *c, const struct sl_
                 cell->mb_per_sec, cell->p50_ms, cell->p95_ms, cell->p99_ms,
                 (unsigned long long)last->server_rows);
     }
+    size_t ties = 0;
+    for (size_t i = 0; i < r->ncells; i++)
+        ties += r->cells[i].tie != 0;
     if (r->best >= 0)
         fprintf(out, "  * best: %u threads, %zu rows per statement, %zu rows per COMMIT, %s\n",
                 r->cells[r->best].threads, r->cells[r->best].batch_rows, r->cells[r->best].txn_rows,
                 r->cells[r->best].method);
-    else
+    if (ties > 0)
+        fprintf(out,
+                "  = a tie with the best: %zu cell%s whose min-max range overlaps the best's; "
+                "%s\n",
+                ties, ties == 1 ? "" : "s",
+                c->repeat > 1 ? "more --repeat may tell them apart"
+                              : "--repeat 3 shows whether the difference is more than noise");
+    if (r->best < 0)
         fprintf(out, "  every cell failed\n");
 }
 
@@ -67,24 +88,24 @@ int sl_bench_write_csv(const char *path, const struct sl_bench_config *c,
         return -1;
     fputs("threads,batch_rows,txn_rows,method,status,rows_per_sec,rows_per_sec_min,"
           "rows_per_sec_max,mb_per_sec,p50_ms,p95_ms,p99_ms,rows,server_rows_inserted,"
-          "server_rows_counter,com_commit,innodb_data_written,innodb_log_written,best\n",
+          "server_rows_counter,com_commit,innodb_data_written,innodb_log_written,best,tie\n",
           f);
     for (size_t i = 0; i < r->ncells; i++) {
         const struct sl_bench_cell *cell = &r->cells[i];
         fprintf(f, "%u,%zu,%zu,%s,%s,", cell->threads, cell->batch_rows, cell->txn_rows,
                 cell->method, cell->failed ? "failed" : "ok");
         if (cell->failed) {
-            fprintf(f, ",,,,,,,,,,,,,0\n");
+            fprintf(f, ",,,,,,,,,,,,,0,0\n");
             continue;
         }
         const struct sl_bench_run *last = &cell->runs[cell->nruns - 1];
-        fprintf(f, "%.1f,%.1f,%.1f,%.3f,%.3f,%.3f,%.3f,%llu,%llu,%s,%llu,%llu,%llu,%d\n",
+        fprintf(f, "%.1f,%.1f,%.1f,%.3f,%.3f,%.3f,%.3f,%llu,%llu,%s,%llu,%llu,%llu,%d,%d\n",
                 cell->rows_per_sec, cell->rows_per_sec_min, cell->rows_per_sec_max,
                 cell->mb_per_sec, cell->p50_ms, cell->p95_ms, cell->p99_ms,
                 (unsigned long long)last->rows, (unsigned long long)last->server_rows,
                 last->rows_counter, (unsigned long long)last->com_commit,
                 (unsigned long long)last->innodb_data_written,
-                (unsigned long long)last->innodb_log_written, (long)i == r->best);
+                (unsigned long long)last->innodb_log_written, (long)i == r->best, cell->tie);
     }
     return close_out(f, path, err);
 }
@@ -137,14 +158,14 @@ int sl_bench_write_json(const char *path, const struct sl_bench_config *c,
                     "%.3f, \"rows\": %llu, \"server_rows_inserted\": %llu, "
                     "\"server_rows_counter\": \"%s\", \"com_commit\": %llu, "
                     "\"innodb_data_written\": %llu, \"innodb_log_written\": %llu, \"best\": %s, "
-                    "\"runs\": [",
+                    "\"tie\": %s, \"runs\": [",
                     cell->rows_per_sec, cell->rows_per_sec_min, cell->rows_per_sec_max,
                     cell->mb_per_sec, cell->p50_ms, cell->p95_ms, cell->p99_ms,
                     (unsigned long long)last->rows, (unsigned long long)last->server_rows,
                     last->rows_counter, (unsigned long long)last->com_commit,
                     (unsigned long long)last->innodb_data_written,
                     (unsigned long long)last->innodb_log_written,
-                    (long)i == r->best ? "true" : "false");
+                    (long)i == r->best ? "true" : "false", cell->tie ? "true" : "false");
             for (unsigned k = 0; k < cell->nruns; k++) {
                 const struct sl_bench_run *run = &cell->runs[k];
                 fprintf(f,

@@ -617,9 +617,8 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     if (prepare_target(conns[0], c, &table, write_name, sizeof write_name, &fresh, log, err) != 0)
         goto out_sources;
     res->started = c->mode == SL_MODE_TRUNCATE && fresh && !c->dry_run; /* it was emptied */
-    if (c->checkpoint &&
-        resume_prepare(&rs, conns[0], c, table.schema, write_name, ckdb, fresh, &sources, log,
-                       err) != 0)
+    if (c->checkpoint && resume_prepare(&rs, conns[0], c, table.schema, write_name, ckdb, fresh,
+                                        &sources, log, err) != 0)
         goto out_sources;
     if (c->resume && c->checkpoint && rs.nranges == 0 && c->progress)
         fprintf(log, "sluice: --resume: no committed chunks are recorded for these files; "
@@ -785,8 +784,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     if (rc == 0 && !res->interrupted && c->after_sql &&
         sl_conn_run_hook(&co, "--after-sql", c->after_sql, err) != 0)
         rc = -1;
-    if (rc == 0 && !res->interrupted && c->checkpoint &&
-        resume_finish(&rs, any, ckdb, err) != 0)
+    if (rc == 0 && !res->interrupted && c->checkpoint && resume_finish(&rs, any, ckdb, err) != 0)
         rc = -1;
 
 out_sources:

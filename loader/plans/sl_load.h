@@ -72,15 +72,15 @@ struct sl_load_config {
     unsigned connect_timeout;   /* --connect-timeout in seconds; 0: the default */
     struct sl_conn_flags flags; /* -u -h -P -S -p */
     unsigned retry_max_seconds;
-    int checkpoint; /* record committed ranges in the target */
+    int checkpoint;            /* record committed ranges in the target */
     const char *checkpoint_db; /* the database of sluice_checkpoints (created if missing), or
                                   NULL: the target's own */
-    int resume;     /* skip the ranges an earlier run committed (needs checkpoint;
-                       the caller checks option combinations) */
-    int dry_run;    /* check and read everything, change nothing: one
-                       connection, no hooks, no truncate or swap, no
-                       checkpoint or rejects files; bad rows are listed on
-                       log, all of them (no --max-rejects stop) */
+    int resume;                /* skip the ranges an earlier run committed (needs checkpoint;
+                                  the caller checks option combinations) */
+    int dry_run;               /* check and read everything, change nothing: one
+                                  connection, no hooks, no truncate or swap, no
+                                  checkpoint or rejects files; bad rows are listed on
+                                  log, all of them (no --max-rejects stop) */
     /* non-NULL: a missing target table is created with these sniffed
      * columns (--create-table), before anything else looks at it */
     const struct sl_sniff_file *create_from;
