@@ -41,18 +41,18 @@ check_eq "$(judge "$WORK/pty80.json" 'all("[" in s[1] for s in segs)')" "True" "
 
 # a resize from 200 to 50 columns shows at the next redraw
 fresh
-python3 "$PTY" 200 --resize-after 0.8 50 -- "$SLUICE_BIN" load "$WORK/o.csv" --into "$URL/orders" \
-  --defaults-file "$SLUICE_DB_CNF" --max-rate 10000 --threads 1 --batch-rows 500 --txn-rows 1000 >"$WORK/resize.json"
-check_eq "$(judge "$WORK/resize.json" '(any(s[0] == 200 and len(s[1]) > 60 for s in segs), [s[1] for s in segs if s[0] == 50 and len(s[1]) >= 50])')" \
-  "(True, [])" "a narrower terminal: the lines after the resize fit it"
+python3 "$PTY" 200 --resize-after 1 50 -- "$SLUICE_BIN" load "$WORK/o.csv" --into "$URL/orders" \
+  --defaults-file "$SLUICE_DB_CNF" --max-rate 5000 --threads 1 --batch-rows 500 --txn-rows 1000 >"$WORK/resize.json"
+check_eq "$(judge "$WORK/resize.json" '(any(s[0] == 200 and len(s[1]) > 60 for s in segs), any(s[0] == 50 for s in segs), [s[1] for s in segs if s[0] == 50 and len(s[1]) >= 50])')" \
+  "(True, True, [])" "a narrower terminal: the lines after the resize fit it"
 
 # --progress log: an ISO timestamp on every line, every 5 s
 fresh
 python3 "$GEN" --rows 70000 --seed 12 >"$WORK/long.csv"
 load "$WORK/long.csv" --into "$URL/orders" --max-rate 12000 --threads 1 --batch-rows 500 --txn-rows 1000 --progress log
 check_rc 0 "--progress log"
-check_matches "$WORK/err" '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z sluice: load: \[[#.]{20}\] [0-9]+% [0-9,]+ rows [0-9,]+ rows/s 0:0[0-9] ETA 0:0[0-9] ' "a log line with its timestamp"
-check_eq "$(grep -c 'Z sluice: load: ' "$WORK/err")" 1 "one log line in 5.8 s"
+check_matches "$WORK/err" '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z sluice: load: \[[#.]{20}\] [0-9]+% [0-9,]+ rows [0-9,]+ rows/s [0-9]+:[0-9]{2} ETA [0-9]+:[0-9]{2} ' "a log line with its timestamp"
+check_eq "$(grep -c 'Z sluice: load: ' "$WORK/err" | awk '{print ($1 >= 1 && $1 <= 3)}')" 1 "a log line every 5 s of a 6 s load (more on a slow machine)"
 check_not_contains "$WORK/err" $'\r' "no carriage return in a log"
 
 # --progress json: an object per interval and a last one with the totals
@@ -63,11 +63,11 @@ python3 - "$WORK/err" >"$WORK/json.txt" <<'PY'
 import json, sys
 objs = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 keys = {"time", "command", "rows", "bytes", "elapsed_seconds", "rows_per_second", "fraction", "eta_seconds", "now", "final"}
-print(len(objs), all(set(o) == keys for o in objs), [o["final"] for o in objs])
+print(len(objs) >= 2, all(set(o) == keys for o in objs), [o["final"] for o in objs][-2:], sum(o["final"] for o in objs))
 print(objs[0]["command"], 0 < objs[0]["rows"] < 70000, 0 < objs[0]["fraction"] < 1, objs[0]["eta_seconds"] > 0)
 print(objs[-1]["rows"], objs[-1]["fraction"], objs[-1]["eta_seconds"])
 PY
-check_eq "$(sed -n 1p "$WORK/json.txt")" "2 True [False, True]" "json: one object after 5 s and the last one"
+check_eq "$(sed -n 1p "$WORK/json.txt")" "True True [False, True] 1" "json: an object every 5 s, then the one last one"
 check_eq "$(sed -n 2p "$WORK/json.txt")" "load True True True" "json: the interval's object"
 check_eq "$(sed -n 3p "$WORK/json.txt")" "70000 1 None" "json: the last object has the totals"
 
@@ -85,7 +85,7 @@ check_contains "$WORK/err" "sluice load: --progress must be none, auto, bar, log
 python3 "$PTY" 160 -- "$SLUICE_BIN" bench --into "$URL" --defaults-file "$SLUICE_DB_CNF" \
   --threads 1,2 --batch-rows 100 --txn-rows 1000 --duration 1 --warmup 0 --table pbench >"$WORK/bench.json"
 check_eq "$(judge "$WORK/bench.json" 'r["rc"], sorted({re.match(r"bench cell (\d/\d)", s[1]).group(1) for s in segs})')" "(0, ['1/2', '2/2'])" "bench: the cell it is in"
-check_eq "$(judge "$WORK/bench.json" 'any(re.search(r"^bench cell 1/2: .* grid ETA 0:0\d now threads=1 batch=100 txn=1000 insert$", s[1]) for s in segs)')" "True" "bench: the grid's ETA and the cell's settings"
+check_eq "$(judge "$WORK/bench.json" 'any(re.search(r"^bench cell 1/2: .* grid ETA \d+:\d\d now threads=1 batch=100 txn=1000 insert$", s[1]) for s in segs)')" "True" "bench: the grid's ETA and the cell's settings"
 check_eq "$(judge "$WORK/bench.json" '[s[1] for s in segs if len(s[1]) >= 160]')" "[]" "bench: its line fits too"
 
 # -q: advice goes, the warnings that guard data stay

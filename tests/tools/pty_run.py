@@ -6,9 +6,10 @@ Usage: pty_run.py COLS [--resize-after S NEWCOLS] -- COMMAND ARGS...
 
 Each segment is one redraw of a progress line (the text between carriage
 returns and line ends, with the erase-to-end-of-line code taken out),
-together with the width the terminal had when it was read. With
---resize-after, the terminal is resized S seconds in, as a user dragging the
-window would.
+together with the width the terminal had when it was read (0 for what was
+read in the 0.3 s after a resize, which may have been drawn before it). With
+--resize-after, the terminal is resized S seconds after the command's first
+output, as a user dragging the window would.
 """
 import fcntl
 import json
@@ -37,12 +38,14 @@ def main():
     if pid == 0:
         os.execvp(args[0], args)
     set_size(fd, cols)
-    start = time.monotonic()
+    start = None  # when the first output came
+    resized = None  # when the terminal was resized
     chunks = []  # (cols at the time, bytes)
     while True:
-        if resize and time.monotonic() - start >= resize[0]:
+        if resize and start is not None and time.monotonic() - start >= resize[0]:
             cols = resize[1]
             set_size(fd, cols)
+            resized = time.monotonic()
             resize = None
         r, _, _ = select.select([fd], [], [], 0.05)
         if not r:
@@ -53,7 +56,12 @@ def main():
             break
         if not data:
             break
-        chunks.append((cols, data))
+        if start is None:
+            start = time.monotonic()
+        # a line read just after a resize may have been drawn before it:
+        # its width is unknown (0)
+        settled = resized is None or time.monotonic() - resized > 0.3
+        chunks.append((cols if settled else 0, data))
     _, status = os.waitpid(pid, 0)
     out = b"".join(d for _, d in chunks).decode("utf-8", "replace")
     segments = []
