@@ -189,6 +189,9 @@ static int read_split(void *reader, uint64_t split, const struct sl_source_port 
     rd->port = port;
     rd->unit = (size_t)split;
     const struct sl_csv_skip *skip = s->skips ? &s->skips[rd->unit] : NULL;
+    const struct sl_span *keep = s->keep ? &s->keep[rd->unit] : NULL;
+    if (keep && keep->start >= keep->end)
+        return 0; /* another shard's file */
     size_t k = 0;
     struct sl_err e;
     struct sl_csv *csv;
@@ -218,7 +221,11 @@ static int read_split(void *reader, uint64_t split, const struct sl_source_port 
             rc_out = -1;
             break;
         }
-        if (skipped(skip, &k, rec.offset)) {
+        if (keep && rec.offset >= keep->end) { /* the next shard's first record */
+            sl_batch_drop_row(rd->batch);
+            break;
+        }
+        if ((keep && rec.offset < keep->start) || skipped(skip, &k, rec.offset)) {
             sl_batch_drop_row(rd->batch);
             if (skip_record(rd, sl_csv_offset(csv)) != 0) {
                 rc_out = -1;

@@ -7,7 +7,9 @@
  * quoting error is a bad row, named by its file, line and byte offset. A
  * batch covers a contiguous byte range of its file, rejected records
  * included, so that a load can record what it committed and a resumed one
- * skip exactly that (the skips).
+ * skip exactly that (the skips). A shard reads only the records that start
+ * in its part of each file (keep): every shard parses from the file's start,
+ * so a record's bounds are always those of the real parse, quotes and all.
  *
  * Encoding: a record that is not valid UTF-8 as a whole is marked
  * (pos.unchecked) so that the transform stage checks it value by value and
@@ -39,6 +41,9 @@ struct sl_csv_source {
     size_t batch_bytes;              /* a batch is handed on once its values pass this */
     int keep_raw;                    /* keep each record's bytes, for the rejects file */
     const struct sl_csv_skip *skips; /* per unit, or NULL */
+    const struct sl_span *keep;      /* --shard: per unit, the offsets of the records to read
+                                        (those starting in [start, end)); start >= end: none.
+                                        NULL: every record */
     const char *const *pad;          /* --ragged pad: per batch column, the value a missing
                                         field takes (the column's constant DEFAULT), or
                                         NULL for NULL; the array may be NULL */

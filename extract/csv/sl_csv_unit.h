@@ -24,6 +24,7 @@ struct sl_csv_unit {
     size_t nheader;
     struct sl_csv *open; /* stdin or a pipe: kept open after its header was read */
     long long size;      /* bytes, or -1 when unknown */
+    int zstd;            /* compressed: its records' offsets are not its bytes' */
     long long mtime_ns;  /* modification time, or -1 when unknown */
     char *raw_header;    /* the header record's bytes, or NULL */
     size_t raw_header_len;

@@ -217,6 +217,36 @@ int sl_cli_write_mode_check(const char *cmd, enum sl_write_mode mode, const char
     return 0;
 }
 
+int sl_cli_shard_resolve(const char *cmd, struct sl_shard *shard, unsigned shards, FILE *err)
+{
+    if (shards == 0)
+        return 0;
+    struct sl_shard env;
+    const char *why = "";
+    int rc = sl_shard_from_env(shards, &env, &why);
+    if (rc < 0) {
+        fprintf(err, "sluice %s: --shards %u: %s, not '%s'\n", cmd, shards, why,
+                getenv("JOB_COMPLETION_INDEX"));
+        return -1;
+    }
+    if (shard->count && shard->count != shards) {
+        fprintf(err, "sluice %s: --shard %u/%u and --shards %u disagree\n", cmd, shard->index,
+                shard->count, shards);
+        return -1;
+    }
+    if (shard->count)
+        return 0;
+    if (rc == 0) {
+        fprintf(err,
+                "sluice %s: --shards %u needs JOB_COMPLETION_INDEX (a Kubernetes Indexed Job "
+                "sets it), or give --shard I/%u\n",
+                cmd, shards, shards);
+        return -1;
+    }
+    *shard = env;
+    return 0;
+}
+
 int sl_cli_progress_mode(int given, int quiet)
 {
     if (given >= 0)
@@ -340,6 +370,23 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
             return -1;
         *c->progress = mode;
         return 1;
+    case SL_OPT_SHARD: {
+        const char *why;
+        if (!c->shard)
+            return 0;
+        if (sl_shard_parse(v, c->shard, &why) != 0) {
+            fprintf(err, "sluice %s: --shard '%s': %s\n", cmd, v, why);
+            return -1;
+        }
+        return 1;
+    }
+    case SL_OPT_SHARDS: {
+        unsigned long long n;
+        if (!c->shards || sl_cli_count(cmd, "shards", v, 1, SL_SHARD_MAX, &n, err) != 0)
+            return -1;
+        *c->shards = (unsigned)n;
+        return 1;
+    }
     case SL_OPT_MAX_RATE:
         if (!c->max_rows_per_sec)
             return 0;

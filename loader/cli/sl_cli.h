@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "sl_conn.h"
+#include "sl_shard.h"
 #include "sl_tls.h"
 #include "sl_write_method.h"
 #include "sl_write_mode.h"
@@ -79,7 +80,21 @@ enum {
     SL_OPT_HELP, /* --help of the commands that connect, where -h is the host */
     SL_OPT_PROGRESS,
     SL_OPT_MAX_RATE,
+    SL_OPT_SHARD,
+    SL_OPT_SHARDS,
 };
+
+/* --shard I/N and --shards N, for load, copy, extract and bench
+ * (sl_shard.h). */
+#define SL_CLI_SHARD_OPTS                                                                          \
+    {"shard", SL_OPT_SHARD, 1, "I/N",                                                              \
+     "do shard I (from 0) of N of this job: every shard works out the\n"                           \
+     "same split and takes its own part (default: the whole job)"},                                \
+    {                                                                                              \
+        "shards", SL_OPT_SHARDS, 1, "N",                                                           \
+            "split the job in N shards, this one being JOB_COMPLETION_INDEX\n"                     \
+            "(as a Kubernetes Indexed Job sets it)"                                                \
+    }
 
 /* --max-rate RATE, for load, extract and copy (sl_rate.h). */
 #define SL_CLI_MAX_RATE_OPT                                                                        \
@@ -219,7 +234,14 @@ struct sl_cli_conn {
                                     when not given */
     double *max_rows_per_sec;    /* --max-rate: one of these two is set, the other 0 */
     double *max_bytes_per_sec;
+    struct sl_shard *shard; /* --shard; count stays 0 when not given */
+    unsigned *shards;       /* --shards; 0 when not given */
 };
+
+/* After the options are parsed: settles the shard from --shard, or from
+ * --shards and JOB_COMPLETION_INDEX; the two must agree when both are
+ * given. Returns 0, or -1 after a message on err. */
+int sl_cli_shard_resolve(const char *cmd, struct sl_shard *shard, unsigned shards, FILE *err);
 
 /* The progress mode a command runs with: given (--progress, or -1 when not
  * given), else none under -q and auto otherwise. */

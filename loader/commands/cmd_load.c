@@ -60,6 +60,7 @@ enum {
 
 struct load_args {
     struct sl_load_config c;
+    unsigned shards; /* --shards */
     char **sources;
     size_t nsources;
     char **transforms;
@@ -190,6 +191,7 @@ const struct sl_opt sl_load_opts[] = {
     SL_CLI_REPORT_OPT,
     SL_CLI_PROGRESS_OPT,
     SL_CLI_MAX_RATE_OPT,
+    SL_CLI_SHARD_OPTS,
     {"quiet", 'q', 0, "", "print only errors", SL_STORE_SET(struct load_args, quiet)},
     {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct load_args, help)},
     {NULL, 0, 0, NULL, NULL},
@@ -406,6 +408,8 @@ static int on_load_opt(void *ctx, int key, const char *v)
         .progress = &a->c.progress_mode,
         .max_rows_per_sec = &a->c.max_rows_per_sec,
         .max_bytes_per_sec = &a->c.max_bytes_per_sec,
+        .shard = &a->c.shard,
+        .shards = &a->shards,
     };
     int handled = sl_cli_conn_opt("load", &conn, key, v, a->err);
     if (handled)
@@ -590,6 +594,8 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r, c
                         size_t ngiven)
 {
     snprintf(rep->target, sizeof rep->target, "%s", r->target);
+    if (r->shard.count)
+        snprintf(rep->shard, sizeof rep->shard, "%u/%u", r->shard.index, r->shard.count);
     rep->rows_read = r->rows_read;
     rep->rows_written = r->rows_written;
     rep->dry_run = r->dry_run;
@@ -636,6 +642,8 @@ static void print_summary(FILE *out, const struct sl_load_result *r, enum sl_wri
         show |= SL_SUMMARY_SHOW(rows_updated);
     sl_summary_counts(out, &rep, show, mode == SL_MODE_REPLACE ? "rows replaced" : NULL);
     sl_summary_method(out, r->method, r->method_why);
+    if (r->shard.count)
+        sl_summary_line(out, "shard", "%u of %u (from 0)", r->shard.index, r->shard.count);
     char raw[32], data[32];
     sl_fmt_bytes(r->raw_bytes, raw, sizeof raw);
     if (r->data_bytes != r->raw_bytes)
@@ -818,7 +826,8 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
         load_help(out);
         return SL_EXIT_OK;
     }
-    if (rc != 0 || check_args(a) != 0 || sl_cli_conn_ask("load", &a->c.flags, err) != 0)
+    if (rc != 0 || check_args(a) != 0 || sl_cli_conn_ask("load", &a->c.flags, err) != 0 ||
+        sl_cli_shard_resolve("load", &a->c.shard, a->shards, err) != 0)
         return SL_EXIT_USAGE;
     struct sl_sniff_file sniffed;
     int have_sniffed = 0;

@@ -95,6 +95,7 @@ struct sl_report {
     struct sl_report_item *items; /* per file, table, cell or step; owned */
     size_t nitems;
     char job[256];     /* run: the job's name */
+    char shard[32];    /* --shard: "i/n"; "" when the job was not split */
     char **finish_sql; /* statements that finish what the run left undone (copy: the
                           deferred indexes of a table); owned: freed by
                           sl_report_finish or sl_report_release */

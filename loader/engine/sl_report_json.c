@@ -131,6 +131,8 @@ int sl_report_write(const char *path, const struct sl_report *r, struct sl_err *
     cJSON_AddStringToObject(o, "command", r->command);
     if (r->job[0])
         cJSON_AddStringToObject(o, "job", r->job);
+    if (r->shard[0])
+        cJSON_AddStringToObject(o, "shard", r->shard);
     cJSON_AddStringToObject(o, "status", sl_report_status(r->exit_code));
     cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
     add_string_or_null(o, "error", r->error);

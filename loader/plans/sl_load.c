@@ -65,10 +65,18 @@ struct resume_state {
     struct sl_checkpoint_job *jobs; /* hash 0: no checkpoints (stdin, a pipe) */
     struct sl_csv_skip *skips;
     struct sl_span **ranges;
-    char *target;
+    char *target;               /* "db.table", and " shard i/n" when sharded */
+    const struct sl_span *keep; /* --shard: per source, its part; NULL: all */
+    const struct sl_shard *shard;
     size_t n;
     size_t nranges;
 };
+
+/* Whether source i is read at all by this shard. */
+static int kept(const struct resume_state *rs, size_t i)
+{
+    return !rs->keep || rs->keep[i].start < rs->keep[i].end;
+}
 
 static void resume_release(struct resume_state *rs)
 {
@@ -179,6 +187,31 @@ static int check_resumable(struct sl_err *err, const char *path, const struct sl
     return 0;
 }
 
+/* Refuses a file whose checkpoints were recorded by a load split into
+ * another number of shards (or not split, or split when this one is not):
+ * their ranges are not this run's, so neither could skip the other's rows
+ * exactly once. */
+static int check_layout(const struct resume_state *rs, MYSQL *m, const char *ckdb, const char *path,
+                        const struct sl_file_id *file, struct sl_err *err)
+{
+    char base[600], found[600], sfx[48];
+    snprintf(base, sizeof base, "%s", rs->target);
+    sl_shard_suffix(rs->shard, sfx, sizeof sfx);
+    base[strlen(base) - strlen(sfx)] = '\0';
+    int other =
+        sl_checkpoint_other_layout(m, ckdb, base, rs->shard->count, file, found, sizeof found, err);
+    if (other <= 0)
+        return other;
+    const char *was = strlen(found) > strlen(base) ? found + strlen(base) + 1 : "one unsplit load";
+    return sl_err_set(err, SL_ERR_FATAL,
+                      "%s: an earlier load of this file into %s, as %s, left checkpoints; this "
+                      "run is %s: a split load must keep its number of shards to be resumed "
+                      "exactly once. Finish it as it was begun, or start afresh after: DELETE "
+                      "FROM %s.%s WHERE target LIKE '%s%%'",
+                      path, base, was, sfx[0] ? sfx + 1 : "not split", ckdb, SL_CHECKPOINT_TABLE,
+                      base);
+}
+
 /* Reads the checkpoints of source i, kept in schema's sluice_checkpoints:
  * see resume_prepare. */
 static int prepare_one(struct resume_state *rs, size_t i, MYSQL *m, const struct sl_load_config *c,
@@ -188,6 +221,8 @@ static int prepare_one(struct resume_state *rs, size_t i, MYSQL *m, const struct
     struct sl_checkpoint_job *job = &rs->jobs[i];
     struct sl_checkpoint_seen seen;
     size_t n = 0;
+    if (check_layout(rs, m, schema, path, job->file, err) != 0)
+        return -1;
     if (sl_checkpoint_load(m, schema, job->hash, &rs->ranges[i], &n, &seen, err) != 0)
         return -1;
     int rc = 0;
@@ -241,19 +276,27 @@ static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_loa
     rs->jobs = calloc(src->n, sizeof *rs->jobs);
     rs->skips = calloc(src->n, sizeof *rs->skips);
     rs->ranges = calloc(src->n, sizeof *rs->ranges);
-    size_t tlen = strlen(schema) + strlen(table) + 2;
+    char sfx[48];
+    sl_shard_suffix(rs->shard, sfx, sizeof sfx);
+    size_t tlen = strlen(schema) + strlen(table) + strlen(sfx) + 2;
     rs->target = malloc(tlen);
-    if (!rs->jobs || !rs->skips || !rs->ranges || !rs->target)
+    char *table_sfx = malloc(strlen(table) + strlen(sfx) + 1);
+    if (!rs->jobs || !rs->skips || !rs->ranges || !rs->target || !table_sfx) {
+        free(table_sfx);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
-    snprintf(rs->target, tlen, "%s.%s", schema, table);
+    }
+    snprintf(rs->target, tlen, "%s.%s%s", schema, table, sfx);
+    /* a shard's job is its part of the file: its own key, its own rows */
+    sprintf(table_sfx, "%s%s", table, sfx);
     for (size_t i = 0; i < src->n; i++) {
-        if (!rs->files[i].canon)
+        if (!rs->files[i].canon || !kept(rs, i))
             continue;
         rs->jobs[i].hash =
-            sl_checkpoint_job_hash(schema, table, rs->files[i].fingerprint, rs->copies[i]);
+            sl_checkpoint_job_hash(schema, table_sfx, rs->files[i].fingerprint, rs->copies[i]);
         rs->jobs[i].target = rs->target;
         rs->jobs[i].file = &rs->files[i];
     }
+    free(table_sfx);
     if (c->dry_run) { /* look, but do not create */
         int exists = sl_table_exists(m, ckdb, SL_CHECKPOINT_TABLE, err);
         if (exists <= 0)
@@ -466,15 +509,19 @@ static void count_committed(void *ctx, unsigned writer, struct sl_batch *const *
 /* Copies the files and their counts into res. Returns 0 or -1 when out of
  * memory. */
 static int keep_files(struct sl_load_result *res, const struct sl_csv_unit *v, size_t n,
-                      struct file_counts *fc)
+                      const struct sl_span *keep, struct file_counts *fc)
 {
     if (!(res->files = calloc(n ? n : 1, sizeof *res->files)))
         return -1;
     for (size_t i = 0; i < n; i++) {
-        struct sl_load_file *f = &res->files[i];
+        if (keep && keep[i].start >= keep[i].end)
+            continue; /* another shard's */
+        struct sl_load_file *f = &res->files[res->nfiles];
         if (!(f->path = strdup(v[i].path)))
             return -1;
         res->nfiles++;
+        f->keep_start = keep ? keep[i].start : 0;
+        f->keep_end = keep ? keep[i].end : UINT64_MAX;
         f->size = v[i].size;
         f->rows_written = fc->good ? atomic_load(&fc->good[i]) : 0;
         f->rows_rejected = fc->bad ? atomic_load(&fc->bad[i]) : 0;
@@ -482,11 +529,40 @@ static int keep_files(struct sl_load_result *res, const struct sl_csv_unit *v, s
     return 0;
 }
 
+/* --shard: the part of each file this shard reads (sl_shard_files). A
+ * compressed file is not cut: it goes whole to one shard. */
+static int shard_files(const struct sl_shard *shard, const struct sl_sources *src,
+                       struct sl_span **keep, struct sl_err *err)
+{
+    long long *sizes = calloc(src->n, sizeof *sizes);
+    int *split = calloc(src->n, sizeof *split);
+    *keep = calloc(src->n, sizeof **keep);
+    int rc = 0;
+    if (!sizes || !split || !*keep)
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    for (size_t i = 0; rc == 0 && i < src->n; i++) {
+        if (strcmp(src->v[i].path, "-") == 0 || src->v[i].size < 0)
+            rc = sl_err_set(err, SL_ERR_FATAL, "--shard splits files by their size; %s has none%s",
+                            strcmp(src->v[i].path, "-") == 0 ? "stdin" : src->v[i].path,
+                            strcmp(src->v[i].path, "-") == 0 ? "" : " (a pipe?)");
+        else {
+            sizes[i] = src->v[i].size;
+            split[i] = !src->v[i].zstd;
+        }
+    }
+    if (rc == 0)
+        sl_shard_files(shard, sizes, split, src->n, *keep);
+    free(sizes);
+    free(split);
+    return rc;
+}
+
 int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE *log)
 {
     memset(res, 0, sizeof res[0]);
     sl_err_clear(&res->err);
     res->dry_run = c->dry_run;
+    res->shard = c->shard;
     struct sl_err *err = &res->err;
     struct sl_url url;
     struct sl_table table;
@@ -503,6 +579,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     size_t *update = NULL, nupdate = 0;
     struct sl_colcheck *checks = NULL;
     struct file_counts fc = {0};
+    struct sl_span *keep = NULL; /* --shard: per source, the part read */
     int rc = -1;
     memset(&table, 0, sizeof table);
     memset(&sources, 0, sizeof sources);
@@ -583,6 +660,10 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         goto out_sources;
     if (resume_identify(&rs, &sources, c->resume && c->checkpoint, err) != 0)
         goto out_sources;
+    rs.shard = &c->shard;
+    if (c->shard.count && shard_files(&c->shard, &sources, &keep, err) != 0)
+        goto out_sources;
+    rs.keep = keep;
     if (c->dry_run && dry_checks(conns[0], c, &table, err) != 0)
         goto out_sources;
     for (unsigned i = 1; i < c->threads && !c->dry_run; i++)
@@ -624,13 +705,18 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         fprintf(log, "sluice: --resume: no committed chunks are recorded for these files; "
                      "loading them whole\n");
 
-    uint64_t total = 0;
+    uint64_t total = 0; /* what the readers read through: a shard reads from a file's start */
     for (size_t i = 0; i < sources.n; i++) {
         if (sources.v[i].size < 0) {
             total = 0;
             break;
         }
-        total += (uint64_t)sources.v[i].size;
+        uint64_t size = (uint64_t)sources.v[i].size;
+        if (keep && keep[i].start >= keep[i].end)
+            size = 0;
+        else if (keep && keep[i].end < size && !sources.v[i].zstd)
+            size = keep[i].end;
+        total += size;
     }
     if (!c->dry_run && sl_load_indexes_take(&ix, conns[0], c->defer_indexes, table.schema,
                                             write_name, total, c->progress ? log : NULL, err) != 0)
@@ -671,6 +757,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .batch_bytes = BATCH_BYTES,
         .keep_raw = c->rejects && !c->dry_run,
         .skips = c->checkpoint ? rs.skips : NULL,
+        .keep = keep,
     };
     atomic_init(&csv.next, 0);
     struct sl_mysql_sink mysql = {
@@ -796,10 +883,11 @@ out_sources:
         res->finish_sql = strdup(ix.add_sql);
     }
     sl_load_indexes_release(&ix);
-    if (keep_files(res, sources.v, sources.n, &fc) != 0 && rc == 0)
+    if (keep_files(res, sources.v, sources.n, keep, &fc) != 0 && rc == 0)
         rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
     free((void *)fc.good);
     free((void *)fc.bad);
+    free(keep);
     if (c->rejects && !c->dry_run) {
         struct sl_err ignored;
         sl_rejects_close(&rejects, &ignored);

@@ -24,6 +24,7 @@
 #include "sl_csv_unit.h"
 #include "sl_deferred.h"
 #include "sl_err.h"
+#include "sl_shard.h"
 #include "sl_tls.h"
 #include "sl_write_method.h"
 #include "sl_write_mode.h"
@@ -72,6 +73,7 @@ struct sl_load_config {
     unsigned connect_timeout;   /* --connect-timeout in seconds; 0: the default */
     struct sl_conn_flags flags; /* -u -h -P -S -p */
     unsigned retry_max_seconds;
+    struct sl_shard shard;     /* --shard i/n: only this shard's part of the files */
     int checkpoint;            /* record committed ranges in the target */
     const char *checkpoint_db; /* the database of sluice_checkpoints (created if missing), or
                                   NULL: the target's own */
@@ -93,14 +95,17 @@ struct sl_load_file {
     uint64_t rows_written;  /* its rows in committed chunks (under --mode ignore, those the
                                target skipped as well; in a dry run, those that would be) */
     uint64_t rows_rejected; /* its bad rows, in committed chunks */
+    uint64_t keep_start;    /* --shard: the records read start at offsets from here */
+    uint64_t keep_end;      /* to before here (UINT64_MAX: the file's end) */
 };
 
 struct sl_load_result {
     struct sl_load_file *files; /* the files, in reading order; freed by
                                    sl_load_result_release */
     size_t nfiles;
-    int started; /* 0: stopped before any row could be written */
-    int dry_run; /* the config's dry_run */
+    int started;           /* 0: stopped before any row could be written */
+    int dry_run;           /* the config's dry_run */
+    struct sl_shard shard; /* the config's shard */
     uint64_t rows_read;
     uint64_t rows_written;  /* committed (0 in a dry run) */
     uint64_t rows_to_write; /* a dry run: the rows that passed every check */

@@ -294,6 +294,7 @@ int sl_sources_prepare(struct sl_sources *s, char *const *patterns, size_t npatt
         src->header = hdr;
         src->nheader = nhdr;
         src->size = (long long)sl_input_raw_size(sl_csv_input(r));
+        src->zstd = sl_input_is_zstd(sl_csv_input(r));
         struct stat st;
         src->mtime_ns = -1;
         int stream = strcmp(src->path, "-") == 0; /* stdin, a pipe: read once */

@@ -300,6 +300,58 @@ int sl_checkpoint_find_file(MYSQL *m, const char *db, const char *target,
     return seen->nranges > 0;
 }
 
+/* What sl_checkpoint_other_layout looks for: targets of the file that are
+ * base, or base followed by " shard i/n" with another n than this run's. */
+struct layout_ctx {
+    const char *base;
+    unsigned count; /* this run's shards, 0: not sharded */
+    char *found;
+    size_t cap;
+    int hit;
+};
+
+static int other_layout(void *ctx, char **vals, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    struct layout_ctx *c = ctx;
+    if (n < 1 || !vals[0])
+        return 0;
+    const char *t = vals[0];
+    size_t bl = strlen(c->base);
+    if (strncmp(t, c->base, bl) != 0)
+        return 0;
+    const char *rest = t + bl;
+    unsigned i, count;
+    char tail;
+    int sharded = sscanf(rest, " shard %u/%u%c", &i, &count, &tail) == 2;
+    if (!sharded && *rest)
+        return 0; /* another table whose name begins with this one's */
+    if (sharded ? count == c->count : c->count == 0)
+        return 0;
+    snprintf(c->found, c->cap, "%s", t);
+    c->hit = 1;
+    return 2; /* one is enough */
+}
+
+int sl_checkpoint_other_layout(MYSQL *m, const char *db, const char *base, unsigned count,
+                               const struct sl_file_id *file, char *found, size_t cap,
+                               struct sl_err *err)
+{
+    char dev[24], ino[24], blen[24];
+    snprintf(dev, sizeof dev, "%" PRIu64, file->dev);
+    snprintf(ino, sizeof ino, "%" PRIu64, file->ino);
+    snprintf(blen, sizeof blen, "%zu", strlen(base));
+    const char *params[] = {file->canon, dev, ino, blen, base};
+    struct layout_ctx c = {base, count, found, cap, 0};
+    int rc = run_bound(m, db, "SELECT DISTINCT target FROM ",
+                       " WHERE (source = ? OR (source_dev = ? AND source_ino = ?))"
+                       " AND LEFT(target, ?) = ?",
+                       params, 5, other_layout, &c, err);
+    if (rc < 0)
+        return -1;
+    return c.hit;
+}
+
 int sl_checkpoint_clear_file(MYSQL *m, const char *db, const struct sl_checkpoint_job *job,
                              struct sl_err *err)
 {

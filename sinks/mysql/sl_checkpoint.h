@@ -70,6 +70,15 @@ int sl_checkpoint_ensure_table(MYSQL *m, const char *db, struct sl_err *err);
 int sl_checkpoint_load(MYSQL *m, const char *db, uint64_t hash, struct sl_span **out, size_t *n,
                        struct sl_checkpoint_seen *seen, struct sl_err *err);
 
+/* --shard: looks for checkpoints of this file (by path, or device and
+ * inode) in base ("db.table") recorded by a load split otherwise: unsplit
+ * ("db.table") when count > 0, or split into another number of shards
+ * ("db.table shard i/m", m != count). Returns 1 and copies the first such
+ * target into found, 0 when there is none, -1 with err set. */
+int sl_checkpoint_other_layout(MYSQL *m, const char *db, const char *base, unsigned count,
+                               const struct sl_file_id *file, char *found, size_t cap,
+                               struct sl_err *err);
+
 /* Looks for checkpoints of target recorded under another job key than
  * except_hash for this file: the same canonical path, or the same device and
  * inode, but other contents. Returns 1 and fills *seen (the first such job)

@@ -15,6 +15,7 @@
 #include "sl_ident.h"
 #include "sl_queue.h"
 #include "sl_rate.h"
+#include "sl_shard.h"
 #include "sl_sql.h"
 #include "sl_suggest.h"
 #include "sl_url.h"
@@ -412,8 +413,107 @@ static void test_rate(void)
     CHECK(sl_rate_reserve(&r, 1000000, 2000) - r.start > 1.999);
 }
 
+/* Which shard keeps record offset x of file f, or -1 (none) / -2 (two). */
+static int holder(const struct sl_span *keeps, unsigned count, size_t nfiles, size_t f, uint64_t x)
+{
+    int who = -1;
+    for (unsigned k = 0; k < count; k++) {
+        const struct sl_span *sp = &keeps[k * nfiles + f];
+        if (x >= sp->start && x < sp->end)
+            who = who == -1 ? (int)k : -2;
+    }
+    return who;
+}
+
+static void test_shard(void)
+{
+    struct sl_shard s;
+    const char *why = NULL;
+    CHECK(sl_shard_parse("2/4", &s, &why) == 0 && s.index == 2 && s.count == 4);
+    CHECK(sl_shard_parse("0/1", &s, &why) == 0 && s.index == 0 && s.count == 1);
+    CHECK(sl_shard_parse("0/0", &s, &why) != 0 && strstr(why, "from 1 to 10000"));
+    CHECK(sl_shard_parse("5/4", &s, &why) != 0 && strstr(why, "below the number of shards"));
+    CHECK(sl_shard_parse("4/4", &s, &why) != 0 && strstr(why, "below the number of shards"));
+    CHECK(sl_shard_parse("-1/3", &s, &why) != 0 && strstr(why, "must be i/n"));
+    CHECK(sl_shard_parse("1/3x", &s, &why) != 0 && sl_shard_parse("1", &s, &why) != 0);
+    CHECK(sl_shard_parse("", &s, &why) != 0 && sl_shard_parse("/3", &s, &why) != 0);
+    CHECK(sl_shard_parse("1/10001", &s, &why) != 0);
+    char sfx[32];
+    CHECK(strcmp(sl_shard_suffix(&(struct sl_shard){1, 4}, sfx, sizeof sfx), " shard 1/4") == 0);
+    CHECK(strcmp(sl_shard_suffix(&(struct sl_shard){0, 0}, sfx, sizeof sfx), "") == 0);
+
+    /* every byte of a splittable file, and every unsplittable file, is kept
+     * by exactly one shard, for many layouts */
+    unsigned seed = 7;
+    for (int round = 0; round < 300; round++) {
+        size_t nfiles = 1 + (size_t)(rand_r(&seed) % 5);
+        unsigned count = 1 + (unsigned)(rand_r(&seed) % 7);
+        long long sizes[5];
+        int split[5];
+        for (size_t f = 0; f < nfiles; f++) {
+            sizes[f] = rand_r(&seed) % 4 == 0 ? 0 : rand_r(&seed) % 1000;
+            split[f] = rand_r(&seed) % 3 != 0;
+        }
+        struct sl_span keeps[7 * 5];
+        for (unsigned k = 0; k < count; k++)
+            sl_shard_files(&(struct sl_shard){k, count}, sizes, split, nfiles, &keeps[k * nfiles]);
+        int ok = 1;
+        for (size_t f = 0; f < nfiles; f++) {
+            if (!split[f] || sizes[f] == 0) {
+                int n = 0;
+                for (unsigned k = 0; k < count; k++)
+                    n +=
+                        keeps[k * nfiles + f].end == UINT64_MAX && keeps[k * nfiles + f].start == 0;
+                ok &= n == 1;
+                continue;
+            }
+            for (uint64_t x = 0; x < (uint64_t)sizes[f] + 10; x++)
+                ok &= holder(keeps, count, nfiles, f, x) >= 0;
+            ok &= holder(keeps, count, nfiles, f, UINT64_MAX - 1) >= 0;
+        }
+        CHECK(ok);
+    }
+    /* the shares are even: 4 shards of one 1000-byte file */
+    long long one = 1000;
+    int yes = 1;
+    struct sl_span k2;
+    sl_shard_files(&(struct sl_shard){2, 4}, &one, &yes, 1, &k2);
+    CHECK(k2.start == 500 && k2.end == 750);
+    sl_shard_files(&(struct sl_shard){3, 4}, &one, &yes, 1, &k2);
+    CHECK(k2.start == 750 && k2.end == UINT64_MAX);
+    /* unsharded: everything */
+    sl_shard_files(&(struct sl_shard){0, 0}, &one, &yes, 1, &k2);
+    CHECK(k2.start == 0 && k2.end == UINT64_MAX);
+
+    /* key ranges: each kept by exactly one shard, in contiguous blocks */
+    for (uint64_t n = 1; n < 40; n++)
+        for (unsigned count = 1; count < 9; count++) {
+            int ok = 1;
+            for (uint64_t i = 0; i < n; i++) {
+                int hits = 0;
+                for (unsigned k = 0; k < count; k++)
+                    hits += sl_shard_keeps_range(&(struct sl_shard){k, count}, i, n);
+                ok &= hits == 1;
+            }
+            CHECK(ok);
+        }
+    CHECK(sl_shard_keeps_range(&(struct sl_shard){0, 0}, 5, 10));
+
+    /* JOB_COMPLETION_INDEX */
+    unsetenv("JOB_COMPLETION_INDEX");
+    CHECK(sl_shard_from_env(4, &s, &why) == 0);
+    setenv("JOB_COMPLETION_INDEX", "3", 1);
+    CHECK(sl_shard_from_env(4, &s, &why) == 1 && s.index == 3 && s.count == 4);
+    setenv("JOB_COMPLETION_INDEX", "4", 1);
+    CHECK(sl_shard_from_env(4, &s, &why) == -1);
+    setenv("JOB_COMPLETION_INDEX", "x", 1);
+    CHECK(sl_shard_from_env(4, &s, &why) == -1);
+    unsetenv("JOB_COMPLETION_INDEX");
+}
+
 int main(void)
 {
+    test_shard();
     test_rate();
     test_sql();
     test_escape();

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# --shard i/n: one load split across processes. Every shard works out the
+# same split of the files and reads only the records that start in its
+# part, so the union is exact even where a quoted value holds line breaks;
+# a shard that is killed resumes exactly once from its own checkpoints; a
+# different number of shards over the same checkpoints is refused.
+source "$(dirname "$0")/lib.sh"
+setup shard
+sql "CREATE TABLE \`$DB\`.nokey (id BIGINT, body TEXT, tag VARCHAR(20));
+     CREATE TABLE \`$DB\`.whole LIKE \`$DB\`.nokey"
+python3 - "$WORK/q.csv" <<'PY'
+import csv, random, sys
+random.seed(5)
+with open(sys.argv[1], "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["id", "body", "tag"])
+    for i in range(60000):
+        body = random.choice(["plain", "with,comma", "multi\nline\nvalue", 'quote "x" inside', "",
+                              "x" * random.randint(1, 300)])
+        w.writerow([i, body, "t%d" % i])
+PY
+exact() { # TABLE WHAT: nokey holds TABLE's rows, each once
+  check_eq "$(sql "SELECT COUNT(*), COUNT(DISTINCT id) FROM \`$DB\`.nokey")" \
+    "$(sql "SELECT COUNT(*), COUNT(*) FROM \`$DB\`.$1")" "$2: every row once"
+  check_eq "$(checksum "$DB" nokey)" "$(checksum "$DB" "$1")" "$2: the same rows"
+}
+shard_load() { # I N ARGS...: shard I of N in the background; its pid in PIDS
+  "$SLUICE_BIN" load --defaults-file "$SLUICE_DB_CNF" --shard "$1/$2" "${@:3}" \
+    >"$WORK/out.$1" 2>"$WORK/err.$1" &
+  PIDS+=($!)
+}
+wait_all() { # waits for PIDS; their exit codes, space-separated, go to CODES
+  local codes=() p
+  for p in "${PIDS[@]}"; do
+    set +e
+    wait "$p"
+    codes+=($?)
+    set -e
+  done
+  PIDS=()
+  CODES="${codes[*]}"
+}
+
+load "$WORK/q.csv" --into "$URL/whole" --no-checkpoint
+check_rc 0 "the file loaded whole"
+
+# ---- 4 concurrent shards of one file with line breaks inside quotes
+PIDS=()
+for i in 0 1 2 3; do shard_load $i 4 "$WORK/q.csv" --into "$URL/nokey" --report "$WORK/r$i.json"; done
+wait_all
+check_eq "$CODES" "0 0 0 0" "4 shards of one file"
+exact whole "4 shards"
+for i in 0 1 2 3; do check_report_file "$WORK/r$i.json"; done
+check_eq "$(python3 -c 'import json,sys; print(sum(json.load(open(f))["rows_written"] for f in sys.argv[1:]))' "$WORK"/r?.json)" 60000 \
+  "the shards' reports add up to the file"
+check_eq "$(python3 -c 'import json,sys; print(min(json.load(open(f))["rows_written"] for f in sys.argv[1:]) > 10000)' "$WORK"/r?.json)" True \
+  "each shard takes a fair share"
+check_eq "$(sql "SELECT COUNT(*) FROM \`$DB\`.sluice_checkpoints")" 0 "the shards leave no checkpoints"
+
+# ---- several files, one compressed (which goes whole to one shard)
+sql "TRUNCATE \`$DB\`.nokey"
+python3 "$GEN" --rows 30000 --seed 1 >"$WORK/o1.csv"
+python3 "$GEN" --rows 20000 --seed 2 --start-id 30001 | zstd -q -o "$WORK/o2.csv.zst"
+python3 "$GEN" --rows 25000 --seed 3 --start-id 50001 >"$WORK/o3.csv"
+orders_table orders_sharded
+orders_table orders_whole
+load "$WORK/o1.csv" "$WORK/o2.csv.zst" "$WORK/o3.csv" --into "$URL/orders_whole"
+check_rc 0 "three files whole"
+PIDS=()
+for i in 0 1 2; do
+  shard_load $i 3 "$WORK/o1.csv" "$WORK/o2.csv.zst" "$WORK/o3.csv" --into "$URL/orders_sharded" \
+    --report "$WORK/f$i.json"
+done
+wait_all
+check_eq "$CODES" "0 0 0" "3 shards of three files"
+check_eq "$(checksum "$DB" orders_sharded)" "$(checksum "$DB" orders_whole)" "3 shards of three files: the same rows"
+check_eq "$(python3 -c 'import json,sys; print(sorted(i["name"].rsplit("/",1)[1] for f in sys.argv[1:] for i in json.load(open(f))["items"] if i["name"].endswith(".zst")))' "$WORK"/f?.json)" \
+  "['o2.csv.zst']" "the compressed file is read by one shard only"
+
+# ---- one shard killed mid-load, then resumed; the others untouched
+sql "TRUNCATE \`$DB\`.nokey"
+PIDS=()
+shard_load 0 2 "$WORK/q.csv" --into "$URL/nokey"
+shard_load 1 2 "$WORK/q.csv" --into "$URL/nokey" --batch-rows 100 --txn-rows 500 --max-rate 3000
+slow=${PIDS[1]}
+for _ in $(seq 100); do
+  [ "$(sql "SELECT COALESCE(SUM(row_count), 0) FROM \`$DB\`.sluice_checkpoints WHERE target LIKE '% shard 1/2'")" -ge 2000 ] && break
+  sleep 0.1
+done
+kill -9 "$slow"
+wait_all
+check_eq "$CODES" "0 137" "shard 0 finished, shard 1 killed"
+check_ne "$(count nokey)" 60000 "rows are missing"
+check_ne "$(sql "SELECT COUNT(*) FROM \`$DB\`.sluice_checkpoints")" 0 "shard 1's checkpoints remain"
+load "$WORK/q.csv" --into "$URL/nokey" --shard 1/2
+check_rc 2 "shard 1 again without --resume"
+check_contains "$WORK/err" "was interrupted after committing" "is refused"
+load "$WORK/q.csv" --into "$URL/nokey" --shard 1/2 --resume
+check_rc 0 "shard 1 resumed"
+exact whole "a killed shard resumed"
+
+# ---- the same checkpoints with another number of shards
+sql "TRUNCATE \`$DB\`.nokey"
+PIDS=()
+shard_load 0 2 "$WORK/q.csv" --into "$URL/nokey" --batch-rows 100 --txn-rows 500 --max-rate 3000
+for _ in $(seq 100); do
+  [ "$(sql "SELECT COUNT(*) FROM \`$DB\`.sluice_checkpoints")" -ge 1 ] && break
+  sleep 0.1
+done
+kill -9 "${PIDS[0]}"
+wait_all
+load "$WORK/q.csv" --into "$URL/nokey" --shard 0/3 --resume
+check_rc 2 "another shard count over the same checkpoints"
+check_contains "$WORK/err" "an earlier load of this file into $DB.nokey, as shard 0/2, left checkpoints; this run is shard 0/3: a split load must keep its number of shards to be resumed exactly once" "says why"
+load "$WORK/q.csv" --into "$URL/nokey"
+check_rc 2 "an unsplit load over a split one's checkpoints"
+check_contains "$WORK/err" "as shard 0/2, left checkpoints; this run is not split" "says so too"
+sql "DELETE FROM \`$DB\`.sluice_checkpoints"
+
+# ---- JOB_COMPLETION_INDEX with --shards, as a Kubernetes Indexed Job runs it
+sql "TRUNCATE \`$DB\`.nokey"
+for i in 0 1; do
+  set +e
+  JOB_COMPLETION_INDEX=$i "$SLUICE_BIN" load "$WORK/q.csv" --into "$URL/nokey" \
+    --defaults-file "$SLUICE_DB_CNF" --shards 2 -q
+  check_eq "$?" 0 "JOB_COMPLETION_INDEX=$i --shards 2"
+  set -e
+done
+exact whole "--shards with JOB_COMPLETION_INDEX"
+
+# ---- configs/slurm-array-load.sh as 4 array tasks, and the command of
+# configs/k8s-indexed-load.yaml as its 4 indexed pods run it
+sql "TRUNCATE \`$DB\`.nokey; DROP DATABASE IF EXISTS sluice_ops"
+PIDS=()
+for i in 0 1 2 3; do
+  (cd "$WORK" && SLURM_ARRAY_TASK_ID=$i SLURM_ARRAY_TASK_COUNT=4 SLUICE="$SLUICE_BIN" \
+    SLUICE_FILES="$WORK/q.csv" SLUICE_INTO="$URL/nokey" SLUICE_CNF="$SLUICE_DB_CNF" \
+    "$SLUICE_SRC/configs/slurm-array-load.sh" >"$WORK/slurm.$i" 2>&1) &
+  PIDS+=($!)
+done
+wait_all
+check_eq "$CODES" "0 0 0 0" "the Slurm array's 4 tasks"
+exact whole "the Slurm array"
+for i in 0 1 2 3; do check_report_file "$WORK/sluice-orders-$i.json"; done
+check_eq "$(python3 -c 'import json,sys; print(sorted(json.load(open(f))["shard"] for f in sys.argv[1:]))' "$WORK"/sluice-orders-?.json)" \
+  "['0/4', '1/4', '2/4', '3/4']" "each task's report names its shard"
+sql "TRUNCATE \`$DB\`.nokey"
+python3 - "$SLUICE_SRC/configs/k8s-indexed-load.yaml" "$SLUICE_BIN" "$WORK/q.csv" "$URL/nokey" "$SLUICE_DB_CNF" >"$WORK/k8s.cmd" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+cmd = json.loads(re.search(r"^\s*command: (\[.*\])$", text, re.M).group(1))
+assert re.search(r"^\s*completionMode: Indexed$", text, re.M) and re.search(r"^\s*completions: 4$", text, re.M)
+cmd[0] = sys.argv[2]
+cmd[2] = sys.argv[3]
+cmd[cmd.index("--into") + 1] = sys.argv[4]
+cmd[cmd.index("--defaults-file") + 1] = sys.argv[5]
+print("\0".join(cmd), end="")
+PY
+mapfile -d '' K8S <"$WORK/k8s.cmd"
+PIDS=()
+for i in 0 1 2 3; do
+  JOB_COMPLETION_INDEX=$i "${K8S[@]}" >"$WORK/k8s.$i" 2>&1 &
+  PIDS+=($!)
+done
+wait_all
+check_eq "$CODES" "0 0 0 0" "the Indexed Job's 4 pods"
+exact whole "the Indexed Job"
+check_eq "$(grep -h '"final":true' "$WORK"/k8s.? | wc -l)" 4 "each pod's last JSON progress line"
+check_eq "$(sql "SELECT COUNT(*) FROM sluice_ops.sluice_checkpoints")" 0 "no checkpoints left in sluice_ops"
+sql "DROP DATABASE sluice_ops"
+
+# ---- bad input
+for bad in 0/0 5/4 -1/3 4/4 1 a/b; do
+  load "$WORK/q.csv" --into "$URL/nokey" --shard "$bad"
+  check_rc 2 "--shard $bad"
+done
+load "$WORK/q.csv" --into "$URL/nokey" --shard 0/0
+check_contains "$WORK/err" "sluice load: --shard '0/0': the number of shards must be from 1 to 10000" "0/0"
+load "$WORK/q.csv" --into "$URL/nokey" --shard 5/4
+check_contains "$WORK/err" "sluice load: --shard '5/4': the shard number must be below the number of shards (shards count from 0)" "5/4"
+load "$WORK/q.csv" --into "$URL/nokey" --shard -1/3
+check_contains "$WORK/err" "sluice load: --shard '-1/3': must be i/n: this shard's number, from 0, and the number of shards" "-1/3"
+(unset JOB_COMPLETION_INDEX; load "$WORK/q.csv" --into "$URL/nokey" --shards 4; echo "$RC" >"$WORK/rc")
+check_eq "$(cat "$WORK/rc")" 2 "--shards without JOB_COMPLETION_INDEX"
+check_contains "$WORK/err" "sluice load: --shards 4 needs JOB_COMPLETION_INDEX (a Kubernetes Indexed Job sets it), or give --shard I/4" "says what it needs"
+JOB_COMPLETION_INDEX=7 load "$WORK/q.csv" --into "$URL/nokey" --shards 4
+check_rc 2 "JOB_COMPLETION_INDEX out of range"
+check_contains "$WORK/err" "sluice load: --shards 4: JOB_COMPLETION_INDEX must be a shard number below --shards, not '7'" "names it"
+load "$WORK/q.csv" --into "$URL/nokey" --shard 1/2 --shards 3
+check_rc 2 "--shard and --shards that disagree"
+check_contains "$WORK/err" "sluice load: --shard 1/2 and --shards 3 disagree" "says so"
+set +e
+"$SLUICE_BIN" load - --into "$URL/nokey" --defaults-file "$SLUICE_DB_CNF" --shard 0/2 <"$WORK/q.csv" >"$WORK/out" 2>"$WORK/err"
+RC=$?
+set -e
+check_rc 2 "--shard of stdin"
+check_contains "$WORK/err" "--shard splits files by their size; stdin has none" "stdin cannot be split"
+
+finish
