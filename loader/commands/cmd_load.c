@@ -75,6 +75,7 @@ struct load_args {
     char delim[SL_CSV_MAX_SEP + 1];                           /* --delimiter, unescaped */
     char terminator[SL_CSV_MAX_SEP + 1];                      /* --line-terminator, unescaped */
     char encoding[24];                                        /* a sniffed encoding */
+    char shard_rejects[4200]; /* --shard: --rejects with this shard's number */
     FILE *err;
 };
 
@@ -802,6 +803,35 @@ static int sniff_first(struct load_args *a, struct sl_sniff_file *f, FILE *err)
     return 0;
 }
 
+/* --shard: refuses what one shard would do to the others' rows, and gives
+ * each shard rejects files of its own. Returns 0 or -1 after a message. */
+static int check_shard(struct load_args *a)
+{
+    struct sl_load_config *c = &a->c;
+    if (!c->shard.count)
+        return 0;
+    const char *clash = c->mode == SL_MODE_TRUNCATE ? "--mode truncate, which empties the table"
+                        : c->mode == SL_MODE_SWAP   ? "--mode swap, which replaces the table"
+                        : a->create_table           ? "--create-table; create it first"
+                        : c->defer_indexes == SL_DEFER_ALWAYS
+                            ? "--defer-indexes, which takes indexes off while others write"
+                            : NULL;
+    if (clash) {
+        fprintf(a->err,
+                "sluice load: --shard cannot be used with %s: the other shards write "
+                "the same table\n",
+                clash);
+        return -1;
+    }
+    c->defer_indexes = SL_DEFER_NEVER; /* auto would let every shard find it empty */
+    if (c->rejects) {
+        snprintf(a->shard_rejects, sizeof a->shard_rejects, "%s.shard-%u-of-%u", c->rejects,
+                 c->shard.index, c->shard.count);
+        c->rejects = a->shard_rejects;
+    }
+    return 0;
+}
+
 static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE *err,
                      struct sl_report *rep)
 {
@@ -827,7 +857,7 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
         return SL_EXIT_OK;
     }
     if (rc != 0 || check_args(a) != 0 || sl_cli_conn_ask("load", &a->c.flags, err) != 0 ||
-        sl_cli_shard_resolve("load", &a->c.shard, a->shards, err) != 0)
+        sl_cli_shard_resolve("load", &a->c.shard, a->shards, err) != 0 || check_shard(a) != 0)
         return SL_EXIT_USAGE;
     struct sl_sniff_file sniffed;
     int have_sniffed = 0;

@@ -196,4 +196,23 @@ set -e
 check_rc 2 "--shard of stdin"
 check_contains "$WORK/err" "--shard splits files by their size; stdin has none" "stdin cannot be split"
 
+# what one shard would do to the others' rows
+load "$WORK/q.csv" --into "$URL/nokey" --shard 0/2 --mode truncate
+check_rc 2 "--shard with --mode truncate"
+check_contains "$WORK/err" "sluice load: --shard cannot be used with --mode truncate, which empties the table: the other shards write the same table" "refused"
+load "$WORK/q.csv" --into "$URL/nokey" --shard 0/2 --defer-indexes
+check_rc 2 "--shard with --defer-indexes"
+
+# each shard's rejects go to files of its own
+sql "TRUNCATE \`$DB\`.nokey"
+{ head -1 "$WORK/q.csv"; seq 1 2000 | sed 's/.*/&,x,y/'; echo 'notanumber,x,y'; } >"$WORK/bad.csv"
+for i in 0 1; do
+  load "$WORK/bad.csv" --into "$URL/nokey" --shard $i/2 --on-error skip --rejects "$WORK/rj"
+  echo "$RC" >"$WORK/rc.$i"
+done
+check_eq "$(cat "$WORK/rc.0") $(cat "$WORK/rc.1")" "0 3" "the bad row is the last shard's"
+check_eq "$(tail -n +2 "$WORK/rj.shard-1-of-2.csv")" "notanumber,x,y" "in that shard's rejects file"
+check_eq "$(ls "$WORK" | grep -c '^rj\.shard-0-of-2' || true)" 0 "and none for the other"
+check_eq "$(count nokey)" 2000 "every good row"
+
 finish
