@@ -20,6 +20,10 @@ struct sl_key_ranges {
     int is_signed;
     uint64_t lo, hi; /* the span, as order-preserving unsigned values */
     uint64_t n;      /* number of ranges, at least 1 */
+    /* --shard: a shard's part of the span has closed ends where another
+     * shard's part begins (the first range then starts at lo, the last ends
+     * at hi), and none is set for a shard with no keys at all */
+    int closed_lo, closed_hi, none;
 };
 
 /* Most ranges one span is split into (a bound on the plan's memory). */
@@ -37,6 +41,13 @@ uint64_t sl_key_ranges_want(long long est_rows, uint64_t chunk_rows, unsigned at
 int sl_key_ranges_init(struct sl_key_ranges *r, int is_signed, const char *min_text,
                        const char *max_text, uint64_t want, struct sl_err *err);
 
+/* --shard: narrows r (set up by sl_key_ranges_init over the whole span) to
+ * shard index of count: the span is cut into count equal parts by key
+ * value, the first open below and the last open above, and this shard's
+ * part is split into at most want ranges. A span of fewer keys than shards
+ * goes whole to shard 0, and the others get none. */
+void sl_key_ranges_shard(struct sl_key_ranges *r, unsigned index, unsigned count, uint64_t want);
+
 /* Writes the inclusive bounds of range i (0 <= i < r->n) as decimal text;
  * each buffer needs 24 bytes. */
 void sl_key_ranges_get(const struct sl_key_ranges *r, uint64_t i, char *lo, char *hi);
@@ -46,14 +57,15 @@ void sl_key_ranges_get(const struct sl_key_ranges *r, uint64_t i, char *lo, char
  * "key BETWEEN lo AND hi" between them. The first and last ranges are
  * open-ended, so the ranges cover every key whatever MIN() and MAX() said
  * when they were planned. With a single range nothing is appended (every row
- * belongs to it). Returns 0 or -1 (out is full). */
+ * belongs to it). A shard's closed ends use ">= lo" and "<= hi" instead, and
+ * a shard with no keys gets "0 = 1". Returns 0 or -1 (out is full). */
 int sl_key_ranges_cond(const struct sl_key_ranges *r, uint64_t i, const char *key,
                        struct sl_buf *out);
 
 /* True when sl_key_ranges_cond() appends nothing for this set of ranges. */
 static inline int sl_key_ranges_whole(const struct sl_key_ranges *r)
 {
-    return r->n <= 1;
+    return r->n <= 1 && !r->closed_lo && !r->closed_hi && !r->none;
 }
 
 #endif

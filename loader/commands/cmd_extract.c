@@ -40,6 +40,8 @@ enum {
 
 struct extract_args {
     struct sl_extract_config c;
+    unsigned shards;     /* --shards */
+    char shard_to[4200]; /* --to with {shard} replaced */
     int zstd_level_set;
     int quiet;
     int help;
@@ -96,6 +98,7 @@ const struct sl_opt sl_extract_opts[] = {
     SL_CLI_REPORT_OPT,
     SL_CLI_PROGRESS_OPT,
     SL_CLI_MAX_RATE_OPT,
+    SL_CLI_SHARD_OPTS,
     {"dry-run", OPT_DRY_RUN, 0, "",
      "read, format and compress every row, but create no file: say\nwhat would be written",
      SL_STORE_SET(struct extract_args, c.dry_run)},
@@ -180,6 +183,8 @@ static int on_extract_opt(void *ctx, int key, const char *v)
         .progress = &c->progress_mode,
         .max_rows_per_sec = &c->max_rows_per_sec,
         .max_bytes_per_sec = &c->max_bytes_per_sec,
+        .shard = &c->shard,
+        .shards = &a->shards,
     };
     int handled = sl_cli_conn_opt("extract", &conn, key, v, a->err);
     if (handled)
@@ -226,6 +231,8 @@ static void fill_report(struct sl_report *rep, const struct sl_extract_config *c
                         const struct sl_extract_result *r)
 {
     snprintf(rep->target, sizeof rep->target, "%s", c->to);
+    if (c->shard.count)
+        snprintf(rep->shard, sizeof rep->shard, "%u/%u", c->shard.index, c->shard.count);
     rep->rows_read = r->rows;
     rep->dry_run = c->dry_run;
     if (c->dry_run)
@@ -285,10 +292,40 @@ static void print_summary(FILE *out, const struct sl_extract_config *c,
                         (double)r->text_bytes / (double)r->file_bytes);
     else
         sl_summary_line(out, written, "%s", file);
+    if (c->shard.count)
+        sl_summary_line(out, "shard", "%u of %u (from 0)", c->shard.index, c->shard.count);
     sl_summary_line(out, "readers", "%u over %s key range%s", r->streams,
                     sl_fmt_count(r->ranges, a, sizeof a), r->ranges == 1 ? "" : "s");
     sl_summary_rates(out, r->rows, r->text_bytes, r->seconds);
     sl_report_release(&rep);
+}
+
+/* --shard: each shard writes a file of its own, named by --to with {shard}
+ * replaced by its number (stdout needs none). Returns 0 or -1 after a
+ * message. */
+static int shard_output(struct extract_args *a)
+{
+    struct sl_extract_config *c = &a->c;
+    if (!c->shard.count)
+        return 0;
+    if (sl_xcopy_source_for(c->from)) {
+        fprintf(a->err, "sluice extract: --shard splits MySQL tables only, for now; extract "
+                        "from PostgreSQL or SQLite unsplit\n");
+        return -1;
+    }
+    const char *at = strstr(c->to, "{shard}");
+    if (strcmp(c->to, "-") == 0)
+        return 0;
+    if (!at) {
+        fprintf(a->err, "sluice extract: with --shard, --to must hold {shard}, which each shard "
+                        "replaces by its number (orders-{shard}.csv.zst), so that no two write one "
+                        "file\n");
+        return -1;
+    }
+    snprintf(a->shard_to, sizeof a->shard_to, "%.*s%u%s", (int)(at - c->to), c->to, c->shard.index,
+             at + strlen("{shard}"));
+    c->to = a->shard_to;
+    return 0;
 }
 
 static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out, FILE *err,
@@ -314,7 +351,8 @@ static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out
                      "Try 'sluice extract --help'.\n");
         return SL_EXIT_USAGE;
     }
-    if (sl_cli_conn_ask("extract", &c->flags, err) != 0)
+    if (sl_cli_conn_ask("extract", &c->flags, err) != 0 ||
+        sl_cli_shard_resolve("extract", &c->shard, a->shards, err) != 0 || shard_output(a) != 0)
         return SL_EXIT_USAGE;
     if (!a->zstd_level_set)
         c->zstd_level = sl_cli_ends_with(c->to, ".zst") ? DEFAULT_ZSTD_LEVEL : 0;

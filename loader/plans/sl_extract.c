@@ -126,7 +126,11 @@ static int plan_table(struct xplan *x, const struct sl_table *t, struct sl_err *
                 rc = sl_ident_append(&x->order, name, strlen(name));
         }
     }
-    x->ranged = c->threads > 1 && sl_table_has_integer_key(t);
+    x->ranged = (c->threads > 1 || c->shard.count > 1) && sl_table_has_integer_key(t);
+    if (c->shard.count > 1 && !x->ranged)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "--shard splits a table by its integer primary key, and %s.%s has none",
+                          t->schema, t->name);
     if (x->ranged) {
         const char *k = t->cols[t->pk[0]].name;
         if (rc == 0)
@@ -150,17 +154,23 @@ static int plan_ranges(struct xplan *x, const struct sl_table *t, FILE *log, str
     int rc = sl_table_key_span(x->main, t, &mm.min, &mm.max, err);
     if (rc != 0)
         return -1;
-    if (!mm.min) { /* no rows: one range reads whatever is there */
-        x->ranged = 0;
+    if (!mm.min) { /* no rows: one range reads whatever is there (shard 0's) */
+        x->ranged = c->shard.count > 1 && c->shard.index > 0;
+        x->ranges = (struct sl_key_ranges){.n = 1, .none = x->ranged};
         x->nranges = 1;
         goto out;
     }
     uint64_t want = sl_key_ranges_want(t->est_rows, c->chunk_rows, c->threads);
     int is_signed = !t->cols[t->pk[0]].is_unsigned;
     rc = sl_key_ranges_init(&x->ranges, is_signed, mm.min, mm.max, want, err);
+    if (rc == 0 && c->shard.count > 1) {
+        uint64_t part = want / c->shard.count;
+        sl_key_ranges_shard(&x->ranges, c->shard.index, c->shard.count,
+                            part > c->threads ? part : c->threads);
+    }
     if (rc == 0)
         x->nranges = x->ranges.n;
-    if (rc == 0 && x->nranges == 1)
+    if (rc == 0 && sl_key_ranges_whole(&x->ranges))
         x->ranged = 0;
     if (rc == 0 && x->ranged && c->progress)
         fprintf(log, "sluice: reading %s.%s with %u threads over %" PRIu64 " key ranges of %s\n",
@@ -212,6 +222,9 @@ static int check_config(const struct sl_extract_config *c, const struct sl_url *
     if (!c->query && !u->table)
         return sl_err_set(err, SL_ERR_FATAL,
                           "--from names no table: give mysql://host/db/table, or --query");
+    if (c->query && c->shard.count > 1)
+        return sl_err_set(err, SL_ERR_FATAL,
+                          "--shard splits a table by its key; a --query cannot be split");
     if (c->query && (c->where || c->order_by_pk))
         return sl_err_set(err, SL_ERR_FATAL,
                           "--where and --order-by-pk apply to a table, not to --query");

@@ -20,6 +20,7 @@
 
 #include "sl_conn.h"
 #include "sl_err.h"
+#include "sl_shard.h"
 #include "sl_snapshot.h"
 #include "sl_tls.h"
 
@@ -50,6 +51,7 @@ struct sl_extract_config {
     int progress;             /* 0 (-q): no advice or notices, only errors and the warnings
                                  that guard data */
     int progress_mode;        /* how progress is drawn: an enum sl_progress_mode */
+    struct sl_shard shard;    /* --shard: only this shard's part of the key span */
     double max_rows_per_sec;  /* --max-rate: rows a second, or */
     double max_bytes_per_sec; /* value bytes a second; 0: no limit */
 };

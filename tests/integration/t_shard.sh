@@ -169,6 +169,29 @@ check_eq "$(grep -h '"final":true' "$WORK"/k8s.? | wc -l)" 4 "each pod's last JS
 check_eq "$(sql "SELECT COUNT(*) FROM sluice_ops.sluice_checkpoints")" 0 "no checkpoints left in sluice_ops"
 sql "DROP DATABASE sluice_ops"
 
+# ---- extract: 4 shards of a table by key, a file each, the same rows
+PIDS=()
+for i in 0 1 2 3; do
+  "$SLUICE_BIN" extract --from "$URL/orders_whole" --to "$WORK/ex-{shard}.csv" --defaults-file "$SLUICE_DB_CNF" \
+    --shard $i/4 --threads 2 --report "$WORK/ex$i.json" >"$WORK/out.$i" 2>"$WORK/err.$i" &
+  PIDS+=($!)
+done
+wait_all
+check_eq "$CODES" "0 0 0 0" "4 extract shards"
+for i in 0 1 2 3; do check_report_file "$WORK/ex$i.json"; done
+orders_table orders_back
+load "$WORK/ex-0.csv" "$WORK/ex-1.csv" "$WORK/ex-2.csv" "$WORK/ex-3.csv" --into "$URL/orders_back"
+check_rc 0 "the 4 files load back"
+check_eq "$(checksum "$DB" orders_back)" "$(checksum "$DB" orders_whole)" "extract shards: the same rows"
+check_eq "$(python3 -c 'import json,sys; print(min(json.load(open(f))["rows_written"] for f in sys.argv[1:]) > 10000)' "$WORK"/ex?.json)" True \
+  "extract shards: each a fair share"
+run_sluice extract --from "$URL/orders_whole" --to "$WORK/same.csv" --defaults-file "$SLUICE_DB_CNF" --shard 1/4
+check_rc 2 "extract --shard without {shard}"
+check_contains "$WORK/err" "with --shard, --to must hold {shard}" "says what the name needs"
+run_sluice extract --from "$URL/nokey" --to "$WORK/nk-{shard}.csv" --defaults-file "$SLUICE_DB_CNF" --shard 1/4
+check_rc 2 "extract --shard of a table without a key"
+check_contains "$WORK/err" "--shard splits a table by its integer primary key, and $DB.nokey has none" "says why"
+
 # ---- bad input
 for bad in 0/0 5/4 -1/3 4/4 1 a/b; do
   load "$WORK/q.csv" --into "$URL/nokey" --shard "$bad"

@@ -232,6 +232,70 @@ static void test_range_cond(void)
     CHECK_EQ_INT(sl_key_ranges_want(5000000000LL, 1, 1), SL_KEY_RANGES_MAX);
 }
 
+/* Whether key x falls in range i of r, by the rule sl_key_ranges_cond
+ * writes. */
+static int in_range(const struct sl_key_ranges *r, uint64_t i, long long x)
+{
+    if (r->none)
+        return 0;
+    char lo[24], hi[24];
+    sl_key_ranges_get(r, i, lo, hi);
+    int open_lo = i == 0 && !r->closed_lo, open_hi = i + 1 >= r->n && !r->closed_hi;
+    return (open_lo || x >= atoll(lo)) && (open_hi || x <= atoll(hi));
+}
+
+/* --shard: every key, in and around MIN..MAX, is read by exactly one range
+ * of exactly one shard. */
+static void test_range_shards(void)
+{
+    struct sl_err err;
+    unsigned seed = 3;
+    for (int round = 0; round < 200; round++) {
+        long long min = (long long)(rand_r(&seed) % 200) - 100;
+        long long max = min + rand_r(&seed) % 60;
+        unsigned count = 1 + (unsigned)(rand_r(&seed) % 9);
+        uint64_t want = 1 + (uint64_t)(rand_r(&seed) % 7);
+        char a[24], b[24];
+        snprintf(a, sizeof a, "%lld", min);
+        snprintf(b, sizeof b, "%lld", max);
+        struct sl_key_ranges shards[9];
+        for (unsigned k = 0; k < count; k++) {
+            CHECK_EQ_INT(sl_key_ranges_init(&shards[k], 1, a, b, want, &err), 0);
+            sl_key_ranges_shard(&shards[k], k, count, want);
+        }
+        int ok = 1;
+        for (long long x = min - 5; x <= max + 5; x++) {
+            int hits = 0;
+            for (unsigned k = 0; k < count; k++)
+                for (uint64_t i = 0; i < shards[k].n; i++)
+                    hits += in_range(&shards[k], i, x);
+            ok &= hits == 1;
+        }
+        CHECK(ok);
+    }
+    /* the conditions of shard 1 of 3 over 0..29: closed at both ends */
+    struct sl_key_ranges r;
+    struct sl_buf out;
+    sl_buf_init(&out, 1024);
+    CHECK_EQ_INT(sl_key_ranges_init(&r, 0, "0", "29", 2, &err), 0);
+    sl_key_ranges_shard(&r, 1, 3, 1);
+    CHECK(!sl_key_ranges_whole(&r) && r.n == 1);
+    sl_key_ranges_cond(&r, 0, "`k`", &out);
+    CHECK(strcmp(sl_buf_cstr(&out), "`k` BETWEEN 10 AND 19") == 0);
+    CHECK_EQ_INT(sl_key_ranges_init(&r, 0, "0", "29", 2, &err), 0);
+    sl_key_ranges_shard(&r, 2, 3, 1);
+    sl_buf_reset(&out);
+    sl_key_ranges_cond(&r, 0, "`k`", &out);
+    CHECK(strcmp(sl_buf_cstr(&out), "`k` >= 20") == 0);
+    /* fewer keys than shards: shard 0 reads all, the others nothing */
+    CHECK_EQ_INT(sl_key_ranges_init(&r, 0, "7", "8", 2, &err), 0);
+    sl_key_ranges_shard(&r, 1, 3, 2);
+    sl_buf_reset(&out);
+    sl_key_ranges_cond(&r, 0, "`k`", &out);
+    CHECK(strcmp(sl_buf_cstr(&out), "0 = 1") == 0);
+    sl_buf_release(&out);
+}
+
 static void test_batch_reshape(void)
 {
     struct sl_batch *b = sl_batch_new(3, 4, 1024);
@@ -279,6 +343,7 @@ int main(void)
     test_table_keys_compare();
     test_checksum_sql();
     test_range_cond();
+    test_range_shards();
     test_batch_reshape();
     test_try_pop();
     return CHECK_DONE();
