@@ -38,6 +38,9 @@ enum {
 
 struct bench_args {
     struct sl_bench_config c;
+    unsigned shards;       /* --shards */
+    struct sl_shard shard; /* --shard */
+    char shard_table[200]; /* --table with this shard's number */
     unsigned threads[MAX_GRID];
     size_t batch[MAX_GRID], txn[MAX_GRID];
     enum sl_method_choice methods[MAX_GRID];
@@ -85,6 +88,7 @@ const struct sl_opt sl_bench_opts[] = {
     SL_CLI_CONN_OPTS,
     SL_CLI_REPORT_OPT,
     SL_CLI_PROGRESS_OPT,
+    SL_CLI_SHARD_OPTS,
     {"quiet", 'q', 0, "", "print only the results table and errors",
      SL_STORE_SET(struct bench_args, quiet)},
     {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct bench_args, help)},
@@ -224,6 +228,8 @@ static int on_bench_opt(void *ctx, int key, const char *v)
         .flags = &c->flags,
         .report = &a->report,
         .progress = &c->progress_mode,
+        .shard = &a->shard,
+        .shards = &a->shards,
     };
     int handled = sl_cli_conn_opt("bench", &conn, key, v, a->err);
     if (handled)
@@ -419,6 +425,21 @@ static int bench_main(struct bench_args *a, int argc, char **argv, FILE *out, FI
     c->nmethods = c->nmethods ? c->nmethods : 1;
     c->progress = !a->quiet;
     c->progress_mode = sl_cli_progress_mode(c->progress_mode, a->quiet);
+    if (sl_cli_shard_resolve("bench", &a->shard, a->shards, err) != 0)
+        return SL_EXIT_USAGE;
+    if (a->shard.count) {
+        /* each shard, a client of its own, writes a table of its own: no
+         * shard truncates or drops another's rows */
+        if (sl_cli_ends_with(c->schema, ".sql")) {
+            fprintf(err, "sluice bench: --shard takes a built-in --schema; a .sql file names "
+                         "one table for every shard\n");
+            return SL_EXIT_USAGE;
+        }
+        snprintf(a->shard_table, sizeof a->shard_table, "%s_shard%u%s", c->table, a->shard.index,
+                 sysbench ? "_" : "");
+        c->table = a->shard_table;
+        snprintf(rep->shard, sizeof rep->shard, "%u/%u", a->shard.index, a->shard.count);
+    }
 
     struct sl_bench_result r;
     struct sl_err e;

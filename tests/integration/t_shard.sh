@@ -192,6 +192,22 @@ run_sluice extract --from "$URL/nokey" --to "$WORK/nk-{shard}.csv" --defaults-fi
 check_rc 2 "extract --shard of a table without a key"
 check_contains "$WORK/err" "--shard splits a table by its integer primary key, and $DB.nokey has none" "says why"
 
+# ---- bench: 2 shards at once, each a client with a table of its own
+PIDS=()
+for i in 0 1; do
+  "$SLUICE_BIN" bench --into "$URL" --defaults-file "$SLUICE_DB_CNF" --shard $i/2 --rows 3000 \
+    --threads 2 --batch-rows 100 --txn-rows 1000 --warmup 0 --keep -q --report "$WORK/b$i.json" \
+    >"$WORK/out.$i" 2>"$WORK/err.$i" &
+  PIDS+=($!)
+done
+wait_all
+check_eq "$CODES" "0 0" "2 bench shards at once"
+check_eq "$(sql "SELECT COUNT(*) FROM \`$DB\`.sluice_bench_shard0"), $(sql "SELECT COUNT(*) FROM \`$DB\`.sluice_bench_shard1")" \
+  "3000, 3000" "each shard's rows in its own table"
+check_eq "$(python3 -c 'import json,sys; print([json.load(open(f))["shard"] for f in sys.argv[1:]])' "$WORK"/b?.json)" "['0/2', '1/2']" \
+  "each report names its shard"
+sql "DROP TABLE \`$DB\`.sluice_bench_shard0, \`$DB\`.sluice_bench_shard1"
+
 # ---- bad input
 for bad in 0/0 5/4 -1/3 4/4 1 a/b; do
   load "$WORK/q.csv" --into "$URL/nokey" --shard "$bad"
