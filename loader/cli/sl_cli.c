@@ -1,4 +1,5 @@
 #include "sl_cli.h"
+#include "sl_profile.h"
 #include "sl_progress.h"
 #include "sl_rate.h"
 
@@ -217,6 +218,34 @@ int sl_cli_write_mode_check(const char *cmd, enum sl_write_mode mode, const char
     return 0;
 }
 
+int sl_cli_profile(const char *cmd, int profile, size_t *batch_rows, uint64_t *txn_rows,
+                   size_t *txn_bytes, size_t *stmt_bytes, enum sl_method_choice *method, FILE *err)
+{
+    struct sl_err e;
+    if (sl_profile_apply((enum sl_profile)profile, batch_rows, txn_rows, txn_bytes, method, &e) !=
+        0) {
+        fprintf(err, "sluice %s: %s\n", cmd, e.msg);
+        return -1;
+    }
+    struct sl_profile_limits l = sl_profile_limits((enum sl_profile)profile);
+    if (l.stmt_bytes)
+        *stmt_bytes = l.stmt_bytes;
+    return 0;
+}
+
+void sl_cli_profile_say(const char *cmd, int profile, size_t batch_rows, uint64_t txn_rows,
+                        size_t txn_bytes, enum sl_method_choice method, FILE *err)
+{
+    (void)cmd;
+    if (profile == SL_PROFILE_NONE)
+        return;
+    fprintf(err,
+            "sluice: --profile %s: %zu rows a statement, at most %llu rows and %.1f MB of "
+            "values a transaction, method %s\n",
+            sl_profile_names[profile], batch_rows, (unsigned long long)txn_rows,
+            (double)txn_bytes / 1e6, sl_method_choice_names[method]);
+}
+
 int sl_cli_shard_resolve(const char *cmd, struct sl_shard *shard, unsigned shards, FILE *err)
 {
     if (shards == 0)
@@ -369,6 +398,13 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
         if (sl_cli_choice(cmd, "progress", v, sl_progress_mode_names, &mode, err) != 0)
             return -1;
         *c->progress = mode;
+        return 1;
+    case SL_OPT_PROFILE:
+        if (!c->profile)
+            return 0;
+        if (sl_cli_choice(cmd, "profile", v, sl_profile_names, &mode, err) != 0)
+            return -1;
+        *c->profile = mode;
         return 1;
     case SL_OPT_SHARD: {
         const char *why;

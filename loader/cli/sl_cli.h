@@ -82,7 +82,17 @@ enum {
     SL_OPT_MAX_RATE,
     SL_OPT_SHARD,
     SL_OPT_SHARDS,
+    SL_OPT_PROFILE,
 };
+
+/* --profile ENGINE, for load and copy (sl_profile.h). */
+#define SL_CLI_PROFILE_OPT                                                                         \
+    {                                                                                              \
+        "profile", SL_OPT_PROFILE, 1, "ENGINE",                                                    \
+            "stay inside the limits of vitess, planetscale or tidb: rows and\n"                    \
+            "bytes per statement and transaction, and no LOAD DATA through\n"                      \
+            "vtgate (default none)"                                                                \
+    }
 
 /* --shard I/N and --shards N, for load, copy, extract and bench
  * (sl_shard.h). */
@@ -234,9 +244,20 @@ struct sl_cli_conn {
                                     when not given */
     double *max_rows_per_sec;    /* --max-rate: one of these two is set, the other 0 */
     double *max_bytes_per_sec;
+    int *profile;           /* --profile: an enum sl_profile */
     struct sl_shard *shard; /* --shard; count stays 0 when not given */
     unsigned *shards;       /* --shards; 0 when not given */
 };
+
+/* After the options are parsed: lowers the sizes to --profile's limits
+ * (sl_profile_apply) and sets stmt_bytes. Returns 0, or -1 after a message
+ * on err. */
+int sl_cli_profile(const char *cmd, int profile, size_t *batch_rows, uint64_t *txn_rows,
+                   size_t *txn_bytes, size_t *stmt_bytes, enum sl_method_choice *method, FILE *err);
+
+/* Says on err what --profile made of the sizes (nothing without one). */
+void sl_cli_profile_say(const char *cmd, int profile, size_t batch_rows, uint64_t txn_rows,
+                        size_t txn_bytes, enum sl_method_choice method, FILE *err);
 
 /* After the options are parsed: settles the shard from --shard, or from
  * --shards and JOB_COMPLETION_INDEX; the two must agree when both are

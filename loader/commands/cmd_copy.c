@@ -51,6 +51,7 @@ enum {
 
 struct copy_args {
     struct sl_copy_config c;
+    int profile; /* --profile: an enum sl_profile */
     const char *defaults_file;
     int readers_set;
     int if_exists_set;
@@ -151,6 +152,7 @@ const struct sl_opt sl_copy_opts[] = {
     SL_CLI_REPORT_OPT,
     SL_CLI_PROGRESS_OPT,
     SL_CLI_MAX_RATE_OPT,
+    SL_CLI_PROFILE_OPT,
     {"quiet", 'q', 0, "", "print only errors and FAIL lines",
      SL_STORE_SET(struct copy_args, quiet)},
     {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct copy_args, help)},
@@ -296,6 +298,7 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         .progress = &c->progress_mode,
         .max_rows_per_sec = &c->max_rows_per_sec,
         .max_bytes_per_sec = &c->max_bytes_per_sec,
+        .profile = &a->profile,
     };
     int handled = sl_cli_conn_opt("copy", &conn, key, v, a->err);
     if (handled)
@@ -591,8 +594,13 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
         return SL_EXIT_USAGE;
     }
     if (resolve_mode(a) != 0 || check_resume(a) != 0 ||
-        sl_cli_conn_ask("copy", &c->flags, err) != 0)
+        sl_cli_conn_ask("copy", &c->flags, err) != 0 ||
+        sl_cli_profile("copy", a->profile, &c->batch_rows, &c->txn_rows, &c->txn_bytes,
+                       &c->stmt_bytes, &c->method, err) != 0)
         return SL_EXIT_USAGE;
+    if (!a->quiet)
+        sl_cli_profile_say("copy", a->profile, c->batch_rows, c->txn_rows, c->txn_bytes, c->method,
+                           err);
     if (!a->readers_set)
         c->readers = c->threads;
     if (!c->from_defaults_file)

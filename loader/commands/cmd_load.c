@@ -61,6 +61,7 @@ enum {
 struct load_args {
     struct sl_load_config c;
     unsigned shards; /* --shards */
+    int profile;     /* --profile: an enum sl_profile */
     char **sources;
     size_t nsources;
     char **transforms;
@@ -192,6 +193,7 @@ const struct sl_opt sl_load_opts[] = {
     SL_CLI_REPORT_OPT,
     SL_CLI_PROGRESS_OPT,
     SL_CLI_MAX_RATE_OPT,
+    SL_CLI_PROFILE_OPT,
     SL_CLI_SHARD_OPTS,
     {"quiet", 'q', 0, "", "print only errors", SL_STORE_SET(struct load_args, quiet)},
     {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct load_args, help)},
@@ -409,6 +411,7 @@ static int on_load_opt(void *ctx, int key, const char *v)
         .progress = &a->c.progress_mode,
         .max_rows_per_sec = &a->c.max_rows_per_sec,
         .max_bytes_per_sec = &a->c.max_bytes_per_sec,
+        .profile = &a->profile,
         .shard = &a->c.shard,
         .shards = &a->shards,
     };
@@ -803,6 +806,19 @@ static int sniff_first(struct load_args *a, struct sl_sniff_file *f, FILE *err)
     return 0;
 }
 
+/* --profile: the load's sizes and method within the engine's limits. */
+static int apply_profile(struct load_args *a, FILE *err)
+{
+    uint64_t txn = a->c.txn_rows;
+    int rc = sl_cli_profile("load", a->profile, &a->c.batch_rows, &txn, &a->c.txn_bytes,
+                            &a->c.stmt_bytes, &a->c.method, err);
+    a->c.txn_rows = (size_t)txn;
+    if (rc == 0 && !a->quiet)
+        sl_cli_profile_say("load", a->profile, a->c.batch_rows, txn, a->c.txn_bytes, a->c.method,
+                           err);
+    return rc;
+}
+
 /* --shard: refuses what one shard would do to the others' rows, and gives
  * each shard rejects files of its own. Returns 0 or -1 after a message. */
 static int check_shard(struct load_args *a)
@@ -857,7 +873,8 @@ static int load_main(struct load_args *a, int argc, char **argv, FILE *out, FILE
         return SL_EXIT_OK;
     }
     if (rc != 0 || check_args(a) != 0 || sl_cli_conn_ask("load", &a->c.flags, err) != 0 ||
-        sl_cli_shard_resolve("load", &a->c.shard, a->shards, err) != 0 || check_shard(a) != 0)
+        sl_cli_shard_resolve("load", &a->c.shard, a->shards, err) != 0 || check_shard(a) != 0 ||
+        apply_profile(a, err) != 0)
         return SL_EXIT_USAGE;
     struct sl_sniff_file sniffed;
     int have_sniffed = 0;

@@ -84,13 +84,15 @@ struct sl_copy_config {
     int verify_only;              /* compare only: nothing is created or written */
     int dry_run;                  /* plan, check and count the source rows; change nothing
                                      (no hooks, DDL, snapshot lock or rows) */
-    int checkpoint; /* record each committed batch in the target's sluice_checkpoints */
+    int checkpoint;            /* record each committed batch in the target's sluice_checkpoints */
     const char *checkpoint_db; /* the database of sluice_checkpoints (created if missing), or
                                   NULL: the target database */
-    int resume;     /* finish an interrupted copy: skip the rows it committed */
+    int resume;                /* finish an interrupted copy: skip the rows it committed */
     uint64_t chunk_rows;
     size_t batch_rows;          /* rows per INSERT */
     uint64_t txn_rows;          /* rows per transaction */
+    size_t txn_bytes;           /* --profile: a chunk also ends at this many value bytes; 0: none */
+    size_t stmt_bytes;          /* --profile: statements at most this long; 0: max_allowed_packet */
     unsigned retries;           /* retries of a transient write error, replaying the chunk */
     unsigned connect_timeout;   /* --connect-timeout in seconds; 0: the default */
     struct sl_conn_flags flags; /* -u -h -P -S -p: for both sides */

@@ -417,7 +417,8 @@ int sl_crun_run(struct crun *r)
         .session_sql = "SET SESSION foreign_key_checks = 0",
         .method = r->method,
         .stmt_rows = r->c->batch_rows,
-        .max_packet = (size_t)r->max_packet,
+        .max_packet = r->c->stmt_bytes && r->c->stmt_bytes < r->max_packet ? r->c->stmt_bytes
+                                                                           : (size_t)r->max_packet,
         .retries = r->c->retries,
         .retry_max_seconds = (double)r->c->retry_max_seconds,
     };
@@ -435,7 +436,8 @@ int sl_crun_run(struct crun *r)
         .arena_bytes = arena,
         .txn_rows = r->c->txn_rows,
         .max_held = CCHUNK_BYTES / CBATCH_SOFT_BYTES,
-        .txn_bytes = CCHUNK_BYTES,
+        .txn_bytes =
+            r->c->txn_bytes && r->c->txn_bytes < CCHUNK_BYTES ? r->c->txn_bytes : CCHUNK_BYTES,
         .commit_idle = 1,
         .nsplits = r->nitems,
         .signal_stops = 1,

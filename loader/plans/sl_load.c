@@ -768,7 +768,8 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .jobs = c->checkpoint ? rs.jobs : NULL,
         .method = method,
         .stmt_rows = stmt_rows,
-        .max_packet = (size_t)max_packet,
+        .max_packet =
+            c->stmt_bytes && c->stmt_bytes < max_packet ? c->stmt_bytes : (size_t)max_packet,
         .retries = c->retries,
         .retry_max_seconds = (double)c->retry_max_seconds,
     };
@@ -804,6 +805,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
          * rejects) on top of the hand-on threshold */
         .arena_bytes = BATCH_BYTES + 2 * (size_t)max_packet,
         .txn_rows = c->txn_rows,
+        .txn_bytes = c->txn_bytes,
         .max_value = (size_t)max_packet,
         .keep_empty = c->checkpoint,
         .dry_run = c->dry_run,

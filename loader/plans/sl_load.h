@@ -48,6 +48,8 @@ struct sl_load_config {
     unsigned threads;          /* writer connections */
     size_t batch_rows;         /* rows per INSERT */
     size_t txn_rows;           /* rows per COMMIT */
+    size_t txn_bytes;          /* --profile: a chunk also ends at this many value bytes; 0: none */
+    size_t stmt_bytes;         /* --profile: statements at most this long; 0: max_allowed_packet */
     const char *session_sql;
     const char *time_zone;
     struct sl_tls tls;            /* --ssl-*; a URL's own ssl-* parameters win */

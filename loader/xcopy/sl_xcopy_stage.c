@@ -202,7 +202,8 @@ int sl_xcopy_stage(struct xrun *r, struct sl_copy_result *res, struct sl_err *er
         .units = pt.targets,
         .method = method,
         .stmt_rows = stmt_rows,
-        .max_packet = (size_t)max_packet,
+        .max_packet =
+            c->stmt_bytes && c->stmt_bytes < max_packet ? c->stmt_bytes : (size_t)max_packet,
         .retries = c->retries,
         .retry_max_seconds = (double)c->retry_max_seconds,
     };
@@ -233,7 +234,7 @@ int sl_xcopy_stage(struct xrun *r, struct sl_copy_result *res, struct sl_err *er
         .arena_bytes = arena,
         .txn_rows = c->txn_rows,
         .max_held = XCHUNK_BYTES / XBATCH_BYTES,
-        .txn_bytes = XCHUNK_BYTES,
+        .txn_bytes = c->txn_bytes && c->txn_bytes < XCHUNK_BYTES ? c->txn_bytes : XCHUNK_BYTES,
         .max_value = (size_t)max_packet,
         .commit_idle = 1,
         .nsplits = pt.nsplits,
