@@ -51,7 +51,8 @@ enum {
 
 struct copy_args {
     struct sl_copy_config c;
-    int profile; /* --profile: an enum sl_profile */
+    int profile;     /* --profile: an enum sl_profile */
+    unsigned shards; /* --shards */
     const char *defaults_file;
     int readers_set;
     int if_exists_set;
@@ -153,6 +154,7 @@ const struct sl_opt sl_copy_opts[] = {
     SL_CLI_PROGRESS_OPT,
     SL_CLI_MAX_RATE_OPT,
     SL_CLI_PROFILE_OPT,
+    SL_CLI_SHARD_OPTS,
     {"quiet", 'q', 0, "", "print only errors and FAIL lines",
      SL_STORE_SET(struct copy_args, quiet)},
     {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct copy_args, help)},
@@ -299,6 +301,8 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         .max_rows_per_sec = &c->max_rows_per_sec,
         .max_bytes_per_sec = &c->max_bytes_per_sec,
         .profile = &a->profile,
+        .shard = &c->shard,
+        .shards = &a->shards,
     };
     int handled = sl_cli_conn_opt("copy", &conn, key, v, a->err);
     if (handled)
@@ -389,7 +393,8 @@ static int add_table_item(struct sl_report *rep, const struct sl_copy_config *c,
             sl_report_item_count(it, SL_COUNTER_rows_updated, t->rows_updated);
         sl_report_item_count(it, SL_COUNTER_bytes, t->bytes);
         it->seconds = t->seconds;
-        it->verification = t->verdict == SL_VERIFY_PASS   ? "pass"
+        it->verification = t->state == SL_COPY_SKIPPED    ? NULL
+                           : t->verdict == SL_VERIFY_PASS ? "pass"
                            : t->verdict == SL_VERIFY_FAIL ? "fail"
                                                           : "not-verified";
     }
@@ -535,6 +540,33 @@ static int resolve_mode(struct copy_args *a)
     }
 }
 
+/* --shard: every shard writes the same tables, so none may empty, replace
+ * or re-index them under the others; each appends its part. Returns 0 or -1
+ * after a message. */
+static int check_shard(struct copy_args *a)
+{
+    struct sl_copy_config *c = &a->c;
+    if (c->shard.count <= 1)
+        return 0;
+    const char *clash = c->mode == SL_MODE_SWAP       ? "--mode swap"
+                        : c->mode == SL_MODE_TRUNCATE ? "--mode truncate"
+                        : a->if_exists_set && c->if_exists != SL_IF_EXISTS_APPEND
+                            ? "--if-exists other than append"
+                        : c->defer_indexes == SL_DEFER_ALWAYS ? "--defer-indexes"
+                                                              : NULL;
+    if (clash) {
+        fprintf(a->err,
+                "sluice copy: --shard cannot be used with %s: the other shards write the same "
+                "tables\n",
+                clash);
+        return -1;
+    }
+    c->if_exists = SL_IF_EXISTS_APPEND;
+    a->if_exists_set = 1;
+    c->defer_indexes = SL_DEFER_NEVER;
+    return 0;
+}
+
 /* --resume continues the tables it finds: refuses what contradicts that
  * (and a --checkpoint-db that contradicts --no-checkpoint). */
 static int check_resume(const struct copy_args *a)
@@ -593,7 +625,8 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
                      "Try 'sluice copy --help'.\n");
         return SL_EXIT_USAGE;
     }
-    if (resolve_mode(a) != 0 || check_resume(a) != 0 ||
+    if (sl_cli_shard_resolve("copy", &c->shard, a->shards, err) != 0 || check_shard(a) != 0 ||
+        resolve_mode(a) != 0 || check_resume(a) != 0 ||
         sl_cli_conn_ask("copy", &c->flags, err) != 0 ||
         sl_cli_profile("copy", a->profile, &c->batch_rows, &c->txn_rows, &c->txn_bytes,
                        &c->stmt_bytes, &c->method, err) != 0)

@@ -12,6 +12,45 @@
 #include "sl_ident.h"
 #include "sl_sql.h"
 
+static int found_one(void *ctx, char **v, unsigned long *lens, unsigned n)
+{
+    (void)v, (void)lens, (void)n;
+    *(int *)ctx = 1;
+    return 0;
+}
+
+/* --shard, appending: whether the target held rows in this shard's part
+ * before; if so, the part cannot be compared, as a whole table that had
+ * rows cannot. */
+static int look_for_rows(struct crun *r, struct ctable *ct, struct sl_err *err)
+{
+    struct sl_key_ranges part = ct->ranges;
+    part.n = 1; /* one condition over the whole part */
+    struct sl_buf sql;
+    sl_buf_init(&sql, 1 << 16);
+    int rc = sl_buf_puts(&sql, "SELECT 1 FROM ");
+    if (rc == 0)
+        rc = sl_ident_append_qualified(&sql, ct->dst_schema, ct->dst_name);
+    if (rc == 0 && !sl_key_ranges_whole(&part) && (rc = sl_buf_puts(&sql, " WHERE ")) == 0)
+        rc = sl_key_ranges_cond(&part, 0, ct->key.data, &sql);
+    if (rc == 0)
+        rc = sl_buf_puts(&sql, " LIMIT 1");
+    int found = 0;
+    rc = rc == 0 && sl_buf_cstr(&sql)
+             ? sl_conn_select(r->dst, sl_buf_cstr(&sql), NULL, 0, found_one, &found, err)
+             : sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    sl_buf_release(&sql);
+    if (rc != 0)
+        return -1;
+    ct->fresh = !found;
+    if (found && ct->verify) {
+        ct->verify = 0;
+        ct->no_verify = "the target table had rows in this shard's key range before "
+                        "(--if-exists append)";
+    }
+    return 0;
+}
+
 /* Splits ct's key span (as r->src sees it, in the snapshot) into ranges of
  * about chunk_rows rows, and at least one per reader. */
 static int plan_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
@@ -28,6 +67,13 @@ static int plan_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
             uint64_t want = sl_key_ranges_want(ct->est_rows, c->chunk_rows, c->readers);
             int is_signed = !ct->src.cols[ct->src.pk[0]].is_unsigned;
             rc = sl_key_ranges_init(&ct->ranges, is_signed, min, max, want, err);
+            if (rc == 0 && ct->split) {
+                uint64_t part = want / c->shard.count;
+                sl_key_ranges_shard(&ct->ranges, c->shard.index, c->shard.count,
+                                    part > c->readers ? part : c->readers);
+            }
+        } else if (rc == 0 && ct->split && r->c->shard.index > 0) {
+            ct->ranges.none = 1; /* no rows: shard 0 reads whatever comes */
         }
         free(min);
         free(max);
@@ -39,6 +85,8 @@ static int plan_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
     ct->r = calloc(ct->ranges.n, sizeof *ct->r);
     if (!ct->r)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    if (ct->look_for_rows && look_for_rows(r, ct, err) != 0)
+        return -1;
     return sl_copy_ckpt_ranges(r, ct, err);
 }
 
@@ -428,6 +476,8 @@ static int apply_plan(struct crun *r, int db_exists, struct sl_err *err)
             rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
         else
             rc = sl_conn_exec(r->dst, sql.data, err);
+        if (rc != 0 && r->c->shard.count > 1 && err->server_errno == 1007)
+            rc = 0; /* another shard made it first */
         sl_buf_release(&sql);
         if (rc == 0 && r->c->progress)
             fprintf(r->log, "sluice: created database %s\n", r->to.db);
@@ -575,8 +625,8 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     if (apply_plan(&r, db_exists, err) != 0)
         goto out;
     applied = 1;
-    for (size_t i = 0; i < r.nt; i++)
-        r.t[i].whole = sl_copy_whole_applies(&r, &r.t[i]);
+    for (size_t i = 0; i < r.nt; i++) /* a split table's target holds other shards' rows */
+        r.t[i].whole = sl_copy_whole_applies(&r, &r.t[i]) && !r.t[i].split;
 
     /* the snapshot, and the key ranges as it sees them */
     size_t ncopy = 0;

@@ -46,6 +46,7 @@
 #include "sl_conn.h"
 #include "sl_deferred.h"
 #include "sl_err.h"
+#include "sl_shard.h"
 #include "sl_snapshot.h"
 #include "sl_tls.h"
 #include "sl_write_method.h"
@@ -84,6 +85,7 @@ struct sl_copy_config {
     int verify_only;              /* compare only: nothing is created or written */
     int dry_run;                  /* plan, check and count the source rows; change nothing
                                      (no hooks, DDL, snapshot lock or rows) */
+    struct sl_shard shard;     /* --shard: only this shard's part of each table */
     int checkpoint;            /* record each committed batch in the target's sluice_checkpoints */
     const char *checkpoint_db; /* the database of sluice_checkpoints (created if missing), or
                                   NULL: the target database */

@@ -29,8 +29,11 @@
 #include "sl_table.h"
 
 /* The plan flags kept in the identity's mtime_ns. */
-#define PLAN_SIGNED 1
-#define PLAN_FRESH  2
+#define PLAN_SIGNED    1
+#define PLAN_FRESH     2
+#define PLAN_CLOSED_LO 4 /* --shard: the plan's ends, as sl_key_ranges keeps them */
+#define PLAN_CLOSED_HI 8
+#define PLAN_NONE      16
 
 static int journaled(const struct crun *r, const struct ctable *ct)
 {
@@ -41,16 +44,21 @@ static int journaled(const struct crun *r, const struct ctable *ct)
 /* Gives ct its job: the identity of its source and the job key. */
 static int make_job(struct crun *r, struct ctable *ct, struct sl_err *err)
 {
+    /* a split table is one job per shard: "db.t shard 1/4" */
+    char sfx[48];
+    sl_shard_suffix(ct->split ? &r->c->shard : &(struct sl_shard){0, 0}, sfx, sizeof sfx);
     size_t plen = strlen(ct->src.schema) + strlen(ct->src.name) + 8;
-    size_t tlen = strlen(ct->dst_schema) + strlen(ct->dst_name) + 2;
-    char *path = malloc(plen), *target = malloc(tlen);
-    if (!path || !target) {
+    size_t tlen = strlen(ct->dst_schema) + strlen(ct->dst_name) + strlen(sfx) + 2;
+    char *path = malloc(plen), *target = malloc(tlen), *name = malloc(tlen);
+    if (!path || !target || !name) {
         free(path);
         free(target);
+        free(name);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
     snprintf(path, plen, "mysql:%s.%s", ct->src.schema, ct->src.name);
-    snprintf(target, tlen, "%s.%s", ct->dst_schema, ct->dst_name);
+    snprintf(target, tlen, "%s.%s%s", ct->dst_schema, ct->dst_name, sfx);
+    snprintf(name, tlen, "%s%s", ct->dst_name, sfx);
     uint64_t h = sl_hash_add(SL_HASH_INIT, "copy", 5);
     h = sl_hash_add(h, ct->src.schema, strlen(ct->src.schema) + 1);
     h = sl_hash_add(h, ct->src.name, strlen(ct->src.name) + 1);
@@ -60,10 +68,11 @@ static int make_job(struct crun *r, struct ctable *ct, struct sl_err *err)
         h = sl_hash_add(h, ct->cols[i], strlen(ct->cols[i]) + 1);
     ct->ckpt_id = (struct sl_file_id){.canon = path, .fingerprint = h};
     ct->job = (struct sl_checkpoint_job){
-        .hash = sl_checkpoint_job_hash(ct->dst_schema, ct->dst_name, h, 0),
+        .hash = sl_checkpoint_job_hash(ct->dst_schema, name, h, 0),
         .target = target,
         .file = &ct->ckpt_id,
     };
+    free(name);
     ct->has_job = 1;
     return 0;
 }
@@ -137,6 +146,30 @@ static int prepare_one(struct crun *r, struct ctable *ct, const struct sl_checkp
     return 0;
 }
 
+/* Refuses checkpoints of ct recorded by a copy split into another number
+ * of shards (or not split, or split when this one is not): their key
+ * ranges are not this run's. */
+static int check_layout(struct crun *r, const struct ctable *ct, struct sl_err *err)
+{
+    char base[600], found[600];
+    snprintf(base, sizeof base, "%s.%s", ct->dst_schema, ct->dst_name);
+    unsigned count = ct->split ? r->c->shard.count : 0;
+    int other = sl_checkpoint_other_layout(r->dst, r->ckpt_db, base, count, &ct->ckpt_id, found,
+                                           sizeof found, err);
+    if (other <= 0)
+        return other;
+    char sfx[48];
+    sl_shard_suffix(ct->split ? &r->c->shard : &(struct sl_shard){0, 0}, sfx, sizeof sfx);
+    return sl_err_set(err, SL_ERR_FATAL,
+                      "an earlier copy into %s, as %s, left checkpoints; this run is %s: a split "
+                      "copy must keep its number of shards to be resumed exactly once. Finish "
+                      "it as it was begun, or start afresh after: DELETE FROM %s.%s WHERE "
+                      "target LIKE '%s%%'",
+                      base,
+                      strlen(found) > strlen(base) ? found + strlen(base) + 1 : "one unsplit copy",
+                      sfx[0] ? sfx + 1 : "not split", r->ckpt_db, SL_CHECKPOINT_TABLE, base);
+}
+
 int sl_copy_ckpt_prepare(struct crun *r, int db_exists, struct sl_err *err)
 {
     int any = 0;
@@ -156,9 +189,11 @@ int sl_copy_ckpt_prepare(struct crun *r, int db_exists, struct sl_err *err)
         struct ctable *ct = &r->t[i];
         if (!ct->has_job)
             continue;
+        if (exists && check_layout(r, ct, err) != 0)
+            return -1;
         struct sl_checkpoint_seen seen = {0};
-        if (exists && sl_checkpoint_load(r->dst, r->ckpt_db, ct->job.hash, &ct->done,
-                                         &ct->ndone, &seen, err) != 0)
+        if (exists && sl_checkpoint_load(r->dst, r->ckpt_db, ct->job.hash, &ct->done, &ct->ndone,
+                                         &seen, err) != 0)
             return -1;
         int rc = prepare_one(r, ct, &seen, err);
         sl_checkpoint_seen_release(&seen);
@@ -195,6 +230,9 @@ int sl_copy_ckpt_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
             .lo = ct->ckpt_id.dev,
             .hi = ct->ckpt_id.ino,
             .n = (uint64_t)ct->ckpt_id.size,
+            .closed_lo = (ct->ckpt_id.mtime_ns & PLAN_CLOSED_LO) != 0,
+            .closed_hi = (ct->ckpt_id.mtime_ns & PLAN_CLOSED_HI) != 0,
+            .none = (ct->ckpt_id.mtime_ns & PLAN_NONE) != 0,
         };
         if (ct->ranges.n < 1 || ct->ranges.n > SL_KEY_RANGES_MAX || ct->ranges.lo > ct->ranges.hi ||
             (ct->ranges.n > 1 && ct->key.len == 0))
@@ -209,7 +247,10 @@ int sl_copy_ckpt_ranges(struct crun *r, struct ctable *ct, struct sl_err *err)
     ct->ckpt_id.dev = ct->ranges.lo;
     ct->ckpt_id.ino = ct->ranges.hi;
     ct->ckpt_id.size = (int64_t)ct->ranges.n;
-    ct->ckpt_id.mtime_ns = (ct->ranges.is_signed ? PLAN_SIGNED : 0) | (ct->fresh ? PLAN_FRESH : 0);
+    ct->ckpt_id.mtime_ns = (ct->ranges.is_signed ? PLAN_SIGNED : 0) | (ct->fresh ? PLAN_FRESH : 0) |
+                           (ct->ranges.closed_lo ? PLAN_CLOSED_LO : 0) |
+                           (ct->ranges.closed_hi ? PLAN_CLOSED_HI : 0) |
+                           (ct->ranges.none ? PLAN_NONE : 0);
     uint64_t complete = 0;
     for (size_t i = 0; i < ct->ndone; i++) {
         const struct sl_span *d = &ct->done[i];

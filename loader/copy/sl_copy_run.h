@@ -100,6 +100,9 @@ struct ctable {
     int verify;                  /* compare once copied */
     int whole;                   /* compared whole (see sl_copy_whole_applies) */
     const char *no_verify;       /* why not, when verify is 0 and it was asked for */
+    int split;                   /* --shard: copied in key ranges, this shard's part only */
+    int look_for_rows;           /* --shard, --if-exists append: whether this shard's part
+                                    held rows before is looked at once the part is known */
     struct sl_buf select;        /* SELECT cols FROM the source table */
     struct sl_buf key;           /* the quoted key column; empty for one stream */
     struct sl_buf order;         /* " ORDER BY" the primary key, so that a range's rows come

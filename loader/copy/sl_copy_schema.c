@@ -10,6 +10,7 @@
 #include "sl_copy_run.h"
 #include "sl_create_table.h"
 #include "sl_deferred.h"
+#include "sl_hash.h"
 #include "sl_ident.h"
 #include "sl_insert_plan.h"
 #include "sl_privs.h"
@@ -386,12 +387,32 @@ static int check_columns(const struct ctable *ct, struct sl_err *err)
     return 0;
 }
 
+/* --shard: whether this shard copies ct at all. A table with an integer
+ * primary key is split by key (each shard its part); one without goes
+ * whole to one shard, picked by its name. */
+static int shard_takes(const struct crun *r, struct ctable *ct)
+{
+    const struct sl_shard *s = &r->c->shard;
+    if (s->count <= 1)
+        return 1;
+    if (sl_table_has_integer_key(&ct->src)) {
+        ct->split = 1;
+        return 1;
+    }
+    uint64_t h = sl_hash_add(SL_HASH_INIT, ct->src.name, strlen(ct->src.name));
+    return h % s->count == s->index;
+}
+
 int sl_copy_decide(struct crun *r, struct ctable *ct, int db_exists, struct sl_err *err)
 {
     int exists = 0;
     if (db_exists && table_exists(r, ct, &exists, err) != 0)
         return -1;
     const struct sl_copy_config *c = r->c;
+    if (!shard_takes(r, ct)) {
+        ct->action = CT_SKIP; /* another shard's */
+        return 0;
+    }
     if (c->verify_only) {
         if (!exists)
             return sl_err_set(err, SL_ERR_FATAL, "target table %s.%s does not exist",
@@ -530,10 +551,13 @@ static void keep_indexes(struct ctable *ct)
  * taken its secondary indexes and foreign keys off to add them after the
  * rows: when the target lacks keys the source has, they are added once the
  * rows are in, with the ALTER TABLE that a deferred copy runs (built afresh
- * from the source's definition). Otherwise nothing is added. */
+ * from the source's definition). Otherwise (or when split: --shard never
+ * defers) nothing is added. */
 static int resume_keys(struct crun *r, struct ctable *ct, struct sl_err *err)
 {
     keep_indexes(ct);
+    if (r->c->shard.count > 1)
+        return 0; /* a split copy never takes keys off: the table's keys are its own */
     char note[SL_ERR_MSG_MAX];
     long missing = sl_copy_keys_missing(ct, r->dst, note, sizeof note, err);
     if (missing <= 0)
@@ -565,6 +589,17 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
             rc = exec_on(r, "DROP TABLE ", ct, err);
         if (rc == 0)
             rc = sl_conn_exec(r->dst, sl_buf_cstr(&ct->sql.create), err);
+        if (rc != 0 && ct->action == CT_CREATE && r->c->shard.count > 1 &&
+            err->server_errno == 1050) {
+            /* another shard made it first: write into it as theirs */
+            ct->action = CT_APPEND;
+            rc = sl_table_describe(r->dst, ct->dst_schema, ct->dst_name, &ct->dst, err);
+            if (rc == 0)
+                rc = check_columns(ct, err);
+            keep_indexes(ct);
+            ct->look_for_rows = ct->split;
+            break;
+        }
         ct->created = rc == 0;
         if (rc == 0)
             rc = sl_table_describe(r->dst, ct->dst_schema, ct->dst_name, &ct->dst, err);
@@ -574,6 +609,11 @@ int sl_copy_apply(struct crun *r, struct ctable *ct, struct sl_err *err)
         keep_indexes(ct); /* they are there already */
         break;
     case CT_APPEND: {
+        if (ct->split) { /* the other shards write it too: their rows are not ours */
+            keep_indexes(ct);
+            ct->look_for_rows = 1;
+            break;
+        }
         int has_rows = sl_copy_target_has_rows(r, ct, err);
         rc = has_rows < 0 ? -1 : 0;
         keep_indexes(ct);
