@@ -158,6 +158,45 @@ int sl_url_parse(struct sl_url *url, const char *text, struct sl_err *err)
     return sl_url_parse_as(url, text, SCHEME, NULL, err);
 }
 
+/* Parses "h1,h2,h3[:port]" or "h1:p1,h2:p2" (p .. end) into url's hosts.
+ * A port on the last host only applies to all. Returns 0 or -1. */
+static int parse_hosts(struct sl_url *url, const char *p, const char *end)
+{
+    size_t n = 1;
+    for (const char *q = p; q < end; q++)
+        n += *q == ',';
+    if (n > 64 || !(url->hosts = calloc(n, sizeof *url->hosts)) ||
+        !(url->ports = calloc(n, sizeof *url->ports)))
+        return -1;
+    url->nhosts = n;
+    size_t with_port = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *e = memchr(p, ',', (size_t)(end - p));
+        if (!e)
+            e = end;
+        const char *colon = memchr(p, ':', (size_t)(e - p));
+        const char *hend = colon ? colon : e;
+        if (hend == p || *p == '[' || !(url->hosts[i] = sl_url_decode(p, (size_t)(hend - p))))
+            return -1;
+        if (colon) {
+            char *pe;
+            unsigned long v = strtoul(colon + 1, &pe, 10);
+            if (pe != e || v == 0 || v > 65535 || colon[1] < '0' || colon[1] > '9')
+                return -1;
+            url->ports[i] = (unsigned)v;
+            with_port++;
+        }
+        p = e + 1;
+    }
+    if (with_port == 1 && url->ports[n - 1]) { /* db1,db2,db3:3306 */
+        url->port = url->ports[n - 1];
+        memset(url->ports, 0, n * sizeof *url->ports);
+    } else {
+        url->port = url->ports[0];
+    }
+    return (url->host = strdup(url->hosts[0])) ? 0 : -1;
+}
+
 int sl_url_parse_as(struct sl_url *url, const char *text, const char *scheme,
                     const struct sl_url_params *extra, struct sl_err *err)
 {
@@ -211,6 +250,11 @@ int sl_url_parse_as(struct sl_url *url, const char *text, const char *scheme,
                 return fail(url, err, text, "unexpected text after ']'");
             port = rb + 2;
         }
+    } else if (memchr(p, ',', (size_t)(hend - p))) {
+        if (parse_hosts(url, p, hend) != 0)
+            return fail(url, err, text,
+                        "a host list is host1,host2[:port] or host1:port1,host2:port2, with no "
+                        "empty host and ports from 1 to 65535");
     } else {
         const char *colon = memchr(p, ':', (size_t)(hend - p));
         if (colon)
@@ -272,6 +316,10 @@ void sl_url_release(struct sl_url *url)
     free(url->db);
     free(url->table);
     free(url->socket);
+    for (size_t i = 0; i < url->nhosts; i++)
+        free(url->hosts[i]);
+    free(url->hosts);
+    free(url->ports);
     free((char *)url->tls.ca);
     free((char *)url->tls.cert);
     free((char *)url->tls.key);
@@ -283,17 +331,33 @@ char *sl_url_format(const struct sl_url *url, char *out, size_t outlen)
     return sl_url_format_as(url, SCHEME, out, outlen);
 }
 
+/* "h1,h2,h3:port" or "h1:p1,h2:p2" into out. */
+static const char *format_hosts(const struct sl_url *url, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < url->nhosts && n < cap; i++) {
+        int w = url->ports[i] ? snprintf(out + n, cap - n, "%s%s:%u", i ? "," : "", url->hosts[i],
+                                         url->ports[i])
+                              : snprintf(out + n, cap - n, "%s%s", i ? "," : "", url->hosts[i]);
+        n += w > 0 ? (size_t)w : 0;
+    }
+    return out;
+}
+
 char *sl_url_format_as(const struct sl_url *url, const char *scheme, char *out, size_t outlen)
 {
-    char port[16] = "";
-    int v6 = url->host && strchr(url->host, ':');
-    if (url->port)
+    char port[16] = "", list[1024];
+    int v6 = url->host && strchr(url->host, ':') && url->nhosts == 0;
+    int each = url->nhosts && url->ports[0]; /* ports per host */
+    if (url->port && !each)
         snprintf(port, sizeof port, ":%u", url->port);
+    const char *host = url->nhosts ? format_hosts(url, list, sizeof list) : url->host;
     snprintf(out, outlen, "%s%s%s%s%s%s%s%s%s%s%s%s%s%s", scheme, url->user ? url->user : "",
              url->password ? ":***" : "", url->user || url->password ? "@" : "", v6 ? "[" : "",
-             url->host ? url->host : "", v6 ? "]" : "", port, url->db ? "/" : "",
-             url->db ? url->db : "", url->table ? "/" : "", url->table ? url->table : "",
-             url->socket ? "?socket=" : "", url->socket ? url->socket : "");
+             host ? host : "", v6 ? "]" : "", port, url->db ? "/" : "", url->db ? url->db : "",
+             url->table ? "/" : "", url->table ? url->table : "", url->socket ? "?socket=" : "",
+             url->socket ? url->socket : "");
     return out;
 }
 

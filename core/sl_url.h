@@ -2,7 +2,11 @@
  * sl_url: the connection URL of a MySQL or MariaDB server.
  *
  *   mysql://[user[:password]@]host[:port][/db[/table]][?param=value&...]
+ *   mysql://[user[:password]@]host1,host2,host3[:port][/db...]  (a cluster)
  *
+ * Several hosts, comma-separated, name the nodes of one cluster: a port
+ * after the last one applies to them all, or each may have its own
+ * (db1:3306,db2:3307). The connection goes to one of them (sl_conn.h).
  * Parameters: socket=/path, and the TLS settings ssl-mode, ssl-ca,
  * ssl-cert and ssl-key (see sl_tls.h), which override the command line's
  * for this one server.
@@ -23,10 +27,13 @@
 #include "sl_tls.h"
 
 struct sl_url {
-    char *user;        /* NULL if absent */
-    char *password;    /* NULL if absent */
-    char *host;        /* NULL if absent */
-    unsigned port;     /* 0 if absent */
+    char *user;      /* NULL if absent */
+    char *password;  /* NULL if absent */
+    char *host;      /* NULL if absent; with several hosts, the first */
+    unsigned port;   /* 0 if absent; with several hosts, the first's */
+    char **hosts;    /* several hosts: each of them (nhosts >= 2); else NULL */
+    unsigned *ports; /* and each one's port, 0 if absent */
+    size_t nhosts;
     char *db;          /* NULL if absent */
     char *table;       /* NULL if absent */
     char *socket;      /* NULL if absent */

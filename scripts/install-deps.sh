@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
   default-libmysqlclient-dev libcsv-dev libzstd-dev libinih-dev libcjson-dev openssl
-  mariadb-server mariadb-client zstd
+  mariadb-server mariadb-client zstd galera-4 rsync
   libpq-dev postgresql-15 libsqlite3-dev sqlite3
   python3 python3-jsonschema time bc librsvg2-bin
 )

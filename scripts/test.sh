@@ -6,11 +6,14 @@
 # The suite runs four times: a normal build against the installed client
 # library, the same build against Debian 12's other Connector/C release
 # (cc18, see below), AddressSanitizer with UndefinedBehaviorSanitizer (leaks
-# included), and ThreadSanitizer. Then each libFuzzer harness of tests/fuzz
-# runs for 60 s (scripts/fuzz.sh); a finding fails the suite.
+# included), and ThreadSanitizer. The galera pass loads into a 3-node Galera
+# cluster it starts on loopback, killing a node halfway
+# (tests/galera/t_galera.sh, about 2 minutes, with a 15-minute limit). Then
+# each libFuzzer harness of tests/fuzz runs for 60 s (scripts/fuzz.sh); a
+# finding fails the suite.
 #
-#   scripts/test.sh            all five
-#   scripts/test.sh plain      one of: plain, cc18, asan, tsan, fuzz
+#   scripts/test.sh            all six
+#   scripts/test.sh plain      one of: plain, cc18, asan, tsan, galera, fuzz
 #
 # cc18: Debian 12 ships libmariadb3 1:10.11.18 in its main repository and
 # 1:10.11.19 in its security updates, and a machine may have either. The
@@ -50,7 +53,7 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=86"
 export TSAN_OPTIONS="halt_on_error=1:exitcode=86:second_deadlock_stack=1"
 
 jobs=$(nproc 2>/dev/null || echo 2)
-variants=("${@:-plain cc18 asan tsan fuzz}")
+variants=("${@:-plain cc18 galera asan tsan fuzz}")
 # shellcheck disable=SC2206
 variants=(${variants[*]})
 
@@ -64,7 +67,14 @@ for v in "${variants[@]}"; do
       scripts/fuzz.sh 60
       continue
       ;;
-    *) echo "test.sh: unknown variant '$v' (plain, cc18, asan, tsan, fuzz)" >&2; exit 2 ;;
+    galera)
+      echo "== galera: a 3-node cluster, a node killed during a load"
+      cmake -S . -B build -DSLUICE_WERROR=ON -DBUILD_TESTING=ON >/dev/null
+      cmake --build build -j "$jobs" --target sluice >/dev/null
+      timeout 900 tests/galera/t_galera.sh build/sluice
+      continue
+      ;;
+    *) echo "test.sh: unknown variant '$v' (plain, cc18, asan, tsan, galera, fuzz)" >&2; exit 2 ;;
   esac
   echo "== $v: building in $dir"
   cmake -S . -B "$dir" -DSLUICE_SANITIZE="$san" -DSLUICE_WERROR=ON -DBUILD_TESTING=ON >/dev/null

@@ -399,6 +399,13 @@ int sl_cli_conn_opt(const char *cmd, const struct sl_cli_conn *c, int key, const
             return -1;
         *c->progress = mode;
         return 1;
+    case SL_OPT_HOSTS_POLICY:
+        if (!c->hosts_policy)
+            return 0;
+        if (sl_cli_choice(cmd, "hosts-policy", v, sl_hosts_policy_names, &mode, err) != 0)
+            return -1;
+        *c->hosts_policy = (enum sl_hosts_policy)mode;
+        return 1;
     case SL_OPT_PROFILE:
         if (!c->profile)
             return 0;

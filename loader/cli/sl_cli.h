@@ -83,7 +83,17 @@ enum {
     SL_OPT_SHARD,
     SL_OPT_SHARDS,
     SL_OPT_PROFILE,
+    SL_OPT_HOSTS_POLICY,
 };
+
+/* --hosts-policy first|spread, for load and copy (sl_conn.h). */
+#define SL_CLI_HOSTS_POLICY_OPT                                                                    \
+    {                                                                                              \
+        "hosts-policy", SL_OPT_HOSTS_POLICY, 1, "POLICY",                                          \
+            "with several hosts in the URL (a cluster): first (the default:\n"                     \
+            "every connection to the first live one) or spread (writer i\n"                        \
+            "starts at host i); a lost host's writers move to the next"                            \
+    }
 
 /* --profile ENGINE, for load and copy (sl_profile.h). */
 #define SL_CLI_PROFILE_OPT                                                                         \
@@ -244,9 +254,10 @@ struct sl_cli_conn {
                                     when not given */
     double *max_rows_per_sec;    /* --max-rate: one of these two is set, the other 0 */
     double *max_bytes_per_sec;
-    int *profile;           /* --profile: an enum sl_profile */
-    struct sl_shard *shard; /* --shard; count stays 0 when not given */
-    unsigned *shards;       /* --shards; 0 when not given */
+    int *profile;                       /* --profile: an enum sl_profile */
+    enum sl_hosts_policy *hosts_policy; /* --hosts-policy */
+    struct sl_shard *shard;             /* --shard; count stays 0 when not given */
+    unsigned *shards;                   /* --shards; 0 when not given */
 };
 
 /* After the options are parsed: lowers the sizes to --profile's limits

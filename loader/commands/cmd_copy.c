@@ -154,6 +154,7 @@ const struct sl_opt sl_copy_opts[] = {
     SL_CLI_PROGRESS_OPT,
     SL_CLI_MAX_RATE_OPT,
     SL_CLI_PROFILE_OPT,
+    SL_CLI_HOSTS_POLICY_OPT,
     SL_CLI_SHARD_OPTS,
     {"quiet", 'q', 0, "", "print only errors and FAIL lines",
      SL_STORE_SET(struct copy_args, quiet)},
@@ -301,6 +302,7 @@ static int on_copy_opt(void *ctx, int key, const char *v)
         .max_rows_per_sec = &c->max_rows_per_sec,
         .max_bytes_per_sec = &c->max_bytes_per_sec,
         .profile = &a->profile,
+        .hosts_policy = &c->hosts_policy,
         .shard = &c->shard,
         .shards = &a->shards,
     };

@@ -194,6 +194,7 @@ const struct sl_opt sl_load_opts[] = {
     SL_CLI_PROGRESS_OPT,
     SL_CLI_MAX_RATE_OPT,
     SL_CLI_PROFILE_OPT,
+    SL_CLI_HOSTS_POLICY_OPT,
     SL_CLI_SHARD_OPTS,
     {"quiet", 'q', 0, "", "print only errors", SL_STORE_SET(struct load_args, quiet)},
     {"help", SL_OPT_HELP, 0, "", "show this help", SL_STORE_SET(struct load_args, help)},
@@ -412,6 +413,7 @@ static int on_load_opt(void *ctx, int key, const char *v)
         .max_rows_per_sec = &a->c.max_rows_per_sec,
         .max_bytes_per_sec = &a->c.max_bytes_per_sec,
         .profile = &a->profile,
+        .hosts_policy = &a->c.hosts_policy,
         .shard = &a->c.shard,
         .shards = &a->shards,
     };
@@ -615,6 +617,14 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r, c
         oom |= sl_report_add_source(rep, r->files[i].path) | add_file_item(rep, r, &r->files[i]);
     for (size_t i = 0; r->nfiles == 0 && i < ngiven; i++)
         oom |= sl_report_add_source(rep, given[i]);
+    for (size_t i = 0; i < r->nnodes; i++) { /* a cluster URL: the rows through each host */
+        struct sl_report_item *it = sl_report_add_item(rep, "node", r->nodes[i].name);
+        if (!it) {
+            oom = 1;
+            break;
+        }
+        sl_report_item_count(it, SL_COUNTER_rows_written, r->nodes[i].rows);
+    }
     if (r->finish_sql && sl_report_add_finish(rep, r->finish_sql) != 0)
         oom = 1;
     rep->seconds = r->seconds;
@@ -648,6 +658,11 @@ static void print_summary(FILE *out, const struct sl_load_result *r, enum sl_wri
     sl_summary_method(out, r->method, r->method_why);
     if (r->shard.count)
         sl_summary_line(out, "shard", "%u of %u (from 0)", r->shard.index, r->shard.count);
+    for (size_t i = 0; i < r->nnodes; i++) {
+        char n[32];
+        sl_summary_line(out, i == 0 ? (r->galera ? "Galera nodes" : "nodes") : "", "%s %s rows",
+                        r->nodes[i].name, sl_fmt_count(r->nodes[i].rows, n, sizeof n));
+    }
     char raw[32], data[32];
     sl_fmt_bytes(r->raw_bytes, raw, sizeof raw);
     if (r->data_bytes != r->raw_bytes)

@@ -224,7 +224,7 @@ static int open_writers(struct crun *r, struct sl_err *err)
     if (!r->wconn)
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     for (r->nwr = 0; r->nwr < r->c->threads; r->nwr++) {
-        if (sl_conn_open(&r->wconn[r->nwr], &co, err) != 0 ||
+        if (sl_conn_open_at(&r->wconn[r->nwr], &co, r->nwr, NULL, err) != 0 ||
             sl_conn_exec(r->wconn[r->nwr], "SET SESSION foreign_key_checks = 0", err) != 0)
             return -1;
     }
@@ -601,6 +601,7 @@ int sl_copy_run(const struct sl_copy_config *c, struct sl_copy_result *res, FILE
     r.dst_co.defaults_file = c->to_defaults_file;
     r.dst_co.use_db = 0; /* the database may not exist yet */
     r.dst_co.local_infile = c->method != SL_CHOOSE_INSERT;
+    r.dst_co.hosts_policy = c->hosts_policy;
     if (sl_conn_open(&r.src, &r.src_co, err) != 0 || sl_conn_open(&r.dst, &r.dst_co, err) != 0 ||
         sl_conn_read_var(r.dst, "max_allowed_packet", &r.max_packet, err) != 0)
         goto out;

@@ -80,12 +80,13 @@ struct sl_copy_config {
     const char *update_columns; /* NULL or "a,b": what --mode upsert updates */
     int keep_old;               /* --mode swap keeps the old tables as <table>__sluice_old */
     enum sl_defer defer_indexes;
-    enum sl_method_choice method; /* --method */
-    int verify;                   /* compare each table after copying it */
-    int verify_only;              /* compare only: nothing is created or written */
-    int dry_run;                  /* plan, check and count the source rows; change nothing
-                                     (no hooks, DDL, snapshot lock or rows) */
-    struct sl_shard shard;     /* --shard: only this shard's part of each table */
+    enum sl_method_choice method;      /* --method */
+    int verify;                        /* compare each table after copying it */
+    int verify_only;                   /* compare only: nothing is created or written */
+    int dry_run;                       /* plan, check and count the source rows; change nothing
+                                          (no hooks, DDL, snapshot lock or rows) */
+    struct sl_shard shard;             /* --shard: only this shard's part of each table */
+    enum sl_hosts_policy hosts_policy; /* a cluster URL: which host each connection takes */
     int checkpoint;            /* record each committed batch in the target's sluice_checkpoints */
     const char *checkpoint_db; /* the database of sluice_checkpoints (created if missing), or
                                   NULL: the target database */

@@ -529,6 +529,25 @@ static int keep_files(struct sl_load_result *res, const struct sl_csv_unit *v, s
     return 0;
 }
 
+/* The rows that went through each host of a cluster URL, into res. */
+static int keep_nodes(struct sl_load_result *res, const struct sl_url *url,
+                      _Atomic uint64_t *host_rows)
+{
+    if (!(res->nodes = calloc(url->nhosts, sizeof *res->nodes)))
+        return -1;
+    res->nnodes = url->nhosts;
+    unsigned all = url->ports[0] ? 0 : url->port;
+    for (size_t i = 0; i < url->nhosts; i++) {
+        unsigned port = url->ports[i] ? url->ports[i] : all;
+        if (port)
+            snprintf(res->nodes[i].name, sizeof res->nodes[i].name, "%s:%u", url->hosts[i], port);
+        else
+            snprintf(res->nodes[i].name, sizeof res->nodes[i].name, "%s", url->hosts[i]);
+        res->nodes[i].rows = atomic_load(&host_rows[i]);
+    }
+    return 0;
+}
+
 /* --shard: the part of each file this shard reads (sl_shard_files). A
  * compressed file is not cut: it goes whole to one shard. */
 static int shard_files(const struct sl_shard *shard, const struct sl_sources *src,
@@ -579,7 +598,9 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     size_t *update = NULL, nupdate = 0;
     struct sl_colcheck *checks = NULL;
     struct file_counts fc = {0};
-    struct sl_span *keep = NULL; /* --shard: per source, the part read */
+    struct sl_span *keep = NULL;        /* --shard: per source, the part read */
+    unsigned *conn_hosts = NULL;        /* a cluster URL: the host of each connection */
+    _Atomic uint64_t *host_rows = NULL; /* and the rows committed through each host */
     int rc = -1;
     memset(&table, 0, sizeof table);
     memset(&sources, 0, sizeof sources);
@@ -619,9 +640,28 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .flags = &c->flags,
         .use_db = 1,
         .local_infile = c->method != SL_CHOOSE_INSERT,
+        .hosts_policy = c->hosts_policy,
     };
-    if (sl_conn_open(&conns[0], &co, err) != 0)
+    size_t nhosts = url.nhosts ? url.nhosts : 1;
+    conn_hosts = calloc(c->threads, sizeof *conn_hosts);
+    host_rows = calloc(nhosts, sizeof *host_rows);
+    if (!conn_hosts || !host_rows) {
+        sl_err_set(err, SL_ERR_FATAL, "out of memory");
         goto out_conns;
+    }
+    /* the first connection makes the tables and indexes: one node does the DDL */
+    if (sl_conn_open_at(&conns[0], &co, 0, &conn_hosts[0], err) != 0)
+        goto out_conns;
+    struct sl_wsrep wsrep;
+    if (sl_conn_wsrep(conns[0], &wsrep, err) != 0)
+        goto out_conns;
+    res->galera = wsrep.on;
+    /* a Galera write set is a transaction: keep chunks inside its limits */
+    size_t txn_rows = c->txn_rows, txn_bytes = c->txn_bytes;
+    if (wsrep.max_ws_rows && txn_rows > wsrep.max_ws_rows)
+        txn_rows = (size_t)wsrep.max_ws_rows;
+    if (wsrep.max_ws_size && (txn_bytes == 0 || txn_bytes > wsrep.max_ws_size / 2))
+        txn_bytes = (size_t)(wsrep.max_ws_size / 2);
     enum sl_write_method method;
     if (sl_write_method_pick(conns[0], c->method, sl_write_mode_verb(c->mode), &method,
                              res->method_why, sizeof res->method_why, err) != 0)
@@ -667,7 +707,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     if (c->dry_run && dry_checks(conns[0], c, &table, err) != 0)
         goto out_sources;
     for (unsigned i = 1; i < c->threads && !c->dry_run; i++)
-        if (sl_conn_open(&conns[i], &co, err) != 0)
+        if (sl_conn_open_at(&conns[i], &co, i, &conn_hosts[i], err) != 0)
             goto out_sources;
 
     colnames = calloc(sources.ncols, sizeof *colnames);
@@ -772,6 +812,8 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
             c->stmt_bytes && c->stmt_bytes < max_packet ? c->stmt_bytes : (size_t)max_packet,
         .retries = c->retries,
         .retry_max_seconds = (double)c->retry_max_seconds,
+        .host_rows = url.nhosts ? host_rows : NULL,
+        .conn_hosts = conn_hosts,
     };
     struct sl_row_stage stage = {
         .transforms = &tf,
@@ -800,12 +842,12 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
         .nreaders = sources.n < c->threads ? (unsigned)sources.n : c->threads,
         .nwriters = c->dry_run ? 1 : c->threads, /* a dry run's writer only counts */
         .ncols = sources.ncols,
-        .batch_rows = pipeline_batch_rows(stmt_rows, c->txn_rows),
+        .batch_rows = pipeline_batch_rows(stmt_rows, txn_rows),
         /* room for one more record (its fields, and its raw bytes for the
          * rejects) on top of the hand-on threshold */
         .arena_bytes = BATCH_BYTES + 2 * (size_t)max_packet,
-        .txn_rows = c->txn_rows,
-        .txn_bytes = c->txn_bytes,
+        .txn_rows = txn_rows,
+        .txn_bytes = txn_bytes,
         .max_value = (size_t)max_packet,
         .keep_empty = c->checkpoint,
         .dry_run = c->dry_run,
@@ -904,6 +946,10 @@ out_sources:
     sl_sources_release(&sources);
     sl_table_release(&table);
 out_conns:
+    if (url.nhosts && host_rows && keep_nodes(res, &url, host_rows) != 0 && rc == 0)
+        rc = sl_err_set(err, SL_ERR_FATAL, "out of memory");
+    free(conn_hosts);
+    free((void *)host_rows);
     close_all(conns, c->threads);
     free(conns);
 out_url:
@@ -914,6 +960,9 @@ out_url:
 
 void sl_load_result_release(struct sl_load_result *result)
 {
+    free(result->nodes);
+    result->nodes = NULL;
+    result->nnodes = 0;
     free(result->finish_sql);
     result->finish_sql = NULL;
     for (size_t i = 0; i < result->nfiles; i++)

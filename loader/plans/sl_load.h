@@ -75,8 +75,9 @@ struct sl_load_config {
     unsigned connect_timeout;   /* --connect-timeout in seconds; 0: the default */
     struct sl_conn_flags flags; /* -u -h -P -S -p */
     unsigned retry_max_seconds;
-    struct sl_shard shard;     /* --shard i/n: only this shard's part of the files */
-    int checkpoint;            /* record committed ranges in the target */
+    struct sl_shard shard;             /* --shard i/n: only this shard's part of the files */
+    enum sl_hosts_policy hosts_policy; /* a cluster URL: which host each connection takes */
+    int checkpoint;                    /* record committed ranges in the target */
     const char *checkpoint_db; /* the database of sluice_checkpoints (created if missing), or
                                   NULL: the target's own */
     int resume;                /* skip the ranges an earlier run committed (needs checkpoint;
@@ -101,7 +102,16 @@ struct sl_load_file {
     uint64_t keep_end;      /* to before here (UINT64_MAX: the file's end) */
 };
 
+/* The rows that went through one host of a cluster URL. */
+struct sl_load_node {
+    char name[300]; /* host[:port] */
+    uint64_t rows;  /* committed through it */
+};
+
 struct sl_load_result {
+    struct sl_load_node *nodes; /* a cluster URL: per host; freed by sl_load_result_release */
+    size_t nnodes;
+    int galera;                 /* the target reported wsrep_on */
     struct sl_load_file *files; /* the files, in reading order; freed by
                                    sl_load_result_release */
     size_t nfiles;

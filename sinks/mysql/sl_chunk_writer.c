@@ -21,7 +21,9 @@ struct sl_chunk_writer {
     struct sl_batch **held;           /* the open chunk's batches */
     size_t nheld;
     uint64_t rows;
-    size_t bytes; /* value bytes held */
+    size_t bytes;        /* value bytes held */
+    unsigned host;       /* the host of a cluster URL the connection went to */
+    unsigned reconnects; /* connections opened: each starts one host further on */
 };
 
 static int stopping(const struct sl_chunk_writer *cw)
@@ -44,6 +46,8 @@ int sl_chunk_writer_new(struct sl_chunk_writer **out, const struct sl_chunk_conf
     cw->cfg = cfg;
     cw->ops = ops;
     cw->conn = conn;
+    cw->host = cfg->first_host;
+    cw->reconnects = 1; /* the next connection starts one host further on */
     *out = cw;
     return 0;
 }
@@ -61,7 +65,8 @@ static int open_stmts(struct sl_chunk_writer *cw, struct sl_err *e)
 {
     const struct sl_chunk_config *cfg = cw->cfg;
     if (!*cw->conn) {
-        if (sl_conn_open(cw->conn, cfg->conn_opts, e) != 0) {
+        if (sl_conn_open_at(cw->conn, cfg->conn_opts, cfg->index + cw->reconnects++, &cw->host,
+                            e) != 0) {
             *cw->conn = NULL;
             return -1;
         }
@@ -299,6 +304,8 @@ int sl_chunk_writer_commit(struct sl_chunk_writer *cw)
     for (size_t i = 0; i < cw->nheld; i++)
         rows += sl_batch_good_rows(cw->held[i]);
     cw->ops->committed(cw->ops->ctx, cw->held, cw->nheld, rows - ignored, ignored, updated);
+    if (cw->cfg->host_rows)
+        atomic_fetch_add_explicit(&cw->cfg->host_rows[cw->host], rows, memory_order_relaxed);
     release_held(cw, 1);
     return 0;
 }

@@ -73,7 +73,11 @@ struct sl_chunk_config {
     double retry_max_seconds;             /* give up once retrying has taken this long */
     const atomic_int *stop;               /* set: the run is stopping; drop the chunk */
     _Atomic uint64_t *retry_count;        /* counts each retry; may be NULL */
-    unsigned index;                       /* the writer's number, from 0, for messages */
+    unsigned index;                       /* the writer's number, from 0, for messages and
+                                             the host a cluster URL's connection starts at */
+    _Atomic uint64_t *host_rows;          /* per host of a cluster URL: rows committed
+                                             through it; NULL */
+    unsigned first_host;                  /* the host *conn was opened on, when it was */
 };
 
 struct sl_chunk_writer;

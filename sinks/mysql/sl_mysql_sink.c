@@ -88,6 +88,8 @@ static int writer_open(void *sink, unsigned index, const struct sl_sink_port *po
         .stop = port->stop,
         .retry_count = port->retry_count,
         .index = index,
+        .host_rows = s->host_rows,
+        .first_host = s->conn_hosts ? s->conn_hosts[index] : 0,
     };
     w->ops = (struct sl_chunk_ops){
         .ctx = w,

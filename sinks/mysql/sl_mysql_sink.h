@@ -44,6 +44,10 @@ struct sl_mysql_sink {
     size_t max_packet;                      /* the server's max_allowed_packet */
     unsigned retries;                       /* attempts after the first */
     double retry_max_seconds;               /* give up once retrying has taken this long */
+    _Atomic uint64_t *host_rows;            /* per host of a cluster URL: rows committed
+                                               through it; NULL */
+    const unsigned *conn_hosts;             /* per writer: the host its conns[] entry was
+                                               opened on; NULL: host 0 */
 };
 
 /* The sink's operations; the sink pointer they take is a struct

@@ -53,6 +53,29 @@ static void test_url(void)
     struct sl_err e;
     char buf[512];
 
+    /* a cluster: one port for all, or one each */
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://etl@db1,db2,db3:3306/shop/orders", &e), 0);
+    CHECK_EQ_INT(u.nhosts, 3);
+    CHECK_EQ_STR(u.hosts[0], "db1");
+    CHECK_EQ_STR(u.hosts[2], "db3");
+    CHECK_EQ_STR(u.host, "db1");
+    CHECK_EQ_INT(u.port, 3306);
+    CHECK_EQ_INT(u.ports[2], 0);
+    CHECK_EQ_STR(sl_url_format(&u, buf, sizeof buf), "mysql://etl@db1,db2,db3:3306/shop/orders");
+    sl_url_release(&u);
+    CHECK_EQ_INT(sl_url_parse(&u, "mysql://a:pw@h1:3307,h2:3308,h3/db", &e), 0);
+    CHECK_EQ_INT(u.nhosts, 3);
+    CHECK_EQ_INT(u.ports[0], 3307);
+    CHECK_EQ_INT(u.ports[1], 3308);
+    CHECK_EQ_INT(u.ports[2], 0);
+    CHECK_EQ_STR(sl_url_format(&u, buf, sizeof buf), "mysql://a:***@h1:3307,h2:3308,h3/db");
+    sl_url_release(&u);
+    CHECK(sl_url_parse(&u, "mysql://a@h1,,h3/db", &e) != 0);
+    CHECK(strstr(e.msg, "a host list is") != NULL);
+    CHECK(sl_url_parse(&u, "mysql://a@h1,h2:0/db", &e) != 0);
+    CHECK(sl_url_parse(&u, "mysql://a@h1,[::1]/db", &e) != 0);
+    CHECK(sl_url_parse(&u, "mysql://a@h1,h2:x/db", &e) != 0);
+
     CHECK_EQ_INT(sl_url_parse(&u, "mysql://etl@db1:3306/shop/orders", &e), 0);
     CHECK_EQ_STR(u.user, "etl");
     CHECK(u.password == NULL);

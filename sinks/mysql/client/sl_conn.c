@@ -140,10 +140,22 @@ static int write_include_file(const char *defaults_file, const char *extra, char
     return 0;
 }
 
-int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
+const char *const sl_hosts_policy_names[] = {"first", "spread", NULL};
+
+static int galera_ready(MYSQL *m, const char *where, struct sl_err *err);
+
+/* Connects to one server: the URL's, or host:port of its list (host NULL:
+ * the URL's own host). */
+static int open_host(MYSQL **out, const struct sl_conn_opts *o, const char *host_at,
+                     unsigned port_at, struct sl_err *err)
 {
     /* the URL, with what it leaves out taken from the flags */
     struct sl_url eff = *o->url;
+    eff.nhosts = 0;
+    if (host_at) {
+        eff.host = (char *)host_at;
+        eff.port = port_at;
+    }
     const struct sl_conn_flags *f = o->flags;
     if (f && !eff.user)
         eff.user = (char *)f->user;
@@ -287,7 +299,117 @@ int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
         mysql_close(m);
         return -1;
     }
+    if (galera_ready(m, where, err) != 0) {
+        mysql_close(m);
+        return -1;
+    }
     *out = m;
+    return 0;
+}
+
+static int read_text(void *ctx, char **vals, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    if (n > 0 && vals[0])
+        snprintf(ctx, 64, "%s", vals[0]);
+    return 0;
+}
+
+/* On a Galera node: refuses one that is not Synced (a donor, a joiner, a
+ * node cut off from the cluster), and makes reads wait for the node to
+ * catch up. Elsewhere (no wsrep status) nothing happens. */
+static int galera_ready(MYSQL *m, const char *where, struct sl_err *err)
+{
+    char state[64] = "";
+    struct sl_err ignored;
+    /* information_schema.GLOBAL_STATUS: MariaDB's; a server without it is
+     * not a Galera node of MariaDB's */
+    if (sl_conn_select(m,
+                       "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+                       "WHERE VARIABLE_NAME = 'WSREP_LOCAL_STATE_COMMENT'",
+                       NULL, 0, read_text, state, &ignored) != 0 ||
+        !state[0])
+        return 0;
+    if (strcmp(state, "Synced") != 0)
+        return sl_err_set_server(err, SL_ERR_RETRYABLE, 1047, "08S01",
+                                 "cannot connect to %s: the Galera node is %s, not Synced", where,
+                                 state);
+    /* 1: reads, 2: UPDATE and DELETE (a finished load deletes its checkpoints) */
+    return sl_conn_exec(m, "SET SESSION wsrep_sync_wait = 3", err);
+}
+
+/* Whether a failed connection means "this host, not the others": it does
+ * not answer, is gone, or is not ready. */
+static int host_unavailable(const struct sl_err *e)
+{
+    switch (e->server_errno) {
+    case 1047: /* WSREP has not yet prepared node for application use */
+    case 1053: /* server shutdown in progress */
+    case 2002: /* can't connect through socket */
+    case 2003: /* can't connect to server */
+    case 2005: /* unknown server host */
+    case 2006: /* server has gone away */
+    case 2013: /* lost connection */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err)
+{
+    return sl_conn_open_at(out, o, 0, NULL, err);
+}
+
+int sl_conn_open_at(MYSQL **out, const struct sl_conn_opts *o, unsigned start, unsigned *host,
+                    struct sl_err *err)
+{
+    const struct sl_url *u = o->url;
+    if (host)
+        *host = 0;
+    if (u->nhosts < 2)
+        return open_host(out, o, NULL, 0, err);
+    /* one port for all (db1,db2:3306) or one each (db1:3306,db2:3307) */
+    unsigned all = u->ports[0] ? 0 : u->port;
+    size_t first = o->hosts_policy == SL_HOSTS_SPREAD ? start % u->nhosts : 0;
+    int rc = -1;
+    for (size_t k = 0; k < u->nhosts; k++) {
+        size_t h = (first + k) % u->nhosts;
+        rc = open_host(out, o, u->hosts[h], u->ports[h] ? u->ports[h] : all, err);
+        if (rc == 0) {
+            if (host)
+                *host = (unsigned)h;
+            return 0;
+        }
+        if (!host_unavailable(err))
+            return -1;
+    }
+    sl_err_prefix(err, "no host of the list is available; the last said");
+    return rc;
+}
+
+static int read_wsrep(void *ctx, char **vals, unsigned long *lens, unsigned n)
+{
+    (void)lens;
+    struct sl_wsrep *w = ctx;
+    if (n >= 3 && vals[0] && vals[1] && vals[2]) {
+        w->on = strcmp(vals[0], "1") == 0;
+        w->max_ws_rows = strtoull(vals[1], NULL, 10);
+        w->max_ws_size = strtoull(vals[2], NULL, 10);
+    }
+    return 0;
+}
+
+int sl_conn_wsrep(MYSQL *m, struct sl_wsrep *w, struct sl_err *err)
+{
+    (void)err;
+    memset(w, 0, sizeof *w);
+    struct sl_err ignored; /* a server without wsrep variables (MySQL) is not Galera */
+    if (sl_conn_select(m, "SELECT @@wsrep_on, @@wsrep_max_ws_rows, @@wsrep_max_ws_size", NULL, 0,
+                       read_wsrep, w, &ignored) != 0)
+        memset(w, 0, sizeof *w);
+    if (!w->on)
+        memset(w, 0, sizeof *w);
     return 0;
 }
 

@@ -50,6 +50,15 @@ struct sl_conn_flags {
     char asked[256];                 /* the password asked for */
 };
 
+/* --hosts-policy: which host of a cluster URL each connection goes to. */
+enum sl_hosts_policy {
+    SL_HOSTS_FIRST,  /* the first that answers: all writes to one node while it lives */
+    SL_HOSTS_SPREAD, /* round-robin: connection i starts at host i */
+};
+
+/* The policies' names in enum order, NULL-terminated. */
+extern const char *const sl_hosts_policy_names[];
+
 struct sl_conn_opts {
     const struct sl_url *url;
     const char *defaults_file;         /* NULL: the standard option files; "": none
@@ -63,12 +72,36 @@ struct sl_conn_opts {
                                           URL's own ssl-* parameters win */
     int local_infile;                  /* may send LOAD DATA LOCAL (of what sl_local_infile.h
                                           offers only: no file is ever served) */
+    enum sl_hosts_policy hosts_policy; /* which of a URL's several hosts (--hosts-policy) */
 };
 
 /* Connects and sets the session up. Returns 0 and *out, or -1 with err set
  * (kind SL_ERR_FATAL, or SL_ERR_RETRYABLE when the server is merely busy or
- * restarting); the message names the server with its password masked. */
+ * restarting); the message names the server with its password masked.
+ *
+ * A URL of several hosts (a cluster) connects to the first that answers and
+ * is ready, trying them in turn: from the first under SL_HOSTS_FIRST, from
+ * host `start` (modulo their number) under SL_HOSTS_SPREAD. A Galera node
+ * that is not Synced is passed over; on a Galera node the session waits for
+ * the node to have applied what the cluster committed before each read
+ * (wsrep_sync_wait = 3: reads, updates and deletes), so that a count, a
+ * comparison or the clearing of checkpoints sees every write.
+ * *host, when not NULL, gets the index of the host connected to (0 for a
+ * single host). */
 int sl_conn_open(MYSQL **out, const struct sl_conn_opts *o, struct sl_err *err);
+int sl_conn_open_at(MYSQL **out, const struct sl_conn_opts *o, unsigned start, unsigned *host,
+                    struct sl_err *err);
+
+/* A Galera node's settings, read from a connection (all 0 elsewhere). */
+struct sl_wsrep {
+    int on;                         /* wsrep_on */
+    unsigned long long max_ws_rows; /* wsrep_max_ws_rows: rows a write set may hold; 0: any */
+    unsigned long long max_ws_size; /* wsrep_max_ws_size: bytes a write set may hold */
+};
+
+/* Reads m's wsrep settings into *w (zeroed on a server without them).
+ * Returns 0 or -1 with err set. */
+int sl_conn_wsrep(MYSQL *m, struct sl_wsrep *w, struct sl_err *err);
 
 /* Closes m. NULL is ignored. */
 void sl_conn_close(MYSQL *m);

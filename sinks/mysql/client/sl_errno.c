@@ -17,6 +17,8 @@ static const struct {
     {1213, RETRY}, /* ER_LOCK_DEADLOCK */
     /* the connection is gone or never came */
     {1040, RETRY | GONE}, /* ER_CON_COUNT_ERROR: too many connections */
+    {1047, RETRY | GONE}, /* ER_UNKNOWN_COM_ERROR: "WSREP has not yet prepared node for
+                             application use" (a Galera node out of the cluster) */
     {1053, RETRY | GONE}, /* ER_SERVER_SHUTDOWN */
     {1927, RETRY | GONE}, /* ER_CONNECTION_KILLED (MariaDB) */
     {2002, RETRY | GONE}, /* CR_CONNECTION_ERROR: socket not there (restarting) */
