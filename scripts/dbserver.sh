@@ -20,17 +20,8 @@ set -euo pipefail
 
 die() { echo "dbserver: $*" >&2; exit 1; }
 
-find_bin() {
-  for b in "$@"; do
-    command -v "$b" >/dev/null 2>&1 && { command -v "$b"; return; }
-    [ -x "/usr/sbin/$b" ] && { echo "/usr/sbin/$b"; return; }
-  done
-  die "none of $* found; run scripts/install-deps.sh"
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+# shellcheck source=scripts/server_common.sh
+source "$(dirname "$0")/server_common.sh"
 
 # Starts mariadbd on DIR's configuration and waits until it answers.
 run_server() {

@@ -18,16 +18,8 @@
 set -euo pipefail
 
 die() { echo "galera: $*" >&2; exit 1; }
-find_bin() {
-  for b in "$@"; do
-    command -v "$b" >/dev/null 2>&1 && { command -v "$b"; return; }
-    [ -x "/usr/sbin/$b" ] && { echo "/usr/sbin/$b"; return; }
-  done
-  die "none of $* found; run scripts/install-deps.sh"
-}
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+# shellcheck source=scripts/server_common.sh
+source "$(dirname "$0")/server_common.sh"
 provider() {
   for p in /usr/lib/galera/libgalera_smm.so /usr/lib/libgalera_smm.so /usr/lib64/galera-4/libgalera_smm.so; do
     [ -f "$p" ] && { echo "$p"; return; }
