@@ -1,13 +1,9 @@
 #include "sl_report.h"
 
-#include <cjson/cJSON.h>
-#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "sl_clock.h"
 #include "sl_exit.h"
@@ -165,21 +161,3 @@ void sl_report_item_count(struct sl_report_item *it, size_t i, uint64_t v)
     it->known |= UINT32_C(1) << i;
 }
 
-int sl_report_finish(const char *path, struct sl_report *r, int code, FILE *err)
-{
-    if (!path) {
-        sl_report_release(r);
-        return code;
-    }
-    r->exit_code = code;
-    if (r->finished == 0)
-        r->finished = sl_wall_now();
-    struct sl_err e;
-    int rc = sl_report_write(path, r, &e);
-    sl_report_release(r);
-    if (rc != 0) {
-        fprintf(err, "sluice: error: --report: %s\n", e.msg);
-        return code == SL_EXIT_OK || code == SL_EXIT_REJECTS ? SL_EXIT_FAILED : code;
-    }
-    return code;
-}

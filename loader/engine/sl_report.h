@@ -153,7 +153,8 @@ void sl_report_release(struct sl_report *r);
 /* Adds a copy of stmt to r->finish_sql. Returns 0 or -1 when out of memory. */
 int sl_report_add_finish(struct sl_report *r, const char *stmt);
 
-/* Ends a command that took --report: when path is not NULL, records code
+/* Ends a command that took --report (sl_report_json.c): when path is not
+ * NULL, records code
  * and writes r there; frees r->finish_sql either way. Returns code, or SL_EXIT_FAILED when a
  * successful run's report could not be written (after saying so on err). */
 int sl_report_finish(const char *path, struct sl_report *r, int code, FILE *err);

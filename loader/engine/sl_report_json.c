@@ -324,3 +324,22 @@ int sl_report_read(const char *path, struct sl_report *r, struct sl_err *err)
     }
     return 0;
 }
+
+int sl_report_finish(const char *path, struct sl_report *r, int code, FILE *err)
+{
+    if (!path) {
+        sl_report_release(r);
+        return code;
+    }
+    r->exit_code = code;
+    if (r->finished == 0)
+        r->finished = sl_wall_now();
+    struct sl_err e;
+    int rc = sl_report_write(path, r, &e);
+    sl_report_release(r);
+    if (rc != 0) {
+        fprintf(err, "sluice: error: --report: %s\n", e.msg);
+        return code == SL_EXIT_OK || code == SL_EXIT_REJECTS ? SL_EXIT_FAILED : code;
+    }
+    return code;
+}
