@@ -107,6 +107,20 @@ static int resolve_url(const struct sl_job *j, const char *value, char *out, siz
     if (!*conn)
         return sl_err_set(err, SL_ERR_FATAL, "unknown connection in '%s'", value);
     const char *url = sl_job_find(*conn, "url")->value;
+    char with_hosts[2048];
+    const struct sl_job_kv *hosts = sl_job_find(*conn, "host");
+    if (hosts) { /* host = db1,db2,db3[:port]: the URL's host part replaced */
+        const char *a = url + 8;
+        const char *aend = a + strcspn(a, "/?");
+        const char *at = NULL;
+        for (const char *q = a; q < aend; q++)
+            if (*q == '@')
+                at = q;
+        const char *hstart = at ? at + 1 : a;
+        snprintf(with_hosts, sizeof with_hosts, "%.*s%s%s", (int)(hstart - url), url, hosts->value,
+                 aend);
+        url = with_hosts;
+    }
     const char *host = url + 8;
     const char *query = strchr(host, '?');
     size_t upto = query ? (size_t)(query - url) : strlen(url);

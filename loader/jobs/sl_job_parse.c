@@ -37,7 +37,7 @@ static const char *const semicolon_keys[] = {
 
 /* The keys of a [connection] section. */
 static const char *const connection_keys[] = {
-    "url", "defaults-file", "ssl-mode", "ssl-ca", "ssl-cert", "ssl-key", NULL,
+    "url", "host", "defaults-file", "ssl-mode", "ssl-ca", "ssl-cert", "ssl-key", NULL,
 };
 
 /* Keys of [job] that are not command options. */
@@ -397,7 +397,7 @@ static int check_connection(struct parse *p, const struct sl_job_section *s)
         const struct sl_job_kv *kv = &s->kv[k];
         if (!in_list(connection_keys, kv->key))
             return fail_at(p, kv->line,
-                           "unknown key '%s' in a [connection] section (known: url, "
+                           "unknown key '%s' in a [connection] section (known: url, host, "
                            "defaults-file, ssl-mode, ssl-ca, ssl-cert, ssl-key)",
                            kv->key);
         if (strcmp(kv->key, "ssl-mode") == 0) {

@@ -188,32 +188,38 @@ bad() { # WANT-MESSAGE, then the file's text on stdin
   check_rc 2 "bad job: $1"
   check_contains "$WORK/err" "sluice run: $WORK/bad.ini:$1" "bad job file"
 }
-printf '[step a]\naction = load\nsource = x.csv\ninto = mysql://h/d/t\nmod = upsert\n' |
-  bad "5: unknown key 'mod' for action load (see sluice help load)"
-printf '[step a]\naction = load\nsource = x.csv\ninto = nowhere/t\n' |
-  bad "4: key 'into': unknown connection 'nowhere' (define [connection nowhere], or give a mysql:// URL)"
-printf '[job]\nthreads = 2\n\n[step a]\nsource = x.csv\n' |
-  bad "4: [step a] has no 'action' key (load, extract, copy or bench)"
-printf '[step a]\naction = dump\n' |
-  bad "2: key 'action' must be load, extract, copy or bench, not 'dump'"
-printf '[steps a]\naction = load\n' |
-  bad "1: unknown section [steps]; sections are [job], [connection NAME] and [step NAME]"
-printf '[step a]\naction = load\nsource = ${SLUICE_NO_SUCH_VAR}\n' |
-  bad "3: key 'source': the environment variable SLUICE_NO_SUCH_VAR is not set"
-printf '[step a]\naction = extract\nfrom = mysql://h/d/t\nto = x.csv\n[step b]\naction = extract\nafter = c\n' |
-  bad "7: key 'after': 'c' is not a step defined above this one"
-printf '[step a]\naction = load\nno-header = maybe\n' |
-  bad "3: key 'no-header' is a switch: its value must be yes or no, not 'maybe'"
-printf '[step a]\naction = load\nthis is not a key\n' |
-  bad "3: not a 'key = value' line, a [section] or a comment"
-printf '[step a]\naction = load\nthreads = 1\nthreads = 2\n' |
-  bad "4: key 'threads' is given twice in this section (first at line 3)"
-printf '[connection c]\nurl = mysql://h/d\npassword = x\n[step a]\naction = bench\ninto = c\n' |
-  bad "3: unknown key 'password' in a [connection] section (known: url, defaults-file, ssl-mode, ssl-ca, ssl-cert, ssl-key)"
-{ printf '[step a]\naction = load\nbefore-sql = '; head -c 300 /dev/zero | tr '\0' x; printf '\n'; } |
-  bad "3: line too long (at most 198 characters); continue a long value on indented lines"
+bad "5: unknown key 'mod' for action load; did you mean 'mode'? (see sluice help load)" < <(printf '[step a]\naction = load\nsource = x.csv\ninto = mysql://h/d/t\nmod = upsert\n')
+bad "4: key 'into': unknown connection 'nowhere' (define [connection nowhere], or give a mysql:// URL)" < <(printf '[step a]\naction = load\nsource = x.csv\ninto = nowhere/t\n')
+bad "4: [step a] has no 'action' key (load, extract, copy or bench)" < <(printf '[job]\nthreads = 2\n\n[step a]\nsource = x.csv\n')
+bad "2: key 'action' must be load, extract, copy or bench, not 'dump'" < <(printf '[step a]\naction = dump\n')
+bad "1: unknown section [steps]; sections are [job], [connection NAME] and [step NAME]" < <(printf '[steps a]\naction = load\n')
+bad "3: key 'source': the environment variable SLUICE_NO_SUCH_VAR is not set" < <(printf '[step a]\naction = load\nsource = ${SLUICE_NO_SUCH_VAR}\n')
+bad "7: key 'after': 'c' is not a step defined above this one" < <(printf '[step a]\naction = extract\nfrom = mysql://h/d/t\nto = x.csv\n[step b]\naction = extract\nafter = c\n')
+bad "3: key 'no-header' is a switch: its value must be yes or no, not 'maybe'" < <(printf '[step a]\naction = load\nno-header = maybe\n')
+bad "3: not a 'key = value' line, a [section] or a comment" < <(printf '[step a]\naction = load\nthis is not a key\n')
+bad "4: key 'threads' is given twice in this section (first at line 3)" < <(printf '[step a]\naction = load\nthreads = 1\nthreads = 2\n')
+bad "3: unknown key 'password' in a [connection] section (known: url, host, defaults-file, ssl-mode, ssl-ca, ssl-cert, ssl-key)" < <(printf '[connection c]\nurl = mysql://h/d\npassword = x\n[step a]\naction = bench\ninto = c\n')
+bad "3: line too long (at most 198 characters); continue a long value on indented lines" < <({ printf '[step a]\naction = load\nbefore-sql = '; head -c 300 /dev/zero | tr '\0' x; printf '\n'; })
 run_job "$WORK/missing.ini"
 check_rc 2 "a missing job file"
 check_contains "$WORK/err" "sluice run: $WORK/missing.ini: cannot open the job file: No such file or directory" "missing job file"
+
+# a connection's host = replaces the URL's host (a cluster's list of nodes)
+cat >"$WORK/hosts.ini" <<EOF
+[connection c]
+url = mysql://sluice@127.0.0.1:1/$DB
+host = 127.0.0.1:1,127.0.0.1:$SLUICE_DB_PORT
+defaults-file = $SLUICE_DB_CNF
+
+[step side]
+action = load
+source = \${JOB_DATA}/orders.csv
+into = c/orders_side
+no-checkpoint = yes
+mode = ignore
+EOF
+run_job "$WORK/hosts.ini" --lock-dir "$WORK"
+check_rc 0 "a job whose connection lists two hosts, the first dead"
+check_contains "$WORK/err" "--into mysql://sluice@127.0.0.1:1,127.0.0.1:$SLUICE_DB_PORT/$DB/orders_side" "the step's URL carries the list"
 
 finish
