@@ -14,7 +14,9 @@
 # and fails when mariadbd runs as root. Each node has its own data
 # directory, socket, SQL port and wsrep, IST and SST ports, all on loopback.
 # The accounts are those of scripts/dbserver.sh: root on the sockets, and
-# sluice@% with the password in DIR/client.cnf.
+# sluice@% with the password in DIR/client.cnf. GALERA_PROVIDER_OPTIONS, if
+# set, is added to wsrep_provider_options (e.g. a shorter
+# evs.suspect_timeout, after which a lost node is evicted).
 set -euo pipefail
 
 die() { echo "galera: $*" >&2; exit 1; }
@@ -104,7 +106,7 @@ wsrep-cluster-name=sluice-test
 wsrep-cluster-address=$address
 wsrep-node-name=n$n
 wsrep-node-address=127.0.0.1:${gport[n]}
-wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:${gport[n]};ist.recv_addr=127.0.0.1:${ist[n]};gcache.size=64M"
+wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:${gport[n]};ist.recv_addr=127.0.0.1:${ist[n]};gcache.size=64M${GALERA_PROVIDER_OPTIONS:+;$GALERA_PROVIDER_OPTIONS}"
 wsrep-sst-method=rsync
 wsrep-sst-receive-address=127.0.0.1:${sst[n]}
 wsrep-slave-threads=2

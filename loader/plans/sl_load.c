@@ -758,8 +758,21 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
             size = keep[i].end;
         total += size;
     }
-    if (!c->dry_run && sl_load_indexes_take(&ix, conns[0], c->defer_indexes, table.schema,
-                                            write_name, total, c->progress ? log : NULL, err) != 0)
+    /* Galera runs an ALTER in total order on every node: the indexes taken
+     * off on one node while writers start on the others aborted their
+     * transactions (t_galera and bench/galera.sh saw it), and building them
+     * back holds up the whole cluster. So on Galera the indexes stay. */
+    enum sl_defer defer = c->defer_indexes;
+    if (wsrep.on && defer != SL_DEFER_NEVER) {
+        if (defer == SL_DEFER_ALWAYS || c->progress)
+            fprintf(log,
+                    "sluice: %s.%s is on a Galera cluster: its indexes stay in place "
+                    "(an ALTER TABLE runs on every node at once)\n",
+                    table.schema, write_name);
+        defer = SL_DEFER_NEVER;
+    }
+    if (!c->dry_run && sl_load_indexes_take(&ix, conns[0], defer, table.schema, write_name, total,
+                                            c->progress ? log : NULL, err) != 0)
         goto out_sources;
     struct sl_counters counters;
     atomic_init(&counters.rows_read, 0);
