@@ -74,6 +74,8 @@ run_killing() { # POLICY THREADS NODE: the load, and node NODE killed once rows 
 # ---- spread: writers on all three nodes, node 2 killed
 run_killing spread 3 2
 check_eq "$RC" 0 "spread: the load finished after node 2 was killed"
+grep -q "is on a Galera cluster: its indexes stay in place" "$WORK/err" && pass ||
+  fail "spread: the indexes are not taken off on Galera"
 grep -q "retry" "$WORK/err" && pass || fail "spread: a writer retried on another node"
 check_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); n=[i for i in r["items"] if i["kind"]=="node"]; print(len(n), sum(i["rows_written"] for i in n) == r["rows_written"], r["rows_written"])' "$WORK/spread.json")" \
   "3 True $ROWS" "spread: the report counts the rows of each node"
