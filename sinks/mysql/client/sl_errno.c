@@ -20,6 +20,9 @@ static const struct {
     {1047, RETRY | GONE}, /* ER_UNKNOWN_COM_ERROR: "WSREP has not yet prepared node for
                              application use" (a Galera node out of the cluster) */
     {1053, RETRY | GONE}, /* ER_SERVER_SHUTDOWN */
+    {1180, RETRY | GONE}, /* ER_ERROR_DURING_COMMIT: on Galera, a node that is not in the
+                             primary component for a moment; a checkpoint settles whether
+                             the COMMIT went through before the chunk is written again */
     {1927, RETRY | GONE}, /* ER_CONNECTION_KILLED (MariaDB) */
     {2002, RETRY | GONE}, /* CR_CONNECTION_ERROR: socket not there (restarting) */
     {2003, RETRY | GONE}, /* CR_CONN_HOST_ERROR */
