@@ -233,10 +233,9 @@ int sl_cli_profile(const char *cmd, int profile, size_t *batch_rows, uint64_t *t
     return 0;
 }
 
-void sl_cli_profile_say(const char *cmd, int profile, size_t batch_rows, uint64_t txn_rows,
-                        size_t txn_bytes, enum sl_method_choice method, FILE *err)
+void sl_cli_profile_say(int profile, size_t batch_rows, uint64_t txn_rows, size_t txn_bytes,
+                        enum sl_method_choice method, FILE *err)
 {
-    (void)cmd;
     if (profile == SL_PROFILE_NONE)
         return;
     fprintf(err,

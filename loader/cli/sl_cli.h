@@ -267,8 +267,8 @@ int sl_cli_profile(const char *cmd, int profile, size_t *batch_rows, uint64_t *t
                    size_t *txn_bytes, size_t *stmt_bytes, enum sl_method_choice *method, FILE *err);
 
 /* Says on err what --profile made of the sizes (nothing without one). */
-void sl_cli_profile_say(const char *cmd, int profile, size_t batch_rows, uint64_t txn_rows,
-                        size_t txn_bytes, enum sl_method_choice method, FILE *err);
+void sl_cli_profile_say(int profile, size_t batch_rows, uint64_t txn_rows, size_t txn_bytes,
+                        enum sl_method_choice method, FILE *err);
 
 /* After the options are parsed: settles the shard from --shard, or from
  * --shards and JOB_COMPLETION_INDEX; the two must agree when both are

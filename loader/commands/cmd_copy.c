@@ -412,12 +412,11 @@ static int add_table_item(struct sl_report *rep, const struct sl_copy_config *c,
 }
 
 /* The totals of a copy, for --report and the summary. */
-static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
+static void fill_counts(struct sl_report *rep, const struct sl_copy_config *c,
                         const struct sl_copy_result *r)
 {
     snprintf(rep->target, sizeof rep->target, "%s", r->target);
     rep->dry_run = c->dry_run;
-    int oom = sl_report_add_source(rep, r->source[0] ? r->source : c->from) != 0;
     for (size_t i = 0; c->dry_run && i < r->ntables; i++)
         rep->rows_to_write += r->tables[i].rows;
     for (size_t i = 0; !c->dry_run && i < r->ntables; i++) {
@@ -430,17 +429,28 @@ static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
         if (t->state == SL_COPY_FAILED || t->state == SL_COPY_NOT_RUN ||
             t->verdict == SL_VERIFY_FAIL)
             sl_report_error(rep, t->note);
-        if (t->finish_sql && sl_report_add_finish(rep, t->finish_sql) != 0)
-            oom = 1;
     }
-    for (size_t i = 0; i < r->ntables; i++)
-        oom |= add_table_item(rep, c, &r->tables[i]) != 0;
     rep->retries = r->retries;
     rep->rows_rejected = r->rejected;
     rep->seconds = r->seconds;
     snprintf(rep->method, sizeof rep->method, "%s", r->method ? r->method : "");
     if (r->err.kind != SL_ERR_NONE)
         sl_report_error(rep, r->err.msg);
+}
+
+/* The whole report of a copy: its totals, its source, and a table's entry
+ * (and statements left to run) each. */
+static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
+                        const struct sl_copy_result *r)
+{
+    fill_counts(rep, c, r);
+    int oom = sl_report_add_source(rep, r->source[0] ? r->source : c->from) != 0;
+    for (size_t i = 0; i < r->ntables; i++) {
+        const struct sl_copy_table_result *t = &r->tables[i];
+        if (!c->dry_run && t->finish_sql && sl_report_add_finish(rep, t->finish_sql) != 0)
+            oom = 1;
+        oom |= add_table_item(rep, c, t) != 0;
+    }
     if (oom)
         sl_report_error(rep, "out of memory");
 }
@@ -448,7 +458,7 @@ static void fill_report(struct sl_report *rep, const struct sl_copy_config *c,
 static void print_summary(FILE *out, const struct sl_copy_config *c, const struct sl_copy_result *r)
 {
     struct sl_report rep = {0};
-    fill_report(&rep, c, r);
+    fill_counts(&rep, c, r);
     sl_summary_head(out, "%s %s", c->verify_only ? "compared" : "copied", r->source);
     sl_summary_line(out, c->verify_only ? "with" : "to", "%s", r->target);
     uint32_t show = SL_SUMMARY_SHOW(rows_read);
@@ -634,8 +644,7 @@ static int copy_main(struct copy_args *a, int argc, char **argv, FILE *out, FILE
                        &c->stmt_bytes, &c->method, err) != 0)
         return SL_EXIT_USAGE;
     if (!a->quiet)
-        sl_cli_profile_say("copy", a->profile, c->batch_rows, c->txn_rows, c->txn_bytes, c->method,
-                           err);
+        sl_cli_profile_say(a->profile, c->batch_rows, c->txn_rows, c->txn_bytes, c->method, err);
     if (!a->readers_set)
         c->readers = c->threads;
     if (!c->from_defaults_file)

@@ -227,7 +227,7 @@ static int on_extract_opt(void *ctx, int key, const char *v)
 }
 
 /* The counts of an extract, for --report and the summary. */
-static void fill_report(struct sl_report *rep, const struct sl_extract_config *c,
+static void fill_counts(struct sl_report *rep, const struct sl_extract_config *c,
                         const struct sl_extract_result *r)
 {
     snprintf(rep->target, sizeof rep->target, "%s", c->to);
@@ -243,7 +243,14 @@ static void fill_report(struct sl_report *rep, const struct sl_extract_config *c
     rep->seconds = r->seconds;
     if (r->err.kind != SL_ERR_NONE)
         sl_report_error(rep, r->err.msg);
-    sl_report_release(rep); /* called again after a closed pipe */
+}
+
+/* The whole report of an extract: its counts, its source and the table's
+ * entry. */
+static void fill_report(struct sl_report *rep, const struct sl_extract_config *c,
+                        const struct sl_extract_result *r)
+{
+    fill_counts(rep, c, r);
     const char *source = r->source[0] ? r->source : c->from;
     struct sl_report_item *it = NULL;
     if (sl_report_add_source(rep, source) != 0 ||
@@ -268,7 +275,7 @@ static void print_summary(FILE *out, const struct sl_extract_config *c,
                           const struct sl_extract_result *r)
 {
     struct sl_report rep = {0};
-    fill_report(&rep, c, r);
+    fill_counts(&rep, c, r);
     char a[32];
     if (c->dry_run)
         sl_summary_head(out, "dry run of an extract of %s; no file was written", r->source);
@@ -362,13 +369,14 @@ static int extract_main(struct extract_args *a, int argc, char **argv, FILE *out
     struct sl_extract_result res;
     int failed = (sl_xcopy_source_for(c->from) ? sl_xextract_run(c, &res, err)
                                                : sl_extract_run(c, &res, err)) != 0;
-    if (failed && strcmp(c->to, "-") == 0 && strstr(res.err.msg, SL_CSV_OUT_PIPE_CLOSED)) {
-        /* `extract --to - | head`: the reader had what it wanted */
+    /* `extract --to - | head`: the reader had what it wanted */
+    int pipe_closed =
+        failed && strcmp(c->to, "-") == 0 && strstr(res.err.msg, SL_CSV_OUT_PIPE_CLOSED);
+    if (pipe_closed)
         sl_err_clear(&res.err);
-        fill_report(rep, c, &res);
-        return SL_EXIT_OK;
-    }
     fill_report(rep, c, &res);
+    if (pipe_closed)
+        return SL_EXIT_OK;
     if (res.interrupted) {
         fprintf(err, "sluice: interrupted after %s rows; no output was kept\n",
                 sl_fmt_count(res.rows, (char[32]){0}, 32));

@@ -594,10 +594,8 @@ static int add_file_item(struct sl_report *rep, const struct sl_load_result *r,
     return sl_report_item_set(&it->target, r->target);
 }
 
-/* The counts of a load, for --report and the summary: given, the files as
- * the user named them (when the load stopped before it opened them). */
-static void fill_report(struct sl_report *rep, const struct sl_load_result *r, char **given,
-                        size_t ngiven)
+/* The counts of a load, for --report and the summary. */
+static void fill_counts(struct sl_report *rep, const struct sl_load_result *r)
 {
     snprintf(rep->target, sizeof rep->target, "%s", r->target);
     if (r->shard.count)
@@ -612,6 +610,18 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r, c
     rep->rows_updated = r->rows_updated;
     rep->retries = r->retries;
     rep->bytes = r->raw_bytes;
+    rep->seconds = r->seconds;
+    if (r->err.kind != SL_ERR_NONE)
+        sl_report_error(rep, r->err.msg);
+}
+
+/* The whole report of a load: its counts, sources and entries. given: the
+ * files as the user named them (when the load stopped before it opened
+ * them). */
+static void fill_report(struct sl_report *rep, const struct sl_load_result *r, char **given,
+                        size_t ngiven)
+{
+    fill_counts(rep, r);
     int oom = 0;
     for (size_t i = 0; i < r->nfiles; i++)
         oom |= sl_report_add_source(rep, r->files[i].path) | add_file_item(rep, r, &r->files[i]);
@@ -627,9 +637,6 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r, c
     }
     if (r->finish_sql && sl_report_add_finish(rep, r->finish_sql) != 0)
         oom = 1;
-    rep->seconds = r->seconds;
-    if (r->err.kind != SL_ERR_NONE)
-        sl_report_error(rep, r->err.msg);
     if (oom)
         sl_report_error(rep, "out of memory");
 }
@@ -638,7 +645,7 @@ static void fill_report(struct sl_report *rep, const struct sl_load_result *r, c
 static void print_summary(FILE *out, const struct sl_load_result *r, enum sl_write_mode mode)
 {
     struct sl_report rep = {0};
-    fill_report(&rep, r, NULL, 0);
+    fill_counts(&rep, r);
     if (r->dry_run)
         sl_summary_head(out, "dry run of a load into %s; nothing was written", r->target);
     else if (r->err.kind != SL_ERR_NONE)
@@ -829,8 +836,7 @@ static int apply_profile(struct load_args *a, FILE *err)
                             &a->c.stmt_bytes, &a->c.method, err);
     a->c.txn_rows = (size_t)txn;
     if (rc == 0 && !a->quiet)
-        sl_cli_profile_say("load", a->profile, a->c.batch_rows, txn, a->c.txn_bytes, a->c.method,
-                           err);
+        sl_cli_profile_say(a->profile, a->c.batch_rows, txn, a->c.txn_bytes, a->c.method, err);
     return rc;
 }
 

@@ -146,28 +146,15 @@ static int prepare_one(struct crun *r, struct ctable *ct, const struct sl_checkp
     return 0;
 }
 
-/* Refuses checkpoints of ct recorded by a copy split into another number
- * of shards (or not split, or split when this one is not): their key
- * ranges are not this run's. */
+/* Refuses ct's checkpoints recorded by a copy split otherwise
+ * (sl_checkpoint_check_layout). */
 static int check_layout(struct crun *r, const struct ctable *ct, struct sl_err *err)
 {
-    char base[600], found[600];
+    char base[600];
     snprintf(base, sizeof base, "%s.%s", ct->dst_schema, ct->dst_name);
-    unsigned count = ct->split ? r->c->shard.count : 0;
-    int other = sl_checkpoint_other_layout(r->dst, r->ckpt_db, base, count, &ct->ckpt_id, found,
-                                           sizeof found, err);
-    if (other <= 0)
-        return other;
-    char sfx[48];
-    sl_shard_suffix(ct->split ? &r->c->shard : &(struct sl_shard){0, 0}, sfx, sizeof sfx);
-    return sl_err_set(err, SL_ERR_FATAL,
-                      "an earlier copy into %s, as %s, left checkpoints; this run is %s: a split "
-                      "copy must keep its number of shards to be resumed exactly once. Finish "
-                      "it as it was begun, or start afresh after: DELETE FROM %s.%s WHERE "
-                      "target LIKE '%s%%'",
-                      base,
-                      strlen(found) > strlen(base) ? found + strlen(base) + 1 : "one unsplit copy",
-                      sfx[0] ? sfx + 1 : "not split", r->ckpt_db, SL_CHECKPOINT_TABLE, base);
+    const struct sl_shard none = {0, 0};
+    return sl_checkpoint_check_layout(r->dst, r->ckpt_db, base, ct->split ? &r->c->shard : &none,
+                                      &ct->ckpt_id, "copy", "copy", err);
 }
 
 int sl_copy_ckpt_prepare(struct crun *r, int db_exists, struct sl_err *err)

@@ -160,4 +160,3 @@ void sl_report_item_count(struct sl_report_item *it, size_t i, uint64_t v)
     it->counts[i] = v;
     it->known |= UINT32_C(1) << i;
 }
-

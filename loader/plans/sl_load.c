@@ -66,16 +66,17 @@ struct resume_state {
     struct sl_csv_skip *skips;
     struct sl_span **ranges;
     char *target;               /* "db.table", and " shard i/n" when sharded */
+    char *base;                 /* "db.table" */
     const struct sl_span *keep; /* --shard: per source, its part; NULL: all */
     const struct sl_shard *shard;
     size_t n;
     size_t nranges;
 };
 
-/* Whether source i is read at all by this shard. */
-static int kept(const struct resume_state *rs, size_t i)
+/* Whether source i is read at all by this shard (keep NULL: not sharded). */
+static int kept(const struct sl_span *keep, size_t i)
 {
-    return !rs->keep || rs->keep[i].start < rs->keep[i].end;
+    return !keep || keep[i].start < keep[i].end;
 }
 
 static void resume_release(struct resume_state *rs)
@@ -90,6 +91,7 @@ static void resume_release(struct resume_state *rs)
     free(rs->skips);
     free(rs->jobs);
     free(rs->target);
+    free(rs->base);
     memset(rs, 0, sizeof *rs);
 }
 
@@ -187,31 +189,6 @@ static int check_resumable(struct sl_err *err, const char *path, const struct sl
     return 0;
 }
 
-/* Refuses a file whose checkpoints were recorded by a load split into
- * another number of shards (or not split, or split when this one is not):
- * their ranges are not this run's, so neither could skip the other's rows
- * exactly once. */
-static int check_layout(const struct resume_state *rs, MYSQL *m, const char *ckdb, const char *path,
-                        const struct sl_file_id *file, struct sl_err *err)
-{
-    char base[600], found[600], sfx[48];
-    snprintf(base, sizeof base, "%s", rs->target);
-    sl_shard_suffix(rs->shard, sfx, sizeof sfx);
-    base[strlen(base) - strlen(sfx)] = '\0';
-    int other =
-        sl_checkpoint_other_layout(m, ckdb, base, rs->shard->count, file, found, sizeof found, err);
-    if (other <= 0)
-        return other;
-    const char *was = strlen(found) > strlen(base) ? found + strlen(base) + 1 : "one unsplit load";
-    return sl_err_set(err, SL_ERR_FATAL,
-                      "%s: an earlier load of this file into %s, as %s, left checkpoints; this "
-                      "run is %s: a split load must keep its number of shards to be resumed "
-                      "exactly once. Finish it as it was begun, or start afresh after: DELETE "
-                      "FROM %s.%s WHERE target LIKE '%s%%'",
-                      path, base, was, sfx[0] ? sfx + 1 : "not split", ckdb, SL_CHECKPOINT_TABLE,
-                      base);
-}
-
 /* Reads the checkpoints of source i, kept in schema's sluice_checkpoints:
  * see resume_prepare. */
 static int prepare_one(struct resume_state *rs, size_t i, MYSQL *m, const struct sl_load_config *c,
@@ -221,8 +198,11 @@ static int prepare_one(struct resume_state *rs, size_t i, MYSQL *m, const struct
     struct sl_checkpoint_job *job = &rs->jobs[i];
     struct sl_checkpoint_seen seen;
     size_t n = 0;
-    if (check_layout(rs, m, schema, path, job->file, err) != 0)
+    if (sl_checkpoint_check_layout(m, schema, rs->base, rs->shard, job->file, "load of this file",
+                                   "load", err) != 0) {
+        sl_err_prefix(err, "%s", path);
         return -1;
+    }
     if (sl_checkpoint_load(m, schema, job->hash, &rs->ranges[i], &n, &seen, err) != 0)
         return -1;
     int rc = 0;
@@ -280,16 +260,18 @@ static int resume_prepare(struct resume_state *rs, MYSQL *m, const struct sl_loa
     sl_shard_suffix(rs->shard, sfx, sizeof sfx);
     size_t tlen = strlen(schema) + strlen(table) + strlen(sfx) + 2;
     rs->target = malloc(tlen);
+    rs->base = malloc(tlen);
     char *table_sfx = malloc(strlen(table) + strlen(sfx) + 1);
-    if (!rs->jobs || !rs->skips || !rs->ranges || !rs->target || !table_sfx) {
+    if (!rs->jobs || !rs->skips || !rs->ranges || !rs->target || !rs->base || !table_sfx) {
         free(table_sfx);
         return sl_err_set(err, SL_ERR_FATAL, "out of memory");
     }
     snprintf(rs->target, tlen, "%s.%s%s", schema, table, sfx);
+    snprintf(rs->base, tlen, "%s.%s", schema, table);
     /* a shard's job is its part of the file: its own key, its own rows */
     sprintf(table_sfx, "%s%s", table, sfx);
     for (size_t i = 0; i < src->n; i++) {
-        if (!rs->files[i].canon || !kept(rs, i))
+        if (!rs->files[i].canon || !kept(rs->keep, i))
             continue;
         rs->jobs[i].hash =
             sl_checkpoint_job_hash(schema, table_sfx, rs->files[i].fingerprint, rs->copies[i]);
@@ -514,7 +496,7 @@ static int keep_files(struct sl_load_result *res, const struct sl_csv_unit *v, s
     if (!(res->files = calloc(n ? n : 1, sizeof *res->files)))
         return -1;
     for (size_t i = 0; i < n; i++) {
-        if (keep && keep[i].start >= keep[i].end)
+        if (!kept(keep, i))
             continue; /* another shard's */
         struct sl_load_file *f = &res->files[res->nfiles];
         if (!(f->path = strdup(v[i].path)))
@@ -653,8 +635,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
     if (sl_conn_open_at(&conns[0], &co, 0, &conn_hosts[0], err) != 0)
         goto out_conns;
     struct sl_wsrep wsrep;
-    if (sl_conn_wsrep(conns[0], &wsrep, err) != 0)
-        goto out_conns;
+    sl_conn_wsrep(conns[0], &wsrep);
     res->galera = wsrep.on;
     /* a Galera write set is a transaction: keep chunks inside its limits */
     size_t txn_rows = c->txn_rows, txn_bytes = c->txn_bytes;
@@ -752,7 +733,7 @@ int sl_load_run(const struct sl_load_config *c, struct sl_load_result *res, FILE
             break;
         }
         uint64_t size = (uint64_t)sources.v[i].size;
-        if (keep && keep[i].start >= keep[i].end)
+        if (!kept(keep, i))
             size = 0;
         else if (keep && keep[i].end < size && !sources.v[i].zstd)
             size = keep[i].end;

@@ -333,23 +333,37 @@ static int other_layout(void *ctx, char **vals, unsigned long *lens, unsigned n)
     return 2; /* one is enough */
 }
 
-int sl_checkpoint_other_layout(MYSQL *m, const char *db, const char *base, unsigned count,
-                               const struct sl_file_id *file, char *found, size_t cap,
-                               struct sl_err *err)
+int sl_checkpoint_check_layout(MYSQL *m, const char *db, const char *base,
+                               const struct sl_shard *shard, const struct sl_file_id *file,
+                               const char *what, const char *kind, struct sl_err *err)
 {
-    char dev[24], ino[24], blen[24];
+    char dev[24], ino[24], blen[24], found[600];
     snprintf(dev, sizeof dev, "%" PRIu64, file->dev);
     snprintf(ino, sizeof ino, "%" PRIu64, file->ino);
     snprintf(blen, sizeof blen, "%zu", strlen(base));
     const char *params[] = {file->canon, dev, ino, blen, base};
-    struct layout_ctx c = {base, count, found, cap, 0};
+    struct layout_ctx c = {base, shard->count, found, sizeof found, 0};
     int rc = run_bound(m, db, "SELECT DISTINCT target FROM ",
                        " WHERE (source = ? OR (source_dev = ? AND source_ino = ?))"
                        " AND LEFT(target, ?) = ?",
                        params, 5, other_layout, &c, err);
     if (rc < 0)
         return -1;
-    return c.hit;
+    if (!c.hit)
+        return 0;
+    char was[64], sfx[48];
+    if (strlen(found) > strlen(base))
+        snprintf(was, sizeof was, "%s", found + strlen(base) + 1);
+    else
+        snprintf(was, sizeof was, "one unsplit %s", kind);
+    sl_shard_suffix(shard, sfx, sizeof sfx);
+    return sl_err_set(err, SL_ERR_FATAL,
+                      "an earlier %s into %s, as %s, left checkpoints; this run is %s: a split "
+                      "%s must keep its number of shards to be resumed exactly once. Finish it "
+                      "as it was begun, or start afresh after: DELETE FROM %s.%s WHERE target "
+                      "LIKE '%s%%'",
+                      what, base, was, sfx[0] ? sfx + 1 : "not split", kind, db,
+                      SL_CHECKPOINT_TABLE, base);
 }
 
 int sl_checkpoint_clear_file(MYSQL *m, const char *db, const struct sl_checkpoint_job *job,

@@ -31,6 +31,7 @@
 #include "sl_batch.h"
 #include "sl_err.h"
 #include "sl_file_id.h"
+#include "sl_shard.h"
 
 #define SL_CHECKPOINT_TABLE "sluice_checkpoints"
 
@@ -70,14 +71,16 @@ int sl_checkpoint_ensure_table(MYSQL *m, const char *db, struct sl_err *err);
 int sl_checkpoint_load(MYSQL *m, const char *db, uint64_t hash, struct sl_span **out, size_t *n,
                        struct sl_checkpoint_seen *seen, struct sl_err *err);
 
-/* --shard: looks for checkpoints of this file (by path, or device and
- * inode) in base ("db.table") recorded by a load split otherwise: unsplit
- * ("db.table") when count > 0, or split into another number of shards
- * ("db.table shard i/m", m != count). Returns 1 and copies the first such
- * target into found, 0 when there is none, -1 with err set. */
-int sl_checkpoint_other_layout(MYSQL *m, const char *db, const char *base, unsigned count,
-                               const struct sl_file_id *file, char *found, size_t cap,
-                               struct sl_err *err);
+/* --shard: refuses checkpoints of this source (by path, or device and
+ * inode) in base ("db.table") recorded by a run split otherwise than shard
+ * (unsplit "db.table" when shard->count > 0; "db.table shard i/m" with
+ * another m, or at all when not split): their parts are not this run's,
+ * so neither could skip the other's rows exactly once. what names the
+ * earlier run in the message ("load of this file", "copy"), kind the
+ * command ("load", "copy"). Returns 0, or -1 with err set. */
+int sl_checkpoint_check_layout(MYSQL *m, const char *db, const char *base,
+                               const struct sl_shard *shard, const struct sl_file_id *file,
+                               const char *what, const char *kind, struct sl_err *err);
 
 /* Looks for checkpoints of target recorded under another job key than
  * except_hash for this file: the same canonical path, or the same device and

@@ -400,17 +400,14 @@ static int read_wsrep(void *ctx, char **vals, unsigned long *lens, unsigned n)
     return 0;
 }
 
-int sl_conn_wsrep(MYSQL *m, struct sl_wsrep *w, struct sl_err *err)
+void sl_conn_wsrep(MYSQL *m, struct sl_wsrep *w)
 {
-    (void)err;
     memset(w, 0, sizeof *w);
     struct sl_err ignored; /* a server without wsrep variables (MySQL) is not Galera */
     if (sl_conn_select(m, "SELECT @@wsrep_on, @@wsrep_max_ws_rows, @@wsrep_max_ws_size", NULL, 0,
-                       read_wsrep, w, &ignored) != 0)
+                       read_wsrep, w, &ignored) != 0 ||
+        !w->on)
         memset(w, 0, sizeof *w);
-    if (!w->on)
-        memset(w, 0, sizeof *w);
-    return 0;
 }
 
 static int read_one(void *ctx, char **vals, unsigned long *lens, unsigned nvals)

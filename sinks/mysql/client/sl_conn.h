@@ -99,9 +99,9 @@ struct sl_wsrep {
     unsigned long long max_ws_size; /* wsrep_max_ws_size: bytes a write set may hold */
 };
 
-/* Reads m's wsrep settings into *w (zeroed on a server without them).
- * Returns 0 or -1 with err set. */
-int sl_conn_wsrep(MYSQL *m, struct sl_wsrep *w, struct sl_err *err);
+/* Reads m's wsrep settings into *w (zeroed on a server without them, or
+ * when they cannot be read). */
+void sl_conn_wsrep(MYSQL *m, struct sl_wsrep *w);
 
 /* Closes m. NULL is ignored. */
 void sl_conn_close(MYSQL *m);
